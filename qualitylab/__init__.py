@@ -1,0 +1,3 @@
+"""qualitylab: a product quality lab."""
+
+__version__ = "0.1.0"

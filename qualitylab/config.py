@@ -1,0 +1,112 @@
+"""Settings: where the database and the journey catalog are, and which UI language to use.
+
+A plain path means SQLite; a ``postgresql+psycopg://`` URL means a shared PostgreSQL lab. Everything
+has an environment variable (``QUALITYLAB_DB``, ``QUALITYLAB_JOURNEYS``, ``QUALITYLAB_LANG``) so
+scripts and CI can set it once. Importing this module is cheap and does no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import locale
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "qualitylab"
+ENV_DB = "QUALITYLAB_DB"
+ENV_JOURNEYS = "QUALITYLAB_JOURNEYS"
+ENV_LANG = "QUALITYLAB_LANG"
+ENV_DATA_DIR = "QUALITYLAB_DATA_DIR"
+ENV_CONFIG_DIR = "QUALITYLAB_CONFIG_DIR"
+LANGUAGES = ("en", "ru")
+_BUNDLED_JOURNEYS = Path(__file__).resolve().parent.parent / "journeys.yaml"
+
+
+def data_dir() -> Path:
+    override = os.environ.get(ENV_DATA_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def config_dir() -> Path:
+    override = os.environ.get(ENV_CONFIG_DIR)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False)
+
+
+def resolve_db_url(value: str | None = None) -> str:
+    """``--db`` value (or ``$QUALITYLAB_DB``, or the default file) -> an SQLAlchemy URL."""
+    raw = value or os.environ.get(ENV_DB) or str(data_dir() / "qualitylab.db")
+    if "://" in raw:
+        if raw.startswith("postgresql://") or raw.startswith("postgres://"):
+            # psycopg 3 is the driver we ship; spare users the dialect suffix.
+            raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
+        return raw
+    if raw == ":memory:":
+        return "sqlite://"
+    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+def resolve_journeys_path(value: str | os.PathLike[str] | None = None) -> Path:
+    """``--journeys`` value, ``$QUALITYLAB_JOURNEYS``, ./journeys.yaml, or the bundled catalog."""
+    raw = value or os.environ.get(ENV_JOURNEYS)
+    if raw:
+        return Path(raw).expanduser()
+    local = Path.cwd() / "journeys.yaml"
+    return local if local.exists() else _BUNDLED_JOURNEYS
+
+
+def resolve_lang(value: str | None = None) -> str:
+    """``--lang``, ``$QUALITYLAB_LANG``, else the locale (ru_* -> ru), else English."""
+    raw = value or os.environ.get(ENV_LANG)
+    if not raw:
+        for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+            if os.environ.get(var):
+                raw = os.environ[var]
+                break
+        else:
+            raw = (locale.getlocale()[0] or "en") if hasattr(locale, "getlocale") else "en"
+    code = raw.lower()[:2]
+    return code if code in LANGUAGES else "en"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The walker's remembered identity (asked once, on first run)."""
+
+    name: str
+    department: str = ""
+    anonymous: bool = False
+
+
+def profile_path() -> Path:
+    return config_dir() / "profile.json"
+
+
+def load_profile() -> Profile | None:
+    try:
+        data = json.loads(profile_path().read_text(encoding="utf-8"))
+        return Profile(
+            name=str(data["name"]),
+            department=str(data.get("department", "")),
+            anonymous=bool(data.get("anonymous", False)),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def save_profile(profile: Profile) -> None:
+    path = profile_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    payload = {"name": profile.name, "department": profile.department}
+    payload["anonymous"] = profile.anonymous  # type: ignore[assignment]
+    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,45 @@
+"""The use-cases the TUI and the CLI both call; each owns its transaction and commits before returning."""
+
+from __future__ import annotations
+
+from qualitylab.services.lab import Lab
+from qualitylab.services.walks import (
+    abandon_walk,
+    add_praise,
+    delete_pain_point,
+    delete_praise,
+    edit_pain_point,
+    enter_step,
+    finish_walk,
+    get_or_create_walker,
+    get_walk,
+    list_pain_points,
+    list_praise,
+    list_walks,
+    log_pain_point,
+    record_step,
+    start_or_resume_walk,
+    walk_journey,
+    walk_summary,
+)
+
+__all__ = [
+    "Lab",
+    "abandon_walk",
+    "add_praise",
+    "delete_pain_point",
+    "delete_praise",
+    "edit_pain_point",
+    "enter_step",
+    "finish_walk",
+    "get_or_create_walker",
+    "get_walk",
+    "list_pain_points",
+    "list_praise",
+    "list_walks",
+    "log_pain_point",
+    "record_step",
+    "start_or_resume_walk",
+    "walk_journey",
+    "walk_summary",
+]

@@ -1,0 +1,346 @@
+"""Walking a journey: walkers, walks, step visits, pain points and praise.
+
+Every function that confirms user input commits before it returns, so whatever the screen shows as
+saved is in the database even if the process is killed a moment later.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import secrets
+from pathlib import Path
+
+from qualitylab.domain import (
+    EASE_MAX,
+    EASE_MIN,
+    NPS_MAX,
+    NPS_MIN,
+    SEVERITY_MAX,
+    SEVERITY_MIN,
+    Journey,
+    Outcome,
+    PainPoint,
+    Praise,
+    Severity,
+    StepVisit,
+    Walk,
+    Walker,
+    WalkStatus,
+    WalkSummary,
+    utcnow,
+)
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services.lab import Lab
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+MAX_TEXT_CHARS = 20_000
+
+
+# ------------------------------------------------------------------------------------------ checks
+def _text(value: str, what: str, *, required: bool = True) -> str:
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be text")
+    cleaned = value.replace("\r\n", "\n").replace("\x00", "")
+    if required and not cleaned.strip():
+        raise InvalidInput(f"{what} is empty; write what happened")
+    if len(cleaned) > MAX_TEXT_CHARS:
+        raise InvalidInput(f"{what} is longer than {MAX_TEXT_CHARS:,} characters; shorten it")
+    return cleaned.strip()
+
+
+def _in_range(value: int, low: int, high: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(f"{what} must be a whole number from {low} to {high}, not {value!r}")
+    return int(value)
+
+
+def check_severity(value: int) -> Severity:
+    return Severity(_in_range(int(value), SEVERITY_MIN, SEVERITY_MAX, "severity"))
+
+
+def check_category(lab: Lab, value: str) -> str:
+    categories = lab.catalog.all_categories()
+    if value not in categories:
+        raise InvalidInput(f"unknown category {value!r}; use one of: {', '.join(categories)}")
+    return value
+
+
+def resolve_step(journey: Journey, step_id: str) -> int:
+    try:
+        return journey.step_index(step_id)
+    except ValueError:
+        known = ", ".join(s.id for s in journey.steps)
+        raise NotFound(
+            f"journey {journey.id!r} has no step {step_id!r}; its steps are: {known}"
+        ) from None
+
+
+def _open_walk(walk: Walk) -> None:
+    if walk.status is not WalkStatus.IN_PROGRESS:
+        raise InvalidInput(f"walk {walk.uuid} is {walk.status.value}; it can no longer change")
+
+
+# ------------------------------------------------------------------------------------------ walkers
+def get_or_create_walker(
+    lab: Lab, *, name: str, department: str = "", anonymous: bool = False
+) -> Walker:
+    """Anonymous walkers get a private random handle so their walks still count as one person."""
+    name = name.strip()
+    if anonymous and not name:
+        name = "anonymous-" + secrets.token_hex(4)
+    if not name:
+        raise InvalidInput("a display name is needed (or walk anonymously)")
+    with lab.store.unit() as u:
+        return u.find_or_create_walker(
+            name=name[:200], department=department.strip()[:200], anonymous=anonymous
+        )
+
+
+# ------------------------------------------------------------------------------------------ walks
+def start_or_resume_walk(
+    lab: Lab, *, journey_id: str, walker: Walker, release: str | None = None
+) -> Walk:
+    """Resume this walker's open walk of the journey, or start one against the current catalog."""
+    try:
+        journey = lab.catalog.journey(journey_id)
+    except KeyError:
+        known = ", ".join(j.id for j in lab.catalog.journeys)
+        raise NotFound(f"unknown journey {journey_id!r}; known journeys: {known}") from None
+    with lab.store.unit() as u:
+        existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
+        if existing is not None:
+            return existing
+        product_release = release or lab.catalog.product(journey.product).release
+        return u.add_walk(journey=journey, walker=walker, release=product_release)
+
+
+def get_walk(lab: Lab, walk_uuid: str) -> Walk:
+    with lab.store.unit() as u:
+        return u.walk(walk_uuid)
+
+
+def walk_journey(lab: Lab, walk_uuid: str) -> Journey:
+    """The journey exactly as it was when the walk started, even if journeys.yaml changed since."""
+    with lab.store.unit() as u:
+        return u.snapshot(u.walk_row(walk_uuid).journey_hash)
+
+
+def enter_step(lab: Lab, walk_uuid: str, step_id: str) -> StepVisit:
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        _open_walk(walk)
+        journey = u.snapshot(walk.journey_hash)
+        position = resolve_step(journey, step_id)
+        u.update_walk(walk_uuid, current_step=position)
+        existing = walk.visit(step_id)
+        if existing is not None:
+            return u.upsert_visit(walk_uuid, step_id, position, left_at=None)
+        return u.upsert_visit(walk_uuid, step_id, position, entered_at=utcnow())
+
+
+def record_step(
+    lab: Lab,
+    walk_uuid: str,
+    step_id: str,
+    *,
+    outcome: Outcome | str | None = None,
+    ease: int | None = None,
+    seconds_spent: float | None = None,
+) -> StepVisit:
+    """Save what the walker said about a step; ``None`` leaves a field as it was."""
+    values: dict[str, object] = {"left_at": utcnow()}
+    if outcome is not None:
+        try:
+            values["outcome"] = Outcome(outcome).value
+        except ValueError:
+            allowed = ", ".join(o.value for o in Outcome)
+            raise InvalidInput(f"unknown outcome {outcome!r}; use one of: {allowed}") from None
+    if ease is not None:
+        values["ease"] = _in_range(ease, EASE_MIN, EASE_MAX, "ease")
+    if seconds_spent is not None:
+        if seconds_spent < 0:
+            raise InvalidInput("seconds spent cannot be negative")
+        values["seconds_spent"] = float(seconds_spent)
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        _open_walk(walk)
+        position = resolve_step(u.snapshot(walk.journey_hash), step_id)
+        return u.upsert_visit(walk_uuid, step_id, position, **values)
+
+
+def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "") -> Walk:
+    values: dict[str, object] = {
+        "status": WalkStatus.COMPLETED.value,
+        "finished_at": utcnow(),
+        "closing_comment": _text(comment, "closing comment", required=False),
+    }
+    if nps is not None:
+        values["nps"] = _in_range(nps, NPS_MIN, NPS_MAX, "recommendation score")
+    with lab.store.unit() as u:
+        _open_walk(u.walk(walk_uuid))
+        return u.update_walk(walk_uuid, **values)
+
+
+def abandon_walk(lab: Lab, walk_uuid: str) -> Walk:
+    with lab.store.unit() as u:
+        _open_walk(u.walk(walk_uuid))
+        return u.update_walk(walk_uuid, status=WalkStatus.ABANDONED.value, finished_at=utcnow())
+
+
+def list_walks(
+    lab: Lab,
+    *,
+    walker_uuid: str | None = None,
+    journey_id: str | None = None,
+    status: WalkStatus | None = None,
+    release: str | None = None,
+) -> list[Walk]:
+    with lab.store.unit() as u:
+        return u.list_walks(
+            walker_uuid=walker_uuid, journey_id=journey_id, status=status, release=release
+        )
+
+
+def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        journey = u.snapshot(walk.journey_hash)
+        points = u.pain_points(walk_uuid=walk_uuid)
+        praise = u.list_praise(walk_uuid=walk_uuid)
+    by_severity = {s: 0 for s in Severity}
+    for point in points:
+        by_severity[point.severity] += 1
+    outcomes = {o: 0 for o in Outcome}
+    for visit in walk.visits:
+        if visit.outcome is not None:
+            outcomes[visit.outcome] += 1
+    return WalkSummary(
+        walk_uuid=walk_uuid,
+        steps_total=len(journey.steps),
+        steps_visited=len(walk.visits),
+        seconds_total=sum(v.seconds_spent for v in walk.visits),
+        pain_points_by_severity=by_severity,
+        praise_count=len(praise),
+        outcomes=outcomes,
+    )
+
+
+# ------------------------------------------------------------------------------------------ pain points
+def _read_attachment(path: Path) -> tuple[str, str, bytes]:
+    path = Path(path).expanduser()
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise InvalidInput(f"attachment {path} is not a file")
+        if size > MAX_ATTACHMENT_BYTES:
+            raise InvalidInput(
+                f"attachment {path.name} is {size / 1_048_576:.1f} MB; the limit is "
+                f"{MAX_ATTACHMENT_BYTES // 1_048_576} MB"
+            )
+        content = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read attachment {path}: {exc.strerror or exc}") from exc
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return path.name, media_type, content
+
+
+def log_pain_point(
+    lab: Lab,
+    *,
+    walk_uuid: str,
+    step_id: str,
+    text: str,
+    severity: int | Severity,
+    category: str,
+    suggested_fix: str = "",
+    attachment: Path | None = None,
+) -> PainPoint:
+    cleaned = _text(text, "the pain point")
+    level = check_severity(severity)
+    category = check_category(lab, category)
+    fix = _text(suggested_fix, "the suggested fix", required=False)
+    blob = _read_attachment(attachment) if attachment else None
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        _open_walk(walk)
+        resolve_step(u.snapshot(walk.journey_hash), step_id)
+        return u.add_pain_point(
+            walk_uuid=walk_uuid,
+            step_id=step_id,
+            text=cleaned,
+            severity=int(level),
+            category=category,
+            suggested_fix=fix,
+            attachment=blob,
+        )
+
+
+def edit_pain_point(
+    lab: Lab,
+    uuid: str,
+    *,
+    text: str | None = None,
+    severity: int | None = None,
+    category: str | None = None,
+    suggested_fix: str | None = None,
+) -> PainPoint:
+    values: dict[str, object] = {}
+    if text is not None:
+        values["text"] = _text(text, "the pain point")
+    if severity is not None:
+        values["severity"] = int(check_severity(severity))
+    if category is not None:
+        values["category"] = check_category(lab, category)
+    if suggested_fix is not None:
+        values["suggested_fix"] = _text(suggested_fix, "the suggested fix", required=False)
+    with lab.store.unit() as u:
+        return u.update_pain_point(uuid, **values)
+
+
+def delete_pain_point(lab: Lab, uuid: str) -> None:
+    with lab.store.unit() as u:
+        u.delete_pain_point(uuid)
+
+
+def list_pain_points(
+    lab: Lab,
+    *,
+    walk_uuid: str | None = None,
+    step_id: str | None = None,
+    journey_id: str | None = None,
+    product_id: str | None = None,
+    release: str | None = None,
+) -> list[PainPoint]:
+    with lab.store.unit() as u:
+        return u.pain_points(
+            walk_uuid=walk_uuid,
+            step_id=step_id,
+            journey_id=journey_id,
+            product_id=product_id,
+            release=release,
+        )
+
+
+def pain_point_attachment(lab: Lab, uuid: str) -> tuple[str, str, bytes] | None:
+    with lab.store.unit() as u:
+        return u.attachment(uuid)
+
+
+# ------------------------------------------------------------------------------------------ praise
+def add_praise(lab: Lab, *, walk_uuid: str, step_id: str, text: str) -> Praise:
+    cleaned = _text(text, "the praise")
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        _open_walk(walk)
+        resolve_step(u.snapshot(walk.journey_hash), step_id)
+        return u.add_praise(walk_uuid=walk_uuid, step_id=step_id, text=cleaned)
+
+
+def list_praise(lab: Lab, *, walk_uuid: str, step_id: str | None = None) -> list[Praise]:
+    with lab.store.unit() as u:
+        return u.list_praise(walk_uuid=walk_uuid, step_id=step_id)
+
+
+def delete_praise(lab: Lab, uuid: str) -> None:
+    with lab.store.unit() as u:
+        u.delete_praise(uuid)

@@ -1,0 +1,66 @@
+"""Storage: the only package that imports sqlmodel, sqlalchemy or alembic.
+
+``Store(url)`` is cheap to build; the engine is created, checked and migrated on first use, never at
+import time. ``with store.unit() as u:`` is one transaction that commits when the block ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from qualitylab.errors import StorageUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from qualitylab.store.unit import Unit
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            from qualitylab.store.engine import open_engine
+
+            self._engine = open_engine(self.url)
+        return self._engine
+
+    @contextlib.contextmanager
+    def unit(self) -> Iterator[Unit]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        from sqlalchemy.exc import DBAPIError, OperationalError
+        from sqlmodel import Session
+
+        from qualitylab.store.engine import describe
+        from qualitylab.store.unit import Unit
+
+        engine = self.engine
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield Unit(session)
+        except (OperationalError, DBAPIError) as exc:
+            if (
+                isinstance(exc, DBAPIError)
+                and not exc.connection_invalidated
+                and not isinstance(exc, OperationalError)
+            ):
+                raise
+            orig = getattr(exc, "orig", None) or exc
+            first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+            raise StorageUnavailable(
+                f"database {describe(self.url)} is unavailable: {first}; nothing was saved"
+            ) from exc
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+__all__ = ["Store"]

@@ -1,0 +1,172 @@
+"""Opening a database: engine settings per back end, connectivity errors, and migrations on open.
+
+SQLite runs with WAL, a busy timeout and foreign keys on, and write transactions start with
+``BEGIN IMMEDIATE`` so two walkers on one file never lose a write to "database is locked".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from qualitylab.errors import StorageUnavailable
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def describe(url: str) -> str:
+    """The URL with any password hidden, for error messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def create_lab_engine(url: str) -> Engine:
+    """Build (not connect) an engine with the settings qualitylab relies on."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise StorageUnavailable(f"not a database path or URL: {url!r}") from exc
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+        if parsed.get_backend_name() == "postgresql":
+            return create_engine(
+                url,
+                pool_pre_ping=True,
+                connect_args={"connect_timeout": 10, "application_name": "qualitylab"},
+            )
+        return create_engine(url, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise StorageUnavailable(f"unsupported database URL {describe(url)}: {exc}") from exc
+
+
+def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
+    if in_memory:
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
+    else:
+        path = make_url(url).database
+        if path:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy (not pysqlite) control transactions so BEGIN IMMEDIATE below works.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if not in_memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def check_connection(engine: Engine) -> None:
+    """Fail fast with one clear line when the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except (OperationalError, DBAPIError, OSError) as exc:
+        raise StorageUnavailable(
+            f"cannot open database {describe(str(engine.url))}: {_first_line(exc)}"
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return lines[0] if lines else type(orig).__name__
+
+
+@contextlib.contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Only one process upgrades a database at a time."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(727274)"))
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(727274)"))
+                conn.commit()
+        return
+    db_path = engine.url.database
+    if (
+        engine.dialect.name != "sqlite"
+        or not db_path
+        or db_path == ":memory:"
+        or os.name != "posix"
+    ):
+        yield
+        return
+    import fcntl
+
+    with open(db_path + ".migrate-lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration (no-op when it already is)."""
+    if current_revision(engine) == head_revision(engine):
+        return
+    from alembic import command
+
+    with _migration_lock(engine):
+        if current_revision(engine) != head_revision(engine):
+            command.upgrade(alembic_config(engine), "head")
+
+
+def open_engine(url: str) -> Engine:
+    """Create the engine, check it answers, and migrate it to the newest schema."""
+    engine = create_lab_engine(url)
+    check_connection(engine)
+    try:
+        upgrade(engine)
+    except (OperationalError, DBAPIError) as exc:
+        raise StorageUnavailable(
+            f"cannot upgrade database {describe(url)}: {_first_line(exc)}"
+        ) from exc
+    return engine

@@ -1,0 +1,145 @@
+"""SQLModel tables. Every row users create has a uuid so labs can be exported and merged idempotently.
+
+Times are aware UTC datetimes (sqlmodel's UTCDateTime), so SQLite and PostgreSQL round-trip the
+same values.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import datetime
+
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from qualitylab.domain import utcnow
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+class WalkerRow(SQLModel, table=True):
+    __tablename__ = "walker"
+    __table_args__ = (
+        UniqueConstraint("name", "department", "anonymous", name="uq_walker_identity"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
+    name: str = Field(max_length=200)
+    department: str = Field(default="", max_length=200)
+    anonymous: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class JourneySnapshotRow(SQLModel, table=True):
+    """The journey exactly as walked; walks point here, so editing journeys.yaml never relabels them."""
+
+    __tablename__ = "journey_snapshot"
+
+    hash: str = Field(primary_key=True, max_length=64)
+    journey_id: str = Field(index=True, max_length=64)
+    product_id: str = Field(max_length=64)
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class WalkRow(SQLModel, table=True):
+    __tablename__ = "walk"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
+    journey_id: str = Field(index=True, max_length=64)
+    journey_hash: str = Field(foreign_key="journey_snapshot.hash", max_length=64)
+    product_id: str = Field(index=True, max_length=64)
+    release: str = Field(index=True, max_length=64)
+    walker_id: int = Field(foreign_key="walker.id", index=True)
+    status: str = Field(default="in_progress", index=True, max_length=16)
+    current_step: int = 0
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)
+    nps: int | None = None
+    closing_comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class StepVisitRow(SQLModel, table=True):
+    __tablename__ = "step_visit"
+    __table_args__ = (UniqueConstraint("walk_id", "step_id", name="uq_visit_walk_step"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    walk_id: int = Field(foreign_key="walk.id", index=True, ondelete="CASCADE")
+    step_id: str = Field(max_length=64)
+    position: int = 0
+    outcome: str | None = Field(default=None, max_length=32)
+    ease: int | None = None
+    seconds_spent: float = 0.0
+    entered_at: datetime = Field(default_factory=utcnow)
+    left_at: datetime | None = None
+
+
+class PainPointRow(SQLModel, table=True):
+    __tablename__ = "pain_point"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
+    walk_id: int = Field(foreign_key="walk.id", index=True, ondelete="CASCADE")
+    step_id: str = Field(index=True, max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    severity: int
+    category: str = Field(max_length=64)
+    suggested_fix: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AttachmentRow(SQLModel, table=True):
+    """A screenshot or file attached to a pain point, stored in the database (size-limited)."""
+
+    __tablename__ = "attachment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pain_point_id: int = Field(foreign_key="pain_point.id", unique=True, ondelete="CASCADE")
+    filename: str = Field(max_length=255)
+    media_type: str = Field(default="application/octet-stream", max_length=100)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class PraiseRow(SQLModel, table=True):
+    """'This was great' notes, kept apart so they never count as problems."""
+
+    __tablename__ = "praise"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
+    walk_id: int = Field(foreign_key="walk.id", index=True, ondelete="CASCADE")
+    step_id: str = Field(max_length=64)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ClusterFixRow(SQLModel, table=True):
+    """What the product team decided about one cluster (problem)."""
+
+    __tablename__ = "cluster_fix"
+
+    cluster_id: str = Field(primary_key=True, max_length=64)
+    scope: str = Field(default="", max_length=200)
+    title: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="open", max_length=16)
+    release: str | None = Field(default=None, max_length=64)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ClusterRunRow(SQLModel, table=True):
+    """One clustering run per scope; the latest one lets the next run keep cluster ids stable."""
+
+    __tablename__ = "cluster_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scope: str = Field(index=True, max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    payload: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,425 @@
+"""A unit of work: one transaction and the queries the service layer needs, returning domain types.
+
+The service layer never sees a Session; it asks a ``Unit`` for what it needs and the store commits
+when the ``with`` block ends. That keeps sqlmodel in this package and every use-case in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from qualitylab.domain import (
+    Journey,
+    Outcome,
+    PainPoint,
+    Praise,
+    Severity,
+    StepVisit,
+    Walk,
+    Walker,
+    WalkStatus,
+    utcnow,
+)
+from qualitylab.errors import NotFound
+from qualitylab.store.models import (
+    AttachmentRow,
+    ClusterFixRow,
+    ClusterRunRow,
+    JourneySnapshotRow,
+    PainPointRow,
+    PraiseRow,
+    StepVisitRow,
+    WalkerRow,
+    WalkRow,
+)
+
+
+def walker_of(row: WalkerRow) -> Walker:
+    return Walker(uuid=row.uuid, name=row.name, department=row.department, anonymous=row.anonymous)
+
+
+def visit_of(row: StepVisitRow) -> StepVisit:
+    return StepVisit(
+        step_id=row.step_id,
+        position=row.position,
+        outcome=Outcome(row.outcome) if row.outcome else None,
+        ease=row.ease,
+        seconds_spent=row.seconds_spent,
+        entered_at=row.entered_at,
+        left_at=row.left_at,
+    )
+
+
+class Unit:
+    """Queries inside one open transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # ---------------------------------------------------------------- walkers
+    def find_or_create_walker(self, *, name: str, department: str, anonymous: bool) -> Walker:
+        row = self.session.exec(
+            select(WalkerRow).where(
+                WalkerRow.name == name,
+                WalkerRow.department == department,
+                WalkerRow.anonymous == anonymous,
+            )
+        ).first()
+        if row is None:
+            row = WalkerRow(name=name, department=department, anonymous=anonymous)
+            self.session.add(row)
+            self.session.flush()
+        return walker_of(row)
+
+    def _walker_row(self, walker_uuid: str) -> WalkerRow:
+        row = self.session.exec(select(WalkerRow).where(WalkerRow.uuid == walker_uuid)).first()
+        if row is None:
+            raise NotFound(f"no walker with id {walker_uuid}")
+        return row
+
+    # ---------------------------------------------------------------- journeys
+    def ensure_snapshot(self, journey: Journey) -> str:
+        digest = journey.content_hash()
+        if self.session.get(JourneySnapshotRow, digest) is None:
+            self.session.add(
+                JourneySnapshotRow(
+                    hash=digest,
+                    journey_id=journey.id,
+                    product_id=journey.product,
+                    title=journey.title,
+                    content=journey.model_dump_json(),
+                )
+            )
+            self.session.flush()
+        return digest
+
+    def snapshot(self, digest: str) -> Journey:
+        row = self.session.get(JourneySnapshotRow, digest)
+        if row is None:
+            raise NotFound(f"no stored journey snapshot {digest}")
+        return Journey.model_validate_json(row.content)
+
+    # ---------------------------------------------------------------- walks
+    def walk_row(self, walk_uuid: str) -> WalkRow:
+        row = self.session.exec(select(WalkRow).where(WalkRow.uuid == walk_uuid)).first()
+        if row is None:
+            raise NotFound(f"no walk with id {walk_uuid}")
+        return row
+
+    def add_walk(self, *, journey: Journey, walker: Walker, release: str) -> Walk:
+        digest = self.ensure_snapshot(journey)
+        row = WalkRow(
+            journey_id=journey.id,
+            journey_hash=digest,
+            product_id=journey.product,
+            release=release,
+            walker_id=self._walker_row(walker.uuid).id or 0,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return self.walk(row.uuid)
+
+    def in_progress_walk(self, *, walker_uuid: str, journey_id: str) -> Walk | None:
+        row = self.session.exec(
+            select(WalkRow)
+            .join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
+            .where(
+                WalkerRow.uuid == walker_uuid,
+                WalkRow.journey_id == journey_id,
+                WalkRow.status == WalkStatus.IN_PROGRESS.value,
+            )
+            .order_by(col(WalkRow.updated_at).desc())
+        ).first()
+        return self.walk(row.uuid) if row else None
+
+    def walk(self, walk_uuid: str) -> Walk:
+        return self.walks_of([self.walk_row(walk_uuid)])[0]
+
+    def walks_of(self, rows: Sequence[WalkRow]) -> list[Walk]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        walkers = {
+            w.id: walker_of(w)
+            for w in self.session.exec(
+                select(WalkerRow).where(col(WalkerRow.id).in_({r.walker_id for r in rows}))
+            )
+        }
+        visits: dict[int, list[StepVisit]] = {}
+        for v in self.session.exec(
+            select(StepVisitRow)
+            .where(col(StepVisitRow.walk_id).in_(ids))
+            .order_by(col(StepVisitRow.position))
+        ):
+            visits.setdefault(v.walk_id, []).append(visit_of(v))
+        counts = dict(
+            self.session.exec(
+                select(PainPointRow.walk_id, func.count())
+                .where(col(PainPointRow.walk_id).in_(ids))
+                .group_by(col(PainPointRow.walk_id))
+            ).all()
+        )
+        return [
+            Walk(
+                uuid=r.uuid,
+                journey_id=r.journey_id,
+                journey_hash=r.journey_hash,
+                product_id=r.product_id,
+                release=r.release,
+                walker=walkers[r.walker_id],
+                status=WalkStatus(r.status),
+                started_at=r.started_at,
+                finished_at=r.finished_at,
+                current_step=r.current_step,
+                nps=r.nps,
+                closing_comment=r.closing_comment,
+                visits=tuple(visits.get(r.id or 0, [])),
+                pain_point_count=int(counts.get(r.id or 0, 0)),
+            )
+            for r in rows
+        ]
+
+    def list_walks(
+        self,
+        *,
+        walker_uuid: str | None = None,
+        journey_id: str | None = None,
+        status: WalkStatus | None = None,
+        release: str | None = None,
+    ) -> list[Walk]:
+        query = select(WalkRow).join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
+        if walker_uuid:
+            query = query.where(WalkerRow.uuid == walker_uuid)
+        if journey_id:
+            query = query.where(WalkRow.journey_id == journey_id)
+        if status:
+            query = query.where(WalkRow.status == status.value)
+        if release:
+            query = query.where(WalkRow.release == release)
+        query = query.order_by(col(WalkRow.started_at).desc(), col(WalkRow.uuid))
+        return self.walks_of(list(self.session.exec(query)))
+
+    def update_walk(self, walk_uuid: str, **values: Any) -> Walk:
+        row = self.walk_row(walk_uuid)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        self.session.add(row)
+        self.session.flush()
+        return self.walk(walk_uuid)
+
+    # ---------------------------------------------------------------- visits
+    def visit_row(self, walk_id: int, step_id: str) -> StepVisitRow | None:
+        return self.session.exec(
+            select(StepVisitRow).where(
+                StepVisitRow.walk_id == walk_id, StepVisitRow.step_id == step_id
+            )
+        ).first()
+
+    def upsert_visit(self, walk_uuid: str, step_id: str, position: int, **values: Any) -> StepVisit:
+        walk = self.walk_row(walk_uuid)
+        row = self.visit_row(walk.id or 0, step_id)
+        if row is None:
+            row = StepVisitRow(walk_id=walk.id or 0, step_id=step_id, position=position)
+        for key, value in values.items():
+            setattr(row, key, value)
+        self.session.add(row)
+        walk.updated_at = utcnow()
+        self.session.add(walk)
+        self.session.flush()
+        return visit_of(row)
+
+    # ---------------------------------------------------------------- pain points
+    def pain_point_row(self, uuid: str) -> PainPointRow:
+        row = self.session.exec(select(PainPointRow).where(PainPointRow.uuid == uuid)).first()
+        if row is None:
+            raise NotFound(f"no pain point with id {uuid}")
+        return row
+
+    def add_pain_point(
+        self,
+        *,
+        walk_uuid: str,
+        step_id: str,
+        text: str,
+        severity: int,
+        category: str,
+        suggested_fix: str,
+        attachment: tuple[str, str, bytes] | None = None,
+    ) -> PainPoint:
+        walk = self.walk_row(walk_uuid)
+        row = PainPointRow(
+            walk_id=walk.id or 0,
+            step_id=step_id,
+            text=text,
+            severity=severity,
+            category=category,
+            suggested_fix=suggested_fix,
+        )
+        self.session.add(row)
+        self.session.flush()
+        if attachment is not None:
+            name, media_type, content = attachment
+            self.session.add(
+                AttachmentRow(
+                    pain_point_id=row.id or 0, filename=name, media_type=media_type, content=content
+                )
+            )
+        walk.updated_at = utcnow()
+        self.session.add(walk)
+        self.session.flush()
+        return self.pain_point(row.uuid)
+
+    def update_pain_point(self, uuid: str, **values: Any) -> PainPoint:
+        row = self.pain_point_row(uuid)
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        self.session.add(row)
+        self.session.flush()
+        return self.pain_point(uuid)
+
+    def delete_pain_point(self, uuid: str) -> None:
+        row = self.pain_point_row(uuid)
+        self.session.exec(delete(AttachmentRow).where(col(AttachmentRow.pain_point_id) == row.id))  # type: ignore[call-overload]
+        self.session.delete(row)
+        self.session.flush()
+
+    def pain_point(self, uuid: str) -> PainPoint:
+        found = self.pain_points(uuids=[uuid])
+        if not found:
+            raise NotFound(f"no pain point with id {uuid}")
+        return found[0]
+
+    def pain_points(
+        self,
+        *,
+        uuids: Iterable[str] | None = None,
+        walk_uuid: str | None = None,
+        step_id: str | None = None,
+        journey_id: str | None = None,
+        product_id: str | None = None,
+        release: str | None = None,
+    ) -> list[PainPoint]:
+        query = (
+            select(PainPointRow, WalkRow, WalkerRow, AttachmentRow.filename)
+            .join(WalkRow, col(WalkRow.id) == col(PainPointRow.walk_id))
+            .join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
+            .outerjoin(AttachmentRow, col(AttachmentRow.pain_point_id) == col(PainPointRow.id))
+        )
+        if uuids is not None:
+            query = query.where(col(PainPointRow.uuid).in_(list(uuids)))
+        if walk_uuid:
+            query = query.where(WalkRow.uuid == walk_uuid)
+        if step_id:
+            query = query.where(PainPointRow.step_id == step_id)
+        if journey_id:
+            query = query.where(WalkRow.journey_id == journey_id)
+        if product_id:
+            query = query.where(WalkRow.product_id == product_id)
+        if release:
+            query = query.where(WalkRow.release == release)
+        query = query.order_by(col(PainPointRow.created_at), col(PainPointRow.id))
+        return [
+            PainPoint(
+                uuid=p.uuid,
+                walk_uuid=w.uuid,
+                journey_id=w.journey_id,
+                step_id=p.step_id,
+                text=p.text,
+                severity=Severity(p.severity),
+                category=p.category,
+                suggested_fix=p.suggested_fix,
+                created_at=p.created_at,
+                updated_at=p.updated_at,
+                walker_uuid=wk.uuid,
+                release=w.release,
+                attachment_name=filename,
+            )
+            for p, w, wk, filename in self.session.exec(query)
+        ]
+
+    def attachment(self, pain_point_uuid: str) -> tuple[str, str, bytes] | None:
+        row = self.pain_point_row(pain_point_uuid)
+        att = self.session.exec(
+            select(AttachmentRow).where(AttachmentRow.pain_point_id == row.id)
+        ).first()
+        return (att.filename, att.media_type, att.content) if att else None
+
+    # ---------------------------------------------------------------- praise
+    def add_praise(self, *, walk_uuid: str, step_id: str, text: str) -> Praise:
+        walk = self.walk_row(walk_uuid)
+        row = PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
+        self.session.add(row)
+        self.session.flush()
+        return Praise(
+            uuid=row.uuid,
+            walk_uuid=walk_uuid,
+            step_id=step_id,
+            text=text,
+            created_at=row.created_at,
+        )
+
+    def list_praise(self, *, walk_uuid: str, step_id: str | None = None) -> list[Praise]:
+        walk = self.walk_row(walk_uuid)
+        query = select(PraiseRow).where(PraiseRow.walk_id == walk.id)
+        if step_id:
+            query = query.where(PraiseRow.step_id == step_id)
+        query = query.order_by(col(PraiseRow.created_at), col(PraiseRow.id))
+        return [
+            Praise(
+                uuid=r.uuid,
+                walk_uuid=walk_uuid,
+                step_id=r.step_id,
+                text=r.text,
+                created_at=r.created_at,
+            )
+            for r in self.session.exec(query)
+        ]
+
+    def delete_praise(self, uuid: str) -> None:
+        row = self.session.exec(select(PraiseRow).where(PraiseRow.uuid == uuid)).first()
+        if row is None:
+            raise NotFound(f"no praise with id {uuid}")
+        self.session.delete(row)
+        self.session.flush()
+
+    # ---------------------------------------------------------------- fixes (cluster status/runs)
+    def cluster_fix(self, cluster_id: str) -> ClusterFixRow | None:
+        return self.session.get(ClusterFixRow, cluster_id)
+
+    def cluster_fixes(self) -> list[ClusterFixRow]:
+        return list(self.session.exec(select(ClusterFixRow)))
+
+    def save_cluster_fix(self, row: ClusterFixRow) -> None:
+        row.updated_at = utcnow()
+        self.session.merge(row)
+        self.session.flush()
+
+    def latest_cluster_run(self, scope: str) -> ClusterRunRow | None:
+        return self.session.exec(
+            select(ClusterRunRow)
+            .where(ClusterRunRow.scope == scope)
+            .order_by(col(ClusterRunRow.id).desc())
+        ).first()
+
+    def add_cluster_run(self, scope: str, payload: str) -> None:
+        self.session.add(ClusterRunRow(scope=scope, payload=payload))
+        self.session.flush()
+
+    def counts(self) -> dict[str, int]:
+        tables: dict[str, Any] = {
+            "walkers": WalkerRow,
+            "walks": WalkRow,
+            "step_visits": StepVisitRow,
+            "pain_points": PainPointRow,
+            "praise": PraiseRow,
+        }
+        return {
+            name: int(self.session.exec(select(func.count()).select_from(table)).one())
+            for name, table in tables.items()
+        }

@@ -1,8 +1,9 @@
 """Plain types every layer shares: the journey catalog, walks, pain points, clusters and fixes.
 
-The catalog types are pydantic models because they *are* the journeys.yaml schema (unknown keys are
-errors, ids are checked); everything else is a frozen dataclass so the pure layers stay cheap to import
-and easy to build in tests. Nothing here knows about screens, databases or the command line.
+The catalog types are pydantic models because they *are* the journeys.yaml schema (unknown
+keys are errors, ids are checked); everything else is a frozen dataclass so the pure layers stay
+cheap to import and easy to build in tests.
+Nothing here knows about screens, databases or the command line.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The errors qualitylab raises on purpose; the CLI and TUI turn them into one clear line, never a traceback."""
+"""Expected failures; the CLI and the TUI turn them into one clear line, never a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The use-cases the TUI and the CLI both call; each owns its transaction and commits before returning."""
+"""The use-cases the TUI and the CLI both call; each owns its transaction and commits."""
 
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 
 
-# ------------------------------------------------------------------------------------------ checks
+# ---------------------------------------------------------------------------------- checks
 def _text(value: str, what: str, *, required: bool = True) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text")
@@ -80,7 +80,7 @@ def _open_walk(walk: Walk) -> None:
         raise InvalidInput(f"walk {walk.uuid} is {walk.status.value}; it can no longer change")
 
 
-# ------------------------------------------------------------------------------------------ walkers
+# ---------------------------------------------------------------------------------- walkers
 def get_or_create_walker(
     lab: Lab, *, name: str, department: str = "", anonymous: bool = False
 ) -> Walker:
@@ -96,7 +96,7 @@ def get_or_create_walker(
         )
 
 
-# ------------------------------------------------------------------------------------------ walks
+# ---------------------------------------------------------------------------------- walks
 def start_or_resume_walk(
     lab: Lab, *, journey_id: str, walker: Walker, release: str | None = None
 ) -> Walk:
@@ -207,10 +207,10 @@ def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:
         journey = u.snapshot(walk.journey_hash)
         points = u.pain_points(walk_uuid=walk_uuid)
         praise = u.list_praise(walk_uuid=walk_uuid)
-    by_severity = {s: 0 for s in Severity}
+    by_severity = dict.fromkeys(Severity, 0)
     for point in points:
         by_severity[point.severity] += 1
-    outcomes = {o: 0 for o in Outcome}
+    outcomes = dict.fromkeys(Outcome, 0)
     for visit in walk.visits:
         if visit.outcome is not None:
             outcomes[visit.outcome] += 1
@@ -225,7 +225,7 @@ def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:
     )
 
 
-# ------------------------------------------------------------------------------------------ pain points
+# ---------------------------------------------------------------------------------- pain points
 def _read_attachment(path: Path) -> tuple[str, str, bytes]:
     path = Path(path).expanduser()
     try:
@@ -326,7 +326,7 @@ def pain_point_attachment(lab: Lab, uuid: str) -> tuple[str, str, bytes] | None:
         return u.attachment(uuid)
 
 
-# ------------------------------------------------------------------------------------------ praise
+# ---------------------------------------------------------------------------------- praise
 def add_praise(lab: Lab, *, walk_uuid: str, step_id: str, text: str) -> Praise:
     cleaned = _text(text, "the praise")
     with lab.store.unit() as u:

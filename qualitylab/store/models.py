@@ -1,4 +1,4 @@
-"""SQLModel tables. Every row users create has a uuid so labs can be exported and merged idempotently.
+"""SQLModel tables. Rows users create carry a uuid, so labs export and merge idempotently.
 
 Times are aware UTC datetimes (sqlmodel's UTCDateTime), so SQLite and PostgreSQL round-trip the
 same values.
@@ -34,7 +34,7 @@ class WalkerRow(SQLModel, table=True):
 
 
 class JourneySnapshotRow(SQLModel, table=True):
-    """The journey exactly as walked; walks point here, so editing journeys.yaml never relabels them."""
+    """The journey exactly as walked: editing journeys.yaml later never relabels old walks."""
 
     __tablename__ = "journey_snapshot"
 

@@ -285,7 +285,7 @@ class Unit:
 
     def delete_pain_point(self, uuid: str) -> None:
         row = self.pain_point_row(uuid)
-        self.session.exec(delete(AttachmentRow).where(col(AttachmentRow.pain_point_id) == row.id))  # type: ignore[call-overload]
+        self.session.exec(delete(AttachmentRow).where(col(AttachmentRow.pain_point_id) == row.id))
         self.session.delete(row)
         self.session.flush()
 

@@ -1,0 +1,296 @@
+"""Priority score: which clusters (problems) to fix first, with every part of the score shown.
+
+Pure: clusters plus a few facts per pain point in, a ranked ``list[FixItem]`` out. The formula and
+its weights live in ``Weights`` (one place); the CLI (``--weight reach=2``) and the environment
+(``QUALITYLAB_WEIGHTS="reach=2,severity=1.5"``) override them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+
+from qualitylab.clustering.releases import sort_releases
+from qualitylab.domain import (
+    EASE_MAX,
+    EASE_MIN,
+    Cluster,
+    FixItem,
+    FixStatus,
+    Outcome,
+    PriorityParts,
+    Severity,
+)
+from qualitylab.errors import InvalidInput
+
+ENV_WEIGHTS = "QUALITYLAB_WEIGHTS"
+_BAD_OUTCOMES = frozenset({Outcome.BLOCKED, Outcome.SKIPPED})
+_EASE_SPAN = EASE_MAX - EASE_MIN  # 6 points on the Single Ease Question
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each part of the priority score counts. The formula (Nielsen: severity x frequency x
+    persistence, plus the step's measured impact) is a weighted product of four factors in 0..1::
+
+        score = 100 * reach_f ** reach
+                    * severity_f ** severity
+                    * impact_f ** impact
+                    * persistence_f ** persistence
+
+        reach_f       = walkers who hit the cluster / walkers who visited its steps       (0..1]
+        severity_f    = (severity_mean + severity_max) / 8   (Nielsen 1..4, blocker = 4)  [0.25..1]
+        impact_f      = (1 + impact) / 2                                                   [0.5..1]
+        impact        = (share of hit visits blocked or skipped
+                         + SEQ drop of hit visits vs the step's other visits / 6) / 2      [0..1]
+        persistence_f = (1 + persistence) / 2, persistence = 1 if seen in > 1 release      {0.5, 1}
+
+    In log space the score is a weighted sum, so a weight of 2 makes that factor count twice and 0
+    removes it. 100 means every visitor hit it, all as blockers, every visit failed, in more than
+    one release. Ranking then puts any cluster with a blocker above every cluster without one.
+    """
+
+    reach: float = 1.0
+    severity: float = 1.0
+    impact: float = 1.0
+    persistence: float = 1.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                raise InvalidInput(f"weight {f.name} must be a number >= 0, got {value!r}")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    def with_overrides(self, pairs: Iterable[str]) -> Weights:
+        """Apply ``name=value`` overrides (command-line style); bad input -> InvalidInput."""
+        changes: dict[str, float] = {}
+        for pair in pairs:
+            for part in str(pair).split(","):
+                if not part.strip():
+                    continue
+                name, sep, raw = part.partition("=")
+                name = name.strip().lower()
+                if not sep or name not in self.names():
+                    raise InvalidInput(
+                        f"bad weight {part.strip()!r}: use NAME=NUMBER with NAME one of "
+                        + ", ".join(self.names())
+                    )
+                try:
+                    changes[name] = float(raw.strip())
+                except ValueError:
+                    raise InvalidInput(
+                        f"bad weight {part.strip()!r}: {raw!r} is not a number"
+                    ) from None
+        return replace(self, **changes)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Weights:
+        """Defaults overridden by ``$QUALITYLAB_WEIGHTS`` (comma-separated ``name=value``)."""
+        raw = environ.get(ENV_WEIGHTS, "")
+        return cls().with_overrides([raw]) if raw.strip() else cls()
+
+
+@dataclass(frozen=True)
+class PainFact:
+    """What the score needs to know about one pain point and the step visit it came from."""
+
+    uuid: str
+    walker_uuid: str
+    walk_uuid: str
+    journey_id: str
+    step_id: str
+    severity: int
+    release: str = ""
+    outcome: Outcome | None = None  # how that walker's visit to the step ended
+    ease: int | None = None  # that visit's Single Ease Question answer (1..7)
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """Who visited one step, and the step's ease over all its visits (hit or not)."""
+
+    journey_id: str
+    step_id: str
+    visitors: frozenset[str]  # distinct walker uuids
+    ease_sum: int = 0  # sum of SEQ answers over every visit to the step that has one
+    ease_count: int = 0
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.journey_id, self.step_id)
+
+
+def _visit_key(fact: PainFact) -> tuple[str, str, str]:
+    return (fact.walk_uuid, fact.journey_id, fact.step_id)
+
+
+def _walker(fact: PainFact) -> str:
+    return fact.walker_uuid or f"walk:{fact.walk_uuid}"
+
+
+def _impact(members: Sequence[PainFact], steps: Mapping[tuple[str, str], StepFacts]) -> float:
+    """(blocked-or-skipped share of hit visits + their SEQ drop vs the step's other visits) / 2."""
+    visits: dict[tuple[str, str, str], PainFact] = {}
+    for fact in members:
+        visits.setdefault(_visit_key(fact), fact)
+    if not visits:
+        return 0.0
+    bad = sum(1 for f in visits.values() if f.outcome in _BAD_OUTCOMES)
+    blocked_share = bad / len(visits)
+
+    hit_ease: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for f in visits.values():
+        if f.ease is not None:
+            hit_ease[(f.journey_id, f.step_id)].append(f.ease)
+    drop_weighted, weight = 0.0, 0
+    for step_key, eases in hit_ease.items():
+        step = steps.get(step_key)
+        if step is None:
+            continue
+        other_n = step.ease_count - len(eases)
+        if other_n <= 0:
+            continue  # nobody else rated this step: no baseline to compare against
+        other_mean = (step.ease_sum - sum(eases)) / other_n
+        hit_mean = sum(eases) / len(eases)
+        drop = min(max(other_mean - hit_mean, 0.0) / _EASE_SPAN, 1.0)
+        drop_weighted += drop * len(eases)
+        weight += len(eases)
+    ease_drop = drop_weighted / weight if weight else 0.0
+    return (blocked_share + ease_drop) / 2
+
+
+def priority_parts(
+    members: Sequence[PainFact],
+    steps: Mapping[tuple[str, str], StepFacts],
+    weights: Weights | None = None,
+) -> PriorityParts:
+    """Score one cluster from its members' facts (see ``Weights`` for the formula)."""
+    if not members:
+        raise ValueError("a cluster needs at least one pain point to be scored")
+    w = weights or Weights()
+    hitters = {_walker(f) for f in members}
+    visitors: set[str] = set(hitters)
+    for key in {(f.journey_id, f.step_id) for f in members}:
+        step = steps.get(key)
+        if step is not None:
+            visitors |= step.visitors
+    reach = len(hitters) / len(visitors)
+    severities = [min(max(int(f.severity), 1), 4) for f in members]
+    severity_mean = sum(severities) / len(severities)
+    severity_max = max(severities)
+    impact = _impact(members, steps)
+    persistence = 1.0 if len(sort_releases(f.release for f in members)) > 1 else 0.0
+    factors = (
+        (reach, w.reach),
+        ((severity_mean + severity_max) / 8, w.severity),
+        ((1 + impact) / 2, w.impact),
+        ((1 + persistence) / 2, w.persistence),
+    )
+    score = 100.0
+    for factor, weight in factors:
+        score *= factor**weight
+    return PriorityParts(
+        reach=round(reach, 4),
+        severity_mean=round(severity_mean, 4),
+        severity_max=severity_max,
+        impact=round(impact, 4),
+        persistence=persistence,
+        score=round(score, 2),
+    )
+
+
+def _expand(members: Iterable[str], duplicates: Mapping[str, str]) -> list[str]:
+    """Members plus the near-duplicates the engine collapsed into them (each a real report)."""
+    copies: dict[str, list[str]] = defaultdict(list)
+    for copy, original in duplicates.items():
+        copies[original].append(copy)
+    seen: dict[str, None] = {}
+    for member in members:
+        seen.setdefault(member)
+        for copy in sorted(copies.get(member, ())):
+            seen.setdefault(copy)
+    return list(seen)
+
+
+def score_clusters(
+    clusters: Iterable[Cluster],
+    facts: Mapping[str, PainFact],
+    steps: Iterable[StepFacts],
+    *,
+    weights: Weights | None = None,
+    duplicates: Mapping[str, str] | None = None,
+) -> list[FixItem]:
+    """Score every cluster that has facts and return them ranked (``rank``), status open."""
+    by_step = {s.key: s for s in steps}
+    items: list[FixItem] = []
+    for cluster in clusters:
+        members = [facts[m] for m in _expand(cluster.members, duplicates or {}) if m in facts]
+        if not members:
+            continue
+        step_counts = Counter((f.journey_id, f.step_id) for f in members)
+        items.append(
+            FixItem(
+                rank=0,
+                cluster=cluster,
+                priority=priority_parts(members, by_step, weights),
+                walkers=len({_walker(f) for f in members}),
+                pain_points=len({f.uuid for f in members}),
+                steps=tuple(sorted(step_counts, key=lambda k: (-step_counts[k], k))),
+                releases=sort_releases(f.release for f in members),
+            )
+        )
+    return rank(items)
+
+
+def is_blocker(item: FixItem) -> bool:
+    return item.priority.severity_max >= Severity.BLOCKER
+
+
+def is_settled(item: FixItem) -> bool:
+    """Fixed (and not come back) or won't fix: kept in the list, but below everything actionable."""
+    if item.regressed:
+        return False
+    return item.status in (FixStatus.FIXED, FixStatus.WONT_FIX)
+
+
+def rank(items: Iterable[FixItem]) -> list[FixItem]:
+    """Actionable before settled; within each, blockers first; then score, walkers, size, id."""
+    ordered = sorted(
+        items,
+        key=lambda i: (
+            is_settled(i),
+            not is_blocker(i),
+            -i.priority.score,
+            -i.walkers,
+            -i.pain_points,
+            i.cluster.id,
+        ),
+    )
+    return [replace(item, rank=n) for n, item in enumerate(ordered, start=1)]
+
+
+def one_off_cluster(uuid: str, text: str, suggested_fix: str = "") -> Cluster:
+    """A pain point left out of every cluster, as a cluster of one.
+
+    Used for one-off blockers, which must still surface at the top of the fix list.
+    """
+    return Cluster(
+        id=f"one-off-{uuid[:8]}",
+        title=_short(text),
+        terms=(),
+        members=(uuid,),
+        quotes=(text,),
+        cohesion=1.0,
+        suggestions=((suggested_fix, 1),) if suggested_fix.strip() else (),
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,0 +1,173 @@
+"""Fix status and releases: decisions per cluster, regressions, and changes between releases.
+
+Pure: the caller loads the team's decisions (``FixRecord``) and the members' releases; nothing here
+touches a database. Releases are ordered by natural version sort, so "4.9" < "5.0" < "5.10" and
+"2026.10" < "2026.11" — a plain string sort would put "5.10" before "5.9".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from qualitylab.domain import FixItem, FixStatus
+from qualitylab.errors import InvalidInput
+
+_RUNS = re.compile(r"\d+|[^\d]+")
+
+
+def release_key(release: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural sort key: digit runs compare as numbers, other runs as case-folded text.
+
+    Each run becomes ``(kind, number, text)`` so numbers and words never compare with each other
+    (a number sorts before a word at the same position). The empty release sorts first.
+    """
+    key: list[tuple[int, int, str]] = []
+    for run in _RUNS.findall(release.strip()):
+        if run.isdigit():
+            key.append((0, int(run), ""))
+        else:
+            key.append((1, 0, run.casefold()))
+    return tuple(key)
+
+
+def sort_releases(releases: Iterable[str]) -> tuple[str, ...]:
+    """Distinct non-empty releases, oldest first."""
+    return tuple(sorted({r for r in releases if r}, key=lambda r: (release_key(r), r)))
+
+
+def is_later(release: str, than: str) -> bool:
+    return release_key(release) > release_key(than)
+
+
+@dataclass(frozen=True)
+class FixRecord:
+    """What the product team decided about one cluster."""
+
+    cluster_id: str
+    status: FixStatus = FixStatus.OPEN
+    release: str | None = None  # the release it was (or will be) fixed in
+    note: str = ""
+    title: str = ""
+    scope: str = ""
+    updated_at: datetime | None = None
+
+
+def check_status(status: str | FixStatus, release: str | None, note: str = "") -> FixStatus:
+    """Validate a status change; 'fixed' needs the release that carries the fix.
+
+    Returns the parsed status; raises ``InvalidInput`` with a line the user can act on.
+    """
+    try:
+        parsed = FixStatus(str(status).strip().lower().replace("-", "_").replace(" ", "_"))
+    except ValueError:
+        choices = ", ".join(s.value for s in FixStatus)
+        raise InvalidInput(f"unknown status {status!r}; choose one of: {choices}") from None
+    if parsed is FixStatus.FIXED and not (release or "").strip():
+        raise InvalidInput("status 'fixed' needs the release that carries the fix (--release)")
+    return parsed
+
+
+def is_regressed(record: FixRecord | None, member_releases: Iterable[str]) -> bool:
+    """Fixed in release X, yet a member comes from a release after X."""
+    if record is None or record.status is not FixStatus.FIXED or not record.release:
+        return False
+    return any(r and is_later(r, record.release) for r in member_releases)
+
+
+def apply_status(items: Iterable[FixItem], records: Mapping[str, FixRecord]) -> list[FixItem]:
+    """Attach each item's recorded status and regressed flag (order kept; re-rank afterwards)."""
+    out: list[FixItem] = []
+    for item in items:
+        record = records.get(item.cluster.id)
+        if record is None:
+            out.append(item)
+            continue
+        out.append(
+            replace(
+                item,
+                status=record.status,
+                status_release=record.release,
+                status_note=record.note,
+                regressed=is_regressed(record, item.releases),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Comparing two releases
+# --------------------------------------------------------------------------------------------------
+
+NEW, PERSISTING, RESOLVED, REGRESSED = "new", "persisting", "resolved", "regressed"
+_KIND_ORDER = {REGRESSED: 0, NEW: 1, PERSISTING: 2, RESOLVED: 3}
+
+
+@dataclass(frozen=True)
+class ReleaseChange:
+    """One cluster's fate between two releases, with how many pain points it had in each."""
+
+    cluster_id: str
+    title: str
+    kind: str  # "new" | "persisting" | "resolved" | "regressed"
+    from_count: int
+    to_count: int
+    status: FixStatus = FixStatus.OPEN
+    status_release: str | None = None
+
+
+def compare(
+    counts: Mapping[str, Mapping[str, int]],
+    *,
+    from_release: str,
+    to_release: str,
+    titles: Mapping[str, str] | None = None,
+    records: Mapping[str, FixRecord] | None = None,
+) -> list[ReleaseChange]:
+    """Classify clusters between two releases.
+
+    ``counts`` maps cluster id -> release -> number of member pain points in that release.
+
+    - regressed: marked fixed in a release before ``to_release`` and has members in ``to_release``
+      (wins over new/persisting: the team believes it is gone);
+    - new: members in ``to_release`` only;
+    - persisting: members in both;
+    - resolved: members in ``from_release`` only.
+    Clusters with members in neither release are left out. Most urgent kinds first, then by size.
+    """
+    if not from_release.strip() or not to_release.strip():
+        raise InvalidInput("compare needs both --from and --to releases")
+    if release_key(from_release) == release_key(to_release):
+        raise InvalidInput(f"--from and --to are the same release ({from_release!r})")
+    titles = titles or {}
+    records = records or {}
+    out: list[ReleaseChange] = []
+    for cluster_id, per_release in counts.items():
+        before = int(per_release.get(from_release, 0))
+        after = int(per_release.get(to_release, 0))
+        if not before and not after:
+            continue
+        record = records.get(cluster_id)
+        if after and is_regressed(record, [to_release]):
+            kind = REGRESSED
+        elif after and before:
+            kind = PERSISTING
+        elif after:
+            kind = NEW
+        else:
+            kind = RESOLVED
+        out.append(
+            ReleaseChange(
+                cluster_id=cluster_id,
+                title=titles.get(cluster_id, "") or (record.title if record else ""),
+                kind=kind,
+                from_count=before,
+                to_count=after,
+                status=record.status if record else FixStatus.OPEN,
+                status_release=record.release if record else None,
+            )
+        )
+    out.sort(key=lambda c: (_KIND_ORDER[c.kind], -(c.to_count + c.from_count), c.cluster_id))
+    return out

@@ -1,0 +1,208 @@
+"""Priority score: worked examples computed by hand, blockers first, weight overrides."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from qualitylab.clustering.priority import (
+    PainFact,
+    StepFacts,
+    Weights,
+    one_off_cluster,
+    priority_parts,
+    rank,
+    score_clusters,
+)
+from qualitylab.domain import Cluster, FixStatus, Outcome
+from qualitylab.errors import InvalidInput
+
+
+def cluster(cid: str, *members: str) -> Cluster:
+    return Cluster(id=cid, title=cid, terms=(), members=tuple(members), quotes=(), cohesion=1.0)
+
+
+def fact(
+    uuid: str,
+    walker: str,
+    *,
+    step: str = "s1",
+    severity: int = 2,
+    release: str = "1.0",
+    outcome: Outcome | None = Outcome.DONE,
+    ease: int | None = None,
+    walk: str | None = None,
+) -> PainFact:
+    return PainFact(
+        uuid=uuid,
+        walker_uuid=walker,
+        walk_uuid=walk or f"walk-{walker}",
+        journey_id="j",
+        step_id=step,
+        severity=severity,
+        release=release,
+        outcome=outcome,
+        ease=ease,
+    )
+
+
+# Step s1: four walkers visited it; their SEQ answers were 2, 4, 6 and 6 (sum 18, n 4).
+S1 = StepFacts("j", "s1", frozenset({"w1", "w2", "w3", "w4"}), ease_sum=18, ease_count=4)
+P1 = fact("p1", "w1", severity=4, outcome=Outcome.BLOCKED, ease=2, release="1.0")
+P2 = fact("p2", "w2", severity=2, outcome=Outcome.DONE, ease=4, release="1.1")
+
+
+def test_worked_example_default_weights() -> None:
+    # reach       = 2 hitters / 4 visitors                                  = 0.5
+    # severity    = mean (4+2)/2 = 3, worst 4 -> factor (3+4)/8             = 0.875
+    # impact      = blocked share 1/2 = 0.5; SEQ hit mean 3 vs others (18-6)/2 = 6
+    #               -> drop 3/6 = 0.5; impact (0.5+0.5)/2 = 0.5 -> factor 0.75
+    # persistence = releases 1.0 and 1.1 -> 1 -> factor 1.0
+    # score       = 100 * 0.5 * 0.875 * 0.75 * 1.0                          = 32.8125
+    parts = priority_parts([P1, P2], {S1.key: S1})
+    assert parts.reach == 0.5
+    assert parts.severity_mean == 3.0
+    assert parts.severity_max == 4
+    assert parts.impact == 0.5
+    assert parts.persistence == 1.0
+    assert parts.score == pytest.approx(32.81)
+
+
+def test_worked_example_single_release_halves_score() -> None:
+    # Same as above but both in release 1.0: persistence factor (1+0)/2 = 0.5 -> 16.40625.
+    p2 = fact("p2", "w2", severity=2, outcome=Outcome.DONE, ease=4, release="1.0")
+    parts = priority_parts([P1, p2], {S1.key: S1})
+    assert parts.persistence == 0.0
+    assert parts.score == pytest.approx(16.40625, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        # severity weight 0 drops its factor: 100 * 0.5 * 0.75 * 1.0
+        (["severity=0"], 37.5),
+        # reach squared, severity dropped: 100 * 0.25 * 0.75
+        (["reach=2", "severity=0"], 18.75),
+        # one comma-separated argument works like two; impact dropped: 100 * 0.25 * 0.875
+        (["reach=2,impact=0"], 21.875),
+        # everything off: the score is the 100 ceiling
+        (["reach=0", "severity=0", "impact=0", "persistence=0"], 100.0),
+    ],
+)
+def test_weight_overrides_change_the_score(overrides: list[str], expected: float) -> None:
+    weights = Weights().with_overrides(overrides)
+    assert priority_parts([P1, P2], {S1.key: S1}, weights).score == pytest.approx(
+        expected, abs=0.01
+    )
+
+
+def test_weights_from_environment() -> None:
+    weights = Weights.from_env({"QUALITYLAB_WEIGHTS": "reach=2, severity=1.5"})
+    assert (weights.reach, weights.severity, weights.impact) == (2.0, 1.5, 1.0)
+    assert Weights.from_env({}) == Weights()
+
+
+@pytest.mark.parametrize("bad", ["reach", "speed=2", "reach=abc", "reach=-1", "reach=nan"])
+def test_bad_weight_is_invalid_input(bad: str) -> None:
+    with pytest.raises(InvalidInput):
+        Weights().with_overrides([bad])
+
+
+def test_ease_drop_needs_a_baseline() -> None:
+    # Only the hitter rated the step: no baseline, no SEQ drop; blocked share 1 -> impact 0.5.
+    step = StepFacts("j", "s1", frozenset({"w1"}), ease_sum=2, ease_count=1)
+    parts = priority_parts([P1], {step.key: step})
+    assert parts.impact == 0.5
+    assert parts.reach == 1.0
+
+
+def test_ease_improvement_is_not_negative_impact() -> None:
+    # Hit visit rated 6, the others 2 and 4: easier for the hitter -> drop 0, never negative.
+    step = StepFacts("j", "s1", frozenset({"w1", "w2", "w3"}), ease_sum=12, ease_count=3)
+    p = fact("p", "w1", ease=6, outcome=Outcome.DONE)
+    assert priority_parts([p], {step.key: step}).impact == 0.0
+
+
+def test_reach_uses_union_of_visitors_across_steps() -> None:
+    # s1 visited by w1..w4, s2 by w4..w7: 7 distinct visitors; w1 and w5 hit it -> reach 2/7.
+    s2 = StepFacts("j", "s2", frozenset({"w4", "w5", "w6", "w7"}))
+    parts = priority_parts([fact("a", "w1"), fact("b", "w5", step="s2")], {S1.key: S1, s2.key: s2})
+    assert parts.reach == pytest.approx(2 / 7, abs=1e-4)
+
+
+def test_same_walker_twice_counts_once_and_same_visit_once() -> None:
+    # w1 reported twice on the same visit (blocked), w2 once (done): visits 2, blocked share 1/2.
+    facts = [
+        fact("a", "w1", outcome=Outcome.BLOCKED),
+        fact("b", "w1", outcome=Outcome.BLOCKED),
+        fact("c", "w2", outcome=Outcome.DONE),
+    ]
+    items = score_clusters([cluster("c1", "a", "b", "c")], {f.uuid: f for f in facts}, [S1])
+    assert items[0].walkers == 2
+    assert items[0].pain_points == 3
+    assert items[0].priority.reach == 0.5
+    assert items[0].priority.impact == 0.25
+
+
+def test_blockers_always_rank_above_non_blockers() -> None:
+    # "wide": severity 3 hit by all 4 walkers, all blocked -> high score but no blocker.
+    # "rare": one blocker from one walker -> lower score, still ranked first.
+    wide = [
+        fact(f"w{i}", f"w{i}", severity=3, outcome=Outcome.BLOCKED, release=r)
+        for i, r in zip(range(1, 5), ["1.0", "1.1", "1.0", "1.1"], strict=True)
+    ]
+    rare = [fact("r1", "w1", severity=4, outcome=Outcome.DONE)]
+    facts = {f.uuid: f for f in wide + rare}
+    items = score_clusters(
+        [cluster("wide", *[f.uuid for f in wide]), cluster("rare", "r1")], facts, [S1]
+    )
+    assert [i.cluster.id for i in items] == ["rare", "wide"]
+    assert [i.rank for i in items] == [1, 2]
+    assert items[1].priority.score > items[0].priority.score
+
+
+def test_score_orders_non_blockers_and_settled_go_last() -> None:
+    big = [fact(f"b{i}", f"w{i}", severity=3) for i in range(1, 5)]
+    small = [fact("s", "w1", severity=2)]
+    facts = {f.uuid: f for f in big + small}
+    items = score_clusters(
+        [cluster("small", "s"), cluster("big", *[f.uuid for f in big])], facts, [S1]
+    )
+    assert [i.cluster.id for i in items] == ["big", "small"]
+    settled = rank([replace(items[0], status=FixStatus.WONT_FIX), items[1]])
+    assert [i.cluster.id for i in settled] == ["small", "big"]
+    regressed = rank([replace(items[0], status=FixStatus.FIXED, regressed=True), items[1]])
+    assert [i.cluster.id for i in regressed] == ["big", "small"]
+
+
+def test_fix_item_lists_steps_by_frequency_and_releases_naturally() -> None:
+    facts = [
+        fact("a", "w1", step="s2", release="5.10"),
+        fact("b", "w2", step="s2", release="5.9"),
+        fact("c", "w3", step="s1", release="5.9"),
+    ]
+    items = score_clusters([cluster("c", "a", "b", "c")], {f.uuid: f for f in facts}, [S1])
+    assert items[0].steps == (("j", "s2"), ("j", "s1"))
+    assert items[0].releases == ("5.9", "5.10")
+
+
+def test_collapsed_duplicates_count_as_reports() -> None:
+    facts = {f.uuid: f for f in [fact("a", "w1"), fact("a-copy", "w2")]}
+    items = score_clusters([cluster("c", "a")], facts, [S1], duplicates={"a-copy": "a"})
+    assert (items[0].walkers, items[0].pain_points) == (2, 2)
+
+
+def test_clusters_without_facts_are_skipped() -> None:
+    assert score_clusters([cluster("ghost", "nope")], {}, [S1]) == []
+    with pytest.raises(ValueError):
+        priority_parts([], {})
+
+
+def test_one_off_cluster_keeps_the_quote() -> None:
+    c = one_off_cluster("1234567890ab", "[bold]pay button[/bold] is dead " * 5, "fix it")
+    assert c.id == "one-off-12345678"
+    assert c.members == ("1234567890ab",)
+    assert c.quotes[0].startswith("[bold]")
+    assert len(c.title) <= 60
+    assert c.suggestions == (("fix it", 1),)

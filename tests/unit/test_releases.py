@@ -1,0 +1,155 @@
+"""Releases: natural version order, fix status rules, regressed flags and release comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from qualitylab.clustering.releases import (
+    FixRecord,
+    apply_status,
+    check_status,
+    compare,
+    is_regressed,
+    release_key,
+    sort_releases,
+)
+from qualitylab.domain import Cluster, FixItem, FixStatus, PriorityParts
+from qualitylab.errors import InvalidInput
+
+
+@pytest.mark.parametrize(
+    ("older", "newer"),
+    [
+        ("4.9", "5.0"),
+        ("5.0", "5.10"),
+        ("5.9", "5.10"),
+        ("2026.10", "2026.11"),
+        ("2026.9", "2026.10"),
+        ("1.2", "1.2.1"),
+        ("", "0.1"),
+        ("v2", "v10"),
+    ],
+)
+def test_natural_release_order(older: str, newer: str) -> None:
+    assert release_key(older) < release_key(newer)
+
+
+def test_sort_releases_drops_empty_and_duplicates() -> None:
+    assert sort_releases(["5.10", "", "4.9", "5.0", "5.10"]) == ("4.9", "5.0", "5.10")
+
+
+@pytest.mark.parametrize(
+    ("status", "release", "expected"),
+    [
+        ("fixed", "2.1", FixStatus.FIXED),
+        ("planned", None, FixStatus.PLANNED),
+        ("wont fix", None, FixStatus.WONT_FIX),
+        ("wont-fix", None, FixStatus.WONT_FIX),
+        ("OPEN", None, FixStatus.OPEN),
+    ],
+)
+def test_check_status_accepts(status: str, release: str | None, expected: FixStatus) -> None:
+    assert check_status(status, release) is expected
+
+
+@pytest.mark.parametrize(("status", "release"), [("fixed", None), ("fixed", "  "), ("done", "1")])
+def test_check_status_rejects(status: str, release: str | None) -> None:
+    with pytest.raises(InvalidInput):
+        check_status(status, release)
+
+
+FIXED_50 = FixRecord("c1", FixStatus.FIXED, release="5.0")
+
+
+@pytest.mark.parametrize(
+    ("record", "releases", "expected"),
+    [
+        (FIXED_50, ["4.9", "5.0"], False),  # members up to the fixing release: fixed, not back
+        (FIXED_50, ["4.9", "5.10"], True),  # 5.10 comes after 5.0 in version order
+        (FIXED_50, ["5.1"], True),
+        (
+            FixRecord("c1", FixStatus.PLANNED, release="5.0"),
+            ["6.0"],
+            False,
+        ),  # only 'fixed' regresses
+        (FixRecord("c1", FixStatus.WONT_FIX), ["6.0"], False),
+        (None, ["6.0"], False),
+    ],
+)
+def test_is_regressed(record: FixRecord | None, releases: list[str], expected: bool) -> None:
+    assert is_regressed(record, releases) is expected
+
+
+def _item(cid: str, releases: tuple[str, ...]) -> FixItem:
+    return FixItem(
+        rank=1,
+        cluster=Cluster(id=cid, title=cid, terms=(), members=("m",), quotes=(), cohesion=1.0),
+        priority=PriorityParts(1.0, 2.0, 2, 0.0, 0.0, 10.0),
+        walkers=1,
+        pain_points=1,
+        steps=(("j", "s"),),
+        releases=releases,
+    )
+
+
+def test_apply_status_sets_marks_and_regressed() -> None:
+    records = {
+        "back": FixRecord("back", FixStatus.FIXED, release="2026.10", note="patched"),
+        "gone": FixRecord("gone", FixStatus.FIXED, release="2026.11"),
+        "wont": FixRecord("wont", FixStatus.WONT_FIX, note="by design"),
+    }
+    items = apply_status(
+        [
+            _item("back", ("2026.9", "2026.11")),
+            _item("gone", ("2026.11",)),
+            _item("wont", ()),
+            _item("free", ("1",)),
+        ],
+        records,
+    )
+    by_id = {i.cluster.id: i for i in items}
+    assert by_id["back"].regressed and by_id["back"].status_note == "patched"
+    assert by_id["back"].status_release == "2026.10"
+    assert not by_id["gone"].regressed and by_id["gone"].status is FixStatus.FIXED
+    assert by_id["wont"].status is FixStatus.WONT_FIX and by_id["wont"].status_note == "by design"
+    assert by_id["free"].status is FixStatus.OPEN and not by_id["free"].regressed
+
+
+def test_compare_classifies_new_persisting_resolved_regressed() -> None:
+    counts = {
+        "login": {"4.9": 3, "5.0": 2},  # persisting
+        "promo": {"5.0": 4},  # new
+        "crash": {"4.9": 5},  # resolved
+        "pay": {"4.9": 1, "5.0": 2},  # fixed in 4.9, back in 5.0 -> regressed
+        "old": {"4.8": 7},  # in neither release -> left out
+    }
+    records = {"pay": FixRecord("pay", FixStatus.FIXED, release="4.9", title="Payment fails")}
+    changes = compare(
+        counts,
+        from_release="4.9",
+        to_release="5.0",
+        records=records,
+        titles={"login": "Login loops"},
+    )
+    kinds = {c.cluster_id: (c.kind, c.from_count, c.to_count) for c in changes}
+    assert kinds == {
+        "login": ("persisting", 3, 2),
+        "promo": ("new", 0, 4),
+        "crash": ("resolved", 5, 0),
+        "pay": ("regressed", 1, 2),
+    }
+    assert changes[0].cluster_id == "pay"  # most urgent kind first
+    assert changes[0].title == "Payment fails"  # falls back to the recorded title
+    assert {c.cluster_id: c.title for c in changes}["login"] == "Login loops"
+
+
+def test_compare_fixed_in_the_to_release_is_not_regressed() -> None:
+    records = {"pay": FixRecord("pay", FixStatus.FIXED, release="5.0")}
+    changes = compare({"pay": {"5.0": 1}}, from_release="4.9", to_release="5.0", records=records)
+    assert changes[0].kind == "new"
+
+
+@pytest.mark.parametrize(("a", "b"), [("5.0", "5.0"), ("", "5.0"), ("5.0", " ")])
+def test_compare_rejects_same_or_missing_release(a: str, b: str) -> None:
+    with pytest.raises(InvalidInput):
+        compare({}, from_release=a, to_release=b)

@@ -1,0 +1,267 @@
+"""journeys.yaml (a file, or a folder of them) -> a validated Catalog, or every problem at once.
+
+Every problem is reported as ``file:line:col: what is wrong and how to fix it`` inside one
+:class:`~qualitylab.errors.CatalogError`, so an author fixes the whole file in one pass.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from qualitylab.domain import Catalog
+from qualitylab.errors import CatalogError
+from qualitylab.journeys.messages import describe, subject, suggest
+from qualitylab.journeys.source import (
+    MAX_BYTES,
+    Document,
+    Path_,
+    Position,
+    Problem,
+    SourceError,
+    decode,
+    parse,
+    read_text,
+)
+
+_LISTS = ("products", "journeys", "categories")
+_TOP_KEYS = tuple(Catalog.model_fields)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def load_catalog(path: Path) -> Catalog:
+    """Load a catalog file, or every ``*.yaml``/``*.yml`` in a folder merged into one catalog."""
+    path = Path(path)
+    files = catalog_files(path)
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    for file in files:
+        try:
+            documents.append(parse(read_text(file, str(file)), str(file)))
+        except SourceError as err:
+            problems.extend(err.problems)
+    if problems:
+        # A file we could not read would only add misleading "missing" errors for the rest.
+        raise CatalogError(_format(problems, files))
+    return _validate(documents, files)
+
+
+def load_catalog_text(text: str | bytes, name: str = "journeys.yaml") -> Catalog:
+    """Load a catalog from memory (tests, stdin, an upload); ``name`` is used in messages."""
+    if len(text) > MAX_BYTES:
+        raise CatalogError(
+            [f"{name}:1:1: file is larger than 2 MB; split the catalog into several files"]
+        )
+    try:
+        document = parse(decode(text, name) if isinstance(text, bytes) else text, name)
+    except SourceError as err:
+        raise CatalogError(_format(err.problems, [])) from None
+    return _validate([document], [])
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The files a catalog path stands for; a missing path or an empty folder is an error."""
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
+        if not files:
+            raise CatalogError([f"{path}: no *.yaml or *.yml files in this folder"])
+        return files
+    if not path.exists():
+        raise CatalogError([f"{path}: journeys file not found; check the path or pass --journeys"])
+    return [path]
+
+
+def _validate(documents: list[Document], files: list[Path]) -> Catalog:
+    merged, skip = _merge(documents)
+    problems = [*merged.problems, *_cross_checks(merged)]
+    catalog: Catalog | None = None
+    try:
+        catalog = Catalog.model_validate(merged.data)
+    except ValidationError as err:
+        for error in err.errors(include_url=False):
+            loc: Path_ = tuple(error["loc"])
+            if _already_reported(error["type"], error.get("ctx"), loc, skip):
+                continue
+            message, at_key = describe(error, merged.data, merged.raw)
+            position = merged.key_at(loc) if at_key else merged.value_at(loc)
+            problems.append(position.problem(message))
+    if problems or catalog is None:
+        raise CatalogError(_format(problems, files))
+    return catalog
+
+
+def _already_reported(kind: str, ctx: Any, loc: Path_, skip: list[Path_]) -> bool:
+    if kind == "value_error" and "used twice" in str((ctx or {}).get("error", "")):
+        return True  # the cross-checks name both places, the model validator only one
+    return any(loc[: len(done)] == done for done in skip)
+
+
+def _merge(documents: list[Document]) -> tuple[Document, list[Path_]]:
+    """Several documents as one (lists concatenated); positions keep their own file.
+
+    Also returns the paths already reported here, so the schema does not report them again.
+    """
+    first = documents[0]
+    merged = Document(first.file, {})
+    skip: list[Path_] = []
+    merged.values[()] = first.values.get((), Position(first.file, 1, 1))
+    data: dict[str, Any] = merged.data
+    version_from: Position | None = None
+    for doc in documents:
+        merged.problems.extend(doc.problems)
+        assert isinstance(doc.data, dict)
+        for key, value in doc.data.items():
+            key_pos = doc.key_at((key,))
+            if key in _LISTS:
+                if not isinstance(value, list):
+                    if value is None and key == "categories":
+                        continue
+                    merged.problems.append(
+                        doc.value_at((key,)).problem(
+                            f"'{key}' must be a list with one '- ' item per line, "
+                            "not a single value"
+                        )
+                    )
+                    skip.append((key,))
+                    continue
+                offset = len(data.setdefault(key, []))
+                data[key].extend(value)
+                merged.keys.setdefault((key,), key_pos)
+                merged.values.setdefault((key,), doc.value_at((key,)))
+                _copy_positions(doc, merged, key, offset)
+            elif key == "version":
+                if version_from is None:
+                    data[key] = value
+                    version_from = doc.value_at((key,))
+                    merged.keys[(key,)] = key_pos
+                    merged.values[(key,)] = version_from
+                    _copy_raw(doc, merged, (key,), (key,))
+                elif value != data[key]:
+                    merged.problems.append(
+                        doc.value_at((key,)).problem(
+                            f"version {value} differs from version {data[key]} in "
+                            f"{version_from.file}; use one version in every file"
+                        )
+                    )
+            else:
+                hint = suggest(key, _TOP_KEYS)
+                if hint:
+                    message = f"unknown key '{key}'{hint}"
+                else:
+                    allowed = ", ".join(_TOP_KEYS)
+                    message = f"unknown key '{key}' at the top level; allowed keys: {allowed}"
+                merged.problems.append(key_pos.problem(message))
+    return merged, skip
+
+
+def _copy_positions(doc: Document, merged: Document, key: str, offset: int) -> None:
+    for table_from, table_to in ((doc.values, merged.values), (doc.keys, merged.keys)):
+        for path, position in table_from.items():
+            if len(path) >= 2 and path[0] == key and isinstance(path[1], int):
+                table_to[(key, path[1] + offset, *path[2:])] = position
+    for path, text in doc.raw.items():
+        if len(path) >= 2 and path[0] == key and isinstance(path[1], int):
+            merged.raw[(key, path[1] + offset, *path[2:])] = text
+
+
+def _copy_raw(doc: Document, merged: Document, source: Path_, target: Path_) -> None:
+    if source in doc.raw:
+        merged.raw[target] = doc.raw[source]
+
+
+def _cross_checks(merged: Document) -> list[Problem]:
+    """Duplicate ids (pointing at the second use) and journeys naming an unknown product."""
+    data = merged.data
+    problems: list[Problem] = []
+    products = _items(data, "products")
+    journeys = _items(data, "journeys")
+    product_ids = _unique_ids(merged, products, ("products",), "product", problems)
+    _unique_ids(merged, journeys, ("journeys",), "journey", problems)
+    for i, journey in journeys:
+        steps = journey.get("steps")
+        if isinstance(steps, list):
+            step_items = [(j, s) for j, s in enumerate(steps) if isinstance(s, dict)]
+            where = f" in {subject(data, ('journeys', i))}"
+            _unique_ids(merged, step_items, ("journeys", i, "steps"), "step", problems, where)
+        product = journey.get("product")
+        if isinstance(product, str) and product_ids and product not in product_ids:
+            known = sorted(product_ids)
+            problems.append(
+                merged.value_at(("journeys", i, "product")).problem(
+                    f"{subject(data, ('journeys', i))} names product '{product}', which is not in "
+                    f"'products'; use one of: {', '.join(known)}{suggest(product, known)}"
+                )
+            )
+    categories = data.get("categories") if isinstance(data, dict) else None
+    if isinstance(categories, list):
+        seen: dict[str, int] = {}
+        for k, category in enumerate(categories):
+            if isinstance(category, str) and category in seen:
+                first = merged.value_at(("categories", seen[category]))
+                here = merged.value_at(("categories", k))
+                problems.append(
+                    here.problem(
+                        f"category '{category}' is listed twice (first {_where(first, here)}); "
+                        "remove one"
+                    )
+                )
+            elif isinstance(category, str):
+                seen[category] = k
+    return problems
+
+
+def _items(data: Any, key: str) -> list[tuple[int, dict[str, Any]]]:
+    items = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)]
+
+
+def _unique_ids(
+    merged: Document,
+    items: list[tuple[int, dict[str, Any]]],
+    prefix: Path_,
+    kind: str,
+    problems: list[Problem],
+    where: str = "",
+) -> set[str]:
+    first: dict[str, int] = {}
+    for i, item in items:
+        ident = item.get("id")
+        if not isinstance(ident, str):
+            continue
+        if ident in first:
+            earlier = merged.value_at((*prefix, first[ident], "id"))
+            here = merged.value_at((*prefix, i, "id"))
+            problems.append(
+                here.problem(
+                    f"{kind} id '{ident}' is used twice{where} (first {_where(earlier, here)}); "
+                    f"give each {kind} its own id"
+                )
+            )
+        else:
+            first[ident] = i
+    return set(first)
+
+
+def _where(earlier: Position, here: Position) -> str:
+    if here.file == earlier.file:
+        return f"on line {earlier.line}"
+    return f"in {earlier.file} line {earlier.line}"
+
+
+def _format(problems: list[Problem], files: list[Path]) -> list[str]:
+    """Problems in file order, then line and column order, each once."""
+    order = {str(f): i for i, f in enumerate(files)}
+    unique = dict.fromkeys(problems)
+    ranked = sorted(
+        unique,
+        key=lambda p: (order.get(p.position.file, len(order)), p.position.line, p.position.column),
+    )
+    return [str(p) for p in ranked]

@@ -56,7 +56,12 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
     else:
         path = make_url(url).database
         if path:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StorageUnavailable(
+                    f"cannot create the folder for database {path}: {exc.strerror or exc}"
+                ) from exc
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")

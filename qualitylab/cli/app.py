@@ -1,0 +1,50 @@
+"""The ``qualitylab`` command: a thin typer front over the service layer.
+
+Start-up stays fast: command modules import only typer and rich; services, the database layer,
+Textual and scikit-learn are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from qualitylab import __version__
+from qualitylab.cli import data
+from qualitylab.cli.common import LabGroup
+
+app = typer.Typer(
+    name="qualitylab",
+    cls=LabGroup,
+    help=(
+        "A product quality lab: employees walk customer journeys, log pain points, "
+        "and product owners get a ranked fix list.\n\n"
+        "Every command takes [bold]--db[/bold] (SQLite path or PostgreSQL URL, or $QUALITYLAB_DB)."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"qualitylab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """A product quality lab."""
+
+
+data.register(app)
+
+
+def main() -> None:
+    app()

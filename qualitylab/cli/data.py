@@ -1,0 +1,283 @@
+"""Commands that put data in and get it out: log, walks list, export, import, demo."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from qualitylab.cli.common import (
+    DbOption,
+    JourneysOption,
+    JsonOption,
+    fail,
+    open_lab,
+    print_json,
+    stderr,
+    stdout,
+)
+
+walks_app = typer.Typer(help="Look at walks.", no_args_is_help=True, rich_markup_mode="rich")
+
+
+def log(
+    text: Annotated[
+        str | None, typer.Argument(help="What happened, in the walker's words.")
+    ] = None,
+    journey: Annotated[str | None, typer.Option("--journey", "-j", help="Journey id.")] = None,
+    step: Annotated[
+        str | None, typer.Option("--step", "-s", help="Step id in that journey.")
+    ] = None,
+    severity: Annotated[
+        str, typer.Option("--severity", help="1-4 or cosmetic, minor, major, blocker.")
+    ] = "2",
+    category: Annotated[
+        str, typer.Option("--category", help="usability, wording, bug, speed, ...")
+    ] = "other",
+    suggest: Annotated[str, typer.Option("--suggest", help="Suggested fix.")] = "",
+    as_: Annotated[str, typer.Option("--as", help="Walker name (anonymous if empty).")] = "",
+    department: Annotated[str, typer.Option("--department", help="Walker department.")] = "",
+    release: Annotated[
+        str, typer.Option("--release", help="Product release [default: the catalog's].")
+    ] = "",
+    from_csv: Annotated[
+        Path | None, typer.Option("--from-csv", help="Bulk-import feedback from a CSV file.")
+    ] = None,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="CSV column for a field, FIELD=COLUMN (fields: text, journey, step, severity, "
+            "category, suggest, walker, department, release). Repeatable.",
+        ),
+    ] = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+) -> None:
+    """Record a pain point from a script, or bulk-import feedback from a CSV.
+
+    [bold]Examples[/bold]
+
+      qualitylab log -j esim-activation -s install-profile --severity 3 --category bug
+      --as "Anna K." "The QR code never appeared"
+
+      qualitylab log --from-csv old.csv --map text=Comment --map step=Screen -j tariff-change
+
+    CSV rows that cannot be imported are listed with their line numbers; the rest are imported.
+    Options given next to --from-csv (--journey, --step, --severity, ...) are defaults for rows
+    that leave those columns empty.
+    """
+    from qualitylab.services import feedback
+
+    lab = open_lab(db, journeys)
+    given = {
+        "journey": journey or "",
+        "step": step or "",
+        "severity": severity,
+        "category": category,
+        "suggest": suggest,
+        "walker": as_,
+        "department": department,
+        "release": release,
+    }
+    if from_csv is not None:
+        if text:
+            fail("give either a text or --from-csv, not both")
+        mapping: dict[str, str] = {}
+        for item in map_ or []:
+            field, sep, column = item.partition("=")
+            if not sep or not field.strip() or not column.strip():
+                fail(f"--map {item!r} must look like FIELD=COLUMN, e.g. --map text=Comment")
+            mapping[field.strip()] = column.strip()
+        defaults = {k: v for k, v in given.items() if v}
+        result = feedback.import_feedback_csv(lab, from_csv, mapping=mapping, defaults=defaults)
+        if json_out:
+            print_json(asdict(result))
+        else:
+            for problem in result.rejected:
+                stderr.print(problem, markup=False)
+            stdout.print(
+                f"Imported {result.imported} pain point(s); rejected {len(result.rejected)} row(s)."
+            )
+        if result.rejected and not result.imported:
+            raise typer.Exit(1)
+        return
+    if not text:
+        fail('give the pain point text, e.g. qualitylab log --journey J --step S "what happened"')
+    if not journey or not step:
+        fail("--journey and --step are needed (see: qualitylab journeys list)")
+    point = feedback.log_feedback(lab, {**given, "text": text})
+    if json_out:
+        print_json({"uuid": point.uuid, "walk": point.walk_uuid, "release": point.release})
+    else:
+        stdout.print(f"Logged pain point {point.uuid} on {journey} / {step}.", markup=False)
+
+
+@walks_app.command("list")
+def walks_list(
+    journey: Annotated[
+        str | None, typer.Option("--journey", "-j", help="Only this journey.")
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="in_progress, completed or abandoned.")
+    ] = None,
+    release: Annotated[str | None, typer.Option("--release", help="Only this release.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="At most this many.")] = 50,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List walks, newest first.
+
+    [bold]Examples[/bold]
+
+      qualitylab walks list --status in_progress
+
+      qualitylab walks list --journey number-porting --json
+    """
+    from qualitylab.domain import WalkStatus
+    from qualitylab.services import walks as walk_service
+
+    try:
+        wanted = WalkStatus(status) if status else None
+    except ValueError:
+        fail(f"unknown status {status!r}; use in_progress, completed or abandoned")
+    lab = open_lab(db)
+    found = walk_service.list_walks(lab, journey_id=journey, status=wanted, release=release)
+    if json_out:
+        print_json([_walk_json(w) for w in found[:limit]])
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Walks ({len(found)})", title_justify="left")
+    for name in (
+        "started",
+        "journey",
+        "release",
+        "walker",
+        "status",
+        "steps",
+        "pain points",
+        "NPS",
+    ):
+        table.add_column(name, overflow="fold")
+    for w in found[:limit]:
+        table.add_row(
+            w.started_at.strftime("%Y-%m-%d %H:%M"),
+            Text(w.journey_id),
+            Text(w.release),
+            Text(w.walker.label),
+            w.status.value,
+            str(len(w.visits)),
+            str(w.pain_point_count),
+            "" if w.nps is None else str(w.nps),
+        )
+    stdout.print(table)
+    if len(found) > limit:
+        stdout.print(f"... {len(found) - limit} more (use --limit)")
+
+
+def _walk_json(w: Any) -> dict[str, Any]:
+    return {
+        "uuid": w.uuid,
+        "journey": w.journey_id,
+        "journey_hash": w.journey_hash,
+        "product": w.product_id,
+        "release": w.release,
+        "walker": {
+            "uuid": w.walker.uuid,
+            "name": w.walker.label,
+            "department": w.walker.department,
+        },
+        "status": w.status.value,
+        "started_at": w.started_at.isoformat(),
+        "finished_at": w.finished_at.isoformat() if w.finished_at else None,
+        "steps_visited": len(w.visits),
+        "pain_points": w.pain_point_count,
+        "nps": w.nps,
+    }
+
+
+def export(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="File to write (JSON Lines); '-' for stdout.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Export the whole lab to JSON Lines (lossless; import it into another lab to merge).
+
+    [bold]Example[/bold]
+
+      qualitylab export -o office-moscow.jsonl
+    """
+    from qualitylab.services.transfer import export_jsonl
+
+    lab = open_lab(db)
+    if str(output) == "-":
+        export_jsonl(lab, sys.stdout)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="\n") as handle:
+            counts = export_jsonl(lab, handle)
+        tmp.replace(output)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
+    stderr.print(f"Exported {summary} to {output}", markup=False)
+
+
+def import_(
+    file: Annotated[Path, typer.Argument(help="A JSON Lines file made by qualitylab export.")],
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Import an export into this lab. Idempotent: what is already here (by uuid) is skipped.
+
+    [bold]Example[/bold]
+
+      qualitylab import office-moscow.jsonl --db shared.db
+    """
+    from qualitylab.services.transfer import import_jsonl
+
+    lab = open_lab(db)
+    result = import_jsonl(lab, file)
+    if json_out:
+        print_json(result)
+        return
+    added = ", ".join(f"{n} {k}" for k, n in result["added"].items() if n) or "nothing new"
+    skipped = sum(result["skipped"].values())
+    stdout.print(f"Imported {added}; {skipped} record(s) were already here.", markup=False)
+
+
+def demo(
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same data).")] = 7,
+    force: Annotated[
+        bool, typer.Option("--force", help="Add demo data even if the database is not empty.")
+    ] = False,
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+) -> None:
+    """Fill a database with realistic demo walks and pain points over the bundled journeys.
+
+    [bold]Example[/bold]
+
+      qualitylab demo --db /tmp/demo.db && qualitylab fixes --db /tmp/demo.db
+    """
+    from qualitylab.services.demo import run_demo
+
+    lab = open_lab(db, journeys)
+    stats = run_demo(lab, seed=seed, force=force)
+    stdout.print(str(stats), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("log")(log)
+    app.add_typer(walks_app, name="walks")
+    app.command("export")(export)
+    app.command("import")(import_)
+    app.command("demo")(demo)

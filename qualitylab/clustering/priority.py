@@ -169,8 +169,13 @@ def priority_parts(
     members: Sequence[PainFact],
     steps: Mapping[tuple[str, str], StepFacts],
     weights: Weights | None = None,
+    releases: Iterable[str] | None = None,
 ) -> PriorityParts:
-    """Score one cluster from its members' facts (see ``Weights`` for the formula)."""
+    """Score one cluster from its members' facts (see ``Weights`` for the formula).
+
+    ``releases``: every release the cluster was seen in, when ``members`` is only a slice of its
+    history (a fix list for one release); persistence is about the whole history.
+    """
     if not members:
         raise ValueError("a cluster needs at least one pain point to be scored")
     w = weights or Weights()
@@ -185,7 +190,8 @@ def priority_parts(
     severity_mean = sum(severities) / len(severities)
     severity_max = max(severities)
     impact = _impact(members, steps)
-    persistence = 1.0 if len(sort_releases(f.release for f in members)) > 1 else 0.0
+    seen = sort_releases(releases if releases is not None else (f.release for f in members))
+    persistence = 1.0 if len(seen) > 1 else 0.0
     factors = (
         (reach, w.reach),
         ((severity_mean + severity_max) / 8, w.severity),
@@ -225,8 +231,13 @@ def score_clusters(
     *,
     weights: Weights | None = None,
     duplicates: Mapping[str, str] | None = None,
+    history: Mapping[str, Iterable[str]] | None = None,
 ) -> list[FixItem]:
-    """Score every cluster that has facts and return them ranked (``rank``), status open."""
+    """Score every cluster that has facts and return them ranked (``rank``), status open.
+
+    ``facts`` may be a slice (one release); ``history`` then gives, per cluster id, every release
+    it was seen in, for persistence and the item's ``releases``.
+    """
     by_step = {s.key: s for s in steps}
     items: list[FixItem] = []
     for cluster in clusters:
@@ -234,15 +245,20 @@ def score_clusters(
         if not members:
             continue
         step_counts = Counter((f.journey_id, f.step_id) for f in members)
+        seen = sort_releases(
+            history[cluster.id]
+            if history and cluster.id in history
+            else (f.release for f in members)
+        )
         items.append(
             FixItem(
                 rank=0,
                 cluster=cluster,
-                priority=priority_parts(members, by_step, weights),
+                priority=priority_parts(members, by_step, weights, seen),
                 walkers=len({_walker(f) for f in members}),
                 pain_points=len({f.uuid for f in members}),
                 steps=tuple(sorted(step_counts, key=lambda k: (-step_counts[k], k))),
-                releases=sort_releases(f.release for f in members),
+                releases=seen,
             )
         )
     return rank(items)

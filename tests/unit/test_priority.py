@@ -206,3 +206,14 @@ def test_one_off_cluster_keeps_the_quote() -> None:
     assert c.quotes[0].startswith("[bold]")
     assert len(c.title) <= 60
     assert c.suggestions == (("fix it", 1),)
+
+
+def test_history_gives_persistence_for_a_one_release_slice() -> None:
+    # Only release 1.0 facts are scored, but the cluster was also seen in 0.9: persistent.
+    facts = {"a": fact("a", "w1", release="1.0")}
+    items = score_clusters([cluster("c", "a")], facts, [S1], history={"c": ["0.9", "1.0"]})
+    assert items[0].priority.persistence == 1.0
+    assert items[0].releases == ("0.9", "1.0")
+    alone = score_clusters([cluster("c", "a")], facts, [S1])
+    assert alone[0].priority.persistence == 0.0
+    assert alone[0].priority.score == pytest.approx(items[0].priority.score / 2, abs=0.01)

@@ -1,0 +1,393 @@
+"""Fix lists: cluster the lab's pain points, score them, apply decisions, compare releases.
+
+A scope is the journey and/or product filter ("all" for the whole lab). Releases are *not* part of
+the scope: a fix list for one release slices a clustering of every release, so a cluster keeps its
+id across releases — which is what lets a fixed problem be seen coming back (regressed).
+The clustering engine and the store's queries (sqlalchemy) are imported only when a list is built.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
+
+from qualitylab.clustering.priority import (
+    PainFact,
+    StepFacts,
+    Weights,
+    one_off_cluster,
+    rank,
+    score_clusters,
+)
+from qualitylab.clustering.releases import (
+    FixRecord,
+    ReleaseChange,
+    apply_status,
+    check_status,
+    compare,
+    is_regressed,
+    sort_releases,
+)
+from qualitylab.domain import (
+    Cluster,
+    Clustering,
+    FixItem,
+    FixStatus,
+    Outcome,
+    PainPoint,
+    Severity,
+)
+from qualitylab.errors import CatalogError, InvalidInput, NotFound
+from qualitylab.services.lab import Lab
+
+if TYPE_CHECKING:
+    from qualitylab.store import fixes as store_fixes
+    from qualitylab.store.unit import Unit
+
+SEED = 0
+
+
+class ClusterFn(Protocol):
+    """The engine's signature (``qualitylab.clustering.cluster_texts``); tests inject a fake."""
+
+    def __call__(
+        self,
+        texts: Sequence[str],
+        *,
+        ids: Sequence[str],
+        suggestions: Sequence[str],
+        previous: Clustering | None,
+        seed: int,
+        progress: Any,
+    ) -> Clustering: ...
+
+
+def _default_cluster_fn() -> ClusterFn:
+    from qualitylab.clustering import cluster_texts
+
+    fn: ClusterFn = cluster_texts
+    return fn
+
+
+def scope_key(*, journey: str | None = None, product: str | None = None) -> str:
+    parts = [f"journey={journey}" if journey else "", f"product={product}" if product else ""]
+    return ",".join(p for p in parts if p) or "all"
+
+
+def default_weights() -> Weights:
+    """Built-in weights, overridden by ``$QUALITYLAB_WEIGHTS`` (e.g. ``reach=2,severity=1.5``)."""
+    return Weights.from_env(os.environ)
+
+
+# ---------------------------------------------------------------------------------- loading
+@dataclass(frozen=True)
+class _ScopeData:
+    scope: str
+    pain_points: list[PainPoint]
+    visits: list[store_fixes.VisitFact]
+    records: dict[str, FixRecord]
+    clustering: Clustering
+    one_offs: tuple[Cluster, ...]
+
+    def clusters(self) -> tuple[Cluster, ...]:
+        return self.clustering.clusters + self.one_offs
+
+    def members(self, cluster: Cluster) -> list[str]:
+        """Members plus the near-duplicates the engine collapsed into them."""
+        copies = [
+            d for d, orig in self.clustering.duplicates.items() if orig in set(cluster.members)
+        ]
+        return list(dict.fromkeys([*cluster.members, *sorted(copies)]))
+
+    def history(self) -> dict[str, tuple[str, ...]]:
+        release_of = {p.uuid: p.release for p in self.pain_points}
+        return {
+            c.id: sort_releases(release_of.get(m, "") for m in self.members(c))
+            for c in self.clusters()
+        }
+
+
+def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
+    try:
+        status = FixStatus(fix.status)
+    except ValueError:
+        status = FixStatus.OPEN
+    return FixRecord(
+        cluster_id=fix.cluster_id,
+        status=status,
+        release=fix.release,
+        note=fix.note,
+        title=fix.title,
+        scope=fix.scope,
+        updated_at=fix.updated_at,
+    )
+
+
+def _previous(run: store_fixes.StoredRun | None) -> Clustering | None:
+    if run is None or not run.clusters:
+        return None
+    clusters = tuple(
+        Cluster(
+            id=cid,
+            title=run.titles.get(cid, ""),
+            terms=(),
+            members=tuple(members),
+            quotes=(),
+            cohesion=0.0,
+        )
+        for cid, members in run.clusters.items()
+    )
+    labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
+    return Clustering(clusters=clusters, unclustered=(), labels=labels)
+
+
+def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
+    """Unknown journey/product ids are an error unless old data still uses them."""
+    try:
+        catalog = lab.catalog
+    except CatalogError:
+        return
+    if journey and journey not in seen and journey not in {j.id for j in catalog.journeys}:
+        known = ", ".join(j.id for j in catalog.journeys)
+        raise NotFound(f"no journey {journey!r}; known journeys: {known}")
+    if product and product not in seen and product not in {p.id for p in catalog.products}:
+        known = ", ".join(p.id for p in catalog.products)
+        raise NotFound(f"no product {product!r}; known products: {known}")
+
+
+def _load_and_cluster(
+    lab: Lab,
+    *,
+    journey: str | None,
+    product: str | None,
+    progress: Any,
+    cluster_fn: ClusterFn | None,
+) -> _ScopeData:
+    from qualitylab.store import fixes as store_fixes
+
+    scope = scope_key(journey=journey, product=product)
+    with lab.store.unit() as unit:
+        pain_points = unit.pain_points(journey_id=journey, product_id=product)
+        visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
+        previous = store_fixes.latest_run(unit, scope)
+        records = {cid: _record_of(f) for cid, f in store_fixes.fixes(unit).items()}
+    seen = {v.journey_id for v in visits} | {v.product_id for v in visits}
+    _check_filters(lab, journey, product, seen)
+    if pain_points:
+        fn = cluster_fn or _default_cluster_fn()
+        clustering = fn(
+            [p.text for p in pain_points],
+            ids=[p.uuid for p in pain_points],
+            suggestions=[p.suggested_fix for p in pain_points],
+            previous=_previous(previous),
+            seed=SEED,
+            progress=progress,
+        )
+    else:
+        clustering = Clustering(clusters=(), unclustered=(), labels={})
+    by_uuid = {p.uuid: p for p in pain_points}
+    one_offs = tuple(
+        one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix)
+        for uuid in clustering.unclustered
+        if uuid in by_uuid and by_uuid[uuid].severity >= Severity.BLOCKER
+    )
+    if pain_points:
+        with lab.store.unit() as unit:
+            store_fixes.save_run(
+                unit,
+                scope=scope,
+                clusters={c.id: list(c.members) for c in clustering.clusters},
+                titles={c.id: c.title for c in (*clustering.clusters, *one_offs)},
+                one_offs={c.id: list(c.members) for c in one_offs},
+            )
+    return _ScopeData(scope, pain_points, visits, records, clustering, one_offs)
+
+
+def _known_releases(data: _ScopeData) -> tuple[str, ...]:
+    return sort_releases([v.release for v in data.visits] + [p.release for p in data.pain_points])
+
+
+def _check_release(data: _ScopeData, release: str, flag: str) -> None:
+    known = _known_releases(data)
+    if release not in known:
+        listed = ", ".join(known) if known else "none yet"
+        raise NotFound(f"no walks in release {release!r} ({flag}); releases with walks: {listed}")
+
+
+# ---------------------------------------------------------------------------------- facts
+def _step_facts(visits: Iterable[store_fixes.VisitFact]) -> list[StepFacts]:
+    walkers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    ease_sum: Counter[tuple[str, str]] = Counter()
+    ease_n: Counter[tuple[str, str]] = Counter()
+    for v in visits:
+        key = (v.journey_id, v.step_id)
+        walkers[key].add(v.walker_uuid)
+        if v.ease is not None:
+            ease_sum[key] += v.ease
+            ease_n[key] += 1
+    return [
+        StepFacts(j, s, frozenset(who), ease_sum=ease_sum[(j, s)], ease_count=ease_n[(j, s)])
+        for (j, s), who in walkers.items()
+    ]
+
+
+def _outcome(raw: str | None) -> Outcome | None:
+    try:
+        return Outcome(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _pain_facts(
+    pain_points: Iterable[PainPoint], visits: Iterable[store_fixes.VisitFact]
+) -> dict[str, PainFact]:
+    by_visit = {(v.walk_uuid, v.step_id): v for v in visits}
+    facts: dict[str, PainFact] = {}
+    for p in pain_points:
+        visit = by_visit.get((p.walk_uuid, p.step_id))
+        facts[p.uuid] = PainFact(
+            uuid=p.uuid,
+            walker_uuid=p.walker_uuid,
+            walk_uuid=p.walk_uuid,
+            journey_id=p.journey_id,
+            step_id=p.step_id,
+            severity=int(p.severity),
+            release=p.release,
+            outcome=_outcome(visit.outcome) if visit else None,
+            ease=visit.ease if visit else None,
+        )
+    return facts
+
+
+# ---------------------------------------------------------------------------------- use-cases
+def build_fix_list(
+    lab: Lab,
+    *,
+    journey: str | None = None,
+    product: str | None = None,
+    release: str | None = None,
+    top: int | None = None,
+    weights: Weights | None = None,
+    progress: Any = None,
+    cluster_fn: ClusterFn | None = None,
+) -> list[FixItem]:
+    """The ranked fix list for a journey, a product or the whole lab, optionally one release.
+
+    Clusters every pain point in the scope (keeping ids from the scope's previous run), saves the
+    run, scores the clusters (see ``qualitylab.clustering.priority.Weights``), attaches fix status
+    and regressed flags, and ranks: blockers first, settled (fixed / won't fix) last.
+    """
+    if top is not None and top < 1:
+        raise InvalidInput(f"--top must be 1 or more, not {top}")
+    data = _load_and_cluster(
+        lab, journey=journey, product=product, progress=progress, cluster_fn=cluster_fn
+    )
+    pain_points, visits = data.pain_points, data.visits
+    if release:
+        _check_release(data, release, "--release")
+        pain_points = [p for p in pain_points if p.release == release]
+        visits = [v for v in visits if v.release == release]
+    history = data.history()
+    items = score_clusters(
+        data.clusters(),
+        _pain_facts(pain_points, visits),
+        _step_facts(visits),
+        weights=weights or default_weights(),
+        duplicates=data.clustering.duplicates,
+        history=history,
+    )
+    items = [
+        replace(
+            item,
+            regressed=is_regressed(data.records.get(item.cluster.id), history[item.cluster.id]),
+        )
+        for item in apply_status(items, data.records)
+    ]
+    ranked = rank(items)
+    return ranked[:top] if top else ranked
+
+
+def set_fix_status(
+    lab: Lab,
+    cluster_id: str,
+    status: str | FixStatus,
+    *,
+    release: str | None = None,
+    note: str = "",
+) -> FixRecord:
+    """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix."""
+    from qualitylab.store import fixes as store_fixes
+
+    cluster_id = cluster_id.strip()
+    parsed = check_status(status, release, note)
+    release = (release or "").strip() or None
+    with lab.store.unit() as unit:
+        found = _find_cluster(unit, cluster_id)
+        existing = store_fixes.get_fix(unit, cluster_id)
+        if found is None and existing is None:
+            raise NotFound(
+                f"no cluster {cluster_id!r}; run `qualitylab fixes` to see the current cluster ids"
+            )
+        scope, title = found or (existing.scope, existing.title)  # type: ignore[union-attr]
+        saved = store_fixes.save_fix(
+            unit,
+            cluster_id=cluster_id,
+            scope=scope,
+            title=title,
+            status=parsed.value,
+            release=release,
+            note=note.strip(),
+        )
+    return _record_of(saved)
+
+
+def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str] | None:
+    from qualitylab.store import fixes as store_fixes
+
+    for run in store_fixes.latest_runs(unit):
+        if cluster_id in run.clusters or cluster_id in run.one_offs:
+            return run.scope, run.titles.get(cluster_id, "")
+    return None
+
+
+def list_fix_records(lab: Lab) -> list[FixRecord]:
+    from qualitylab.store import fixes as store_fixes
+
+    with lab.store.unit() as unit:
+        return [_record_of(f) for f in store_fixes.fixes(unit).values()]
+
+
+def compare_releases(
+    lab: Lab,
+    *,
+    from_release: str,
+    to_release: str,
+    journey: str | None = None,
+    product: str | None = None,
+    progress: Any = None,
+    cluster_fn: ClusterFn | None = None,
+) -> list[ReleaseChange]:
+    """Clusters as new / persisting / resolved / regressed between two releases, with counts."""
+    from_release, to_release = from_release.strip(), to_release.strip()
+    if not from_release or not to_release:
+        raise InvalidInput("compare needs both --from and --to releases")
+    data = _load_and_cluster(
+        lab, journey=journey, product=product, progress=progress, cluster_fn=cluster_fn
+    )
+    _check_release(data, from_release, "--from")
+    _check_release(data, to_release, "--to")
+    release_of = {p.uuid: p.release for p in data.pain_points}
+    counts: dict[str, Mapping[str, int]] = {
+        c.id: Counter(release_of[m] for m in data.members(c) if m in release_of)
+        for c in data.clusters()
+    }
+    return compare(
+        counts,
+        from_release=from_release,
+        to_release=to_release,
+        titles={c.id: c.title for c in data.clusters()},
+        records=data.records,
+    )

@@ -1,0 +1,257 @@
+"""Fix-list service on a real SQLite lab, with a fake clustering engine so the numbers are known.
+
+The fake groups texts by the word before the first ':' ("pay: card rejected" -> cluster "c-pay");
+a group of one is left unclustered, as the engine does with one-offs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from qualitylab import services
+from qualitylab.clustering.priority import Weights
+from qualitylab.domain import Catalog, Cluster, Clustering, FixStatus, Outcome
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services import Lab
+from qualitylab.services.fixes import (
+    build_fix_list,
+    compare_releases,
+    scope_key,
+    set_fix_status,
+)
+
+CATALOG = {
+    "version": 1,
+    "products": [{"id": "app", "name": "The app", "release": "1.0"}],
+    "journeys": [
+        {
+            "id": "shop",
+            "title": "Buy a thing",
+            "product": "app",
+            "persona": "A customer",
+            "channel": "app",
+            "goal": "Buy it",
+            "estimated_minutes": 5,
+            "steps": [
+                {"id": "a", "title": "Pay", "instructions": "Pay for it."},
+                {"id": "b", "title": "Menu", "instructions": "Open the menu."},
+            ],
+        }
+    ],
+}
+
+
+class FakeEngine:
+    def __init__(self) -> None:
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(
+        self,
+        texts: Sequence[str],
+        *,
+        ids: Sequence[str],
+        suggestions: Sequence[str],
+        previous: Clustering | None,
+        seed: int,
+        progress: Any,
+    ) -> Clustering:
+        self.calls.append({"ids": list(ids), "previous": previous, "seed": seed})
+        groups: dict[str, list[int]] = {}
+        for n, text in enumerate(texts):
+            groups.setdefault(text.split(":")[0], []).append(n)
+        clusters = tuple(
+            Cluster(
+                id=f"c-{key}",
+                title=key,
+                terms=(key,),
+                members=tuple(ids[n] for n in rows),
+                quotes=tuple(texts[n] for n in rows[:3]),
+                cohesion=1.0,
+            )
+            for key, rows in sorted(groups.items())
+            if len(rows) > 1
+        )
+        unclustered = tuple(ids[rows[0]] for rows in groups.values() if len(rows) == 1)
+        labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
+        labels.update(dict.fromkeys(unclustered))
+        return Clustering(clusters=clusters, unclustered=unclustered, labels=labels)
+
+
+@pytest.fixture
+def lab(tmp_path: Path) -> Iterator[Lab]:
+    journeys = tmp_path / "journeys.yaml"
+    journeys.write_text(yaml.safe_dump(Catalog.model_validate(CATALOG).model_dump(mode="json")))
+    opened = Lab.open(db=str(tmp_path / "lab.db"), journeys=journeys)
+    yield opened
+    opened.close()
+
+
+def walk(
+    lab: Lab,
+    walker: str,
+    release: str,
+    visits: dict[str, tuple[Outcome, int]],
+    pains: list[tuple[str, str, int]],
+) -> None:
+    """One walker's walk: step visits (outcome, ease) and pain points (step, text, severity)."""
+    who = services.get_or_create_walker(lab, name=walker)
+    w = services.start_or_resume_walk(lab, journey_id="shop", walker=who, release=release)
+    for step, (outcome, ease) in visits.items():
+        services.enter_step(lab, w.uuid, step)
+        services.record_step(lab, w.uuid, step, outcome=outcome, ease=ease)
+    for step, text, severity in pains:
+        services.log_pain_point(
+            lab, walk_uuid=w.uuid, step_id=step, text=text, severity=severity, category="bug"
+        )
+    services.finish_walk(lab, w.uuid, nps=5)
+
+
+def release_10(lab: Lab) -> None:
+    walk(lab, "w1", "1.0", {"a": (Outcome.BLOCKED, 1)}, [("a", "pay: card rejected", 4)])
+    walk(
+        lab,
+        "w2",
+        "1.0",
+        {"a": (Outcome.FRICTION, 3)},
+        [("a", "pay: button grey", 2), ("a", "solo: app crashed", 4)],
+    )
+    walk(
+        lab,
+        "w3",
+        "1.0",
+        {"a": (Outcome.DONE, 7), "b": (Outcome.DONE, 6)},
+        [("b", "menu: hidden", 1), ("b", "menu: hidden again", 1)],
+    )
+
+
+def test_fix_list_worked_example(lab: Lab) -> None:
+    release_10(lab)
+    items = build_fix_list(lab, cluster_fn=FakeEngine())
+    assert [i.cluster.id for i in items][0] == "c-pay"
+    pay, solo, menu = items
+    # pay: reach 2 of 3 visitors of step a; severity mean 3 worst 4 -> 0.875;
+    # impact: 1 of 2 visits blocked (0.5), SEQ hit mean 2 vs others 7 -> drop 5/6;
+    # impact (0.5 + 0.8333)/2 = 0.6667 -> factor 0.8333; one release -> 0.5.
+    # score = 100 * 2/3 * 0.875 * 0.8333 * 0.5 = 24.31
+    assert pay.priority.reach == pytest.approx(0.6667)
+    assert (pay.priority.severity_mean, pay.priority.severity_max) == (3.0, 4)
+    assert pay.priority.impact == pytest.approx(0.6667)
+    assert pay.priority.score == pytest.approx(24.31)
+    assert (pay.walkers, pay.pain_points, pay.steps, pay.releases) == (
+        2,
+        2,
+        (("shop", "a"),),
+        ("1.0",),
+    )
+    # The lone blocker is not dropped as a one-off: reach 1/3, severity 1.0,
+    # impact (0 + (4-3)/6)/2 = 1/12 -> factor 0.5417; score = 100/3 * 0.5417 * 0.5 = 9.03
+    assert solo.cluster.id.startswith("one-off-") and solo.cluster.quotes == ("solo: app crashed",)
+    assert solo.priority.score == pytest.approx(9.03)
+    # menu: one walker (twice, one visit), the only visitor of b: 100 * 1 * 0.25 * 0.5 * 0.5
+    assert menu.priority.score == pytest.approx(6.25)
+    assert (menu.walkers, menu.pain_points) == (1, 2)
+    assert [i.rank for i in items] == [1, 2, 3]
+
+
+def test_weights_and_top(lab: Lab) -> None:
+    release_10(lab)
+    items = build_fix_list(
+        lab,
+        top=1,
+        weights=Weights(reach=0, severity=0, impact=0, persistence=0),
+        cluster_fn=FakeEngine(),
+    )
+    assert len(items) == 1 and items[0].priority.score == 100.0
+    with pytest.raises(InvalidInput):
+        build_fix_list(lab, top=0, cluster_fn=FakeEngine())
+
+
+def test_previous_run_is_passed_back_for_stable_ids(lab: Lab) -> None:
+    release_10(lab)
+    engine = FakeEngine()
+    build_fix_list(lab, cluster_fn=engine)
+    build_fix_list(lab, journey="shop", cluster_fn=engine)
+    build_fix_list(lab, cluster_fn=engine)
+    assert engine.calls[0]["previous"] is None
+    assert engine.calls[1]["previous"] is None  # another scope has its own history
+    previous = engine.calls[2]["previous"]
+    assert isinstance(previous, Clustering)
+    assert {c.id: len(c.members) for c in previous.clusters} == {"c-pay": 2, "c-menu": 2}
+    assert scope_key(journey="shop") == "journey=shop" and scope_key() == "all"
+
+
+def test_status_marks_and_regression(lab: Lab) -> None:
+    release_10(lab)
+    engine = FakeEngine()
+    build_fix_list(lab, cluster_fn=engine)
+    with pytest.raises(NotFound):
+        set_fix_status(lab, "c-nope", "planned")
+    with pytest.raises(InvalidInput):
+        set_fix_status(lab, "c-pay", "fixed")
+    record = set_fix_status(lab, "c-pay", "fixed", release="1.0", note="new gateway")
+    assert (record.status, record.release, record.title) == (FixStatus.FIXED, "1.0", "pay")
+    set_fix_status(lab, "c-menu", "wont_fix", note="by design")
+
+    items = {i.cluster.id: i for i in build_fix_list(lab, cluster_fn=engine)}
+    assert items["c-pay"].status is FixStatus.FIXED and not items["c-pay"].regressed
+    assert items["c-menu"].status_note == "by design"
+    # Settled items go below the open one-off blocker.
+    assert items["c-pay"].rank > items[next(k for k in items if k.startswith("one-off"))].rank
+
+    walk(lab, "w4", "1.1", {"a": (Outcome.BLOCKED, 2)}, [("a", "pay: rejected again", 4)])
+    items = {i.cluster.id: i for i in build_fix_list(lab, cluster_fn=engine)}
+    assert items["c-pay"].regressed and items["c-pay"].rank == 1
+    assert items["c-pay"].releases == ("1.0", "1.1")
+    assert items["c-pay"].priority.persistence == 1.0
+
+
+def test_release_slice_and_compare(lab: Lab) -> None:
+    release_10(lab)
+    walk(
+        lab, "w4", "1.1", {"a": (Outcome.DONE, 5)}, [("a", "pay: slow", 2), ("a", "pay: slower", 3)]
+    )
+    walk(
+        lab,
+        "w5",
+        "1.1",
+        {"b": (Outcome.DONE, 5)},
+        [("b", "promo: spam", 2), ("b", "promo: ads", 2)],
+    )
+    engine = FakeEngine()
+    everything = build_fix_list(lab, cluster_fn=engine)
+    assert {i.cluster.id for i in everything} >= {"c-pay", "c-menu", "c-promo"}
+
+    only_11 = build_fix_list(lab, release="1.1", cluster_fn=engine)
+    assert {i.cluster.id for i in only_11} == {"c-pay", "c-promo"}
+    pay = next(i for i in only_11 if i.cluster.id == "c-pay")
+    assert (pay.walkers, pay.pain_points) == (1, 2)
+    assert pay.priority.persistence == 1.0  # seen in 1.0 too
+
+    set_fix_status(lab, "c-pay", "fixed", release="1.0")
+    changes = {
+        c.cluster_id: (c.kind, c.from_count, c.to_count)
+        for c in compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
+    }
+    assert changes["c-pay"] == ("regressed", 2, 2)
+    assert changes["c-promo"] == ("new", 0, 2)
+    assert changes["c-menu"] == ("resolved", 2, 0)
+
+    with pytest.raises(NotFound):
+        build_fix_list(lab, release="9.9", cluster_fn=engine)
+    with pytest.raises(NotFound):
+        compare_releases(lab, from_release="1.0", to_release="2.0", cluster_fn=engine)
+    with pytest.raises(InvalidInput):
+        compare_releases(lab, from_release="1.0", to_release="1.0", cluster_fn=engine)
+
+
+def test_unknown_filters_and_empty_lab(lab: Lab) -> None:
+    assert build_fix_list(lab, cluster_fn=FakeEngine()) == []
+    with pytest.raises(NotFound):
+        build_fix_list(lab, journey="nope", cluster_fn=FakeEngine())
+    with pytest.raises(NotFound):
+        build_fix_list(lab, product="nope", cluster_fn=FakeEngine())

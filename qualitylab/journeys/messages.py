@@ -152,8 +152,13 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
     if kind == "string_type":
         if value is None:
             return f"{where} is empty; write a value or remove the line", False
-        if isinstance(value, list | dict):
-            return f"{where} must be text, not a {_kind(value)}", False
+        if isinstance(value, dict):
+            return (
+                f"{where} must be text, not a mapping; if the text contains ': ', "
+                "put the whole text in quotes"
+            ), False
+        if isinstance(value, list):
+            return f"{where} must be text, not a list", False
         shown = text if text is not None else str(value)
         return (
             f"{where} must be text, but YAML reads {shown} as a {_kind(value)}; "

@@ -99,6 +99,10 @@ _PLAIN_KIND = {
 }
 
 
+def _a(kind: str) -> str:
+    return kind if kind in ("text", "true/false") else f"a {kind}"
+
+
 def _kind_only(obj: Loc) -> str:
     if not obj:
         return "the catalog"
@@ -192,7 +196,7 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         expected = _MODELS.get(_shape(loc), model)
         fields = ", ".join(f"{name}:" for name in list(expected.model_fields)[:3])
-        return f"{who} must be a mapping of keys ({fields} ...), not a {_kind(value)}", False
+        return f"{who} must be a mapping of keys ({fields} ...), not {_a(_kind(value))}", False
     if kind == "value_error":
         error = ctx.get("error")
         return f"{who}: {error if error is not None else err['msg']}", False

@@ -1,0 +1,338 @@
+"""`qualitylab fixes / fix set / compare / cluster-texts`: exit codes, clean --json, literal user text.
+
+A fake engine (texts grouped by the word before ':') stands in for the clustering engine so the
+numbers are known; one test at the end runs the real engine when it is installed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from qualitylab import services
+from qualitylab.cli import fixes as fixes_cli
+from qualitylab.cli.common import LabGroup
+from qualitylab.domain import Catalog, Cluster, Clustering, Outcome
+from qualitylab.services import Lab
+
+CATALOG = {
+    "version": 1,
+    "products": [{"id": "app", "name": "The app", "release": "1.0"}],
+    "journeys": [
+        {
+            "id": "shop",
+            "title": "Buy a thing",
+            "product": "app",
+            "persona": "A customer",
+            "channel": "app",
+            "goal": "Buy it",
+            "estimated_minutes": 5,
+            "steps": [
+                {"id": "a", "title": "Pay", "instructions": "Pay for it."},
+                {"id": "b", "title": "Menu", "instructions": "Open the menu."},
+            ],
+        }
+    ],
+}
+
+
+def fake_engine(
+    texts: Sequence[str],
+    *,
+    ids: Sequence[str],
+    suggestions: Sequence[str],
+    previous: Clustering | None,
+    seed: int,
+    progress: Any,
+) -> Clustering:
+    groups: dict[str, list[int]] = {}
+    for n, text in enumerate(texts):
+        groups.setdefault(text.split(":")[0].strip(), []).append(n)
+    clusters = tuple(
+        Cluster(
+            id=f"c-{n}",
+            title=key,
+            terms=(key,),
+            members=tuple(ids[r] for r in rows),
+            quotes=tuple(texts[r] for r in rows[:3]),
+            cohesion=1.0,
+        )
+        for n, (key, rows) in enumerate(sorted(groups.items()))
+        if len(rows) > 1
+    )
+    unclustered = tuple(ids[rows[0]] for rows in groups.values() if len(rows) == 1)
+    labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
+    labels.update(dict.fromkeys(unclustered))
+    return Clustering(clusters=clusters, unclustered=unclustered, labels=labels)
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    root = typer.Typer(cls=LabGroup, pretty_exceptions_enable=False, rich_markup_mode="rich")
+
+    @root.callback()
+    def _root() -> None:
+        """Test root."""
+
+    fixes_cli.register(root)
+    return root
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"QUALITYLAB_WEIGHTS": "", "COLUMNS": "160"})
+
+
+@pytest.fixture(autouse=True)
+def fake(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: fake_engine)
+
+
+@pytest.fixture
+def lab_args(tmp_path: Path) -> list[str]:
+    journeys = tmp_path / "journeys.yaml"
+    journeys.write_text(yaml.safe_dump(Catalog.model_validate(CATALOG).model_dump(mode="json")))
+    return ["--db", str(tmp_path / "lab.db"), "--journeys", str(journeys)]
+
+
+def seed(lab_args: list[str], walks: list[tuple[str, str, str, Outcome, int, str, int]]) -> None:
+    """walks: (walker, release, step, outcome, ease, pain text, severity)."""
+    lab = Lab.open(db=lab_args[1], journeys=lab_args[3])
+    try:
+        for walker, release, step, outcome, ease, text, severity in walks:
+            who = services.get_or_create_walker(lab, name=walker)
+            w = services.start_or_resume_walk(lab, journey_id="shop", walker=who, release=release)
+            services.enter_step(lab, w.uuid, step)
+            services.record_step(lab, w.uuid, step, outcome=outcome, ease=ease)
+            services.log_pain_point(
+                lab, walk_uuid=w.uuid, step_id=step, text=text, severity=severity, category="bug"
+            )
+            services.finish_walk(lab, w.uuid, nps=5)
+    finally:
+        lab.close()
+
+
+NASTY = "pay: [bold]card[/bold] \x1b[31mrejected\x1b[0m"
+RELEASE_10 = [
+    ("w1", "1.0", "a", Outcome.BLOCKED, 1, NASTY, 4),
+    ("w2", "1.0", "a", Outcome.FRICTION, 3, "pay: button grey", 2),
+    ("w3", "1.0", "a", Outcome.DONE, 7, "menu: hidden", 1),
+    ("w4", "1.0", "a", Outcome.DONE, 7, "menu: hidden too", 1),
+]
+
+
+def run(runner: CliRunner, app: typer.Typer, *args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def test_fixes_json_is_clean_and_ranked(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    seed(lab_args, RELEASE_10)
+    result = run(runner, app, "fixes", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["weights"] == {"reach": 1.0, "severity": 1.0, "impact": 1.0, "persistence": 1.0}
+    first = data["fixes"][0]
+    assert (first["rank"], first["title"], first["blocker"]) == (1, "pay", True)
+    # reach 2/4; severity (3+4)/8; impact (0.5 + (7-2)/6)/2 = 0.6667 -> 0.8333; one release 0.5
+    # 100 * 0.5 * 0.875 * 0.8333 * 0.5 = 18.23
+    assert first["score"] == pytest.approx(18.23)
+    assert first["parts"] == {
+        "reach": 0.5,
+        "severity_mean": 3.0,
+        "severity_max": 4,
+        "impact": pytest.approx(0.6667),
+        "persistence": 0.0,
+    }
+    assert first["quotes"][0] == NASTY  # JSON keeps the user's text exactly
+    assert [f["title"] for f in data["fixes"]] == ["pay", "menu"]
+
+
+def test_fixes_table_prints_user_text_literally(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    seed(lab_args, RELEASE_10)
+    result = run(runner, app, "fixes", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "[bold]card[/bold]" in out
+    assert "\\x1b[31mrejected" in out and "\x1b" not in out
+    assert "BLOCKER" in out and "18.2" in out and "reach 0.50" in out
+    assert "shop / a" in out
+
+
+def test_weights_override_and_bad_weight(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    seed(lab_args, RELEASE_10)
+    flat = ["--weight", "reach=0,severity=0", "-w", "impact=0", "-w", "persistence=0"]
+    result = run(runner, app, "fixes", "--json", *flat, *lab_args)
+    assert result.exit_code == 0, result.stderr
+    assert {f["score"] for f in json.loads(result.stdout)["fixes"]} == {100.0}
+
+    env_runner = CliRunner(env={"QUALITYLAB_WEIGHTS": "reach=2"})
+    data = json.loads(env_runner.invoke(app, ["fixes", "--json", *lab_args]).stdout)
+    assert data["weights"]["reach"] == 2.0
+    assert data["fixes"][0]["score"] == pytest.approx(9.11)  # 18.23 * 0.5, reach now squared
+
+    bad = run(runner, app, "fixes", "--weight", "speed=2", *lab_args)
+    assert bad.exit_code == 1
+    assert bad.stdout == ""
+    assert "bad weight 'speed=2'" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_fix_set_status_then_regression(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    seed(lab_args, RELEASE_10)
+    run(runner, app, "fixes", "--json", *lab_args)
+    no_release = run(runner, app, "fix", "set", "c-1", "--status", "fixed", *lab_args[:2])
+    assert no_release.exit_code == 1 and "--release" in no_release.stderr
+    unknown = run(runner, app, "fix", "set", "c-99", "--status", "planned", *lab_args[:2])
+    assert unknown.exit_code == 1 and "no cluster 'c-99'" in unknown.stderr
+    bad_status = run(runner, app, "fix", "set", "c-1", "--status", "done", *lab_args[:2])
+    assert bad_status.exit_code == 1 and "unknown status" in bad_status.stderr
+
+    ok = run(
+        runner, app, "fix", "set", "c-1", "--status", "fixed", "--release", "1.0",
+        "--note", "[red]new gateway[/red]", "--json", *lab_args[:2],
+    )  # fmt: skip
+    assert ok.exit_code == 0, ok.stderr
+    record = json.loads(ok.stdout)
+    assert (record["cluster_id"], record["status"], record["release"]) == ("c-1", "fixed", "1.0")
+    assert record["note"] == "[red]new gateway[/red]"
+
+    data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
+    pay = next(f for f in data["fixes"] if f["title"] == "pay")
+    assert pay["status"] == "fixed" and not pay["regressed"] and pay["rank"] == 2  # settled: last
+
+    seed(lab_args, [("w5", "1.1", "a", Outcome.BLOCKED, 2, "pay: still rejected", 4)])
+    table = run(runner, app, "fixes", *lab_args)
+    assert "REGRESSED" in table.stdout and "[red]new gateway[/red]" in table.stdout
+    data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
+    assert data["fixes"][0]["title"] == "pay" and data["fixes"][0]["regressed"] is True
+
+
+def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: list[str]) -> None:
+    seed(lab_args, RELEASE_10)
+    seed(
+        lab_args,
+        [
+            ("w5", "1.1", "a", Outcome.DONE, 5, "pay: slow", 2),
+            ("w6", "1.1", "a", Outcome.DONE, 5, "promo: spam", 2),
+            ("w7", "1.1", "a", Outcome.DONE, 5, "promo: ads", 2),
+        ],
+    )
+    result = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["totals"] == {"regressed": 0, "new": 1, "persisting": 1, "resolved": 1}
+    kinds = {c["title"]: (c["kind"], c["from_count"], c["to_count"]) for c in data["changes"]}
+    assert kinds == {
+        "pay": ("persisting", 2, 1),
+        "promo": ("new", 0, 2),
+        "menu": ("resolved", 2, 0),
+    }
+    table = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", *lab_args)
+    assert table.exit_code == 0 and "1 new" in table.stdout and "persisting" in table.stdout
+
+    missing = run(runner, app, "compare", "--from", "1.0", "--to", "7.0", *lab_args)
+    assert missing.exit_code == 1 and "no walks in release '7.0'" in missing.stderr
+
+
+def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["ticket", "body"])
+        writer.writerows(rows)
+    return path
+
+
+CSV_ROWS = [
+    ("t1", "pay: card rejected"),
+    ("t2", "menu: hidden"),
+    ("t3", "pay: error 500"),
+    ("t4", "lonely: one-off"),
+    ("t5", "menu: cannot find it"),
+]
+
+
+def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path) -> None:
+    csv_path = write_csv(tmp_path / "t.csv", CSV_ROWS)
+    result = run(runner, app, "cluster-texts", str(csv_path), "--text-column", "body", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"clusters", "labels"}
+    assert all(
+        set(c) == {"id", "title", "terms", "size", "members", "quotes"} for c in data["clusters"]
+    )
+    by_title = {c["title"]: c for c in data["clusters"]}
+    assert by_title["pay"]["members"] == [0, 2] and by_title["pay"]["size"] == 2
+    assert by_title["menu"]["members"] == [1, 4]
+    assert len(data["labels"]) == 5 and data["labels"][3] is None
+    assert data["labels"][0] == data["labels"][2] == by_title["pay"]["id"]
+
+    with_ids = run(
+        runner, app, "cluster-texts", str(csv_path), "-t", "body", "--id-column", "ticket",
+        "--json",
+    )  # fmt: skip
+    assert {c["title"]: c["members"] for c in json.loads(with_ids.stdout)["clusters"]} == {
+        "pay": ["t1", "t3"],
+        "menu": ["t2", "t5"],
+    }
+
+
+def test_cluster_texts_output_file_and_table(
+    runner: CliRunner, app: typer.Typer, tmp_path: Path
+) -> None:
+    csv_path = write_csv(tmp_path / "t.csv", CSV_ROWS)
+    out = tmp_path / "out.json"
+    result = run(runner, app, "cluster-texts", str(csv_path), "-t", "body", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert "5 texts -> 2 clusters, 1 one-offs" in result.stdout
+    assert len(json.loads(out.read_text(encoding="utf-8"))["labels"]) == 5
+    table = run(runner, app, "cluster-texts", str(csv_path), "-t", "body")
+    assert table.exit_code == 0 and "card rejected" in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["missing.csv", "-t", "body"], "no such file"),
+        (["t.csv", "-t", "comment"], "has no column 'comment' (--text-column); its columns: "),
+        (["t.csv", "-t", "body", "--id-column", "nope"], "(--id-column)"),
+    ],
+)
+def test_cluster_texts_bad_input_is_one_line(
+    runner: CliRunner,
+    app: typer.Typer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    message: str,
+) -> None:
+    write_csv(tmp_path / "t.csv", CSV_ROWS)
+    monkeypatch.chdir(tmp_path)
+    result = run(runner, app, "cluster-texts", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", [["fixes"], ["fix", "set"], ["compare"], ["cluster-texts"]])
+def test_help_has_examples(runner: CliRunner, app: typer.Typer, command: list[str]) -> None:
+    result = run(runner, app, *command, "--help")
+    assert result.exit_code == 0
+    assert "Examples" in result.stdout and "qualitylab " + command[0] in result.stdout

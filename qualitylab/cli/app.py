@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from qualitylab import __version__
-from qualitylab.cli import data
+from qualitylab.cli import data, fixes
 from qualitylab.cli.common import LabGroup
 
 app = typer.Typer(
@@ -44,6 +44,7 @@ def root(
 
 
 data.register(app)
+fixes.register(app)
 
 
 def main() -> None:

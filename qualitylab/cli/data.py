@@ -154,16 +154,8 @@ def walks_list(
     from rich.text import Text
 
     table = Table(title=f"Walks ({len(found)})", title_justify="left")
-    for name in (
-        "started",
-        "journey",
-        "release",
-        "walker",
-        "status",
-        "steps",
-        "pain points",
-        "NPS",
-    ):
+    table.add_column("started", no_wrap=True)
+    for name in ("journey", "release", "walker", "status", "steps", "pains", "NPS"):
         table.add_column(name, overflow="fold")
     for w in found[:limit]:
         table.add_row(

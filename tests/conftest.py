@@ -1,0 +1,92 @@
+"""Shared fixtures: every test runs with its own config/data dirs and never the developer's lab."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_JOURNEYS = REPO / "journeys.yaml"
+SHARED_DATA = Path(os.environ.get("QUALITYLAB_SHARED_DATA", REPO.parent / "shared" / "data"))
+PG_URL = os.environ.get("QUALITYLAB_TEST_PG_URL")
+
+SMALL_CATALOG = """\
+products:
+  - id: shop
+    name: Web shop
+    release: "2.0"
+journeys:
+  - id: buy
+    title: Buy a SIM card
+    product: shop
+    persona: A first-time customer
+    channel: web
+    goal: Get a SIM delivered
+    estimated_minutes: 5
+    steps:
+      - id: find
+        title: Find the SIM offer
+        instructions: Open the shop and find the **SIM** offer.
+        expected: The offer is on the first screen.
+        watch_for: ["Is the price clear?"]
+      - id: pay
+        title: Pay
+        instructions: Pay with the test card.
+      - id: track
+        title: Track the delivery
+        instructions: Open the tracking page.
+        skippable: true
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("QUALITYLAB_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("QUALITYLAB_DATA_DIR", str(home / "data"))
+    for var in ("QUALITYLAB_DB", "QUALITYLAB_JOURNEYS", "QUALITYLAB_LANG", "QUALITYLAB_DEBUG"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture
+def small_catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "journeys.yaml"
+    path.write_text(SMALL_CATALOG, encoding="utf-8")
+    return path
+
+
+def _pg_database() -> Iterator[str]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    assert PG_URL
+    name = "ql_" + uuid.uuid4().hex[:12]
+    admin = make_url(PG_URL).set(drivername="postgresql")
+    dsn = admin.render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test against a SQLite file and against the PostgreSQL server CI starts."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "lab.db")
+        return
+    if not PG_URL:
+        pytest.skip("no PostgreSQL: set QUALITYLAB_TEST_PG_URL (scripts/test starts one)")
+    yield from _pg_database()

@@ -1,0 +1,115 @@
+"""Export/import: lossless round trip, idempotent by uuid, merges labs, bad files named by line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from qualitylab import services
+from qualitylab.errors import InvalidInput
+from qualitylab.services import Lab
+from qualitylab.services.transfer import export_jsonl, import_jsonl
+
+HOSTILE = '[bold]x[/bold] \x1b[31mred <script>alert(1)</script> =HYPERLINK("http://e") 🙂 שלום'
+
+
+def _fill(lab: Lab, name: str, tmp_path: Path) -> None:
+    walker = services.get_or_create_walker(lab, name=name, department="Call centre")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    services.enter_step(lab, walk.uuid, "find")
+    shot = tmp_path / f"{name}.png"
+    shot.write_bytes(bytes(range(256)))
+    services.log_pain_point(
+        lab,
+        walk_uuid=walk.uuid,
+        step_id="find",
+        text=HOSTILE,
+        severity=2,
+        category="wording",
+        suggested_fix="fix\nit",
+        attachment=shot,
+    )
+    services.add_praise(lab, walk_uuid=walk.uuid, step_id="find", text="good")
+    services.record_step(lab, walk.uuid, "find", outcome="done", ease=6, seconds_spent=3.25)
+    services.finish_walk(lab, walk.uuid, nps=9, comment="ok")
+    other = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    services.enter_step(lab, other.uuid, "pay")
+
+
+def _export(lab: Lab) -> str:
+    out = io.StringIO()
+    export_jsonl(lab, out)
+    return out.getvalue()
+
+
+def test_round_trip_is_identical_and_idempotent(
+    db_url: str, small_catalog: Path, tmp_path: Path
+) -> None:
+    source = Lab.open(db=str(tmp_path / "source.db"), journeys=small_catalog)
+    _fill(source, "Anna", tmp_path)
+    first = _export(source)
+    (tmp_path / "a.jsonl").write_text(first, encoding="utf-8")
+
+    target = Lab.open(db=db_url, journeys=small_catalog)
+    added = import_jsonl(target, tmp_path / "a.jsonl")
+    assert added["added"]["pain_point"] == 1 and added["added"]["walk"] == 2
+    assert _export(target) == first
+    again = import_jsonl(target, tmp_path / "a.jsonl")
+    assert sum(again["added"].values()) == 0
+    assert _export(target) == first
+    point = services.list_pain_points(target)[0]
+    assert point.text == HOSTILE
+    from qualitylab.services.walks import pain_point_attachment
+
+    assert pain_point_attachment(target, point.uuid) == ("Anna.png", "image/png", bytes(range(256)))
+    source.close()
+    target.close()
+
+
+def test_two_offices_merge(small_catalog: Path, tmp_path: Path) -> None:
+    moscow = Lab.open(db=str(tmp_path / "m.db"), journeys=small_catalog)
+    kazan = Lab.open(db=str(tmp_path / "k.db"), journeys=small_catalog)
+    _fill(moscow, "Anna", tmp_path)
+    _fill(kazan, "Boris", tmp_path)
+    (tmp_path / "k.jsonl").write_text(_export(kazan), encoding="utf-8")
+    import_jsonl(moscow, tmp_path / "k.jsonl")
+    names = sorted({w.walker.name for w in services.list_walks(moscow)})
+    assert names == ["Anna", "Boris"]
+    assert len(services.list_pain_points(moscow)) == 2
+
+
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["not json"], ":1: not valid JSON"),
+        (['{"type": "header", "format": "other", "version": 1}'], "not a qualitylab export"),
+        (['{"type": "spaceship"}'], ":1: unknown record type 'spaceship'"),
+        (
+            [
+                '{"type": "header", "format": "qualitylab-export", "version": 1}',
+                '{"type": "pain_point", "uuid": "u"}',
+            ],
+            ":2: pain_point record is missing walk",
+        ),
+        (
+            [
+                '{"type": "pain_point", "uuid": "u", "walk": "w", "step_id": "s", "text": "t",'
+                ' "severity": 2, "category": "bug"}'
+            ],
+            "unknown walk",
+        ),
+    ],
+)
+def test_bad_exports_name_the_line_and_import_nothing(
+    tmp_path: Path, small_catalog: Path, lines: list[str], message: str
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
+    with pytest.raises(InvalidInput, match=message):
+        import_jsonl(lab, path)
+    assert json.loads(_export(lab).splitlines()[0])["type"] == "header"
+    assert len(_export(lab).splitlines()) == 1

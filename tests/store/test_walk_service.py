@@ -1,0 +1,209 @@
+"""The walk use-cases against SQLite and PostgreSQL: what a walker confirms is what is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qualitylab import services
+from qualitylab.domain import Outcome, Severity, WalkStatus
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services import Lab
+
+
+@pytest.fixture
+def lab(db_url: str, small_catalog: Path) -> Lab:
+    opened = Lab.open(db=db_url, journeys=small_catalog)
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def test_walk_from_start_to_finish_is_stored(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Анна", department="Shop")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    assert walk.release == "2.0" and walk.status is WalkStatus.IN_PROGRESS
+
+    services.enter_step(lab, walk.uuid, "find")
+    first = services.log_pain_point(
+        lab,
+        walk_uuid=walk.uuid,
+        step_id="find",
+        text="  Price [bold]hidden[/bold]  ",
+        severity=3,
+        category="price/offer",
+        suggested_fix="Show it first",
+    )
+    services.log_pain_point(
+        lab,
+        walk_uuid=walk.uuid,
+        step_id="find",
+        text="Slow",
+        severity=Severity.MINOR,
+        category="speed",
+    )
+    services.add_praise(lab, walk_uuid=walk.uuid, step_id="find", text="Nice photos")
+    services.record_step(lab, walk.uuid, "find", outcome=Outcome.FRICTION, ease=3, seconds_spent=41)
+    services.enter_step(lab, walk.uuid, "pay")
+    services.record_step(lab, walk.uuid, "pay", outcome="blocked", ease=1, seconds_spent=90.5)
+    services.edit_pain_point(lab, first.uuid, severity=4)
+    done = services.finish_walk(lab, walk.uuid, nps=4, comment="Would not buy")
+
+    assert done.status is WalkStatus.COMPLETED and done.nps == 4 and done.finished_at
+    points = services.list_pain_points(lab, walk_uuid=walk.uuid)
+    assert [(p.text, p.severity) for p in points] == [
+        ("Price [bold]hidden[/bold]", Severity.BLOCKER),
+        ("Slow", Severity.MINOR),
+    ]
+    assert points[0].suggested_fix == "Show it first" and points[0].release == "2.0"
+    visits = {v.step_id: v for v in done.visits}
+    assert visits["find"].outcome is Outcome.FRICTION and visits["find"].ease == 3
+    assert visits["pay"].seconds_spent == 90.5
+    summary = services.walk_summary(lab, walk.uuid)
+    assert summary.steps_total == 3 and summary.steps_visited == 2
+    assert summary.pain_points_by_severity[Severity.BLOCKER] == 1
+    assert summary.praise_count == 1 and summary.seconds_total == 131.5
+    assert [p.text for p in services.list_praise(lab, walk_uuid=walk.uuid)] == ["Nice photos"]
+
+
+def test_resume_returns_the_open_walk_with_its_place(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Bob")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    services.enter_step(lab, walk.uuid, "find")
+    services.record_step(lab, walk.uuid, "find", seconds_spent=12)
+    services.enter_step(lab, walk.uuid, "pay")
+
+    lab.close()
+    again = Lab.open(db=lab.db_url, journeys=lab.journeys_path)
+    same_walker = services.get_or_create_walker(again, name="Bob")
+    resumed = services.start_or_resume_walk(again, journey_id="buy", walker=same_walker)
+    assert resumed.uuid == walk.uuid and resumed.current_step == 1
+    visit = services.enter_step(again, resumed.uuid, "find")
+    assert visit.seconds_spent == 12  # the timer continues from what was saved
+    again.close()
+
+
+def test_finished_walk_cannot_change_and_a_new_one_starts(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Cy")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    services.abandon_walk(lab, walk.uuid)
+    with pytest.raises(InvalidInput, match="abandoned"):
+        services.log_pain_point(
+            lab, walk_uuid=walk.uuid, step_id="find", text="x", severity=1, category="bug"
+        )
+    fresh = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    assert fresh.uuid != walk.uuid
+    statuses = {w.uuid: w.status for w in services.list_walks(lab, walker_uuid=walker.uuid)}
+    assert statuses == {walk.uuid: WalkStatus.ABANDONED, fresh.uuid: WalkStatus.IN_PROGRESS}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"text": "   "}, "empty"),
+        ({"severity": 5}, "severity must be a whole number from 1 to 4"),
+        ({"severity": 0}, "from 1 to 4"),
+        ({"category": "vibes"}, "unknown category 'vibes'"),
+        ({"step_id": "nope"}, "has no step 'nope'"),
+    ],
+)
+def test_bad_pain_points_are_refused_with_a_reason(
+    lab: Lab, changes: dict[str, object], message: str
+) -> None:
+    walker = services.get_or_create_walker(lab, name="Di")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    values: dict[str, object] = {
+        "walk_uuid": walk.uuid,
+        "step_id": "find",
+        "text": "ok",
+        "severity": 2,
+        "category": "bug",
+        **changes,
+    }
+    with pytest.raises(InvalidInput, match=message):
+        services.log_pain_point(lab, **values)  # type: ignore[arg-type]
+    assert services.list_pain_points(lab, walk_uuid=walk.uuid) == []
+
+
+def test_ease_and_nps_ranges(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Ed")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    with pytest.raises(InvalidInput, match="ease"):
+        services.record_step(lab, walk.uuid, "find", ease=8)
+    with pytest.raises(InvalidInput, match="recommendation"):
+        services.finish_walk(lab, walk.uuid, nps=11)
+    assert services.get_walk(lab, walk.uuid).status is WalkStatus.IN_PROGRESS
+
+
+def test_unknown_journey_and_ids(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Fa")
+    with pytest.raises(NotFound, match="unknown journey 'nope'; known journeys: buy"):
+        services.start_or_resume_walk(lab, journey_id="nope", walker=walker)
+    with pytest.raises(NotFound):
+        services.delete_pain_point(lab, "00000000-0000-0000-0000-000000000000")
+    with pytest.raises(NotFound):
+        services.get_walk(lab, "missing")
+
+
+def test_delete_pain_point_and_attachment(lab: Lab, tmp_path: Path) -> None:
+    shot = tmp_path / "screen.png"
+    shot.write_bytes(b"\x89PNG fake")
+    walker = services.get_or_create_walker(lab, name="Gu")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    point = services.log_pain_point(
+        lab,
+        walk_uuid=walk.uuid,
+        step_id="pay",
+        text="Card refused",
+        severity=4,
+        category="bug",
+        attachment=shot,
+    )
+    assert point.attachment_name == "screen.png"
+    from qualitylab.services.walks import pain_point_attachment
+
+    assert pain_point_attachment(lab, point.uuid) == ("screen.png", "image/png", b"\x89PNG fake")
+    services.delete_pain_point(lab, point.uuid)
+    assert services.list_pain_points(lab, walk_uuid=walk.uuid) == []
+
+
+def test_attachment_limits(lab: Lab, tmp_path: Path) -> None:
+    walker = services.get_or_create_walker(lab, name="Ha")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    big = tmp_path / "big.bin"
+    with big.open("wb") as handle:
+        handle.truncate(6 * 1024 * 1024)
+    for path, message in [(big, "the limit is 5 MB"), (tmp_path / "none.png", "cannot read")]:
+        with pytest.raises(InvalidInput, match=message):
+            services.log_pain_point(
+                lab,
+                walk_uuid=walk.uuid,
+                step_id="pay",
+                text="x",
+                severity=1,
+                category="bug",
+                attachment=path,
+            )
+
+
+def test_old_walks_keep_the_journey_they_were_walked_against(lab: Lab, small_catalog: Path) -> None:
+    walker = services.get_or_create_walker(lab, name="Io")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    small_catalog.write_text(
+        small_catalog.read_text().replace("Find the SIM offer", "Find the eSIM offer"),
+        encoding="utf-8",
+    )
+    lab.reload_catalog()
+    assert lab.catalog.journey("buy").steps[0].title == "Find the eSIM offer"
+    assert services.walk_journey(lab, walk.uuid).steps[0].title == "Find the SIM offer"
+    other = services.get_or_create_walker(lab, name="Jo")
+    newer = services.start_or_resume_walk(lab, journey_id="buy", walker=other)
+    assert newer.journey_hash != walk.journey_hash
+
+
+def test_anonymous_walkers_stay_distinct(lab: Lab) -> None:
+    first = services.get_or_create_walker(lab, name="", anonymous=True)
+    second = services.get_or_create_walker(lab, name="", anonymous=True)
+    assert first.uuid != second.uuid and first.anonymous and first.label == "anonymous"
+    with pytest.raises(InvalidInput, match="display name"):
+        services.get_or_create_walker(lab, name="  ")

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitylab.clustering.priority import (
     PainFact,
@@ -217,3 +220,56 @@ def test_history_gives_persistence_for_a_one_release_slice() -> None:
     alone = score_clusters([cluster("c", "a")], facts, [S1])
     assert alone[0].priority.persistence == 0.0
     assert alone[0].priority.score == pytest.approx(items[0].priority.score / 2, abs=0.01)
+
+
+_facts = st.lists(
+    st.builds(
+        PainFact,
+        uuid=st.uuids().map(str),
+        walker_uuid=st.sampled_from(["w1", "w2", "w3", "w4", "w5"]),
+        walk_uuid=st.sampled_from(["k1", "k2", "k3"]),
+        journey_id=st.just("j"),
+        step_id=st.sampled_from(["s1", "s2"]),
+        severity=st.integers(1, 4),
+        release=st.sampled_from(["", "1.0", "1.1"]),
+        outcome=st.none() | st.sampled_from(list(Outcome)),
+        ease=st.none() | st.integers(1, 7),
+    ),
+    min_size=1,
+    max_size=12,
+    unique_by=lambda f: f.uuid,
+)
+
+
+@given(
+    facts=_facts,
+    ease=st.tuples(st.integers(0, 70), st.integers(0, 10)),
+    weights=st.builds(Weights, *[st.floats(0, 3)] * 4),
+)
+def test_any_facts_give_parts_in_range(
+    facts: list[PainFact], ease: tuple[int, int], weights: Weights
+) -> None:
+    steps = {
+        ("j", s): StepFacts("j", s, frozenset({"w1", "w6"}), ease_sum=ease[0], ease_count=ease[1])
+        for s in ("s1", "s2")
+    }
+    parts = priority_parts(facts, steps, weights)
+    assert 0 < parts.reach <= 1
+    assert 1 <= parts.severity_mean <= parts.severity_max <= 4
+    assert 0 <= parts.impact <= 1
+    assert parts.persistence in (0.0, 1.0)
+    assert 0 <= parts.score <= 100
+
+
+@given(facts=_facts, order=st.randoms(use_true_random=False))
+def test_ranking_ignores_input_order_and_keeps_blockers_first(
+    facts: list[PainFact], order: Any
+) -> None:
+    clusters = [cluster(f"c{n}", f.uuid) for n, f in enumerate(facts)]
+    by_uuid = {f.uuid: f for f in facts}
+    items = score_clusters(clusters, by_uuid, [S1])
+    shuffled = list(clusters)
+    order.shuffle(shuffled)
+    assert score_clusters(shuffled, by_uuid, [S1]) == items
+    blockers = [i.priority.severity_max == 4 for i in items]
+    assert blockers == sorted(blockers, reverse=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitylab.clustering.releases import (
     FixRecord,
@@ -153,3 +155,15 @@ def test_compare_fixed_in_the_to_release_is_not_regressed() -> None:
 def test_compare_rejects_same_or_missing_release(a: str, b: str) -> None:
     with pytest.raises(InvalidInput):
         compare({}, from_release=a, to_release=b)
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=20))
+def test_release_key_orders_like_numbers(versions: list[tuple[int, int]]) -> None:
+    names = [f"{a}.{b}" for a, b in versions]
+    assert [tuple(map(int, n.split("."))) for n in sort_releases(names)] == sorted(set(versions))
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_release_key_is_a_total_order_on_any_text(a: str, b: str) -> None:
+    ka, kb = release_key(a), release_key(b)
+    assert (ka < kb) + (ka > kb) + (ka == kb) == 1

@@ -71,7 +71,7 @@ class LabGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except (ClickException, Exit, typer.Abort):
+        except (ClickException, Exit, typer.Exit, typer.Abort):
             raise
         except CatalogError as exc:
             for problem in exc.problems:

@@ -1,0 +1,153 @@
+"""The data commands as scripts use them: exit codes, one-line errors, parseable --json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualitylab.cli.app import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def env(tmp_path: Path, small_catalog: Path) -> list[str]:
+    return ["--db", str(tmp_path / "cli.db"), "--journeys", str(small_catalog)]
+
+
+def test_log_then_list_walks_as_json(env: list[str]) -> None:
+    code, out, err = run(
+        "log",
+        "--journey",
+        "buy",
+        "--step",
+        "pay",
+        "--severity",
+        "blocker",
+        "--category",
+        "bug",
+        "--suggest",
+        "Retry",
+        "--as",
+        "Anna",
+        "[bold]Card refused[/bold]",
+        "--json",
+        *env,
+    )
+    assert code == 0, err
+    logged = json.loads(out)
+    assert logged["release"] == "2.0"
+    code, out, _ = run("walks", "list", "--json", "--db", env[1])
+    walks = json.loads(out)
+    assert code == 0 and len(walks) == 1
+    assert walks[0]["walker"]["name"] == "Anna" and walks[0]["pain_points"] == 1
+    code, out, _ = run("walks", "list", "--db", env[1])
+    assert code == 0 and "Anna" in out and "buy" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["log", "-j", "nope", "-s", "pay", "x"], "unknown journey 'nope'; known journeys: buy"),
+        (["log", "-j", "buy", "-s", "nope", "x"], "journey 'buy' has no step 'nope'"),
+        (["log", "-j", "buy", "-s", "pay", "--severity", "9", "x"], "from 1 to 4"),
+        (["log", "-j", "buy", "-s", "pay", "--category", "vibes", "x"], "unknown category"),
+        (["log", "-j", "buy", "-s", "pay"], "give the pain point text"),
+        (["log", "--from-csv", "/nonexistent.csv"], "cannot read /nonexistent.csv"),
+        (["import", "/nonexistent.jsonl"], "cannot read /nonexistent.jsonl"),
+        (["walks", "list", "--status", "sleeping"], "unknown status 'sleeping'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_1(env: list[str], args: list[str], message: str) -> None:
+    code, out, err = (
+        run(*args, *env)
+        if args[0] != "walks" and args[0] != "import"
+        else run(*args, "--db", env[1])
+    )
+    assert code == 1
+    assert message in err
+    assert "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_unreachable_database_is_one_line(env: list[str]) -> None:
+    code, _, err = run("walks", "list", "--db", "postgresql://u@127.0.0.1:1/none")
+    assert code == 1 and err.startswith("qualitylab: error: cannot open database")
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_broken_catalog_lists_every_problem(env: list[str], tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("products: []\njourneys: []\nstpes: 1\n", encoding="utf-8")
+    code, _, err = run(
+        "log", "-j", "buy", "-s", "pay", "x", "--db", env[1], "--journeys", str(broken)
+    )
+    assert code == 1
+    assert f"{broken}:3:1" in err and "Traceback" not in err
+
+
+def test_csv_import_reports_rejected_rows_and_imports_the_rest(
+    env: list[str], tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "old.csv"
+    csv_file.write_text(
+        "Comment;Screen;severity;who\n"
+        "Button is grey;pay;3;Anna\n"
+        '=HYPERLINK("http://evil");find;minor;\n'
+        "Unknown step;checkout;2;Bob\n"
+        ";pay;2;Bob\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "log",
+        "--from-csv",
+        str(csv_file),
+        "--map",
+        "text=Comment",
+        "--map",
+        "step=Screen",
+        "--map",
+        "walker=who",
+        "--journey",
+        "buy",
+        *env,
+    )
+    assert code == 0, err
+    assert "Imported 2 pain point(s); rejected 2 row(s)" in out
+    assert f"{csv_file}:4:" in err and "no step 'checkout'" in err
+    assert f"{csv_file}:5:" in err and "empty" in err
+    code, out, _ = run("export", "-o", "-", "--db", env[1])
+    texts = [json.loads(line)["text"] for line in out.splitlines() if '"pain_point"' in line]
+    assert sorted(texts) == ['=HYPERLINK("http://evil")', "Button is grey"]
+
+
+def test_csv_without_a_text_column_says_how_to_map_it(env: list[str], tmp_path: Path) -> None:
+    csv_file = tmp_path / "x.csv"
+    csv_file.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, _, err = run("log", "--from-csv", str(csv_file), *env)
+    assert code == 1 and "--map text=COLUMN" in err
+
+
+def test_export_import_round_trip_files(env: list[str], tmp_path: Path) -> None:
+    run("log", "-j", "buy", "-s", "find", "--as", "Ann", "Hidden price", *env)
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run("export", "-o", str(a), "--db", env[1])[0] == 0
+    other = str(tmp_path / "other.db")
+    code, out, _ = run("import", str(a), "--db", other, "--json")
+    assert code == 0 and json.loads(out)["added"]["pain_point"] == 1
+    assert run("export", "-o", str(b), "--db", other)[0] == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in (["log"], ["walks", "list"], ["export"], ["import"], ["demo"]):
+        code, out, _ = run(*command, "--help")
+        assert code == 0 and "Example" in out and "--db" in out

@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from qualitylab import __version__
-from qualitylab.cli import data, fixes
+from qualitylab.cli import data, fixes, journeys
 from qualitylab.cli.common import LabGroup
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def root(
 
 data.register(app)
 fixes.register(app)
+app.add_typer(journeys.app, name="journeys")
 
 
 def main() -> None:

@@ -173,3 +173,25 @@ def load_bank() -> Bank:
         return parse_bank(yaml.safe_load(raw))
     except (KeyError, TypeError, AttributeError) as exc:
         raise BankError(f"demo_bank.yaml is missing or misshapes a section: {exc!r}") from exc
+
+
+# Texts that must show literally in every screen, report and export (never as markup, escape codes,
+# HTML or spreadsheet formulas). The demo plants them as one-off pain points.
+_RANT_LINE = (
+    "I have now tried this step for the fifth time and every time something different breaks, "
+    "first the spinner, then the error, then the app just closes, and I am honestly tired of it. "
+)
+HOSTILE_TEXTS: tuple[str, ...] = (
+    "[bold]Pay[/bold] button does nothing, tapped it [red]five[/red] times",
+    "Terms page has a [link=http://x]link[/link] that goes nowhere",
+    "\x1b[31mERROR\x1b[0m code shown raw in the status bar",
+    "<script>alert(1)</script> appeared in the tariff name field",
+    '=HYPERLINK("http://evil","x") was pasted into the promo code field',
+    "+cmd|' /C calc'!A0 typed as a promo code was accepted",
+    "Кнопка «Далее» не работает 😡😡😡 🙈 [/]",
+    "emoji in the contact name 👩‍👩‍👧 breaks the layout of the share screen",
+    "Path shown raw: C:\\Users\\test\\[temp]\\file.pdf and {name} and %s",
+    (_RANT_LINE * 12)[:3000],
+)
+HOSTILE_NAME = "[bold]Robert'); DROP TABLE walkers;--[/bold]"
+HOSTILE_COMMENT = "[link=http://x]great[/link] \x1b[31mred\x1b[0m <b>bold</b> =1+1"

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from qualitylab.domain import (
@@ -70,9 +71,14 @@ class Unit:
             )
         ).first()
         if row is None:
-            row = WalkerRow(name=name, department=department, anonymous=anonymous)
-            self.session.add(row)
-            self.session.flush()
+            try:  # two people with the same name may register at the same moment (PostgreSQL)
+                with self.session.begin_nested():
+                    row = WalkerRow(name=name, department=department, anonymous=anonymous)
+                    self.session.add(row)
+            except IntegrityError:
+                return self.find_or_create_walker(
+                    name=name, department=department, anonymous=anonymous
+                )
         return walker_of(row)
 
     def _walker_row(self, walker_uuid: str) -> WalkerRow:

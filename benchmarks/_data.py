@@ -1,0 +1,63 @@
+"""Where the shared labelled data sets live and how the benchmarks load them (never copied here)."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    """``$QUALITYLAB_SHARED_DATA`` or ``../shared/data`` next to the repository."""
+    env = os.environ.get("QUALITYLAB_SHARED_DATA")
+    return Path(env) if env else REPO.parent / "shared" / "data"
+
+
+def read_rows(name: str) -> list[dict[str, str]]:
+    path = shared_data_dir() / name
+    if not path.is_file():
+        raise SystemExit(f"data set not found: {path} (set QUALITYLAB_SHARED_DATA)")
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def stratified_sample(
+    rows: list[dict[str, str]], label: str, fraction: float, seed: int
+) -> list[dict[str, str]]:
+    """The same share of every label, picked with ``seed``; input order kept."""
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_label[row[label]].append(i)
+    rng = random.Random(seed)
+    chosen: list[int] = []
+    for key in sorted(by_label):
+        idx = by_label[key]
+        chosen.extend(rng.sample(idx, max(1, round(len(idx) * fraction))))
+    return [rows[i] for i in sorted(chosen)]
+
+
+def dataset(name: str) -> tuple[list[str], list[str]]:
+    """(texts, gold labels) for one named evaluation set.
+
+    ``clinc-test``: CLINC150 ``split == test`` (4,500 texts, 150 intents) -- the target set.
+    ``clinc-heldout``: CLINC150 ``split == val`` (3,000 texts, 150 intents) -- texts never tuned on.
+    ``ru``: all of ru_spb_appeals.csv (10,000 texts, 106 ``label`` reasons) -- the target set.
+    ``ru-heldout``: a different stratified half of the same file (seed 7). Half B of the source is
+      held out by the data owners, so this is *not* unseen text; it only checks that the settings
+      do not hinge on one exact sample.
+    """
+    if name.startswith("clinc"):
+        split = "test" if name == "clinc-test" else "val"
+        rows = [r for r in read_rows("clinc150_inscope.csv") if r["split"] == split]
+        return [r["text"] for r in rows], [r["label"] for r in rows]
+    rows = read_rows("ru_spb_appeals.csv")
+    if name == "ru-heldout":
+        rows = stratified_sample(rows, "label", 0.5, seed=7)
+    return [r["text"] for r in rows], [r["label"] for r in rows]
+
+
+DATASETS = ("clinc-test", "ru", "clinc-heldout", "ru-heldout")

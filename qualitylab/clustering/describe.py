@@ -1,0 +1,150 @@
+"""What a product owner reads about a cluster: title, surface-word terms, quotes, suggestions.
+
+Titles are real words from the members (the most central short quote, trimmed), never stems;
+terms are stems mapped back to the surface form members used most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from qualitylab.clustering.text import dedup_key, normalise
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from qualitylab.clustering.features import Features
+
+    FloatArray = npt.NDArray[np.float32]
+    IntArray = npt.NDArray[np.int64]
+
+TITLE_MAX = 72
+QUOTES = 3
+TERMS = 6
+SUGGESTIONS = 5
+#: Trade-off between centrality and novelty when picking quotes (maximal marginal relevance).
+MMR_LAMBDA = 0.6
+_SPACE = re.compile(r"\s+")
+_CLAUSE = re.compile(r"(?<=[.!?;])\s+|\n")
+_MARKUP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """One line, no control characters; content kept literally (it is data, never markup)."""
+    return _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
+
+
+def shorten(text: str, limit: int = TITLE_MAX) -> str:
+    """First sentence, cut at a word boundary with an ellipsis if still too long."""
+    text = clean(text)
+    first = _CLAUSE.split(text, maxsplit=1)[0].strip() or text
+    if len(first) >= 12 or len(text) <= limit:
+        text = first if len(first) < len(text) and len(first) >= 12 else text
+    if len(text) <= limit:
+        return text.rstrip(" .,;:")
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" .,;:-") + "…"
+
+
+def centrality(vectors: FloatArray, rows: IntArray) -> tuple[FloatArray, float]:
+    """Cosine of each row to the (unit) centroid of ``rows``, and their mean (cohesion)."""
+    import numpy as np
+
+    sub = vectors[rows]
+    centre = sub.mean(axis=0)
+    norm = float(np.linalg.norm(centre))
+    if norm == 0.0:
+        return np.zeros(len(rows), dtype=np.float32), 0.0
+    sims = (sub @ (centre / norm)).astype(np.float32)
+    return sims, float(np.clip(sims.mean(), 0.0, 1.0))
+
+
+def pick_quotes(
+    vectors: FloatArray, rows: IntArray, sims: FloatArray, k: int = QUOTES
+) -> list[int]:
+    """Central yet diverse rows (maximal marginal relevance); ties broken by canonical order."""
+    import numpy as np
+
+    chosen: list[int] = []
+    candidates = list(range(len(rows)))
+    while candidates and len(chosen) < k:
+        best_i, best_score = candidates[0], -np.inf
+        for i in candidates:
+            redundancy = (
+                max(float(vectors[rows[i]] @ vectors[rows[j]]) for j in chosen) if chosen else 0.0
+            )
+            score = MMR_LAMBDA * float(sims[i]) - (1 - MMR_LAMBDA) * redundancy
+            if score > best_score + 1e-9:
+                best_i, best_score = i, score
+        chosen.append(best_i)
+        candidates.remove(best_i)
+    return [int(rows[i]) for i in chosen]
+
+
+def title_for(texts: Sequence[str], rows_by_centrality: Sequence[int], terms: Sequence[str]) -> str:
+    """The most central member that reads as a short phrase; the top terms if none does."""
+    for row in rows_by_centrality[:10]:
+        candidate = shorten(texts[row])
+        if 8 <= len(candidate) <= TITLE_MAX and not candidate.endswith("…"):
+            return candidate
+    for row in rows_by_centrality[:1]:
+        candidate = shorten(texts[row])
+        if len(candidate) >= 8:
+            return candidate
+    return " ".join(terms[:3]) if terms else shorten(texts[rows_by_centrality[0]])
+
+
+def top_terms(feats: Features, rows: IntArray, background: FloatArray, k: int = TERMS) -> list[str]:
+    """Stems that set the cluster apart, each shown as the word members used most for it."""
+    import numpy as np
+
+    block = feats.stem_block[rows]
+    mean = np.asarray(block.mean(axis=0)).ravel()
+    score = mean - background
+    order = [int(j) for j in np.argsort(-score, kind="stable")[: k * 2] if score[j] > 0]
+    word_totals = np.asarray(feats.counts[rows].sum(axis=0)).ravel()
+    surfaces: dict[int, tuple[float, str]] = {}
+    for w, stem_col in enumerate(feats.vocabulary.stem_of_word):
+        if stem_col < 0 or word_totals[w] <= 0:
+            continue
+        count = float(word_totals[w])
+        word = feats.vocabulary.words[w]
+        best = surfaces.get(stem_col)
+        if best is None or count > best[0] or (count == best[0] and word < best[1]):
+            surfaces[stem_col] = (count, word)
+    out: list[str] = []
+    for j in order:
+        if j in surfaces and surfaces[j][1] not in out:
+            out.append(surfaces[j][1])
+        if len(out) == k:
+            break
+    return out
+
+
+def common_suggestions(
+    suggestions: Sequence[str], limit: int = SUGGESTIONS
+) -> list[tuple[str, int]]:
+    """Most common suggested fixes, near-duplicates merged, each shown in its most common wording."""
+    groups: dict[str, Counter[str]] = {}
+    for raw in suggestions:
+        text = clean(raw)
+        if not text:
+            continue
+        key = dedup_key(normalise(text))
+        if key.startswith("\x00") and key == "\x00":
+            key = "\x01" + text
+        groups.setdefault(key, Counter())[text] += 1
+    ranked = []
+    for wordings in groups.values():
+        total = sum(wordings.values())
+        best = min(wordings.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        ranked.append((best, total))
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked[:limit]

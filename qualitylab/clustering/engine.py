@@ -1,0 +1,183 @@
+"""Group unique texts into problems without being told how many: kNN graph + Louvain on LSA vectors.
+
+Settings are the same for every corpus (measured in ``benchmarks/README.md``):
+stemmed words + character 3-5-grams -> TF-IDF -> LSA(200) -> cosine 10-nearest-neighbour graph ->
+Louvain at resolution ``RESOLUTION``. Modularity is scale-free (it compares each group's internal
+weight with what the graph's own degree distribution predicts), so the number of clusters follows
+from the data. Texts Louvain leaves alone are one-offs. Inputs above ``GRAPH_MAX`` unique texts are
+clustered on an evenly spaced sample of that size and the rest join the nearest cluster centroid
+when they are at least as close as the cluster's own members typically are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qualitylab.clustering import features, graph
+from qualitylab.clustering.text import Stemmer
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+    FloatArray = npt.NDArray[np.float32]
+    IntArray = npt.NDArray[np.int64]
+
+Progress = Callable[[str, float], None]
+
+LSA_DIM = 200
+LSA_FIT_ROWS = 5_000
+NEIGHBOURS = 10
+RESOLUTION = 5.0
+#: Largest number of unique texts clustered as one graph; beyond it, sample + assign.
+GRAPH_MAX = 12_000
+#: A text joins a cluster (large inputs) when its similarity to the centroid reaches this quantile
+#: of the similarities of the cluster's own graph members.
+ASSIGN_QUANTILE = 0.05
+
+
+@dataclass
+class Grouping:
+    """Result over unique texts: label per row (-1 = one-off) and the vectors used."""
+
+    labels: IntArray
+    vectors: FloatArray
+    feats: features.Features
+
+
+def _noop(stage: str, fraction: float) -> None:
+    del stage, fraction
+
+
+def knn_graph(z: FloatArray, k: int, *, chunk: int = 2048) -> sparse.csr_matrix:
+    """Symmetric cosine kNN graph (rows of ``z`` are unit vectors); weights are similarities > 0."""
+    import numpy as np
+    from scipy import sparse as sp
+
+    n = z.shape[0]
+    k = min(k, n - 1)
+    if k <= 0:
+        return sp.csr_matrix((n, n), dtype=np.float64)
+    rows: list[IntArray] = []
+    cols: list[IntArray] = []
+    vals: list[FloatArray] = []
+    zt = np.ascontiguousarray(z.T)
+    for start in range(0, n, chunk):
+        sims = z[start : start + chunk] @ zt
+        size = sims.shape[0]
+        sims[np.arange(size), start + np.arange(size)] = -np.inf
+        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        rows.append(np.repeat(np.arange(start, start + size, dtype=np.int64), k))
+        cols.append(idx.ravel().astype(np.int64))
+        vals.append(np.take_along_axis(sims, idx, axis=1).ravel())
+    r = np.concatenate(rows)
+    c = np.concatenate(cols)
+    v = np.concatenate(vals).astype(np.float64)
+    keep = v > 1e-6
+    g = sp.csr_matrix((v[keep], (r[keep], c[keep])), shape=(n, n))
+    return sp.csr_matrix(g.maximum(g.T))
+
+
+def _communities(z: FloatArray) -> IntArray:
+    """Louvain labels, one-offs (communities of one) as -1, labels renumbered 0.."""
+    import numpy as np
+
+    labels = graph.louvain(knn_graph(z, NEIGHBOURS), resolution=RESOLUTION)
+    sizes = np.bincount(labels)
+    labels = np.where(sizes[labels] >= 2, labels, -1)
+    return _renumber(labels)
+
+
+def _renumber(labels: IntArray) -> IntArray:
+    import numpy as np
+
+    out = np.full(labels.shape, -1, dtype=np.int64)
+    mask = labels >= 0
+    if mask.any():
+        _, inv = np.unique(labels[mask], return_inverse=True)
+        out[mask] = inv
+    return out
+
+
+def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
+    """Unit-length mean vector per cluster label 0..k-1."""
+    import numpy as np
+
+    k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
+    out = np.zeros((k, z.shape[1]), dtype=np.float32)
+    mask = labels >= 0
+    np.add.at(out, labels[mask], z[mask])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+def _assign(
+    z: FloatArray, sample: IntArray, sample_labels: IntArray, chunk: int = 65_536
+) -> IntArray:
+    """Labels for all rows: sample rows keep theirs, the rest join the nearest close centroid."""
+    import numpy as np
+
+    labels = np.full(z.shape[0], -1, dtype=np.int64)
+    labels[sample] = sample_labels
+    if sample_labels.size == 0 or sample_labels.max() < 0:
+        return labels
+    cents = centroids(z[sample], sample_labels)
+    member = sample_labels >= 0
+    own = np.einsum("ij,ij->i", z[sample][member], cents[sample_labels[member]])
+    k = cents.shape[0]
+    floor = np.full(k, np.inf, dtype=np.float32)
+    for c in range(k):
+        sims = own[sample_labels[member] == c]
+        if sims.size:
+            floor[c] = np.quantile(sims, ASSIGN_QUANTILE)
+    rest = np.ones(z.shape[0], dtype=bool)
+    rest[sample] = False
+    rest_idx = np.flatnonzero(rest)
+    for start in range(0, rest_idx.size, chunk):
+        idx = rest_idx[start : start + chunk]
+        sims = z[idx] @ cents.T
+        best = np.argmax(sims, axis=1)
+        ok = sims[np.arange(idx.size), best] >= floor[best]
+        labels[idx[ok]] = best[ok]
+    return labels
+
+
+def group(
+    token_lists: Sequence[Sequence[str]],
+    *,
+    seed: int,
+    stemmer: Stemmer | None = None,
+    progress: Progress | None = None,
+) -> Grouping:
+    """Cluster unique texts (given in canonical order as word lists)."""
+    import numpy as np
+
+    report = progress or _noop
+    stemmer = stemmer or Stemmer()
+    n = len(token_lists)
+    report("features", 0.0)
+    feats = features.build(token_lists, stemmer)
+    report("features", 1.0)
+    has_terms = np.diff(feats.tfidf.indptr) > 0
+    rows = np.flatnonzero(has_terms)
+    labels = np.full(n, -1, dtype=np.int64)
+    z_all = np.zeros((n, 1), dtype=np.float32)
+    if rows.size >= 2:
+        report("lsa", 0.0)
+        z = features.lsa(feats.tfidf[rows], LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2)
+        z_all = np.zeros((n, z.shape[1]), dtype=np.float32)
+        z_all[rows] = z
+        report("lsa", 1.0)
+        report("neighbours", 0.0)
+        if rows.size <= GRAPH_MAX:
+            sub = _communities(z)
+        else:
+            sample = np.unique(np.linspace(0, rows.size - 1, GRAPH_MAX).astype(np.int64))
+            sub = _assign(z, sample, _communities(z[sample]))
+        labels[rows] = sub
+        report("neighbours", 1.0)
+    return Grouping(labels=_renumber(labels), vectors=z_all, feats=feats)

@@ -1,0 +1,270 @@
+"""TF-IDF features (stemmed words + character n-grams) and LSA, with numpy/scipy only.
+
+Why not ``sklearn.feature_extraction``: importing scikit-learn alone takes ~2 s on the lab's
+machines, the whole budget for clustering 10,000 texts. The maths is the same as
+``TfidfVectorizer(sublinear_tf=True, min_df=2)`` (smooth idf, L2 rows), built from unique words:
+a text's ``char_wb`` n-gram counts are the sum of its words' n-gram counts, so n-grams are
+generated once per distinct word, not once per token, and the text x n-gram matrix is a sparse
+product. That keeps a million texts affordable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qualitylab.clustering.text import Stemmer, stop_words, words
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+    FloatArray = npt.NDArray[np.float32]
+
+#: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``).
+NGRAM_RANGE = (2, 5)
+#: Relative weight of the stemmed-word block against the character block (both L2-normalised).
+WORD_WEIGHT = 1.0
+CHAR_WEIGHT = 1.0
+#: Character n-grams of stop words ("the", "не") add cost and blur topics.
+CHAR_STOP_WORDS = False
+#: Terms in more than this share of texts are dropped: they cost most in the neighbour search
+#: (a term in every text makes every pair a candidate) and carry least.
+MAX_DF = 0.3
+#: Terms seen in fewer texts than this carry no grouping signal.
+MIN_DF = 2
+
+
+@dataclass
+class Vocabulary:
+    """Distinct words of a corpus and how they map to stems and character n-grams."""
+
+    words: list[str]
+    word_index: dict[str, int]
+    stems: list[str]  # stem feature names (column order of the stem block)
+    stem_of_word: list[int]  # per word: stem column, -1 for stop words
+
+
+@dataclass
+class Features:
+    """Row-normalised TF-IDF blocks for one corpus, in the caller's row order."""
+
+    tfidf: sparse.csr_matrix  # [stem block | char block], rows L2-normalised
+    counts: sparse.csr_matrix  # texts x words (raw counts), for surface forms in titles
+    stem_block: sparse.csr_matrix  # texts x stems, TF-IDF, rows L2-normalised
+    vocabulary: Vocabulary
+    stem_names: list[str]  # column names of stem_block after min_df
+
+
+def _word_counts(
+    token_lists: Sequence[Sequence[str]],
+) -> tuple[sparse.csr_matrix, list[str], dict[str, int]]:
+    import numpy as np
+    from scipy import sparse
+
+    index: dict[str, int] = {}
+    indptr = [0]
+    cols: list[int] = []
+    for tokens in token_lists:
+        for t in tokens:
+            j = index.get(t)
+            if j is None:
+                j = index[t] = len(index)
+            cols.append(j)
+        indptr.append(len(cols))
+    data = np.ones(len(cols), dtype=np.float32)
+    m = sparse.csr_matrix(
+        (data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(token_lists), len(index)),
+    )
+    m.sum_duplicates()
+    vocab = [""] * len(index)
+    for w, j in index.items():
+        vocab[j] = w
+    return m, vocab, index
+
+
+def _word_to_stems(vocab: list[str], stemmer: Stemmer) -> tuple[sparse.csr_matrix, list[str]]:
+    import numpy as np
+    from scipy import sparse
+
+    stops = stop_words()
+    stem_index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, w in enumerate(vocab):
+        if w in stops:
+            continue
+        s = stemmer.stem(w)
+        j = stem_index.setdefault(s, len(stem_index))
+        rows.append(i)
+        cols.append(j)
+    names = [""] * len(stem_index)
+    for s, j in stem_index.items():
+        names[j] = s
+    m = sparse.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)),
+        shape=(len(vocab), len(stem_index)),
+    )
+    return m, names
+
+
+def _word_to_ngrams(
+    vocab: list[str], ngram_range: tuple[int, int], skip: frozenset[str]
+) -> sparse.csr_matrix:
+    import numpy as np
+    from scipy import sparse
+
+    lo, hi = ngram_range
+    index: dict[str, int] = {}
+    indptr = [0]
+    cols: list[int] = []
+    for w in vocab:
+        if w in skip:
+            indptr.append(len(cols))
+            continue
+        padded = f" {w} "
+        size = len(padded)
+        for n in range(lo, hi + 1):
+            for start in range(0, size - n + 1):
+                g = padded[start : start + n]
+                j = index.get(g)
+                if j is None:
+                    j = index[g] = len(index)
+                cols.append(j)
+        indptr.append(len(cols))
+    m = sparse.csr_matrix(
+        (
+            np.ones(len(cols), dtype=np.float32),
+            np.asarray(cols, dtype=np.int32),
+            np.asarray(indptr, dtype=np.int64),
+        ),
+        shape=(len(vocab), len(index)),
+    )
+    m.sum_duplicates()
+    return m
+
+
+def tfidf(
+    counts: sparse.csr_matrix, min_df: int = MIN_DF, max_df: float = 1.0
+) -> tuple[sparse.csr_matrix, FloatArray]:
+    """Sublinear TF-IDF with smooth idf and L2 rows; columns below ``min_df`` are zeroed.
+
+    Returns the matrix (same columns as ``counts``) and the kept-column mask as 0/1 floats.
+    """
+    import numpy as np
+
+    x = counts.tocsr(copy=True).astype(np.float32)
+    n = x.shape[0]
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+    keep = ((df >= min_df) & (df <= max(max_df * n, min_df))).astype(np.float32)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32) * keep
+    np.log(x.data, out=x.data)  # sublinear tf: 1 + log(tf)
+    x.data += np.float32(1.0)
+    x.data *= idf[x.indices]
+    x.eliminate_zeros()
+    return normalise_rows(x), keep
+
+
+def normalise_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
+    import numpy as np
+    from scipy import sparse
+
+    sq = np.asarray(x.multiply(x).sum(axis=1)).ravel()
+    norms = np.sqrt(sq, dtype=np.float32)
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms).astype(np.float32) @ x)
+
+
+def build(
+    token_lists: Sequence[Sequence[str]],
+    stemmer: Stemmer,
+    *,
+    ngram_range: tuple[int, int] = NGRAM_RANGE,
+    char_stop_words: bool = CHAR_STOP_WORDS,
+    char_weight: float = CHAR_WEIGHT,
+    max_df: float = MAX_DF,
+) -> Features:
+    """TF-IDF blocks for texts given as lists of (normalised) words."""
+    import numpy as np
+    from scipy import sparse
+
+    counts, vocab, index = _word_counts(token_lists)
+    w2s, stem_names = _word_to_stems(vocab, stemmer)
+    w2g = _word_to_ngrams(vocab, ngram_range, frozenset() if char_stop_words else stop_words())
+    stem_counts = sparse.csr_matrix(counts @ w2s)
+    char_counts = sparse.csr_matrix(counts @ w2g)
+    stem_x, _ = tfidf(stem_counts, max_df=max_df)
+    char_x, _ = tfidf(char_counts, max_df=max_df)
+    blocks = [stem_x * np.float32(WORD_WEIGHT), char_x * np.float32(char_weight)]
+    combined = normalise_rows(sparse.hstack(blocks, format="csr", dtype=np.float32))
+    stem_of_word = [-1] * len(vocab)
+    coo = w2s.tocoo()
+    for r, c in zip(coo.row.tolist(), coo.col.tolist(), strict=True):
+        stem_of_word[r] = c
+    return Features(
+        tfidf=combined,
+        counts=counts,
+        stem_block=stem_x,
+        vocabulary=Vocabulary(vocab, index, stem_names, stem_of_word),
+        stem_names=stem_names,
+    )
+
+
+def tokenise(normalised_texts: Sequence[str]) -> list[list[str]]:
+    return [words(t) for t in normalised_texts]
+
+
+def lsa(
+    x: sparse.csr_matrix,
+    dim: int,
+    *,
+    seed: int,
+    fit_rows: int = 30_000,
+    n_iter: int = 4,
+    chunk: int = 100_000,
+) -> FloatArray:
+    """Randomised truncated SVD, L2-normalised rows (LSA).
+
+    Fitted on at most ``fit_rows`` rows (an evenly spaced subset, so the result does not depend
+    on the random generator), then every row is projected in chunks: the SVD fit is the
+    expensive stage on large inputs and a sample pins the topic directions just as well.
+    """
+    import numpy as np
+
+    n, d = x.shape
+    dim = max(1, min(dim, d - 1, n - 1))
+    if n == 0 or d <= 1 or n <= 2:
+        dense = np.asarray(x.todense(), dtype=np.float32) if n else np.zeros((0, 1), np.float32)
+        return _normalise_dense(dense)
+    fit = x if n <= fit_rows else x[np.linspace(0, n - 1, fit_rows).astype(np.int64)]
+    fit_t = fit.T.tocsr()
+    rng = np.random.default_rng(seed)
+    width = min(dim + 10, min(fit.shape))
+    omega = rng.standard_normal((d, width)).astype(np.float32)
+    q, _ = np.linalg.qr(np.asarray(fit @ omega, dtype=np.float64))
+    for _ in range(n_iter):
+        # orthonormalise only the short side (rows of the fitted sample); the long side
+        # (features) never needs it for a rank-``dim`` basis
+        z = np.asarray(fit_t @ q.astype(np.float32))
+        q, _ = np.linalg.qr(np.asarray(fit @ z, dtype=np.float64))
+    b = np.asarray(fit_t @ q.astype(np.float32), dtype=np.float64).T  # width x d
+    # eigen-decompose the small Gram matrix instead of an SVD of the wide ``b``
+    evals, evecs = np.linalg.eigh(b @ b.T)
+    top = np.argsort(evals)[::-1][:dim]
+    sv = np.sqrt(np.clip(evals[top], 1e-12, None))
+    components = np.ascontiguousarray(((evecs[:, top].T @ b) / sv[:, None]).T, dtype=np.float32)
+    out = np.empty((n, components.shape[1]), dtype=np.float32)
+    for start in range(0, n, chunk):
+        out[start : start + chunk] = x[start : start + chunk] @ components
+    return _normalise_dense(out)
+
+
+def _normalise_dense(z: FloatArray) -> FloatArray:
+    import numpy as np
+
+    norms = np.linalg.norm(z, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (z / norms).astype(np.float32)

@@ -1,0 +1,109 @@
+"""Community detection on a similarity graph (Louvain with a refinement step), numpy + Python.
+
+The number of communities falls out of modularity, so nobody has to give k. Written here because
+the lab ships no graph library; it only ever runs on at most a few tens of thousands of nodes
+(large inputs are clustered on a sample, see ``engine``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+    from scipy import sparse
+
+    IntArray = npt.NDArray[np.int64]
+
+
+def _local_moves(
+    indptr: list[int],
+    indices: list[int],
+    weights: list[float],
+    node_weight: list[float],
+    self_loops: list[float],
+    resolution: float,
+    total: float,
+    order: list[int],
+) -> tuple[list[int], bool]:
+    """One Louvain level: move nodes to the neighbouring community with the best gain."""
+    n = len(node_weight)
+    community = list(range(n))
+    tot = list(node_weight)
+    improved = False
+    scale = resolution / total
+    moved = True
+    sweeps = 0
+    while moved and sweeps < 20:
+        moved = False
+        sweeps += 1
+        for i in order:
+            ci = community[i]
+            ki = node_weight[i]
+            links: dict[int, float] = {}
+            for p in range(indptr[i], indptr[i + 1]):
+                j = indices[p]
+                if j != i:
+                    cj = community[j]
+                    links[cj] = links.get(cj, 0.0) + weights[p]
+            tot[ci] -= ki
+            best = ci
+            best_gain = links.get(ci, 0.0) - scale * tot[ci] * ki
+            for c, w in links.items():
+                gain = w - scale * tot[c] * ki
+                if gain > best_gain + 1e-12 or (abs(gain - best_gain) <= 1e-12 and c < best):
+                    best, best_gain = c, gain
+            tot[best] += ki
+            if best != ci:
+                community[i] = best
+                moved = True
+                improved = True
+    del self_loops
+    return community, improved
+
+
+def louvain(graph: sparse.csr_matrix, *, resolution: float = 1.0, max_levels: int = 10) -> IntArray:
+    """Community label per node of a symmetric weighted graph; deterministic for a given graph.
+
+    Nodes are visited in index order (callers sort their inputs canonically first), ties go to
+    the lowest community, so the same graph always gives the same partition.
+    """
+    import numpy as np
+    from scipy import sparse as sp
+
+    n = graph.shape[0]
+    labels = np.arange(n, dtype=np.int64)
+    if n == 0:
+        return labels
+    g = sp.csr_matrix(graph, dtype=np.float64)
+    total = float(g.sum())
+    if total <= 0:
+        return labels
+    for _ in range(max_levels):
+        g.sum_duplicates()
+        g.sort_indices()
+        node_weight = np.asarray(g.sum(axis=1)).ravel().tolist()
+        community, improved = _local_moves(
+            g.indptr.tolist(),
+            g.indices.tolist(),
+            g.data.tolist(),
+            node_weight,
+            g.diagonal().tolist(),
+            resolution,
+            total,
+            list(range(g.shape[0])),
+        )
+        if not improved:
+            break
+        _, compact = np.unique(np.asarray(community, dtype=np.int64), return_inverse=True)
+        compact = compact.astype(np.int64)
+        labels = compact[labels]
+        k = int(compact.max()) + 1
+        agg = sp.csr_matrix(
+            (np.ones(len(compact)), (compact, np.arange(len(compact)))), shape=(k, len(compact))
+        )
+        g = sp.csr_matrix(agg @ g @ agg.T)
+        if k == 1:
+            break
+    return labels

@@ -1,0 +1,95 @@
+"""Text normalisation for mixed Russian/English feedback: one canonical form, words, stems.
+
+Pure Python (no numpy) so the cheap parts of clustering -- canonical keys, near-duplicate keys,
+readable surface words for titles -- cost nothing to import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_REPEATS = re.compile(r"(\w)\1{2,}", re.UNICODE)
+_CYRILLIC = re.compile(r"[а-я]")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+#: Shortest word kept as a feature; one-letter tokens are mostly noise (prepositions, initials).
+MIN_WORD_LEN = 2
+
+
+def normalise(text: str) -> str:
+    """Lower-case, ``ё``->``е``, URLs/e-mails/numbers/punctuation dropped, ``sooo`` -> ``so``.
+
+    The result is space-separated words; it is the canonical form every later step sees.
+    """
+    text = text.lower().replace("ё", "е")
+    text = _URL.sub(" ", text)
+    text = _DIGITS.sub(" ", text)
+    text = _NON_WORD.sub(" ", text)
+    text = _REPEATS.sub(r"\1", text)
+    return " ".join(text.split())
+
+
+def words(normalised: str) -> list[str]:
+    """Letter-only words of a normalised text, at least ``MIN_WORD_LEN`` long."""
+    return [w for w in _WORD.findall(normalised) if len(w) >= MIN_WORD_LEN]
+
+
+def _load_stop_words(name: str) -> frozenset[str]:
+    raw = resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in raw.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English and Russian stop words shipped with the package (negations deliberately kept)."""
+    return _load_stop_words("stopwords_en.txt") | _load_stop_words("stopwords_ru.txt")
+
+
+class Stemmer:
+    """Snowball stemming that picks Russian or English per word, with a cache.
+
+    Feedback vocabularies are small next to their token counts, so caching by word makes
+    stemming a dictionary lookup for almost every token.
+    """
+
+    def __init__(self) -> None:
+        import snowballstemmer
+
+        self._ru = snowballstemmer.stemmer("russian")
+        self._en = snowballstemmer.stemmer("english")
+        self._cache: dict[str, str] = {}
+
+    def stem(self, word: str) -> str:
+        cached = self._cache.get(word)
+        if cached is None:
+            algo = self._ru if _CYRILLIC.search(word) else self._en
+            cached = str(algo.stemWord(word))
+            self._cache[word] = cached
+        return cached
+
+    def stems(self, tokens: Iterable[str]) -> list[str]:
+        return [self.stem(t) for t in tokens]
+
+
+def content_words(normalised: str) -> list[str]:
+    """Words of a normalised text without stop words."""
+    stops = stop_words()
+    return [w for w in words(normalised) if w not in stops]
+
+
+def dedup_key(normalised: str) -> str:
+    """Key under which trivially re-worded copies coincide: sorted distinct content words.
+
+    "The QR code never appears!" and "QR code never appears" share a key; texts with no
+    content words fall back to their normalised form so they never all collapse together.
+    """
+    content = sorted(set(content_words(normalised)))
+    return " ".join(content) if content else "\x00" + normalised

@@ -67,11 +67,10 @@ def literal(text: str, style: str = "") -> Text:
 
 
 @contextlib.contextmanager
-def progress_bar(enabled: bool, label: str) -> Iterator[Callable[..., None] | None]:
+def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float], None] | None]:
     """A rich progress bar on stderr, or None when output is JSON or stderr is not a terminal.
 
-    The callback accepts what an engine reports: ``(fraction)``, ``(done, total)`` or a stage name
-    before either, e.g. ``("vectorising", 0.4)``.
+    The engine reports ``(stage, fraction of that stage)``; the bar shows the stage and fraction.
     """
     if not enabled or not err_console.is_terminal:
         yield None
@@ -88,18 +87,11 @@ def progress_bar(enabled: bool, label: str) -> Iterator[Callable[..., None] | No
     ) as bar:
         task = bar.add_task(label, total=1.0)
 
-        def update(*args: Any, **_: Any) -> None:
-            numbers = [float(a) for a in args if isinstance(a, int | float)]
-            words = [clean(a) for a in args if isinstance(a, str)]
-            fraction = (
-                numbers[0] / numbers[1]
-                if len(numbers) >= 2 and numbers[1]
-                else (numbers[0] if numbers else None)
-            )
+        def update(stage: str, fraction: float) -> None:
             bar.update(
                 task,
-                completed=min(max(fraction, 0.0), 1.0) if fraction is not None else None,
-                description=f"{label}: {words[0]}" if words else label,
+                completed=min(max(float(fraction), 0.0), 1.0),
+                description=f"{label}: {clean(str(stage))}",
             )
 
         yield update

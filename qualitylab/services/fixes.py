@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -61,9 +61,9 @@ class ClusterFn(Protocol):
         *,
         ids: Sequence[str],
         suggestions: Sequence[str],
-        previous: Clustering | None,
+        previous: Mapping[str, Collection[str]] | None,
         seed: int,
-        progress: Any,
+        progress: Callable[[str, float], None] | None,
     ) -> Clustering: ...
 
 
@@ -128,22 +128,28 @@ def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
     )
 
 
-def _previous(run: store_fixes.StoredRun | None) -> Clustering | None:
-    if run is None or not run.clusters:
-        return None
-    clusters = tuple(
-        Cluster(
-            id=cid,
-            title=run.titles.get(cid, ""),
-            terms=(),
-            members=tuple(members),
-            quotes=(),
-            cohesion=0.0,
-        )
-        for cid, members in run.clusters.items()
-    )
-    labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
-    return Clustering(clusters=clusters, unclustered=(), labels=labels)
+def _previous(
+    runs: Sequence[store_fixes.StoredRun], scope: str, present: Collection[str]
+) -> dict[str, list[str]] | None:
+    """Last run's clusters for the engine to inherit ids from, over the pain points now in scope.
+
+    The scope's own last run comes first; then the whole lab's and other scopes' clusters fill in
+    members not yet claimed, so a problem keeps one id (and one fix status) across fix lists for
+    the lab, a product or a journey.
+    """
+    ordered = sorted(runs, key=lambda r: (r.scope != scope, r.scope != "all", r.scope))
+    keep = set(present)
+    claimed: set[str] = set()
+    previous: dict[str, list[str]] = {}
+    for run in ordered:
+        for cid, members in sorted(run.clusters.items()):
+            if cid in previous:
+                continue
+            mine = [m for m in members if m in keep and m not in claimed]
+            if mine:
+                previous[cid] = mine
+                claimed.update(mine)
+    return previous or None
 
 
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
@@ -165,7 +171,7 @@ def _load_and_cluster(
     *,
     journey: str | None,
     product: str | None,
-    progress: Any,
+    progress: Callable[[str, float], None] | None,
     cluster_fn: ClusterFn | None,
 ) -> _ScopeData:
     from qualitylab.store import fixes as store_fixes
@@ -174,7 +180,7 @@ def _load_and_cluster(
     with lab.store.unit() as unit:
         pain_points = unit.pain_points(journey_id=journey, product_id=product)
         visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
-        previous = store_fixes.latest_run(unit, scope)
+        runs = store_fixes.latest_runs(unit)
         records = {cid: _record_of(f) for cid, f in store_fixes.fixes(unit).items()}
     seen = {v.journey_id for v in visits} | {v.product_id for v in visits}
     _check_filters(lab, journey, product, seen)
@@ -184,7 +190,7 @@ def _load_and_cluster(
             [p.text for p in pain_points],
             ids=[p.uuid for p in pain_points],
             suggestions=[p.suggested_fix for p in pain_points],
-            previous=_previous(previous),
+            previous=_previous(runs, scope, [p.uuid for p in pain_points]),
             seed=SEED,
             progress=progress,
         )
@@ -273,7 +279,7 @@ def build_fix_list(
     release: str | None = None,
     top: int | None = None,
     weights: Weights | None = None,
-    progress: Any = None,
+    progress: Callable[[str, float], None] | None = None,
     cluster_fn: ClusterFn | None = None,
 ) -> list[FixItem]:
     """The ranked fix list for a journey, a product or the whole lab, optionally one release.
@@ -369,7 +375,7 @@ def compare_releases(
     to_release: str,
     journey: str | None = None,
     product: str | None = None,
-    progress: Any = None,
+    progress: Callable[[str, float], None] | None = None,
     cluster_fn: ClusterFn | None = None,
 ) -> list[ReleaseChange]:
     """Clusters as new / persisting / resolved / regressed between two releases, with counts."""
@@ -443,7 +449,7 @@ def cluster_table(
     texts: Sequence[str],
     ids: Sequence[str] | None = None,
     *,
-    progress: Any = None,
+    progress: Callable[[str, float], None] | None = None,
     cluster_fn: ClusterFn | None = None,
 ) -> dict[str, Any]:
     """Cluster any list of texts, no database: the ``cluster-texts`` JSON document.

@@ -1,4 +1,4 @@
-"""`qualitylab fixes / fix set / compare / cluster-texts`: exit codes, clean --json, literal user text.
+"""CLI tests for fixes, fix set, compare and cluster-texts: exit codes, clean --json, literal text.
 
 A fake engine (texts grouped by the word before ':') stands in for the clustering engine so the
 numbers are known; one test at the end runs the real engine when it is installed.
@@ -7,7 +7,7 @@ numbers are known; one test at the end runs the real engine when it is installed
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +48,9 @@ def fake_engine(
     *,
     ids: Sequence[str],
     suggestions: Sequence[str],
-    previous: Clustering | None,
+    previous: Mapping[str, Collection[str]] | None,
     seed: int,
-    progress: Any,
+    progress: Callable[[str, float], None] | None,
 ) -> Clustering:
     groups: dict[str, list[int]] = {}
     for n, text in enumerate(texts):

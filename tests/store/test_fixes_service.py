@@ -6,7 +6,7 @@ a group of one is left unclustered, as the engine does with one-offs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,9 +56,9 @@ class FakeEngine:
         *,
         ids: Sequence[str],
         suggestions: Sequence[str],
-        previous: Clustering | None,
+        previous: Mapping[str, Collection[str]] | None,
         seed: int,
-        progress: Any,
+        progress: Callable[[str, float], None] | None,
     ) -> Clustering:
         self.calls.append({"ids": list(ids), "previous": previous, "seed": seed})
         groups: dict[str, list[int]] = {}
@@ -178,10 +178,10 @@ def test_previous_run_is_passed_back_for_stable_ids(lab: Lab) -> None:
     build_fix_list(lab, journey="shop", cluster_fn=engine)
     build_fix_list(lab, cluster_fn=engine)
     assert engine.calls[0]["previous"] is None
-    assert engine.calls[1]["previous"] is None  # another scope has its own history
+    # A journey's first fix list inherits the lab-wide clusters, so ids (and statuses) carry over.
+    assert sorted(engine.calls[1]["previous"]) == ["c-menu", "c-pay"]
     previous = engine.calls[2]["previous"]
-    assert isinstance(previous, Clustering)
-    assert {c.id: len(c.members) for c in previous.clusters} == {"c-pay": 2, "c-menu": 2}
+    assert {cid: len(members) for cid, members in previous.items()} == {"c-pay": 2, "c-menu": 2}
     assert scope_key(journey="shop") == "journey=shop" and scope_key() == "all"
 
 
@@ -255,3 +255,15 @@ def test_unknown_filters_and_empty_lab(lab: Lab) -> None:
         build_fix_list(lab, journey="nope", cluster_fn=FakeEngine())
     with pytest.raises(NotFound):
         build_fix_list(lab, product="nope", cluster_fn=FakeEngine())
+
+
+def test_previous_prefers_own_scope_and_gives_each_member_one_cluster() -> None:
+    from qualitylab.services.fixes import _previous
+    from qualitylab.store.fixes import StoredRun
+
+    own = StoredRun(1, "journey=shop", None, {"c-a": ["1", "2"]}, {}, {})
+    lab_wide = StoredRun(2, "all", None, {"c-b": ["2", "3", "9"], "c-c": ["4"]}, {}, {})
+    other = StoredRun(3, "product=x", None, {"c-d": ["5"]}, {}, {})
+    previous = _previous([other, lab_wide, own], "journey=shop", ["1", "2", "3", "4"])
+    assert previous == {"c-a": ["1", "2"], "c-b": ["3"], "c-c": ["4"]}
+    assert _previous([], "all", ["1"]) is None

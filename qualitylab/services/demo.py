@@ -49,8 +49,8 @@ HIT_RATE = 0.88  # chance a walker notices a given problem on a step (scaled by 
 SMOOTH_STEP = 0.2  # share of step visits where the walker notices nothing at all
 BLOCKER_DAMPING = 0.6  # the bank's blocker weights describe the worst case; soften them a bit
 ONE_OFF_RATE = 0.13  # remarks per step visit that belong to no recurring problem
-DUPLICATE_RATE = 0.02
-SECOND_MENTION = 0.1  # the same problem noted again in other words ("still can't ...")  # the same note pasted twice by the same person
+DUPLICATE_RATE = 0.02  # the same note pasted twice by the same person
+SECOND_MENTION = 0.1  # the same problem noted again in other words ("still can't ...")
 PRAISE_RATE = 0.3  # on a smooth step; a tenth of that on a step with minor notes
 CATEGORY_SLIP = 0.08  # walkers sometimes file a problem under a neighbouring category
 FIX_RATE = 0.5
@@ -251,7 +251,11 @@ class _Builder:
             days = rng.uniform(WINDOW_DAYS * (1 - OLD_RELEASE_SHARE) + 1, WINDOW_DAYS)
         day = (self.now - timedelta(days=days)).replace(hour=6, minute=0, second=0, microsecond=0)
         if day.weekday() >= 5 and rng.random() < 0.85:  # hardly anyone walks at weekends
-            day -= timedelta(days=day.weekday() - 4)
+            # move to Monday in the current release, to Friday in the old one: never across
+            # the day the release under test went to the lab
+            day += (
+                timedelta(days=7 - day.weekday()) if current else -timedelta(days=day.weekday() - 4)
+            )
         start = day + timedelta(seconds=rng.uniform(0, 10 * 3600))  # 09:00-19:00 Moscow time
         latest = self.now - timedelta(hours=3)
         return start if start < latest else latest - timedelta(seconds=rng.uniform(0, 3600))

@@ -191,7 +191,7 @@ HOSTILE_TEXTS: tuple[str, ...] = (
     "Кнопка «Далее» не работает 😡😡😡 🙈 [/]",
     "emoji in the contact name 👩‍👩‍👧 breaks the layout of the share screen",
     "Path shown raw: C:\\Users\\test\\[temp]\\file.pdf and {name} and %s",
-    (_RANT_LINE * 12)[:3000],
+    (_RANT_LINE * 20)[:3000],
 )
 HOSTILE_NAME = "[bold]Robert'); DROP TABLE walkers;--[/bold]"
 HOSTILE_COMMENT = "[link=http://x]great[/link] \x1b[31mred\x1b[0m <b>bold</b> =1+1"

@@ -1,0 +1,106 @@
+"""``run_demo`` writes the demo through the export/import path into a real database."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from qualitylab import services
+from qualitylab.domain import WalkStatus
+from qualitylab.errors import InvalidInput
+from qualitylab.services import Lab
+from qualitylab.services.demo import run_demo
+from qualitylab.services.demo_bank import HOSTILE_COMMENT, HOSTILE_TEXTS
+from qualitylab.services.transfer import export_jsonl, import_jsonl
+
+BUNDLED = Path(__file__).resolve().parents[2] / "journeys.yaml"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SMALL = {"walkers": 12, "walks": 30, "now": NOW}
+
+
+@pytest.fixture
+def lab(db_url: str) -> Iterator[Lab]:
+    opened = Lab.open(db_url, BUNDLED)
+    yield opened
+    opened.close()
+
+
+def _counts(lab: Lab) -> dict[str, int]:
+    with lab.store.unit() as u:
+        return u.counts()
+
+
+def test_demo_fills_an_empty_database_with_what_it_reports(lab: Lab) -> None:
+    stats = run_demo(lab, seed=3, **SMALL)
+    counts = _counts(lab)
+    assert counts["walks"] == sum(stats.walks.values()) == 30
+    assert counts["pain_points"] == stats.pain_points > 100
+    assert counts["praise"] == stats.praise
+    assert counts["step_visits"] == stats.visits
+    assert counts["walkers"] == stats.walkers
+    assert stats.added["pain_point"] == stats.pain_points
+    assert "30 walks" in str(stats) and "4.9 -> 5.0" in str(stats)
+
+
+def test_demo_walks_can_be_read_back_and_open_ones_resumed(lab: Lab) -> None:
+    run_demo(lab, seed=4, **SMALL)
+    walks = services.list_walks(lab)
+    open_walks = [w for w in walks if w.status is WalkStatus.IN_PROGRESS]
+    assert open_walks, "the demo should leave some walks in progress"
+    walk = open_walks[0]
+    journey = services.walk_journey(lab, walk.uuid)
+    assert walk.current_step == len(walk.visits) < len(journey.steps)
+    resumed = services.start_or_resume_walk(lab, journey_id=walk.journey_id, walker=walk.walker)
+    assert resumed.uuid == walk.uuid
+    step = journey.steps[walk.current_step].id
+    services.enter_step(lab, walk.uuid, step)
+    point = services.log_pain_point(
+        lab, walk_uuid=walk.uuid, step_id=step, text="carry on", severity=2, category="other"
+    )
+    assert point.release == walk.release
+
+
+def test_hostile_texts_survive_the_database_verbatim(lab: Lab) -> None:
+    run_demo(lab, seed=5, **SMALL)
+    texts = {p.text for p in services.list_pain_points(lab)}
+    assert set(HOSTILE_TEXTS) <= texts
+    assert HOSTILE_COMMENT in {w.closing_comment for w in services.list_walks(lab)}
+
+
+def test_refuses_a_database_with_walks_unless_forced(lab: Lab) -> None:
+    run_demo(lab, seed=1, **SMALL)
+    before = _counts(lab)
+    with pytest.raises(InvalidInput, match="--force"):
+        run_demo(lab, seed=2, **SMALL)
+    assert _counts(lab) == before
+    again = run_demo(lab, seed=1, force=True, **SMALL)  # same seed: same uuids, nothing new
+    assert not any(again.added.values())
+    assert "Nothing new" in str(again)
+    assert _counts(lab) == before
+    run_demo(lab, seed=2, force=True, **SMALL)
+    assert _counts(lab)["walks"] == 60
+
+
+def test_demo_data_round_trips_through_export_and_import(lab: Lab, tmp_path: Path) -> None:
+    run_demo(lab, seed=6, **SMALL)
+    first = io.StringIO()
+    export_jsonl(lab, first)
+    path = tmp_path / "demo.jsonl"
+    path.write_text(first.getvalue(), encoding="utf-8")
+    with Lab.open(str(tmp_path / "copy.db"), BUNDLED) as copy:
+        import_jsonl(copy, path)
+        second = io.StringIO()
+        export_jsonl(copy, second)
+    assert second.getvalue() == first.getvalue()
+
+
+def test_full_size_demo_meets_the_minimums(tmp_path: Path) -> None:
+    with Lab.open(str(tmp_path / "full.db"), BUNDLED) as lab:
+        stats = run_demo(lab, now=NOW)
+        counts = _counts(lab)
+    assert counts["walkers"] >= 40 and counts["walks"] >= 200 and counts["pain_points"] >= 2000
+    assert stats.seconds < 60

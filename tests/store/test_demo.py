@@ -13,13 +13,12 @@ from qualitylab import services
 from qualitylab.domain import WalkStatus
 from qualitylab.errors import InvalidInput
 from qualitylab.services import Lab
-from qualitylab.services.demo import run_demo
+from qualitylab.services.demo import DemoStats, run_demo
 from qualitylab.services.demo_bank import HOSTILE_COMMENT, HOSTILE_TEXTS
 from qualitylab.services.transfer import export_jsonl, import_jsonl
 
 BUNDLED = Path(__file__).resolve().parents[2] / "journeys.yaml"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-SMALL = {"walkers": 12, "walks": 30, "now": NOW}
 
 
 @pytest.fixture
@@ -29,13 +28,17 @@ def lab(db_url: str) -> Iterator[Lab]:
     opened.close()
 
 
+def _small(lab: Lab, seed: int, *, force: bool = False) -> DemoStats:
+    return run_demo(lab, seed=seed, walkers=12, walks=30, now=NOW, force=force)
+
+
 def _counts(lab: Lab) -> dict[str, int]:
     with lab.store.unit() as u:
         return u.counts()
 
 
 def test_demo_fills_an_empty_database_with_what_it_reports(lab: Lab) -> None:
-    stats = run_demo(lab, seed=3, **SMALL)
+    stats = _small(lab, 3)
     counts = _counts(lab)
     assert counts["walks"] == sum(stats.walks.values()) == 30
     assert counts["pain_points"] == stats.pain_points > 100
@@ -47,7 +50,7 @@ def test_demo_fills_an_empty_database_with_what_it_reports(lab: Lab) -> None:
 
 
 def test_demo_walks_can_be_read_back_and_open_ones_resumed(lab: Lab) -> None:
-    run_demo(lab, seed=4, **SMALL)
+    _small(lab, 4)
     walks = services.list_walks(lab)
     open_walks = [w for w in walks if w.status is WalkStatus.IN_PROGRESS]
     assert open_walks, "the demo should leave some walks in progress"
@@ -65,28 +68,28 @@ def test_demo_walks_can_be_read_back_and_open_ones_resumed(lab: Lab) -> None:
 
 
 def test_hostile_texts_survive_the_database_verbatim(lab: Lab) -> None:
-    run_demo(lab, seed=5, **SMALL)
+    _small(lab, 5)
     texts = {p.text for p in services.list_pain_points(lab)}
     assert set(HOSTILE_TEXTS) <= texts
     assert HOSTILE_COMMENT in {w.closing_comment for w in services.list_walks(lab)}
 
 
 def test_refuses_a_database_with_walks_unless_forced(lab: Lab) -> None:
-    run_demo(lab, seed=1, **SMALL)
+    _small(lab, 1)
     before = _counts(lab)
     with pytest.raises(InvalidInput, match="--force"):
-        run_demo(lab, seed=2, **SMALL)
+        _small(lab, 2)
     assert _counts(lab) == before
-    again = run_demo(lab, seed=1, force=True, **SMALL)  # same seed: same uuids, nothing new
+    again = _small(lab, 1, force=True)  # same seed: same uuids, nothing new
     assert not any(again.added.values())
     assert "Nothing new" in str(again)
     assert _counts(lab) == before
-    run_demo(lab, seed=2, force=True, **SMALL)
+    _small(lab, 2, force=True)
     assert _counts(lab)["walks"] == 60
 
 
 def test_demo_data_round_trips_through_export_and_import(lab: Lab, tmp_path: Path) -> None:
-    run_demo(lab, seed=6, **SMALL)
+    _small(lab, 6)
     first = io.StringIO()
     export_jsonl(lab, first)
     path = tmp_path / "demo.jsonl"

@@ -374,8 +374,9 @@ class _Builder:
             text = f"{text.rstrip('.!')}. {other[0].lower()}{other[1:]}"
         return self._voice(text, draft)
 
-    def _voice(self, text: str, draft: _Draft) -> str:
-        """Light perturbation so a few hundred paraphrases read like thousands of notes."""
+    def _voice(self, text: str, draft: _Draft, *, complaint: bool = True) -> str:
+        """Light perturbation so a few hundred paraphrases read like thousands of notes; the
+        grumbling asides ("again!!", "on my Pixel 7") only go on complaints."""
         rng = self.rng
         lang = language_of(text)
         persona = draft.persona
@@ -389,6 +390,8 @@ class _Builder:
             text = text.upper()
         if rng.random() < 0.12:
             text = text.rstrip(".!")
+        if not complaint:
+            return text
         if rng.random() < 0.07:
             prefix = rng.choice(self.bank.prefixes[lang])
             text = f"{prefix} {text[0].lower()}{text[1:]}"
@@ -432,7 +435,7 @@ class _Builder:
         lang = self._lang(draft)
         own = list(self.bank.praise.get((draft.journey.id, step_id), ()))
         pool = own if own and rng.random() < 0.6 else list(self.bank.generic_praise[lang])
-        text = self._voice(rng.choice(pool), draft)
+        text = self._voice(rng.choice(pool), draft, complaint=False)
         self.praise.append(Praise(self.uuid(), draft.uuid, step_id, text, at))
 
     def _closing(self, draft: _Draft) -> str:
@@ -440,7 +443,8 @@ class _Builder:
         if rng.random() < 0.3 or draft.nps is None:
             return ""
         band: Band = "promoter" if draft.nps >= 9 else "passive" if draft.nps >= 7 else "detractor"
-        return self._voice(rng.choice(self.bank.closing[(self._lang(draft), band)]), draft)
+        comment = rng.choice(self.bank.closing[(self._lang(draft), band)])
+        return self._voice(comment, draft, complaint=band == "detractor")
 
     # ---------------------------------------------------------------- hostile input
     def hostile(self, drafts: list[_Draft]) -> None:

@@ -342,6 +342,7 @@ class PriorityParts:
     impact: float  # blocked/skipped share and ease drop on its steps (0..1)
     persistence: float  # 1.0 when seen in more than one release
     score: float
+    blockers: float = 0.0  # share of its walkers who rated it a blocker (severity 4)
 
 
 @dataclass(frozen=True)
@@ -359,6 +360,7 @@ class FixItem:
     status_release: str | None = None
     status_note: str = ""
     regressed: bool = False
+    blocker: bool = False  # ranks in the top group (enough walkers rated it a blocker)
 
 
 def utcnow() -> datetime:

@@ -169,8 +169,9 @@ def parse_bank(data: Any) -> Bank:
 def load_bank() -> Bank:
     """The bundled bank, parsed once per process."""
     raw = resources.files("qualitylab.services").joinpath("demo_bank.yaml").read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ~10x faster on 100 kB
     try:
-        return parse_bank(yaml.safe_load(raw))
+        return parse_bank(yaml.load(raw, Loader=loader))  # CSafeLoader or SafeLoader
     except (KeyError, TypeError, AttributeError) as exc:
         raise BankError(f"demo_bank.yaml is missing or misshapes a section: {exc!r}") from exc
 

@@ -1,0 +1,102 @@
+"""``qualitylab walk`` (the Textual app in this terminal) and ``qualitylab serve`` (in a browser).
+
+Textual and textual-serve are imported inside the commands, so ``qualitylab --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualitylab.cli.common import DbOption, JourneysOption, fail
+
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        envvar="QUALITYLAB_LANG",
+        show_envvar=True,
+        help="Language of the app: en or ru [default: from the locale].",
+        show_default=False,
+    ),
+]
+
+
+def _check_lang(lang: str | None) -> str | None:
+    if lang is not None and lang.lower() not in ("en", "ru"):
+        fail(f"--lang must be 'en' or 'ru', not {lang!r}")
+    return lang.lower() if lang else None
+
+
+def walk(
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+    lang: LangOption = None,
+    as_name: Annotated[
+        str | None,
+        typer.Option("--as", help="Walk under this name this time (the saved profile is kept)."),
+    ] = None,
+    ask_name: Annotated[
+        bool,
+        typer.Option(
+            "--ask-name",
+            hidden=True,
+            help="Always ask who is walking and remember nothing (used by `serve`).",
+        ),
+    ] = False,
+) -> None:
+    """Walk a customer journey step by step and log pain points (the main app)."""
+    from qualitylab.tui.app import make_app
+
+    app = make_app(
+        db=db,
+        journeys=Path(journeys) if journeys else None,
+        lang=_check_lang(lang),
+        walker_name=as_name,
+        ask_profile=ask_name,
+    )
+    app.run()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
+
+
+def serve_command(db: str | None, journeys: str | None, lang: str | None) -> str:
+    """The command textual-serve runs for each browser tab: this Python, the walk app."""
+    parts = [sys.executable, "-m", "qualitylab", "walk", "--ask-name"]
+    if db:
+        parts += ["--db", db]
+    if journeys:
+        parts += ["--journeys", str(Path(journeys).expanduser().resolve())]
+    if lang:
+        parts += ["--lang", lang]
+    return shlex.join(parts)
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+    lang: LangOption = None,
+) -> None:
+    """Serve the walk app to browser tabs (each tab asks who is walking)."""
+    from textual_serve.server import Server
+
+    from qualitylab.config import resolve_db_url
+
+    lang = _check_lang(lang)
+    # Resolve the database now so every tab writes to the same place whatever its cwd.
+    db_url = resolve_db_url(db)
+    command = serve_command(db_url, journeys, lang)
+    server = Server(command, host=host, port=port, title="QualityLab")
+    server.serve()
+
+
+def register(app: typer.Typer) -> None:
+    """Mount ``walk`` and ``serve`` on the root command."""
+    app.command("walk")(walk)
+    app.command("serve")(serve)

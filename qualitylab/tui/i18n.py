@@ -1,0 +1,298 @@
+"""Every word the walk app shows, in English and Russian, in one place.
+
+Journey content (titles, instructions) is shown as written; only the app's own chrome is translated.
+Keys are plain strings so screens can name them in ``BINDINGS`` descriptions and translate them at
+run time. This module imports nothing heavy so tests and the CLI can check it cheaply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGS = ("en", "ru")
+
+#: key -> (English, Russian). Placeholders use ``str.format`` names and must match in both.
+STRINGS: Mapping[str, tuple[str, str]] = {
+    # --- app-wide ---
+    "app.title": ("QualityLab", "QualityLab"),
+    "app.sub": ("walk a customer journey", "пройдите путь клиента"),
+    "key.quit": ("Quit", "Выход"),
+    "key.help": ("Help", "Справка"),
+    "key.theme": ("Light/dark", "Светлая/тёмная"),
+    "key.back": ("Back", "Назад"),
+    "key.close": ("Close", "Закрыть"),
+    "key.cancel": ("Cancel", "Отмена"),
+    "key.save": ("Save", "Сохранить"),
+    "err.storage": (
+        "The database cannot be reached: {detail}. Nothing you confirmed is lost; try again.",
+        "База данных недоступна: {detail}. Всё подтверждённое сохранено; попробуйте ещё раз.",
+    ),
+    "err.catalog": (
+        "The journey catalog cannot be read:\n{detail}",
+        "Не удалось прочитать каталог путей:\n{detail}",
+    ),
+    "err.generic": ("{detail}", "{detail}"),
+    "err.title": ("Something went wrong", "Что-то пошло не так"),
+    "err.unexpected": (
+        "Unexpected error: {detail}. What you confirmed before is saved.",
+        "Непредвиденная ошибка: {detail}. Подтверждённое ранее сохранено.",
+    ),
+    # --- first run ---
+    "profile.title": ("Welcome to QualityLab", "Добро пожаловать в QualityLab"),
+    "profile.intro": (
+        "You will walk through a customer journey step by step and note anything that gets in "
+        "the way. First, who are you? We remember this on this computer.",
+        "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Сначала — кто вы? "
+        "Мы запомним это на этом компьютере.",
+    ),
+    "profile.name": ("Your name", "Ваше имя"),
+    "profile.name_ph": ("e.g. Anna Petrova", "например, Анна Петрова"),
+    "profile.dept": ("Department (optional)", "Отдел (необязательно)"),
+    "profile.dept_ph": ("e.g. Shop, Tverskaya 12", "например, Салон на Тверской, 12"),
+    "profile.start": ("Start", "Начать"),
+    "profile.anon": ("Walk anonymously", "Пройти анонимно"),
+    "profile.need_name": (
+        "Type your name, or choose “Walk anonymously”.",
+        "Введите имя или выберите «Пройти анонимно».",
+    ),
+    # --- home ---
+    "home.title": ("Journeys", "Пути клиента"),
+    "home.hello": ("Hello, {name}", "Здравствуйте, {name}"),
+    "home.anonymous": ("anonymous walker", "анонимный участник"),
+    "home.filter_ph": ("Type to filter journeys…", "Начните печатать для фильтра…"),
+    "home.resume_header": ("Continue where you left off", "Продолжить с места остановки"),
+    "home.all_header": ("All journeys", "Все пути"),
+    "home.loading": ("Loading journeys…", "Загружаем пути…"),
+    "home.empty": ("No journey matches “{query}”.", "Нет путей по запросу «{query}»."),
+    "home.meta": (
+        "{product} · {steps} steps · ~{minutes} min",
+        "{product} · шагов: {steps} · ~{minutes} мин",
+    ),
+    "home.progress.new": ("not started", "не начат"),
+    "home.progress.in_progress": ("in progress: step {step} of {steps}", "в процессе: шаг {step} из {steps}"),
+    "home.progress.done": ("done ×{count}", "пройден ×{count}"),
+    "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
+    "home.resume": ("▶ Resume: step {step} of {steps}", "▶ Продолжить: шаг {step} из {steps}"),
+    "home.removed": (
+        "(no longer in the catalog — your walk still works)",
+        "(больше нет в каталоге — ваш проход продолжит работать)",
+    ),
+    "key.open": ("Open", "Открыть"),
+    "key.filter": ("Filter", "Фильтр"),
+    "key.profile": ("Change name", "Сменить имя"),
+    # --- journey intro ---
+    "intro.persona": ("Persona", "Персона"),
+    "intro.goal": ("Goal", "Цель"),
+    "intro.channel": ("Channel", "Канал"),
+    "intro.product": ("Product", "Продукт"),
+    "intro.release": ("Release", "Релиз"),
+    "intro.time": ("About {minutes} min, {steps} steps", "Около {minutes} мин, шагов: {steps}"),
+    "intro.have": ("Have at hand", "Подготовьте"),
+    "intro.start": ("Start walking", "Начать"),
+    "intro.resume": ("Resume walking", "Продолжить"),
+    "key.start": ("Start", "Начать"),
+    # --- step ---
+    "step.of": ("Step {n} of {m}", "Шаг {n} из {m}"),
+    "step.expected": ("What good looks like", "Как должно быть"),
+    "step.watch": ("Watch for", "Обратите внимание"),
+    "step.pains": ("Pain points on this step", "Проблемы на этом шаге"),
+    "step.no_pains": (
+        "None yet. Press p to log anything that got in your way.",
+        "Пока нет. Нажмите p, чтобы записать то, что мешало.",
+    ),
+    "step.praise": ("Praise", "Что понравилось"),
+    "step.no_praise": ("Press g to note something that was great.", "Нажмите g, чтобы отметить удачное."),
+    "step.outcome": ("How did it end?", "Чем закончился шаг?"),
+    "step.ease": (
+        "Overall, how difficult or easy was this step?",
+        "В целом, насколько сложно или легко было пройти этот шаг?",
+    ),
+    "step.ease_scale": ("1 very difficult … 7 very easy", "1 очень сложно … 7 очень легко"),
+    "step.need_outcome": (
+        "Mark how this step ended first: d done, f with friction, b blocked, s skipped.",
+        "Сначала отметьте итог шага: d готово, f с трудом, b заблокировано, s пропущено.",
+    ),
+    "step.saved_outcome": ("Saved: {outcome}", "Сохранено: {outcome}"),
+    "step.saved_ease": ("Saved: ease {ease} of 7", "Сохранено: лёгкость {ease} из 7"),
+    "step.pick_pain": (
+        "Pick a pain point in the list first (Tab to move there).",
+        "Сначала выберите проблему в списке (Tab — перейти к списку).",
+    ),
+    "step.praise_no_edit": (
+        "Praise can be deleted and added again, not edited.",
+        "Похвалу можно удалить и добавить заново, но не изменить.",
+    ),
+    "step.confirm_delete": ("Delete this pain point?\n\n{text}", "Удалить эту проблему?\n\n{text}"),
+    "step.confirm_delete_praise": ("Delete this praise?\n\n{text}", "Удалить эту похвалу?\n\n{text}"),
+    "step.confirm_abandon": (
+        "Abandon this walk? Everything you entered stays saved, and the walk is marked as "
+        "abandoned.",
+        "Прервать проход? Всё введённое сохранится, а проход будет отмечен как прерванный.",
+    ),
+    "step.attachment": ("attachment: {name}", "вложение: {name}"),
+    "key.pain": ("Pain point", "Проблема"),
+    "key.praise": ("Praise", "Похвала"),
+    "key.edit": ("Edit", "Изменить"),
+    "key.delete": ("Delete", "Удалить"),
+    "key.outcome": ("Outcome", "Итог"),
+    "key.ease": ("Ease", "Лёгкость"),
+    "key.next": ("Next", "Далее"),
+    "key.prev": ("Back", "Назад"),
+    "key.abandon": ("Abandon", "Прервать"),
+    "key.home": ("Journeys", "К путям"),
+    # outcomes
+    "outcome.done": ("done", "готово"),
+    "outcome.done_with_friction": ("done with friction", "с трудом"),
+    "outcome.blocked": ("blocked", "заблокировано"),
+    "outcome.skipped": ("skipped", "пропущено"),
+    # severities
+    "sev.1": ("1 cosmetic", "1 косметика"),
+    "sev.2": ("2 minor", "2 незначительная"),
+    "sev.3": ("3 major", "3 серьёзная"),
+    "sev.4": ("4 blocker", "4 блокер"),
+    "sev.1.help": ("looks or reads wrong, no harm done", "выглядит или звучит не так, вреда нет"),
+    "sev.2.help": ("slowed me down, easy to get past", "замедлило, но легко обойти"),
+    "sev.3.help": ("hard to get past; many customers would give up", "трудно обойти; многие клиенты сдадутся"),
+    "sev.4.help": ("could not go on at all", "дальше пройти невозможно"),
+    # categories (catalog-specific ones are shown as written)
+    "cat.usability": ("usability", "удобство"),
+    "cat.wording": ("wording", "формулировки"),
+    "cat.bug": ("bug", "ошибка"),
+    "cat.speed": ("speed", "скорость"),
+    "cat.price/offer": ("price/offer", "цена/предложение"),
+    "cat.trust/security": ("trust/security", "доверие/безопасность"),
+    "cat.accessibility": ("accessibility", "доступность"),
+    "cat.other": ("other", "другое"),
+    # --- pain point form ---
+    "pain.title_new": ("Log a pain point — {step}", "Новая проблема — {step}"),
+    "pain.title_edit": ("Edit pain point — {step}", "Изменить проблему — {step}"),
+    "pain.what": ("What happened?", "Что произошло?"),
+    "pain.what_ph": (
+        "Describe what got in your way, in your own words.",
+        "Опишите своими словами, что помешало.",
+    ),
+    "pain.severity": ("How bad?", "Насколько серьёзно?"),
+    "pain.category": ("Category", "Категория"),
+    "pain.category_prompt": ("Choose…", "Выберите…"),
+    "pain.fix": ("Suggested fix", "Как исправить"),
+    "pain.fix_ph": ("optional", "необязательно"),
+    "pain.attach": ("Screenshot/file", "Скриншот/файл"),
+    "pain.attach_ph": ("optional path, up to 5 MB", "необязательно: путь, до 5 МБ"),
+    "pain.attach_kept": ("kept: {name}", "сохранено: {name}"),
+    "pain.need_text": ("Describe what happened.", "Опишите, что произошло."),
+    "pain.need_severity": ("Choose how bad it was (1-4).", "Выберите серьёзность (1-4)."),
+    "pain.need_category": ("Choose a category.", "Выберите категорию."),
+    "pain.no_file": ("No such file: {path}", "Файл не найден: {path}"),
+    "pain.saved": ("Pain point saved.", "Проблема сохранена."),
+    "pain.deleted": ("Pain point deleted.", "Проблема удалена."),
+    # --- praise form ---
+    "praise.title": ("Praise — {step}", "Похвала — {step}"),
+    "praise.what": ("What was great?", "Что было хорошо?"),
+    "praise.saved": ("Praise saved.", "Похвала сохранена."),
+    "praise.deleted": ("Praise deleted.", "Похвала удалена."),
+    # --- confirm ---
+    "confirm.yes": ("Yes", "Да"),
+    "confirm.no": ("No", "Нет"),
+    # --- finish ---
+    "finish.title": ("You reached the end — thank you!", "Вы дошли до конца — спасибо!"),
+    "finish.summary": (
+        "Steps: {visited} of {total} · time: {time} · praise: {praise}",
+        "Шагов: {visited} из {total} · время: {time} · похвал: {praise}",
+    ),
+    "finish.by_sev": ("Pain points by severity", "Проблемы по серьёзности"),
+    "finish.none": ("No pain points logged.", "Проблем не записано."),
+    "finish.nps": (
+        "How likely are you to recommend this product to a friend? (0-10)",
+        "Насколько вероятно, что вы порекомендуете этот продукт другу? (0-10)",
+    ),
+    "finish.nps_ph": ("0-10", "0-10"),
+    "finish.nps_bad": ("Type a number from 0 to 10.", "Введите число от 0 до 10."),
+    "finish.comment": ("Anything else? (optional)", "Что-нибудь ещё? (необязательно)"),
+    "finish.done": ("Finish walk", "Завершить"),
+    "finish.back": ("Back to last step", "К последнему шагу"),
+    "finish.thanks": ("Walk finished. Thank you!", "Проход завершён. Спасибо!"),
+    "key.finish": ("Finish", "Завершить"),
+    # --- help ---
+    "help.title": ("Keys", "Клавиши"),
+    "help.body": (
+        "Everywhere\n"
+        "  ?          this help\n"
+        "  ctrl+q     quit (you can resume later exactly where you were)\n"
+        "  ctrl+t     light/dark theme\n"
+        "  tab        move between fields and lists\n"
+        "  escape     back / cancel\n"
+        "\n"
+        "Journeys\n"
+        "  type       filter the list\n"
+        "  ↑ ↓        choose a journey;  enter  open it\n"
+        "\n"
+        "Step\n"
+        "  p          log a pain point          g   note praise\n"
+        "  e          edit the selected pain point\n"
+        "  delete     delete the selected pain point or praise\n"
+        "  d f b s    outcome: done, with friction, blocked, skipped\n"
+        "  1 … 7      how easy was the step (1 very difficult, 7 very easy)\n"
+        "  → or n     next step        ← or backspace   previous step\n"
+        "  a          abandon this walk\n"
+        "\n"
+        "Pain point form\n"
+        "  ctrl+s     save          escape   cancel\n"
+        "\n"
+        "Finish\n"
+        "  ctrl+s     finish the walk",
+        "Везде\n"
+        "  ?          эта справка\n"
+        "  ctrl+q     выход (потом можно продолжить с того же места)\n"
+        "  ctrl+t     светлая/тёмная тема\n"
+        "  tab        переход между полями и списками\n"
+        "  escape     назад / отмена\n"
+        "\n"
+        "Пути\n"
+        "  печатайте  фильтр списка\n"
+        "  ↑ ↓        выбрать путь;  enter  открыть\n"
+        "\n"
+        "Шаг\n"
+        "  p          записать проблему         g   отметить удачное\n"
+        "  e          изменить выбранную проблему\n"
+        "  delete     удалить выбранную проблему или похвалу\n"
+        "  d f b s    итог: готово, с трудом, заблокировано, пропущено\n"
+        "  1 … 7      насколько легко (1 очень сложно, 7 очень легко)\n"
+        "  → или n    следующий шаг     ← или backspace   предыдущий\n"
+        "  a          прервать проход\n"
+        "\n"
+        "Форма проблемы\n"
+        "  ctrl+s     сохранить     escape   отмена\n"
+        "\n"
+        "Завершение\n"
+        "  ctrl+s     завершить проход",
+    ),
+}
+
+
+class Translator:
+    """Looks up UI strings for one language; unknown keys fall back to the key itself."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang if lang in LANGS else "en"
+        self._index = LANGS.index(self.lang)
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        pair = STRINGS.get(key)
+        text = key if pair is None else pair[self._index]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in STRINGS
+
+    def category(self, category: str) -> str:
+        """Default categories are translated; a catalog's own categories are shown as written."""
+        key = f"cat.{category}"
+        return self(key) if key in STRINGS else category
+
+
+def format_duration(seconds: float) -> str:
+    """``mm:ss`` under an hour, ``h:mm:ss`` above; never negative."""
+    total = max(0, int(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"

@@ -1,0 +1,83 @@
+"""Moving between home, intro, the step screen and finish; shared so every entry point agrees."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qualitylab import services
+from qualitylab.domain import Walker
+from qualitylab.errors import QualityLabError
+
+if TYPE_CHECKING:
+    from qualitylab.tui.app import QualityLabApp
+
+
+async def ensure_walker(app: QualityLabApp) -> Walker:
+    """The walker record for the profile (home usually loaded it already)."""
+    if app.walker is None:
+        profile = app.profile
+        assert profile is not None, "the profile is chosen before any walk starts"
+        app.walker = await app.call(
+            services.get_or_create_walker,
+            name=profile.name,
+            department=profile.department,
+            anonymous=profile.anonymous,
+        )
+    return app.walker
+
+
+async def open_journey(app: QualityLabApp, journey_id: str) -> None:
+    """Show the journey's intro (persona, goal, what to have at hand)."""
+    from qualitylab.tui.screens.intro import IntroScreen
+
+    try:
+        catalog = await app.call(lambda lab: lab.catalog)
+    except QualityLabError:
+        return
+    try:
+        journey = catalog.journey(journey_id)
+    except KeyError:
+        app.report_error(services_not_found(journey_id))
+        return
+    try:
+        product = catalog.product(journey.product)
+        product_name, release = product.name, product.release
+    except KeyError:
+        product_name, release = journey.product, ""
+    app.push_screen(IntroScreen(journey, product_name=product_name, release=release))
+
+
+def services_not_found(journey_id: str) -> QualityLabError:
+    from qualitylab.errors import NotFound
+
+    return NotFound(f"journey '{journey_id}' is no longer in the catalog")
+
+
+async def start_walk(app: QualityLabApp, journey_id: str) -> None:
+    """Start (or resume) the walker's walk of a journey and replace the intro with its step."""
+    try:
+        walker = await ensure_walker(app)
+        walk = await app.call(services.start_or_resume_walk, journey_id=journey_id, walker=walker)
+    except QualityLabError:
+        return
+    await _show_walk(app, walk.uuid, replace=True)
+
+
+async def resume_walk(app: QualityLabApp, walk_uuid: str) -> None:
+    """Open an in-progress walk at the step where the walker left it."""
+    await _show_walk(app, walk_uuid, replace=False)
+
+
+async def _show_walk(app: QualityLabApp, walk_uuid: str, *, replace: bool) -> None:
+    from qualitylab.tui.screens.step import StepScreen
+
+    try:
+        walk = await app.call(services.get_walk, walk_uuid)
+        journey = await app.call(services.walk_journey, walk_uuid)  # snapshot, never the catalog
+    except QualityLabError:
+        return
+    screen = StepScreen(walk, journey)
+    if replace:
+        app.switch_screen(screen)
+    else:
+        app.push_screen(screen)

@@ -1,0 +1,28 @@
+"""The `?` screen: every key, in the walker's language."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from qualitylab.tui.base import QLModal
+
+
+class HelpScreen(QLModal[None]):
+    """Lists the keys; any of escape, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1", "close", "key.close"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog help"):
+            yield Static(self.t("help.title"), classes="dialog-title", markup=False)
+            yield Static(self.t("help.body"), markup=False)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,322 @@
+"""Home: the catalog's journeys with the walker's own progress; walks in progress come first.
+
+The list is drawn at once with a loading line and filled by a thread worker (STYLE model 2), so the
+database and the catalog never delay the first frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from qualitylab.domain import WalkStatus
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.base import QLScreen
+from qualitylab.tui.i18n import Translator
+from qualitylab.tui.text import one_line
+
+if TYPE_CHECKING:
+    from qualitylab.config import Profile
+    from qualitylab.domain import Catalog, Journey, Walk, Walker
+
+
+@dataclass(frozen=True)
+class HomeRow:
+    """One line of the list: a journey to start, or a walk to resume."""
+
+    key: str
+    journey_id: str
+    walk_uuid: str | None
+    title: str
+    meta: str
+    persona: str
+    progress: str
+    haystack: str
+
+    @property
+    def resume(self) -> bool:
+        return self.walk_uuid is not None
+
+
+def build_rows(
+    catalog: Catalog | None,
+    walks: list[Walk] | None,
+    snapshots: dict[str, Journey],
+    tr: Translator,
+) -> list[HomeRow]:
+    """Resume rows (from each walk's own snapshot) first, then the catalog's journeys.
+
+    ``walks`` is None while the database is still opening: the journeys show without progress.
+    """
+    done: dict[str, int] = {}
+    abandoned: dict[str, int] = {}
+    open_walks: list[Walk] = []
+    for walk in walks or []:
+        if walk.status == WalkStatus.IN_PROGRESS:
+            open_walks.append(walk)
+        elif walk.status == WalkStatus.COMPLETED:
+            done[walk.journey_id] = done.get(walk.journey_id, 0) + 1
+        else:
+            abandoned[walk.journey_id] = abandoned.get(walk.journey_id, 0) + 1
+    journeys = catalog.journeys if catalog is not None else []
+    in_catalog = {j.id for j in journeys}
+    products = {p.id: p.name for p in catalog.products} if catalog is not None else {}
+
+    def row(key: str, journey: Journey, walk_uuid: str | None, progress: str) -> HomeRow:
+        product = products.get(journey.product, journey.product)
+        meta = tr(
+            "home.meta", product=product, steps=len(journey.steps), minutes=journey.estimated_minutes
+        )
+        hay = f"{journey.id} {journey.title} {product} {journey.persona}".casefold()
+        persona = first_sentence(journey.persona)
+        return HomeRow(key, journey.id, walk_uuid, journey.title, meta, persona, progress, hay)
+
+    rows: list[HomeRow] = []
+    open_by_journey: dict[str, tuple[int, int]] = {}
+    for walk in sorted(open_walks, key=lambda w: w.started_at, reverse=True):
+        journey = snapshots.get(walk.uuid)
+        if journey is None:
+            continue
+        steps = len(journey.steps)
+        step = min(walk.current_step, steps - 1) + 1
+        open_by_journey.setdefault(journey.id, (step, steps))
+        progress = tr("home.resume", step=step, steps=steps)
+        if journey.id not in in_catalog:
+            progress += " " + tr("home.removed")
+        rows.append(row(f"walk:{walk.uuid}", journey, walk.uuid, progress))
+    for journey in journeys:
+        parts = []
+        if journey.id in open_by_journey:
+            step, steps = open_by_journey[journey.id]
+            parts.append(tr("home.progress.in_progress", step=step, steps=steps))
+        if done.get(journey.id):
+            parts.append(tr("home.progress.done", count=done[journey.id]))
+        if abandoned.get(journey.id):
+            parts.append(tr("home.progress.abandoned", count=abandoned[journey.id]))
+        if walks is None:
+            progress = "…"
+        else:
+            progress = ", ".join(parts) or tr("home.progress.new")
+        rows.append(row(f"journey:{journey.id}", journey, None, progress))
+    return rows
+
+
+def first_sentence(text: str, limit: int = 72) -> str:
+    """The persona's opening sentence ("Anna, 34, marketing manager."), clipped for one line."""
+    flat = one_line(text, 1000)
+    cut = flat.find(". ")
+    return one_line(flat[: cut + 1] if 0 < cut else flat, limit)
+
+
+def matches(row: HomeRow, query: str) -> bool:
+    """Every word of the query appears somewhere in the row (case-insensitive)."""
+    return all(word in row.haystack for word in query.casefold().split())
+
+
+class HomeScreen(QLScreen[None]):
+    """Pick a journey, or resume one."""
+
+    AUTO_FOCUS = "#filter"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "key.open", priority=True),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("pagedown", "move(5)", show=False),
+        Binding("pageup", "move(-5)", show=False),
+        Binding("escape", "clear_filter", show=False),
+        Binding("f1", "app.help", "key.help"),  # "?" would type into the filter
+        Binding("ctrl+n", "change_profile", "key.profile"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[HomeRow] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title_line(), id="topbar", markup=False)
+        yield Input(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
+        yield OptionList(id="journeys", markup=False)
+        yield Footer(compact=True)
+
+    def _title_line(self) -> str:
+        profile = self.qapp.profile
+        who = ""
+        if profile is not None:
+            name = self.t("home.anonymous") if profile.anonymous else profile.name
+            if profile.department and not profile.anonymous:
+                name = f"{name} ({profile.department})"
+            who = " · " + self.t("home.hello", name=one_line(name, 60))
+        return f"QualityLab · {self.t('home.title')}{who}"
+
+    def on_mount(self) -> None:
+        options = self.query_one("#journeys", OptionList)
+        options.add_option(Option(self.t("home.loading"), disabled=True))
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="home-load")
+    def reload(self) -> None:
+        """Catalog first (journeys become usable), then the walker's own walks from the database."""
+        from qualitylab import services
+
+        app = self.qapp
+        profile = app.profile
+        worker = get_current_worker()
+        if profile is None:
+            return
+        lab = app.lab()
+        catalog: Catalog | None = None
+        problem: QualityLabError | None = None
+        try:
+            catalog = lab.catalog
+        except QualityLabError as err:  # broken journeys.yaml: open walks still resume
+            problem = err
+        if catalog is not None and not self.loaded:
+            rows = build_rows(catalog, None, {}, app.tr)
+            app.call_from_thread(self._show, rows, None)
+        try:
+            walker = services.get_or_create_walker(
+                lab, name=profile.name, department=profile.department, anonymous=profile.anonymous
+            )
+            walks = services.list_walks(lab, walker_uuid=walker.uuid)
+            snapshots = {
+                w.uuid: services.walk_journey(lab, w.uuid)
+                for w in walks
+                if w.status == WalkStatus.IN_PROGRESS
+            }
+        except QualityLabError as err:
+            app.call_from_thread(app.report_error, err)
+            app.call_from_thread(self._show_problem, problem or err)
+            return
+        if worker.is_cancelled:
+            return
+        rows = build_rows(catalog, walks, snapshots, app.tr)
+        app.call_from_thread(self._show, rows, walker)
+        if problem is not None:
+            app.call_from_thread(app.report_error, problem)
+            app.call_from_thread(self._show_problem, problem)
+
+    def _show(self, rows: list[HomeRow], walker: Walker | None) -> None:
+        first_full = walker is not None and not self.loaded
+        if walker is not None:
+            self.qapp.walker = walker
+            self.loaded = True
+        self.rows = rows
+        # When the walker's own walks first arrive, "resume" (now on top) is the likely choice.
+        self._render_rows(keep_highlight=not first_full)
+
+    def _show_problem(self, err: QualityLabError) -> None:
+        options = self.query_one("#journeys", OptionList)
+        if not self.rows:
+            options.clear_options()
+        options.add_option(Option(str(err), disabled=True))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        if self.rows:
+            self._render_rows()
+
+    def _render_rows(self, *, keep_highlight: bool = True) -> None:
+        query = self.query_one("#filter", Input).value.strip()
+        shown = [row for row in self.rows if matches(row, query)]
+        options = self.query_one("#journeys", OptionList)
+        highlighted = options.highlighted_option
+        keep = highlighted.id if highlighted is not None and keep_highlight else None
+        options.clear_options()
+        resumable = [r for r in shown if r.resume]
+        fresh = [r for r in shown if not r.resume]
+        if resumable:
+            options.add_option(Option(self._header(self.t("home.resume_header")), disabled=True))
+            options.add_options(self._option(r) for r in resumable)
+        if fresh:
+            options.add_option(Option(self._header(self.t("home.all_header")), disabled=True))
+            options.add_options(self._option(r) for r in fresh)
+        if not shown:
+            message = self.t("home.empty", query=one_line(query, 40))
+            options.add_option(Option(message, disabled=True))
+            return
+        index = None
+        if keep is not None:
+            try:
+                index = options.get_option_index(keep)
+            except Exception:  # the highlighted row was filtered out
+                index = None
+        if index is None:
+            index = next(i for i, o in enumerate(options.options) if not o.disabled)
+        options.highlighted = index
+
+    @staticmethod
+    def _header(text: str) -> Content:
+        return Content.styled(text, "bold italic")
+
+    @staticmethod
+    def _option(row: HomeRow) -> Option:
+        prompt = Content.assemble(
+            (one_line(row.title, 120), "bold"),
+            "\n  ",
+            (one_line(row.meta, 200), ""),
+            " · ",
+            (one_line(row.progress, 200), "italic"),
+            "\n  ",
+            (row.persona, "dim"),
+        )
+        return Option(prompt, id=row.key)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one("#journeys", OptionList)
+        enabled = [i for i, o in enumerate(options.options) if not o.disabled]
+        if not enabled:
+            return
+        current = options.highlighted
+        if current is None or current not in enabled:
+            options.highlighted = enabled[0]
+            return
+        pos = enabled.index(current) + delta
+        options.highlighted = enabled[max(0, min(len(enabled) - 1, pos))]
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+
+    @on(OptionList.OptionSelected, "#journeys")
+    async def _selected(self, event: OptionList.OptionSelected) -> None:
+        await self._open_key(event.option.id)
+
+    async def action_open(self) -> None:
+        option = self.query_one("#journeys", OptionList).highlighted_option
+        if option is not None and not option.disabled:
+            await self._open_key(option.id)
+
+    async def _open_key(self, key: str | None) -> None:
+        row = next((r for r in self.rows if r.key == key), None)
+        if row is None:
+            return
+        from qualitylab.tui.screens.flow import open_journey, resume_walk
+
+        if row.walk_uuid is not None:
+            await resume_walk(self.qapp, row.walk_uuid)
+        else:
+            await open_journey(self.qapp, row.journey_id)
+
+    def action_change_profile(self) -> None:
+        from qualitylab.tui.screens.profile import ProfileScreen
+
+        def chosen(profile: Profile | None) -> None:
+            if profile is not None:
+                self.qapp.profile = profile
+                self.qapp.walker = None
+                self.query_one("#topbar", Static).update(self._title_line())
+                self.reload()
+
+        self.app.push_screen(ProfileScreen(), callback=chosen)

@@ -1,0 +1,66 @@
+"""Journey intro: who the persona is, what they want, and what to have at hand before starting."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Footer, Static
+
+from qualitylab.domain import Journey
+from qualitylab.tui.base import QLScreen
+
+
+class IntroScreen(QLScreen[None]):
+    """Read, then start."""
+
+    AUTO_FOCUS = "#start"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "start", "key.start"),
+        Binding("escape", "back", "key.back"),
+    ]
+
+    def __init__(self, journey: Journey, *, product_name: str, release: str) -> None:
+        super().__init__()
+        self.journey = journey
+        self.product_name = product_name
+        self.release = release
+
+    def compose(self) -> ComposeResult:
+        j = self.journey
+        yield Static(f"QualityLab · {j.title}", id="topbar", markup=False)
+        with VerticalScroll(id="intro-body"):
+            yield Static(j.title, classes="heading", markup=False)
+            if j.description:
+                yield Static(j.description, classes="muted", markup=False)
+            product = self.product_name + (f" {self.release}" if self.release else "")
+            for label, value in (
+                ("intro.product", product),
+                ("intro.channel", j.channel.value),
+                ("intro.persona", j.persona),
+                ("intro.goal", j.goal),
+            ):
+                yield Static(self.t(label), classes="label")
+                yield Static(value, classes="value", markup=False)
+            yield Static(
+                self.t("intro.time", minutes=j.estimated_minutes, steps=len(j.steps)),
+                classes="label",
+            )
+            if j.have_at_hand:
+                yield Static(self.t("intro.have"), classes="label")
+                yield Static("\n".join(f"• {item}" for item in j.have_at_hand), markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("intro.start"), id="start", variant="primary")
+        yield Footer(compact=True)
+
+    @on(Button.Pressed, "#start")
+    async def action_start(self) -> None:
+        from qualitylab.tui.screens.flow import start_walk
+
+        await start_walk(self.qapp, self.journey.id)
+
+    def action_back(self) -> None:
+        self.dismiss()

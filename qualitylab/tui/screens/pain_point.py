@@ -1,0 +1,162 @@
+"""The pain-point form: a dialog that saves through the service before it closes.
+
+The dialog is handed a ``save`` coroutine instead of returning a draft, so that a refused save (an
+attachment too large, the database gone) keeps the form open with everything the walker typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
+
+from qualitylab.domain import PainPoint
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.base import QLModal
+
+
+@dataclass(frozen=True)
+class PainPointDraft:
+    """What the walker entered, before the service has accepted it."""
+
+    text: str
+    severity: int
+    category: str
+    suggested_fix: str = ""
+    attachment: Path | None = None
+
+
+SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
+
+
+class PainPointForm(QLModal[PainPoint | None]):
+    """New or edit: what happened, how bad, category, suggested fix, optional file."""
+
+    AUTO_FOCUS = "#pain-text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "key.save"),
+        Binding("escape", "cancel", "key.cancel"),
+        Binding("f1", "app.help", "key.help", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        step_title: str,
+        categories: Sequence[str],
+        save: SaveFn,
+        existing: PainPoint | None = None,
+    ) -> None:
+        super().__init__()
+        self.step_title = step_title
+        self.categories = list(categories)
+        self.save = save
+        self.existing = existing
+
+    def compose(self) -> ComposeResult:
+        e = self.existing
+        title_key = "pain.title_edit" if e else "pain.title_new"
+        with VerticalScroll(classes="dialog pain-form"):
+            yield Static(self.t(title_key, step=self.step_title), classes="dialog-title", markup=False)
+            yield Label(self.t("pain.what"))
+            yield TextArea(
+                e.text if e else "",
+                id="pain-text",
+                soft_wrap=True,
+                tab_behavior="focus",
+                placeholder=self.t("pain.what_ph"),
+            )
+            yield Label(self.t("pain.severity"))
+            with RadioSet(id="severity"):
+                for level in (1, 2, 3, 4):
+                    label = f"{self.t(f'sev.{level}')} — {self.t(f'sev.{level}.help')}"
+                    yield RadioButton(label, value=bool(e and int(e.severity) == level))
+            with Grid(classes="form-grid"):
+                yield Label(self.t("pain.category"))
+                options = [(self.qapp.tr.category(c), c) for c in self.categories]
+                yield Select(
+                    options,
+                    prompt=self.t("pain.category_prompt"),
+                    id="category",
+                    compact=True,
+                    value=e.category if e and e.category in self.categories else Select.NULL,
+                )
+                yield Label(self.t("pain.fix"))
+                yield Input(
+                    e.suggested_fix if e else "",
+                    placeholder=self.t("pain.fix_ph"),
+                    id="fix",
+                    compact=True,
+                )
+                yield Label(self.t("pain.attach"))
+                kept = e.attachment_name if e else None
+                yield Input(
+                    placeholder=(
+                        self.t("pain.attach_kept", name=kept) if kept else self.t("pain.attach_ph")
+                    ),
+                    id="attachment",
+                    compact=True,
+                    disabled=e is not None,  # the service attaches files to new pain points
+                )
+            yield Static("", id="form-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    f"{self.t('key.save')} (ctrl+s)", id="save", variant="primary", compact=True
+                )
+                yield Button(f"{self.t('key.cancel')} (esc)", id="cancel", compact=True)
+
+    # ------------------------------------------------------------------ reading the form
+
+    def draft(self) -> PainPointDraft | str:
+        """The entered values, or the first problem to tell the walker about."""
+        text = self.query_one("#pain-text", TextArea).text
+        if not text.strip():
+            return self.t("pain.need_text")
+        pressed = self.query_one("#severity", RadioSet).pressed_index
+        if pressed < 0:
+            return self.t("pain.need_severity")
+        category = self.query_one("#category", Select).value
+        if not isinstance(category, str):
+            return self.t("pain.need_category")
+        raw_path = self.query_one("#attachment", Input).value.strip()
+        attachment = Path(raw_path).expanduser() if raw_path else None
+        if attachment is not None and not attachment.is_file():
+            return self.t("pain.no_file", path=raw_path)
+        return PainPointDraft(
+            text=text,
+            severity=pressed + 1,
+            category=category,
+            suggested_fix=self.query_one("#fix", Input).value.strip(),
+            attachment=attachment,
+        )
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.display = bool(message)
+
+    # ------------------------------------------------------------------ actions
+
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        draft = self.draft()
+        if isinstance(draft, str):
+            self.show_error(draft)
+            return
+        try:
+            saved = await self.save(draft)
+        except QualityLabError as err:
+            self.show_error(str(err))  # the form keeps everything typed
+            return
+        self.dismiss(saved)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,60 @@
+"""The praise form: "this was great", kept apart from pain points."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Static, TextArea
+
+from qualitylab.domain import Praise
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.base import QLModal
+
+
+class PraiseForm(QLModal[Praise | None]):
+    """One text field; saved through ``save`` before the dialog closes."""
+
+    AUTO_FOCUS = "#praise-text"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "key.save"),
+        Binding("escape", "cancel", "key.cancel"),
+    ]
+
+    def __init__(self, *, step_title: str, save: Callable[[str], Awaitable[Praise]]) -> None:
+        super().__init__()
+        self.step_title = step_title
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog praise-form"):
+            yield Static(
+                self.t("praise.title", step=self.step_title), classes="dialog-title", markup=False
+            )
+            yield Label(self.t("praise.what"))
+            yield TextArea("", id="praise-text", soft_wrap=True, tab_behavior="focus")
+            yield Static("", id="form-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.t('key.save')} (ctrl+s)", id="save", variant="primary")
+                yield Button(f"{self.t('key.cancel')} (esc)", id="cancel")
+
+    @on(Button.Pressed, "#save")
+    async def action_save(self) -> None:
+        text = self.query_one("#praise-text", TextArea).text
+        if not text.strip():
+            self.query_one("#form-error", Static).update(self.t("praise.what"))
+            return
+        try:
+            saved = await self.save(text)
+        except QualityLabError as err:
+            self.query_one("#form-error", Static).update(str(err))
+            return
+        self.dismiss(saved)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,408 @@
+"""One step of a walk: instructions, the walker's pain points and praise, outcome and ease.
+
+Every confirmed answer (outcome, ease, a saved form, a deletion) is written through the service
+and awaited before anything on screen changes; moving between steps saves the step's time first.
+The screen stays mounted for the whole walk and redraws its content for each step.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, Markdown, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from qualitylab import services
+from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.base import QLScreen
+from qualitylab.tui.screens.confirm import ConfirmDialog
+from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
+from qualitylab.tui.screens.praise import PraiseForm
+from qualitylab.tui.text import literal, one_line
+from qualitylab.tui.widgets.step_timer import StepTimer
+
+OUTCOME_KEYS: tuple[tuple[str, Outcome], ...] = (
+    ("d", Outcome.DONE),
+    ("f", Outcome.FRICTION),
+    ("b", Outcome.BLOCKED),
+    ("s", Outcome.SKIPPED),
+)
+
+
+def _ease_bindings() -> list[BindingType]:
+    first = Binding(str(EASE_MIN), f"ease({EASE_MIN})", "key.ease", key_display="1-7")
+    rest = [Binding(str(n), f"ease({n})", show=False) for n in range(EASE_MIN + 1, EASE_MAX + 1)]
+    return [first, *rest]
+
+
+class StepScreen(QLScreen[None]):
+    """Walk one step at a time; dismissed back to home when the walker leaves the walk."""
+
+    AUTO_FOCUS = "#step-body"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("p", "log_pain", "key.pain"),
+        Binding("g", "praise", "key.praise"),
+        Binding("e", "edit", "key.edit", show=False),
+        Binding("delete,x", "delete", "key.delete", show=False),
+        Binding("d", "outcome('done')", "key.outcome", key_display="d/f/b/s"),
+        Binding("f", "outcome('done_with_friction')", show=False),
+        Binding("b", "outcome('blocked')", show=False),
+        Binding("s", "outcome('skipped')", show=False),
+        *_ease_bindings(),
+        Binding("right,n", "next", "key.next", key_display="→", priority=True),
+        Binding("left,backspace", "prev", "key.prev", key_display="←", priority=True),
+        Binding("a", "abandon", "key.abandon", show=False),
+        Binding("escape", "home", "key.home", show=False),
+    ]
+
+    def __init__(self, walk: Walk, journey: Journey) -> None:
+        super().__init__()
+        self.walk = walk
+        self.journey = journey  # the walk's snapshot, so a catalog edit never breaks it
+        self.index = max(0, min(walk.current_step, len(journey.steps) - 1))
+        self.outcome: Outcome | None = None
+        self.ease: int | None = None
+        self.pains: list[PainPoint] = []
+        self.praise: list[Praise] = []
+        self.ready = False
+        self._busy = False
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="step-top"):
+            yield Static("", id="step-counter", markup=False)
+            yield StepTimer(self.qapp.clock, id="timer")
+        yield ProgressBar(
+            total=len(self.journey.steps), show_eta=False, show_percentage=False, id="progress"
+        )
+        with VerticalScroll(id="step-body"):
+            yield Static("", id="step-title", classes="heading", markup=False)
+            yield Markdown("", id="instructions")
+            with Vertical(id="expected-box"):
+                yield Static(self.t("step.expected"), classes="label")
+                yield Static("", id="expected", markup=False)
+            with Vertical(id="watch-box"):
+                yield Static(self.t("step.watch"), classes="label")
+                yield Static("", id="watch", markup=False)
+            yield Static(self.t("step.pains"), classes="label")
+            yield Static(self.t("step.no_pains"), id="no-pains", classes="muted")
+            yield OptionList(id="pains", markup=False)
+            yield Static(self.t("step.praise"), classes="label")
+            yield Static(self.t("step.no_praise"), id="no-praise", classes="muted")
+            yield OptionList(id="praise", markup=False)
+        with Vertical(id="answers"):
+            yield Static("", id="outcome-row")
+            yield Static(self.t("step.ease"), id="ease-question", markup=False)
+            yield Static("", id="ease-row")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        await self._enter(self.index)
+
+    # ------------------------------------------------------------------ entering a step
+
+    @property
+    def step_id(self) -> str:
+        return self.journey.steps[self.index].id
+
+    async def _enter(self, index: int) -> bool:
+        """Record the visit, load this step's entries, then redraw (nothing drawn on failure)."""
+        step = self.journey.steps[index]
+        app = self.qapp
+        try:
+            visit = await app.call(services.enter_step, self.walk.uuid, step.id)
+            pains = await app.call(services.list_pain_points, walk_uuid=self.walk.uuid, step_id=step.id)
+            praise = await app.call(services.list_praise, walk_uuid=self.walk.uuid, step_id=step.id)
+        except QualityLabError:
+            return False
+        self.index = index
+        self.outcome = visit.outcome
+        self.ease = visit.ease
+        self.pains = pains
+        self.praise = praise
+        self.query_one("#timer", StepTimer).restart(visit.seconds_spent)
+        await self._draw_step()
+        self.ready = True
+        return True
+
+    async def _draw_step(self) -> None:
+        step = self.journey.steps[self.index]
+        total = len(self.journey.steps)
+        counter = f"{self.t('step.of', n=self.index + 1, m=total)} · {one_line(self.journey.title, 80)}"
+        self.query_one("#step-counter", Static).update(counter)
+        self.query_one("#progress", ProgressBar).update(progress=self.index + 1)
+        self.query_one("#step-title", Static).update(literal(step.title))
+        await self.query_one("#instructions", Markdown).update(step.instructions)
+        self.query_one("#expected", Static).update(literal(step.expected))
+        self.query_one("#expected-box").display = bool(step.expected.strip())
+        self.query_one("#watch", Static).update("\n".join(f"• {literal(w)}" for w in step.watch_for))
+        self.query_one("#watch-box").display = bool(step.watch_for)
+        self._draw_entries()
+        self._draw_answers()
+        self.query_one("#step-body", VerticalScroll).scroll_home(animate=False)
+
+    def _draw_entries(self) -> None:
+        tr = self.qapp.tr
+        pains = self.query_one("#pains", OptionList)
+        keep = pains.highlighted
+        pains.clear_options()
+        for p in self.pains:
+            head = f"[{tr(f'sev.{int(p.severity)}')} · {tr.category(p.category)}] "
+            parts: list[tuple[str, str] | str] = [(head, "bold"), one_line(p.text, 300)]
+            if p.suggested_fix:
+                parts += ["\n  → ", (one_line(p.suggested_fix, 200), "italic")]
+            if p.attachment_name:
+                parts += ["\n  ", (tr("step.attachment", name=one_line(p.attachment_name, 60)), "dim")]
+            pains.add_option(Option(Content.assemble(*parts), id=p.uuid))
+        pains.display = bool(self.pains)
+        self.query_one("#no-pains").display = not self.pains
+        if self.pains:
+            pains.highlighted = min(keep, len(self.pains) - 1) if keep is not None else 0
+        praise = self.query_one("#praise", OptionList)
+        praise.clear_options()
+        for item in self.praise:
+            praise.add_option(Option(Content("★ " + one_line(item.text, 300)), id=item.uuid))
+        praise.display = bool(self.praise)
+        self.query_one("#no-praise").display = not self.praise
+        if self.praise:
+            praise.highlighted = 0
+
+    def _draw_answers(self) -> None:
+        tr = self.qapp.tr
+        markup = ["$question  "]
+        values: dict[str, object] = {"question": tr("step.outcome")}
+        for i, (key, outcome) in enumerate(OUTCOME_KEYS):
+            style = "reverse bold" if self.outcome == outcome else "underline"
+            markup.append(f"[{style} @click=screen.outcome('{outcome.value}')]$o{i}[/] ")
+            values[f"o{i}"] = f" {key} {tr(f'outcome.{outcome.value}')} "
+        self.query_one("#outcome-row", Static).update(Content.from_markup("".join(markup), **values))
+        ease_markup = []
+        for n in range(EASE_MIN, EASE_MAX + 1):
+            style = "reverse bold" if self.ease == n else "underline"
+            ease_markup.append(f"[{style} @click=screen.ease({n})] {n} [/] ")
+        ease_markup.append(" [dim]$scale[/]")
+        self.query_one("#ease-row", Static).update(
+            Content.from_markup("".join(ease_markup), scale=tr("step.ease_scale"))
+        )
+
+    # ------------------------------------------------------------------ answers
+
+    async def action_outcome(self, value: str) -> None:
+        outcome = Outcome(value)
+        try:
+            await self.qapp.call(services.record_step, self.walk.uuid, self.step_id, outcome=outcome)
+        except QualityLabError:
+            return
+        self.outcome = outcome
+        self._draw_answers()
+
+    async def action_ease(self, value: int) -> None:
+        try:
+            await self.qapp.call(services.record_step, self.walk.uuid, self.step_id, ease=value)
+        except QualityLabError:
+            return
+        self.ease = value
+        self._draw_answers()
+
+    async def _save_time(self) -> bool:
+        seconds = self.query_one("#timer", StepTimer).total()
+        try:
+            await self.qapp.call(
+                services.record_step, self.walk.uuid, self.step_id, seconds_spent=seconds
+            )
+        except QualityLabError:
+            return False
+        return True
+
+    async def save_before_quit(self) -> None:
+        """Called by the app on ctrl+q: the step's time is the only unconfirmed thing."""
+        if self.ready:
+            await self._save_time()
+
+    # ------------------------------------------------------------------ moving
+
+    async def action_next(self) -> None:
+        if self._busy or not self.ready:
+            return
+        if self.outcome is None:
+            self.notify(self.t("step.need_outcome"), severity="warning", markup=False)
+            return
+        self._busy = True
+        try:
+            if not await self._save_time():
+                return
+            if self.index + 1 < len(self.journey.steps):
+                await self._enter(self.index + 1)
+            else:
+                from qualitylab.tui.screens.finish import FinishScreen
+
+                await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
+        finally:
+            self._busy = False
+
+    def _finished(self, finished: bool | None) -> None:
+        if finished:
+            self.dismiss()
+        else:  # back from finish to the last step: the timer restarts from the saved total
+            self.run_worker(self._enter(self.index), exclusive=True, group="step-enter")
+
+    async def action_prev(self) -> None:
+        if self._busy or not self.ready or self.index == 0:
+            return
+        self._busy = True
+        try:
+            if await self._save_time():
+                await self._enter(self.index - 1)
+        finally:
+            self._busy = False
+
+    async def action_home(self) -> None:
+        if self.ready and await self._save_time():
+            self.dismiss()
+
+    @work(exclusive=True, group="dialog")
+    async def action_abandon(self) -> None:
+        if not await self.app.push_screen_wait(ConfirmDialog(self.t("step.confirm_abandon"))):
+            return
+        try:
+            await self._save_time()
+            await self.qapp.call(services.abandon_walk, self.walk.uuid)
+        except QualityLabError:
+            return
+        self.dismiss()
+
+    # ------------------------------------------------------------------ pain points & praise
+
+    async def _save_new(self, draft: PainPointDraft) -> PainPoint:
+        return await self.qapp.call(
+            services.log_pain_point,
+            walk_uuid=self.walk.uuid,
+            step_id=self.step_id,
+            text=draft.text,
+            severity=draft.severity,
+            category=draft.category,
+            suggested_fix=draft.suggested_fix,
+            attachment=draft.attachment,
+        )
+
+    async def _categories(self) -> list[str]:
+        try:
+            catalog = await self.qapp.call(lambda lab: lab.catalog)
+            return catalog.all_categories()
+        except QualityLabError:  # catalog unreadable now: the defaults still work
+            from qualitylab.domain import DEFAULT_CATEGORIES
+
+            return list(DEFAULT_CATEGORIES)
+
+    @work(exclusive=True, group="dialog")
+    async def action_log_pain(self) -> None:
+        if not self.ready:
+            return
+        form = PainPointForm(
+            step_title=self.journey.steps[self.index].title,
+            categories=await self._categories(),
+            save=self._save_new,
+        )
+        saved = await self.app.push_screen_wait(form)
+        if saved is not None:
+            self.pains.append(saved)
+            self._draw_entries()
+            self.query_one("#pains", OptionList).highlighted = len(self.pains) - 1
+            self.notify(self.t("pain.saved"), timeout=2)
+
+    def _selected_pain(self) -> PainPoint | None:
+        pains = self.query_one("#pains", OptionList)
+        if not self.pains or pains.highlighted is None:
+            return None
+        return self.pains[pains.highlighted]
+
+    @work(exclusive=True, group="dialog")
+    async def action_edit(self) -> None:
+        if self.focused is self.query_one("#praise", OptionList):
+            self.notify(self.t("step.praise_no_edit"), markup=False)
+            return
+        current = self._selected_pain()
+        if current is None:
+            self.notify(self.t("step.pick_pain"), markup=False)
+            return
+
+        async def save(draft: PainPointDraft) -> PainPoint:
+            return await self.qapp.call(
+                services.edit_pain_point,
+                current.uuid,
+                text=draft.text,
+                severity=draft.severity,
+                category=draft.category,
+                suggested_fix=draft.suggested_fix,
+            )
+
+        form = PainPointForm(
+            step_title=self.journey.steps[self.index].title,
+            categories=await self._categories(),
+            save=save,
+            existing=current,
+        )
+        saved = await self.app.push_screen_wait(form)
+        if saved is not None:
+            self.pains = [saved if p.uuid == saved.uuid else p for p in self.pains]
+            self._draw_entries()
+            self.notify(self.t("pain.saved"), timeout=2)
+
+    @work(exclusive=True, group="dialog")
+    async def action_delete(self) -> None:
+        praise_list = self.query_one("#praise", OptionList)
+        if self.focused is praise_list and self.praise and praise_list.highlighted is not None:
+            item = self.praise[praise_list.highlighted]
+            question = self.t("step.confirm_delete_praise", text=one_line(item.text, 200))
+            if not await self.app.push_screen_wait(ConfirmDialog(question)):
+                return
+            try:
+                await self.qapp.call(services.delete_praise, item.uuid)
+            except QualityLabError:
+                return
+            self.praise = [p for p in self.praise if p.uuid != item.uuid]
+            self._draw_entries()
+            self.notify(self.t("praise.deleted"), timeout=2)
+            return
+        current = self._selected_pain()
+        if current is None:
+            self.notify(self.t("step.pick_pain"), markup=False)
+            return
+        question = self.t("step.confirm_delete", text=one_line(current.text, 200))
+        if not await self.app.push_screen_wait(ConfirmDialog(question)):
+            return
+        try:
+            await self.qapp.call(services.delete_pain_point, current.uuid)
+        except QualityLabError:
+            return
+        self.pains = [p for p in self.pains if p.uuid != current.uuid]
+        self._draw_entries()
+        self.notify(self.t("pain.deleted"), timeout=2)
+
+    @work(exclusive=True, group="dialog")
+    async def action_praise(self) -> None:
+        if not self.ready:
+            return
+
+        async def save(text: str) -> Praise:
+            return await self.qapp.call(
+                services.add_praise, walk_uuid=self.walk.uuid, step_id=self.step_id, text=text
+            )
+
+        form = PraiseForm(step_title=self.journey.steps[self.index].title, save=save)
+        saved = await self.app.push_screen_wait(form)
+        if saved is not None:
+            self.praise.append(saved)
+            self._draw_entries()
+            self.notify(self.t("praise.saved"), timeout=2)
+
+    @on(OptionList.OptionSelected, "#pains")
+    def _pain_chosen(self) -> None:
+        self.action_edit()

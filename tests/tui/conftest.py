@@ -1,0 +1,78 @@
+"""Walk-app fixtures: a stable small catalog, a fresh SQLite file, a frozen clock, no blinking.
+
+The repo-wide conftest already points QUALITYLAB_CONFIG_DIR / QUALITYLAB_DATA_DIR at temp dirs, so
+the developer's own profile and lab never leak into a test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from qualitylab import config
+from qualitylab.services import Lab
+from qualitylab.tui.app import QualityLabApp, make_app
+
+CATALOG = Path(__file__).resolve().parent / "catalog.yaml"
+
+
+class FrozenClock:
+    """A clock that moves only when a test says so (timers and snapshots stay deterministic)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture(autouse=True)
+def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A blinking cursor makes screenshots differ from run to run."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> str:
+    return str(tmp_path / "lab.db")
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def profile() -> config.Profile:
+    """A remembered walker, so the app opens straight on home."""
+    walker = config.Profile(name="Anna Petrova", department="Shop 12")
+    config.save_profile(walker)
+    return walker
+
+
+AppFactory = Callable[..., QualityLabApp]
+
+
+@pytest.fixture
+def new_app(db_path: str, clock: FrozenClock) -> AppFactory:
+    def build(lang: str = "en", walker_name: str | None = None) -> QualityLabApp:
+        return make_app(
+            db=db_path, journeys=CATALOG, lang=lang, walker_name=walker_name, clock=clock
+        )
+
+    return build
+
+
+@pytest.fixture
+def lab(db_path: str) -> Lab:
+    """The same database, read through the service layer to check what the app saved."""
+    opened = Lab.open(db=db_path, journeys=CATALOG)
+    yield opened  # type: ignore[misc]
+    opened.close()

@@ -1,0 +1,232 @@
+"""A walker goes through a whole journey in the app; the database must hold exactly what they did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import AppFactory, FrozenClock
+from textual.widgets import Input, OptionList, TextArea
+from tui_helpers import (
+    catalog_without,
+    fill_form,
+    home_loaded,
+    list_text,
+    log_pain,
+    open_journey,
+    screen_is,
+    step_ready,
+    to_finish,
+    wait_for,
+)
+
+from qualitylab import config, services
+from qualitylab.domain import Outcome, Severity, WalkStatus
+from qualitylab.services import Lab
+from qualitylab.tui.screens.confirm import ConfirmDialog
+from qualitylab.tui.screens.home import HomeScreen
+from qualitylab.tui.screens.pain_point import PainPointForm
+from qualitylab.tui.screens.praise import PraiseForm
+from qualitylab.tui.screens.profile import ProfileScreen
+from qualitylab.tui.screens.step import StepScreen
+
+
+async def test_first_run_to_finish(new_app: AppFactory, lab: Lab, tmp_path: Path) -> None:
+    app = new_app()
+    shot = tmp_path / "screenshot.png"
+    shot.write_bytes(b"\x89PNG fake")
+    async with app.run_test(size=(80, 24)) as pilot:
+        # first run: who is walking
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.press(*"Anna")
+        await pilot.press("enter")  # to department
+        app.screen.query_one("#department", Input).value = "Shop 12"
+        await pilot.press("enter")  # start
+        await home_loaded(pilot)
+        assert config.load_profile() == config.Profile(name="Anna", department="Shop 12")
+
+        step = await open_journey(pilot, "sim")
+        assert step.journey.id == "buy-sim" and step.index == 0
+
+        # step 1: one pain point with a file, outcome and ease with one key each
+        await log_pain(
+            pilot,
+            "The offer is below three banners",
+            severity=2,
+            category="usability",
+            fix="Put it first",
+            attachment=str(shot),
+        )
+        await pilot.press("f", "3")
+        await wait_for(pilot, lambda: step.outcome == Outcome.FRICTION and step.ease == 3)
+        await pilot.press("right")
+        step = await step_ready(pilot, 1)
+
+        # step 2: two pain points, edit one, delete the other, praise
+        await log_pain(pilot, "Card form rejects spaces", severity=3, category="bug")
+        await log_pain(pilot, "Typo in the button", severity=1, category="wording")
+        assert len(step.pains) == 2
+        step.query_one("#pains", OptionList).highlighted = 0
+        await pilot.press("e")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        assert pilot.app.screen.query_one("#pain-text", TextArea).text == "Card form rejects spaces"
+        await fill_form(pilot, "Card number field rejects spaces", severity=4, category="delivery")
+        await pilot.press("ctrl+s")
+        await step_ready(pilot, 1)
+        step.query_one("#pains", OptionList).highlighted = 1
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
+        pilot.app.screen.query_one("#praise-text", TextArea).load_text("Apple Pay worked at once")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.praise) == 1)
+        await pilot.press("right")  # no outcome yet: the walker is told and stays
+        await pilot.pause()
+        assert step.index == 1 and app._notifications  # noqa: SLF001
+        await pilot.press("b", "1", "n")
+        step = await step_ready(pilot, 2)
+
+        # step 3: skipped, then finish
+        await pilot.press("s", "right")
+        finish = await to_finish(pilot)
+        await wait_for(pilot, lambda: "2" in str(finish.query_one("#by-severity").render()))
+        await pilot.press("8")
+        finish.query_one("#comment", TextArea).load_text("Good, but the card form hurts")
+        await pilot.press("ctrl+s")
+        home = await home_loaded(pilot)
+        await wait_for(pilot, lambda: any("done" in r.progress for r in home.rows))
+
+    walks = services.list_walks(lab)
+    assert len(walks) == 1
+    walk = services.get_walk(lab, walks[0].uuid)
+    assert walk.status == WalkStatus.COMPLETED
+    assert walk.nps == 8 and walk.closing_comment == "Good, but the card form hurts"
+    assert walk.walker.name == "Anna" and walk.walker.department == "Shop 12"
+    visits = {v.step_id: (v.outcome, v.ease) for v in walk.visits}
+    assert visits == {
+        "find-offer": (Outcome.FRICTION, 3),
+        "pay": (Outcome.BLOCKED, 1),
+        "track": (Outcome.SKIPPED, None),
+    }
+    points = sorted(services.list_pain_points(lab, walk_uuid=walk.uuid), key=lambda p: p.step_id)
+    assert [(p.step_id, p.text, p.severity, p.category, p.suggested_fix) for p in points] == [
+        ("find-offer", "The offer is below three banners", Severity.MINOR, "usability", "Put it first"),
+        ("pay", "Card number field rejects spaces", Severity.BLOCKER, "delivery", ""),
+    ]
+    assert points[0].attachment_name == "screenshot.png"
+    praise = services.list_praise(lab, walk_uuid=walk.uuid)
+    assert [(p.step_id, p.text) for p in praise] == [("pay", "Apple Pay worked at once")]
+
+
+async def test_form_keeps_text_when_refused(new_app: AppFactory, profile: config.Profile) -> None:
+    """Missing severity/category or a bad path is explained in the form, and nothing is lost."""
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        form = pilot.app.screen
+        await fill_form(pilot, "Slow page")
+        await pilot.press("ctrl+s")
+        error = form.query_one("#form-error")
+        assert str(error.render()) == app.tr("pain.need_severity")
+        await fill_form(pilot, severity=2, category="speed", attachment="/no/such/file.png")
+        await pilot.press("ctrl+s")
+        assert "/no/such/file.png" in str(error.render())
+        assert form.query_one("#pain-text", TextArea).text == "Slow page"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+        assert step.pains == []
+
+
+async def test_abandon_is_recorded(new_app: AppFactory, profile: config.Profile, lab: Lab) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_journey(pilot, "buy")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("y")
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.ABANDONED
+
+
+async def test_resume_after_quit(
+    new_app: AppFactory, profile: config.Profile, clock: FrozenClock, lab: Lab
+) -> None:
+    """Quit on step 2 and start a new app on the same file: same step, same texts, timer goes on."""
+    first = new_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        clock.advance(65)
+        await pilot.press("d", "6", "right")
+        step = await step_ready(pilot, 1)
+        await log_pain(pilot, "Card form rejects spaces", severity=3, category="bug")
+        clock.advance(42)
+        timer = step.query_one("#timer")
+        await wait_for(pilot, lambda: "00:42" in str(timer.render()), timeout=3)
+        await pilot.press("ctrl+q")
+
+    second = new_app()
+    async with second.run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        resume = [row for row in home.rows if row.resume]
+        assert len(resume) == 1 and "2" in resume[0].progress
+        assert home.query_one("#journeys", OptionList).highlighted_option.id == resume[0].key  # type: ignore[union-attr]
+        await pilot.press("enter")
+        step = await step_ready(pilot, 1)
+        assert step.journey.steps[step.index].id == "pay"
+        assert "Card form rejects spaces" in list_text(step.query_one("#pains", OptionList))
+        timer = step.query_one("#timer")
+        await wait_for(pilot, lambda: "00:42" in str(timer.render()), timeout=3)
+        clock.advance(8)
+        await pilot.press("left")
+        step = await step_ready(pilot, 0)
+        assert step.outcome == Outcome.DONE and step.ease == 6  # confirmed answers come back
+        timer = step.query_one("#timer")
+        await wait_for(pilot, lambda: "01:05" in str(timer.render()), timeout=3)
+
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.IN_PROGRESS
+    seconds = {v.step_id: v.seconds_spent for v in services.get_walk(lab, walk.uuid).visits}
+    assert seconds == {"find-offer": 65.0, "pay": 50.0}
+
+
+async def test_walk_survives_journey_removed_from_catalog(
+    new_app: AppFactory, profile: config.Profile, db_path: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """The walk runs on its snapshot: removing the journey from journeys.yaml loses nothing."""
+    from qualitylab.tui.app import make_app
+
+    first = new_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await open_journey(pilot, "buy")
+        await log_pain(pilot, "Banner hides the offer", severity=2, category="usability")
+        await pilot.press("ctrl+q")
+
+    smaller = catalog_without(tmp_path, "buy-sim")
+    second = make_app(db=db_path, journeys=smaller, lang="en", walker_name=None, clock=clock)
+    async with second.run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        (row,) = [r for r in home.rows if r.resume]
+        assert "no longer in the catalog" in row.progress
+        await pilot.press("enter")
+        step = await step_ready(pilot, 0)
+        assert "Banner hides the offer" in list_text(step.query_one("#pains", OptionList))
+        await log_pain(pilot, "Still walking after removal", severity=1, category="other")
+        assert len(step.pains) == 2
+
+
+async def test_storage_error_is_a_message_not_a_traceback(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    app = new_app()
+    app.db = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for(pilot, lambda: bool(app._notifications), timeout=20)  # noqa: SLF001
+        assert screen_is(pilot, HomeScreen)
+        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any("cannot be reached" in m or "database" in m.lower() for m in messages)
+    assert app.return_code in (None, 0)

@@ -39,8 +39,8 @@ WeightOpt = Annotated[
     typer.Option(
         "--weight",
         "-w",
-        help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence). "
-        "Repeatable; defaults come from $QUALITYLAB_WEIGHTS.",
+        help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence, "
+        "blocker_share). Repeatable; defaults come from $QUALITYLAB_WEIGHTS.",
     ),
 ]
 
@@ -121,8 +121,9 @@ def fixes(
     Score = 100 x reach^w x severity^w x impact^w x persistence^w (each factor 0..1):
     reach = walkers who hit it / walkers who visited its steps; severity = (mean + worst)/8 on
     1-4; impact = (1 + (blocked/skipped share + ease drop)/2)/2; persistence = 1 if seen in more
-    than one release, else 0.5. Problems with a blocker always rank first; fixed and won't-fix
-    ones last.
+    than one release, else 0.5. Blockers always rank first (at least a quarter of the walkers
+    who hit it rated it a blocker; --weight blocker_share=0 for "any blocker report");
+    fixed and won't-fix ones last.
 
     [bold]Examples[/bold]
 
@@ -177,8 +178,9 @@ def fix_json(item: FixItem) -> dict[str, Any]:
             "severity_max": p.severity_max,
             "impact": p.impact,
             "persistence": p.persistence,
+            "blockers": p.blockers,
         },
-        "blocker": p.severity_max >= 4,
+        "blocker": item.blocker,
         "walkers": item.walkers,
         "pain_points": item.pain_points,
         "steps": [{"journey": j, "step": s} for j, s in item.steps],
@@ -207,7 +209,7 @@ def _status_text(item: FixItem) -> Text:
         if item.status_release:
             out.append(f" {clean(item.status_release)}")
         out.append("\n")
-    if item.priority.severity_max >= 4:
+    if item.blocker:
         out.append("BLOCKER", style="bold red")
     if item.status_note:
         out.append("\n")

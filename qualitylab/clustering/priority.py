@@ -49,13 +49,20 @@ class Weights:
 
     In log space the score is a weighted sum, so a weight of 2 makes that factor count twice and 0
     removes it. 100 means every visitor hit it, all as blockers, every visit failed, in more than
-    one release. Ranking then puts any cluster with a blocker above every cluster without one.
+    one release.
+
+    Blockers always surface first: a cluster is a *blocker* when at least ``blocker_share`` of the
+    walkers who hit it rated it a blocker (4), and every blocker ranks above every non-blocker.
+    Counting walkers rather than "any blocker report" keeps one person's severity slip in a
+    40-report cluster from pushing it over real blockers (on the demo lab half of all clusters had
+    a stray 4). ``blocker_share=0`` gives the literal rule: any blocker report.
     """
 
     reach: float = 1.0
     severity: float = 1.0
     impact: float = 1.0
     persistence: float = 1.0
+    blocker_share: float = 0.25
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -187,6 +194,7 @@ def priority_parts(
             visitors |= step.visitors
     reach = len(hitters) / len(visitors)
     severities = [min(max(int(f.severity), 1), 4) for f in members]
+    blocking = {_walker(f) for f in members if f.severity >= Severity.BLOCKER}
     severity_mean = sum(severities) / len(severities)
     severity_max = max(severities)
     impact = _impact(members, steps)
@@ -208,6 +216,7 @@ def priority_parts(
         impact=round(impact, 4),
         persistence=persistence,
         score=round(score, 2),
+        blockers=round(len(blocking) / len(hitters), 4),
     )
 
 
@@ -250,22 +259,25 @@ def score_clusters(
             if history and cluster.id in history
             else (f.release for f in members)
         )
+        parts = priority_parts(members, by_step, weights, seen)
         items.append(
             FixItem(
                 rank=0,
                 cluster=cluster,
-                priority=priority_parts(members, by_step, weights, seen),
+                priority=parts,
                 walkers=len({_walker(f) for f in members}),
                 pain_points=len({f.uuid for f in members}),
                 steps=tuple(sorted(step_counts, key=lambda k: (-step_counts[k], k))),
                 releases=seen,
+                blocker=parts.severity_max >= Severity.BLOCKER
+                and parts.blockers >= (weights or Weights()).blocker_share,
             )
         )
     return rank(items)
 
 
 def is_blocker(item: FixItem) -> bool:
-    return item.priority.severity_max >= Severity.BLOCKER
+    return item.blocker
 
 
 def is_settled(item: FixItem) -> bool:

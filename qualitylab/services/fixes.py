@@ -1,14 +1,17 @@
 """Fix lists: cluster the lab's pain points, score them, apply decisions, compare releases.
 
-A scope is the journey and/or product filter ("all" for the whole lab). Releases are *not* part of
-the scope: a fix list for one release slices a clustering of every release, so a cluster keeps its
-id across releases — which is what lets a fixed problem be seen coming back (regressed).
+Pain points are clustered journey by journey (see ``_load_and_cluster``); a lab or product fix list
+is the union of its journeys' clusters. Releases are *not* part of the clustering: a fix list for
+one release slices a clustering of every release, so a cluster keeps its id across releases —
+which is what lets a fixed problem be seen coming back (regressed).
 The clustering engine and the store's queries (sqlalchemy) are imported only when a list is built.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -166,6 +169,85 @@ def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set
         raise NotFound(f"no product {product!r}; known products: {known}")
 
 
+def _fingerprint(points: Sequence[PainPoint]) -> str:
+    """What a journey's clustering depends on; unchanged input reuses the stored run."""
+    rows = sorted((p.uuid, p.text, p.suggested_fix) for p in points)
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+
+
+def _run_payload(
+    fingerprint: str, clustering: Clustering, one_offs: Sequence[Cluster]
+) -> dict[str, Any]:
+    return {
+        "clusters": {c.id: list(c.members) for c in clustering.clusters},
+        "titles": {c.id: c.title for c in (*clustering.clusters, *one_offs)},
+        "one_offs": {c.id: list(c.members) for c in one_offs},
+        "input": fingerprint,
+        "detail": {
+            c.id: {
+                "terms": list(c.terms),
+                "quotes": list(c.quotes),
+                "cohesion": c.cohesion,
+                "suggestions": [[text, n] for text, n in c.suggestions],
+            }
+            for c in clustering.clusters
+        },
+        "unclustered": list(clustering.unclustered),
+        "duplicates": dict(clustering.duplicates),
+    }
+
+
+def _clustering_of(run: store_fixes.StoredRun | None, fingerprint: str) -> Clustering | None:
+    """The stored clustering when it was computed from exactly this input, else None."""
+    if run is None or run.payload.get("input") != fingerprint:
+        return None
+    detail = run.payload.get("detail")
+    if not isinstance(detail, dict):
+        return None
+    try:
+        clusters = tuple(
+            Cluster(
+                id=cid,
+                title=run.titles.get(cid, ""),
+                terms=tuple(str(t) for t in detail[cid]["terms"]),
+                members=tuple(members),
+                quotes=tuple(str(q) for q in detail[cid]["quotes"]),
+                cohesion=float(detail[cid]["cohesion"]),
+                suggestions=tuple((str(t), int(n)) for t, n in detail[cid]["suggestions"]),
+            )
+            for cid, members in run.clusters.items()
+        )
+        unclustered = tuple(str(u) for u in run.payload.get("unclustered", []))
+        duplicates = {str(k): str(v) for k, v in dict(run.payload.get("duplicates", {})).items()}
+    except (KeyError, TypeError, ValueError):
+        return None
+    labels: dict[str, str | None] = dict.fromkeys(unclustered)
+    labels.update({m: c.id for c in clusters for m in c.members})
+    return Clustering(clusters, unclustered, labels, (), duplicates)
+
+
+def _one_offs(clustering: Clustering, points: Sequence[PainPoint]) -> tuple[Cluster, ...]:
+    """Lone blockers: left out of every cluster, but a blocker must never drop off the list."""
+    by_uuid = {p.uuid: p for p in points}
+    return tuple(
+        one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix)
+        for uuid in clustering.unclustered
+        if uuid in by_uuid and by_uuid[uuid].severity >= Severity.BLOCKER
+    )
+
+
+def _stage(
+    progress: Callable[[str, float], None] | None, journey: str, n: int, total: int
+) -> Callable[[str, float], None] | None:
+    if progress is None:
+        return None
+
+    def report(stage: str, fraction: float) -> None:
+        progress(f"{journey} ({n}/{total}) {stage}", fraction)
+
+    return report
+
+
 def _load_and_cluster(
     lab: Lab,
     *,
@@ -174,9 +256,16 @@ def _load_and_cluster(
     progress: Callable[[str, float], None] | None,
     cluster_fn: ClusterFn | None,
 ) -> _ScopeData:
+    """Pain points, visits and decisions in scope, clustered journey by journey.
+
+    The journey is the unit of clustering: a problem is something that goes wrong on a journey's
+    steps, and on the demo lab clustering journeys separately kept clusters about twice as pure
+    as one lab-wide run. Lab and product fix lists are the union of their journeys' clusters, so a
+    problem has the same id (and fix status) in every list. A journey whose pain points did not
+    change since its last run reuses that run instead of clustering again.
+    """
     from qualitylab.store import fixes as store_fixes
 
-    scope = scope_key(journey=journey, product=product)
     with lab.store.unit() as unit:
         pain_points = unit.pain_points(journey_id=journey, product_id=product)
         visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
@@ -184,34 +273,44 @@ def _load_and_cluster(
         records = {cid: _record_of(f) for cid, f in store_fixes.fixes(unit).items()}
     seen = {v.journey_id for v in visits} | {v.product_id for v in visits}
     _check_filters(lab, journey, product, seen)
-    if pain_points:
-        fn = cluster_fn or _default_cluster_fn()
-        clustering = fn(
-            [p.text for p in pain_points],
-            ids=[p.uuid for p in pain_points],
-            suggestions=[p.suggested_fix for p in pain_points],
-            previous=_previous(runs, scope, [p.uuid for p in pain_points]),
-            seed=SEED,
-            progress=progress,
-        )
-    else:
-        clustering = Clustering(clusters=(), unclustered=(), labels={})
-    by_uuid = {p.uuid: p for p in pain_points}
-    one_offs = tuple(
-        one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix)
-        for uuid in clustering.unclustered
-        if uuid in by_uuid and by_uuid[uuid].severity >= Severity.BLOCKER
-    )
-    if pain_points:
-        with lab.store.unit() as unit:
-            store_fixes.save_run(
-                unit,
-                scope=scope,
-                clusters={c.id: list(c.members) for c in clustering.clusters},
-                titles={c.id: c.title for c in (*clustering.clusters, *one_offs)},
-                one_offs={c.id: list(c.members) for c in one_offs},
+    by_journey: dict[str, list[PainPoint]] = defaultdict(list)
+    for point in pain_points:
+        by_journey[point.journey_id].append(point)
+    latest = {run.scope: run for run in runs}
+    parts: list[Clustering] = []
+    one_offs: list[Cluster] = []
+    to_save: dict[str, dict[str, Any]] = {}
+    for n, (journey_id, points) in enumerate(sorted(by_journey.items()), start=1):
+        scope = scope_key(journey=journey_id)
+        fingerprint = _fingerprint(points)
+        clustering = _clustering_of(latest.get(scope), fingerprint)
+        if clustering is None:
+            fn = cluster_fn or _default_cluster_fn()
+            clustering = fn(
+                [p.text for p in points],
+                ids=[p.uuid for p in points],
+                suggestions=[p.suggested_fix for p in points],
+                previous=_previous(runs, scope, [p.uuid for p in points]),
+                seed=SEED,
+                progress=_stage(progress, journey_id, n, len(by_journey)),
             )
-    return _ScopeData(scope, pain_points, visits, records, clustering, one_offs)
+        extra = _one_offs(clustering, points)
+        to_save[scope] = _run_payload(fingerprint, clustering, extra)
+        parts.append(clustering)
+        one_offs.extend(extra)
+    if to_save:
+        with lab.store.unit() as unit:
+            for scope, payload in to_save.items():
+                store_fixes.save_run(unit, scope=scope, payload=payload)
+    merged = Clustering(
+        clusters=tuple(c for part in parts for c in part.clusters),
+        unclustered=tuple(u for part in parts for u in part.unclustered),
+        labels={k: v for part in parts for k, v in part.labels.items()},
+        changes=tuple(c for part in parts for c in part.changes),
+        duplicates={k: v for part in parts for k, v in part.duplicates.items()},
+    )
+    scope = scope_key(journey=journey, product=product)
+    return _ScopeData(scope, pain_points, visits, records, merged, tuple(one_offs))
 
 
 def _known_releases(data: _ScopeData) -> tuple[str, ...]:

@@ -2,14 +2,14 @@
 
 Every function takes an open ``Unit`` (one transaction) and returns plain frozen dataclasses, so the
 service layer never sees an ORM row. Run payloads are JSON text
-``{"clusters": {cluster_id: [member uuids]}, "titles": {cluster_id: title}}`` plus ``"one_offs"``
-(pain points left out of every cluster but listed on their own, e.g. a lone blocker).
+``{"clusters": {cluster_id: [member uuids]}, "titles": {cluster_id: title}}``; the service adds
+keys of its own (one-offs, cluster details, an input fingerprint) that this module passes through.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -48,12 +48,31 @@ class StoredFix:
 
 @dataclass(frozen=True)
 class StoredRun:
+    """One clustering run; ``payload`` is the stored JSON, service-specific keys included."""
+
     id: int
     scope: str
     created_at: datetime | None
-    clusters: dict[str, list[str]]
-    titles: dict[str, str]
-    one_offs: dict[str, list[str]]
+    payload: dict[str, Any]
+
+    def _members(self, key: str) -> dict[str, list[str]]:
+        value = self.payload.get(key)
+        if not isinstance(value, dict):
+            return {}
+        return {str(k): [str(m) for m in v] for k, v in value.items() if isinstance(v, list)}
+
+    @property
+    def clusters(self) -> dict[str, list[str]]:
+        return self._members("clusters")
+
+    @property
+    def one_offs(self) -> dict[str, list[str]]:
+        return self._members("one_offs")
+
+    @property
+    def titles(self) -> dict[str, str]:
+        value = self.payload.get("titles")
+        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
 def visit_facts(
@@ -141,20 +160,11 @@ def _run_of(row: ClusterRunRow) -> StoredRun:
         data: Any = json.loads(row.payload)
     except ValueError:
         data = {}
-    clusters = data.get("clusters") if isinstance(data, dict) else None
-    titles = data.get("titles") if isinstance(data, dict) else None
-    one_offs = data.get("one_offs") if isinstance(data, dict) else None
     return StoredRun(
         id=row.id or 0,
         scope=row.scope,
         created_at=row.created_at,
-        clusters={
-            str(k): [str(m) for m in v] for k, v in (clusters or {}).items() if isinstance(v, list)
-        },
-        titles={str(k): str(v) for k, v in (titles or {}).items()},
-        one_offs={
-            str(k): [str(m) for m in v] for k, v in (one_offs or {}).items() if isinstance(v, list)
-        },
+        payload=data if isinstance(data, dict) else {},
     )
 
 
@@ -179,29 +189,15 @@ def latest_runs(unit: Unit) -> list[StoredRun]:
     return [_run_of(row) for row in rows]
 
 
-def save_run(
-    unit: Unit,
-    *,
-    scope: str,
-    clusters: Mapping[str, Sequence[str]],
-    titles: Mapping[str, str],
-    one_offs: Mapping[str, Sequence[str]] | None = None,
-) -> bool:
+def save_run(unit: Unit, *, scope: str, payload: Mapping[str, Any]) -> bool:
     """Store a run unless it equals the scope's latest one; True when a row was added."""
-    payload = {
-        "clusters": {cid: list(members) for cid, members in sorted(clusters.items())},
-        "titles": {cid: titles.get(cid, "") for cid in sorted({*clusters, *(one_offs or {})})},
-        "one_offs": {cid: list(members) for cid, members in sorted((one_offs or {}).items())},
-    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     previous = latest_run(unit, scope)
-    if previous is not None and (previous.clusters, previous.titles, previous.one_offs) == (
-        payload["clusters"],
-        payload["titles"],
-        payload["one_offs"],
+    if (
+        previous is not None
+        and json.dumps(previous.payload, ensure_ascii=False, sort_keys=True) == text
     ):
         return False
-    unit.session.add(
-        ClusterRunRow(scope=scope, payload=json.dumps(payload, ensure_ascii=False, sort_keys=True))
-    )
+    unit.session.add(ClusterRunRow(scope=scope, payload=text))
     unit.session.flush()
     return True

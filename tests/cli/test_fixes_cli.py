@@ -139,7 +139,13 @@ def test_fixes_json_is_clean_and_ranked(
     result = run(runner, app, "fixes", "--json", *lab_args)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["weights"] == {"reach": 1.0, "severity": 1.0, "impact": 1.0, "persistence": 1.0}
+    assert data["weights"] == {
+        "reach": 1.0,
+        "severity": 1.0,
+        "impact": 1.0,
+        "persistence": 1.0,
+        "blocker_share": 0.25,
+    }
     first = data["fixes"][0]
     assert (first["rank"], first["title"], first["blocker"]) == (1, "pay", True)
     # reach 2/4; severity (3+4)/8; impact (0.5 + (7-2)/6)/2 = 0.6667 -> 0.8333; one release 0.5
@@ -151,6 +157,7 @@ def test_fixes_json_is_clean_and_ranked(
         "severity_max": 4,
         "impact": pytest.approx(0.6667),
         "persistence": 0.0,
+        "blockers": 0.5,  # w1 of the 2 walkers rated it a blocker
     }
     assert first["quotes"][0] == NASTY  # JSON keeps the user's text exactly
     assert [f["title"] for f in data["fixes"]] == ["pay", "menu"]

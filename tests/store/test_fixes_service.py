@@ -171,16 +171,21 @@ def test_weights_and_top(lab: Lab) -> None:
         build_fix_list(lab, top=0, cluster_fn=FakeEngine())
 
 
-def test_previous_run_is_passed_back_for_stable_ids(lab: Lab) -> None:
+def test_runs_are_reused_until_input_changes_then_passed_back(lab: Lab) -> None:
     release_10(lab)
     engine = FakeEngine()
+    first = build_fix_list(lab, cluster_fn=engine)
+    assert len(engine.calls) == 1 and engine.calls[0]["previous"] is None
+    # Same pain points: the stored run is reused, for the lab and for the journey alike.
+    assert build_fix_list(lab, cluster_fn=engine) == first
+    by_journey = build_fix_list(lab, journey="shop", cluster_fn=engine)
+    assert [i.cluster for i in by_journey] == [i.cluster for i in first]
+    assert len(engine.calls) == 1
+    # New feedback: the engine runs again and gets last run's members to keep ids.
+    walk(lab, "w9", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: slow", 2)])
     build_fix_list(lab, cluster_fn=engine)
-    build_fix_list(lab, journey="shop", cluster_fn=engine)
-    build_fix_list(lab, cluster_fn=engine)
-    assert engine.calls[0]["previous"] is None
-    # A journey's first fix list inherits the lab-wide clusters, so ids (and statuses) carry over.
-    assert sorted(engine.calls[1]["previous"]) == ["c-menu", "c-pay"]
-    previous = engine.calls[2]["previous"]
+    assert len(engine.calls) == 2
+    previous = engine.calls[1]["previous"]
     assert {cid: len(members) for cid, members in previous.items()} == {"c-pay": 2, "c-menu": 2}
     assert scope_key(journey="shop") == "journey=shop" and scope_key() == "all"
 
@@ -261,9 +266,9 @@ def test_previous_prefers_own_scope_and_gives_each_member_one_cluster() -> None:
     from qualitylab.services.fixes import _previous
     from qualitylab.store.fixes import StoredRun
 
-    own = StoredRun(1, "journey=shop", None, {"c-a": ["1", "2"]}, {}, {})
-    lab_wide = StoredRun(2, "all", None, {"c-b": ["2", "3", "9"], "c-c": ["4"]}, {}, {})
-    other = StoredRun(3, "product=x", None, {"c-d": ["5"]}, {}, {})
+    own = StoredRun(1, "journey=shop", None, {"clusters": {"c-a": ["1", "2"]}})
+    lab_wide = StoredRun(2, "all", None, {"clusters": {"c-b": ["2", "3", "9"], "c-c": ["4"]}})
+    other = StoredRun(3, "product=x", None, {"clusters": {"c-d": ["5"]}})
     previous = _previous([other, lab_wide, own], "journey=shop", ["1", "2", "3", "4"])
     assert previous == {"c-a": ["1", "2"], "c-b": ["3"], "c-c": ["4"]}
     assert _previous([], "all", ["1"]) is None

@@ -273,3 +273,31 @@ def test_ranking_ignores_input_order_and_keeps_blockers_first(
     assert score_clusters(shuffled, by_uuid, [S1]) == items
     blockers = [i.priority.severity_max == 4 for i in items]
     assert blockers == sorted(blockers, reverse=True)
+
+
+def test_a_stray_blocker_does_not_make_a_blocker_cluster() -> None:
+    # 1 of 5 walkers (20%) rated "slow" a blocker: below the 25% default, so the 2-walker
+    # cluster where 1 of 2 (50%) said blocker ranks first despite its lower score.
+    walkers = ["w1", "w2", "w3", "w4", "w5"]
+    steps = StepFacts("j", "s1", frozenset(walkers))
+    slow = [fact(f"s{i}", w, severity=4 if i == 0 else 3) for i, w in enumerate(walkers)]
+    crash = [fact("c1", "w1", severity=4), fact("c2", "w2", severity=1)]
+    facts = {f.uuid: f for f in slow + crash}
+    clusters = [cluster("slow", *[f.uuid for f in slow]), cluster("crash", "c1", "c2")]
+    items = score_clusters(clusters, facts, [steps])
+    assert [(i.cluster.id, i.blocker, i.priority.blockers) for i in items] == [
+        ("crash", True, 0.5),
+        ("slow", False, 0.2),
+    ]
+    assert items[1].priority.score > items[0].priority.score
+    # blocker_share=0 is the literal rule: any blocker report puts it in the top group.
+    strict = score_clusters(clusters, facts, [steps], weights=Weights(blocker_share=0))
+    assert [(i.cluster.id, i.blocker) for i in strict] == [("slow", True), ("crash", True)]
+
+
+def test_blocker_share_counts_walkers_not_reports() -> None:
+    # w1 filed three blocker reports, w2..w4 one minor each: 1 of 4 walkers -> 0.25.
+    facts = [fact(f"b{i}", "w1", severity=4) for i in range(3)]
+    facts += [fact(f"m{i}", f"w{i}", severity=2) for i in range(2, 5)]
+    parts = priority_parts(facts, {S1.key: S1})
+    assert parts.blockers == 0.25

@@ -250,15 +250,18 @@ class _Builder:
         else:
             days = rng.uniform(WINDOW_DAYS * (1 - OLD_RELEASE_SHARE) + 1, WINDOW_DAYS)
         day = (self.now - timedelta(days=days)).replace(hour=6, minute=0, second=0, microsecond=0)
-        if day.weekday() >= 5 and rng.random() < 0.85:  # hardly anyone walks at weekends
+        # draw every number whatever the date, so the same seed gives the same walks and texts
+        # at any hour; only the times move
+        weekday_only, offset, fallback = rng.random() < 0.85, rng.uniform(0, 36_000), rng.random()
+        if day.weekday() >= 5 and weekday_only:  # hardly anyone walks at weekends
             # move to Monday in the current release, to Friday in the old one: never across
             # the day the release under test went to the lab
             day += (
                 timedelta(days=7 - day.weekday()) if current else -timedelta(days=day.weekday() - 4)
             )
-        start = day + timedelta(seconds=rng.uniform(0, 10 * 3600))  # 09:00-19:00 Moscow time
+        start = day + timedelta(seconds=offset)  # 09:00-19:00 Moscow time
         latest = self.now - timedelta(hours=3)
-        return start if start < latest else latest - timedelta(seconds=rng.uniform(0, 3600))
+        return start if start < latest else latest - timedelta(seconds=fallback * 3600)
 
     # ---------------------------------------------------------------- one walk
     def walk(self, draft: _Draft) -> None:
@@ -713,8 +716,8 @@ def run_demo(
         counts = u.counts()
     if (counts.get("walks") or counts.get("pain_points")) and not force:
         raise InvalidInput(
-            f"this database already holds {counts.get('walks', 0)} walks and "
-            f"{counts.get('pain_points', 0)} pain points; demo data would mix with them. "
+            f"this database already holds {counts.get('walks', 0):,} walks and "
+            f"{counts.get('pain_points', 0):,} pain points; demo data would mix with them. "
             "Use an empty database (e.g. --db /tmp/demo.db) or add --force"
         )
     data = build_demo(lab.catalog, seed=seed, walkers=walkers, walks=walks, now=now)

@@ -316,3 +316,10 @@ def test_small_demo_and_bad_arguments(catalog: Catalog) -> None:
     )
     with pytest.raises(InvalidInput, match="bundled journeys"):
         build_demo(foreign)
+
+
+def test_the_hour_moves_the_times_not_the_content(catalog: Catalog, demo: DemoData) -> None:
+    later = build_demo(catalog, seed=7, now=NOW + timedelta(days=3, hours=5))
+    assert [p.text for p in later.pain_points] != []
+    assert sorted(p.uuid for p in later.pain_points) == sorted(p.uuid for p in demo.pain_points)
+    assert Counter(p.text for p in later.pain_points) == Counter(p.text for p in demo.pain_points)

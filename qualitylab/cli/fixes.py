@@ -217,54 +217,67 @@ def _status_text(item: FixItem) -> Text:
     return out
 
 
+def _releases_text(releases: tuple[str, ...]) -> str:
+    if len(releases) <= 4:
+        return ", ".join(releases)
+    return f"{releases[0]} … {releases[-1]} ({len(releases)} releases)"
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def render_fixes(items: list[FixItem], *, scope: str) -> None:
     from rich.table import Table
     from rich.text import Text
 
     if not items:
-        out_console.print(f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo")
+        out_console.print(
+            f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo", markup=False
+        )
         return
     table = Table(title=f"Fix list — {scope}", title_justify="left", show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("score", no_wrap=True)
+    table.add_column("problem", ratio=1, overflow="fold")
     table.add_column("who", no_wrap=True)
-    table.add_column("problem", ratio=3, overflow="fold")
-    table.add_column("where", ratio=1, overflow="fold")
-    table.add_column("status", no_wrap=False)
+    table.add_column("status", max_width=22)
     for item in items:
         p = item.priority
         score = Text(f"{p.score:.1f}\n", style="bold")
         score.append(
             f"reach {p.reach:.2f}\nsev {p.severity_mean:.1f}/{p.severity_max}\n"
-            f"impact {p.impact:.2f}\npersist {p.persistence:.0f}",
+            f"impact {p.impact:.2f}\npersist {p.persistence:.0f}\nblock {p.blockers:.0%}",
             style="dim",
         )
         problem = Text()
         problem.append(clean(item.cluster.title) or "(untitled)", style="bold")
-        problem.append(f"  [{clean(item.cluster.id)}]", style="dim")
-        if item.cluster.quotes:
-            problem.append("\n“" + clean(item.cluster.quotes[0]) + "”", style="italic")
+        problem.append(f"  {clean(item.cluster.id)}", style="dim")
+        title = clean(item.cluster.title)
+        quote = next((q for q in map(clean, item.cluster.quotes) if q and q != title), None)
+        if quote:
+            problem.append("\n“" + _shorten(quote) + "”", style="italic")
         if item.cluster.suggestions:
             text, count = item.cluster.suggestions[0]
-            problem.append(f"\nsuggested ({count}): ", style="dim")
-            problem.append(clean(text))
-        where = Text("\n".join(clean(f"{j} / {s}") for j, s in item.steps[:3]))
-        if len(item.steps) > 3:
-            where.append(f"\n+{len(item.steps) - 3} more", style="dim")
+            problem.append(f"\n→ {_shorten(clean(text), 160)}", style="green")
+            problem.append(f" ({count})", style="dim")
+        where = ", ".join(clean(f"{j}/{s}") for j, s in item.steps[:2])
+        if len(item.steps) > 2:
+            where += f" +{len(item.steps) - 2}"
+        problem.append(f"\nwhere: {where}", style="dim")
         if item.releases:
-            where.append("\nreleases " + clean(", ".join(item.releases)), style="dim")
+            problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
         table.add_row(
             str(item.rank),
             score,
-            f"{item.walkers} walkers\n{item.pain_points} reports",
             problem,
-            where,
+            f"{item.walkers} walkers\n{item.pain_points} reports",
             _status_text(item),
         )
     out_console.print(table)
     out_console.print(
-        "score = 100 × reach × severity × impact × persistence (factors 0..1, see --help); "
-        "blockers first. Mark progress with: qualitylab fix set CLUSTER_ID --status ...",
+        "score = 100 × reach × severity × impact × persistence (each 0..1; see --help). "
+        "Blockers first. Record decisions: qualitylab fix set ID --status planned|fixed|wont_fix",
         style="dim",
         markup=False,
     )

@@ -173,7 +173,7 @@ def test_fixes_table_prints_user_text_literally(
     assert "[bold]card[/bold]" in out
     assert "\\x1b[31mrejected" in out and "\x1b" not in out
     assert "BLOCKER" in out and "18.2" in out and "reach 0.50" in out
-    assert "shop / a" in out
+    assert "where: shop/a" in out and "block 50%" in out
 
 
 def test_weights_override_and_bad_weight(

@@ -31,12 +31,15 @@ Progress = Callable[[str, float], None]
 LSA_DIM = 200
 LSA_FIT_ROWS = 5_000
 NEIGHBOURS = 10
-RESOLUTION = 5.0
+MIN_NEIGHBOURS = 5
+RESOLUTION = 6.0
+#: Upper bound on the per-pair similarity two groups need to be merged (see ``resolution_for``).
+MAX_LINK_DENSITY = 0.1
 #: Largest number of unique texts clustered as one graph; beyond it, sample + assign.
 GRAPH_MAX = 12_000
-#: A text joins a cluster (large inputs) when its similarity to the centroid reaches this quantile
-#: of the similarities of the cluster's own graph members.
-ASSIGN_QUANTILE = 0.05
+#: A text is a one-off when its cosine to its cluster's centroid is below this share of the median
+#: member-to-centroid cosine of the whole run (scale-free: relative to the corpus' own tightness).
+ONE_OFF_RATIO = 0.45
 
 
 @dataclass
@@ -81,14 +84,78 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 2048) -> sparse.csr_matrix:
     return sp.csr_matrix(g.maximum(g.T))
 
 
-def _communities(z: FloatArray) -> IntArray:
-    """Louvain labels, one-offs (communities of one) as -1, labels renumbered 0.."""
+def _communities(z: FloatArray, lengths: FloatArray) -> tuple[IntArray, float]:
+    """Louvain labels with one-offs as -1 (renumbered 0..), and the one-off similarity floor.
+
+    A member is a one-off when its similarity to the rest of its group, scaled by how much of
+    the text the shared topics explain (``lengths``), falls below ``ONE_OFF_RATIO`` x the median.
+    """
     import numpy as np
 
-    labels = graph.louvain(knn_graph(z, NEIGHBOURS), resolution=RESOLUTION)
-    sizes = np.bincount(labels)
-    labels = np.where(sizes[labels] >= 2, labels, -1)
-    return _renumber(labels)
+    g = knn_graph(z, neighbours_for(z.shape[0]))
+    labels = graph.louvain(g, resolution=resolution_for(g))
+    labels = _drop_small(labels)
+    if labels.max(initial=-1) < 0:
+        return labels, 0.0
+    sims = _centroid_sims(z, labels) * lengths
+    floor = ONE_OFF_RATIO * float(np.median(sims[labels >= 0]))
+    for _ in range(3):  # dropping a one-off can leave its last companion alone
+        kept = _drop_small(np.where(sims >= floor, labels, -1))
+        if np.array_equal(kept, labels):
+            break
+        labels = kept
+        sims = _centroid_sims(z, labels) * lengths
+    return labels, floor
+
+
+def neighbours_for(n: int) -> int:
+    """``NEIGHBOURS``, fewer on tiny corpora where ten neighbours would reach into other problems."""
+    return int(min(NEIGHBOURS, max(MIN_NEIGHBOURS, round(n**0.5))))
+
+
+def resolution_for(g: sparse.csr_matrix) -> float:
+    """``RESOLUTION``, capped so two groups never need a denser link than ``MAX_LINK_DENSITY``.
+
+    At resolution r, modularity joins two groups when the similarity between them per pair of
+    texts exceeds r x mean degree / n. On a few hundred texts that bar rises above any real
+    similarity and every problem would shatter; the cap keeps small corpora sensible while large
+    ones are unaffected.
+    """
+    n = g.shape[0]
+    total = float(g.sum())
+    if n == 0 or total <= 0:
+        return RESOLUTION
+    return min(RESOLUTION, MAX_LINK_DENSITY * n * n / total)
+
+
+def _drop_small(labels: IntArray) -> IntArray:
+    """Groups of one are one-offs, not clusters."""
+    import numpy as np
+
+    valid = labels >= 0
+    sizes = np.bincount(labels[valid]) if valid.any() else np.zeros(0, dtype=np.int64)
+    keep = valid.copy()
+    keep[valid] = sizes[labels[valid]] >= 2
+    return _renumber(np.where(keep, labels, -1))
+
+
+def _centroid_sims(z: FloatArray, labels: IntArray) -> FloatArray:
+    """Cosine of each member to the centroid of the *other* members of its cluster.
+
+    Leaving the text out matters for small groups: two unrelated texts are each 0.7 from their
+    shared centroid but only as close to each other as they really are.
+    """
+    import numpy as np
+
+    k = int(labels.max(initial=-1)) + 1
+    sums = np.zeros((k, z.shape[1]), dtype=np.float32)
+    mask = labels >= 0
+    np.add.at(sums, labels[mask], z[mask])
+    others = sums[np.maximum(labels, 0)] - z
+    norms = np.linalg.norm(others, axis=1)
+    norms[norms == 0] = 1.0
+    sims = np.einsum("ij,ij->i", z, others) / norms
+    return np.where(mask, sims, 0.0).astype(np.float32)
 
 
 def _renumber(labels: IntArray) -> IntArray:
@@ -116,24 +183,21 @@ def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
 
 
 def _assign(
-    z: FloatArray, sample: IntArray, sample_labels: IntArray, chunk: int = 65_536
+    z: FloatArray,
+    lengths: FloatArray,
+    sample: IntArray,
+    sample_labels: IntArray,
+    floor: float,
+    chunk: int = 65_536,
 ) -> IntArray:
     """Labels for all rows: sample rows keep theirs, the rest join the nearest close centroid."""
     import numpy as np
 
     labels = np.full(z.shape[0], -1, dtype=np.int64)
     labels[sample] = sample_labels
-    if sample_labels.size == 0 or sample_labels.max() < 0:
+    if sample_labels.max(initial=-1) < 0:
         return labels
     cents = centroids(z[sample], sample_labels)
-    member = sample_labels >= 0
-    own = np.einsum("ij,ij->i", z[sample][member], cents[sample_labels[member]])
-    k = cents.shape[0]
-    floor = np.full(k, np.inf, dtype=np.float32)
-    for c in range(k):
-        sims = own[sample_labels[member] == c]
-        if sims.size:
-            floor[c] = np.quantile(sims, ASSIGN_QUANTILE)
     rest = np.ones(z.shape[0], dtype=bool)
     rest[sample] = False
     rest_idx = np.flatnonzero(rest)
@@ -141,7 +205,7 @@ def _assign(
         idx = rest_idx[start : start + chunk]
         sims = z[idx] @ cents.T
         best = np.argmax(sims, axis=1)
-        ok = sims[np.arange(idx.size), best] >= floor[best]
+        ok = sims[np.arange(idx.size), best] * lengths[idx] >= floor
         labels[idx[ok]] = best[ok]
     return labels
 
@@ -168,16 +232,19 @@ def group(
     z_all = np.zeros((n, 1), dtype=np.float32)
     if rows.size >= 2:
         report("lsa", 0.0)
-        z = features.lsa(feats.tfidf[rows], LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2)
+        z, lengths = features.lsa(
+            feats.tfidf[rows], LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2
+        )
         z_all = np.zeros((n, z.shape[1]), dtype=np.float32)
         z_all[rows] = z
         report("lsa", 1.0)
         report("neighbours", 0.0)
         if rows.size <= GRAPH_MAX:
-            sub = _communities(z)
+            sub, _ = _communities(z, lengths)
         else:
             sample = np.unique(np.linspace(0, rows.size - 1, GRAPH_MAX).astype(np.int64))
-            sub = _assign(z, sample, _communities(z[sample]))
+            sample_labels, floor = _communities(z[sample], lengths[sample])
+            sub = _assign(z, lengths, sample, sample_labels, floor)
         labels[rows] = sub
         report("neighbours", 1.0)
     return Grouping(labels=_renumber(labels), vectors=z_all, feats=feats)

@@ -32,7 +32,7 @@ CHAR_WEIGHT = 1.0
 CHAR_STOP_WORDS = False
 #: Terms in more than this share of texts are dropped: they cost most in the neighbour search
 #: (a term in every text makes every pair a candidate) and carry least.
-MAX_DF = 0.3
+MAX_DF = 1.0
 #: Terms seen in fewer texts than this carry no grouping signal.
 MIN_DF = 2
 
@@ -160,12 +160,16 @@ def tfidf(
     n = x.shape[0]
     df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
     keep = ((df >= min_df) & (df <= max(max_df * n, min_df))).astype(np.float32)
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32) * keep
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
     np.log(x.data, out=x.data)  # sublinear tf: 1 + log(tf)
     x.data += np.float32(1.0)
     x.data *= idf[x.indices]
+    # normalise *before* dropping rare terms: a text made mostly of words nobody else used keeps
+    # a short vector, so it does not look like a close copy of whatever little it shares
+    x = normalise_rows(x)
+    x.data *= keep[x.indices]
     x.eliminate_zeros()
-    return normalise_rows(x), keep
+    return x, keep
 
 
 def normalise_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -199,7 +203,8 @@ def build(
     stem_x, _ = tfidf(stem_counts, max_df=max_df)
     char_x, _ = tfidf(char_counts, max_df=max_df)
     blocks = [stem_x * np.float32(WORD_WEIGHT), char_x * np.float32(char_weight)]
-    combined = normalise_rows(sparse.hstack(blocks, format="csr", dtype=np.float32))
+    scale = np.float32(1.0 / np.hypot(WORD_WEIGHT, char_weight))
+    combined = sparse.csr_matrix(sparse.hstack(blocks, format="csr", dtype=np.float32) * scale)
     stem_of_word = [-1] * len(vocab)
     coo = w2s.tocoo()
     for r, c in zip(coo.row.tolist(), coo.col.tolist(), strict=True):
@@ -225,8 +230,10 @@ def lsa(
     fit_rows: int = 30_000,
     n_iter: int = 4,
     chunk: int = 100_000,
-) -> FloatArray:
-    """Randomised truncated SVD, L2-normalised rows (LSA).
+) -> tuple[FloatArray, FloatArray]:
+    """Randomised truncated SVD (LSA): unit rows, and each row's length before normalising.
+
+    The length says how much of a text the shared topics explain; one-offs have short ones.
 
     Fitted on at most ``fit_rows`` rows (an evenly spaced subset, so the result does not depend
     on the random generator), then every row is projected in chunks: the SVD fit is the
@@ -262,9 +269,9 @@ def lsa(
     return _normalise_dense(out)
 
 
-def _normalise_dense(z: FloatArray) -> FloatArray:
+def _normalise_dense(z: FloatArray) -> tuple[FloatArray, FloatArray]:
     import numpy as np
 
-    norms = np.linalg.norm(z, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (z / norms).astype(np.float32)
+    lengths = np.linalg.norm(z, axis=1).astype(np.float32)
+    safe = np.where(lengths == 0, 1.0, lengths)[:, None]
+    return (z / safe).astype(np.float32), lengths

@@ -1,0 +1,273 @@
+"""The clustering engine on small hand-written corpora: which texts end up together, and which not."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from threadpoolctl import threadpool_limits
+
+from qualitylab.clustering import cluster_texts
+from qualitylab.domain import Clustering
+from qualitylab.errors import InvalidInput
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> Iterator[None]:
+    with threadpool_limits(1):
+        yield
+
+
+EN_QR = [
+    "the QR code never appears",
+    "QR code did not appear after payment",
+    "no QR code on the confirmation screen",
+    "waited ten minutes but the QR code never showed up",
+    "QR code missing on the confirmation page",
+    "the QR code never loaded",
+    "I never got the QR code",
+    "QR code not appearing at all",
+]
+EN_PRICE = [
+    "price is unclear",
+    "the monthly price is not clear",
+    "unclear price for the tariff",
+    "I could not understand the final price",
+    "pricing is confusing and the price is unclear",
+    "the price shown is unclear",
+    "total price unclear until the very end",
+    "monthly price unclear, is VAT included?",
+]
+EN_SMS = [
+    "the SMS never arrived",
+    "did not receive the SMS",
+    "SMS came too late",
+    "no SMS received on my phone",
+    "the SMS arrived after it expired",
+    "SMS took ages to arrive",
+    "verification SMS never came",
+    "SMS did not come at all",
+]
+EN_ONE_OFFS = [
+    "my dog barked during the call",
+    "lovely purple font on the about page",
+    "the elevator music was loud",
+]
+
+RU_QR = [
+    "QR не появился",
+    "QR-код так и не появился после оплаты",
+    "не появляется QR код на экране",
+    "ждал десять минут, QR код не появился",
+    "на странице подтверждения нет QR кода",
+    "QR код не загрузился",
+    "куда делся QR код? не появился",
+    "QR код вообще не появляется",
+]
+RU_PRICE = [
+    "непонятна цена тарифа",
+    "цена непонятная",
+    "не понял итоговую цену",
+    "цена тарифа непонятна, входит ли НДС?",
+    "непонятно, какая цена в месяц",
+    "итоговая цена непонятна до самого конца",
+    "цена в месяц непонятна",
+    "непонятная цена на экране оплаты",
+]
+RU_COURIER = [
+    "курьер опоздал на два часа",
+    "курьер не приехал вовремя",
+    "курьер опоздал и не позвонил",
+    "курьер приехал с опозданием",
+    "опоздание курьера больше часа",
+    "курьер опоздал, пришлось ждать",
+    "курьер так и не приехал вовремя",
+]
+RU_ONE_OFFS = [
+    "собака лаяла во время звонка",
+    "красивый фиолетовый шрифт в разделе о компании",
+]
+
+
+def _together(result: Clustering, ids: list[str]) -> float:
+    """Share of ``ids`` that sit in the single most common cluster among them."""
+    labels = [result.labels[i] for i in ids]
+    best = max((labels.count(x) for x in set(labels) if x is not None), default=0)
+    return best / len(ids)
+
+
+def _corpus(*groups: list[str]) -> tuple[list[str], list[list[str]]]:
+    texts: list[str] = []
+    id_groups: list[list[str]] = []
+    for group in groups:
+        id_groups.append([str(len(texts) + j) for j in range(len(group))])
+        texts.extend(group)
+    return texts, id_groups
+
+
+CORPORA = {
+    "english": ([EN_QR, EN_PRICE, EN_SMS], EN_ONE_OFFS),
+    "russian": ([RU_QR, RU_PRICE, RU_COURIER], RU_ONE_OFFS),
+    "mixed": ([EN_QR, EN_PRICE, RU_PRICE, RU_COURIER, EN_SMS], EN_ONE_OFFS + RU_ONE_OFFS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_each_problem_is_one_cluster_and_one_offs_stay_out(name: str) -> None:
+    problems, one_offs = CORPORA[name]
+    texts, groups = _corpus(*problems, one_offs)
+    *problem_ids, one_off_ids = groups
+    result = cluster_texts(texts)
+    for ids in problem_ids:
+        assert _together(result, ids) >= 0.75, [texts[int(i)] for i in ids]
+    # no cluster mixes two problems
+    for cluster in result.clusters:
+        owners = {g for g, ids in enumerate(problem_ids) if set(ids) & set(cluster.members)}
+        assert len(owners) <= 1, [texts[int(m)] for m in cluster.members]
+    for i in one_off_ids:
+        assert result.labels[i] is None, texts[int(i)]
+        assert i in result.unclustered
+
+
+def test_same_words_in_two_languages_only_meet_through_shared_tokens() -> None:
+    """The engine does not translate: 'price' and 'цена' are different words."""
+    texts, (en, ru) = _corpus(EN_PRICE, RU_PRICE)
+    result = cluster_texts(texts)
+    assert _together(result, en) >= 0.75
+    assert _together(result, ru) >= 0.75
+    assert {result.labels[i] for i in en}.isdisjoint({result.labels[i] for i in ru})
+
+
+def test_cluster_fields_are_filled_for_a_product_owner() -> None:
+    texts, _ = _corpus(EN_QR, EN_PRICE, EN_SMS)
+    fixes = ["show the QR code again"] * len(EN_QR) + [""] * (len(texts) - len(EN_QR))
+    fixes[1] = "Show the QR code again!"
+    fixes[2] = "email me the QR code"
+    result = cluster_texts(texts, suggestions=fixes)
+    assert [c.size for c in result.clusters] == sorted((c.size for c in result.clusters), reverse=True)
+    qr = next(c for c in result.clusters if "0" in c.members)
+    assert 1 <= len(qr.quotes) <= 3
+    assert len(set(qr.quotes)) == len(qr.quotes)
+    assert all(q in texts for q in qr.quotes)
+    assert "qr" in qr.terms or "code" in qr.terms
+    assert 0.0 < qr.cohesion <= 1.0
+    assert qr.id.startswith("c-")
+    # near-duplicate suggestions merged, most common first, with counts
+    assert qr.suggestions[0][0].lower().startswith("show the qr code again")
+    assert qr.suggestions[0][1] >= 6
+    assert ("email me the QR code", 1) in qr.suggestions
+
+
+@pytest.mark.parametrize("name", sorted(CORPORA))
+def test_titles_are_real_words_from_members(name: str) -> None:
+    problems, one_offs = CORPORA[name]
+    texts, _ = _corpus(*problems, one_offs)
+    result = cluster_texts(texts)
+    assert result.clusters
+    for cluster in result.clusters:
+        member_text = " ".join(texts[int(m)] for m in cluster.members).lower()
+        assert cluster.title.strip()
+        for word in cluster.title.lower().replace("…", " ").split():
+            assert word.strip(".,;:!?") in member_text, (word, cluster.title)
+        for term in cluster.terms:
+            assert term in member_text.replace("ё", "е"), term
+
+
+def test_near_duplicates_are_collapsed_but_still_members() -> None:
+    texts = EN_PRICE + ["The price is unclear!!", "PRICE IS UNCLEAR", "price is  unclear."]
+    result = cluster_texts(texts)
+    dups = {str(len(EN_PRICE) + j) for j in range(3)}
+    assert set(result.duplicates) == dups
+    assert all(result.duplicates[d] in {"0"} | dups for d in dups)
+    original = result.labels["0"]
+    assert original is not None
+    assert all(result.labels[d] == original for d in dups)
+
+
+def test_same_text_pasted_twice_is_not_a_cluster_by_itself() -> None:
+    texts = EN_QR + ["my dog barked during the call", "My dog barked during the call!"]
+    result = cluster_texts(texts)
+    assert result.labels[str(len(EN_QR))] is None
+    assert result.labels[str(len(EN_QR) + 1)] is None
+    assert result.duplicates == {str(len(EN_QR) + 1): str(len(EN_QR))}
+
+
+def _partition(result: Clustering) -> set[frozenset[str]]:
+    return {frozenset(c.members) for c in result.clusters}
+
+
+def test_shuffling_the_input_does_not_change_the_partition() -> None:
+    texts, _ = _corpus(EN_QR, EN_PRICE, RU_PRICE, RU_COURIER, EN_SMS, EN_ONE_OFFS)
+    ids = [f"pp-{i}" for i in range(len(texts))]
+    base = cluster_texts(texts, ids=ids)
+    rng = random.Random(3)
+    for _ in range(3):
+        order = list(range(len(texts)))
+        rng.shuffle(order)
+        shuffled = cluster_texts([texts[i] for i in order], ids=[ids[i] for i in order])
+        assert _partition(shuffled) == _partition(base)
+        assert [c.id for c in shuffled.clusters] == [c.id for c in base.clusters]
+        assert [c.title for c in shuffled.clusters] == [c.title for c in base.clusters]
+
+
+def test_same_seed_gives_identical_output() -> None:
+    texts, _ = _corpus(EN_QR, EN_PRICE, RU_PRICE, RU_COURIER, EN_SMS, EN_ONE_OFFS)
+    assert cluster_texts(texts, seed=5) == cluster_texts(texts, seed=5)
+
+
+def test_cluster_ids_survive_when_ten_percent_new_feedback_arrives() -> None:
+    groups = [EN_QR, EN_PRICE, EN_SMS, RU_PRICE, RU_COURIER, RU_QR]
+    old_texts = [t for g in groups for t in g[:-1]]
+    new_texts = [g[-1] for g in groups]  # one new text per problem (~12 %)
+    old = cluster_texts(old_texts, ids=[f"o{i}" for i in range(len(old_texts))])
+    previous = {c.id: c.members for c in old.clusters}
+    texts = old_texts + new_texts
+    ids = [f"o{i}" for i in range(len(old_texts))] + [f"n{i}" for i in range(len(new_texts))]
+    new = cluster_texts(texts, ids=ids, previous=previous)
+    survived = {c.id for c in new.clusters} & set(previous)
+    assert len(survived) >= 0.8 * len(previous)
+    kinds = {ch.cluster_id: ch.kind for ch in new.changes}
+    assert all(kinds[cid] in {"kept", "merged"} for cid in survived)
+
+
+def test_a_split_and_a_disappearance_are_recorded() -> None:
+    texts, (qr, price, sms) = _corpus(EN_QR, EN_PRICE, EN_SMS)
+    previous = {"c-old-mixed": qr + price, "c-old-sms": sms, "c-old-gone": ["x1", "x2"]}
+    result = cluster_texts(texts, previous=previous)
+    kinds = {(ch.kind, ch.previous_ids) for ch in result.changes}
+    assert ("gone", ("c-old-gone",)) in kinds
+    assert ("kept", ("c-old-sms",)) in kinds
+    assert any(kind == "split" and prev == ("c-old-mixed",) for kind, prev in kinds)
+    assert any(kind == "kept" and prev == ("c-old-mixed",) for kind, prev in kinds)
+
+
+def test_a_merge_is_recorded() -> None:
+    texts, (qr, price) = _corpus(EN_QR, EN_PRICE)
+    previous = {"c-a": qr[:4], "c-b": qr[4:], "c-p": price}
+    result = cluster_texts(texts, previous=previous)
+    merged = [ch for ch in result.changes if ch.kind == "merged"]
+    assert len(merged) == 1
+    assert set(merged[0].previous_ids) == {"c-a", "c-b"}
+    assert merged[0].cluster_id in {"c-a", "c-b"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"ids": ["a"]}, "ids"),
+        ({"ids": ["a", "a"]}, "unique"),
+        ({"suggestions": ["x"]}, "suggestions"),
+    ],
+)
+def test_mismatched_arguments_are_one_clear_error(kwargs: dict[str, list[str]], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        cluster_texts(["one", "two"], **kwargs)  # type: ignore[arg-type]
+
+
+def test_progress_reports_stages_and_finishes() -> None:
+    seen: list[tuple[str, float]] = []
+    cluster_texts(EN_QR + EN_PRICE, progress=lambda stage, f: seen.append((stage, f)))
+    assert seen[-1] == ("done", 1.0)
+    assert {"normalise", "features", "describe"} <= {s for s, _ in seen}
+    assert all(0.0 <= f <= 1.0 for _, f in seen)

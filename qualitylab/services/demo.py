@@ -345,10 +345,11 @@ class _Builder:
             problem = max(active, key=lambda p: p.severity_weights[3] + p.severity_weights[2])
             notes = [n for n in notes if n.problem is not problem]
             notes.append(self._note(draft, problem, rng.choice([3, 4, 4])))
-        if rng.random() < ONE_OFF_RATE * draft.persona.verbosity:
+        stuck_unexplained = stuck and not active  # a step the bank does not know
+        if stuck_unexplained or rng.random() < ONE_OFF_RATE * draft.persona.verbosity:
             lang = self._lang(draft)
             category, text = rng.choice(self.bank.one_offs[lang])
-            severity = rng.choices(range(1, 5), [3, 5, 2, 0])[0]
+            severity = 3 if stuck_unexplained else rng.choices(range(1, 5), [3, 5, 2, 0])[0]
             notes.append(_Note(None, severity, self._voice(text, draft), category))
         rng.shuffle(notes)
         return notes

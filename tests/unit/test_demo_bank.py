@@ -323,3 +323,20 @@ def test_the_hour_moves_the_times_not_the_content(catalog: Catalog, demo: DemoDa
     assert [p.text for p in later.pain_points] != []
     assert sorted(p.uuid for p in later.pain_points) == sorted(p.uuid for p in demo.pain_points)
     assert Counter(p.text for p in later.pain_points) == Counter(p.text for p in demo.pain_points)
+
+
+def test_steps_the_bank_does_not_know_still_get_consistent_visits(catalog: Catalog) -> None:
+    journey = catalog.journey("weekly-gift")
+    renamed = [s.model_copy(update={"id": f"new-{s.id}"}) for s in journey.steps]
+    edited = catalog.model_copy(
+        update={"journeys": [journey.model_copy(update={"steps": [journey.steps[0], *renamed]})]}
+    )
+    data = build_demo(edited, seed=2, walkers=10, walks=40, now=NOW)
+    severities: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for p in data.pain_points:
+        severities[(p.walk_uuid, p.step_id)].append(int(p.severity))
+    blocked = [
+        (w.uuid, v.step_id) for w in data.walks for v in w.visits if v.outcome is Outcome.BLOCKED
+    ]
+    assert blocked and all(max(severities[key]) >= 3 for key in blocked)
+    assert any(p.step_id.startswith("new-") for p in data.pain_points)  # one-offs land there

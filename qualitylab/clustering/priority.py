@@ -220,15 +220,19 @@ def priority_parts(
     )
 
 
-def _expand(members: Iterable[str], duplicates: Mapping[str, str]) -> list[str]:
-    """Members plus the near-duplicates the engine collapsed into them (each a real report)."""
+def _copies_of(duplicates: Mapping[str, str]) -> dict[str, list[str]]:
     copies: dict[str, list[str]] = defaultdict(list)
-    for copy, original in duplicates.items():
+    for copy, original in sorted(duplicates.items()):
         copies[original].append(copy)
+    return copies
+
+
+def _expand(members: Iterable[str], copies: Mapping[str, list[str]]) -> list[str]:
+    """Members plus the near-duplicates the engine collapsed into them (each a real report)."""
     seen: dict[str, None] = {}
     for member in members:
         seen.setdefault(member)
-        for copy in sorted(copies.get(member, ())):
+        for copy in copies.get(member, ()):
             seen.setdefault(copy)
     return list(seen)
 
@@ -248,9 +252,10 @@ def score_clusters(
     it was seen in, for persistence and the item's ``releases``.
     """
     by_step = {s.key: s for s in steps}
+    copies = _copies_of(duplicates or {})
     items: list[FixItem] = []
     for cluster in clusters:
-        members = [facts[m] for m in _expand(cluster.members, duplicates or {}) if m in facts]
+        members = [facts[m] for m in _expand(cluster.members, copies) if m in facts]
         if not members:
             continue
         step_counts = Counter((f.journey_id, f.step_id) for f in members)

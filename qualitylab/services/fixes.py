@@ -16,6 +16,7 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -100,12 +101,19 @@ class _ScopeData:
     def clusters(self) -> tuple[Cluster, ...]:
         return self.clustering.clusters + self.one_offs
 
+    @cached_property
+    def _copies(self) -> dict[str, list[str]]:
+        copies: dict[str, list[str]] = defaultdict(list)
+        for copy, original in sorted(self.clustering.duplicates.items()):
+            copies[original].append(copy)
+        return copies
+
     def members(self, cluster: Cluster) -> list[str]:
         """Members plus the near-duplicates the engine collapsed into them."""
-        copies = [
-            d for d, orig in self.clustering.duplicates.items() if orig in set(cluster.members)
-        ]
-        return list(dict.fromkeys([*cluster.members, *sorted(copies)]))
+        out = dict.fromkeys(cluster.members)
+        for member in cluster.members:
+            out.update(dict.fromkeys(self._copies.get(member, ())))
+        return list(out)
 
     def history(self) -> dict[str, tuple[str, ...]]:
         release_of = {p.uuid: p.release for p in self.pain_points}

@@ -218,6 +218,7 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
     walk_ids: dict[str, int] = {
         uuid: wid or 0 for uuid, wid in s.exec(select(WalkRow.uuid, WalkRow.id))
     }
+    new_walks: list[tuple[WalkRow, list[dict[str, Any]]]] = []
     for line, rec in by_kind["walk"]:
         if rec["uuid"] in walk_ids:
             result.skipped["walk"] += 1
@@ -245,10 +246,14 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
             nps=rec.get("nps"),
             closing_comment=rec.get("closing_comment", ""),
         )
-        s.add(walk)
-        s.flush()
+        new_walks.append((walk, rec.get("visits", [])))
+        walk_ids[walk.uuid] = 0  # known from now on; the real id arrives with the flush below
+        result.added["walk"] += 1
+    s.add_all(walk for walk, _visits in new_walks)
+    s.flush()  # one flush for all walks: a per-row flush made big imports (demo) slow
+    for walk, visits in new_walks:
         walk_ids[walk.uuid] = walk.id or 0
-        for v in rec.get("visits", []):
+        for v in visits:
             s.add(
                 StepVisitRow(
                     walk_id=walk.id or 0,
@@ -261,10 +266,10 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
                     left_at=_parse_ts(v.get("left_at"), "left_at"),
                 )
             )
-        result.added["walk"] += 1
     s.flush()
 
     known_points = set(s.exec(select(PainPointRow.uuid)))
+    new_points: list[tuple[PainPointRow, dict[str, Any] | None]] = []
     for line, rec in by_kind["pain_point"]:
         if rec["uuid"] in known_points:
             result.skipped["pain_point"] += 1
@@ -285,11 +290,13 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
             created_at=created,
             updated_at=_parse_ts(rec.get("updated_at"), "updated_at") or created,
         )
-        s.add(point)
+        new_points.append((point, rec.get("attachment")))
         known_points.add(point.uuid)
-        att = rec.get("attachment")
+        result.added["pain_point"] += 1
+    s.add_all(point for point, _att in new_points)
+    s.flush()
+    for point, att in new_points:
         if att:
-            s.flush()
             s.add(
                 AttachmentRow(
                     pain_point_id=point.id or 0,
@@ -298,7 +305,6 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
                     content=base64.b64decode(att["content_base64"], validate=True),
                 )
             )
-        result.added["pain_point"] += 1
     s.flush()
 
     known_praise = set(s.exec(select(PraiseRow.uuid)))

@@ -46,6 +46,7 @@ WeightOpt = Annotated[
 
 # Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
 # reorder the terminal; show them as escapes instead.
+_SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -57,7 +58,7 @@ def clean(text: str, *, one_line: bool = True) -> str:
         ),
         text,
     )
-    return " ".join(shown.split()) if one_line else shown
+    return _SPACE.sub(" ", shown) if one_line else shown
 
 
 def literal(text: str, style: str = "") -> Text:

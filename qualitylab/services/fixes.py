@@ -142,25 +142,38 @@ def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
 def _previous(
     runs: Sequence[store_fixes.StoredRun], scope: str, present: Collection[str]
 ) -> dict[str, list[str]] | None:
-    """Last run's clusters for the engine to inherit ids from, over the pain points now in scope.
+    """The scope's last clusters (members still present) for the engine to inherit ids from.
 
-    The scope's own last run comes first; then the whole lab's and other scopes' clusters fill in
-    members not yet claimed, so a problem keeps one id (and one fix status) across fix lists for
-    the lab, a product or a journey.
+    Only the same scope: inheriting from a wider run once gave two journeys' different problems
+    the id of one lab-wide cluster that had spanned both.
     """
-    ordered = sorted(runs, key=lambda r: (r.scope != scope, r.scope != "all", r.scope))
     keep = set(present)
-    claimed: set[str] = set()
     previous: dict[str, list[str]] = {}
-    for run in ordered:
+    for run in runs:
+        if run.scope != scope:
+            continue
         for cid, members in sorted(run.clusters.items()):
-            if cid in previous:
-                continue
-            mine = [m for m in members if m in keep and m not in claimed]
+            mine = [m for m in members if m in keep]
             if mine:
                 previous[cid] = mine
-                claimed.update(mine)
     return previous or None
+
+
+def _unique_ids(clustering: Clustering, journey_id: str, taken: set[str]) -> Clustering:
+    """Rename clusters whose id another journey already uses (old data), deterministically."""
+    renamed: dict[str, str] = {}
+    for c in clustering.clusters:
+        if c.id in taken:
+            suffix = hashlib.sha1(journey_id.encode("utf-8")).hexdigest()[:4]
+            renamed[c.id] = f"{c.id}-{suffix}"
+    taken.update(renamed.get(c.id, c.id) for c in clustering.clusters)
+    if not renamed:
+        return clustering
+    return replace(
+        clustering,
+        clusters=tuple(replace(c, id=renamed.get(c.id, c.id)) for c in clustering.clusters),
+        labels={k: renamed.get(v, v) if v else v for k, v in clustering.labels.items()},
+    )
 
 
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
@@ -288,6 +301,7 @@ def _load_and_cluster(
     parts: list[Clustering] = []
     one_offs: list[Cluster] = []
     to_save: dict[str, dict[str, Any]] = {}
+    taken: set[str] = set()
     for n, (journey_id, points) in enumerate(sorted(by_journey.items()), start=1):
         scope = scope_key(journey=journey_id)
         fingerprint = _fingerprint(points)
@@ -302,6 +316,7 @@ def _load_and_cluster(
                 seed=SEED,
                 progress=_stage(progress, journey_id, n, len(by_journey)),
             )
+        clustering = _unique_ids(clustering, journey_id, taken)
         extra = _one_offs(clustering, points)
         to_save[scope] = _run_payload(fingerprint, clustering, extra)
         parts.append(clustering)
@@ -462,7 +477,8 @@ def set_fix_status(
 def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str] | None:
     from qualitylab.store import fixes as store_fixes
 
-    for run in store_fixes.latest_runs(unit):
+    runs = store_fixes.latest_runs(unit)
+    for run in sorted(runs, key=lambda r: (not r.scope.startswith("journey="), -r.id)):
         if cluster_id in run.clusters or cluster_id in run.one_offs:
             return run.scope, run.titles.get(cluster_id, "")
     return None

@@ -343,3 +343,10 @@ def test_help_has_examples(runner: CliRunner, app: typer.Typer, command: list[st
     result = run(runner, app, *command, "--help")
     assert result.exit_code == 0
     assert "Examples" in result.stdout and "qualitylab " + command[0] in result.stdout
+
+
+def test_clean_shows_control_characters_and_keeps_spacing() -> None:
+    assert fixes_cli.clean("a\x1b[31mb\u202ec\x00") == "a\\x1b[31mb\\u202ec\\x00"
+    assert fixes_cli.clean("two\nlines\tand tab ") == "two lines and tab "
+    assert fixes_cli.clean("[bold]x[/bold]") == "[bold]x[/bold]"
+    assert fixes_cli.clean("a\nb", one_line=False) == "a\nb"

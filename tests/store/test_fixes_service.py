@@ -262,13 +262,24 @@ def test_unknown_filters_and_empty_lab(lab: Lab) -> None:
         build_fix_list(lab, product="nope", cluster_fn=FakeEngine())
 
 
-def test_previous_prefers_own_scope_and_gives_each_member_one_cluster() -> None:
+def test_previous_comes_from_the_same_scope_only() -> None:
     from qualitylab.services.fixes import _previous
     from qualitylab.store.fixes import StoredRun
 
-    own = StoredRun(1, "journey=shop", None, {"clusters": {"c-a": ["1", "2"]}})
+    own = StoredRun(1, "journey=shop", None, {"clusters": {"c-a": ["1", "2", "gone"]}})
     lab_wide = StoredRun(2, "all", None, {"clusters": {"c-b": ["2", "3", "9"], "c-c": ["4"]}})
-    other = StoredRun(3, "product=x", None, {"clusters": {"c-d": ["5"]}})
-    previous = _previous([other, lab_wide, own], "journey=shop", ["1", "2", "3", "4"])
-    assert previous == {"c-a": ["1", "2"], "c-b": ["3"], "c-c": ["4"]}
-    assert _previous([], "all", ["1"]) is None
+    previous = _previous([lab_wide, own], "journey=shop", ["1", "2", "3", "4"])
+    assert previous == {"c-a": ["1", "2"]}
+    assert _previous([lab_wide], "journey=shop", ["1"]) is None
+
+
+def test_an_id_used_by_two_journeys_is_made_unique() -> None:
+    from qualitylab.services.fixes import _unique_ids
+
+    one = Cluster("c-1", "t", (), ("a",), (), 1.0)
+    clustering = Clustering((one,), (), {"a": "c-1"})
+    taken: set[str] = set()
+    assert _unique_ids(clustering, "j1", taken) is clustering
+    again = _unique_ids(Clustering((one,), (), {"a": "c-1"}), "j2", taken)
+    assert again.clusters[0].id.startswith("c-1-") and again.labels["a"] == again.clusters[0].id
+    assert taken == {"c-1", again.clusters[0].id}

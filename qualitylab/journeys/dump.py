@@ -15,8 +15,13 @@ class _Dumper(yaml.SafeDumper):
     """Multi-line text as ``|`` blocks, so Markdown instructions stay readable in the file."""
 
 
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     style = "|" if "\n" in value else None
+    if any(c in value for c in _OTHER_BREAKS):
+        style = '"'  # YAML reads these as line breaks; only escapes ("\N") keep them
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 

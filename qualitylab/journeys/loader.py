@@ -23,6 +23,7 @@ from qualitylab.journeys.source import (
     SourceError,
     decode,
     parse,
+    quote,
     read_text,
 )
 
@@ -145,17 +146,17 @@ def _merge(documents: list[Document]) -> tuple[Document, list[Path_]]:
                 elif value != data[key]:
                     merged.problems.append(
                         doc.value_at((key,)).problem(
-                            f"version {value} differs from version {data[key]} in "
+                            f"version {quote(value)} differs from version {quote(data[key])} in "
                             f"{version_from.file}; use one version in every file"
                         )
                     )
             else:
                 hint = suggest(key, _TOP_KEYS)
                 if hint:
-                    message = f"unknown key '{key}'{hint}"
+                    message = f"unknown key {quote(key)}{hint}"
                 else:
                     allowed = ", ".join(_TOP_KEYS)
-                    message = f"unknown key '{key}' at the top level; allowed keys: {allowed}"
+                    message = f"unknown key {quote(key)} at the top level; allowed keys: {allowed}"
                 merged.problems.append(key_pos.problem(message))
     return merged, skip
 
@@ -194,8 +195,9 @@ def _cross_checks(merged: Document) -> list[Problem]:
             known = sorted(product_ids)
             problems.append(
                 merged.value_at(("journeys", i, "product")).problem(
-                    f"{subject(data, ('journeys', i))} names product '{product}', which is not in "
-                    f"'products'; use one of: {', '.join(known)}{suggest(product, known)}"
+                    f"{subject(data, ('journeys', i))} names product {quote(product)}, "
+                    f"which is not in 'products'; use one of: {', '.join(known)}"
+                    + suggest(product, known)
                 )
             )
     categories = data.get("categories") if isinstance(data, dict) else None
@@ -207,8 +209,8 @@ def _cross_checks(merged: Document) -> list[Problem]:
                 here = merged.value_at(("categories", k))
                 problems.append(
                     here.problem(
-                        f"category '{category}' is listed twice (first {_where(first, here)}); "
-                        "remove one"
+                        f"category {quote(category)} is listed twice "
+                        f"(first {_where(first, here)}); remove one"
                     )
                 )
             elif isinstance(category, str):
@@ -241,8 +243,8 @@ def _unique_ids(
             here = merged.value_at((*prefix, i, "id"))
             problems.append(
                 here.problem(
-                    f"{kind} id '{ident}' is used twice{where} (first {_where(earlier, here)}); "
-                    f"give each {kind} its own id"
+                    f"{kind} id {quote(ident)} is used twice{where} "
+                    f"(first {_where(earlier, here)}); give each {kind} its own id"
                 )
             )
         else:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 from qualitylab.domain import Catalog, Channel, Journey, Product, Step
+from qualitylab.journeys.source import one_line, quote
 
 Loc = tuple[str | int, ...]
 
@@ -63,7 +64,7 @@ def subject(data: Any, obj: Loc) -> str:
         return "the catalog"
     kind = {"products": "product", "journeys": "journey", "steps": "step"}[str(obj[-2])]
     ident = _item_id(data, obj)
-    name = f"{kind} '{ident}'" if ident else f"{kind} #{int(obj[-1]) + 1}"
+    name = f"{kind} {quote(ident)}" if ident else f"{kind} #{int(obj[-1]) + 1}"
     if kind == "step":
         name += f" in {subject(data, obj[:-2])}"
     return name
@@ -72,7 +73,7 @@ def subject(data: Any, obj: Loc) -> str:
 def _field_label(rest: Loc) -> str:
     if not rest:
         return "it"
-    label = f"'{rest[0]}'"
+    label = quote(rest[0])
     if len(rest) > 1 and isinstance(rest[1], int):
         label += f" item {rest[1] + 1}"
     return label
@@ -81,7 +82,7 @@ def _field_label(rest: Loc) -> str:
 def suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     """`` (did you mean 'x'?)`` when one choice is close enough, else an empty string."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return f" (did you mean {quote(close[0])}?)" if close else ""
 
 
 def slugify(text: str) -> str:
@@ -137,8 +138,8 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
         allowed = list(model.model_fields)
         hint = suggest(key, allowed)
         if hint:
-            return f"unknown key '{key}'{hint}", True
-        return f"unknown key '{key}' in {who}; allowed keys: {', '.join(allowed)}", True
+            return f"unknown key {quote(key)}{hint}", True
+        return f"unknown key {quote(key)} in {who}; allowed keys: {', '.join(allowed)}", True
     if kind == "missing":
         if obj == () and rest and rest[0] in ("products", "journeys"):
             return (
@@ -150,7 +151,8 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
         allowed = _enum_values(rest, ctx)
         hint = suggest(str(value), allowed)
         return (
-            f"{where} is '{value}', which is not allowed; use one of: {', '.join(allowed)}{hint}",
+            f"{where} is {quote(value)}, which is not allowed; "
+            f"use one of: {', '.join(allowed)}{hint}",
             False,
         )
     if kind == "string_type":
@@ -163,7 +165,7 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
             ), False
         if isinstance(value, list):
             return f"{where} must be text, not a list", False
-        shown = text if text is not None else str(value)
+        shown = one_line(text if text is not None else str(value))[:40]
         return (
             f"{where} must be text, but YAML reads {shown} as a {_kind(value)}; "
             f'put it in quotes: "{shown}"'
@@ -176,17 +178,17 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
         if rest == ("id",):
             where = f"the id of {_kind_only(obj)}"
         return (
-            f"{where} is '{value}'; ids use only lower-case letters, digits, '-' and '_' "
+            f"{where} is {quote(value)}; ids use only lower-case letters, digits, '-' and '_' "
             f"and start with a letter or digit; try '{slugify(str(value))}'"
         ), False
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{where} must be a whole number (e.g. 10), not '{text or value}'", False
+        return f"{where} must be a whole number (e.g. 10), not {quote(text or value)}", False
     if kind in ("greater_than_equal", "greater_than"):
         return f"{where} must be at least {ctx.get('ge', ctx.get('gt'))}, not {value}", False
     if kind in ("less_than_equal", "less_than"):
         return f"{where} must be at most {ctx.get('le', ctx.get('lt'))}, not {value}", False
     if kind in ("bool_type", "bool_parsing"):
-        return f"{where} must be true or false, not '{text or value}'", False
+        return f"{where} must be true or false, not {quote(text or value)}", False
     if kind == "list_type":
         return f"{where} must be a list with one '- item' per line, not a {_kind(value)}", False
     if kind == "too_short":

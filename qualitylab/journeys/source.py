@@ -8,6 +8,7 @@ keys are reported, and alias expansion is capped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,22 @@ Path_ = tuple[str | int, ...]
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and control characters escaped, so a problem stays one line."""
+    return _UNPRINTABLE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def quote(value: object, limit: int = 40) -> str:
+    """A user's value for a message: quoted, on one line, and cut if it is long."""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{one_line(text)}'"
 
 
 @dataclass(frozen=True)
@@ -51,7 +68,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.message}"
+        return f"{self.position}: {one_line(self.message)}"
 
 
 @dataclass
@@ -217,6 +234,8 @@ _HINTS = {
     "could not find expected ':'": "check the indentation and that every key ends with ':'",
     "did not find expected key": "check the indentation of this line",
     "found undefined alias": "define the &anchor before using the *alias",
+    "expected ',' or ']'": "is the closing ']' of a [list] missing?",
+    "expected ',' or '}'": "is the closing '}' of a {mapping} missing?",
 }
 
 
@@ -320,7 +339,7 @@ class _Converter:
     def bad_tag(self, node: Node) -> None:
         self.fatal = True
         self.problems.append(
-            self.pos(node).problem(f"the tag '{node.tag}' is not supported; remove it")
+            self.pos(node).problem(f"the tag {quote(node.tag, 80)} is not supported; remove it")
         )
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -336,7 +355,8 @@ class _Converter:
             self.fatal = True
             self.problems.append(
                 self.pos(node).problem(
-                    f"cannot read {node.value!r} as {node.tag.rsplit(':', 1)[-1]}; put it in quotes"
+                    f"cannot read {quote(node.value)} as {node.tag.rsplit(':', 1)[-1]}; "
+                    "put it in quotes"
                 )
             )
         return None
@@ -362,7 +382,7 @@ class _Converter:
                 first = where[key]
                 self.problems.append(
                     self.pos(key_node).problem(
-                        f"key '{key}' appears twice in the same mapping "
+                        f"key {quote(key)} appears twice in the same mapping "
                         f"(first on line {first.line}); keep only one"
                     )
                 )

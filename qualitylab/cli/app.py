@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from qualitylab import __version__
-from qualitylab.cli import data, fixes, journeys
+from qualitylab.cli import data, fixes, journeys, walk
 from qualitylab.cli.common import LabGroup
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ def root(
     """A product quality lab."""
 
 
+walk.register(app)
 data.register(app)
 fixes.register(app)
 app.add_typer(journeys.app, name="journeys")

@@ -1,0 +1,241 @@
+"""`qualitylab journeys ...`: exit codes, output, and user text shown literally."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualitylab.cli.journeys import app
+from qualitylab.journeys import json_schema
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "journeys.yaml"
+
+HOSTILE = """\
+products:
+  - id: esim
+    name: "eSIM [link=https://evil.example]click[/link]"
+    release: "1.2"
+journeys:
+  - id: hostile
+    title: "[bold]Boom[/bold] journey"
+    product: esim
+    persona: "Eve \\e[31mred\\e[0m"
+    channel: app
+    goal: "Show [red]markup[/red] literally"
+    estimated_minutes: 3
+    have_at_hand: ["[blink]card[/blink]"]
+    steps:
+      - id: first
+        title: "[i]Step[/i] one"
+        instructions: |
+          1. Tap **Pay** and then [red]Cancel[/red].
+          2. Say *hello*.
+        expected: "[green]works[/green]"
+        watch_for: ["[u]slow?[/u]"]
+"""
+
+BROKEN = """\
+products:
+  - id: esim
+    name: eSIM
+    release: 1.2
+journeys:
+  - id: x
+    title: X
+    product: esim
+    persona: P
+    channel: phone
+    goal: G
+    estimated_minutes: 5
+    steps:
+      - id: a
+        title: A
+        instructions: Do it.
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def hostile(tmp_path: Path) -> Path:
+    path = tmp_path / "journeys.yaml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    return path
+
+
+def test_validate_bundled_catalog_prints_one_ok_line() -> None:
+    result = runner.invoke(app, ["validate", str(BUNDLED)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"OK: 7 journeys, 41 steps ({BUNDLED})\n"
+    assert result.stderr == ""
+
+
+def test_validate_uses_journeys_option_and_environment(
+    hostile: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_option = runner.invoke(app, ["validate", "--journeys", str(hostile)])
+    monkeypatch.setenv("QUALITYLAB_JOURNEYS", str(hostile))
+    by_env = runner.invoke(app, ["validate"])
+    assert by_option.exit_code == by_env.exit_code == 0
+    assert by_option.stdout == by_env.stdout == f"OK: 1 journeys, 1 steps ({hostile})\n"
+
+
+def test_validate_broken_catalog_prints_every_problem_and_exits_1(tmp_path: Path) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}:4:14: 'release' of product 'esim' must be text, but YAML reads 1.2 as a number; "
+        'put it in quotes: "1.2"',
+        f"{path}:10:14: 'channel' of journey 'x' is 'phone', which is not allowed; "
+        "use one of: app, web, shop, call-centre, sms, other",
+        f"qualitylab: error: 2 problems in {path}",
+    ]
+
+
+def test_validate_missing_file_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path / 'nope.yaml'}: journeys file not found; check the path or pass --journeys\n"
+    )
+
+
+def test_list_shows_every_journey_with_its_facts() -> None:
+    result = runner.invoke(app, ["list", "--journeys", str(BUNDLED)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    row = next(line for line in lines if line.lstrip().startswith("call-centre-refund"))
+    assert row.split()[-5:] == ["selfcare-app", "call-centre", "en", "5", "15"]
+    for journey_id in ("esim-activation", "number-porting", "weekly-gift", "tariff-change"):
+        assert any(line.lstrip().startswith(journey_id) for line in lines), journey_id
+
+
+def test_list_json_is_machine_readable() -> None:
+    result = runner.invoke(app, ["list", "--json", "--journeys", str(BUNDLED)])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows][:2] == ["esim-activation", "number-porting"]
+    assert rows[1] == {
+        "id": "number-porting",
+        "title": "Перенос номера от другого оператора в салоне",
+        "product": "number-porting",
+        "product_name": "Перенос номера (MNP)",
+        "release": "2026.11",
+        "channel": "shop",
+        "language": "ru",
+        "steps": 8,
+        "estimated_minutes": 30,
+    }
+
+
+def test_list_shows_markup_in_titles_literally(hostile: Path) -> None:
+    result = runner.invoke(app, ["list", "--journeys", str(hostile)], env={"COLUMNS": "150"})
+    assert result.exit_code == 0, result.output
+    assert "[bold]Boom[/bold] journey" in result.stdout
+
+
+def test_show_renders_user_text_literally_and_instructions_as_markdown(hostile: Path) -> None:
+    result = runner.invoke(
+        app, ["show", "hostile", "--journeys", str(hostile)], env={"COLUMNS": "150"}
+    )
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    for literal in (
+        "[bold]Boom[/bold] journey",
+        "[link=https://evil.example]click[/link]",
+        "Show [red]markup[/red] literally",
+        "[blink]card[/blink]",
+        "[i]Step[/i] one",
+        "[red]Cancel[/red]",  # Rich markup inside Markdown stays text too
+        "[green]works[/green]",
+        "[u]slow?[/u]",
+        "Eve \\x1b[31mred\\x1b[0m",  # an ANSI escape is shown, not obeyed
+    ):
+        assert literal in out, literal
+    assert "\x1b" not in out
+    assert "Tap Pay and then" in out and "**" not in out  # Markdown was rendered
+    assert "Expected:" in out and "Watch for:" in out and "about 3 min" in out
+
+
+def test_show_bundled_journey_lists_every_step_in_order() -> None:
+    result = runner.invoke(
+        app, ["show", "esim-activation", "--journeys", str(BUNDLED)], env={"COLUMNS": "100"}
+    )
+    assert result.exit_code == 0, result.output
+    positions = [
+        result.stdout.index(f"{n}. {title}")
+        for n, title in enumerate(
+            [
+                "Find the eSIM offer",
+                "Choose a number",
+                "Prove who you are",
+                "Pay for the eSIM",
+                "Install the eSIM on the phone",
+                "Make a test call and use mobile data",
+            ],
+            start=1,
+        )
+    ]
+    assert positions == sorted(positions)
+    assert "(may be skipped)" in result.stdout
+
+
+def test_show_unknown_id_is_one_line_listing_known_ids() -> None:
+    result = runner.invoke(app, ["show", "esim-activaton", "--journeys", str(BUNDLED)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "qualitylab: error: unknown journey 'esim-activaton' (did you mean 'esim-activation'?); "
+        "known journeys: esim-activation, number-porting, swap-for-films, sms-esignature, "
+        "weekly-gift, tariff-change, call-centre-refund\n"
+    )
+
+
+def test_show_json_round_trips_to_the_journey() -> None:
+    from qualitylab.domain import Journey
+    from qualitylab.journeys import load_catalog
+
+    result = runner.invoke(app, ["show", "weekly-gift", "--json", "--journeys", str(BUNDLED)])
+    assert result.exit_code == 0, result.output
+    shown = Journey.model_validate(json.loads(result.stdout))
+    assert shown == load_catalog(BUNDLED).journey("weekly-gift")
+
+
+def test_schema_to_stdout_and_to_file(tmp_path: Path) -> None:
+    printed = runner.invoke(app, ["schema"])
+    assert printed.exit_code == 0
+    assert json.loads(printed.stdout) == json_schema()
+    target = tmp_path / "journeys.schema.json"
+    written = runner.invoke(app, ["schema", "-o", str(target)])
+    assert written.exit_code == 0
+    assert json.loads(target.read_text(encoding="utf-8")) == json_schema()
+    assert written.stderr == f"Wrote the catalog schema to {target}\n"
+
+
+def test_schema_to_unwritable_place_is_one_line(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["schema", "-o", str(tmp_path / "missing-dir" / "s.json")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("qualitylab: error: cannot write ")
+    assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["validate", "list", "show", "schema"])
+def test_every_command_has_help_with_examples(command: str) -> None:
+    result = runner.invoke(app, [command, "--help"], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    assert "Examples" in result.stdout and f"qualitylab journeys {command}" in result.stdout
+
+
+def test_mounted_under_the_root_command() -> None:
+    from qualitylab.cli.app import app as root
+
+    result = runner.invoke(root, ["journeys", "validate", str(BUNDLED)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: 7 journeys, 41 steps")

@@ -350,3 +350,35 @@ def test_clean_shows_control_characters_and_keeps_spacing() -> None:
     assert fixes_cli.clean("two\nlines\tand tab ") == "two lines and tab "
     assert fixes_cli.clean("[bold]x[/bold]") == "[bold]x[/bold]"
     assert fixes_cli.clean("a\nb", one_line=False) == "a\nb"
+
+
+REAL_TEXTS = [
+    "The payment page rejects my card",
+    "Card payment rejected at checkout",
+    "payment failed, card declined again",
+    "Не приходит SMS с кодом",
+    "SMS с кодом так и не пришло",
+    "код из SMS не приходит уже час",
+    "I love the new colour scheme",
+    "[bold]markup[/bold] \x1b[31mANSI\x1b[0m",
+]
+
+
+def test_cluster_texts_with_the_real_engine(
+    runner: CliRunner, app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # no fake: the real engine
+    csv_path = write_csv(tmp_path / "real.csv", [(f"id{i}", t) for i, t in enumerate(REAL_TEXTS)])
+    result = run(runner, app, "cluster-texts", str(csv_path), "--text-column", "body", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    labels = data["labels"]
+    assert len(labels) == len(REAL_TEXTS)
+    for cluster in data["clusters"]:
+        assert cluster["members"] == [i for i, label in enumerate(labels) if label == cluster["id"]]
+        assert cluster["size"] == len(cluster["members"]) and cluster["title"]
+    assert labels[0] is not None and labels[0] == labels[1] == labels[2]
+    assert labels[3] is not None and labels[3] == labels[4] == labels[5]
+    assert labels[0] != labels[3]
+    table = run(runner, app, "cluster-texts", str(csv_path), "--text-column", "body")
+    assert table.exit_code == 0 and "\x1b" not in table.stdout

@@ -83,10 +83,11 @@ class FakeEngine:
 
 
 @pytest.fixture
-def lab(tmp_path: Path) -> Iterator[Lab]:
+def lab(tmp_path: Path, db_url: str) -> Iterator[Lab]:
+    """A lab on SQLite and (when CI provides one) PostgreSQL."""
     journeys = tmp_path / "journeys.yaml"
     journeys.write_text(yaml.safe_dump(Catalog.model_validate(CATALOG).model_dump(mode="json")))
-    opened = Lab.open(db=str(tmp_path / "lab.db"), journeys=journeys)
+    opened = Lab.open(db=db_url, journeys=journeys)
     yield opened
     opened.close()
 
@@ -283,3 +284,19 @@ def test_an_id_used_by_two_journeys_is_made_unique() -> None:
     again = _unique_ids(Clustering((one,), (), {"a": "c-1"}), "j2", taken)
     assert again.clusters[0].id.startswith("c-1-") and again.labels["a"] == again.clusters[0].id
     assert taken == {"c-1", again.clusters[0].id}
+
+
+def test_real_engine_fix_list_keeps_ids_when_feedback_grows(lab: Lab) -> None:
+    pay = ["card payment rejected", "my card was rejected at payment", "payment rejected, card"]
+    menu = ["cannot find the menu", "the menu is hidden", "menu hidden, cannot find it"]
+    for n, text in enumerate(pay):
+        walk(lab, f"p{n}", "1.0", {"a": (Outcome.BLOCKED, 1)}, [("a", text, 4)])
+    for n, text in enumerate(menu):
+        walk(lab, f"m{n}", "1.0", {"b": (Outcome.DONE, 5)}, [("b", text, 2)])
+    first = build_fix_list(lab)
+    assert first and first[0].blocker and first[0].steps == (("shop", "a"),)
+    assert first[0].pain_points == 3
+    walk(lab, "p9", "1.1", {"a": (Outcome.BLOCKED, 2)}, [("a", "card rejected on payment", 4)])
+    second = build_fix_list(lab)
+    assert second[0].cluster.id == first[0].cluster.id
+    assert second[0].pain_points == 4 and second[0].priority.persistence == 1.0

@@ -104,7 +104,12 @@ def validate(
     target = path if path is not None else _catalog_path(journeys)
     catalog = _load(target)
     steps = sum(len(j.steps) for j in catalog.journeys)
-    typer.echo(f"OK: {len(catalog.journeys)} journeys, {steps} steps ({target})")
+    summary = f"{_count(len(catalog.journeys), 'journey')}, {_count(steps, 'step')}"
+    typer.echo(f"OK: {summary} ({literal(str(target))})")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _rows(catalog: Catalog) -> list[dict[str, Any]]:
@@ -173,12 +178,9 @@ def render_journey(catalog: Catalog, journey: Journey) -> list[RenderableType]:
     facts.add_row("Product", _text(f"{product.name} (release {product.release})"))
     facts.add_row("Persona", _text(journey.persona))
     facts.add_row("Goal", _text(journey.goal))
-    facts.add_row(
-        "Channel",
-        _text(
-            f"{journey.channel.value} · {journey.language} · about {journey.estimated_minutes} min"
-        ),
-    )
+    facts.add_row("Channel", _text(journey.channel.value))
+    facts.add_row("Language", _text(journey.language))
+    facts.add_row("Time", Text(f"about {journey.estimated_minutes} min"))
     if journey.have_at_hand:
         facts.add_row("Have at hand", _bullets(journey.have_at_hand))
     header: list[RenderableType] = [facts]

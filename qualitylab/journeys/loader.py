@@ -51,7 +51,8 @@ def load_catalog(path: Path) -> Catalog:
 
 def load_catalog_text(text: str | bytes, name: str = "journeys.yaml") -> Catalog:
     """Load a catalog from memory (tests, stdin, an upload); ``name`` is used in messages."""
-    if len(text) > MAX_BYTES:
+    size = len(text) if isinstance(text, bytes) else len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_BYTES:
         raise CatalogError(
             [f"{name}:1:1: file is larger than 2 MB; split the catalog into several files"]
         )

@@ -81,7 +81,7 @@ def test_validate_uses_journeys_option_and_environment(
     monkeypatch.setenv("QUALITYLAB_JOURNEYS", str(hostile))
     by_env = runner.invoke(app, ["validate"])
     assert by_option.exit_code == by_env.exit_code == 0
-    assert by_option.stdout == by_env.stdout == f"OK: 1 journeys, 1 steps ({hostile})\n"
+    assert by_option.stdout == by_env.stdout == f"OK: 1 journey, 1 step ({hostile})\n"
 
 
 def test_validate_broken_catalog_prints_every_problem_and_exits_1(tmp_path: Path) -> None:

@@ -129,3 +129,16 @@ def test_editing_a_step_changes_the_journey_hash(catalog: Catalog) -> None:
     journey = catalog.journeys[0]
     steps = [journey.steps[0].model_copy(update={"title": "Changed"}), *journey.steps[1:]]
     assert journey.model_copy(update={"steps": steps}).content_hash() != journey.content_hash()
+
+
+def test_no_text_was_cut_by_a_yaml_comment(catalog: Catalog) -> None:
+    """An unquoted ' #' starts a YAML comment and silently cuts the text: brackets stop matching."""
+    texts = [p.name for p in catalog.products]
+    for journey in catalog.journeys:
+        texts += [journey.title, journey.persona, journey.goal, *journey.have_at_hand]
+        for step in journey.steps:
+            texts += [step.title, step.instructions, step.expected, *step.watch_for]
+    for text in texts:
+        assert text.count("(") == text.count(")"), text
+        assert text.count("«") == text.count("»"), text
+        assert text.count('"') % 2 == 0, text

@@ -30,7 +30,7 @@ def cluster_texts(
     and does not depend on input order.
     """
     from qualitylab.clustering import describe, engine, identity
-    from qualitylab.clustering.text import Stemmer, dedup_key, normalise, words
+    from qualitylab.clustering.text import Stemmer, dedup_key, normalise
 
     report = progress or engine._noop
     n = len(texts)
@@ -65,7 +65,7 @@ def cluster_texts(
     import numpy as np
 
     grouping = engine.group(
-        [words(norm[i]) for i in unique], seed=seed, stemmer=Stemmer(), progress=report
+        [norm[i] for i in unique], seed=seed, stemmer=Stemmer(), progress=report
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
@@ -74,16 +74,19 @@ def cluster_texts(
     unique_texts = [texts[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()
     drafts: list[tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]]]] = []
+    by_label = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[by_label], np.arange(k + 1))
     for c in range(k):
-        rows = np.flatnonzero(labels == c)
-        sims, cohesion = describe.centrality(grouping.vectors, rows)
-        by_centrality = [int(rows[j]) for j in np.argsort(-sims, kind="stable")]
+        rows = by_label[bounds[c] : bounds[c + 1]]
+        # quotes and titles come from the texts the graph saw (all, or a large corpus' sample)
+        seen = rows[grouping.vector_of[rows] >= 0]
+        vec_rows = grouping.vector_of[seen]
+        sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
+        by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
         terms = describe.top_terms(grouping.feats, rows, background)
         title = describe.title_for(unique_texts, by_centrality, terms)
-        quotes = [
-            describe.clean(unique_texts[r])
-            for r in describe.pick_quotes(grouping.vectors, rows, sims)
-        ]
+        picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
+        quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]
         members = [ids[m] for r in rows for m in copies[unique[int(r)]]]
         fix_texts = [fixes[m] for r in rows for m in copies[unique[int(r)]]]
         drafts.append(

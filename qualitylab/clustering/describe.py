@@ -69,11 +69,11 @@ def centrality(vectors: FloatArray, rows: IntArray) -> tuple[FloatArray, float]:
 def pick_quotes(
     vectors: FloatArray, rows: IntArray, sims: FloatArray, k: int = QUOTES
 ) -> list[int]:
-    """Central yet diverse rows (maximal marginal relevance); ties broken by canonical order."""
+    """Positions in ``rows`` of central yet diverse texts (maximal marginal relevance)."""
     import numpy as np
 
     chosen: list[int] = []
-    candidates = list(range(len(rows)))
+    candidates = [int(i) for i in np.argsort(-sims, kind="stable")[:50]]
     while candidates and len(chosen) < k:
         best_i, best_score = candidates[0], -np.inf
         for i in candidates:
@@ -85,7 +85,7 @@ def pick_quotes(
                 best_i, best_score = i, score
         chosen.append(best_i)
         candidates.remove(best_i)
-    return [int(rows[i]) for i in chosen]
+    return chosen
 
 
 def title_for(texts: Sequence[str], rows_by_centrality: Sequence[int], terms: Sequence[str]) -> str:

@@ -44,10 +44,15 @@ ONE_OFF_RATIO = 0.45
 
 @dataclass
 class Grouping:
-    """Result over unique texts: label per row (-1 = one-off) and the vectors used."""
+    """Result over unique texts: label per row (-1 = one-off) and the vectors used.
+
+    ``vectors`` holds LSA rows only for the texts the graph saw (all of them, or the sample of a
+    large corpus); ``vector_of[i]`` is the row of text ``i`` in it, or -1.
+    """
 
     labels: IntArray
     vectors: FloatArray
+    vector_of: IntArray
     feats: features.Features
 
 
@@ -182,69 +187,85 @@ def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
     return out / norms
 
 
-def _assign(
-    z: FloatArray,
-    lengths: FloatArray,
-    sample: IntArray,
-    sample_labels: IntArray,
-    floor: float,
-    chunk: int = 65_536,
+def _assign_by_stems(
+    stems: sparse.csr_matrix, sample: IntArray, sample_labels: IntArray, chunk: int = 100_000
 ) -> IntArray:
-    """Labels for all rows: sample rows keep theirs, the rest join the nearest close centroid."""
-    import numpy as np
+    """Labels for all rows of a large corpus from the clustered sample.
 
-    labels = np.full(z.shape[0], -1, dtype=np.int64)
+    The rest join the nearest cluster centroid in stemmed-word TF-IDF space (cheap: ~10 terms a
+    text) when at least as close as ``ONE_OFF_RATIO`` x the sample members' median closeness.
+    """
+    import numpy as np
+    from scipy import sparse as sp
+
+    n = stems.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
     labels[sample] = sample_labels
-    if sample_labels.max(initial=-1) < 0:
+    k = int(sample_labels.max(initial=-1)) + 1
+    if k == 0:
         return labels
-    cents = centroids(z[sample], sample_labels)
-    rest = np.ones(z.shape[0], dtype=bool)
+    member = sample[sample_labels >= 0]
+    owner = sample_labels[sample_labels >= 0]
+    onehot = sp.csr_matrix(
+        (np.ones(owner.size, dtype=np.float32), (owner, np.arange(owner.size))),
+        shape=(k, owner.size),
+    )
+    cents = np.asarray((onehot @ stems[member]).todense(), dtype=np.float32)
+    norms = np.linalg.norm(cents, axis=1, keepdims=True)
+    cents /= np.where(norms == 0, 1.0, norms)
+    own = np.asarray(stems[member].multiply(cents[owner]).sum(axis=1)).ravel()
+    floor = ONE_OFF_RATIO * float(np.median(own))
+    rest = np.ones(n, dtype=bool)
     rest[sample] = False
     rest_idx = np.flatnonzero(rest)
+    cents_t = np.ascontiguousarray(cents.T)
     for start in range(0, rest_idx.size, chunk):
         idx = rest_idx[start : start + chunk]
-        sims = z[idx] @ cents.T
+        sims = np.asarray(stems[idx] @ cents_t)
         best = np.argmax(sims, axis=1)
-        ok = sims[np.arange(idx.size), best] * lengths[idx] >= floor
+        ok = sims[np.arange(idx.size), best] >= max(floor, 1e-6)
         labels[idx[ok]] = best[ok]
     return labels
 
 
 def group(
-    token_lists: Sequence[Sequence[str]],
+    normalised_texts: Sequence[str],
     *,
     seed: int,
     stemmer: Stemmer | None = None,
     progress: Progress | None = None,
 ) -> Grouping:
-    """Cluster unique texts (given in canonical order as word lists)."""
+    """Cluster unique texts (normalised, in canonical order)."""
     import numpy as np
 
     report = progress or _noop
     stemmer = stemmer or Stemmer()
-    n = len(token_lists)
+    n = len(normalised_texts)
+    large = n > GRAPH_MAX
+    sample = np.unique(np.linspace(0, n - 1, GRAPH_MAX).astype(np.int64)) if large else None
     report("features", 0.0)
-    feats = features.build(token_lists, stemmer)
+    feats = features.build(normalised_texts, stemmer, tfidf_rows=sample)
     report("features", 1.0)
-    has_terms = np.diff(feats.tfidf.indptr) > 0
-    rows = np.flatnonzero(has_terms)
+    x = feats.tfidf
+    has_terms = np.flatnonzero(np.diff(x.indptr) > 0)
+    graph_rows = feats.tfidf_rows[has_terms]
+    vector_of = np.full(n, -1, dtype=np.int64)
     labels = np.full(n, -1, dtype=np.int64)
-    z_all = np.zeros((n, 1), dtype=np.float32)
-    if rows.size >= 2:
+    z = np.zeros((0, 1), dtype=np.float32)
+    if has_terms.size >= 2:
         report("lsa", 0.0)
-        z, lengths = features.lsa(
-            feats.tfidf[rows], LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2
-        )
-        z_all = np.zeros((n, z.shape[1]), dtype=np.float32)
-        z_all[rows] = z
+        x = x[has_terms]
+        x = x[:, np.unique(x.indices)]  # terms left by min_df only; random input has many gaps
+        z, lengths = features.lsa(x, LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2)
+        vector_of[graph_rows] = np.arange(graph_rows.size)
         report("lsa", 1.0)
         report("neighbours", 0.0)
-        if rows.size <= GRAPH_MAX:
-            sub, _ = _communities(z, lengths)
-        else:
-            sample = np.unique(np.linspace(0, rows.size - 1, GRAPH_MAX).astype(np.int64))
-            sample_labels, floor = _communities(z[sample], lengths[sample])
-            sub = _assign(z, lengths, sample, sample_labels, floor)
-        labels[rows] = sub
+        sub, _ = _communities(z, lengths)
         report("neighbours", 1.0)
-    return Grouping(labels=_renumber(labels), vectors=z_all, feats=feats)
+        if large:
+            report("assign", 0.0)
+            labels = _assign_by_stems(feats.stem_block, graph_rows, sub)
+            report("assign", 1.0)
+        else:
+            labels[graph_rows] = sub
+    return Grouping(labels=_renumber(labels), vectors=z, vector_of=vector_of, feats=feats)

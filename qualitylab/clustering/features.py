@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from scipy import sparse
 
     FloatArray = npt.NDArray[np.float32]
+    IntArray = npt.NDArray[np.int64]
 
 #: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``).
 NGRAM_RANGE = (2, 5)
@@ -49,40 +50,46 @@ class Vocabulary:
 
 @dataclass
 class Features:
-    """Row-normalised TF-IDF blocks for one corpus, in the caller's row order."""
+    """TF-IDF blocks for one corpus.
 
-    tfidf: sparse.csr_matrix  # [stem block | char block], rows L2-normalised
+    ``counts`` and ``stem_block`` cover every text; ``tfidf`` (stems + character n-grams, the
+    expensive block) covers only ``tfidf_rows`` -- all texts, or the sample a large corpus is
+    clustered on.
+    """
+
+    tfidf: sparse.csr_matrix  # [stem block | char block] for tfidf_rows
+    tfidf_rows: IntArray
     counts: sparse.csr_matrix  # texts x words (raw counts), for surface forms in titles
-    stem_block: sparse.csr_matrix  # texts x stems, TF-IDF, rows L2-normalised
+    stem_block: sparse.csr_matrix  # texts x stems, TF-IDF, unit rows before rare stems dropped
     vocabulary: Vocabulary
-    stem_names: list[str]  # column names of stem_block after min_df
+    stem_names: list[str]  # column names of stem_block
 
 
 def _word_counts(
-    token_lists: Sequence[Sequence[str]],
+    normalised_texts: Sequence[str],
 ) -> tuple[sparse.csr_matrix, list[str], dict[str, int]]:
+    """Texts x distinct words counts, streamed so a million texts never exist as token lists."""
+    from array import array
+
     import numpy as np
     from scipy import sparse
 
     index: dict[str, int] = {}
-    indptr = [0]
-    cols: list[int] = []
-    for tokens in token_lists:
-        for t in tokens:
-            j = index.get(t)
-            if j is None:
-                j = index[t] = len(index)
-            cols.append(j)
+    indptr = array("q", [0])
+    cols = array("i")
+    for text in normalised_texts:
+        cols.extend([index.setdefault(w, len(index)) for w in words(text)])
         indptr.append(len(cols))
-    data = np.ones(len(cols), dtype=np.float32)
     m = sparse.csr_matrix(
-        (data, np.asarray(cols, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=(len(token_lists), len(index)),
+        (
+            np.ones(len(cols), dtype=np.float32),
+            np.frombuffer(cols, dtype=np.int32),
+            np.frombuffer(indptr, dtype=np.int64),
+        ),
+        shape=(len(normalised_texts), len(index)),
     )
     m.sum_duplicates()
-    vocab = [""] * len(index)
-    for w, j in index.items():
-        vocab[j] = w
+    vocab = list(index)
     return m, vocab, index
 
 
@@ -94,13 +101,10 @@ def _word_to_stems(vocab: list[str], stemmer: Stemmer) -> tuple[sparse.csr_matri
     stem_index: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
-    for i, w in enumerate(vocab):
-        if w in stops:
-            continue
-        s = stemmer.stem(w)
-        j = stem_index.setdefault(s, len(stem_index))
+    content = [i for i, w in enumerate(vocab) if w not in stops]
+    for i, s in zip(content, stemmer.stems(vocab[i] for i in content), strict=True):
         rows.append(i)
-        cols.append(j)
+        cols.append(stem_index.setdefault(s, len(stem_index)))
     names = [""] * len(stem_index)
     for s, j in stem_index.items():
         names[j] = s
@@ -127,13 +131,13 @@ def _word_to_ngrams(
             continue
         padded = f" {w} "
         size = len(padded)
-        for n in range(lo, hi + 1):
-            for start in range(0, size - n + 1):
-                g = padded[start : start + n]
-                j = index.get(g)
-                if j is None:
-                    j = index[g] = len(index)
-                cols.append(j)
+        cols.extend(
+            [
+                index.setdefault(padded[start : start + n], len(index))
+                for n in range(lo, hi + 1)
+                for start in range(size - n + 1)
+            ]
+        )
         indptr.append(len(cols))
     m = sparse.csr_matrix(
         (
@@ -183,26 +187,28 @@ def normalise_rows(x: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 def build(
-    token_lists: Sequence[Sequence[str]],
+    normalised_texts: Sequence[str],
     stemmer: Stemmer,
     *,
+    tfidf_rows: IntArray | None = None,
     ngram_range: tuple[int, int] = NGRAM_RANGE,
     char_stop_words: bool = CHAR_STOP_WORDS,
     char_weight: float = CHAR_WEIGHT,
     max_df: float = MAX_DF,
 ) -> Features:
-    """TF-IDF blocks for texts given as lists of (normalised) words."""
+    """TF-IDF blocks for normalised texts (see ``text.normalise``)."""
     import numpy as np
     from scipy import sparse
 
-    counts, vocab, index = _word_counts(token_lists)
+    counts, vocab, index = _word_counts(normalised_texts)
     w2s, stem_names = _word_to_stems(vocab, stemmer)
     w2g = _word_to_ngrams(vocab, ngram_range, frozenset() if char_stop_words else stop_words())
-    stem_counts = sparse.csr_matrix(counts @ w2s)
-    char_counts = sparse.csr_matrix(counts @ w2g)
-    stem_x, _ = tfidf(stem_counts, max_df=max_df)
-    char_x, _ = tfidf(char_counts, max_df=max_df)
-    blocks = [stem_x * np.float32(WORD_WEIGHT), char_x * np.float32(char_weight)]
+    stem_x, _ = tfidf(sparse.csr_matrix(counts @ w2s), max_df=max_df)
+    rows = np.arange(counts.shape[0], dtype=np.int64) if tfidf_rows is None else tfidf_rows
+    sub = counts if tfidf_rows is None else counts[rows]
+    char_x, _ = tfidf(sparse.csr_matrix(sub @ w2g), max_df=max_df)
+    stem_sub = stem_x if tfidf_rows is None else stem_x[rows]
+    blocks = [stem_sub * np.float32(WORD_WEIGHT), char_x * np.float32(char_weight)]
     scale = np.float32(1.0 / np.hypot(WORD_WEIGHT, char_weight))
     combined = sparse.csr_matrix(sparse.hstack(blocks, format="csr", dtype=np.float32) * scale)
     stem_of_word = [-1] * len(vocab)
@@ -211,15 +217,12 @@ def build(
         stem_of_word[r] = c
     return Features(
         tfidf=combined,
+        tfidf_rows=rows,
         counts=counts,
         stem_block=stem_x,
         vocabulary=Vocabulary(vocab, index, stem_names, stem_of_word),
         stem_names=stem_names,
     )
-
-
-def tokenise(normalised_texts: Sequence[str]) -> list[list[str]]:
-    return [words(t) for t in normalised_texts]
 
 
 def lsa(
@@ -250,7 +253,7 @@ def lsa(
     fit_t = fit.T.tocsr()
     rng = np.random.default_rng(seed)
     width = min(dim + 10, min(fit.shape))
-    omega = rng.standard_normal((d, width)).astype(np.float32)
+    omega = rng.standard_normal((d, width), dtype=np.float32)
     q, _ = np.linalg.qr(np.asarray(fit @ omega, dtype=np.float64))
     for _ in range(n_iter):
         # orthonormalise only the short side (rows of the fitted sample); the long side

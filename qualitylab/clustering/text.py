@@ -56,8 +56,9 @@ def stop_words() -> frozenset[str]:
 class Stemmer:
     """Snowball stemming that picks Russian or English per word, with a cache.
 
-    Feedback vocabularies are small next to their token counts, so caching by word makes
-    stemming a dictionary lookup for almost every token.
+    Feedback vocabularies are small next to their token counts, so stemming runs once per
+    distinct word. snowballstemmer uses the C implementation (PyStemmer) when it is installed,
+    which is ~20x faster on Russian; the results are identical.
     """
 
     def __init__(self) -> None:
@@ -76,7 +77,15 @@ class Stemmer:
         return cached
 
     def stems(self, tokens: Iterable[str]) -> list[str]:
-        return [self.stem(t) for t in tokens]
+        """Stems of many words at once (one call per language for the words not yet cached)."""
+        tokens = list(tokens)
+        todo = sorted({t for t in tokens if t not in self._cache})
+        ru = [t for t in todo if _CYRILLIC.search(t)]
+        en = [t for t in todo if not _CYRILLIC.search(t)]
+        for algo, batch in ((self._ru, ru), (self._en, en)):
+            if batch:
+                self._cache.update(zip(batch, (str(s) for s in algo.stemWords(batch)), strict=True))
+        return [self._cache[t] for t in tokens]
 
 
 def content_words(normalised: str) -> list[str]:

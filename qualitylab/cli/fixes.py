@@ -322,6 +322,45 @@ def fix_set(
     out_console.print(line)
 
 
+@fix_app.command("list")
+def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
+    """List every recorded decision (status, release, note), newest first.
+
+    [bold]Examples[/bold]
+
+      qualitylab fix list
+
+      qualitylab fix list --json | jq '.[] | select(.status == "fixed")'
+    """
+    from rich.table import Table
+
+    from qualitylab.services.fixes import list_fix_records
+
+    records = sorted(
+        list_fix_records(open_lab(db)),
+        key=lambda r: (r.updated_at.timestamp() if r.updated_at else 0.0, r.cluster_id),
+        reverse=True,
+    )
+    if json_out:
+        print_json([record_json(r) for r in records])
+        return
+    if not records:
+        out_console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
+        return
+    table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
+    for name in ("cluster", "problem", "status", "release", "note"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(
+            literal(r.cluster_id),
+            literal(r.title),
+            r.status.value.replace("_", " "),
+            literal(r.release or ""),
+            literal(r.note),
+        )
+    out_console.print(table)
+
+
 def record_json(record: FixRecord) -> dict[str, Any]:
     return {
         "cluster_id": record.cluster_id,

@@ -218,6 +218,10 @@ def test_fix_set_status_then_regression(
     assert (record["cluster_id"], record["status"], record["release"]) == ("c-1", "fixed", "1.0")
     assert record["note"] == "[red]new gateway[/red]"
 
+    listed = run(runner, app, "fix", "list", "--json", *lab_args[:2])
+    assert [(r["cluster_id"], r["status"]) for r in json.loads(listed.stdout)] == [("c-1", "fixed")]
+    assert "[red]new gateway[/red]" in run(runner, app, "fix", "list", *lab_args[:2]).stdout
+
     data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
     pay = next(f for f in data["fixes"] if f["title"] == "pay")
     assert pay["status"] == "fixed" and not pay["regressed"] and pay["rank"] == 2  # settled: last
@@ -338,7 +342,9 @@ def test_cluster_texts_bad_input_is_one_line(
     assert result.stdout == ""
 
 
-@pytest.mark.parametrize("command", [["fixes"], ["fix", "set"], ["compare"], ["cluster-texts"]])
+@pytest.mark.parametrize(
+    "command", [["fixes"], ["fix", "set"], ["fix", "list"], ["compare"], ["cluster-texts"]]
+)
 def test_help_has_examples(runner: CliRunner, app: typer.Typer, command: list[str]) -> None:
     result = run(runner, app, *command, "--help")
     assert result.exit_code == 0

@@ -101,7 +101,9 @@ _PLAIN_KIND = {
 
 
 def _a(kind: str) -> str:
-    return kind if kind in ("text", "true/false") else f"a {kind}"
+    if kind in ("text", "true/false"):
+        return kind
+    return f"an {kind}" if kind[0] in "aeiou" else f"a {kind}"
 
 
 def _kind_only(obj: Loc) -> str:
@@ -157,7 +159,7 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
         )
     if kind == "string_type":
         if value is None:
-            return f"{where} is empty; write a value or remove the line", False
+            return f"{where} is empty; write a value after the ':'", False
         if isinstance(value, dict):
             return (
                 f"{where} must be text, not a mapping; if the text contains ': ', "
@@ -167,7 +169,7 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
             return f"{where} must be text, not a list", False
         shown = one_line(text if text is not None else str(value))[:40]
         return (
-            f"{where} must be text, but YAML reads {shown} as a {_kind(value)}; "
+            f"{where} must be text, but YAML reads {shown} as {_a(_kind(value))}; "
             f'put it in quotes: "{shown}"'
         ), False
     if kind == "string_too_short":
@@ -190,10 +192,13 @@ def describe(err: ErrorDetails, data: Any, raw: dict[Loc, str]) -> tuple[str, bo
     if kind in ("bool_type", "bool_parsing"):
         return f"{where} must be true or false, not {quote(text or value)}", False
     if kind == "list_type":
-        return f"{where} must be a list with one '- item' per line, not a {_kind(value)}", False
+        return f"{where} must be a list with one '- item' per line, not {_a(_kind(value))}", False
     if kind == "too_short":
         if rest == ("steps",):
             return f"{who} has no steps; add at least one under 'steps:'", False
+        if obj == () and rest in (("products",), ("journeys",)):
+            noun = str(rest[0])[:-1]
+            return f"the catalog needs at least one {noun} under '{rest[0]}:'", False
         return f"{where} needs at least {ctx.get('min_length', 1)} item", False
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         expected = _MODELS.get(_shape(loc), model)

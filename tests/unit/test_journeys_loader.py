@@ -172,6 +172,35 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         ],
     ),
     (
+        "wrong type: YAML 1.1 boolean word",
+        edit((7, "    title: yes")),
+        [
+            "journeys.yaml:7:12: 'title' of journey 'activate' must be text, but YAML reads yes "
+            'as true/false; put it in quotes: "yes"'
+        ],
+    ),
+    (
+        "wrong type: date",
+        edit((7, "    title: 2026-01-01")),
+        [
+            "journeys.yaml:7:12: 'title' of journey 'activate' must be text, but YAML reads "
+            '2026-01-01 as a date; put it in quotes: "2026-01-01"'
+        ],
+    ),
+    (
+        "wrong type: nothing after the colon",
+        edit((13, "    steps:"), *[(n, None) for n in range(14, 20)]),
+        [
+            "journeys.yaml:13:11: 'steps' of journey 'activate' must be a list with one '- item' "
+            "per line, not an empty value"
+        ],
+    ),
+    (
+        "no journeys",
+        edit((5, "journeys: []"), *[(n, None) for n in range(6, 20)]),
+        ["journeys.yaml:5:11: the catalog needs at least one journey under 'journeys:'"],
+    ),
+    (
         "wrong type: list where text belongs",
         edit((7, "    title: [a, b]")),
         ["journeys.yaml:7:12: 'title' of journey 'activate' must be text, not a list"],

@@ -26,7 +26,7 @@ DbOption = Annotated[
         "--db",
         envvar="QUALITYLAB_DB",
         show_envvar=True,
-        help="SQLite file or postgresql+psycopg:// URL [default: a file in the user data dir].",
+        help="SQLite file or postgresql+psycopg:// URL (default: a file in the user data dir).",
         show_default=False,
     ),
 ]
@@ -36,7 +36,7 @@ JourneysOption = Annotated[
         "--journeys",
         envvar="QUALITYLAB_JOURNEYS",
         show_envvar=True,
-        help="journeys.yaml or a directory of *.yaml [default: ./journeys.yaml, else bundled].",
+        help="journeys.yaml or a directory of *.yaml (default: ./journeys.yaml, else the bundled one).",
         show_default=False,
     ),
 ]

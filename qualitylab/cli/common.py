@@ -36,7 +36,7 @@ JourneysOption = Annotated[
         "--journeys",
         envvar="QUALITYLAB_JOURNEYS",
         show_envvar=True,
-        help="journeys.yaml or a directory of *.yaml (default: ./journeys.yaml, else the bundled one).",
+        help="journeys.yaml or a directory of *.yaml (default: ./journeys.yaml, else bundled).",
         show_default=False,
     ),
 ]

@@ -525,10 +525,17 @@ def compare_releases(
 
 
 # ---------------------------------------------------------------------------------- any CSV
+_DELIMITERS = (",", ";", "\t", "|")
+
+
 def read_csv_texts(
     path: Path, *, text_column: str, id_column: str | None = None
 ) -> tuple[list[str], list[str] | None]:
-    """The text column (and optional id column) of a CSV; bad input -> one clear InvalidInput."""
+    """The text column (and optional id column) of a CSV; bad input -> one clear InvalidInput.
+
+    The delimiter (``,`` ``;`` tab ``|``) is the first one whose header row has the columns asked
+    for; row order is kept, so row ``i`` of the file is text ``i``.
+    """
     import csv
 
     if not path.is_file():
@@ -539,12 +546,21 @@ def read_csv_texts(
         raise InvalidInput(f"{path} is not UTF-8 text; save it as UTF-8 CSV") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    wanted_columns = {text_column, *([id_column] if id_column is not None else [])}
+    delimiter = ","
+    for candidate in _DELIMITERS:  # the header decides: texts full of ';' must not fool us
+        try:
+            header = next(csv.reader(io.StringIO(raw, newline=""), delimiter=candidate), [])
+        except csv.Error:
+            continue
+        if wanted_columns <= set(header):
+            delimiter = candidate
+            break
+    reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
     try:
-        dialect: Any = csv.Sniffer().sniff(raw[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(raw, newline=""), dialect=dialect)
-    columns = [c for c in (reader.fieldnames or []) if c is not None]
+        columns = [c for c in (reader.fieldnames or []) if c is not None]
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}:1: not valid CSV: {exc}") from None
     for wanted, flag in ((text_column, "--text-column"), (id_column, "--id-column")):
         if wanted is not None and wanted not in columns:
             listed = ", ".join(repr(c) for c in columns) or "none (empty file)"

@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 import typer
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from qualitylab import services
@@ -388,3 +390,43 @@ def test_cluster_texts_with_the_real_engine(
     assert labels[0] != labels[3]
     table = run(runner, app, "cluster-texts", str(csv_path), "--text-column", "body")
     assert table.exit_code == 0 and "\x1b" not in table.stdout
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    texts=st.lists(st.text(max_size=40), max_size=12),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+)
+def test_any_csv_round_trips_every_row_in_order(
+    tmp_path: Path, texts: list[str], delimiter: str
+) -> None:
+    import csv
+
+    from qualitylab.services.fixes import cluster_table, read_csv_texts
+
+    path = tmp_path / "any.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(["id", "text"])
+        writer.writerows([[str(n), t] for n, t in enumerate(texts)])
+    read, ids = read_csv_texts(path, text_column="text", id_column="id")
+    # universal newlines: a "\r" or "\r\n" inside a text reads back as "\n"
+    assert read == [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+    assert ids == [str(n) for n in range(len(texts))]
+    table = cluster_table(read, ids, cluster_fn=fake_engine)
+    assert len(table["labels"]) == len(texts)
+    members = sorted(m for c in table["clusters"] for m in c["members"])
+    assert members == sorted(ids[n] for n, label in enumerate(table["labels"]) if label)
+
+
+def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None:
+    from qualitylab.services.fixes import read_csv_texts
+
+    path = tmp_path / "semi.csv"
+    path.write_text('text,id\n"a;b;c;d",1\n"e;f;g",2\n', encoding="utf-8")
+    assert read_csv_texts(path, text_column="text") == (["a;b;c;d", "e;f;g"], None)
+    semi = tmp_path / "semi2.csv"
+    semi.write_text("id;text\n1;hello, world\n", encoding="utf-8")
+    assert read_csv_texts(semi, text_column="text") == (["hello, world"], None)

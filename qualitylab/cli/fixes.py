@@ -40,7 +40,7 @@ WeightOpt = Annotated[
         "--weight",
         "-w",
         help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence, "
-        "blocker_share). Repeatable; defaults come from $QUALITYLAB_WEIGHTS.",
+        "blocker_share). Repeatable; on top of $QUALITYLAB_WEIGHTS and [weights] in config.toml.",
     ),
 ]
 

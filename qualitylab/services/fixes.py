@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from qualitylab.clustering.priority import (
+    ENV_WEIGHTS,
     PainFact,
     StepFacts,
     Weights,
@@ -37,6 +38,7 @@ from qualitylab.clustering.releases import (
     is_regressed,
     sort_releases,
 )
+from qualitylab.config import config_dir
 from qualitylab.domain import (
     Cluster,
     Clustering,
@@ -83,9 +85,42 @@ def scope_key(*, journey: str | None = None, product: str | None = None) -> str:
     return ",".join(p for p in parts if p) or "all"
 
 
+def weights_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
 def default_weights() -> Weights:
-    """Built-in weights, overridden by ``$QUALITYLAB_WEIGHTS`` (e.g. ``reach=2,severity=1.5``)."""
-    return Weights.from_env(os.environ)
+    """Built-in weights < ``[weights]`` in ``config.toml`` < ``$QUALITYLAB_WEIGHTS``.
+
+    ``config.toml`` lives in the config dir (``$QUALITYLAB_CONFIG_DIR``), e.g.::
+
+        [weights]
+        reach = 2
+        blocker_share = 0.5
+
+    The command line (``--weight``) is applied on top by the caller.
+    """
+    import tomllib
+
+    weights = Weights()
+    path = weights_config_path()
+    if path.is_file():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise InvalidInput(f"{path}: cannot read the [weights] settings: {exc}") from None
+        table = data.get("weights", {})
+        if not isinstance(table, dict):
+            raise InvalidInput(f"{path}: 'weights' must be a table: [weights] then name = number")
+        try:
+            weights = weights.with_overrides(f"{k}={v}" for k, v in table.items())
+        except InvalidInput as exc:
+            raise InvalidInput(f"{path}: {exc}") from None
+    raw = os.environ.get(ENV_WEIGHTS, "")
+    try:
+        return weights.with_overrides([raw]) if raw.strip() else weights
+    except InvalidInput as exc:
+        raise InvalidInput(f"${ENV_WEIGHTS}: {exc}") from None
 
 
 # ---------------------------------------------------------------------------------- loading

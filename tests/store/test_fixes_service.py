@@ -300,3 +300,23 @@ def test_real_engine_fix_list_keeps_ids_when_feedback_grows(lab: Lab) -> None:
     second = build_fix_list(lab)
     assert second[0].cluster.id == first[0].cluster.id
     assert second[0].pain_points == 4 and second[0].priority.persistence == 1.0
+
+
+def test_weights_from_config_file_then_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab.services.fixes import default_weights
+
+    monkeypatch.setenv("QUALITYLAB_CONFIG_DIR", str(tmp_path))
+    monkeypatch.delenv("QUALITYLAB_WEIGHTS", raising=False)
+    assert default_weights() == Weights()
+    (tmp_path / "config.toml").write_text("[weights]\nreach = 2\nseverity = 0.5\n")
+    assert (default_weights().reach, default_weights().severity) == (2.0, 0.5)
+    monkeypatch.setenv("QUALITYLAB_WEIGHTS", "reach=3")
+    assert (default_weights().reach, default_weights().severity) == (3.0, 0.5)
+    (tmp_path / "config.toml").write_text("[weights]\nspeed = 1\n")
+    with pytest.raises(InvalidInput, match="config.toml: bad weight 'speed=1'"):
+        default_weights()
+    (tmp_path / "config.toml").write_text("[weights\n")
+    with pytest.raises(InvalidInput, match="config.toml: cannot read"):
+        default_weights()

@@ -40,7 +40,7 @@ WeightOpt = Annotated[
         "--weight",
         "-w",
         help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence, "
-        "blocker_share). Repeatable; on top of $QUALITYLAB_WEIGHTS and [weights] in config.toml.",
+        "blocker_share). Repeatable; on top of $QUALITYLAB_WEIGHTS and \\[weights] in config.toml.",
     ),
 ]
 
@@ -489,7 +489,7 @@ def cluster_texts(
     """Cluster the texts of any CSV, no database needed (try the engine on other feedback).
 
     JSON: {"clusters": [{"id", "title", "terms", "size", "members", "quotes"}],
-    "labels": [cluster id or null for each row, in order]}.
+    "labels": \\[cluster id or null for each row, in order]}.
 
     [bold]Examples[/bold]
 

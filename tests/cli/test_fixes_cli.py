@@ -430,3 +430,8 @@ def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None
     semi = tmp_path / "semi2.csv"
     semi.write_text("id;text\n1;hello, world\n", encoding="utf-8")
     assert read_csv_texts(semi, text_column="text") == (["hello, world"], None)
+
+
+def test_help_brackets_are_not_eaten_as_markup(runner: CliRunner, app: typer.Typer) -> None:
+    assert "[cluster id or null" in run(runner, app, "cluster-texts", "--help").stdout
+    assert "[weights]" in run(runner, app, "fixes", "--help").stdout

@@ -226,9 +226,12 @@ def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set
 
 
 def _fingerprint(points: Sequence[PainPoint]) -> str:
-    """What a journey's clustering depends on; unchanged input reuses the stored run."""
+    """What a journey's clustering depends on (input and qualitylab version); unchanged -> reuse."""
+    from qualitylab import __version__
+
     rows = sorted((p.uuid, p.text, p.suggested_fix) for p in points)
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+    blob = json.dumps([__version__, SEED, rows], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
 def _run_payload(

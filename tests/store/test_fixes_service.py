@@ -320,3 +320,34 @@ def test_weights_from_config_file_then_environment(
     (tmp_path / "config.toml").write_text("[weights\n")
     with pytest.raises(InvalidInput, match="config.toml: cannot read"):
         default_weights()
+
+
+def test_store_runs_and_fixes(lab: Lab) -> None:
+    from qualitylab.store import fixes as store_fixes
+
+    with lab.store.unit() as unit:
+        assert store_fixes.latest_run(unit, "journey=shop") is None
+        payload = {"clusters": {"c-1": ["a", "b"]}, "titles": {"c-1": "T"}}
+        assert store_fixes.save_run(unit, scope="journey=shop", payload=payload)
+        assert not store_fixes.save_run(unit, scope="journey=shop", payload=payload)  # same: skip
+        assert store_fixes.save_run(unit, scope="journey=other", payload={"clusters": {}})
+        newer = {"clusters": {"c-2": ["a"]}, "titles": {"c-2": "U"}}
+        assert store_fixes.save_run(unit, scope="journey=shop", payload=newer)
+    with lab.store.unit() as unit:
+        latest = {r.scope: r for r in store_fixes.latest_runs(unit)}
+        assert set(latest) == {"journey=shop", "journey=other"}
+        assert latest["journey=shop"].clusters == {"c-2": ["a"]}
+        assert latest["journey=shop"].titles == {"c-2": "U"}
+        saved = store_fixes.save_fix(
+            unit, cluster_id="c-2", scope="journey=shop", title="U", status="fixed",
+            release="1.0", note="n",
+        )  # fmt: skip
+        assert saved.updated_at is not None
+        store_fixes.save_fix(
+            unit, cluster_id="c-2", scope="journey=shop", title="U", status="planned",
+            release=None, note="",
+        )  # fmt: skip
+    with lab.store.unit() as unit:
+        fix = store_fixes.get_fix(unit, "c-2")
+        assert fix is not None and (fix.status, fix.release) == ("planned", None)
+        assert list(store_fixes.fixes(unit)) == ["c-2"]

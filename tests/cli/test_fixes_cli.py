@@ -435,3 +435,17 @@ def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None
 def test_help_brackets_are_not_eaten_as_markup(runner: CliRunner, app: typer.Typer) -> None:
     assert "[cluster id or null" in run(runner, app, "cluster-texts", "--help").stdout
     assert "[weights]" in run(runner, app, "fixes", "--help").stdout
+
+
+def test_importing_the_fix_commands_stays_light() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, qualitylab.cli.fixes, qualitylab.services.fixes;"
+        "import qualitylab.clustering.priority, qualitylab.clustering.releases;"
+        "print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'sqlalchemy', 'sqlmodel', 'textual')"
+        " if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

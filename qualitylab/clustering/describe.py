@@ -105,24 +105,30 @@ def top_terms(feats: Features, rows: IntArray, background: FloatArray, k: int = 
     """Stems that set the cluster apart, each shown as the word members used most for it."""
     import numpy as np
 
-    block = feats.stem_block[rows]
-    mean = np.asarray(block.mean(axis=0)).ravel()
+    mean = np.asarray(feats.stem_block[rows].mean(axis=0)).ravel()
     score = mean - background
     order = [int(j) for j in np.argsort(-score, kind="stable")[: k * 2] if score[j] > 0]
+    if not order:
+        return []
     word_totals = np.asarray(feats.counts[rows].sum(axis=0)).ravel()
-    surfaces: dict[int, tuple[float, str]] = {}
-    for w, stem_col in enumerate(feats.vocabulary.stem_of_word):
-        if stem_col < 0 or word_totals[w] <= 0:
-            continue
-        count = float(word_totals[w])
-        word = feats.vocabulary.words[w]
-        best = surfaces.get(stem_col)
-        if best is None or count > best[0] or (count == best[0] and word < best[1]):
-            surfaces[stem_col] = (count, word)
+    words_of = feats.vocabulary.words_of_stem()
     out: list[str] = []
     for j in order:
-        if j in surfaces and surfaces[j][1] not in out:
-            out.append(surfaces[j][1])
+        candidates = [w for w in words_of.get(j, ()) if word_totals[w] > 0]
+        if not candidates:
+            continue
+        # the surface form members wrote most often; ties go to the shorter, then alphabetical
+        best = min(
+            candidates,
+            key=lambda w: (
+                -word_totals[w],
+                len(feats.vocabulary.words[w]),
+                feats.vocabulary.words[w],
+            ),
+        )
+        word = feats.vocabulary.words[best]
+        if word not in out:
+            out.append(word)
         if len(out) == k:
             break
     return out
@@ -131,7 +137,7 @@ def top_terms(feats: Features, rows: IntArray, background: FloatArray, k: int = 
 def common_suggestions(
     suggestions: Sequence[str], limit: int = SUGGESTIONS
 ) -> list[tuple[str, int]]:
-    """Most common suggested fixes, near-duplicates merged, each shown in its most common wording."""
+    """Most common suggested fixes, near-duplicates merged, each in its most common wording."""
     groups: dict[str, Counter[str]] = {}
     for raw in suggestions:
         text = clean(raw)

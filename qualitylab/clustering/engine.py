@@ -36,7 +36,7 @@ RESOLUTION = 6.0
 #: Upper bound on the per-pair similarity two groups need to be merged (see ``resolution_for``).
 MAX_LINK_DENSITY = 0.1
 #: Largest number of unique texts clustered as one graph; beyond it, sample + assign.
-GRAPH_MAX = 12_000
+GRAPH_MAX = 5_000
 #: A text is a one-off when its cosine to its cluster's centroid is below this share of the median
 #: member-to-centroid cosine of the whole run (scale-free: relative to the corpus' own tightness).
 ONE_OFF_RATIO = 0.45
@@ -60,7 +60,7 @@ def _noop(stage: str, fraction: float) -> None:
     del stage, fraction
 
 
-def knn_graph(z: FloatArray, k: int, *, chunk: int = 2048) -> sparse.csr_matrix:
+def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     """Symmetric cosine kNN graph (rows of ``z`` are unit vectors); weights are similarities > 0."""
     import numpy as np
     from scipy import sparse as sp
@@ -77,7 +77,7 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 2048) -> sparse.csr_matrix:
         sims = z[start : start + chunk] @ zt
         size = sims.shape[0]
         sims[np.arange(size), start + np.arange(size)] = -np.inf
-        idx = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        idx = np.argpartition(sims, n - k, axis=1)[:, n - k :]  # small chunks stay in cache
         rows.append(np.repeat(np.arange(start, start + size, dtype=np.int64), k))
         cols.append(idx.ravel().astype(np.int64))
         vals.append(np.take_along_axis(sims, idx, axis=1).ravel())
@@ -114,7 +114,7 @@ def _communities(z: FloatArray, lengths: FloatArray) -> tuple[IntArray, float]:
 
 
 def neighbours_for(n: int) -> int:
-    """``NEIGHBOURS``, fewer on tiny corpora where ten neighbours would reach into other problems."""
+    """``NEIGHBOURS``, fewer on tiny corpora where ten would reach into other problems."""
     return int(min(NEIGHBOURS, max(MIN_NEIGHBOURS, round(n**0.5))))
 
 
@@ -130,7 +130,7 @@ def resolution_for(g: sparse.csr_matrix) -> float:
     total = float(g.sum())
     if n == 0 or total <= 0:
         return RESOLUTION
-    return min(RESOLUTION, MAX_LINK_DENSITY * n * n / total)
+    return float(min(RESOLUTION, MAX_LINK_DENSITY * n * n / total))
 
 
 def _drop_small(labels: IntArray) -> IntArray:
@@ -184,7 +184,8 @@ def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
     np.add.at(out, labels[mask], z[mask])
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return out / norms
+    result: FloatArray = (out / norms).astype(np.float32)
+    return result
 
 
 def _assign_by_stems(

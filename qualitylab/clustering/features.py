@@ -46,6 +46,17 @@ class Vocabulary:
     word_index: dict[str, int]
     stems: list[str]  # stem feature names (column order of the stem block)
     stem_of_word: list[int]  # per word: stem column, -1 for stop words
+    _words_of_stem: dict[int, list[int]] | None = None
+
+    def words_of_stem(self) -> dict[int, list[int]]:
+        """Stem column -> the word indexes that reduce to it (built once)."""
+        if self._words_of_stem is None:
+            table: dict[int, list[int]] = {}
+            for w, s in enumerate(self.stem_of_word):
+                if s >= 0:
+                    table.setdefault(s, []).append(w)
+            self._words_of_stem = table
+        return self._words_of_stem
 
 
 @dataclass
@@ -193,23 +204,30 @@ def build(
     tfidf_rows: IntArray | None = None,
     ngram_range: tuple[int, int] = NGRAM_RANGE,
     char_stop_words: bool = CHAR_STOP_WORDS,
-    char_weight: float = CHAR_WEIGHT,
+    char_weight: float | None = None,
     max_df: float = MAX_DF,
 ) -> Features:
     """TF-IDF blocks for normalised texts (see ``text.normalise``)."""
     import numpy as np
     from scipy import sparse
 
+    char_weight = CHAR_WEIGHT if char_weight is None else char_weight
+
     counts, vocab, index = _word_counts(normalised_texts)
     w2s, stem_names = _word_to_stems(vocab, stemmer)
-    w2g = _word_to_ngrams(vocab, ngram_range, frozenset() if char_stop_words else stop_words())
     stem_x, _ = tfidf(sparse.csr_matrix(counts @ w2s), max_df=max_df)
     rows = np.arange(counts.shape[0], dtype=np.int64) if tfidf_rows is None else tfidf_rows
     sub = counts if tfidf_rows is None else counts[rows]
+    skip = set() if char_stop_words else set(stop_words())
+    if tfidf_rows is not None:  # n-grams only for words the sample uses
+        used = np.zeros(len(vocab), dtype=bool)
+        used[sub.indices] = True
+        skip.update(vocab[i] for i in np.flatnonzero(~used).tolist())
+    w2g = _word_to_ngrams(vocab, ngram_range, frozenset(skip))
     char_x, _ = tfidf(sparse.csr_matrix(sub @ w2g), max_df=max_df)
     stem_sub = stem_x if tfidf_rows is None else stem_x[rows]
     blocks = [stem_sub * np.float32(WORD_WEIGHT), char_x * np.float32(char_weight)]
-    scale = np.float32(1.0 / np.hypot(WORD_WEIGHT, char_weight))
+    scale = np.float32(1.0 / max(np.hypot(WORD_WEIGHT, char_weight), 1e-9))
     combined = sparse.csr_matrix(sparse.hstack(blocks, format="csr", dtype=np.float32) * scale)
     stem_of_word = [-1] * len(vocab)
     coo = w2s.tocoo()
@@ -254,13 +272,13 @@ def lsa(
     rng = np.random.default_rng(seed)
     width = min(dim + 10, min(fit.shape))
     omega = rng.standard_normal((d, width), dtype=np.float32)
-    q, _ = np.linalg.qr(np.asarray(fit @ omega, dtype=np.float64))
+    q, _ = np.linalg.qr(np.asarray(fit @ omega, dtype=np.float32))
     for _ in range(n_iter):
         # orthonormalise only the short side (rows of the fitted sample); the long side
         # (features) never needs it for a rank-``dim`` basis
-        z = np.asarray(fit_t @ q.astype(np.float32))
-        q, _ = np.linalg.qr(np.asarray(fit @ z, dtype=np.float64))
-    b = np.asarray(fit_t @ q.astype(np.float32), dtype=np.float64).T  # width x d
+        z = np.asarray(fit_t @ q)
+        q, _ = np.linalg.qr(np.asarray(fit @ z, dtype=np.float32))
+    b = np.asarray(fit_t @ q, dtype=np.float64).T  # width x d
     # eigen-decompose the small Gram matrix instead of an SVD of the wide ``b``
     evals, evecs = np.linalg.eigh(b @ b.T)
     top = np.argsort(evals)[::-1][:dim]

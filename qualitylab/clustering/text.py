@@ -12,11 +12,10 @@ from functools import lru_cache
 from importlib import resources
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+\b", re.IGNORECASE)
-_DIGITS = re.compile(r"\d+")
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _REPEATS = re.compile(r"(\w)\1{2,}", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+#: One pass removes URLs, e-mail addresses, digits, underscores and punctuation.
+_JUNK = re.compile(_URL.pattern + r"|[\W\d_]+", re.IGNORECASE)
 
 #: Shortest word kept as a feature; one-letter tokens are mostly noise (prepositions, initials).
 MIN_WORD_LEN = 2
@@ -25,19 +24,16 @@ MIN_WORD_LEN = 2
 def normalise(text: str) -> str:
     """Lower-case, ``ё``->``е``, URLs/e-mails/numbers/punctuation dropped, ``sooo`` -> ``so``.
 
-    The result is space-separated words; it is the canonical form every later step sees.
+    The result is letters-only words separated by single spaces; it is the canonical form every
+    later step sees.
     """
-    text = text.lower().replace("ё", "е")
-    text = _URL.sub(" ", text)
-    text = _DIGITS.sub(" ", text)
-    text = _NON_WORD.sub(" ", text)
-    text = _REPEATS.sub(r"\1", text)
-    return " ".join(text.split())
+    text = _JUNK.sub(" ", text.lower().replace("ё", "е"))
+    return " ".join(_REPEATS.sub(r"\1", text).split())
 
 
 def words(normalised: str) -> list[str]:
-    """Letter-only words of a normalised text, at least ``MIN_WORD_LEN`` long."""
-    return [w for w in _WORD.findall(normalised) if len(w) >= MIN_WORD_LEN]
+    """Words of a normalised text, at least ``MIN_WORD_LEN`` long."""
+    return [w for w in normalised.split() if len(w) >= MIN_WORD_LEN]
 
 
 def _load_stop_words(name: str) -> frozenset[str]:

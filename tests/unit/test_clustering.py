@@ -1,4 +1,4 @@
-"""The clustering engine on small hand-written corpora: which texts end up together, and which not."""
+"""The clustering engine on small hand-written corpora: which texts end up together, which not."""
 
 from __future__ import annotations
 

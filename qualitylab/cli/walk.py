@@ -20,7 +20,7 @@ LangOption = Annotated[
         "--lang",
         envvar="QUALITYLAB_LANG",
         show_envvar=True,
-        help="Language of the app: en or ru [default: from the locale].",
+        help="Language of the app: en or ru (default: from the locale).",
         show_default=False,
     ),
 ]

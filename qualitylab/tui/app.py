@@ -142,9 +142,7 @@ class QualityLabApp(App[None]):
             message = self.tr("err.generic", detail=str(err))
         else:
             message = self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
-        self.notify(
-            message, title=self.tr("err.title"), severity="error", timeout=12, markup=False
-        )
+        self.notify(message, title=self.tr("err.title"), severity="error", timeout=12, markup=False)
 
     # ------------------------------------------------------------------ start-up
 

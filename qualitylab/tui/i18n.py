@@ -69,7 +69,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "{product} · шагов: {steps} · ~{minutes} мин",
     ),
     "home.progress.new": ("not started", "не начат"),
-    "home.progress.in_progress": ("in progress: step {step} of {steps}", "в процессе: шаг {step} из {steps}"),
+    "home.progress.in_progress": (
+        "in progress: step {step} of {steps}",
+        "в процессе: шаг {step} из {steps}",
+    ),
     "home.progress.done": ("done ×{count}", "пройден ×{count}"),
     "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
     "home.resume": ("▶ Resume: step {step} of {steps}", "▶ Продолжить: шаг {step} из {steps}"),
@@ -93,6 +96,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "key.start": ("Start", "Начать"),
     # --- step ---
     "step.of": ("Step {n} of {m}", "Шаг {n} из {m}"),
+    "step.timer": ("time on step {time}", "время на шаге {time}"),
     "step.expected": ("What good looks like", "Как должно быть"),
     "step.watch": ("Watch for", "Обратите внимание"),
     "step.pains": ("Pain points on this step", "Проблемы на этом шаге"),
@@ -101,7 +105,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Пока нет. Нажмите p, чтобы записать то, что мешало.",
     ),
     "step.praise": ("Praise", "Что понравилось"),
-    "step.no_praise": ("Press g to note something that was great.", "Нажмите g, чтобы отметить удачное."),
+    "step.no_praise": (
+        "Press g to note something that was great.",
+        "Нажмите g, чтобы отметить удачное.",
+    ),
     "step.outcome": ("How did it end?", "Чем закончился шаг?"),
     "step.ease": (
         "Overall, how difficult or easy was this step?",
@@ -123,7 +130,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Похвалу можно удалить и добавить заново, но не изменить.",
     ),
     "step.confirm_delete": ("Delete this pain point?\n\n{text}", "Удалить эту проблему?\n\n{text}"),
-    "step.confirm_delete_praise": ("Delete this praise?\n\n{text}", "Удалить эту похвалу?\n\n{text}"),
+    "step.confirm_delete_praise": (
+        "Delete this praise?\n\n{text}",
+        "Удалить эту похвалу?\n\n{text}",
+    ),
     "step.confirm_abandon": (
         "Abandon this walk? Everything you entered stays saved, and the walk is marked as "
         "abandoned.",
@@ -152,7 +162,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "sev.4": ("4 blocker", "4 блокер"),
     "sev.1.help": ("looks or reads wrong, no harm done", "выглядит или звучит не так, вреда нет"),
     "sev.2.help": ("slowed me down, easy to get past", "замедлило, но легко обойти"),
-    "sev.3.help": ("hard to get past; many customers would give up", "трудно обойти; многие клиенты сдадутся"),
+    "sev.3.help": (
+        "hard to get past; many customers would give up",
+        "трудно обойти; многие клиенты сдадутся",
+    ),
     "sev.4.help": ("could not go on at all", "дальше пройти невозможно"),
     # categories (catalog-specific ones are shown as written)
     "cat.usability": ("usability", "удобство"),

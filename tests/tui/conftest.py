@@ -6,7 +6,7 @@ the developer's own profile and lab never leak into a test.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -71,8 +71,8 @@ def new_app(db_path: str, clock: FrozenClock) -> AppFactory:
 
 
 @pytest.fixture
-def lab(db_path: str) -> Lab:
+def lab(db_path: str) -> Iterator[Lab]:
     """The same database, read through the service layer to check what the app saved."""
     opened = Lab.open(db=db_path, journeys=CATALOG)
-    yield opened  # type: ignore[misc]
+    yield opened
     opened.close()

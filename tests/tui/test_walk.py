@@ -1,4 +1,4 @@
-"""A walker goes through a whole journey in the app; the database must hold exactly what they did."""
+"""A walker goes through a whole journey in the app; the database holds exactly what they did."""
 
 from __future__ import annotations
 
@@ -112,7 +112,13 @@ async def test_first_run_to_finish(new_app: AppFactory, lab: Lab, tmp_path: Path
     }
     points = sorted(services.list_pain_points(lab, walk_uuid=walk.uuid), key=lambda p: p.step_id)
     assert [(p.step_id, p.text, p.severity, p.category, p.suggested_fix) for p in points] == [
-        ("find-offer", "The offer is below three banners", Severity.MINOR, "usability", "Put it first"),
+        (
+            "find-offer",
+            "The offer is below three banners",
+            Severity.MINOR,
+            "usability",
+            "Put it first",
+        ),
         ("pay", "Card number field rejects spaces", Severity.BLOCKER, "delivery", ""),
     ]
     assert points[0].attachment_name == "screenshot.png"

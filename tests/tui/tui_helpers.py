@@ -6,8 +6,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from textual.pilot import Pilot
 from conftest import CATALOG
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, RadioSet, Select, TextArea
 
 from qualitylab.tui.screens.finish import FinishScreen
@@ -17,7 +17,9 @@ from qualitylab.tui.screens.pain_point import PainPointForm
 from qualitylab.tui.screens.step import StepScreen
 
 
-async def wait_for(pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_for(
+    pilot: Pilot[None], predicate: Callable[[], bool], timeout: float = 10.0
+) -> None:
     """Let workers and screens settle until ``predicate`` holds (fails the test on timeout)."""
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -76,7 +78,9 @@ async def log_pain(
     """Open the form with `p`, fill it, save with ctrl+s, wait until it has closed."""
     await pilot.press("p")
     await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
-    await fill_form(pilot, text, severity=severity, category=category, fix=fix, attachment=attachment)
+    await fill_form(
+        pilot, text, severity=severity, category=category, fix=fix, attachment=attachment
+    )
     await pilot.press("ctrl+s")
     await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
 

@@ -41,7 +41,7 @@ class FinishScreen(QLScreen[bool]):
             yield Static("", id="summary", markup=False)
             yield Static(self.t("finish.by_sev"), classes="label", markup=False)
             yield Static("", id="by-severity", markup=False)
-            yield Label(self.t("finish.nps"))
+            yield Label(self.t("finish.nps"), classes="label")
             with Horizontal(id="nps-line"):
                 yield Input(
                     placeholder=self.t("finish.nps_ph"),
@@ -51,14 +51,19 @@ class FinishScreen(QLScreen[bool]):
                     max_length=2,
                 )
                 yield Static(self._nps_row(None), id="nps-row")
-            yield Label(self.t("finish.comment"))
+            yield Label(self.t("finish.comment"), classes="label")
             yield TextArea(
                 self.walk.closing_comment, id="comment", soft_wrap=True, tab_behavior="focus"
             )
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.t('finish.done')} (ctrl+s)", id="finish", variant="success")
-                yield Button(f"{self.t('finish.back')} (esc)", id="back")
+                yield Button(
+                    f"{self.t('finish.done')} (ctrl+s)",
+                    id="finish",
+                    variant="success",
+                    compact=True,
+                )
+                yield Button(f"{self.t('finish.back')} (esc)", id="back", compact=True)
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
@@ -123,16 +128,21 @@ class FinishScreen(QLScreen[bool]):
         raw = self.query_one("#nps", Input).value
         nps = self._nps_value(raw)
         if raw.strip() and nps is None:
-            self.query_one("#form-error", Static).update(self.t("finish.nps_bad"))
+            self._error(self.t("finish.nps_bad"))
             return
         comment = self.query_one("#comment", TextArea).text
         try:
             await self.qapp.call(services.finish_walk, self.walk.uuid, nps=nps, comment=comment)
         except QualityLabError as err:
-            self.query_one("#form-error", Static).update(str(err))
+            self._error(str(err))
             return
         self.notify(self.t("finish.thanks"), timeout=4, markup=False)
         self.dismiss(True)
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.display = bool(message)
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

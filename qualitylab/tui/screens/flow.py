@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qualitylab import services
-from qualitylab.domain import Walker
+from qualitylab.domain import Catalog, Walker
 from qualitylab.errors import QualityLabError
 
 if TYPE_CHECKING:
+    from qualitylab.services import Lab
     from qualitylab.tui.app import QualityLabApp
+
+
+def current_catalog(lab: Lab) -> Catalog:
+    """The lab's catalog (loaded once); a function so ``QualityLabApp.call`` can run it."""
+    return lab.catalog
 
 
 async def ensure_walker(app: QualityLabApp) -> Walker:
@@ -31,7 +37,7 @@ async def open_journey(app: QualityLabApp, journey_id: str) -> None:
     from qualitylab.tui.screens.intro import IntroScreen
 
     try:
-        catalog = await app.call(lambda lab: lab.catalog)
+        catalog = await app.call(current_catalog)
     except QualityLabError:
         return
     try:

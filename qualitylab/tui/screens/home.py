@@ -1,7 +1,7 @@
 """Home: the catalog's journeys with the walker's own progress; walks in progress come first.
 
 The list is drawn at once with a loading line and filled by a thread worker (STYLE model 2), so the
-database and the catalog never delay the first frame.
+catalog (pydantic), the database (SQLAlchemy) and their imports never delay the first frame.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualitylab.domain import WalkStatus
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLScreen
 from qualitylab.tui.i18n import Translator
@@ -56,6 +55,8 @@ def build_rows(
 
     ``walks`` is None while the database is still opening: the journeys show without progress.
     """
+    from qualitylab.domain import WalkStatus  # pydantic: kept off the first frame's path
+
     done: dict[str, int] = {}
     abandoned: dict[str, int] = {}
     open_walks: list[Walk] = []
@@ -73,7 +74,10 @@ def build_rows(
     def row(key: str, journey: Journey, walk_uuid: str | None, progress: str) -> HomeRow:
         product = products.get(journey.product, journey.product)
         meta = tr(
-            "home.meta", product=product, steps=len(journey.steps), minutes=journey.estimated_minutes
+            "home.meta",
+            product=product,
+            steps=len(journey.steps),
+            minutes=journey.estimated_minutes,
         )
         hay = f"{journey.id} {journey.title} {product} {journey.persona}".casefold()
         persona = first_sentence(journey.persona)
@@ -170,6 +174,7 @@ class HomeScreen(QLScreen[None]):
     def reload(self) -> None:
         """Catalog first (journeys become usable), then the walker's own walks from the database."""
         from qualitylab import services
+        from qualitylab.domain import WalkStatus
 
         app = self.qapp
         profile = app.profile

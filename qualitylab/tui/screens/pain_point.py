@@ -64,7 +64,9 @@ class PainPointForm(QLModal[PainPoint | None]):
         e = self.existing
         title_key = "pain.title_edit" if e else "pain.title_new"
         with VerticalScroll(classes="dialog pain-form"):
-            yield Static(self.t(title_key, step=self.step_title), classes="dialog-title", markup=False)
+            yield Static(
+                self.t(title_key, step=self.step_title), classes="dialog-title", markup=False
+            )
             yield Label(self.t("pain.what"))
             yield TextArea(
                 e.text if e else "",

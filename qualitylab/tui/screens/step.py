@@ -78,7 +78,7 @@ class StepScreen(QLScreen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="step-top"):
             yield Static("", id="step-counter", markup=False)
-            yield StepTimer(self.qapp.clock, id="timer")
+            yield StepTimer(self.qapp.clock, label=self.t("step.timer"), id="timer")
         yield ProgressBar(
             total=len(self.journey.steps), show_eta=False, show_percentage=False, id="progress"
         )
@@ -118,7 +118,9 @@ class StepScreen(QLScreen[None]):
         app = self.qapp
         try:
             visit = await app.call(services.enter_step, self.walk.uuid, step.id)
-            pains = await app.call(services.list_pain_points, walk_uuid=self.walk.uuid, step_id=step.id)
+            pains = await app.call(
+                services.list_pain_points, walk_uuid=self.walk.uuid, step_id=step.id
+            )
             praise = await app.call(services.list_praise, walk_uuid=self.walk.uuid, step_id=step.id)
         except QualityLabError:
             return False
@@ -135,14 +137,18 @@ class StepScreen(QLScreen[None]):
     async def _draw_step(self) -> None:
         step = self.journey.steps[self.index]
         total = len(self.journey.steps)
-        counter = f"{self.t('step.of', n=self.index + 1, m=total)} · {one_line(self.journey.title, 80)}"
+        counter = (
+            f"{self.t('step.of', n=self.index + 1, m=total)} · {one_line(self.journey.title, 80)}"
+        )
         self.query_one("#step-counter", Static).update(counter)
         self.query_one("#progress", ProgressBar).update(progress=self.index + 1)
         self.query_one("#step-title", Static).update(literal(step.title))
         await self.query_one("#instructions", Markdown).update(step.instructions)
         self.query_one("#expected", Static).update(literal(step.expected))
         self.query_one("#expected-box").display = bool(step.expected.strip())
-        self.query_one("#watch", Static).update("\n".join(f"• {literal(w)}" for w in step.watch_for))
+        self.query_one("#watch", Static).update(
+            "\n".join(f"• {literal(w)}" for w in step.watch_for)
+        )
         self.query_one("#watch-box").display = bool(step.watch_for)
         self._draw_entries()
         self._draw_answers()
@@ -159,7 +165,10 @@ class StepScreen(QLScreen[None]):
             if p.suggested_fix:
                 parts += ["\n  → ", (one_line(p.suggested_fix, 200), "italic")]
             if p.attachment_name:
-                parts += ["\n  ", (tr("step.attachment", name=one_line(p.attachment_name, 60)), "dim")]
+                parts += [
+                    "\n  ",
+                    (tr("step.attachment", name=one_line(p.attachment_name, 60)), "dim"),
+                ]
             pains.add_option(Option(Content.assemble(*parts), id=p.uuid))
         pains.display = bool(self.pains)
         self.query_one("#no-pains").display = not self.pains
@@ -182,7 +191,9 @@ class StepScreen(QLScreen[None]):
             style = "reverse bold" if self.outcome == outcome else "underline"
             markup.append(f"[{style} @click=screen.outcome('{outcome.value}')]$o{i}[/] ")
             values[f"o{i}"] = f" {key} {tr(f'outcome.{outcome.value}')} "
-        self.query_one("#outcome-row", Static).update(Content.from_markup("".join(markup), **values))
+        self.query_one("#outcome-row", Static).update(
+            Content.from_markup("".join(markup), **values)
+        )
         ease_markup = []
         for n in range(EASE_MIN, EASE_MAX + 1):
             style = "reverse bold" if self.ease == n else "underline"
@@ -197,7 +208,9 @@ class StepScreen(QLScreen[None]):
     async def action_outcome(self, value: str) -> None:
         outcome = Outcome(value)
         try:
-            await self.qapp.call(services.record_step, self.walk.uuid, self.step_id, outcome=outcome)
+            await self.qapp.call(
+                services.record_step, self.walk.uuid, self.step_id, outcome=outcome
+            )
         except QualityLabError:
             return
         self.outcome = outcome
@@ -294,7 +307,9 @@ class StepScreen(QLScreen[None]):
 
     async def _categories(self) -> list[str]:
         try:
-            catalog = await self.qapp.call(lambda lab: lab.catalog)
+            from qualitylab.tui.screens.flow import current_catalog
+
+            catalog = await self.qapp.call(current_catalog)
             return catalog.all_categories()
         except QualityLabError:  # catalog unreadable now: the defaults still work
             from qualitylab.domain import DEFAULT_CATEGORIES

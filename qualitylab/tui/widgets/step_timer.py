@@ -10,10 +10,13 @@ from qualitylab.tui.i18n import format_duration
 
 
 class StepTimer(Static):
-    """Shows ``⏱ mm:ss``; ``total()`` is what the step screen saves when the walker leaves."""
+    """Shows ``time mm:ss``; ``total()`` is what the step screen saves when the walker leaves."""
 
-    def __init__(self, clock: Callable[[], float], *, id: str | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], float], *, label: str = "{time}", id: str | None = None
+    ) -> None:
         super().__init__("", id=id, markup=False)
+        self._label = label
         self._clock = clock
         self._base = 0.0
         self._started = clock()
@@ -32,4 +35,4 @@ class StepTimer(Static):
         return self._base + max(0.0, self._clock() - self._started)
 
     def _tick(self) -> None:
-        self.update(f"⏱ {format_duration(self.total())}")
+        self.update(self._label.format(time=format_duration(self.total())))

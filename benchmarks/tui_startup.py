@@ -1,0 +1,166 @@
+"""How long until a walker can use the home screen, as a whole process in a real terminal (pty).
+
+Each run starts a fresh Python process in an 80x24 pseudo-terminal and reads what it draws until a
+marker appears; the clock stops there. Compared in the same run against:
+
+* ``python -c pass``            - interpreter start-up alone;
+* a bare Textual ``App``        - the floor any Textual app pays (import + first frame);
+* the walk app, two milestones  - "journeys listed" (usable: filter, open a journey) and
+                                  "progress shown" (the walker's own walks read from the database),
+  each on an existing database and on a brand-new one (first launch creates and migrates it).
+
+Run: ``.venv/bin/python benchmarks/tui_startup.py [--runs 7]``. Prints medians and minima.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import re
+import select
+import shutil
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+CATALOG = REPO / "tests" / "tui" / "catalog.yaml"
+ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-_]")
+
+BARE_APP = """
+from textual.app import App
+from textual.widgets import Label
+class Bare(App[None]):
+    def compose(self):
+        yield Label("bare-ready")
+Bare().run()
+"""
+
+WALK_APP = """
+from pathlib import Path
+from qualitylab.cli.walk import walk
+walk(db={db!r}, journeys={journeys!r}, lang="en", as_name="Bench Walker", ask_name=False)
+"""
+
+
+def time_until(
+    argv: list[str], marker: bytes | tuple[bytes, ...], env: dict[str, str], timeout: float = 30.0
+) -> float:
+    """Seconds from spawn until (any) ``marker`` is on screen; the process is then told to quit."""
+    markers = marker if isinstance(marker, tuple) else (marker,)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=REPO
+    )
+    os.close(slave)
+    seen = b""
+    elapsed = float("nan")
+    try:
+        while time.perf_counter() - start < timeout:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            seen += chunk
+            text = ANSI.sub(b"", seen)
+            if any(m in text for m in markers):
+                elapsed = time.perf_counter() - start
+                break
+        os.write(master, b"\x11")  # ctrl+q
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    finally:
+        os.close(master)
+    if elapsed != elapsed:  # NaN: never appeared
+        tail = ANSI.sub(b"", seen)[-400:].decode(errors="replace")
+        raise RuntimeError(f"marker {marker!r} never appeared; last output: {tail}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="ql-bench-"))
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",
+        "LINES": "24",
+        "QUALITYLAB_CONFIG_DIR": str(work / "config"),
+        "QUALITYLAB_DATA_DIR": str(work / "data"),
+        "PYTHONDONTWRITEBYTECODE": "0",
+    }
+    env.pop("TEXTUAL", None)
+    py = sys.executable
+    existing_db = str(work / "existing.db")
+
+    def walk_argv(db: str) -> list[str]:
+        return [py, "-c", WALK_APP.format(db=db, journeys=str(CATALOG))]
+
+    # warm caches (bytecode, page cache) and create the "existing" database once
+    time_until(walk_argv(existing_db), b"not started", env)
+    time_until([py, "-c", BARE_APP], b"bare-ready", env)
+
+    cases: dict[str, list[float]] = {}
+
+    def record(name: str, seconds: float) -> None:
+        cases.setdefault(name, []).append(seconds)
+
+    for run in range(args.runs):
+        record("python -c pass", _time_pass(py, env))
+        record(
+            "bare Textual App, first frame", time_until([py, "-c", BARE_APP], b"bare-ready", env)
+        )
+        record(
+            "walk: first frame (existing db)",
+            time_until(walk_argv(existing_db), (b"Loading journeys", b"Buy a SIM card"), env),
+        )
+        record(
+            "walk: journeys listed (existing db)",
+            time_until(walk_argv(existing_db), b"Buy a SIM card online", env),
+        )
+        record(
+            "walk: progress shown (existing db)",
+            time_until(walk_argv(existing_db), b"not started", env),
+        )
+        fresh = str(work / f"fresh-{run}.db")
+        record("walk: progress shown (new db)", time_until(walk_argv(fresh), b"not started", env))
+
+    print(f"start-up, whole process in an 80x24 pty, {args.runs} runs (seconds)")
+    print(f"{'case':<40} {'median':>8} {'min':>8}")
+    for name, values in cases.items():
+        print(f"{name:<40} {statistics.median(values):8.3f} {min(values):8.3f}")
+    bare = statistics.median(cases["bare Textual App, first frame"])
+    listed = statistics.median(cases["walk: journeys listed (existing db)"])
+    print(f"walk app over bare Textual App (journeys listed): +{listed - bare:.3f} s")
+    print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _time_pass(py: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([py, "-c", "pass"], env=env, check=True)
+    return time.perf_counter() - start
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,69 @@
+"""Every UI string exists in both languages; the walk/serve commands parse and fail cleanly."""
+
+from __future__ import annotations
+
+import shlex
+import string
+import subprocess
+import sys
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from qualitylab.cli import walk as walk_cli
+from qualitylab.tui.i18n import LANGS, STRINGS, Translator, format_duration
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("key", sorted(STRINGS))
+def test_every_string_is_translated_with_the_same_placeholders(key: str) -> None:
+    en, ru = STRINGS[key]
+    assert en.strip() and ru.strip()
+    assert _fields(en) == _fields(ru)
+
+
+def test_translator_falls_back_and_translates_default_categories_only() -> None:
+    tr = Translator("ru")
+    assert tr("step.of", n=2, m=5) == "Шаг 2 из 5"
+    assert tr.category("usability") == "удобство"
+    assert tr.category("delivery") == "delivery"  # a catalog's own category is shown as written
+    assert Translator("de").lang == "en" and LANGS == ("en", "ru")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"), [(0, "00:00"), (61.9, "01:01"), (3600, "1:00:00"), (-5, "00:00")]
+)
+def test_format_duration(seconds: float, shown: str) -> None:
+    assert format_duration(seconds) == shown
+
+
+def _cli() -> typer.Typer:
+    app = typer.Typer()
+    walk_cli.register(app)
+    return app
+
+
+def test_walk_rejects_an_unknown_language_in_one_line() -> None:
+    result = CliRunner().invoke(_cli(), ["walk", "--lang", "de"])
+    assert result.exit_code == 1
+    assert "--lang must be 'en' or 'ru'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_serve_command_runs_the_walk_app_on_the_same_lab(tmp_path: object) -> None:
+    command = walk_cli.serve_command("sqlite:////data/lab one.db", "journeys.yaml", "ru")
+    argv = shlex.split(command)
+    assert argv[:5] == [sys.executable, "-m", "qualitylab", "walk", "--ask-name"]
+    assert argv[argv.index("--db") + 1] == "sqlite:////data/lab one.db"
+    assert argv[argv.index("--lang") + 1] == "ru"
+    assert argv[argv.index("--journeys") + 1].endswith("journeys.yaml")
+
+
+def test_command_module_does_not_import_textual() -> None:
+    code = "import sys, qualitylab.cli.walk; print('textual' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,30 +1,38 @@
 """Product-owner commands: ranked fix list, fix status, release comparison, any-CSV clustering.
 
-Parse -> service -> render. User text (titles, quotes, notes) is always rendered as ``Text`` with
-control characters made visible, never as markup, so "[bold]" or an ANSI escape prints literally.
+Parse -> service -> render (``fixes_render``). Services, the store and the engine are imported
+inside the commands, so ``qualitylab --help`` stays fast.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
-from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
+from qualitylab.cli.fixes_render import (
+    KINDS,
+    change_json,
+    clean,
+    fix_json,
+    literal,
+    progress_bar,
+    record_json,
+    render_changes,
+    render_clusters,
+    render_fix_records,
+    render_fixes,
+    weights_json,
+)
 
 if TYPE_CHECKING:
-    from rich.text import Text
-
     from qualitylab.clustering.priority import Weights
-    from qualitylab.clustering.releases import FixRecord, ReleaseChange
-    from qualitylab.domain import FixItem
+
+__all__ = ["clean", "fix_app", "register"]
 
 fix_app = typer.Typer(
     help="Record what the team decided about a problem (cluster).",
@@ -43,59 +51,6 @@ WeightOpt = Annotated[
         "blocker_share). Repeatable; on top of $QUALITYLAB_WEIGHTS and \\[weights] in config.toml.",
     ),
 ]
-
-# Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
-# reorder the terminal; show them as escapes instead.
-_SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text: str, *, one_line: bool = True) -> str:
-    """User text made safe for a terminal cell: control characters shown as ``\\x1b`` etc."""
-    shown = _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
-    return _SPACE.sub(" ", shown) if one_line else shown
-
-
-def literal(text: str, style: str = "") -> Text:
-    from rich.text import Text
-
-    return Text(clean(text), style=style)
-
-
-@contextlib.contextmanager
-def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float], None] | None]:
-    """A rich progress bar on stderr, or None when output is JSON or stderr is not a terminal.
-
-    The engine reports ``(stage, fraction of that stage)``; the bar shows the stage and fraction.
-    """
-    if not enabled or not err_console.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=1.0)
-
-        def update(stage: str, fraction: float) -> None:
-            bar.update(
-                task,
-                completed=min(max(float(fraction), 0.0), 1.0),
-                description=f"{label}: {clean(str(stage))}",
-            )
-
-        yield update
 
 
 def weights_from(overrides: list[str] | None) -> Weights:
@@ -149,139 +104,15 @@ def fixes(
             progress=progress,
         )
     if json_out:
-        print_json({"weights": _weights_json(weights), "fixes": [fix_json(i) for i in items]})
+        print_json({"weights": weights_json(weights), "fixes": [fix_json(i) for i in items]})
         return
     render_fixes(items, scope=_scope_title(journey, product, release))
-
-
-def _weights_json(weights: Weights) -> dict[str, float]:
-    from dataclasses import asdict
-
-    return {k: float(v) for k, v in asdict(weights).items()}
 
 
 def _scope_title(journey: str | None, product: str | None, release: str | None) -> str:
     parts = [f"journey {journey}" if journey else "", f"product {product}" if product else ""]
     parts.append(f"release {release}" if release else "")
     return ", ".join(p for p in parts if p) or "whole lab"
-
-
-def fix_json(item: FixItem) -> dict[str, Any]:
-    p = item.priority
-    return {
-        "rank": item.rank,
-        "cluster_id": item.cluster.id,
-        "title": item.cluster.title,
-        "score": p.score,
-        "parts": {
-            "reach": p.reach,
-            "severity_mean": p.severity_mean,
-            "severity_max": p.severity_max,
-            "impact": p.impact,
-            "persistence": p.persistence,
-            "blockers": p.blockers,
-        },
-        "blocker": item.blocker,
-        "walkers": item.walkers,
-        "pain_points": item.pain_points,
-        "steps": [{"journey": j, "step": s} for j, s in item.steps],
-        "releases": list(item.releases),
-        "terms": list(item.cluster.terms),
-        "quotes": list(item.cluster.quotes),
-        "suggestions": [{"text": t, "count": n} for t, n in item.cluster.suggestions],
-        "members": list(item.cluster.members),
-        "status": item.status.value,
-        "status_release": item.status_release,
-        "status_note": item.status_note,
-        "regressed": item.regressed,
-    }
-
-
-def _status_text(item: FixItem) -> Text:
-    from rich.text import Text
-
-    out = Text()
-    if item.regressed:
-        out.append("REGRESSED", style="bold red")
-        out.append(f" (fixed in {clean(item.status_release or '?')})\n")
-    elif item.status.value != "open":
-        label = item.status.value.replace("_", " ")
-        out.append(label, style="green" if label == "fixed" else "yellow")
-        if item.status_release:
-            out.append(f" {clean(item.status_release)}")
-        out.append("\n")
-    if item.blocker:
-        out.append("BLOCKER", style="bold red")
-    if item.status_note:
-        out.append("\n")
-        out.append(clean(item.status_note), style="dim")
-    return out
-
-
-def _releases_text(releases: tuple[str, ...]) -> str:
-    if len(releases) <= 4:
-        return ", ".join(releases)
-    return f"{releases[0]} … {releases[-1]} ({len(releases)} releases)"
-
-
-def _shorten(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def render_fixes(items: list[FixItem], *, scope: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    if not items:
-        out_console.print(
-            f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo", markup=False
-        )
-        return
-    table = Table(title=f"Fix list — {scope}", title_justify="left", show_lines=True, expand=True)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("score", no_wrap=True)
-    table.add_column("problem", ratio=1, overflow="fold")
-    table.add_column("who", no_wrap=True)
-    table.add_column("status", max_width=22)
-    for item in items:
-        p = item.priority
-        score = Text(f"{p.score:.1f}\n", style="bold")
-        score.append(
-            f"reach {p.reach:.2f}\nsev {p.severity_mean:.1f}/{p.severity_max}\n"
-            f"impact {p.impact:.2f}\npersist {p.persistence:.0f}\nblock {p.blockers:.0%}",
-            style="dim",
-        )
-        problem = Text()
-        problem.append(clean(item.cluster.title) or "(untitled)", style="bold")
-        problem.append(f"  {clean(item.cluster.id)}", style="dim")
-        title = clean(item.cluster.title)
-        quote = next((q for q in map(clean, item.cluster.quotes) if q and q != title), None)
-        if quote:
-            problem.append("\n“" + _shorten(quote) + "”", style="italic")
-        if item.cluster.suggestions:
-            text, count = item.cluster.suggestions[0]
-            problem.append(f"\n→ {_shorten(clean(text), 160)}", style="green")
-            problem.append(f" ({count})", style="dim")
-        where = ", ".join(clean(f"{j}/{s}") for j, s in item.steps[:2])
-        if len(item.steps) > 2:
-            where += f" +{len(item.steps) - 2}"
-        problem.append(f"\nwhere: {where}", style="dim")
-        if item.releases:
-            problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
-        table.add_row(
-            str(item.rank),
-            score,
-            problem,
-            f"{item.walkers} walkers\n{item.pain_points} reports",
-            _status_text(item),
-        )
-    out_console.print(table)
-    out_console.print(
-        "score = 100 × reach × severity × impact × persistence (each 0..1; see --help). "
-        "Blockers first. Record decisions: qualitylab fix set ID --status planned|fixed|wont_fix",
-        style="dim",
-        markup=False,
-    )
 
 
 # ---------------------------------------------------------------------------------- fix set
@@ -332,8 +163,6 @@ def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
 
       qualitylab fix list --json | jq '.[] | select(.status == "fixed")'
     """
-    from rich.table import Table
-
     from qualitylab.services.fixes import list_fix_records
 
     records = sorted(
@@ -344,33 +173,7 @@ def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
     if json_out:
         print_json([record_json(r) for r in records])
         return
-    if not records:
-        out_console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
-        return
-    table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
-    for name in ("cluster", "problem", "status", "release", "note"):
-        table.add_column(name, overflow="fold")
-    for r in records:
-        table.add_row(
-            literal(r.cluster_id),
-            literal(r.title),
-            r.status.value.replace("_", " "),
-            literal(r.release or ""),
-            literal(r.note),
-        )
-    out_console.print(table)
-
-
-def record_json(record: FixRecord) -> dict[str, Any]:
-    return {
-        "cluster_id": record.cluster_id,
-        "title": record.title,
-        "scope": record.scope,
-        "status": record.status.value,
-        "release": record.release,
-        "note": record.note,
-        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
-    }
+    render_fix_records(records)
 
 
 # ---------------------------------------------------------------------------------- compare
@@ -403,7 +206,7 @@ def compare(
             product=product,
             progress=progress,
         )
-    totals = {k: sum(1 for c in changes if c.kind == k) for k in _KINDS}
+    totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
         print_json(
             {
@@ -415,56 +218,6 @@ def compare(
         )
         return
     render_changes(changes, from_release, to_release, totals)
-
-
-_KINDS = ("regressed", "new", "persisting", "resolved")
-_KIND_STYLE = {"regressed": "bold red", "new": "yellow", "persisting": "", "resolved": "green"}
-
-
-def change_json(change: ReleaseChange) -> dict[str, Any]:
-    return {
-        "cluster_id": change.cluster_id,
-        "title": change.title,
-        "kind": change.kind,
-        "from_count": change.from_count,
-        "to_count": change.to_count,
-        "status": change.status.value,
-        "status_release": change.status_release,
-    }
-
-
-def render_changes(
-    changes: list[ReleaseChange], from_release: str, to_release: str, totals: dict[str, int]
-) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    title = Text(f"{clean(from_release)} → {clean(to_release)}: ")
-    title.append(", ".join(f"{n} {k}" for k, n in totals.items()))
-    if not changes:
-        out_console.print(title)
-        out_console.print("No pain points in either release.")
-        return
-    table = Table(title=title, title_justify="left")
-    table.add_column("change", no_wrap=True)
-    table.add_column("problem", overflow="fold")
-    table.add_column(clean(from_release), justify="right")
-    table.add_column(clean(to_release), justify="right")
-    table.add_column("status")
-    for c in changes:
-        problem = literal(c.title or "(untitled)", "bold")
-        problem.append(f"  [{clean(c.cluster_id)}]", style="dim")
-        status = c.status.value.replace("_", " ")
-        if c.status_release:
-            status += f" {c.status_release}"
-        table.add_row(
-            Text(c.kind, style=_KIND_STYLE[c.kind]),
-            problem,
-            str(c.from_count),
-            str(c.to_count),
-            literal(status),
-        )
-    out_console.print(table)
 
 
 # ---------------------------------------------------------------------------------- cluster-texts
@@ -497,7 +250,7 @@ def cluster_texts(
 
       qualitylab cluster-texts tickets.csv --text-column body --id-column ticket -o clusters.json
     """
-    from qualitylab.services.fixes import cluster_table, read_csv_texts
+    from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
     texts, ids = read_csv_texts(file, text_column=text_column, id_column=id_column)
     with progress_bar(not json_out, "Clustering texts") as progress:
@@ -523,22 +276,6 @@ def cluster_texts(
         out_console.print(summary, markup=False)
         return
     render_clusters(result, summary)
-
-
-def render_clusters(result: dict[str, Any], summary: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=Text(summary), title_justify="left", show_lines=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("size", justify="right")
-    table.add_column("title / quote", overflow="fold")
-    for cluster in sorted(result["clusters"], key=lambda c: -int(c["size"])):
-        cell = literal(str(cluster["title"]), "bold")
-        if cluster["quotes"]:
-            cell.append("\n“" + clean(str(cluster["quotes"][0])) + "”", style="italic")
-        table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
-    out_console.print(table)
 
 
 def register(app: typer.Typer) -> None:

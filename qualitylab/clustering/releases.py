@@ -26,7 +26,7 @@ def release_key(release: str) -> tuple[tuple[int, int, str], ...]:
     """
     key: list[tuple[int, int, str]] = []
     for run in _RUNS.findall(release.strip()):
-        if run.isdigit():
+        if run.isdecimal():  # exactly what \d matched; "²".isdigit() is True but int() fails
             key.append((0, int(run), ""))
         else:
             key.append((1, 0, run.casefold()))

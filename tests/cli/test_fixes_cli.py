@@ -404,7 +404,7 @@ def test_any_csv_round_trips_every_row_in_order(
 ) -> None:
     import csv
 
-    from qualitylab.services.fixes import cluster_table, read_csv_texts
+    from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
     path = tmp_path / "any.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -422,7 +422,7 @@ def test_any_csv_round_trips_every_row_in_order(
 
 
 def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None:
-    from qualitylab.services.fixes import read_csv_texts
+    from qualitylab.services.cluster_csv import read_csv_texts
 
     path = tmp_path / "semi.csv"
     path.write_text('text,id\n"a;b;c;d",1\n"e;f;g",2\n', encoding="utf-8")

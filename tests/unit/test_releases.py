@@ -167,3 +167,9 @@ def test_release_key_orders_like_numbers(versions: list[tuple[int, int]]) -> Non
 def test_release_key_is_a_total_order_on_any_text(a: str, b: str) -> None:
     ka, kb = release_key(a), release_key(b)
     assert (ka < kb) + (ka > kb) + (ka == kb) == 1
+
+
+@pytest.mark.parametrize("odd", ["²", "v²", "1.²", "٣.١"])
+def test_release_key_takes_any_digits(odd: str) -> None:
+    release_key(odd)  # no error: superscripts are text, other scripts' digits are numbers
+    assert release_key("٣") == release_key("3")

@@ -1,0 +1,300 @@
+"""Rendering for the fix-list commands: rich tables, JSON shapes, the stderr progress bar.
+
+User text (titles, quotes, notes, ids) is always rendered as ``Text`` with control characters made
+visible, never as markup, so "[bold]" or an ANSI escape in feedback prints literally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+from qualitylab.cli.common import stderr as err_console
+from qualitylab.cli.common import stdout as out_console
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from qualitylab.clustering.priority import Weights
+    from qualitylab.clustering.releases import FixRecord, ReleaseChange
+    from qualitylab.domain import FixItem
+
+# Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
+# reorder the terminal; show them as escapes instead.
+_SPACE = re.compile(r"\s+")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str, *, one_line: bool = True) -> str:
+    """User text made safe for a terminal cell: control characters shown as ``\\x1b`` etc."""
+    shown = _CONTROL.sub(
+        lambda m: (
+            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
+        ),
+        text,
+    )
+    return _SPACE.sub(" ", shown) if one_line else shown
+
+
+def literal(text: str, style: str = "") -> Text:
+    from rich.text import Text
+
+    return Text(clean(text), style=style)
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float], None] | None]:
+    """A rich progress bar on stderr, or None when output is JSON or stderr is not a terminal.
+
+    The engine reports ``(stage, fraction of that stage)``; the bar shows the stage and fraction.
+    """
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=1.0)
+
+        def update(stage: str, fraction: float) -> None:
+            bar.update(
+                task,
+                completed=min(max(float(fraction), 0.0), 1.0),
+                description=f"{label}: {clean(str(stage))}",
+            )
+
+        yield update
+
+
+def weights_json(weights: Weights) -> dict[str, float]:
+    return {k: float(v) for k, v in asdict(weights).items()}
+
+
+def fix_json(item: FixItem) -> dict[str, Any]:
+    p = item.priority
+    return {
+        "rank": item.rank,
+        "cluster_id": item.cluster.id,
+        "title": item.cluster.title,
+        "score": p.score,
+        "parts": {
+            "reach": p.reach,
+            "severity_mean": p.severity_mean,
+            "severity_max": p.severity_max,
+            "impact": p.impact,
+            "persistence": p.persistence,
+            "blockers": p.blockers,
+        },
+        "blocker": item.blocker,
+        "walkers": item.walkers,
+        "pain_points": item.pain_points,
+        "steps": [{"journey": j, "step": s} for j, s in item.steps],
+        "releases": list(item.releases),
+        "terms": list(item.cluster.terms),
+        "quotes": list(item.cluster.quotes),
+        "suggestions": [{"text": t, "count": n} for t, n in item.cluster.suggestions],
+        "members": list(item.cluster.members),
+        "status": item.status.value,
+        "status_release": item.status_release,
+        "status_note": item.status_note,
+        "regressed": item.regressed,
+    }
+
+
+def _status_text(item: FixItem) -> Text:
+    from rich.text import Text
+
+    out = Text()
+    if item.regressed:
+        out.append("REGRESSED", style="bold red")
+        out.append(f" (fixed in {clean(item.status_release or '?')})\n")
+    elif item.status.value != "open":
+        label = item.status.value.replace("_", " ")
+        out.append(label, style="green" if label == "fixed" else "yellow")
+        if item.status_release:
+            out.append(f" {clean(item.status_release)}")
+        out.append("\n")
+    if item.blocker:
+        out.append("BLOCKER", style="bold red")
+    if item.status_note:
+        out.append("\n")
+        out.append(clean(item.status_note), style="dim")
+    return out
+
+
+def _releases_text(releases: tuple[str, ...]) -> str:
+    if len(releases) <= 4:
+        return ", ".join(releases)
+    return f"{releases[0]} … {releases[-1]} ({len(releases)} releases)"
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_fixes(items: list[FixItem], *, scope: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    if not items:
+        out_console.print(
+            f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo", markup=False
+        )
+        return
+    table = Table(title=f"Fix list — {scope}", title_justify="left", show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("score", no_wrap=True)
+    table.add_column("problem", ratio=1, overflow="fold")
+    table.add_column("who", no_wrap=True)
+    table.add_column("status", max_width=22)
+    for item in items:
+        p = item.priority
+        score = Text(f"{p.score:.1f}\n", style="bold")
+        score.append(
+            f"reach {p.reach:.2f}\nsev {p.severity_mean:.1f}/{p.severity_max}\n"
+            f"impact {p.impact:.2f}\npersist {p.persistence:.0f}\nblock {p.blockers:.0%}",
+            style="dim",
+        )
+        problem = Text()
+        problem.append(clean(item.cluster.title) or "(untitled)", style="bold")
+        problem.append(f"  {clean(item.cluster.id)}", style="dim")
+        title = clean(item.cluster.title)
+        quote = next((q for q in map(clean, item.cluster.quotes) if q and q != title), None)
+        if quote:
+            problem.append("\n“" + _shorten(quote) + "”", style="italic")
+        if item.cluster.suggestions:
+            text, count = item.cluster.suggestions[0]
+            problem.append(f"\n→ {_shorten(clean(text), 160)}", style="green")
+            problem.append(f" ({count})", style="dim")
+        where = ", ".join(clean(f"{j}/{s}") for j, s in item.steps[:2])
+        if len(item.steps) > 2:
+            where += f" +{len(item.steps) - 2}"
+        problem.append(f"\nwhere: {where}", style="dim")
+        if item.releases:
+            problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
+        table.add_row(
+            str(item.rank),
+            score,
+            problem,
+            f"{item.walkers} walkers\n{item.pain_points} reports",
+            _status_text(item),
+        )
+    out_console.print(table)
+    out_console.print(
+        "score = 100 × reach × severity × impact × persistence (each 0..1; see --help). "
+        "Blockers first. Record decisions: qualitylab fix set ID --status planned|fixed|wont_fix",
+        style="dim",
+        markup=False,
+    )
+
+
+def record_json(record: FixRecord) -> dict[str, Any]:
+    return {
+        "cluster_id": record.cluster_id,
+        "title": record.title,
+        "scope": record.scope,
+        "status": record.status.value,
+        "release": record.release,
+        "note": record.note,
+        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+    }
+
+
+KINDS = ("regressed", "new", "persisting", "resolved")
+
+
+_KIND_STYLE = {"regressed": "bold red", "new": "yellow", "persisting": "", "resolved": "green"}
+
+
+def change_json(change: ReleaseChange) -> dict[str, Any]:
+    return {
+        "cluster_id": change.cluster_id,
+        "title": change.title,
+        "kind": change.kind,
+        "from_count": change.from_count,
+        "to_count": change.to_count,
+        "status": change.status.value,
+        "status_release": change.status_release,
+    }
+
+
+def render_changes(
+    changes: list[ReleaseChange], from_release: str, to_release: str, totals: dict[str, int]
+) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    title = Text(f"{clean(from_release)} → {clean(to_release)}: ")
+    title.append(", ".join(f"{n} {k}" for k, n in totals.items()))
+    if not changes:
+        out_console.print(title)
+        out_console.print("No pain points in either release.")
+        return
+    table = Table(title=title, title_justify="left")
+    table.add_column("change", no_wrap=True)
+    table.add_column("problem", overflow="fold")
+    table.add_column(clean(from_release), justify="right")
+    table.add_column(clean(to_release), justify="right")
+    table.add_column("status")
+    for c in changes:
+        problem = literal(c.title or "(untitled)", "bold")
+        problem.append(f"  [{clean(c.cluster_id)}]", style="dim")
+        status = c.status.value.replace("_", " ")
+        if c.status_release:
+            status += f" {c.status_release}"
+        table.add_row(
+            Text(c.kind, style=_KIND_STYLE[c.kind]),
+            problem,
+            str(c.from_count),
+            str(c.to_count),
+            literal(status),
+        )
+    out_console.print(table)
+
+
+def render_clusters(result: dict[str, Any], summary: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=Text(summary), title_justify="left", show_lines=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("size", justify="right")
+    table.add_column("title / quote", overflow="fold")
+    for cluster in sorted(result["clusters"], key=lambda c: -int(c["size"])):
+        cell = literal(str(cluster["title"]), "bold")
+        if cluster["quotes"]:
+            cell.append("\n“" + clean(str(cluster["quotes"][0])) + "”", style="italic")
+        table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
+    out_console.print(table)
+
+
+def render_fix_records(records: list[FixRecord]) -> None:
+    from rich.table import Table
+
+    if not records:
+        out_console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
+        return
+    table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
+    for name in ("cluster", "problem", "status", "release", "note"):
+        table.add_column(name, overflow="fold")
+    for r in records:
+        table.add_row(
+            literal(r.cluster_id),
+            literal(r.title),
+            r.status.value.replace("_", " "),
+            literal(r.release or ""),
+            literal(r.note),
+        )
+    out_console.print(table)

@@ -104,7 +104,13 @@ def fixes(
             progress=progress,
         )
     if json_out:
-        print_json({"weights": weights_json(weights), "fixes": [fix_json(i) for i in items]})
+        print_json(
+            {
+                "scope": {"journey": journey, "product": product, "release": release, "top": top},
+                "weights": weights_json(weights),
+                "fixes": [fix_json(i) for i in items],
+            }
+        )
         return
     render_fixes(items, scope=_scope_title(journey, product, release))
 

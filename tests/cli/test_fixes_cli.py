@@ -141,6 +141,7 @@ def test_fixes_json_is_clean_and_ranked(
     result = run(runner, app, "fixes", "--json", *lab_args)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
+    assert data["scope"] == {"journey": None, "product": None, "release": None, "top": None}
     assert data["weights"] == {
         "reach": 1.0,
         "severity": 1.0,

@@ -67,8 +67,8 @@ def _child(method: str, path: str) -> None:
         print(json.dumps({"clusters": int(labels.max()) + 1, "unclustered": 0}))
 
 
-def timed_run(method: str, path: str, threads: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB, and the child's one-line summary."""
+def timed_run(method: str, path: str, threads: str) -> tuple[float, float, float, str]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MB, the child's summary line."""
     env = dict(os.environ)
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         if threads == "default":
@@ -84,19 +84,23 @@ def timed_run(method: str, path: str, threads: str) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         out = f"FAILED (exit {proc.returncode})"
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--threads", default="1,default", help="OMP threads per run: 1, default")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is shown")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         _child(*args.child)
         return
-    print(f"{'texts':>9} {'threads':>8} {'method':<26} {'secs':>7} {'peak MB':>8}  result")
+    print(
+        f"{'texts':>9} {'threads':>8} {'method':<20} {'wall s':>7} {'cpu s':>7} {'peak MB':>8}"
+        "  result"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             path = str(Path(tmp) / f"corpus_{size}.txt")
@@ -106,11 +110,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                     ("engine", "qualitylab engine"),
                     ("recipe", "word recipe k=100"),
                 ):
-                    secs, mb, out = timed_run(method, path, threads)
-                    print(
-                        f"{size:>9} {threads:>8} {label:<26} {secs:7.1f} {mb:8.0f}  {out}",
-                        flush=True,
-                    )
+                    runs = sorted(timed_run(method, path, threads) for _ in range(args.repeat))
+                    wall, cpu, mb, out = runs[len(runs) // 2]
+                    row = f"{wall:7.1f} {cpu:7.1f} {mb:8.0f}  {out}"
+                    print(f"{size:>9} {threads:>8} {label:<20} {row}", flush=True)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ LSA_DIM = 200
 LSA_FIT_ROWS = 5_000
 NEIGHBOURS = 10
 MIN_NEIGHBOURS = 5
-RESOLUTION = 6.0
+RESOLUTION = 8.0
 #: Upper bound on the per-pair similarity two groups need to be merged (see ``resolution_for``).
 MAX_LINK_DENSITY = 0.1
 #: Largest number of unique texts clustered as one graph; beyond it, sample + assign.

@@ -141,22 +141,33 @@ def _walker(fact: PainFact) -> str:
     return fact.walker_uuid or f"walk:{fact.walk_uuid}"
 
 
-def _impact(members: Sequence[PainFact], steps: Mapping[tuple[str, str], StepFacts]) -> float:
+@dataclass(frozen=True)
+class _Impact:
+    visits: int  # distinct step visits the reports came from
+    bad_visits: int  # of those, blocked or skipped
+    rated_visits: int  # hit visits with an SEQ answer and a baseline to compare with
+    hit_ease: float | None  # mean SEQ of those visits
+    other_ease: float | None  # mean SEQ of the same steps' other visits (same weighting)
+    ease_drop: float  # 0..1, per-step drop / 6, weighted by rated visits
+
+    @property
+    def value(self) -> float:
+        blocked_share = self.bad_visits / self.visits if self.visits else 0.0
+        return (blocked_share + self.ease_drop) / 2
+
+
+def _impact(members: Sequence[PainFact], steps: Mapping[tuple[str, str], StepFacts]) -> _Impact:
     """(blocked-or-skipped share of hit visits + their SEQ drop vs the step's other visits) / 2."""
     visits: dict[tuple[str, str, str], PainFact] = {}
     for fact in members:
         visits.setdefault(_visit_key(fact), fact)
-    if not visits:
-        return 0.0
     bad = sum(1 for f in visits.values() if f.outcome in _BAD_OUTCOMES)
-    blocked_share = bad / len(visits)
-
     hit_ease: dict[tuple[str, str], list[int]] = defaultdict(list)
     for f in visits.values():
         if f.ease is not None:
             hit_ease[(f.journey_id, f.step_id)].append(f.ease)
-    drop_weighted, weight = 0.0, 0
-    for step_key, eases in hit_ease.items():
+    drop_weighted, hit_total, other_total, weight = 0.0, 0.0, 0.0, 0
+    for step_key, eases in sorted(hit_ease.items()):
         step = steps.get(step_key)
         if step is None:
             continue
@@ -167,22 +178,76 @@ def _impact(members: Sequence[PainFact], steps: Mapping[tuple[str, str], StepFac
         hit_mean = sum(eases) / len(eases)
         drop = min(max(other_mean - hit_mean, 0.0) / _EASE_SPAN, 1.0)
         drop_weighted += drop * len(eases)
+        hit_total += hit_mean * len(eases)
+        other_total += other_mean * len(eases)
         weight += len(eases)
-    ease_drop = drop_weighted / weight if weight else 0.0
-    return (blocked_share + ease_drop) / 2
+    return _Impact(
+        visits=len(visits),
+        bad_visits=bad,
+        rated_visits=weight,
+        hit_ease=hit_total / weight if weight else None,
+        other_ease=other_total / weight if weight else None,
+        ease_drop=drop_weighted / weight if weight else 0.0,
+    )
 
 
-def priority_parts(
+@dataclass(frozen=True)
+class Explanation:
+    """Every number behind one cluster's score, for ``qualitylab fix explain``."""
+
+    parts: PriorityParts
+    weights: Weights
+    walkers: int  # who hit it
+    visitors: int  # who visited its steps
+    blocking_walkers: int  # who rated it a blocker
+    severities: dict[int, int]  # Nielsen rating -> reports
+    visits: int
+    bad_visits: int
+    rated_visits: int
+    hit_ease: float | None
+    other_ease: float | None
+    ease_drop: float
+    releases: tuple[str, ...]
+    factors: tuple[tuple[str, float, float], ...]  # (name, factor 0..1, weight)
+
+    def lines(self) -> list[str]:
+        """The score as sentences with the numbers, in the order of the formula."""
+        p, sev = self.parts, self.severities
+        ease = (
+            f"SEQ {self.hit_ease:.1f} on {self.rated_visits} of their visits vs "
+            f"{self.other_ease:.1f} on the steps' other visits -> drop {self.ease_drop:.2f}"
+            if self.hit_ease is not None and self.other_ease is not None
+            else "no SEQ baseline (nobody else rated these steps) -> drop 0"
+        )
+        counts = ", ".join(f"{sev.get(n, 0)}x{n}" for n in (4, 3, 2, 1) if sev.get(n))
+        out = [
+            f"reach {p.reach:.2f} = {self.walkers} walkers hit it / {self.visitors} walkers "
+            "visited its steps",
+            f"severity: {counts} -> mean {p.severity_mean:.2f}, worst {p.severity_max}; "
+            f"factor ({p.severity_mean:.2f} + {p.severity_max}) / 8",
+            f"impact {p.impact:.2f} = ({self.bad_visits}/{self.visits} visits blocked or skipped"
+            f" + {ease}) / 2; factor (1 + impact) / 2",
+            f"persistence {p.persistence:.0f}: seen in "
+            + (", ".join(self.releases) if self.releases else "no named release")
+            + "; factor (1 + persistence) / 2",
+            f"blockers: {self.blocking_walkers} of {self.walkers} walkers rated it 4 "
+            f"({p.blockers:.0%}; blocker group from {self.weights.blocker_share:.0%})",
+        ]
+        product = " x ".join(
+            f"{factor:.3f}" + (f"^{weight:g}" if weight != 1 else "")
+            for _, factor, weight in self.factors
+        )
+        out.append(f"score = 100 x {product} = {p.score:.2f}")
+        return out
+
+
+def explain(
     members: Sequence[PainFact],
     steps: Mapping[tuple[str, str], StepFacts],
     weights: Weights | None = None,
     releases: Iterable[str] | None = None,
-) -> PriorityParts:
-    """Score one cluster from its members' facts (see ``Weights`` for the formula).
-
-    ``releases``: every release the cluster was seen in, when ``members`` is only a slice of its
-    history (a fix list for one release); persistence is about the whole history.
-    """
+) -> Explanation:
+    """Score one cluster from its members' facts, keeping every intermediate number."""
     if not members:
         raise ValueError("a cluster needs at least one pain point to be scored")
     w = weights or Weights()
@@ -201,23 +266,53 @@ def priority_parts(
     seen = sort_releases(releases if releases is not None else (f.release for f in members))
     persistence = 1.0 if len(seen) > 1 else 0.0
     factors = (
-        (reach, w.reach),
-        ((severity_mean + severity_max) / 8, w.severity),
-        ((1 + impact) / 2, w.impact),
-        ((1 + persistence) / 2, w.persistence),
+        ("reach", reach, w.reach),
+        ("severity", (severity_mean + severity_max) / 8, w.severity),
+        ("impact", (1 + impact.value) / 2, w.impact),
+        ("persistence", (1 + persistence) / 2, w.persistence),
     )
     score = 100.0
-    for factor, weight in factors:
+    for _, factor, weight in factors:
         score *= factor**weight
-    return PriorityParts(
+    parts = PriorityParts(
         reach=round(reach, 4),
         severity_mean=round(severity_mean, 4),
         severity_max=severity_max,
-        impact=round(impact, 4),
+        impact=round(impact.value, 4),
         persistence=persistence,
         score=round(score, 2),
         blockers=round(len(blocking) / len(hitters), 4),
     )
+    return Explanation(
+        parts=parts,
+        weights=w,
+        walkers=len(hitters),
+        visitors=len(visitors),
+        blocking_walkers=len(blocking),
+        severities=dict(Counter(severities)),
+        visits=impact.visits,
+        bad_visits=impact.bad_visits,
+        rated_visits=impact.rated_visits,
+        hit_ease=impact.hit_ease,
+        other_ease=impact.other_ease,
+        ease_drop=impact.ease_drop,
+        releases=seen,
+        factors=factors,
+    )
+
+
+def priority_parts(
+    members: Sequence[PainFact],
+    steps: Mapping[tuple[str, str], StepFacts],
+    weights: Weights | None = None,
+    releases: Iterable[str] | None = None,
+) -> PriorityParts:
+    """Score one cluster from its members' facts (see ``Weights`` for the formula).
+
+    ``releases``: every release the cluster was seen in, when ``members`` is only a slice of its
+    history (a fix list for one release); persistence is about the whole history.
+    """
+    return explain(members, steps, weights, releases).parts
 
 
 def _copies_of(duplicates: Mapping[str, str]) -> dict[str, list[str]]:

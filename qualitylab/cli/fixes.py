@@ -18,12 +18,14 @@ from qualitylab.cli.fixes_render import (
     KINDS,
     change_json,
     clean,
+    explanation_json,
     fix_json,
     literal,
     progress_bar,
     record_json,
     render_changes,
     render_clusters,
+    render_explanation,
     render_fix_records,
     render_fixes,
     weights_json,
@@ -157,6 +159,49 @@ def fix_set(
     if record.release:
         line.append(f" in {clean(record.release)}")
     out_console.print(line)
+
+
+@fix_app.command("explain")
+def fix_explain(
+    cluster_id: Annotated[str, typer.Argument(help="Cluster id from `qualitylab fixes`.")],
+    journey: JourneyOpt = None,
+    product: ProductOpt = None,
+    release: Annotated[
+        str | None, typer.Option("--release", "-r", help="Only pain points from this release.")
+    ] = None,
+    weight: WeightOpt = None,
+    json_out: JsonOption = False,
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+) -> None:
+    """Show every number behind one problem's score: who, how bad, where it hurt, since when.
+
+    Give the same --journey/--product/--release as the fix list it came from.
+
+    [bold]Examples[/bold]
+
+      qualitylab fix explain c-3f2a91
+
+      qualitylab fix explain c-3f2a91 --release 5.0 --weight reach=2 --json
+    """
+    from qualitylab.services.fixes import explain_fix
+
+    weights = weights_from(weight)
+    lab = open_lab(db, journeys)
+    with progress_bar(not json_out, "Clustering pain points") as progress:
+        item, why = explain_fix(
+            lab,
+            cluster_id,
+            journey=journey,
+            product=product,
+            release=release,
+            weights=weights,
+            progress=progress,
+        )
+    if json_out:
+        print_json({"fix": fix_json(item), "explanation": explanation_json(why)})
+        return
+    render_explanation(item, why)
 
 
 @fix_app.command("list")

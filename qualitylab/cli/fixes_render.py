@@ -18,7 +18,7 @@ from qualitylab.cli.common import stdout as out_console
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from qualitylab.clustering.priority import Weights
+    from qualitylab.clustering.priority import Explanation, Weights
     from qualitylab.clustering.releases import FixRecord, ReleaseChange
     from qualitylab.domain import FixItem
 
@@ -298,3 +298,36 @@ def render_fix_records(records: list[FixRecord]) -> None:
             literal(r.note),
         )
     out_console.print(table)
+
+
+def explanation_json(why: Explanation) -> dict[str, Any]:
+    return {
+        "walkers": why.walkers,
+        "visitors": why.visitors,
+        "blocking_walkers": why.blocking_walkers,
+        "severities": {str(k): v for k, v in sorted(why.severities.items())},
+        "visits": why.visits,
+        "bad_visits": why.bad_visits,
+        "rated_visits": why.rated_visits,
+        "hit_ease": why.hit_ease,
+        "other_ease": why.other_ease,
+        "ease_drop": why.ease_drop,
+        "releases": list(why.releases),
+        "factors": [{"name": n, "factor": f, "weight": w} for n, f, w in why.factors],
+        "score": why.parts.score,
+        "lines": why.lines(),
+    }
+
+
+def render_explanation(item: FixItem, why: Explanation) -> None:
+    from rich.text import Text
+
+    head = Text(f"#{item.rank} ")
+    head.append(clean(item.cluster.title) or "(untitled)", style="bold")
+    head.append(f"  {clean(item.cluster.id)}", style="dim")
+    out_console.print(head)
+    status = _status_text(item)
+    if status.plain:
+        out_console.print(status)
+    for line in why.lines():
+        out_console.print(Text("  " + clean(line)))

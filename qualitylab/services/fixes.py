@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from qualitylab.clustering.priority import (
     ENV_WEIGHTS,
+    Explanation,
     PainFact,
     StepFacts,
     Weights,
+    explain,
     one_off_cluster,
     rank,
     score_clusters,
@@ -430,6 +432,56 @@ def _pain_facts(
 
 
 # ---------------------------------------------------------------------------------- use-cases
+@dataclass(frozen=True)
+class _Scored:
+    items: list[FixItem]  # ranked
+    facts: dict[str, PainFact]
+    steps: list[StepFacts]
+    history: dict[str, tuple[str, ...]]
+    weights: Weights
+    data: _ScopeData
+
+
+def _score(
+    lab: Lab,
+    *,
+    journey: str | None,
+    product: str | None,
+    release: str | None,
+    weights: Weights | None,
+    progress: Callable[[str, float], None] | None,
+    cluster_fn: ClusterFn | None,
+) -> _Scored:
+    data = _load_and_cluster(
+        lab, journey=journey, product=product, progress=progress, cluster_fn=cluster_fn
+    )
+    pain_points, visits = data.pain_points, data.visits
+    if release:
+        _check_release(data, release, "--release")
+        pain_points = [p for p in pain_points if p.release == release]
+        visits = [v for v in visits if v.release == release]
+    history = data.history()
+    weights = weights or default_weights()
+    facts = _pain_facts(pain_points, visits)
+    steps = _step_facts(visits)
+    items = score_clusters(
+        data.clusters(),
+        facts,
+        steps,
+        weights=weights,
+        duplicates=data.clustering.duplicates,
+        history=history,
+    )
+    items = [
+        replace(
+            item,
+            regressed=is_regressed(data.records.get(item.cluster.id), history[item.cluster.id]),
+        )
+        for item in apply_status(items, data.records)
+    ]
+    return _Scored(rank(items), facts, steps, history, weights, data)
+
+
 def build_fix_list(
     lab: Lab,
     *,
@@ -449,32 +501,49 @@ def build_fix_list(
     """
     if top is not None and top < 1:
         raise InvalidInput(f"--top must be 1 or more, not {top}")
-    data = _load_and_cluster(
-        lab, journey=journey, product=product, progress=progress, cluster_fn=cluster_fn
-    )
-    pain_points, visits = data.pain_points, data.visits
-    if release:
-        _check_release(data, release, "--release")
-        pain_points = [p for p in pain_points if p.release == release]
-        visits = [v for v in visits if v.release == release]
-    history = data.history()
-    items = score_clusters(
-        data.clusters(),
-        _pain_facts(pain_points, visits),
-        _step_facts(visits),
-        weights=weights or default_weights(),
-        duplicates=data.clustering.duplicates,
-        history=history,
-    )
-    items = [
-        replace(
-            item,
-            regressed=is_regressed(data.records.get(item.cluster.id), history[item.cluster.id]),
-        )
-        for item in apply_status(items, data.records)
-    ]
-    ranked = rank(items)
+    ranked = _score(
+        lab,
+        journey=journey,
+        product=product,
+        release=release,
+        weights=weights,
+        progress=progress,
+        cluster_fn=cluster_fn,
+    ).items
     return ranked[:top] if top else ranked
+
+
+def explain_fix(
+    lab: Lab,
+    cluster_id: str,
+    *,
+    journey: str | None = None,
+    product: str | None = None,
+    release: str | None = None,
+    weights: Weights | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    cluster_fn: ClusterFn | None = None,
+) -> tuple[FixItem, Explanation]:
+    """One fix-list line and every number behind its score (same scope options as the list)."""
+    scored = _score(
+        lab,
+        journey=journey,
+        product=product,
+        release=release,
+        weights=weights,
+        progress=progress,
+        cluster_fn=cluster_fn,
+    )
+    cluster_id = cluster_id.strip()
+    item = next((i for i in scored.items if i.cluster.id == cluster_id), None)
+    if item is None:
+        raise NotFound(
+            f"no cluster {cluster_id!r} in this fix list; run `qualitylab fixes` (with the same "
+            "--journey/--product/--release) to see its cluster ids"
+        )
+    members = [scored.facts[m] for m in scored.data.members(item.cluster) if m in scored.facts]
+    why = explain(members, {s.key: s for s in scored.steps}, scored.weights, item.releases)
+    return item, why
 
 
 def set_fix_status(

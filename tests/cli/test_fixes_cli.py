@@ -346,7 +346,15 @@ def test_cluster_texts_bad_input_is_one_line(
 
 
 @pytest.mark.parametrize(
-    "command", [["fixes"], ["fix", "set"], ["fix", "list"], ["compare"], ["cluster-texts"]]
+    "command",
+    [
+        ["fixes"],
+        ["fix", "set"],
+        ["fix", "list"],
+        ["fix", "explain"],
+        ["compare"],
+        ["cluster-texts"],
+    ],
 )
 def test_help_has_examples(runner: CliRunner, app: typer.Typer, command: list[str]) -> None:
     result = run(runner, app, *command, "--help")
@@ -450,3 +458,23 @@ def test_importing_the_fix_commands_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_fix_explain_shows_the_numbers(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    seed(lab_args, RELEASE_10)
+    result = run(runner, app, "fix", "explain", "c-1", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["fix"]["title"] == "pay" and data["fix"]["score"] == pytest.approx(18.23)
+    why = data["explanation"]
+    assert (why["walkers"], why["visitors"], why["bad_visits"], why["visits"]) == (2, 4, 1, 2)
+    assert (why["hit_ease"], why["other_ease"]) == (2.0, 7.0)
+    assert why["lines"][0] == "reach 0.50 = 2 walkers hit it / 4 walkers visited its steps"
+    assert why["lines"][-1].endswith("= 18.23")
+    table = run(runner, app, "fix", "explain", "c-1", *lab_args)
+    assert table.exit_code == 0 and "1/2 visits blocked or skipped" in table.stdout
+    assert "score = 100 x 0.500 x 0.875 x 0.833 x 0.500 = 18.23" in table.stdout
+    missing = run(runner, app, "fix", "explain", "c-404", *lab_args)
+    assert missing.exit_code == 1 and "no cluster 'c-404' in this fix list" in missing.stderr

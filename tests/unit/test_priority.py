@@ -13,6 +13,7 @@ from qualitylab.clustering.priority import (
     PainFact,
     StepFacts,
     Weights,
+    explain,
     one_off_cluster,
     priority_parts,
     rank,
@@ -301,3 +302,21 @@ def test_blocker_share_counts_walkers_not_reports() -> None:
     facts += [fact(f"m{i}", f"w{i}", severity=2) for i in range(2, 5)]
     parts = priority_parts(facts, {S1.key: S1})
     assert parts.blockers == 0.25
+
+
+def test_explanation_spells_out_the_worked_example() -> None:
+    why = explain([P1, P2], {S1.key: S1})
+    assert (why.walkers, why.visitors, why.visits, why.bad_visits) == (2, 4, 2, 1)
+    assert (why.hit_ease, why.other_ease, why.ease_drop) == (3.0, 6.0, 0.5)
+    assert why.severities == {4: 1, 2: 1} and why.blocking_walkers == 1
+    assert [round(f, 4) for _, f, _ in why.factors] == [0.5, 0.875, 0.75, 1.0]
+    text = "\n".join(why.lines())
+    assert "reach 0.50 = 2 walkers hit it / 4 walkers visited its steps" in text
+    assert "1x4, 1x2 -> mean 3.00, worst 4" in text
+    assert "1/2 visits blocked or skipped + SEQ 3.0 on 2 of their visits vs 6.0" in text
+    assert "seen in 1.0, 1.1" in text
+    assert "score = 100 x 0.500 x 0.875 x 0.750 x 1.000 = 32.81" in text
+    weighted = explain([P1, P2], {S1.key: S1}, Weights(reach=2))
+    assert "100 x 0.500^2 x 0.875" in "\n".join(weighted.lines())
+    no_baseline = explain([P1], {})
+    assert "no SEQ baseline" in "\n".join(no_baseline.lines())

@@ -193,8 +193,9 @@ def render_fixes(items: list[FixItem], *, scope: str) -> None:
         )
     out_console.print(table)
     out_console.print(
-        "score = 100 × reach × severity × impact × persistence (each 0..1; see --help). "
-        "Blockers first. Record decisions: qualitylab fix set ID --status planned|fixed|wont_fix",
+        "score = 100 × reach × severity × impact × persistence (each 0..1), blockers first. "
+        "Why: qualitylab fix explain ID. "
+        "Decide: qualitylab fix set ID --status planned|fixed|wont_fix",
         style="dim",
         markup=False,
     )

@@ -30,6 +30,8 @@ Progress = Callable[[str, float], None]
 
 LSA_DIM = 200
 LSA_FIT_ROWS = 5_000
+#: One power iteration: a second cost ~10% of the run and moved NMI/ARI by < 0.01.
+LSA_POWER_ITERATIONS = 1
 NEIGHBOURS = 10
 MIN_NEIGHBOURS = 5
 RESOLUTION = 8.0
@@ -257,7 +259,9 @@ def group(
         report("lsa", 0.0)
         x = x[has_terms]
         x = x[:, np.unique(x.indices)]  # terms left by min_df only; random input has many gaps
-        z, lengths = features.lsa(x, LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=2)
+        z, lengths = features.lsa(
+            x, LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=LSA_POWER_ITERATIONS
+        )
         vector_of[graph_rows] = np.arange(graph_rows.size)
         report("lsa", 1.0)
         report("neighbours", 0.0)

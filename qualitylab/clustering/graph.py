@@ -33,10 +33,12 @@ def _local_moves(
     tot = list(node_weight)
     improved = False
     scale = resolution / total
-    moved = True
+    # stop once a sweep moves almost nobody: the last few moves barely change the partition
+    settle = max(1, n // 500)
+    moved = settle + 1
     sweeps = 0
-    while moved and sweeps < 20:
-        moved = False
+    while moved > settle and sweeps < 20:
+        moved = 0
         sweeps += 1
         for i in order:
             ci = community[i]
@@ -57,7 +59,7 @@ def _local_moves(
             tot[best] += ki
             if best != ci:
                 community[i] = best
-                moved = True
+                moved += 1
                 improved = True
     del self_loops
     return community, improved

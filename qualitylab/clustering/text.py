@@ -14,8 +14,7 @@ from importlib import resources
 _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+\b", re.IGNORECASE)
 _REPEATS = re.compile(r"(\w)\1{2,}", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
-#: One pass removes URLs, e-mail addresses, digits, underscores and punctuation.
-_JUNK = re.compile(_URL.pattern + r"|[\W\d_]+", re.IGNORECASE)
+_JUNK = re.compile(r"[\W\d_]+")
 
 #: Shortest word kept as a feature; one-letter tokens are mostly noise (prepositions, initials).
 MIN_WORD_LEN = 2
@@ -27,7 +26,10 @@ def normalise(text: str) -> str:
     The result is letters-only words separated by single spaces; it is the canonical form every
     later step sees.
     """
-    text = _JUNK.sub(" ", text.lower().replace("ё", "е"))
+    text = text.lower().replace("ё", "е")
+    if "://" in text or "www." in text or "@" in text:  # the URL pattern is the slow part
+        text = _URL.sub(" ", text)
+    text = _JUNK.sub(" ", text)
     return " ".join(_REPEATS.sub(r"\1", text).split())
 
 

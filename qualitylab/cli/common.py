@@ -80,6 +80,11 @@ class LabGroup(TyperGroup):
             raise typer.Exit(1) from None
         except QualityLabError as exc:
             fail(str(exc))
+        except BrokenPipeError:
+            # `qualitylab ... | head` closed the pipe: that is the reader's choice, not an error.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(141) from None
         except KeyboardInterrupt:
             sys.stderr.write("qualitylab: interrupted\n")
             raise typer.Exit(130) from None

@@ -28,8 +28,6 @@ from qualitylab.domain import (
 from qualitylab.errors import NotFound
 from qualitylab.store.models import (
     AttachmentRow,
-    ClusterFixRow,
-    ClusterRunRow,
     JourneySnapshotRow,
     PainPointRow,
     PraiseRow,
@@ -392,29 +390,6 @@ class Unit:
         if row is None:
             raise NotFound(f"no praise with id {uuid}")
         self.session.delete(row)
-        self.session.flush()
-
-    # ---------------------------------------------------------------- fixes (cluster status/runs)
-    def cluster_fix(self, cluster_id: str) -> ClusterFixRow | None:
-        return self.session.get(ClusterFixRow, cluster_id)
-
-    def cluster_fixes(self) -> list[ClusterFixRow]:
-        return list(self.session.exec(select(ClusterFixRow)))
-
-    def save_cluster_fix(self, row: ClusterFixRow) -> None:
-        row.updated_at = utcnow()
-        self.session.merge(row)
-        self.session.flush()
-
-    def latest_cluster_run(self, scope: str) -> ClusterRunRow | None:
-        return self.session.exec(
-            select(ClusterRunRow)
-            .where(ClusterRunRow.scope == scope)
-            .order_by(col(ClusterRunRow.id).desc())
-        ).first()
-
-    def add_cluster_run(self, scope: str, payload: str) -> None:
-        self.session.add(ClusterRunRow(scope=scope, payload=payload))
         self.session.flush()
 
     def counts(self) -> dict[str, int]:

@@ -228,8 +228,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     # --- help ---
     "help.title": ("Keys", "Клавиши"),
     "help.body": (
-        "Everywhere\n"
-        "  ?          this help\n"
+        "Everywhere                                            escape closes this help\n"
+        "  ? or f1    this help (f1 while typing in a field)\n"
         "  ctrl+q     quit (you can resume later exactly where you were)\n"
         "  ctrl+t     light/dark theme\n"
         "  tab        move between fields and lists\n"
@@ -247,14 +247,15 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "  1 … 7      how easy was the step (1 very difficult, 7 very easy)\n"
         "  → or n     next step        ← or backspace   previous step\n"
         "  a          abandon this walk\n"
+        "  escape     back to the journeys (the walk stays open to resume)\n"
         "\n"
         "Pain point form\n"
         "  ctrl+s     save          escape   cancel\n"
         "\n"
         "Finish\n"
         "  ctrl+s     finish the walk",
-        "Везде\n"
-        "  ?          эта справка\n"
+        "Везде                                           escape закрывает справку\n"
+        "  ? или f1   эта справка (f1 — когда курсор в поле ввода)\n"
         "  ctrl+q     выход (потом можно продолжить с того же места)\n"
         "  ctrl+t     светлая/тёмная тема\n"
         "  tab        переход между полями и списками\n"
@@ -272,6 +273,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "  1 … 7      насколько легко (1 очень сложно, 7 очень легко)\n"
         "  → или n    следующий шаг     ← или backspace   предыдущий\n"
         "  a          прервать проход\n"
+        "  escape     к списку путей (проход можно будет продолжить)\n"
         "\n"
         "Форма проблемы\n"
         "  ctrl+s     сохранить     escape   отмена\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import AppFactory, FrozenClock
 from textual.widgets import Input, OptionList, TextArea
 from tui_helpers import (
@@ -126,39 +127,6 @@ async def test_first_run_to_finish(new_app: AppFactory, lab: Lab, tmp_path: Path
     assert [(p.step_id, p.text) for p in praise] == [("pay", "Apple Pay worked at once")]
 
 
-async def test_form_keeps_text_when_refused(new_app: AppFactory, profile: config.Profile) -> None:
-    """Missing severity/category or a bad path is explained in the form, and nothing is lost."""
-    app = new_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        step = await open_journey(pilot, "buy")
-        await pilot.press("p")
-        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
-        form = pilot.app.screen
-        await fill_form(pilot, "Slow page")
-        await pilot.press("ctrl+s")
-        error = form.query_one("#form-error")
-        assert str(error.render()) == app.tr("pain.need_severity")
-        await fill_form(pilot, severity=2, category="speed", attachment="/no/such/file.png")
-        await pilot.press("ctrl+s")
-        assert "/no/such/file.png" in str(error.render())
-        assert form.query_one("#pain-text", TextArea).text == "Slow page"
-        await pilot.press("escape")
-        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
-        assert step.pains == []
-
-
-async def test_abandon_is_recorded(new_app: AppFactory, profile: config.Profile, lab: Lab) -> None:
-    app = new_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await open_journey(pilot, "buy")
-        await pilot.press("a")
-        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
-        await pilot.press("y")
-        await home_loaded(pilot)
-    (walk,) = services.list_walks(lab)
-    assert walk.status == WalkStatus.ABANDONED
-
-
 async def test_resume_after_quit(
     new_app: AppFactory, profile: config.Profile, clock: FrozenClock, lab: Lab
 ) -> None:
@@ -236,3 +204,78 @@ async def test_storage_error_is_a_message_not_a_traceback(
         messages = [n.message for n in app._notifications]  # noqa: SLF001
         assert any("cannot be reached" in m or "database" in m.lower() for m in messages)
     assert app.return_code in (None, 0)
+
+
+async def test_mouse_works_too(new_app: AppFactory, profile: config.Profile, lab: Lab) -> None:
+    """Click a journey, Start, an outcome, an ease number, abandon: same as the keys."""
+    from qualitylab.tui.screens.intro import IntroScreen
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        options = home.query_one("#journeys", OptionList)
+        first_journey_line = 1  # line 0 is the "All journeys" header
+        await pilot.click(options, offset=(4, first_journey_line))
+        await wait_for(pilot, lambda: screen_is(pilot, IntroScreen))
+        await pilot.click("#start")
+        step = await step_ready(pilot, 0)
+        question = app.tr("step.outcome")
+        await pilot.click("#outcome-row", offset=(len(question) + 4, 0))  # " d done "
+        await wait_for(pilot, lambda: step.outcome == Outcome.DONE)
+        await pilot.click("#ease-row", offset=(4 * 4 + 1, 0))  # the fifth number: 5
+        await wait_for(pilot, lambda: step.ease == 5)
+        await pilot.press("a")  # abandoning asks first, then is recorded
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.click("#yes")
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.ABANDONED
+    visit = services.get_walk(lab, walk.uuid).visit("find-offer")
+    assert visit is not None and (visit.outcome, visit.ease) == (Outcome.DONE, 5)
+
+
+async def test_database_failure_mid_walk_keeps_what_was_typed(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refusals and a vanished database are explained in the form, which keeps the text."""
+    from qualitylab.errors import StorageUnavailable
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise StorageUnavailable("cannot open database file /mnt/lab.db")
+
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        with monkeypatch.context() as broken:
+            broken.setattr(services, "log_pain_point", unavailable)
+            broken.setattr(services, "record_step", unavailable)
+            await pilot.press("p")
+            await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+            form = pilot.app.screen
+            await fill_form(pilot, "Offer page is blank")
+            await pilot.press("ctrl+s")  # the form explains what is missing first
+            error = form.query_one("#form-error")
+            assert str(error.render()) == app.tr("pain.need_severity")
+            await fill_form(pilot, severity=3, category="bug", attachment="/no/such/file.png")
+            await pilot.press("ctrl+s")
+            assert "/no/such/file.png" in str(error.render())
+            await fill_form(pilot, attachment="")
+            await pilot.press("ctrl+s")
+            assert "cannot open database file" in str(error.render())
+            assert screen_is(pilot, PainPointForm)  # still open, text intact
+            assert form.query_one("#pain-text", TextArea).text == "Offer page is blank"
+            await pilot.press("ctrl+s")  # once it is back... (still broken: stays)
+            assert screen_is(pilot, PainPointForm)
+        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any("database cannot be reached" in m for m in messages)
+        await pilot.press("ctrl+s")  # the database is back: the same text saves
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
+        with monkeypatch.context() as broken:
+            broken.setattr(services, "record_step", unavailable)
+            await pilot.press("d")
+            await pilot.press("right")
+            assert step.outcome is None and step.index == 0  # not shown as saved, did not move
+        await pilot.press("d", "right")
+        await step_ready(pilot, 1)
+    (point,) = services.list_pain_points(lab)
+    assert point.text == "Offer page is blank"

@@ -17,7 +17,7 @@ from qualitylab.tui.base import QLScreen
 class IntroScreen(QLScreen[None]):
     """Read, then start."""
 
-    AUTO_FOCUS = "#start"
+    AUTO_FOCUS = "#intro-body"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "start", "key.start"),
         Binding("escape", "back", "key.back"),

@@ -46,14 +46,19 @@ class PraiseForm(QLModal[Praise | None]):
     async def action_save(self) -> None:
         text = self.query_one("#praise-text", TextArea).text
         if not text.strip():
-            self.query_one("#form-error", Static).update(self.t("praise.what"))
+            self._error(self.t("praise.what"))
             return
         try:
             saved = await self.save(text)
         except QualityLabError as err:
-            self.query_one("#form-error", Static).update(str(err))
+            self._error(str(err))  # the text stays in the form
             return
         self.dismiss(saved)
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(message)
+        error.display = bool(message)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

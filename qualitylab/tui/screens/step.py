@@ -329,7 +329,9 @@ class StepScreen(QLScreen[None]):
         if saved is not None:
             self.pains.append(saved)
             self._draw_entries()
-            self.query_one("#pains", OptionList).highlighted = len(self.pains) - 1
+            pains = self.query_one("#pains", OptionList)
+            pains.highlighted = len(self.pains) - 1
+            self.call_after_refresh(pains.scroll_visible, animate=False)
             self.notify(self.t("pain.saved"), timeout=2)
 
     def _selected_pain(self) -> PainPoint | None:
@@ -416,6 +418,8 @@ class StepScreen(QLScreen[None]):
         if saved is not None:
             self.praise.append(saved)
             self._draw_entries()
+            praise = self.query_one("#praise", OptionList)
+            self.call_after_refresh(praise.scroll_visible, animate=False)
             self.notify(self.t("praise.saved"), timeout=2)
 
     @on(OptionList.OptionSelected, "#pains")

@@ -39,6 +39,12 @@ def _no_cursor_blink(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
+@pytest.fixture(autouse=True)
+def _dark_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first theme follows COLORFGBG; pin it so snapshots do not depend on the terminal."""
+    monkeypatch.delenv("COLORFGBG", raising=False)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> str:
     return str(tmp_path / "lab.db")

@@ -1,0 +1,58 @@
+"""First run (anonymous), --as overriding the saved name, and the light/dark theme choice."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import AppFactory
+from textual.widgets import Static
+from tui_helpers import home_loaded, screen_is, wait_for
+
+from qualitylab import config, services
+from qualitylab.services import Lab
+from qualitylab.tui.app import DARK, LIGHT
+from qualitylab.tui.screens.profile import ProfileScreen
+
+
+async def test_walk_anonymously_is_remembered_as_one_private_walker(
+    new_app: AppFactory, lab: Lab
+) -> None:
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.click("#anonymous")
+        home = await home_loaded(pilot)
+        assert "anonymous walker" in str(home.query_one("#topbar", Static).render())
+    saved = config.load_profile()
+    assert saved is not None and saved.anonymous and saved.name.startswith("anonymous-")
+    walker = services.get_or_create_walker(lab, name=saved.name, anonymous=True)
+    assert walker.anonymous
+
+
+async def test_as_name_overrides_the_saved_profile_without_replacing_it(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    app = new_app(walker_name="Boris")
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        assert "Hello, Boris" in str(home.query_one("#topbar", Static).render())
+        assert app.walker is not None and app.walker.name == "Boris"
+    assert config.load_profile() == profile
+
+
+async def test_theme_toggle_is_remembered(new_app: AppFactory, profile: config.Profile) -> None:
+    first = new_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        await home_loaded(pilot)
+        assert first.theme == DARK
+        await pilot.press("ctrl+t")
+        assert first.theme == LIGHT
+    second = new_app()
+    assert second.theme == LIGHT
+
+
+@pytest.mark.parametrize(("fgbg", "theme"), [("0;15", LIGHT), ("15;0", DARK), ("", DARK)])
+def test_terminal_background_picks_the_first_theme(
+    new_app: AppFactory, monkeypatch: pytest.MonkeyPatch, fgbg: str, theme: str
+) -> None:
+    monkeypatch.setenv("COLORFGBG", fgbg)
+    assert new_app().theme == theme

@@ -29,8 +29,29 @@ def cluster_texts(
     their member ids so problems keep their id. The result is deterministic for a given ``seed``
     and does not depend on input order.
     """
+    import gc
+
+    # millions of small tuples and lists would trigger the cyclic collector over and over
+    # (a third of the run on 1M texts); nothing here creates cycles
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _cluster(texts, ids, suggestions, previous, seed, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _cluster(
+    texts: Sequence[str],
+    ids: Sequence[str] | None,
+    suggestions: Sequence[str] | None,
+    previous: Mapping[str, Collection[str]] | None,
+    seed: int,
+    progress: Callable[[str, float], None] | None,
+) -> Clustering:
     from qualitylab.clustering import describe, engine, identity
-    from qualitylab.clustering.text import Stemmer, dedup_key, normalise
+    from qualitylab.clustering.text import Normaliser, Stemmer, dedup_key
 
     report = progress or engine._noop
     n = len(texts)
@@ -47,19 +68,23 @@ def cluster_texts(
         return Clustering(clusters=(), unclustered=(), labels={})
 
     report("normalise", 0.0)
+    normalise = Normaliser()
     norm = [normalise(t) for t in texts]
-    # canonical order: nothing downstream may depend on the caller's order
-    order = sorted(range(n), key=lambda i: (norm[i], texts[i], ids[i]))
-    keys = [dedup_key(norm[i]) if norm[i] else "\x01" + texts[i].strip() for i in range(n)]
-    representative: dict[str, int] = {}
+    groups: dict[str, list[int]] = {}
+    for i, (clean, raw) in enumerate(zip(norm, texts, strict=True)):
+        groups.setdefault(dedup_key(clean) if clean else "\x01" + raw.strip(), []).append(i)
+    # canonical order (groups by key, copies by text and id): nothing downstream may depend on
+    # the caller's order
     duplicates: dict[str, str] = {}
     copies: dict[int, list[int]] = {}
-    for i in order:
-        rep = representative.setdefault(keys[i], i)
-        copies.setdefault(rep, []).append(i)
-        if rep != i:
-            duplicates[ids[i]] = ids[rep]
-    unique = [i for i in order if representative[keys[i]] == i]
+    unique: list[int] = []
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort(key=lambda i: (norm[i], texts[i], ids[i]))
+            duplicates.update((ids[i], ids[group[0]]) for i in group[1:])
+        unique.append(group[0])
+        copies[group[0]] = group
     report("normalise", 1.0)
 
     import numpy as np
@@ -87,13 +112,14 @@ def cluster_texts(
         title = describe.title_for(unique_texts, by_centrality, terms)
         picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
         quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]
-        members = [ids[m] for r in rows for m in copies[unique[int(r)]]]
-        fix_texts = [fixes[m] for r in rows for m in copies[unique[int(r)]]]
+        positions = [m for r in rows.tolist() for m in copies[unique[r]]]
+        members = [ids[m] for m in positions]
+        fix_texts = [fixes[m] for m in positions]
         drafts.append(
             (members, title, terms, quotes, cohesion, describe.common_suggestions(fix_texts))
         )
         report("describe", (c + 1) / max(k, 1))
-    drafts.sort(key=lambda d: (-len(d[0]), sorted(d[0])[0]))
+    drafts.sort(key=lambda d: (-len(d[0]), min(d[0])))
     cluster_ids, changes = identity.match([d[0] for d in drafts], previous)
     clusters = tuple(
         Cluster(

@@ -20,17 +20,42 @@ _JUNK = re.compile(r"[\W\d_]+")
 MIN_WORD_LEN = 2
 
 
+class _CleanTokens(dict[str, str]):
+    """Raw lower-case token -> its cleaned words, computed once per distinct token.
+
+    Tokens repeat far more than they vary, so the regular expressions run once per distinct
+    token instead of once per character of every text.
+    """
+
+    def __missing__(self, token: str) -> str:
+        if "://" in token or token.startswith("www.") or "@" in token:
+            clean = ""  # URLs and e-mail addresses say nothing about the problem
+        else:
+            clean = " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", token.replace("ё", "е"))).split())
+        self[token] = clean
+        return clean
+
+
+class Normaliser:
+    """``normalise`` with a per-corpus token cache (use one per corpus, then drop it)."""
+
+    def __init__(self) -> None:
+        self._clean = _CleanTokens()
+
+    def __call__(self, text: str) -> str:
+        out = " ".join(map(self._clean.__getitem__, text.lower().split()))
+        if "  " in out or out.startswith(" ") or out.endswith(" "):
+            out = " ".join(out.split())
+        return out
+
+
 def normalise(text: str) -> str:
     """Lower-case, ``ё``->``е``, URLs/e-mails/numbers/punctuation dropped, ``sooo`` -> ``so``.
 
     The result is letters-only words separated by single spaces; it is the canonical form every
     later step sees.
     """
-    text = text.lower().replace("ё", "е")
-    if "://" in text or "www." in text or "@" in text:  # the URL pattern is the slow part
-        text = _URL.sub(" ", text)
-    text = _JUNK.sub(" ", text)
-    return " ".join(_REPEATS.sub(r"\1", text).split())
+    return Normaliser()(text)
 
 
 def words(normalised: str) -> list[str]:
@@ -98,5 +123,7 @@ def dedup_key(normalised: str) -> str:
     "The QR code never appears!" and "QR code never appears" share a key; texts with no
     content words fall back to their normalised form so they never all collapse together.
     """
-    content = sorted(set(content_words(normalised)))
+    distinct = set(normalised.split())
+    distinct -= stop_words()
+    content = sorted(w for w in distinct if len(w) >= MIN_WORD_LEN)
     return " ".join(content) if content else "\x00" + normalised

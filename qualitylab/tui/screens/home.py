@@ -6,6 +6,7 @@ catalog (pydantic), the database (SQLAlchemy) and their imports never delay the 
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -190,7 +191,10 @@ class HomeScreen(QLScreen[None]):
             problem = err
         if catalog is not None and not self.loaded:
             rows = build_rows(catalog, None, {}, app.tr)
-            app.call_from_thread(self._show, rows, None)
+            drawn = threading.Event()
+            app.call_from_thread(self._show, rows, None, drawn)
+            # Let the journeys reach the screen before the database imports compete for the GIL.
+            drawn.wait(timeout=0.5)
         try:
             walker = services.get_or_create_walker(
                 lab, name=profile.name, department=profile.department, anonymous=profile.anonymous
@@ -213,7 +217,9 @@ class HomeScreen(QLScreen[None]):
             app.call_from_thread(app.report_error, problem)
             app.call_from_thread(self._show_problem, problem)
 
-    def _show(self, rows: list[HomeRow], walker: Walker | None) -> None:
+    def _show(
+        self, rows: list[HomeRow], walker: Walker | None, drawn: threading.Event | None = None
+    ) -> None:
         first_full = walker is not None and not self.loaded
         if walker is not None:
             self.qapp.walker = walker
@@ -221,6 +227,8 @@ class HomeScreen(QLScreen[None]):
         self.rows = rows
         # When the walker's own walks first arrive, "resume" (now on top) is the likely choice.
         self._render_rows(keep_highlight=not first_full)
+        if drawn is not None:
+            self.call_after_refresh(drawn.set)
 
     def _show_problem(self, err: QualityLabError) -> None:
         options = self.query_one("#journeys", OptionList)

@@ -280,3 +280,19 @@ def test_progress_reports_stages_and_finishes() -> None:
     assert seen[-1] == ("done", 1.0)
     assert {"normalise", "features", "describe"} <= {s for s, _ in seen}
     assert all(0.0 <= f <= 1.0 for _, f in seen)
+
+
+def test_importing_the_clustering_package_loads_no_numeric_library() -> None:
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json, qualitylab.clustering\n"
+        "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    loaded = set(json.loads(out))
+    assert not loaded & {"numpy", "scipy", "sklearn", "snowballstemmer", "Stemmer"}

@@ -32,6 +32,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Не удалось прочитать каталог путей:\n{detail}",
     ),
     "err.generic": ("{detail}", "{detail}"),
+    "err.journey_gone": (
+        "The journey “{journey}” is no longer in the catalog.",
+        "Пути «{journey}» больше нет в каталоге.",
+    ),
     "err.title": ("Something went wrong", "Что-то пошло не так"),
     "err.unexpected": (
         "Unexpected error: {detail}. What you confirmed before is saved.",
@@ -44,6 +48,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "the way. First, who are you? We remember this on this computer.",
         "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Сначала — кто вы? "
         "Мы запомним это на этом компьютере.",
+    ),
+    "profile.intro_once": (
+        "You will walk through a customer journey step by step and note anything that gets in "
+        "the way. First, who are you?",
+        "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Сначала — кто вы?",
     ),
     "profile.name": ("Your name", "Ваше имя"),
     "profile.name_ph": ("e.g. Anna Petrova", "например, Анна Петрова"),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from qualitylab import services
 from qualitylab.domain import Catalog, Walker
-from qualitylab.errors import QualityLabError
+from qualitylab.errors import NotFound, QualityLabError
 
 if TYPE_CHECKING:
     from qualitylab.services import Lab
@@ -43,7 +43,7 @@ async def open_journey(app: QualityLabApp, journey_id: str) -> None:
     try:
         journey = catalog.journey(journey_id)
     except KeyError:
-        app.report_error(services_not_found(journey_id))
+        app.report_error(NotFound(app.tr("err.journey_gone", journey=journey_id)))
         return
     try:
         product = catalog.product(journey.product)
@@ -51,12 +51,6 @@ async def open_journey(app: QualityLabApp, journey_id: str) -> None:
     except KeyError:
         product_name, release = journey.product, ""
     app.push_screen(IntroScreen(journey, product_name=product_name, release=release))
-
-
-def services_not_found(journey_id: str) -> QualityLabError:
-    from qualitylab.errors import NotFound
-
-    return NotFound(f"journey '{journey_id}' is no longer in the catalog")
 
 
 async def start_walk(app: QualityLabApp, journey_id: str) -> None:

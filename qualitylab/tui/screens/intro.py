@@ -52,8 +52,11 @@ class IntroScreen(QLScreen[None]):
             if j.have_at_hand:
                 yield Static(self.t("intro.have"), classes="label")
                 yield Static("\n".join(f"• {item}" for item in j.have_at_hand), markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button(self.t("intro.start"), id="start", variant="primary")
+        with Horizontal(id="intro-actions"):  # outside the scroll: always in sight
+            yield Button(
+                f"{self.t('intro.start')} (enter)", id="start", variant="primary", compact=True
+            )
+            yield Button(f"{self.t('key.back')} (esc)", id="back", compact=True)
         yield Footer(compact=True)
 
     @on(Button.Pressed, "#start")
@@ -62,5 +65,6 @@ class IntroScreen(QLScreen[None]):
 
         await start_walk(self.qapp, self.journey.id)
 
+    @on(Button.Pressed, "#back")
     def action_back(self) -> None:
         self.dismiss()

@@ -29,7 +29,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="profile-box", classes="dialog"):
             yield Static(self.t("profile.title"), classes="dialog-title", markup=False)
-            yield Static(self.t("profile.intro"), classes="muted", markup=False)
+            intro = "profile.intro" if self.remember else "profile.intro_once"
+            yield Static(self.t(intro), classes="muted", markup=False)
             yield Label(self.t("profile.name"))
             yield Input(placeholder=self.t("profile.name_ph"), id="name", max_length=80)
             yield Label(self.t("profile.dept"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
@@ -54,10 +55,32 @@ def open_lab(db: str | None, journeys: str | None = None) -> Lab:
     return Lab.open(db=db, journeys=journeys)
 
 
+# C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them
+# (ESC starts ANSI sequences), so user text shows them as escapes instead.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as ``\\x1b`` etc.: a terminal prints it literally."""
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
+def say(message: str) -> None:
+    """One plain line on stdout, never wrapped or styled (scripts read it)."""
+    sys.stdout.write(visible(message) + "\n")
+
+
+def warn(message: str) -> None:
+    """One plain line on stderr, never wrapped or styled (scripts read it)."""
+    sys.stderr.write(visible(message) + "\n")
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
     for line in message.splitlines() or [message]:
-        sys.stderr.write(f"qualitylab: error: {line}\n" if line else "\n")
+        sys.stderr.write(f"qualitylab: error: {visible(line)}\n" if line else "\n")
     raise typer.Exit(code)
 
 
@@ -73,9 +96,15 @@ class LabGroup(TyperGroup):
             return super().invoke(ctx)
         except (ClickException, Exit, typer.Exit, typer.Abort):
             raise
+        except typer.TyperException as exc:  # typer's own (vendored) click: bad arguments
+            usage = getattr(exc, "ctx", None)
+            hint = f" (see: {usage.command_path} --help)" if usage is not None else ""
+            lines = exc.format_message().splitlines() or [type(exc).__name__]
+            sys.stderr.write(f"qualitylab: error: {visible(lines[0])}{hint}\n")
+            raise typer.Exit(exc.exit_code) from None
         except CatalogError as exc:
             for problem in exc.problems:
-                sys.stderr.write(problem + "\n")
+                sys.stderr.write(visible(problem) + "\n")
             sys.stderr.write(f"qualitylab: error: {len(exc.problems)} problem(s) in the journeys\n")
             raise typer.Exit(1) from None
         except QualityLabError as exc:
@@ -91,7 +120,8 @@ class LabGroup(TyperGroup):
         except Exception as exc:
             if os.environ.get("QUALITYLAB_DEBUG"):
                 raise
+            first = (str(exc).strip().splitlines() or [""])[0]
             fail(
-                f"unexpected {type(exc).__name__}: {exc} "
+                f"unexpected {type(exc).__name__}: {first} "
                 "(run with QUALITYLAB_DEBUG=1 for the traceback and report it)"
             )

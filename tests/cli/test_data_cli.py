@@ -151,3 +151,29 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in (["log"], ["walks", "list"], ["export"], ["import"], ["demo"]):
         code, out, _ = run(*command, "--help")
         assert code == 0 and "Example" in out and "--db" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["walks", "list", "-n", "0"], "Invalid value for '--limit'"),
+        (["walks", "list", "-n", "abc"], "Invalid value for '--limit'"),
+        (["walks", "lst"], "No such command 'lst'"),
+        (["import"], "Missing argument"),
+        (["export"], "Missing option '--output'"),
+        (["log", "--severty", "3"], "No such option: --severty"),
+    ],
+)
+def test_bad_arguments_are_one_usage_line_not_an_unexpected_error(
+    args: list[str], message: str
+) -> None:
+    code, out, err = run(*args)
+    assert code == 2
+    assert err.startswith("qualitylab: error: ") and message in err and "--help" in err
+    assert "unexpected" not in err and "Traceback" not in err + out
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_errors_show_control_characters_as_escapes(env: list[str]) -> None:
+    code, _, err = run("log", "-j", "\x1b[31mx", "-s", "pay", "text", *env)
+    assert code == 1 and "\x1b" not in err and "\\x1b[31mx" in err

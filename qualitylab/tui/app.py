@@ -180,12 +180,14 @@ class QualityLabApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save what the current screen holds (the step timer) and leave; resume picks it up."""
-        saver = getattr(self.screen, "save_before_quit", None)
-        if saver is not None:
-            try:
-                await saver()
-            except QualityLabError:
-                pass  # already reported; confirmed answers were saved when confirmed
+        for screen in reversed(self.screen_stack):  # a dialog may sit on the step screen
+            saver = getattr(screen, "save_before_quit", None)
+            if saver is not None:
+                try:
+                    await saver()
+                except QualityLabError:
+                    pass  # already reported; confirmed answers were saved when confirmed
+                break
         self.exit()
 
     def action_help(self) -> None:

@@ -141,6 +141,8 @@ async def test_resume_after_quit(
         clock.advance(42)
         timer = step.query_one("#timer")
         await wait_for(pilot, lambda: "00:42" in str(timer.render()), timeout=3)
+        await pilot.press("p")  # quitting with a dialog open still saves the step's time
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
         await pilot.press("ctrl+q")
 
     second = new_app()
@@ -279,3 +281,25 @@ async def test_database_failure_mid_walk_keeps_what_was_typed(
         await step_ready(pilot, 1)
     (point,) = services.list_pain_points(lab)
     assert point.text == "Offer page is blank"
+
+
+async def test_step_time_is_saved_now_and_then_without_leaving(
+    new_app: AppFactory,
+    profile: config.Profile,
+    clock: FrozenClock,
+    lab: Lab,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A closed browser tab or a killed terminal loses at most one autosave interval of time."""
+    monkeypatch.setattr(StepScreen, "AUTOSAVE_SECONDS", 0.2)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        clock.advance(30)
+
+        def saved_seconds() -> float:
+            visit = services.get_walk(lab, step.walk.uuid).visit("find-offer")
+            return visit.seconds_spent if visit else 0.0
+
+        await wait_for(pilot, lambda: saved_seconds() == 30.0, timeout=5)
+        assert step.index == 0 and screen_is(pilot, StepScreen)

@@ -103,8 +103,17 @@ class StepScreen(QLScreen[None]):
             yield Static("", id="ease-row")
         yield Footer(compact=True)
 
+    #: Seconds between saves of the step timer, so a closed browser tab or a killed terminal
+    #: loses at most this much of the time spent (everything confirmed is saved at once anyway).
+    AUTOSAVE_SECONDS: ClassVar[float] = 30.0
+
     async def on_mount(self) -> None:
         await self._enter(self.index)
+        self.set_interval(self.AUTOSAVE_SECONDS, self._autosave)
+
+    def _autosave(self) -> None:
+        if self.ready and not self._busy:
+            self.run_worker(self._save_time(), exclusive=True, group="autosave")
 
     # ------------------------------------------------------------------ entering a step
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -16,8 +17,10 @@ from qualitylab.cli.common import (
     fail,
     open_lab,
     print_json,
-    stderr,
+    say,
     stdout,
+    visible,
+    warn,
 )
 
 walks_app = typer.Typer(help="Look at walks.", no_args_is_help=True, rich_markup_mode="rich")
@@ -41,7 +44,7 @@ def log(
     as_: Annotated[str, typer.Option("--as", help="Walker name (anonymous if empty).")] = "",
     department: Annotated[str, typer.Option("--department", help="Walker department.")] = "",
     release: Annotated[
-        str, typer.Option("--release", help="Product release [default: the catalog's].")
+        str, typer.Option("--release", help="Product release \\[default: the catalog's].")
     ] = "",
     from_csv: Annotated[
         Path | None, typer.Option("--from-csv", help="Bulk-import feedback from a CSV file.")
@@ -62,14 +65,15 @@ def log(
 
     [bold]Examples[/bold]
 
-      qualitylab log -j esim-activation -s install-profile --severity 3 --category bug
-      --as "Anna K." "The QR code never appeared"
+      qualitylab log -j esim-activation -s install-profile \\
+        --severity 3 --category bug --as "Anna K." "The QR code never appeared"
 
-      qualitylab log --from-csv old.csv --map text=Comment --map step=Screen -j tariff-change
+      qualitylab log --from-csv old.csv --map text=Comment --map step=Screen \\
+        -j tariff-change
 
-    CSV rows that cannot be imported are listed with their line numbers; the rest are imported.
-    Options given next to --from-csv (--journey, --step, --severity, ...) are defaults for rows
-    that leave those columns empty.
+    CSV rows that cannot be imported are listed with their line numbers; the rest
+    are imported. Options given next to --from-csv (--journey, --step, --severity,
+    ...) are defaults for rows that leave those columns empty.
     """
     from qualitylab.services import feedback
 
@@ -99,8 +103,8 @@ def log(
             print_json(asdict(result))
         else:
             for problem in result.rejected:
-                stderr.print(problem, markup=False)
-            stdout.print(
+                warn(problem)
+            say(
                 f"Imported {result.imported} pain point(s); rejected {len(result.rejected)} row(s)."
             )
         if result.rejected and not result.imported:
@@ -114,7 +118,7 @@ def log(
     if json_out:
         print_json({"uuid": point.uuid, "walk": point.walk_uuid, "release": point.release})
     else:
-        stdout.print(f"Logged pain point {point.uuid} on {journey} / {step}.", markup=False)
+        say(f"Logged pain point {point.uuid} on {journey} / {step}.")
 
 
 @walks_app.command("list")
@@ -160,9 +164,9 @@ def walks_list(
     for w in found[:limit]:
         table.add_row(
             w.started_at.strftime("%Y-%m-%d %H:%M"),
-            Text(w.journey_id),
-            Text(w.release),
-            Text(w.walker.label),
+            Text(visible(w.journey_id)),
+            Text(visible(w.release)),
+            Text(visible(w.walker.label)),
             w.status.value,
             str(len(w.visits)),
             str(w.pain_point_count),
@@ -170,7 +174,7 @@ def walks_list(
         )
     stdout.print(table)
     if len(found) > limit:
-        stdout.print(f"... {len(found) - limit} more (use --limit)")
+        say(f"... {len(found) - limit} more (use --limit)")
 
 
 def _walk_json(w: Any) -> dict[str, Any]:
@@ -212,15 +216,22 @@ def export(
     if str(output) == "-":
         export_jsonl(lab, sys.stdout)
         return
-    tmp = output.with_name(output.name + ".tmp")
+    if output.is_dir():
+        fail(
+            f"cannot write {output}: it is a folder; give a file name, e.g. {output / 'lab.jsonl'}"
+        )
+    # Write next to the target and rename, so a failed export never leaves half a file behind.
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
         with tmp.open("w", encoding="utf-8", newline="\n") as handle:
             counts = export_jsonl(lab, handle)
         tmp.replace(output)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
+    finally:
+        tmp.unlink(missing_ok=True)
     summary = ", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"
-    stderr.print(f"Exported {summary} to {output}", markup=False)
+    warn(f"Exported {summary} to {output}")
 
 
 def import_(
@@ -243,7 +254,7 @@ def import_(
         return
     added = ", ".join(f"{n} {k}" for k, n in result["added"].items() if n) or "nothing new"
     skipped = sum(result["skipped"].values())
-    stdout.print(f"Imported {added}; {skipped} record(s) were already here.", markup=False)
+    say(f"Imported {added}; {skipped} record(s) were already here.")
 
 
 def demo(
@@ -264,7 +275,7 @@ def demo(
 
     lab = open_lab(db, journeys)
     stats = run_demo(lab, seed=seed, force=force)
-    stdout.print(str(stats), markup=False)
+    say(str(stats))
 
 
 def register(app: typer.Typer) -> None:

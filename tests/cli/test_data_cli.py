@@ -177,3 +177,40 @@ def test_bad_arguments_are_one_usage_line_not_an_unexpected_error(
 def test_errors_show_control_characters_as_escapes(env: list[str]) -> None:
     code, _, err = run("log", "-j", "\x1b[31mx", "-s", "pay", "text", *env)
     assert code == 1 and "\x1b" not in err and "\\x1b[31mx" in err
+
+
+def test_walks_table_shows_ansi_and_markup_in_names_literally(
+    env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab.cli import common
+
+    monkeypatch.setattr(common.stdout, "width", 250)
+    name = "\x1b[31mRed[/] [bold]Anna"
+    assert run("log", "-j", "buy", "-s", "pay", "--as", name, "x", *env)[0] == 0
+    code, out, _ = run("walks", "list", "--db", env[1])
+    assert code == 0
+    assert "\x1b" not in out and "\\x1b[31mRed[/] [bold]Anna" in out
+
+
+def test_messages_for_scripts_are_never_wrapped(env: list[str]) -> None:
+    code, out, _ = run("log", "-j", "buy", "-s", "pay", "x" * 50, *env)
+    assert code == 0 and len(out.strip().splitlines()) == 1
+    assert out.startswith("Logged pain point ") and out.strip().endswith("on buy / pay.")
+
+
+def test_export_to_a_folder_fails_and_leaves_no_temporary_file(
+    env: list[str], tmp_path: Path
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    run("log", "-j", "buy", "-s", "pay", "x", *env)
+    code, _, err = run("export", "-o", str(folder), "--db", env[1])
+    assert code == 1 and "it is a folder" in err and len(err.strip().splitlines()) == 1
+    assert [p.name for p in tmp_path.iterdir() if "tmp" in p.name] == []
+    assert list(folder.iterdir()) == []
+
+
+def test_log_help_shows_the_release_default_and_fits_80_columns() -> None:
+    result = CliRunner().invoke(app, ["log", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
+    assert "[default: the catalog's]" in result.stdout
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())

@@ -109,6 +109,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "step.expected": ("What good looks like", "Как должно быть"),
     "step.watch": ("Watch for", "Обратите внимание"),
     "step.pains": ("Pain points on this step", "Проблемы на этом шаге"),
+    "step.list_hint": (
+        "tab to the list: e edit, delete remove",
+        "tab — к списку: e изменить, delete удалить",
+    ),
     "step.no_pains": (
         "None yet. Press p to log anything that got in your way.",
         "Пока нет. Нажмите p, чтобы записать то, что мешало.",
@@ -154,7 +158,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "key.edit": ("Edit", "Изменить"),
     "key.delete": ("Delete", "Удалить"),
     "key.outcome": ("Outcome", "Итог"),
-    "key.ease": ("Ease", "Лёгкость"),
+    "key.ease": ("Ease", "Оценка"),
     "key.next": ("Next", "Далее"),
     "key.prev": ("Back", "Назад"),
     "key.abandon": ("Abandon", "Прервать"),

@@ -91,10 +91,10 @@ class StepScreen(QLScreen[None]):
             with Vertical(id="watch-box"):
                 yield Static(self.t("step.watch"), classes="label")
                 yield Static("", id="watch", markup=False)
-            yield Static(self.t("step.pains"), classes="label")
+            yield Static(self.t("step.pains"), id="pains-label", classes="label")
             yield Static(self.t("step.no_pains"), id="no-pains", classes="muted")
             yield OptionList(id="pains", markup=False)
-            yield Static(self.t("step.praise"), classes="label")
+            yield Static(self.t("step.praise"), id="praise-label", classes="label")
             yield Static(self.t("step.no_praise"), id="no-praise", classes="muted")
             yield OptionList(id="praise", markup=False)
         with Vertical(id="answers"):
@@ -181,6 +181,7 @@ class StepScreen(QLScreen[None]):
             pains.add_option(Option(Content.assemble(*parts), id=p.uuid))
         pains.display = bool(self.pains)
         self.query_one("#no-pains").display = not self.pains
+        self.query_one("#pains-label", Static).update(self._label("step.pains", bool(self.pains)))
         if self.pains:
             pains.highlighted = min(keep, len(self.pains) - 1) if keep is not None else 0
         praise = self.query_one("#praise", OptionList)
@@ -189,8 +190,17 @@ class StepScreen(QLScreen[None]):
             praise.add_option(Option(Content("★ " + one_line(item.text, 300)), id=item.uuid))
         praise.display = bool(self.praise)
         self.query_one("#no-praise").display = not self.praise
+        self.query_one("#praise-label", Static).update(
+            self._label("step.praise", bool(self.praise))
+        )
         if self.praise:
             praise.highlighted = 0
+
+    def _label(self, key: str, with_hint: bool) -> Content:
+        label = Content.styled(self.t(key), "bold")
+        if with_hint:
+            label = label + Content.styled(f"  ({self.t('step.list_hint')})", "dim not bold")
+        return label
 
     def _draw_answers(self) -> None:
         tr = self.qapp.tr

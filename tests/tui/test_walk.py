@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from conftest import AppFactory, FrozenClock
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, RadioSet, TextArea
 from tui_helpers import (
     catalog_without,
     fill_form,
@@ -258,7 +258,9 @@ async def test_database_failure_mid_walk_keeps_what_was_typed(
             await pilot.press("ctrl+s")  # the form explains what is missing first
             error = form.query_one("#form-error")
             assert str(error.render()) == app.tr("pain.need_severity")
-            await fill_form(pilot, severity=3, category="bug", attachment="/no/such/file.png")
+            await pilot.press("tab", "3")  # from the text to the severities; a digit picks one
+            assert form.query_one("#severity", RadioSet).pressed_index == 2
+            await fill_form(pilot, category="bug", attachment="/no/such/file.png")
             await pilot.press("ctrl+s")
             assert "/no/such/file.png" in str(error.render())
             await fill_form(pilot, attachment="")

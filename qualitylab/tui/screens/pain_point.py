@@ -36,6 +36,18 @@ class PainPointDraft:
 SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
 
 
+class SeverityPicker(RadioSet):
+    """The four severities; besides arrows and space, the digits 1-4 pick one directly."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(str(level), f"pick({level})", show=False) for level in (1, 2, 3, 4)
+    ]
+
+    def action_pick(self, level: int) -> None:
+        buttons = list(self.query(RadioButton))
+        buttons[level - 1].value = True
+
+
 class PainPointForm(QLModal[PainPoint | None]):
     """New or edit: what happened, how bad, category, suggested fix, optional file."""
 
@@ -76,7 +88,7 @@ class PainPointForm(QLModal[PainPoint | None]):
                 placeholder=self.t("pain.what_ph"),
             )
             yield Label(self.t("pain.severity"))
-            with RadioSet(id="severity"):
+            with SeverityPicker(id="severity"):
                 for level in (1, 2, 3, 4):
                     label = f"{self.t(f'sev.{level}')} — {self.t(f'sev.{level}.help')}"
                     yield RadioButton(label, value=bool(e and int(e.severity) == level))

@@ -113,3 +113,70 @@ def test_bad_exports_name_the_line_and_import_nothing(
         import_jsonl(lab, path)
     assert json.loads(_export(lab).splitlines()[0])["type"] == "header"
     assert len(_export(lab).splitlines()) == 1
+
+
+def _valid_export(tmp_path: Path, small_catalog: Path) -> list[dict[str, object]]:
+    lab = Lab.open(db=str(tmp_path / "valid.db"), journeys=small_catalog)
+    _fill(lab, "Anna", tmp_path)
+    records = [json.loads(line) for line in _export(lab).splitlines()]
+    lab.close()
+    return records
+
+
+def _first(records: list[dict[str, object]], kind: str) -> dict[str, object]:
+    return next(r for r in records if r["type"] == kind)
+
+
+@pytest.mark.parametrize(
+    ("kind", "change", "message"),
+    [
+        ("walk", {"status": "sleeping"}, "walk record: status 'sleeping' is not one of"),
+        ("walk", {"nps": 99}, "walk record: nps must be from 0 to 10"),
+        ("walk", {"started_at": "yesterday"}, "started_at 'yesterday' is not an ISO 8601 time"),
+        ("walk", {"release": "R" * 65}, "release is longer than 64 characters"),
+        ("walk", {"visits": [{"step_id": "find"}]}, "visits #1 is missing entered_at"),
+        ("pain_point", {"severity": 9}, "pain_point record: severity must be from 1 to 4"),
+        ("pain_point", {"severity": "high"}, "severity must be a whole number"),
+        ("pain_point", {"text": ["a"]}, "pain_point record: text must be text"),
+        ("pain_point", {"attachment": {"filename": "a", "content_base64": "!!"}}, "base64"),
+        ("walker", {"anonymous": "no"}, "walker record: anonymous must be true or false"),
+        ("journey", {"content": "not json"}, "content is not a journey snapshot"),
+        ("cluster_fix", {"cluster_id": "c1", "status": "weird"}, "status 'weird' is not one of"),
+    ],
+)
+def test_records_that_would_poison_the_lab_are_refused_with_their_line(
+    tmp_path: Path,
+    small_catalog: Path,
+    kind: str,
+    change: dict[str, object],
+    message: str,
+) -> None:
+    records = _valid_export(tmp_path, small_catalog)
+    if kind == "cluster_fix":
+        records.append({"type": "cluster_fix", **change})
+    else:
+        _first(records, kind).update(change)
+    line = next(n for n, r in enumerate(records, start=1) if r["type"] == kind)
+    path = tmp_path / "bad.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
+    with pytest.raises(InvalidInput, match=f":{line}: ") as caught:
+        import_jsonl(lab, path)
+    assert message in str(caught.value) and "nothing was imported" in str(caught.value)
+    assert len(_export(lab).splitlines()) == 1  # nothing but the header
+    lab.close()
+
+
+def test_export_saved_with_a_bom_imports_and_an_empty_file_is_refused(
+    tmp_path: Path, small_catalog: Path
+) -> None:
+    records = _valid_export(tmp_path, small_catalog)
+    path = tmp_path / "bom.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8-sig")
+    lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
+    assert import_jsonl(lab, path)["added"]["pain_point"] == 1
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="is empty"):
+        import_jsonl(lab, empty)
+    lab.close()

@@ -57,6 +57,13 @@ def log(
             "category, suggest, walker, department, release). Repeatable.",
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="Encoding of the CSV file, e.g. cp1251 \\[default: UTF-8, or UTF-16 by its BOM].",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
     journeys: JourneysOption = None,
@@ -98,7 +105,9 @@ def log(
                 fail(f"--map {item!r} must look like FIELD=COLUMN, e.g. --map text=Comment")
             mapping[field.strip()] = column.strip()
         defaults = {k: v for k, v in given.items() if v}
-        result = feedback.import_feedback_csv(lab, from_csv, mapping=mapping, defaults=defaults)
+        result = feedback.import_feedback_csv(
+            lab, from_csv, mapping=mapping, defaults=defaults, encoding=encoding
+        )
         if json_out:
             print_json(asdict(result))
         else:

@@ -6,6 +6,7 @@ counts in fix lists like any other (reach, releases) without pretending someone 
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,19 +79,39 @@ class Feedback:
     release: str = ""
 
 
+#: Longest walker name/department and release the database keeps (PostgreSQL enforces them).
+MAX_NAME_CHARS = 200
+MAX_RELEASE_CHARS = 64
+
+
+def _short(value: str | int, what: str, limit: int) -> str:
+    cleaned = str(value).strip()
+    if len(cleaned) > limit:
+        raise InvalidInput(
+            f"{what} is longer than {limit} characters ({len(cleaned):,}); shorten it"
+        )
+    return cleaned
+
+
 def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
     """Validate one piece of feedback (from CLI options or a CSV row)."""
-    journey = _journey_and_step(lab, str(values.get("journey", "")), str(values.get("step", "")))
+    journey_id = str(values.get("journey", "")).strip()
+    step_id = str(values.get("step", "")).strip()
+    if not journey_id:
+        raise InvalidInput("no journey given; fill the journey column or pass --journey")
+    if not step_id:
+        raise InvalidInput("no step given; fill the step column or pass --step")
+    journey = _journey_and_step(lab, journey_id, step_id)
     return Feedback(
         journey_id=journey.id,
-        step_id=str(values["step"]),
+        step_id=step_id,
         text=_text(str(values.get("text", "")), "the pain point text"),
         severity=parse_severity(values.get("severity") or 2),
         category=check_category(lab, str(values.get("category") or "other")),
         suggested_fix=_text(str(values.get("suggest", "")), "the suggested fix", required=False),
-        walker=str(values.get("walker", "")).strip(),
-        department=str(values.get("department", "")).strip(),
-        release=str(values.get("release", "")).strip()
+        walker=_short(values.get("walker", ""), "the walker name", MAX_NAME_CHARS),
+        department=_short(values.get("department", ""), "the department", MAX_NAME_CHARS),
+        release=_short(values.get("release", ""), "the release", MAX_RELEASE_CHARS)
         or lab.catalog.product(journey.product).release,
     )
 
@@ -137,14 +158,72 @@ class CsvImport:
     columns: dict[str, str] = field(default_factory=dict)  # field -> CSV column used
 
 
+def _encoding_of(path: Path, head: bytes, encoding: str | None) -> str:
+    """The given encoding, else what a byte-order mark says (Excel's "Unicode text" is UTF-16)."""
+    if encoding:
+        try:
+            return codecs.lookup(encoding).name
+        except LookupError:
+            raise InvalidInput(f"unknown encoding {encoding!r}; try utf-8 or cp1251") from None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if b"\x00" in head:
+        raise InvalidInput(f"{path} is not a CSV text file (it holds NUL bytes)")
+    return "utf-8-sig"
+
+
+def _delimiter(first_line: str) -> str:
+    """The header decides: texts full of ',' must not fool a ';' or tab separated file."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _columns(header: list[str], mapping: Mapping[str, str], path: Path) -> dict[str, int]:
+    """Field -> column index, from --map or the known column names."""
+    shown = ", ".join(header[:30]) + (" ..." if len(header) > 30 else "")
+    lower: dict[str, int] = {}
+    for index, name in enumerate(header):
+        lower.setdefault(name.lower(), index)
+    found: dict[str, int] = {}
+    for name, aliases in FIELDS.items():
+        if name in mapping:
+            if mapping[name] not in header:
+                raise InvalidInput(
+                    f"column {mapping[name]!r} (for {name}) is not in {path}; columns: {shown}"
+                )
+            found[name] = header.index(mapping[name])
+            continue
+        for alias in aliases:
+            if alias in lower:
+                found[name] = lower[alias]
+                break
+    for name, index in found.items():
+        if sum(h.lower() == header[index].lower() for h in header) > 1:
+            raise InvalidInput(
+                f"{path} has the column {header[index]!r} more than once; rename one, "
+                f"or pick one with --map {name}=COLUMN"
+            )
+    if "text" not in found:
+        raise InvalidInput(
+            f"{path} has no text column; name one with --map text=COLUMN (columns: {shown})"
+        )
+    return found
+
+
 def import_feedback_csv(
     lab: Lab,
     path: Path,
     *,
     mapping: Mapping[str, str] | None = None,
     defaults: Mapping[str, str] | None = None,
+    encoding: str | None = None,
 ) -> CsvImport:
-    """Import every good row, report each rejected row with its line number."""
+    """Import every good row, report each rejected row with its line number(s).
+
+    A row with more cells than the header is rejected rather than cut short: it nearly always
+    means text with an unquoted delimiter, and importing it would silently lose words.
+    """
     mapping = dict(mapping or {})
     unknown = set(mapping) - set(FIELDS)
     if unknown:
@@ -152,58 +231,51 @@ def import_feedback_csv(
             f"unknown field(s) {', '.join(sorted(unknown))} in --map; fields: {', '.join(FIELDS)}"
         )
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        with path.open("rb") as raw:
+            head = raw.read(4096)
+        chosen = _encoding_of(path, head, encoding)
+        handle = path.open(encoding=chosen, newline="")
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     result = CsvImport()
     good: list[Feedback] = []
     with handle:
         try:
-            sample = handle.read(65536)
+            first_line = handle.readline()
             handle.seek(0)
-            try:
-                dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-                    sample, delimiters=",;\t"
-                )
-            except csv.Error:
-                dialect = csv.excel
-            reader = csv.DictReader(handle, dialect=dialect)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            if not header:
+            delimiter = _delimiter(first_line)
+            reader = csv.reader(handle, delimiter=delimiter)
+            header = [h.strip() for h in next(reader, [])]
+            if not any(header):
                 raise InvalidInput(f"{path} is empty; it needs a header row")
-            lower = {h.lower(): h for h in header}
-            for name, aliases in FIELDS.items():
-                if name in mapping:
-                    if mapping[name] not in header:
-                        raise InvalidInput(
-                            f"column {mapping[name]!r} (for {name}) is not in {path}; "
-                            f"columns: {', '.join(header)}"
-                        )
-                    result.columns[name] = mapping[name]
+            columns = _columns(header, mapping, path)
+            result.columns = {name: header[index] for name, index in columns.items()}
+            end = reader.line_num
+            for cells in reader:
+                start, end = end + 1, reader.line_num
+                if not any(cell.strip() for cell in cells):
+                    continue  # blank line
+                where = f"{path}:{start}" if start == end else f"{path}:{start}-{end}"
+                if any(cell.strip() for cell in cells[len(header) :]):
+                    result.rejected.append(
+                        f"{where}: {len(cells)} cells but the header has {len(header)} columns; "
+                        f"put text that contains {delimiter!r} in double quotes"
+                    )
                     continue
-                for alias in aliases:
-                    if alias in lower:
-                        result.columns[name] = lower[alias]
-                        break
-            if "text" not in result.columns:
-                raise InvalidInput(
-                    f"{path} has no text column; name one with --map text=COLUMN "
-                    f"(columns: {', '.join(header)})"
-                )
-            for row in reader:
-                line = reader.line_num
                 values: dict[str, str | int] = dict(defaults or {})
-                for name, column in result.columns.items():
-                    cell = (row.get(column) or "").strip()
+                for name, index in columns.items():
+                    cell = cells[index].strip() if index < len(cells) else ""
                     if cell:
                         values[name] = cell
                 try:
                     good.append(check_feedback(lab, values))
                 except InvalidInput as exc:
-                    result.rejected.append(f"{path}:{line}: {exc}")
+                    result.rejected.append(f"{where}: {exc}")
         except UnicodeDecodeError as exc:
+            hint = "" if encoding else " or pass --encoding (e.g. --encoding cp1251)"
             raise InvalidInput(
-                f"{path} is not UTF-8 text ({exc.reason}); save it as UTF-8"
+                f"{path} is not {'UTF-8' if chosen == 'utf-8-sig' else chosen} text "
+                f"({exc.reason}); save it as UTF-8{hint}"
             ) from exc
         except csv.Error as exc:
             raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from exc

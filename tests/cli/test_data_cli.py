@@ -214,3 +214,69 @@ def test_log_help_shows_the_release_default_and_fits_80_columns() -> None:
     result = CliRunner().invoke(app, ["log", "--help"], env={"COLUMNS": "80"}, terminal_width=80)
     assert "[default: the catalog's]" in result.stdout
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
+
+
+def _csv_import(env: list[str], path: Path, *extra: str) -> tuple[int, str, str]:
+    return run("log", "--from-csv", str(path), "--journey", "buy", *extra, *env)
+
+
+def test_csv_row_with_more_cells_than_the_header_is_rejected_not_cut_short(
+    env: list[str], tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "old.csv"
+    csv_file.write_text(
+        'step,text\npay,I clicked, nothing happened\npay,"quoted, fine"\n', encoding="utf-8"
+    )
+    code, out, err = _csv_import(env, csv_file)
+    assert code == 0 and "Imported 1 pain point(s); rejected 1 row(s)." in out
+    assert f"{csv_file}:2: 3 cells but the header has 2 columns" in err
+    code, out, _ = run("export", "-o", "-", "--db", env[1])
+    texts = [json.loads(line)["text"] for line in out.splitlines() if '"pain_point"' in line]
+    assert texts == ["quoted, fine"]
+
+
+def test_csv_problems_name_every_line_of_a_multi_line_row(env: list[str], tmp_path: Path) -> None:
+    csv_file = tmp_path / "old.csv"
+    csv_file.write_text('text,step\n"two\nlines",nope\n\nok,pay\n', encoding="utf-8")
+    code, _, err = _csv_import(env, csv_file)
+    assert code == 0 and f"{csv_file}:2-3: journey 'buy' has no step 'nope'" in err
+
+
+def test_csv_encodings_utf16_by_bom_and_cp1251_on_request(env: list[str], tmp_path: Path) -> None:
+    utf16 = tmp_path / "excel.csv"
+    utf16.write_text("text\tstep\nКнопка серая\tpay\n", encoding="utf-16")
+    assert _csv_import(env, utf16)[0] == 0
+    legacy = tmp_path / "legacy.csv"
+    legacy.write_bytes("text;step\nНе работает;pay\n".encode("cp1251"))
+    code, _, err = _csv_import(env, legacy)
+    assert code == 1 and "--encoding" in err and len(err.strip().splitlines()) == 1
+    assert _csv_import(env, legacy, "--encoding", "cp1251")[0] == 0
+    code, out, _ = run("export", "-o", "-", "--db", env[1])
+    texts = sorted(json.loads(line)["text"] for line in out.splitlines() if '"pain_point"' in line)
+    assert texts == ["Кнопка серая", "Не работает"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"text,text,step\na,b,pay\n", "has the column 'text' more than once"),
+        (b"\x00\x01PK\x03\x04" * 50, "not a CSV text file"),
+        (b"text\nhello\n", ":2: no step given; fill the step column or pass --step"),
+    ],
+)
+def test_awkward_csv_files_get_one_clear_message(
+    env: list[str], tmp_path: Path, content: bytes, message: str
+) -> None:
+    csv_file = tmp_path / "odd.csv"
+    csv_file.write_bytes(content)
+    code, out, err = _csv_import(env, csv_file)
+    assert code == 1 and message in err
+    assert "\x00" not in err and "Traceback" not in err + out
+
+
+def test_too_long_release_or_name_is_refused_before_the_database_sees_it(env: list[str]) -> None:
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "--release", "R" * 65, "x", *env)
+    assert code == 1 and "the release is longer than 64 characters" in err
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "--as", "N" * 201, "x", *env)
+    assert code == 1 and "the walker name is longer than 200 characters" in err
+    assert len(err.strip().splitlines()) == 1

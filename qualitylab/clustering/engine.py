@@ -4,9 +4,10 @@ Settings are the same for every corpus (measured in ``benchmarks/README.md``):
 stemmed words + character 3-5-grams -> TF-IDF -> LSA(200) -> cosine 10-nearest-neighbour graph ->
 Louvain at resolution ``RESOLUTION``. Modularity is scale-free (it compares each group's internal
 weight with what the graph's own degree distribution predicts), so the number of clusters follows
-from the data. Texts Louvain leaves alone are one-offs. Inputs above ``GRAPH_MAX`` unique texts are
-clustered on an evenly spaced sample of that size and the rest join the nearest cluster centroid
-when they are at least as close as the cluster's own members typically are.
+from the data. Members far from the rest of their group, and groups of one, are one-offs. Inputs
+above ``GRAPH_MAX`` unique texts are clustered on an evenly spaced sample of that size; the rest
+join the nearest cluster centroid in stemmed-word space when they are about as close as the
+cluster's own members typically are.
 """
 
 from __future__ import annotations
@@ -39,8 +40,8 @@ RESOLUTION = 8.0
 MAX_LINK_DENSITY = 0.1
 #: Largest number of unique texts clustered as one graph; beyond it, sample + assign.
 GRAPH_MAX = 5_000
-#: A text is a one-off when its cosine to its cluster's centroid is below this share of the median
-#: member-to-centroid cosine of the whole run (scale-free: relative to the corpus' own tightness).
+#: A text is a one-off when its closeness to the rest of its group is below this share of the
+#: median closeness in the run (scale-free: relative to the corpus' own tightness).
 ONE_OFF_RATIO = 0.45
 
 

@@ -107,9 +107,9 @@ def main() -> None:
         "LINES": "24",
         "QUALITYLAB_CONFIG_DIR": str(work / "config"),
         "QUALITYLAB_DATA_DIR": str(work / "data"),
-        "PYTHONDONTWRITEBYTECODE": "0",
     }
     env.pop("TEXTUAL", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a walker's laptop has bytecode caches; so do we
     py = sys.executable
     existing_db = str(work / "existing.db")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.binding import BindingsMap
+from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
@@ -15,6 +15,24 @@ if TYPE_CHECKING:
     from qualitylab.tui.app import QualityLabApp
 
 ResultT = TypeVar("ResultT")
+
+
+# The same physical keys on a Russian (ЙЦУКЕН) layout: a walker who just typed a note in Russian
+# can press "p" without switching the keyboard back.
+_RU_LAYOUT = dict(zip("qwertyuiopasdfghjklzxcvbnm", "йцукенгшщзфывапролдячсмить", strict=True))
+
+
+def with_layout_aliases(bindings: list[BindingType]) -> list[BindingType]:
+    """``bindings`` plus hidden twins for single-letter keys on the Russian layout."""
+    out = list(bindings)
+    for binding in bindings:
+        if not isinstance(binding, Binding):
+            continue
+        for key in binding.key.split(","):
+            twin = _RU_LAYOUT.get(key.strip())
+            if twin:
+                out.append(Binding(twin, binding.action, show=False, priority=binding.priority))
+    return out
 
 
 def translate_bindings(node: DOMNode, tr: Translator) -> None:

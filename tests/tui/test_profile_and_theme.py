@@ -56,3 +56,24 @@ def test_terminal_background_picks_the_first_theme(
 ) -> None:
     monkeypatch.setenv("COLORFGBG", fgbg)
     assert new_app().theme == theme
+
+
+async def test_step_keys_work_on_the_russian_layout(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """After typing a note in Russian, "p" is "з" on the same key: it still opens the form."""
+    from tui_helpers import open_journey, step_ready
+
+    from qualitylab.domain import Outcome
+    from qualitylab.tui.screens.pain_point import PainPointForm
+
+    app = new_app("ru")
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press("в", "5")  # d = done, then ease 5
+        await wait_for(pilot, lambda: step.outcome == Outcome.DONE and step.ease == 5)
+        await pilot.press("з")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        await pilot.press("escape")
+        await pilot.press("т")  # n = next
+        await step_ready(pilot, 1)

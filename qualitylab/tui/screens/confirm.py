@@ -17,6 +17,7 @@ class ConfirmDialog(QLModal[bool]):
     """Ask before something that cannot be undone; the message is shown literally."""
 
     AUTO_FOCUS = "#no"
+    # No Russian-layout twins here on purpose: "н" sits on the y key but reads as "нет" (no).
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "confirm.yes"),
         Binding("n,escape", "answer(False)", "confirm.no"),

@@ -9,15 +9,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from qualitylab.tui.base import QLModal
+from qualitylab.tui.base import QLModal, with_layout_aliases
 
 
 class HelpScreen(QLModal[None]):
     """Lists the keys; any of escape, q or ? closes it."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "key.close"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
+        [Binding("escape,q,question_mark,f1", "close", "key.close")]
+    )
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):

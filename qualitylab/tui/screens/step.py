@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from qualitylab import services
 from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLScreen
+from qualitylab.tui.base import QLScreen, with_layout_aliases
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
@@ -45,21 +45,23 @@ class StepScreen(QLScreen[None]):
     """Walk one step at a time; dismissed back to home when the walker leaves the walk."""
 
     AUTO_FOCUS = "#step-body"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("p", "log_pain", "key.pain"),
-        Binding("g", "praise", "key.praise"),
-        Binding("e", "edit", "key.edit", show=False),
-        Binding("delete,x", "delete", "key.delete", show=False),
-        Binding("d", "outcome('done')", "key.outcome", key_display="d/f/b/s"),
-        Binding("f", "outcome('done_with_friction')", show=False),
-        Binding("b", "outcome('blocked')", show=False),
-        Binding("s", "outcome('skipped')", show=False),
-        *_ease_bindings(),
-        Binding("right,n", "next", "key.next", key_display="→", priority=True),
-        Binding("left,backspace", "prev", "key.prev", key_display="←", priority=True),
-        Binding("a", "abandon", "key.abandon", show=False),
-        Binding("escape", "home", "key.home", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
+        [
+            Binding("p", "log_pain", "key.pain"),
+            Binding("g", "praise", "key.praise"),
+            Binding("e", "edit", "key.edit", show=False),
+            Binding("delete,x", "delete", "key.delete", show=False),
+            Binding("d", "outcome('done')", "key.outcome", key_display="d/f/b/s"),
+            Binding("f", "outcome('done_with_friction')", show=False),
+            Binding("b", "outcome('blocked')", show=False),
+            Binding("s", "outcome('skipped')", show=False),
+            *_ease_bindings(),
+            Binding("right,n", "next", "key.next", key_display="→", priority=True),
+            Binding("left,backspace", "prev", "key.prev", key_display="←", priority=True),
+            Binding("a", "abandon", "key.abandon", show=False),
+            Binding("escape", "home", "key.home", show=False),
+        ]
+    )
 
     def __init__(self, walk: Walk, journey: Journey) -> None:
         super().__init__()

@@ -89,16 +89,19 @@ class Unit:
     def ensure_snapshot(self, journey: Journey) -> str:
         digest = journey.content_hash()
         if self.session.get(JourneySnapshotRow, digest) is None:
-            self.session.add(
-                JourneySnapshotRow(
-                    hash=digest,
-                    journey_id=journey.id,
-                    product_id=journey.product,
-                    title=journey.title,
-                    content=journey.model_dump_json(),
-                )
-            )
-            self.session.flush()
+            try:  # two walkers may start the same (new) journey at once (PostgreSQL)
+                with self.session.begin_nested():
+                    self.session.add(
+                        JourneySnapshotRow(
+                            hash=digest,
+                            journey_id=journey.id,
+                            product_id=journey.product,
+                            title=journey.title,
+                            content=journey.model_dump_json(),
+                        )
+                    )
+            except IntegrityError:
+                pass  # the other one stored it a moment ago: same hash, same content
         return digest
 
     def snapshot(self, digest: str) -> Journey:

@@ -207,3 +207,30 @@ def test_anonymous_walkers_stay_distinct(lab: Lab) -> None:
     assert first.uuid != second.uuid and first.anonymous and first.label == "anonymous"
     with pytest.raises(InvalidInput, match="display name"):
         services.get_or_create_walker(lab, name="  ")
+
+
+def test_journey_snapshot_stored_by_another_walker_a_moment_ago_is_no_error(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two walkers starting a new journey at once both insert its snapshot; the loser must not
+    lose its walk (on PostgreSQL it got a UniqueViolation and nothing was saved)."""
+    from sqlmodel import Session
+
+    from qualitylab.store.models import JourneySnapshotRow
+
+    first = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="A")
+    )
+    real_get = Session.get
+
+    def not_seen_yet(self: Session, entity: object, ident: object, **kw: object) -> object:
+        if entity is JourneySnapshotRow:
+            return None  # as if the other walker's insert was not committed when we looked
+        return real_get(self, entity, ident, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Session, "get", not_seen_yet)
+    second = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="B")
+    )
+    assert second.journey_hash == first.journey_hash
+    assert {w.walker.name for w in services.list_walks(lab)} == {"A", "B"}

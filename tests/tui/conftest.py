@@ -6,30 +6,16 @@ the developer's own profile and lab never leak into a test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, TextArea
+from tui_helpers import CATALOG, AppFactory, FrozenClock
 
 from qualitylab import config
 from qualitylab.services import Lab
 from qualitylab.tui.app import QualityLabApp, make_app
-
-CATALOG = Path(__file__).resolve().parent / "catalog.yaml"
-
-
-class FrozenClock:
-    """A clock that moves only when a test says so (timers and snapshots stay deterministic)."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture(autouse=True)
@@ -61,9 +47,6 @@ def profile() -> config.Profile:
     walker = config.Profile(name="Anna Petrova", department="Shop 12")
     config.save_profile(walker)
     return walker
-
-
-AppFactory = Callable[..., QualityLabApp]
 
 
 @pytest.fixture

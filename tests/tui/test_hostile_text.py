@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from conftest import AppFactory
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import OptionList, Static, TextArea
-from tui_helpers import list_text, log_pain, open_journey, screen_is, step_ready, wait_for
+from tui_helpers import (
+    AppFactory,
+    list_text,
+    log_pain,
+    open_journey,
+    screen_is,
+    step_ready,
+    wait_for,
+)
 
 from qualitylab import config, services
 from qualitylab.services import Lab

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import AppFactory
 from textual.widgets import Static
-from tui_helpers import home_loaded, screen_is, wait_for
+from tui_helpers import AppFactory, home_loaded, screen_is, wait_for
 
 from qualitylab import config, services
 from qualitylab.services import Lab

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CATALOG
+from tui_helpers import CATALOG
 
 aiohttp = pytest.importorskip("aiohttp")
 

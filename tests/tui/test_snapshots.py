@@ -10,9 +10,17 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from conftest import CATALOG, AppFactory
 from textual.pilot import Pilot
-from tui_helpers import fill_form, home_loaded, screen_is, step_ready, to_finish, wait_for
+from tui_helpers import (
+    CATALOG,
+    AppFactory,
+    fill_form,
+    home_loaded,
+    screen_is,
+    step_ready,
+    to_finish,
+    wait_for,
+)
 
 from qualitylab import config, services
 from qualitylab.domain import Outcome

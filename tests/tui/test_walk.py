@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import AppFactory, FrozenClock
 from textual.widgets import Input, OptionList, RadioSet, TextArea
 from tui_helpers import (
+    AppFactory,
+    FrozenClock,
     catalog_without,
     fill_form,
     home_loaded,

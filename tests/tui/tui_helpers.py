@@ -7,15 +7,33 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import CATALOG
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, RadioButton, RadioSet, Select, TextArea
 
+from qualitylab.tui.app import QualityLabApp
 from qualitylab.tui.screens.finish import FinishScreen
 from qualitylab.tui.screens.home import HomeScreen
 from qualitylab.tui.screens.intro import IntroScreen
 from qualitylab.tui.screens.pain_point import PainPointForm
 from qualitylab.tui.screens.step import StepScreen
+
+CATALOG = Path(__file__).resolve().parent / "catalog.yaml"
+
+
+class FrozenClock:
+    """A clock that moves only when a test says so (timers and snapshots stay deterministic)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+AppFactory = Callable[..., QualityLabApp]
 
 
 async def wait_for(

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from qualitylab.clustering.text import dedup_key, normalise
+from qualitylab.clustering.text import dedup_key, normalise, words
 
 if TYPE_CHECKING:
     import numpy as np
@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     IntArray = npt.NDArray[np.int64]
 
 TITLE_MAX = 72
+#: Members whose words count as "the words the others use" when choosing a title.
+TITLE_POOL = 200
 QUOTES = 3
 TERMS = 6
 SUGGESTIONS = 5
@@ -89,11 +91,28 @@ def pick_quotes(
 
 
 def title_for(texts: Sequence[str], rows_by_centrality: Sequence[int], terms: Sequence[str]) -> str:
-    """The most central member that reads as a short phrase; the top terms if none does."""
-    for row in rows_by_centrality[:10]:
+    """A central member that reads as a short phrase in words the others use too.
+
+    Among the ten most central members of a readable length, the one whose words most often
+    recur in other members wins (so a typo or a street name rarely makes the title); ties go
+    to the more central. The top terms stand in when no member is short enough.
+    """
+    pool = rows_by_centrality[:TITLE_POOL]
+    seen: Counter[str] = Counter()
+    for row in pool:
+        seen.update(set(words(normalise(texts[row]))))
+    best: tuple[float, int, str] | None = None
+    for rank, row in enumerate(rows_by_centrality[:10]):
         candidate = shorten(texts[row])
-        if 8 <= len(candidate) <= TITLE_MAX and not candidate.endswith("…"):
-            return candidate
+        if not 8 <= len(candidate) <= TITLE_MAX or candidate.endswith("…"):
+            continue
+        own = set(words(normalise(candidate)))
+        shared = sum(1 for w in own if seen[w] >= 2) / len(own) if own else 0.0
+        key = (-shared, rank, candidate)
+        if best is None or key < best:
+            best = key
+    if best is not None:
+        return best[2]
     for row in rows_by_centrality[:1]:
         candidate = shorten(texts[row])
         if len(candidate) >= 8:

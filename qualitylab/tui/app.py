@@ -198,6 +198,8 @@ class QualityLabApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
+        if self.ask_profile:
+            return  # a browser session must not change the default of everyone else's
         prefs = _load_ui_prefs()
         prefs["theme"] = self.theme
         _save_ui_prefs(prefs)

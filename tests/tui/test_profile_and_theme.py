@@ -76,3 +76,23 @@ async def test_step_keys_work_on_the_russian_layout(
         await pilot.press("escape")
         await pilot.press("т")  # n = next
         await step_ready(pilot, 1)
+
+
+async def test_browser_sessions_ask_every_time_and_remember_nothing(
+    db_path: str, profile: config.Profile
+) -> None:
+    """`serve` runs `walk --ask-name`: one server, many walkers, no shared profile file."""
+    from tui_helpers import CATALOG
+
+    from qualitylab.tui.app import make_app
+
+    app = make_app(db=db_path, journeys=CATALOG, lang="en", walker_name=None, ask_profile=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.press(*"Kim")
+        await pilot.press("enter", "enter")
+        home = await home_loaded(pilot)
+        assert "Hello, Kim" in str(home.query_one("#topbar", Static).render())
+        await pilot.press("ctrl+t")
+    assert config.load_profile() == profile  # the server's saved profile is untouched
+    assert make_app(db=db_path, journeys=CATALOG, lang="en", walker_name=None).theme == DARK

@@ -332,4 +332,5 @@ class HomeScreen(QLScreen[None]):
                 self.query_one("#topbar", Static).update(self._title_line())
                 self.reload()
 
-        self.app.push_screen(ProfileScreen(), callback=chosen)
+        remember = not self.qapp.ask_profile
+        self.app.push_screen(ProfileScreen(remember=remember), callback=chosen)

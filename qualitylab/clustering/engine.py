@@ -156,6 +156,8 @@ def _centroid_sims(z: FloatArray, labels: IntArray) -> FloatArray:
     import numpy as np
 
     k = int(labels.max(initial=-1)) + 1
+    if k == 0:
+        return np.zeros(labels.shape, dtype=np.float32)
     sums = np.zeros((k, z.shape[1]), dtype=np.float32)
     mask = labels >= 0
     np.add.at(sums, labels[mask], z[mask])

@@ -82,3 +82,9 @@ def test_ten_thousand_distinct_random_strings() -> None:
     ids = [str(i) for i in range(len(texts))]
     result = cluster_texts(texts)
     assert_accounted_for(ids, result)
+
+
+def test_a_group_whose_members_all_turn_out_one_offs() -> None:
+    """Found by hypothesis: dropping a one-off can leave no cluster at all."""
+    result = cluster_texts(["QR", "QR код код код"])
+    assert_accounted_for(["0", "1"], result)

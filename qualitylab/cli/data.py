@@ -244,7 +244,9 @@ def export(
 
 
 def import_(
-    file: Annotated[Path, typer.Argument(help="A JSON Lines file made by qualitylab export.")],
+    file: Annotated[
+        Path, typer.Argument(help="A JSON Lines file made by qualitylab export; '-' for stdin.")
+    ],
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -253,6 +255,8 @@ def import_(
     [bold]Example[/bold]
 
       qualitylab import office-moscow.jsonl --db shared.db
+
+      qualitylab export -o - --db kazan.db | qualitylab import - --db shared.db
     """
     from qualitylab.services.transfer import import_jsonl
 

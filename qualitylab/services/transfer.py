@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import io
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -235,15 +238,20 @@ def export_jsonl(lab: Lab, out: IO[str]) -> dict[str, int]:
 
 
 def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """Parse and check a JSONL export; every problem is reported with its line number."""
-    try:
-        handle = path.open(encoding="utf-8-sig")  # a BOM from a Windows editor is harmless
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+    """Parse and check a JSONL export (``-`` reads stdin); every problem is named by its line."""
+    if str(path) == "-":  # export -o - | import -: labs merged over a pipe or ssh
+        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
+        opened: contextlib.AbstractContextManager[IO[str]] = contextlib.nullcontext(stdin)
+        path = Path("<stdin>")
+    else:
+        try:
+            opened = path.open(encoding="utf-8-sig")  # a BOM from a Windows editor is harmless
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
     records: list[tuple[int, dict[str, Any]]] = []
     problems: list[str] = []
     seen_header = False
-    with handle:
+    with opened as handle:
         try:
             for number, line in enumerate(handle, start=1):
                 if not line.strip():

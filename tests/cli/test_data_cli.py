@@ -280,3 +280,14 @@ def test_too_long_release_or_name_is_refused_before_the_database_sees_it(env: li
     code, _, err = run("log", "-j", "buy", "-s", "pay", "--as", "N" * 201, "x", *env)
     assert code == 1 and "the walker name is longer than 200 characters" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_import_reads_an_export_from_stdin(env: list[str], tmp_path: Path) -> None:
+    run("log", "-j", "buy", "-s", "find", "--as", "Ann", "Hidden price", *env)
+    code, exported, _ = run("export", "-o", "-", "--db", env[1])
+    assert code == 0
+    other = str(tmp_path / "other.db")
+    result = runner.invoke(app, ["import", "-", "--db", other, "--json"], input=exported)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["added"]["pain_point"] == 1
+    assert run("export", "-o", "-", "--db", other)[1] == exported

@@ -82,6 +82,15 @@ def serve(
     db: DbOption = None,
     journeys: JourneysOption = None,
     lang: LangOption = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url",
+            help="The address browsers use, e.g. http://lab-pc:8000 (needed behind a proxy; "
+            "with --host 0.0.0.0 this machine's name is used).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the walk app to browser tabs (each tab asks who is walking)."""
     from textual_serve.server import Server
@@ -92,8 +101,23 @@ def serve(
     # Resolve the database now so every tab writes to the same place whatever its cwd.
     db_url = resolve_db_url(db)
     command = serve_command(db_url, journeys, lang)
-    server = Server(command, host=host, port=port, title="QualityLab")
+    server = Server(
+        command,
+        host=host,
+        port=port,
+        title="QualityLab",
+        public_url=public_url or browser_url(host, port),
+    )
     server.serve()
+
+
+def browser_url(host: str, port: int) -> str:
+    """Where a browser reaches the server; a wildcard address is no use to another machine."""
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        host = socket.gethostname()
+    return f"http://{host}:{port}"
 
 
 def register(app: typer.Typer) -> None:

@@ -67,3 +67,10 @@ def test_command_module_does_not_import_textual() -> None:
     code = "import sys, qualitylab.cli.walk; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_browsers_are_sent_to_a_reachable_address() -> None:
+    import socket
+
+    assert walk_cli.browser_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert walk_cli.browser_url("0.0.0.0", 8080) == f"http://{socket.gethostname()}:8080"

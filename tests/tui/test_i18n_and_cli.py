@@ -74,3 +74,17 @@ def test_browsers_are_sent_to_a_reachable_address() -> None:
 
     assert walk_cli.browser_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
     assert walk_cli.browser_url("0.0.0.0", 8080) == f"http://{socket.gethostname()}:8080"
+
+
+def test_the_walkers_path_never_imports_scikit_learn() -> None:
+    modules = [
+        "qualitylab.cli.app",
+        "qualitylab.tui.app",
+        "qualitylab.tui.screens.home",
+        "qualitylab.tui.screens.step",
+        "qualitylab.tui.screens.finish",
+        "qualitylab.services",
+    ]
+    code = f"import sys; import {', '.join(modules)}; print('sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

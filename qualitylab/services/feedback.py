@@ -15,7 +15,13 @@ from pathlib import Path
 from qualitylab.domain import Journey, PainPoint, Severity, WalkStatus, utcnow
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services.lab import Lab
-from qualitylab.services.walks import _text, check_category, check_severity, resolve_step
+from qualitylab.services.walks import (
+    MAX_RELEASE_CHARS,
+    _text,
+    check_category,
+    check_severity,
+    resolve_step,
+)
 
 #: Feedback fields and the CSV column names recognised for them without a mapping.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -79,9 +85,8 @@ class Feedback:
     release: str = ""
 
 
-#: Longest walker name/department and release the database keeps (PostgreSQL enforces them).
+#: Longest walker name/department the database keeps (PostgreSQL enforces it).
 MAX_NAME_CHARS = 200
-MAX_RELEASE_CHARS = 64
 
 
 def _short(value: str | int, what: str, limit: int) -> str:

@@ -34,6 +34,7 @@ from qualitylab.services.lab import Lab
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
+MAX_RELEASE_CHARS = 64
 
 
 # ---------------------------------------------------------------------------------- checks
@@ -110,7 +111,9 @@ def start_or_resume_walk(
         existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
         if existing is not None:
             return existing
-        product_release = release or lab.catalog.product(journey.product).release
+        product_release = (release or "").strip() or lab.catalog.product(journey.product).release
+        if len(product_release) > MAX_RELEASE_CHARS:  # the column's size; PostgreSQL enforces it
+            raise InvalidInput(f"the release is longer than {MAX_RELEASE_CHARS} characters")
         return u.add_walk(journey=journey, walker=walker, release=product_release)
 
 

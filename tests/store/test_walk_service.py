@@ -234,3 +234,10 @@ def test_journey_snapshot_stored_by_another_walker_a_moment_ago_is_no_error(
     )
     assert second.journey_hash == first.journey_hash
     assert {w.walker.name for w in services.list_walks(lab)} == {"A", "B"}
+
+
+def test_a_release_longer_than_the_database_keeps_is_refused(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="A")
+    with pytest.raises(InvalidInput, match="release is longer than 64"):
+        services.start_or_resume_walk(lab, journey_id="buy", walker=walker, release="R" * 65)
+    assert services.list_walks(lab) == []

@@ -97,6 +97,7 @@ def _cluster(
 
     report("describe", 0.0)
     unique_texts = [texts[i] for i in unique]
+    unique_norm = [norm[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()
     drafts: list[tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]]]] = []
     by_label = np.argsort(labels, kind="stable")
@@ -109,7 +110,7 @@ def _cluster(
         sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
         by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
         terms = describe.top_terms(grouping.feats, rows, background)
-        title = describe.title_for(unique_texts, by_centrality, terms)
+        title = describe.title_for(unique_texts, unique_norm, by_centrality, terms)
         picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
         quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]
         positions = [m for r in rows.tolist() for m in copies[unique[r]]]

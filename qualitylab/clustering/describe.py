@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 TITLE_MAX = 72
 #: Members whose words count as "the words the others use" when choosing a title.
-TITLE_POOL = 200
+TITLE_POOL = 100
 QUOTES = 3
 TERMS = 6
 SUGGESTIONS = 5
@@ -90,7 +90,12 @@ def pick_quotes(
     return chosen
 
 
-def title_for(texts: Sequence[str], rows_by_centrality: Sequence[int], terms: Sequence[str]) -> str:
+def title_for(
+    texts: Sequence[str],
+    normalised: Sequence[str],
+    rows_by_centrality: Sequence[int],
+    terms: Sequence[str],
+) -> str:
     """A central member that reads as a short phrase in words the others use too.
 
     Among the ten most central members of a readable length, the one whose words most often
@@ -100,7 +105,7 @@ def title_for(texts: Sequence[str], rows_by_centrality: Sequence[int], terms: Se
     pool = rows_by_centrality[:TITLE_POOL]
     seen: Counter[str] = Counter()
     for row in pool:
-        seen.update(set(words(normalise(texts[row]))))
+        seen.update(set(words(normalised[row])))
     best: tuple[float, int, str] | None = None
     for rank, row in enumerate(rows_by_centrality[:10]):
         candidate = shorten(texts[row])

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     IntArray = npt.NDArray[np.int64]
 
 #: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``).
-NGRAM_RANGE = (2, 5)
+NGRAM_RANGE = (3, 4)
 #: Relative weight of the stemmed-word block against the character block (both L2-normalised).
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0

@@ -18,16 +18,15 @@ if TYPE_CHECKING:
 
 
 def _local_moves(
-    indptr: list[int],
-    indices: list[int],
-    weights: list[float],
+    neighbours: list[list[tuple[int, float]]],
     node_weight: list[float],
-    self_loops: list[float],
     resolution: float,
     total: float,
-    order: list[int],
 ) -> tuple[list[int], bool]:
-    """One Louvain level: move nodes to the neighbouring community with the best gain."""
+    """One Louvain level: move nodes to the neighbouring community with the best gain.
+
+    ``neighbours[i]`` lists ``(j, weight)`` for every other node linked to ``i``.
+    """
     n = len(node_weight)
     community = list(range(n))
     tot = list(node_weight)
@@ -40,29 +39,41 @@ def _local_moves(
     while moved > settle and sweeps < 20:
         moved = 0
         sweeps += 1
-        for i in order:
+        for i in range(n):
             ci = community[i]
             ki = node_weight[i]
             links: dict[int, float] = {}
-            for p in range(indptr[i], indptr[i + 1]):
-                j = indices[p]
-                if j != i:
-                    cj = community[j]
-                    links[cj] = links.get(cj, 0.0) + weights[p]
+            get = links.get
+            for j, w in neighbours[i]:
+                cj = community[j]
+                links[cj] = get(cj, 0.0) + w
             tot[ci] -= ki
+            penalty = scale * ki
             best = ci
-            best_gain = links.get(ci, 0.0) - scale * tot[ci] * ki
+            best_gain = get(ci, 0.0) - penalty * tot[ci]
             for c, w in links.items():
-                gain = w - scale * tot[c] * ki
-                if gain > best_gain + 1e-12 or (abs(gain - best_gain) <= 1e-12 and c < best):
+                gain = w - penalty * tot[c]
+                if gain > best_gain + 1e-12:
+                    best, best_gain = c, gain
+                elif gain >= best_gain - 1e-12 and c < best:
                     best, best_gain = c, gain
             tot[best] += ki
             if best != ci:
                 community[i] = best
                 moved += 1
                 improved = True
-    del self_loops
     return community, improved
+
+
+def _neighbour_lists(g: sparse.csr_matrix) -> list[list[tuple[int, float]]]:
+    indptr = g.indptr.tolist()
+    indices = g.indices.tolist()
+    weights = g.data.tolist()
+    pairs = list(zip(indices, weights, strict=True))
+    return [
+        [pair for pair in pairs[indptr[i] : indptr[i + 1]] if pair[0] != i]
+        for i in range(g.shape[0])
+    ]
 
 
 def louvain(graph: sparse.csr_matrix, *, resolution: float = 1.0, max_levels: int = 10) -> IntArray:
@@ -86,16 +97,7 @@ def louvain(graph: sparse.csr_matrix, *, resolution: float = 1.0, max_levels: in
         g.sum_duplicates()
         g.sort_indices()
         node_weight = np.asarray(g.sum(axis=1)).ravel().tolist()
-        community, improved = _local_moves(
-            g.indptr.tolist(),
-            g.indices.tolist(),
-            g.data.tolist(),
-            node_weight,
-            g.diagonal().tolist(),
-            resolution,
-            total,
-            list(range(g.shape[0])),
-        )
+        community, improved = _local_moves(_neighbour_lists(g), node_weight, resolution, total)
         if not improved:
             break
         _, compact = np.unique(np.asarray(community, dtype=np.int64), return_inverse=True)

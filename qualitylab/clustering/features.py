@@ -24,15 +24,16 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float32]
     IntArray = npt.NDArray[np.int64]
 
-#: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``).
+#: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``). 3-4 scored
+#: the same as 2-5 on both benchmark languages and costs ~40% less (benchmarks/README.md).
 NGRAM_RANGE = (3, 4)
 #: Relative weight of the stemmed-word block against the character block (both L2-normalised).
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0
 #: Character n-grams of stop words ("the", "не") add cost and blur topics.
 CHAR_STOP_WORDS = False
-#: Terms in more than this share of texts are dropped: they cost most in the neighbour search
-#: (a term in every text makes every pair a candidate) and carry least.
+#: Terms in more than this share of texts are dropped (1.0 = none: on a small corpus one problem
+#: can be most of the texts, and its words are exactly what must be kept).
 MAX_DF = 1.0
 #: Terms seen in fewer texts than this carry no grouping signal.
 MIN_DF = 2

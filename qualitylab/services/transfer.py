@@ -228,7 +228,7 @@ def export_jsonl(lab: Lab, out: IO[str]) -> dict[str, int]:
     from qualitylab.store.transfer import export_records
 
     counts: dict[str, int] = {}
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         for record in export_records(u):
             out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             kind = str(record["type"])

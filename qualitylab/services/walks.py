@@ -118,13 +118,13 @@ def start_or_resume_walk(
 
 
 def get_walk(lab: Lab, walk_uuid: str) -> Walk:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.walk(walk_uuid)
 
 
 def walk_journey(lab: Lab, walk_uuid: str) -> Journey:
     """The journey exactly as it was when the walk started, even if journeys.yaml changed since."""
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.snapshot(u.walk_row(walk_uuid).journey_hash)
 
 
@@ -198,14 +198,14 @@ def list_walks(
     status: WalkStatus | None = None,
     release: str | None = None,
 ) -> list[Walk]:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.list_walks(
             walker_uuid=walker_uuid, journey_id=journey_id, status=status, release=release
         )
 
 
 def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         walk = u.walk(walk_uuid)
         journey = u.snapshot(walk.journey_hash)
         points = u.pain_points(walk_uuid=walk_uuid)
@@ -314,7 +314,7 @@ def list_pain_points(
     product_id: str | None = None,
     release: str | None = None,
 ) -> list[PainPoint]:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.pain_points(
             walk_uuid=walk_uuid,
             step_id=step_id,
@@ -325,7 +325,7 @@ def list_pain_points(
 
 
 def pain_point_attachment(lab: Lab, uuid: str) -> tuple[str, str, bytes] | None:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.attachment(uuid)
 
 
@@ -340,7 +340,7 @@ def add_praise(lab: Lab, *, walk_uuid: str, step_id: str, text: str) -> Praise:
 
 
 def list_praise(lab: Lab, *, walk_uuid: str, step_id: str | None = None) -> list[Praise]:
-    with lab.store.unit() as u:
+    with lab.store.unit(read_only=True) as u:
         return u.list_praise(walk_uuid=walk_uuid, step_id=step_id)
 
 

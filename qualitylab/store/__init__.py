@@ -32,17 +32,27 @@ class Store:
         return self._engine
 
     @contextlib.contextmanager
-    def unit(self) -> Iterator[Unit]:
-        """One transaction: committed when the block ends, rolled back on any error."""
+    def unit(self, *, read_only: bool = False) -> Iterator[Unit]:
+        """One transaction: committed when the block ends, rolled back on any error.
+
+        ``read_only`` units (lists, export) see one consistent snapshot and take no write lock on
+        SQLite, so a long export never makes a walker's save wait; they must not write.
+        """
         from sqlalchemy.exc import DBAPIError, OperationalError
         from sqlmodel import Session
 
-        from qualitylab.store.engine import describe
+        from qualitylab.store.engine import READ_ONLY_OPTION, describe
         from qualitylab.store.unit import Unit
 
         engine = self.engine
+        bind = engine
+        if read_only:
+            options: dict[str, object] = {READ_ONLY_OPTION: True}
+            if engine.dialect.name == "postgresql":  # one snapshot for every query of the unit
+                options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            bind = engine.execution_options(**options)
         try:
-            with Session(engine, expire_on_commit=False) as session, session.begin():
+            with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield Unit(session)
         except (OperationalError, DBAPIError) as exc:
             if (

@@ -19,6 +19,8 @@ from sqlalchemy.pool import StaticPool
 from qualitylab.errors import StorageUnavailable
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: Execution option marking a read-only unit of work (SQLite then starts a deferred transaction).
+READ_ONLY_OPTION = "qualitylab_read_only"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
@@ -78,7 +80,11 @@ def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (lists, export) take no write lock, so with WAL they never hold up a walker's save.
+        if conn.get_execution_options().get(READ_ONLY_OPTION):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

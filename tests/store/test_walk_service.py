@@ -241,3 +241,27 @@ def test_a_release_longer_than_the_database_keeps_is_refused(lab: Lab) -> None:
     with pytest.raises(InvalidInput, match="release is longer than 64"):
         services.start_or_resume_walk(lab, journey_id="buy", walker=walker, release="R" * 65)
     assert services.list_walks(lab) == []
+
+
+def test_a_long_read_never_makes_a_walkers_save_wait(
+    db_url: str, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export or a list holds no write lock: the save goes through at once and the read keeps
+    its consistent view (it used to be BEGIN IMMEDIATE, so saves waited up to 30 s, then failed)."""
+    from qualitylab.store import engine
+
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    reader = Lab.open(db=db_url, journeys=small_catalog)
+    writer = Lab.open(db=db_url, journeys=small_catalog)
+    walk = services.start_or_resume_walk(
+        writer, journey_id="buy", walker=services.get_or_create_walker(writer, name="A")
+    )
+    with reader.store.unit(read_only=True) as u:
+        before = u.counts()["pain_points"]
+        services.log_pain_point(
+            writer, walk_uuid=walk.uuid, step_id="pay", text="saved", severity=2, category="bug"
+        )
+        assert u.counts()["pain_points"] == before
+    assert [p.text for p in services.list_pain_points(reader)] == ["saved"]
+    reader.close()
+    writer.close()

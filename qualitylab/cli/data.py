@@ -23,7 +23,11 @@ from qualitylab.cli.common import (
     warn,
 )
 
-walks_app = typer.Typer(help="Look at walks.", no_args_is_help=True, rich_markup_mode="rich")
+walks_app = typer.Typer(
+    help="Look at walks.\n\n[bold]Example[/bold]\n\n  qualitylab walks list --status in_progress",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
 
 
 def log(
@@ -84,6 +88,8 @@ def log(
     """
     from qualitylab.services import feedback
 
+    if not severity.strip():
+        fail("--severity is empty; give 1-4 or cosmetic, minor, major, blocker")
     lab = open_lab(db, journeys)
     given = {
         "journey": journey or "",

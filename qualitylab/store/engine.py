@@ -47,9 +47,12 @@ def create_lab_engine(url: str) -> Engine:
                 pool_pre_ping=True,
                 connect_args={"connect_timeout": 10, "application_name": "qualitylab"},
             )
-        return create_engine(url, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
         raise StorageUnavailable(f"unsupported database URL {describe(url)}: {exc}") from exc
+    raise StorageUnavailable(
+        f"unsupported database URL {describe(url)}; use a SQLite file path or a "
+        "postgresql://user:password@host/database URL"
+    )
 
 
 def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:

@@ -291,3 +291,20 @@ def test_import_reads_an_export_from_stdin(env: list[str], tmp_path: Path) -> No
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["added"]["pain_point"] == 1
     assert run("export", "-o", "-", "--db", other)[1] == exported
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["walks", "list", "--db", "mysql://u@h/lab"], "use a SQLite file path or a postgresql://"),
+        (["log", "-j", "buy", "-s", "pay", "--severity", "", "x"], "--severity is empty"),
+    ],
+)
+def test_unsupported_database_and_empty_severity_say_what_to_use(
+    tmp_path: Path, small_catalog: Path, args: list[str], message: str
+) -> None:
+    extra = (
+        [] if "--db" in args else ["--db", str(tmp_path / "x.db"), "--journeys", str(small_catalog)]
+    )
+    code, _, err = run(*args, *extra)
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1

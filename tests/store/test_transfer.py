@@ -180,3 +180,34 @@ def test_export_saved_with_a_bom_imports_and_an_empty_file_is_refused(
     with pytest.raises(InvalidInput, match="is empty"):
         import_jsonl(lab, empty)
     lab.close()
+
+
+def test_two_imports_of_one_file_at_once_both_succeed_and_add_it_once(
+    db_url: str, small_catalog: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    records = _valid_export(tmp_path, small_catalog)
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    Lab.open(db=db_url, journeys=small_catalog).store.close()
+    results: list[object] = []
+
+    def run_import() -> None:
+        lab = Lab.open(db=db_url, journeys=small_catalog)
+        try:
+            results.append(import_jsonl(lab, path)["added"]["pain_point"])
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            results.append(exc)
+        finally:
+            lab.close()
+
+    threads = [threading.Thread(target=run_import) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results, key=str) == [0, 1]
+    lab = Lab.open(db=db_url, journeys=small_catalog)
+    assert len(services.list_pain_points(lab)) == 1
+    lab.close()

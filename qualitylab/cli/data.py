@@ -169,13 +169,25 @@ def walks_list(
     if json_out:
         print_json([_walk_json(w) for w in found[:limit]])
         return
+    from rich import box
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=f"Walks ({len(found)})", title_justify="left")
+    # Compact (no outer edge, light rules) so the table stays readable on an 80-column terminal.
+    table = Table(
+        title=f"Walks ({len(found)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     table.add_column("started", no_wrap=True)
-    for name in ("journey", "release", "walker", "status", "steps", "pains", "NPS"):
+    for name in ("journey", "release", "walker"):
         table.add_column(name, overflow="fold")
+    table.add_column("status", no_wrap=True)
+    for name in ("steps", "pains", "NPS"):
+        table.add_column(name, no_wrap=True, justify="right")
     for w in found[:limit]:
         table.add_row(
             w.started_at.strftime("%Y-%m-%d %H:%M"),

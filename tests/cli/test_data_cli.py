@@ -308,3 +308,20 @@ def test_unsupported_database_and_empty_severity_say_what_to_use(
     )
     code, _, err = run(*args, *extra)
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_walks_table_fits_80_columns_without_breaking_status_or_counts(
+    env: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab.cli import common
+
+    monkeypatch.setattr(common.stdout, "width", 80)
+    name = "Наталья Кузнецова из отдела продаж"
+    assert (
+        run("log", "-j", "buy", "-s", "pay", "--as", name, "--release", "2026.11", "x", *env)[0]
+        == 0
+    )
+    code, out, _ = run("walks", "list", "--db", env[1])
+    assert code == 0 and all(len(line) <= 80 for line in out.splitlines())
+    row = next(line for line in out.splitlines() if "completed" in line)
+    assert "completed" in row and row.rstrip().endswith("1")

@@ -11,8 +11,9 @@ import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from qualitylab.domain import Journey, PainPoint, Severity, WalkStatus, utcnow
+from qualitylab.domain import Journey, PainPoint, Severity, Walker, WalkStatus, utcnow
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
@@ -123,15 +124,19 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
 
 def save_feedback(lab: Lab, items: list[Feedback]) -> list[PainPoint]:
     """Store validated feedback in one transaction; returns the new pain points."""
-    saved: list[PainPoint] = []
+    rows: list[dict[str, Any]] = []
+    walkers: dict[tuple[str, str], Walker] = {}
     walks: dict[tuple[str, str, str], str] = {}
     with lab.store.unit() as u:
         for item in items:
-            walker = u.find_or_create_walker(
-                name=item.walker or "anonymous-feedback",
-                department=item.department,
-                anonymous=not item.walker,
-            )
+            who = (item.walker, item.department)
+            if who not in walkers:
+                walkers[who] = u.find_or_create_walker(
+                    name=item.walker or "anonymous-feedback",
+                    department=item.department,
+                    anonymous=not item.walker,
+                )
+            walker = walkers[who]
             key = (walker.uuid, item.journey_id, item.release)
             if key not in walks:
                 journey = lab.catalog.journey(item.journey_id)
@@ -139,17 +144,17 @@ def save_feedback(lab: Lab, items: list[Feedback]) -> list[PainPoint]:
                 now = utcnow()
                 u.update_walk(walk.uuid, status=WalkStatus.COMPLETED.value, finished_at=now)
                 walks[key] = walk.uuid
-            saved.append(
-                u.add_pain_point(
-                    walk_uuid=walks[key],
-                    step_id=item.step_id,
-                    text=item.text,
-                    severity=int(item.severity),
-                    category=item.category,
-                    suggested_fix=item.suggested_fix,
-                )
+            rows.append(
+                {
+                    "walk_uuid": walks[key],
+                    "step_id": item.step_id,
+                    "text": item.text,
+                    "severity": int(item.severity),
+                    "category": item.category,
+                    "suggested_fix": item.suggested_fix,
+                }
             )
-    return saved
+        return u.add_pain_points(rows)
 
 
 def log_feedback(lab: Lab, values: Mapping[str, str | int]) -> PainPoint:

@@ -281,6 +281,35 @@ class Unit:
         self.session.flush()
         return self.pain_point(row.uuid)
 
+    def add_pain_points(self, items: Sequence[dict[str, Any]]) -> list[PainPoint]:
+        """Many pain points at once (CSV import): one flush and one read back, not one per row.
+
+        Each item holds walk_uuid, step_id, text, severity, category and suggested_fix."""
+        walks = {u: self.walk_row(u) for u in {item["walk_uuid"] for item in items}}
+        rows = [
+            PainPointRow(
+                walk_id=walks[item["walk_uuid"]].id or 0,
+                step_id=item["step_id"],
+                text=item["text"],
+                severity=item["severity"],
+                category=item["category"],
+                suggested_fix=item["suggested_fix"],
+            )
+            for item in items
+        ]
+        self.session.add_all(rows)
+        now = utcnow()
+        for walk in walks.values():
+            walk.updated_at = now
+            self.session.add(walk)
+        self.session.flush()
+        found: list[PainPoint] = []
+        uuids = [row.uuid for row in rows]
+        for start in range(0, len(uuids), 500):  # stay far below any bound-parameter limit
+            found.extend(self.pain_points(uuids=uuids[start : start + 500]))
+        order = {uuid: n for n, uuid in enumerate(uuids)}
+        return sorted(found, key=lambda p: order[p.uuid])
+
     def update_pain_point(self, uuid: str, **values: Any) -> PainPoint:
         row = self.pain_point_row(uuid)
         for key, value in values.items():

@@ -43,6 +43,10 @@ def config_dir() -> Path:
 
 def resolve_db_url(value: str | None = None) -> str:
     """``--db`` value (or ``$QUALITYLAB_DB``, or the default file) -> an SQLAlchemy URL."""
+    if value is not None and not value.strip():
+        from qualitylab.errors import InvalidInput
+
+        raise InvalidInput("--db is empty; give a SQLite file path or a postgresql:// URL")
     raw = value or os.environ.get(ENV_DB) or str(data_dir() / "qualitylab.db")
     if "://" in raw:
         if raw.startswith("postgresql://") or raw.startswith("postgres://"):

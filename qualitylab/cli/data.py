@@ -247,6 +247,15 @@ def export(
         fail(
             f"cannot write {output}: it is a folder; give a file name, e.g. {output / 'lab.jsonl'}"
         )
+    if output.exists() and not output.is_file():
+        # A device or pipe (/dev/stdout, a FIFO): write straight into it. Renaming a temporary
+        # file over it would replace e.g. /dev/null with a regular file.
+        try:
+            with output.open("w", encoding="utf-8", newline="\n") as handle:
+                export_jsonl(lab, handle)
+        except OSError as exc:
+            fail(f"cannot write {output}: {exc.strerror or exc}")
+        return
     # Write next to the target and rename, so a failed export never leaves half a file behind.
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:

@@ -325,3 +325,13 @@ def test_walks_table_fits_80_columns_without_breaking_status_or_counts(
     assert code == 0 and all(len(line) <= 80 for line in out.splitlines())
     row = next(line for line in out.splitlines() if "completed" in line)
     assert "completed" in row and row.rstrip().endswith("1")
+
+
+def test_export_to_a_device_writes_into_it_and_keeps_it(env: list[str]) -> None:
+    """`export -o /dev/null` once replaced /dev/null with a regular file (rename over it)."""
+    import stat
+
+    run("log", "-j", "buy", "-s", "find", "--as", "Ann", "Hidden price", *env)
+    code, _, err = run("export", "-o", "/dev/null", "--db", env[1])
+    assert code == 0, err
+    assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)

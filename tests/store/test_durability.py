@@ -1,4 +1,4 @@
-"""Nothing confirmed is lost: concurrent writers on one SQLite file, a killed process, a PG restart."""
+"""Nothing confirmed is lost: concurrent SQLite writers, a killed process, a PostgreSQL restart."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _writer(db: str, catalog: str, name: str, count: int) -> None:
 
 def test_four_people_on_one_sqlite_file_lose_nothing(tmp_path: Path, small_catalog: Path) -> None:
     db = str(tmp_path / "shared.db")
-    Lab.open(db=db, journeys=small_catalog).store.engine  # create the schema once
+    assert Lab.open(db=db, journeys=small_catalog).store.engine  # create the schema once
     ctx = multiprocessing.get_context("spawn")
     procs = [
         ctx.Process(target=_writer, args=(db, str(small_catalog), f"w{n}", 60)) for n in range(4)

@@ -268,6 +268,7 @@ class Walk:
     closing_comment: str = ""
     visits: tuple[StepVisit, ...] = ()
     pain_point_count: int = 0
+    source: str = "walk"  # "walk" (walked in the app) or "feedback" (logged by a script/CSV)
 
     def visit(self, step_id: str) -> StepVisit | None:
         for visit in self.visits:

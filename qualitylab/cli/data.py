@@ -222,6 +222,7 @@ def _walk_json(w: Any) -> dict[str, Any]:
         "steps_visited": len(w.visits),
         "pain_points": w.pain_point_count,
         "nps": w.nps,
+        "source": w.source,
     }
 
 

@@ -139,10 +139,16 @@ def save_feedback(lab: Lab, items: list[Feedback]) -> list[PainPoint]:
             walker = walkers[who]
             key = (walker.uuid, item.journey_id, item.release)
             if key not in walks:
-                journey = lab.catalog.journey(item.journey_id)
-                walk = u.add_walk(journey=journey, walker=walker, release=item.release)
-                now = utcnow()
-                u.update_walk(walk.uuid, status=WalkStatus.COMPLETED.value, finished_at=now)
+                walk = u.feedback_walk(
+                    walker_uuid=walker.uuid, journey_id=item.journey_id, release=item.release
+                )
+                if walk is None:
+                    journey = lab.catalog.journey(item.journey_id)
+                    walk = u.add_walk(
+                        journey=journey, walker=walker, release=item.release, source="feedback"
+                    )
+                    now = utcnow()
+                    u.update_walk(walk.uuid, status=WalkStatus.COMPLETED.value, finished_at=now)
                 walks[key] = walk.uuid
             rows.append(
                 {

@@ -168,6 +168,7 @@ FIELDS: dict[str, Fields] = {
         "updated_at": (_time, False),
         "nps": (_whole(NPS_MIN, NPS_MAX), False),
         "closing_comment": (_text(), False),
+        "source": (_one_of(["walk", "feedback"]), False),
         "visits": (_visits, False),
     },
     "pain_point": {

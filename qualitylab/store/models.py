@@ -57,6 +57,8 @@ class WalkRow(SQLModel, table=True):
     release: str = Field(index=True, max_length=64)
     walker_id: int = Field(foreign_key="walker.id", index=True)
     status: str = Field(default="in_progress", index=True, max_length=16)
+    #: "walk" (walked in the app) or "feedback" (pain points logged by a script or CSV import)
+    source: str = Field(default="walk", max_length=16, sa_column_kwargs={"server_default": "walk"})
     current_step: int = 0
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None

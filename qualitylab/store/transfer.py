@@ -101,6 +101,7 @@ def export_records(u: Unit) -> Iterator[dict[str, Any]]:
             "updated_at": _ts(wk.updated_at),
             "nps": wk.nps,
             "closing_comment": wk.closing_comment,
+            "source": wk.source,
             "visits": [
                 {
                     "step_id": v.step_id,
@@ -250,6 +251,7 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
             updated_at=_required_ts(rec.get("updated_at") or rec["started_at"], "updated_at"),
             nps=rec.get("nps"),
             closing_comment=rec.get("closing_comment", ""),
+            source=rec.get("source", "walk"),
         )
         new_walks.append((walk, rec.get("visits", [])))
         walk_ids[walk.uuid] = 0  # known from now on; the real id arrives with the flush below

@@ -117,7 +117,9 @@ class Unit:
             raise NotFound(f"no walk with id {walk_uuid}")
         return row
 
-    def add_walk(self, *, journey: Journey, walker: Walker, release: str) -> Walk:
+    def add_walk(
+        self, *, journey: Journey, walker: Walker, release: str, source: str = "walk"
+    ) -> Walk:
         digest = self.ensure_snapshot(journey)
         row = WalkRow(
             journey_id=journey.id,
@@ -125,10 +127,26 @@ class Unit:
             product_id=journey.product,
             release=release,
             walker_id=self._walker_row(walker.uuid).id or 0,
+            source=source,
         )
         self.session.add(row)
         self.session.flush()
         return self.walk(row.uuid)
+
+    def feedback_walk(self, *, walker_uuid: str, journey_id: str, release: str) -> Walk | None:
+        """The walk that collects this walker's scripted feedback on a journey and release."""
+        row = self.session.exec(
+            select(WalkRow)
+            .join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
+            .where(
+                WalkerRow.uuid == walker_uuid,
+                WalkRow.journey_id == journey_id,
+                WalkRow.release == release,
+                WalkRow.source == "feedback",
+            )
+            .order_by(col(WalkRow.id))
+        ).first()
+        return self.walk(row.uuid) if row else None
 
     def in_progress_walk(self, *, walker_uuid: str, journey_id: str) -> Walk | None:
         row = self.session.exec(
@@ -138,6 +156,7 @@ class Unit:
                 WalkerRow.uuid == walker_uuid,
                 WalkRow.journey_id == journey_id,
                 WalkRow.status == WalkStatus.IN_PROGRESS.value,
+                WalkRow.source == "walk",
             )
             .order_by(col(WalkRow.updated_at).desc())
         ).first()
@@ -184,6 +203,7 @@ class Unit:
                 current_step=r.current_step,
                 nps=r.nps,
                 closing_comment=r.closing_comment,
+                source=r.source,
                 visits=tuple(visits.get(r.id or 0, [])),
                 pain_point_count=int(counts.get(r.id or 0, 0)),
             )

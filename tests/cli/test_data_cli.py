@@ -335,3 +335,12 @@ def test_export_to_a_device_writes_into_it_and_keeps_it(env: list[str]) -> None:
     code, _, err = run("export", "-o", "/dev/null", "--db", env[1])
     assert code == 0, err
     assert stat.S_ISCHR(Path("/dev/null").stat().st_mode)
+
+
+def test_repeated_logs_by_one_person_share_one_feedback_walk(env: list[str]) -> None:
+    for text in ("first", "second", "third"):
+        assert run("log", "-j", "buy", "-s", "find", "--as", "Ann", text, *env)[0] == 0
+    code, out, _ = run("walks", "list", "--json", "--db", env[1])
+    walks = json.loads(out)
+    assert code == 0 and len(walks) == 1
+    assert walks[0]["pain_points"] == 3 and walks[0]["source"] == "feedback"

@@ -44,3 +44,44 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path) -> None:  
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
     store.close()
+
+
+def test_a_lab_from_the_first_release_is_upgraded_with_its_data(db_url: str) -> None:
+    """A database at revision 0001 (before walk.source) opens, upgrades, and keeps its walks."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from qualitylab.config import resolve_db_url
+    from qualitylab.store.engine import alembic_config, create_lab_engine
+
+    url = resolve_db_url(db_url)
+    old = create_lab_engine(url)
+    command.upgrade(alembic_config(old), "0001")
+    with old.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO walker (uuid, name, department, anonymous, created_at) "
+                "VALUES ('w-1', 'Old', '', false, '2026-01-01 00:00:00+00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO journey_snapshot (hash, journey_id, product_id, title, content,"
+                " created_at) VALUES ('h1', 'buy', 'shop', 'Buy', '{}', '2026-01-01 00:00:00+00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO walk (uuid, journey_id, journey_hash, product_id, release, walker_id,"
+                " status, current_step, started_at, updated_at, closing_comment) SELECT 'k-1',"
+                " 'buy', 'h1', 'shop', '1.0', id, 'completed', 0, '2026-01-01 00:00:00+00',"
+                " '2026-01-01 00:00:00+00', '' FROM walker"
+            )
+        )
+    old.dispose()
+    store = Store(url)
+    assert current_revision(store.engine) == head_revision(store.engine)
+    with store.unit() as u:
+        walk = u.walk("k-1")
+    assert walk.source == "walk" and walk.walker.name == "Old"
+    store.close()

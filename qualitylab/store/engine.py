@@ -162,9 +162,23 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+#: The newest migration in migrations/versions (tests/store/test_migrations.py keeps it true).
+#: Comparing against it with one query spares every launch the alembic import (~0.15 s).
+HEAD_REVISION = "0002"
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as conn:
+            value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:  # no alembic_version table yet: a new database
+        return None
+    return str(value) if value is not None else None
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (no-op when it already is)."""
-    if current_revision(engine) == head_revision(engine):
+    if _stored_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
 

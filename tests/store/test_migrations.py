@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qualitylab.store import Store
-from qualitylab.store.engine import current_revision, head_revision
+from qualitylab.store.engine import HEAD_REVISION, current_revision, head_revision
 
 
 def test_upgrade_head_matches_the_models(db_url: str) -> None:
@@ -84,4 +84,10 @@ def test_a_lab_from_the_first_release_is_upgraded_with_its_data(db_url: str) -> 
     with store.unit() as u:
         walk = u.walk("k-1")
     assert walk.source == "walk" and walk.walker.name == "Old"
+    store.close()
+
+
+def test_the_fast_path_head_constant_is_the_newest_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(f"sqlite:///{tmp_path / 'h.db'}")
+    assert head_revision(store.engine) == HEAD_REVISION, "update HEAD_REVISION in store/engine.py"
     store.close()

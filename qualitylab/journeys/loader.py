@@ -43,10 +43,11 @@ def load_catalog(path: Path) -> Catalog:
             documents.append(parse(read_text(file, str(file)), str(file)))
         except SourceError as err:
             problems.extend(err.problems)
-    if problems:
-        # A file we could not read would only add misleading "missing" errors for the rest.
+    if not documents:
         raise CatalogError(_format(problems, files))
-    return _validate(documents, files)
+    # The files that parsed are still checked, so one typo does not hide every other problem;
+    # with a file missing, the checks that need the whole catalog would only mislead.
+    return _validate(documents, files, problems, partial=bool(problems))
 
 
 def load_catalog_text(text: str | bytes, name: str = "journeys.yaml") -> Catalog:
@@ -79,9 +80,20 @@ def catalog_files(path: Path) -> list[Path]:
     return [path]
 
 
-def _validate(documents: list[Document], files: list[Path]) -> Catalog:
+def _validate(
+    documents: list[Document],
+    files: list[Path],
+    unreadable: list[Problem] | None = None,
+    *,
+    partial: bool = False,
+) -> Catalog:
+    """Check the merged documents; ``partial``: some files are missing from them (unreadable).
+
+    A partial catalog still gets every per-item check and duplicate ids, but not the checks that
+    the missing files could satisfy (a required list, a journey's product).
+    """
     merged, skip = _merge(documents)
-    problems = [*merged.problems, *_cross_checks(merged)]
+    problems = [*(unreadable or []), *merged.problems, *_cross_checks(merged, partial=partial)]
     catalog: Catalog | None = None
     try:
         catalog = Catalog.model_validate(merged.data)
@@ -90,6 +102,8 @@ def _validate(documents: list[Document], files: list[Path]) -> Catalog:
             loc: Path_ = tuple(error["loc"])
             if _already_reported(error["type"], error.get("ctx"), loc, skip):
                 continue
+            if partial and len(loc) == 1 and error["type"] in ("missing", "too_short"):
+                continue  # 'products:'/'journeys:' may be in the file that could not be read
             message, at_key = describe(error, merged.data, merged.raw)
             position = merged.key_at(loc) if at_key else merged.value_at(loc)
             problems.append(position.problem(message))
@@ -177,8 +191,11 @@ def _copy_raw(doc: Document, merged: Document, source: Path_, target: Path_) -> 
         merged.raw[target] = doc.raw[source]
 
 
-def _cross_checks(merged: Document) -> list[Problem]:
-    """Duplicate ids (pointing at the second use) and journeys naming an unknown product."""
+def _cross_checks(merged: Document, *, partial: bool = False) -> list[Problem]:
+    """Duplicate ids (pointing at the second use) and journeys naming an unknown product.
+
+    ``partial``: some files could not be read, so an unknown product may be defined in one.
+    """
     data = merged.data
     problems: list[Problem] = []
     products = _items(data, "products")
@@ -192,7 +209,8 @@ def _cross_checks(merged: Document) -> list[Problem]:
             where = f" in {subject(data, ('journeys', i))}"
             _unique_ids(merged, step_items, ("journeys", i, "steps"), "step", problems, where)
         product = journey.get("product")
-        if isinstance(product, str) and product_ids and product not in product_ids:
+        known_ids = product_ids and not partial
+        if isinstance(product, str) and known_ids and product not in product_ids:
             known = sorted(product_ids)
             problems.append(
                 merged.value_at(("journeys", i, "product")).problem(

@@ -239,3 +239,24 @@ def test_mounted_under_the_root_command() -> None:
     result = runner.invoke(root, ["journeys", "validate", str(BUNDLED)])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("OK: 7 journeys, 41 steps")
+
+
+def test_validate_folder_reports_other_files_next_to_a_syntax_error(tmp_path: Path) -> None:
+    """Regression: a YAML syntax error in one file used to hide the problems of the others."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(BROKEN, encoding="utf-8")
+    (folder / "z.yaml").write_text("products: [\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    a, z = folder / "a.yaml", folder / "z.yaml"
+    assert result.stderr.splitlines() == [
+        f"{a}:4:14: 'release' of product 'esim' must be text, but YAML reads 1.2 as a number; "
+        'put it in quotes: "1.2"',
+        f"{a}:10:14: 'channel' of journey 'x' is 'phone', which is not allowed; "
+        "use one of: app, web, shop, call-centre, sms, other",
+        f"{z}:2:1: YAML syntax error: expected the node content, but found '<stream end>' "
+        "(while parsing a flow node at line 2)",
+        f"qualitylab: error: 3 problems in {folder}",
+    ]

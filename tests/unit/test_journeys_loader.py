@@ -552,3 +552,48 @@ def test_folder_with_different_versions_is_an_error(tmp_path: Path) -> None:
         f"{folder / 'b.yaml'}:1:10: version '2' differs from version '1' in {folder / 'a.yaml'}; "
         "use one version in every file"
     ]
+
+
+UNCLOSED = (
+    "2:1: YAML syntax error: expected the node content, but found '<stream end>' "
+    "(while parsing a flow node at line 2)"
+)
+
+
+def test_folder_with_an_unreadable_file_still_reports_the_others(tmp_path: Path) -> None:
+    """Regression: one YAML syntax error used to hide every problem in the other files."""
+    broken_journey = edit((7, "    titel: Activate an eSIM"), (11, None))
+    folder = write(tmp_path / "d", {"a.yaml": broken_journey, "z.yaml": "products: [\n"})
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(folder)
+    a, z = folder / "a.yaml", folder / "z.yaml"
+    assert caught.value.problems == [
+        f"{a}:6:5: journey 'activate' is missing 'title'; add 'title: ...' to it",
+        f"{a}:6:5: journey 'activate' is missing 'goal'; add 'goal: ...' to it",
+        f"{a}:7:5: unknown key 'titel' (did you mean 'title'?)",
+        f"{z}:{UNCLOSED}",
+    ]
+
+
+def test_folder_with_an_unreadable_file_checks_ids_but_not_what_it_may_hold(
+    tmp_path: Path,
+) -> None:
+    """Duplicates among the readable files are real; a missing product or list may be unread."""
+    folder = write(
+        tmp_path / "d",
+        {
+            "00-products.yaml": "products: [\n",
+            "10-a.yaml": JOURNEYS_A,
+            "20-b.yaml": JOURNEYS_A.replace("channel: web", "channel: x"),
+        },
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(folder)
+    p, b = folder / "00-products.yaml", folder / "20-b.yaml"
+    assert caught.value.problems == [
+        f"{p}:{UNCLOSED}",
+        f"{b}:2:9: journey id 'first' is used twice (first in {folder / '10-a.yaml'} line 2); "
+        "give each journey its own id",
+        f"{b}:6:14: 'channel' of journey 'first' is 'x', which is not allowed; "
+        "use one of: app, web, shop, call-centre, sms, other",
+    ]

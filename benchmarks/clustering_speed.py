@@ -91,6 +91,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--threads", default="1,default", help="OMP threads per run: 1, default")
+    parser.add_argument("--methods", default="engine,recipe", help="engine, recipe or both")
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is shown")
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -110,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     ("engine", "qualitylab engine"),
                     ("recipe", "word recipe k=100"),
                 ):
+                    if method not in args.methods.split(","):
+                        continue
                     runs = sorted(timed_run(method, path, threads) for _ in range(args.repeat))
                     wall, cpu, mb, out = runs[len(runs) // 2]
                     row = f"{wall:7.1f} {cpu:7.1f} {mb:8.0f}  {out}"

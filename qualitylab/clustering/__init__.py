@@ -55,6 +55,7 @@ def _blas_threads(limit: int | None) -> AbstractContextManager[object]:
     if limit is None:
         return nullcontext()
     try:
+        import numpy  # noqa: F401  - threadpoolctl only limits libraries already loaded
         from threadpoolctl import threadpool_limits
     except ImportError:  # pragma: no cover - scikit-learn always brings it
         return nullcontext()

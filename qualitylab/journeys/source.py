@@ -180,7 +180,9 @@ def parse(text: str, shown: str) -> Document:
         loader = _Loader(text)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as err:
-        raise SourceError([_syntax_problem(err, shown)]) from None
+        raise SourceError(
+            [_unclosed_problem(err, text, shown) or _syntax_problem(err, shown)]
+        ) from None
     except yaml.reader.ReaderError as err:
         raise SourceError([_reader_problem(err, text, shown)]) from None
     except yaml.YAMLError as err:  # pragma: no cover - every PyYAML error above is marked
@@ -255,6 +257,46 @@ def _syntax_problem(err: yaml.MarkedYAMLError, shown: str) -> Problem:
             message += f"; {hint}"
             break
     return where.problem(message)
+
+
+_CLOSERS = {"[": ("]", "list"), "{": ("}", "mapping")}
+
+
+def _unclosed_problem(err: yaml.MarkedYAMLError, text: str, shown: str) -> Problem | None:
+    """A bracket or quote left open, pointed at where it opens (PyYAML notices at file end)."""
+    quoted = err.context == "while scanning a quoted scalar"
+    if quoted and "end of stream" in str(err.problem) and err.context_mark is not None:
+        index = err.context_mark.index
+        quote_char = text[index] if 0 <= index < len(text) else '"'
+        return _at(shown, err.context_mark).problem(
+            f"YAML syntax error: the quote {quote_char} here is never closed; "
+            f"add the closing {quote_char} where the text ends"
+        )
+    if "<stream end>" not in str(err.problem):
+        return None
+    opener = _innermost_unclosed(text)
+    if opener is None:
+        return None
+    char = "[" if isinstance(opener, yaml.FlowSequenceStartToken) else "{"
+    closer, kind = _CLOSERS[char]
+    return _at(shown, opener.start_mark).problem(
+        f"YAML syntax error: the '{char}' here is never closed; "
+        f"add the closing '{closer}' where the {kind} ends"
+    )
+
+
+def _innermost_unclosed(text: str) -> yaml.Token | None:
+    """The last ``[`` or ``{`` still open when the text (or its readable part) ends."""
+    stack: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.FlowSequenceStartToken | yaml.FlowMappingStartToken):
+                stack.append(token)
+            elif isinstance(token, yaml.FlowSequenceEndToken | yaml.FlowMappingEndToken) and stack:
+                stack.pop()
+    except yaml.YAMLError:
+        pass  # the tokens up to the error are all that is known
+    return stack[-1] if stack else None
 
 
 def _reader_problem(err: yaml.reader.ReaderError, text: str, shown: str) -> Problem:

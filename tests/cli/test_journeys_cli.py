@@ -256,7 +256,7 @@ def test_validate_folder_reports_other_files_next_to_a_syntax_error(tmp_path: Pa
         'put it in quotes: "1.2"',
         f"{a}:10:14: 'channel' of journey 'x' is 'phone', which is not allowed; "
         "use one of: app, web, shop, call-centre, sms, other",
-        f"{z}:2:1: YAML syntax error: expected the node content, but found '<stream end>' "
-        "(while parsing a flow node at line 2)",
+        f"{z}:1:11: YAML syntax error: the '[' here is never closed; "
+        "add the closing ']' where the list ends",
         f"qualitylab: error: 3 problems in {folder}",
     ]

@@ -272,6 +272,38 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         ],
     ),
     (
+        "unclosed '[' at the end of the file points at the bracket",
+        BASE + "categories: [tone\n",
+        [
+            "journeys.yaml:20:13: YAML syntax error: the '[' here is never closed; "
+            "add the closing ']' where the list ends"
+        ],
+    ),
+    (
+        "unclosed '[' with nothing after it",
+        BASE + "categories: [\n",
+        [
+            "journeys.yaml:20:13: YAML syntax error: the '[' here is never closed; "
+            "add the closing ']' where the list ends"
+        ],
+    ),
+    (
+        "unclosed '{' inside a closed-off '[': the innermost one first",
+        BASE + "categories: [a,\n  {b: c\n",
+        [
+            "journeys.yaml:21:3: YAML syntax error: the '{' here is never closed; "
+            "add the closing '}' where the mapping ends"
+        ],
+    ),
+    (
+        "unclosed quote",
+        edit((9, '    persona: "Anna, 34')),
+        [
+            'journeys.yaml:9:14: YAML syntax error: the quote " here is never closed; '
+            'add the closing " where the text ends'
+        ],
+    ),
+    (
         "tab indentation",
         edit((3, "\tname: eSIM")),
         [
@@ -533,8 +565,8 @@ def test_folder_reports_every_unreadable_file(tmp_path: Path) -> None:
     assert caught.value.problems == [
         f"{folder / 'a.yaml'}:1:1: file is empty; a catalog is a mapping with 'products:' and "
         "'journeys:' lists",
-        f"{folder / 'b.yaml'}:1:5: YAML syntax error: expected the node content, but found "
-        "'<stream end>' (while parsing a flow node at line 1)",
+        f"{folder / 'b.yaml'}:1:4: YAML syntax error: the '[' here is never closed; "
+        "add the closing ']' where the list ends",
     ]
 
 
@@ -555,8 +587,7 @@ def test_folder_with_different_versions_is_an_error(tmp_path: Path) -> None:
 
 
 UNCLOSED = (
-    "2:1: YAML syntax error: expected the node content, but found '<stream end>' "
-    "(while parsing a flow node at line 2)"
+    "1:11: YAML syntax error: the '[' here is never closed; add the closing ']' where the list ends"
 )
 
 

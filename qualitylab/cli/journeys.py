@@ -72,8 +72,10 @@ def _load(path: Path) -> Catalog:
     except CatalogError as err:
         for problem in err.problems:
             sys.stderr.write(literal(problem) + "\n")
-        if len(err.problems) > 1:
-            sys.stderr.write(f"qualitylab: error: {len(err.problems)} problems in {path}\n")
+        # Always, even for one problem, like every other command (LabGroup): the last line says
+        # that the command failed and how many problems there are.
+        count = _count(len(err.problems), "problem")
+        sys.stderr.write(f"qualitylab: error: {count} in {literal(str(path))}\n")
         raise typer.Exit(1) from None
 
 

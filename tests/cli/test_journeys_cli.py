@@ -102,9 +102,50 @@ def test_validate_broken_catalog_prints_every_problem_and_exits_1(tmp_path: Path
 def test_validate_missing_file_is_one_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"{tmp_path / 'nope.yaml'}: journeys file not found; check the path or pass --journeys\n"
-    )
+    missing = tmp_path / "nope.yaml"
+    assert result.stderr.splitlines() == [
+        f"{missing}: journeys file not found; check the path or pass --journeys",
+        f"qualitylab: error: 1 problem in {missing}",
+    ]
+
+
+ONE_PROBLEM = BROKEN.replace("release: 1.2", 'release: "1.2"')
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "{path}"],
+        ["list", "--journeys", "{path}"],
+        ["show", "x", "--journeys", "{path}"],
+    ],
+)
+def test_one_problem_also_ends_with_the_summary_line(tmp_path: Path, args: list[str]) -> None:
+    """Regression: a single problem used to print no 'qualitylab: error:' line, unlike several."""
+    path = tmp_path / "journeys.yaml"
+    path.write_text(ONE_PROBLEM, encoding="utf-8")
+    result = runner.invoke(app, [a.format(path=path) for a in args])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}:10:14: 'channel' of journey 'x' is 'phone', which is not allowed; "
+        "use one of: app, web, shop, call-centre, sms, other",
+        f"qualitylab: error: 1 problem in {path}",
+    ]
+
+
+def test_one_problem_through_the_root_command_has_the_summary_line_too(tmp_path: Path) -> None:
+    from qualitylab.cli.app import app as root
+
+    path = tmp_path / "journeys.yaml"
+    path.write_text("products: [\n", encoding="utf-8")
+    result = runner.invoke(root, ["journeys", "validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:1:11: YAML syntax error: the '[' here is never closed; "
+        "add the closing ']' where the list ends",
+        f"qualitylab: error: 1 problem in {path}",
+    ]
 
 
 def test_list_shows_every_journey_with_its_facts() -> None:

@@ -265,8 +265,10 @@ def schema(
 ) -> None:
     """Print the JSON Schema of journeys.yaml, so editors autocomplete and check it.
 
-    With the YAML extension of VS Code (yaml-language-server), the first line of journeys.yaml
-    [dim]# yaml-language-server: $schema=journeys.schema.json[/dim] points the editor at it.
+    Editors with yaml-language-server (like VS Code's YAML extension) use it when
+    journeys.yaml starts with this line:
+
+      [dim]# yaml-language-server: $schema=journeys.schema.json[/dim]
 
     [bold]Examples[/bold]
 

@@ -301,3 +301,22 @@ def test_validate_folder_reports_other_files_next_to_a_syntax_error(tmp_path: Pa
         "add the closing ']' where the list ends",
         f"qualitylab: error: 3 problems in {folder}",
     ]
+
+
+def test_schema_help_reads_well_at_80_columns() -> None:
+    """Regression: the editor hint used to break mid-sentence at 80 columns."""
+    result = runner.invoke(app, ["schema", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    start = lines.index(
+        " Print the JSON Schema of journeys.yaml, so editors autocomplete and check it."
+    )
+    assert lines[start : start + 6] == [
+        " Print the JSON Schema of journeys.yaml, so editors autocomplete and check it.",
+        "",
+        " Editors with yaml-language-server (like VS Code's YAML extension) use it when",
+        " journeys.yaml starts with this line:",
+        "",
+        "   # yaml-language-server: $schema=journeys.schema.json",
+    ]
+    assert max(len(line) for line in lines) <= 80

@@ -31,7 +31,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "The journey catalog cannot be read:\n{detail}",
         "Не удалось прочитать каталог путей:\n{detail}",
     ),
-    "err.generic": ("{detail}", "{detail}"),
+    # the detail comes from the service layer in English; the lead-in tells Russian walkers what
+    # happened (nothing was changed) in their language
+    "err.generic": (
+        "Nothing was changed: {detail}",
+        "Ничего не изменено (подробности по-английски): {detail}",
+    ),
     "err.journey_gone": (
         "The journey “{journey}” is no longer in the catalog.",
         "Пути «{journey}» больше нет в каталоге.",

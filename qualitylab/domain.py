@@ -9,7 +9,6 @@ Nothing here knows about screens, databases or the command line.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
@@ -367,10 +366,3 @@ class FixItem:
 def utcnow() -> datetime:
     """Aware UTC now: every stored time is UTC and aware, on SQLite and PostgreSQL alike."""
     return datetime.now(UTC)
-
-
-_WORDS = re.compile(r"\w+", re.UNICODE)
-
-
-def word_count(text: str) -> int:
-    return len(_WORDS.findall(text))

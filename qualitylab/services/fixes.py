@@ -326,7 +326,7 @@ def _load_and_cluster(
     """
     from qualitylab.store import fixes as store_fixes
 
-    with lab.store.unit() as unit:
+    with lab.store.unit(read_only=True) as unit:  # never make a walker's save wait
         pain_points = unit.pain_points(journey_id=journey, product_id=product)
         visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
         runs = store_fixes.latest_runs(unit)
@@ -345,6 +345,7 @@ def _load_and_cluster(
         scope = scope_key(journey=journey_id)
         fingerprint = _fingerprint(points)
         clustering = _clustering_of(latest.get(scope), fingerprint)
+        fresh = clustering is None
         if clustering is None:
             fn = cluster_fn or _default_cluster_fn()
             clustering = fn(
@@ -357,7 +358,8 @@ def _load_and_cluster(
             )
         clustering = _unique_ids(clustering, journey_id, taken)
         extra = _one_offs(clustering, points)
-        to_save[scope] = _run_payload(fingerprint, clustering, extra)
+        if fresh:  # a reused run is already stored as it is
+            to_save[scope] = _run_payload(fingerprint, clustering, extra)
         parts.append(clustering)
         one_offs.extend(extra)
     if to_save:
@@ -593,7 +595,7 @@ def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str] | None:
 def list_fix_records(lab: Lab) -> list[FixRecord]:
     from qualitylab.store import fixes as store_fixes
 
-    with lab.store.unit() as unit:
+    with lab.store.unit(read_only=True) as unit:
         return [_record_of(f) for f in store_fixes.fixes(unit).values()]
 
 

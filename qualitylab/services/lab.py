@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cached_property
 from os import PathLike
 from pathlib import Path
 
@@ -35,10 +34,6 @@ class Lab:
 
         self._catalog = load_catalog(self.journeys_path)
         return self._catalog
-
-    @cached_property
-    def categories(self) -> list[str]:
-        return self.catalog.all_categories()
 
     def close(self) -> None:
         self.store.close()

@@ -56,7 +56,7 @@ def _in_range(value: int, low: int, high: int, what: str) -> int:
 
 
 def check_severity(value: int) -> Severity:
-    return Severity(_in_range(int(value), SEVERITY_MIN, SEVERITY_MAX, "severity"))
+    return Severity(_in_range(value, SEVERITY_MIN, SEVERITY_MAX, "severity"))
 
 
 def check_category(lab: Lab, value: str) -> str:
@@ -297,11 +297,13 @@ def edit_pain_point(
     if suggested_fix is not None:
         values["suggested_fix"] = _text(suggested_fix, "the suggested fix", required=False)
     with lab.store.unit() as u:
+        _open_walk(u.walk(u.pain_point(uuid).walk_uuid))  # same rule as adding one
         return u.update_pain_point(uuid, **values)
 
 
 def delete_pain_point(lab: Lab, uuid: str) -> None:
     with lab.store.unit() as u:
+        _open_walk(u.walk(u.pain_point(uuid).walk_uuid))
         u.delete_pain_point(uuid)
 
 

@@ -265,3 +265,21 @@ def test_a_long_read_never_makes_a_walkers_save_wait(
     assert [p.text for p in services.list_pain_points(reader)] == ["saved"]
     reader.close()
     writer.close()
+
+
+def test_a_finished_walk_refuses_edits_and_deletes_too(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Ky")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    point = services.log_pain_point(
+        lab, walk_uuid=walk.uuid, step_id="find", text="kept", severity=2, category="bug"
+    )
+    services.finish_walk(lab, walk.uuid, nps=5)
+    with pytest.raises(InvalidInput, match="completed"):
+        services.edit_pain_point(lab, point.uuid, text="changed later")
+    with pytest.raises(InvalidInput, match="completed"):
+        services.delete_pain_point(lab, point.uuid)
+    with pytest.raises(InvalidInput, match="severity"):
+        services.log_pain_point(
+            lab, walk_uuid=walk.uuid, step_id="find", text="x", severity=True, category="bug"
+        )
+    assert [p.text for p in services.list_pain_points(lab, walk_uuid=walk.uuid)] == ["kept"]

@@ -278,7 +278,9 @@ def import_(
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Import an export into this lab. Idempotent: what is already here (by uuid) is skipped.
+    """Import an export into this lab. Idempotent by uuid: what is already here is skipped,
+    unless the export holds a newer version of it (a walk finished or a pain point edited since),
+    which is taken over.
 
     [bold]Example[/bold]
 
@@ -295,7 +297,9 @@ def import_(
         return
     added = ", ".join(f"{n} {k}" for k, n in result["added"].items() if n) or "nothing new"
     skipped = sum(result["skipped"].values())
-    say(f"Imported {added}; {skipped} record(s) were already here.")
+    updated = ", ".join(f"{n} {k}" for k, n in result["updated"].items() if n)
+    changed = f"; updated {updated} (changed there since)" if updated else ""
+    say(f"Imported {added}{changed}; {skipped} record(s) were already here.")
 
 
 def demo(

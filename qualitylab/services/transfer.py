@@ -305,7 +305,7 @@ def import_records(lab: Lab, records: Iterable[tuple[int, Mapping[str, Any]]]) -
             result = store_import(u, list(records))
     except (ValueError, KeyError, TypeError) as exc:
         raise InvalidInput(f"import failed, nothing was imported: {exc}") from exc
-    return {"added": result.added, "skipped": result.skipped}
+    return {"added": result.added, "updated": result.updated, "skipped": result.skipped}
 
 
 def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:

@@ -163,6 +163,47 @@ def export_records(u: Unit) -> Iterator[dict[str, Any]]:
 class ImportResult:
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    #: records already here but changed later in the other lab (newer updated_at): taken over
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+
+
+def _newer(incoming: Any, stored: datetime | None) -> bool:
+    parsed = _parse_ts(incoming, "updated_at")
+    if parsed is None or stored is None:
+        return False
+    if stored.tzinfo is None:
+        stored = stored.replace(tzinfo=UTC)
+    return parsed > stored
+
+
+def _visit_values(v: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "position": int(v.get("position", 0)),
+        "outcome": v.get("outcome"),
+        "ease": v.get("ease"),
+        "seconds_spent": float(v.get("seconds_spent", 0.0)),
+        "entered_at": _required_ts(v["entered_at"], "entered_at"),
+        "left_at": _parse_ts(v.get("left_at"), "left_at"),
+    }
+
+
+def _update_walk(s: Any, row: WalkRow, rec: Mapping[str, Any]) -> None:
+    """Take over a walk that went on in the other lab after it was last imported here."""
+    row.status = rec["status"]
+    row.current_step = int(rec.get("current_step", 0))
+    row.finished_at = _parse_ts(rec.get("finished_at"), "finished_at")
+    row.updated_at = _required_ts(rec["updated_at"], "updated_at")
+    row.nps = rec.get("nps")
+    row.closing_comment = rec.get("closing_comment", "")
+    s.add(row)
+    visits = {
+        v.step_id: v for v in s.exec(select(StepVisitRow).where(StepVisitRow.walk_id == row.id))
+    }
+    for v in rec.get("visits", []):
+        visit = visits.get(v["step_id"]) or StepVisitRow(walk_id=row.id or 0, step_id=v["step_id"])
+        for key, value in _visit_values(v).items():
+            setattr(visit, key, value)
+        s.add(visit)
 
 
 def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) -> ImportResult:
@@ -224,10 +265,18 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
     walk_ids: dict[str, int] = {
         uuid: wid or 0 for uuid, wid in s.exec(select(WalkRow.uuid, WalkRow.id))
     }
+    walk_stamps = dict(s.exec(select(WalkRow.uuid, WalkRow.updated_at)).all())
     new_walks: list[tuple[WalkRow, list[dict[str, Any]]]] = []
     for line, rec in by_kind["walk"]:
         if rec["uuid"] in walk_ids:
-            result.skipped["walk"] += 1
+            walk_row = None
+            if _newer(rec.get("updated_at"), walk_stamps.get(rec["uuid"])):
+                walk_row = s.exec(select(WalkRow).where(WalkRow.uuid == rec["uuid"])).first()
+            if walk_row is not None:
+                _update_walk(s, walk_row, rec)
+                result.updated["walk"] += 1
+            else:
+                result.skipped["walk"] += 1
             continue
         if rec["walker"] not in walker_ids:
             raise ValueError(
@@ -261,25 +310,29 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
     for walk, visits in new_walks:
         walk_ids[walk.uuid] = walk.id or 0
         for v in visits:
-            s.add(
-                StepVisitRow(
-                    walk_id=walk.id or 0,
-                    step_id=v["step_id"],
-                    position=int(v.get("position", 0)),
-                    outcome=v.get("outcome"),
-                    ease=v.get("ease"),
-                    seconds_spent=float(v.get("seconds_spent", 0.0)),
-                    entered_at=_required_ts(v["entered_at"], "entered_at"),
-                    left_at=_parse_ts(v.get("left_at"), "left_at"),
-                )
-            )
+            s.add(StepVisitRow(walk_id=walk.id or 0, step_id=v["step_id"], **_visit_values(v)))
     s.flush()
 
-    known_points = set(s.exec(select(PainPointRow.uuid)))
+    point_stamps = dict(s.exec(select(PainPointRow.uuid, PainPointRow.updated_at)).all())
+    known_points = set(point_stamps)
     new_points: list[tuple[PainPointRow, dict[str, Any] | None]] = []
     for line, rec in by_kind["pain_point"]:
         if rec["uuid"] in known_points:
-            result.skipped["pain_point"] += 1
+            stored = None
+            if _newer(rec.get("updated_at"), point_stamps.get(rec["uuid"])):
+                stored = s.exec(
+                    select(PainPointRow).where(PainPointRow.uuid == rec["uuid"])
+                ).first()
+            if stored is not None:
+                stored.text = rec["text"]
+                stored.severity = int(rec["severity"])
+                stored.category = rec["category"]
+                stored.suggested_fix = rec.get("suggested_fix", "")
+                stored.updated_at = _required_ts(rec["updated_at"], "updated_at")
+                s.add(stored)
+                result.updated["pain_point"] += 1
+            else:
+                result.skipped["pain_point"] += 1
             continue
         if rec["walk"] not in walk_ids:
             raise ValueError(
@@ -336,7 +389,16 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
     known_fixes = set(s.exec(select(ClusterFixRow.cluster_id)))
     for _line, rec in by_kind["cluster_fix"]:
         if rec["cluster_id"] in known_fixes:
-            result.skipped["cluster_fix"] += 1
+            fix = s.get(ClusterFixRow, rec["cluster_id"])
+            if fix is not None and _newer(rec.get("updated_at"), fix.updated_at):
+                fix.status = rec["status"]
+                fix.release = rec.get("release")
+                fix.note = rec.get("note", "")
+                fix.updated_at = _required_ts(rec["updated_at"], "updated_at")
+                s.add(fix)
+                result.updated["cluster_fix"] += 1
+            else:
+                result.skipped["cluster_fix"] += 1
             continue
         s.add(
             ClusterFixRow(

@@ -211,3 +211,30 @@ def test_two_imports_of_one_file_at_once_both_succeed_and_add_it_once(
     lab = Lab.open(db=db_url, journeys=small_catalog)
     assert len(services.list_pain_points(lab)) == 1
     lab.close()
+
+
+def test_a_later_export_brings_what_changed_since(small_catalog: Path, tmp_path: Path) -> None:
+    """Walk finished and pain point edited in lab A after B imported it: re-importing updates B."""
+    a = Lab.open(db=str(tmp_path / "a.db"), journeys=small_catalog)
+    b = Lab.open(db=str(tmp_path / "b.db"), journeys=small_catalog)
+    walker = services.get_or_create_walker(a, name="Later")
+    walk = services.start_or_resume_walk(a, journey_id="buy", walker=walker)
+    services.enter_step(a, walk.uuid, "find")
+    point = services.log_pain_point(
+        a, walk_uuid=walk.uuid, step_id="find", text="first words", severity=2, category="bug"
+    )
+    (tmp_path / "1.jsonl").write_text(_export(a), encoding="utf-8")
+    import_jsonl(b, tmp_path / "1.jsonl")
+
+    services.edit_pain_point(a, point.uuid, text="second words", severity=4)
+    services.record_step(a, walk.uuid, "find", outcome="blocked", ease=1, seconds_spent=9)
+    services.finish_walk(a, walk.uuid, nps=3, comment="done")
+    (tmp_path / "2.jsonl").write_text(_export(a), encoding="utf-8")
+    result = import_jsonl(b, tmp_path / "2.jsonl")
+    assert result["updated"]["walk"] == 1 and result["updated"]["pain_point"] == 1
+    assert _export(b) == _export(a)
+    again = import_jsonl(b, tmp_path / "2.jsonl")
+    assert sum(again["updated"].values()) == 0 and sum(again["added"].values()) == 0
+    older = import_jsonl(b, tmp_path / "1.jsonl")  # an older export never rolls anything back
+    assert sum(older["updated"].values()) == 0
+    assert services.list_pain_points(b)[0].text == "second words"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
+from qualitylab.cli.common import visible
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -27,17 +28,9 @@ if TYPE_CHECKING:
 _SPACE = re.compile(r"\s+")
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
 def clean(text: str, *, one_line: bool = True) -> str:
     """User text made safe for a terminal cell: control characters shown as ``\\x1b`` etc."""
-    shown = _CONTROL.sub(
-        lambda m: (
-            f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}"
-        ),
-        text,
-    )
+    shown = visible(text)
     return _SPACE.sub(" ", shown) if one_line else shown
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -21,7 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from qualitylab.cli.common import JourneysOption, JsonOption, print_json
+from qualitylab.cli.common import JourneysOption, JsonOption, print_json, visible
 from qualitylab.config import resolve_journeys_path
 from qualitylab.errors import CatalogError
 
@@ -41,13 +40,10 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-# C0/C1 control characters (ESC starts ANSI sequences) except tab and newline.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def literal(text: str) -> str:
-    """``text`` with control characters made visible (``\\x1b``): a terminal cannot act on them."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control characters and bidi overrides made visible (``\\x1b``)."""
+    return visible(text)
 
 
 def _text(text: str, style: str = "") -> Text:

@@ -320,3 +320,14 @@ def test_schema_help_reads_well_at_80_columns() -> None:
         "   # yaml-language-server: $schema=journeys.schema.json",
     ]
     assert max(len(line) for line in lines) <= 80
+
+
+def test_show_makes_bidi_overrides_visible(tmp_path: Path) -> None:
+    """A right-to-left override in journey text would reorder the rest of the terminal line."""
+    path = tmp_path / "journeys.yaml"
+    path.write_text(HOSTILE.replace('persona: "Eve', 'persona: "\\u202eEve'), encoding="utf-8")
+    result = runner.invoke(
+        app, ["show", "hostile", "--journeys", str(path)], env={"COLUMNS": "150"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "\\u202eEve" in result.stdout and "\u202e" not in result.stdout

@@ -81,6 +81,14 @@ def _pg_database() -> Iterator[str]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh database on the PostgreSQL server CI starts (for PostgreSQL-only tests)."""
+    if not PG_URL:
+        pytest.skip("no PostgreSQL: set QUALITYLAB_TEST_PG_URL (scripts/test starts one)")
+    yield from _pg_database()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The same test against a SQLite file and against the PostgreSQL server CI starts."""

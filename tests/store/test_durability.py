@@ -92,10 +92,11 @@ def test_a_killed_process_keeps_what_was_confirmed(tmp_path: Path, small_catalog
 
 @pytest.mark.postgres
 def test_postgres_restart_loses_nothing_and_the_lab_reconnects(
-    db_url: str, small_catalog: Path
+    pg_url: str, small_catalog: Path
 ) -> None:
+    db_url = pg_url
     pg_dir = os.environ.get("QUALITYLAB_TEST_PG_DIR")
-    if not db_url.startswith("postgresql") or not pg_dir:
+    if not pg_dir:
         pytest.skip("needs the throwaway PostgreSQL server that scripts/test starts")
     lab = Lab.open(db=db_url, journeys=small_catalog)
     walker = services.get_or_create_walker(lab, name="Restart")

@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from qualitylab.store.models import ClusterFixRow, ClusterRunRow, StepVisitRow, WalkerRow, WalkRow
-from qualitylab.store.unit import Unit
+from qualitylab.store.unit import Unit, where_walks
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,7 @@ def visit_facts(
         .join(WalkRow, col(WalkRow.id) == col(StepVisitRow.walk_id))
         .join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
     )
-    if journey_id:
-        query = query.where(WalkRow.journey_id == journey_id)
-    if product_id:
-        query = query.where(WalkRow.product_id == product_id)
-    if release:
-        query = query.where(WalkRow.release == release)
+    query = where_walks(query, journey_id=journey_id, product_id=product_id, release=release)
     query = query.order_by(col(StepVisitRow.id))
     return [
         VisitFact(

@@ -7,7 +7,7 @@ when the ``with`` block ends. That keeps sqlmodel in this package and every use-
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +51,27 @@ def visit_of(row: StepVisitRow) -> StepVisit:
         entered_at=row.entered_at,
         left_at=row.left_at,
     )
+
+
+SelectT = TypeVar("SelectT")
+
+
+def where_walks(
+    query: SelectT,
+    *,
+    journey_id: str | None = None,
+    product_id: str | None = None,
+    release: str | None = None,
+) -> SelectT:
+    """Narrow a query that joins ``walk`` to one journey, product and/or release."""
+    for column, value in (
+        (WalkRow.journey_id, journey_id),
+        (WalkRow.product_id, product_id),
+        (WalkRow.release, release),
+    ):
+        if value:
+            query = query.where(column == value)  # type: ignore[attr-defined]
+    return query
 
 
 class Unit:
@@ -221,12 +242,9 @@ class Unit:
         query = select(WalkRow).join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
         if walker_uuid:
             query = query.where(WalkerRow.uuid == walker_uuid)
-        if journey_id:
-            query = query.where(WalkRow.journey_id == journey_id)
         if status:
             query = query.where(WalkRow.status == status.value)
-        if release:
-            query = query.where(WalkRow.release == release)
+        query = where_walks(query, journey_id=journey_id, release=release)
         query = query.order_by(col(WalkRow.started_at).desc(), col(WalkRow.uuid))
         return self.walks_of(list(self.session.exec(query)))
 
@@ -373,12 +391,7 @@ class Unit:
             query = query.where(WalkRow.uuid == walk_uuid)
         if step_id:
             query = query.where(PainPointRow.step_id == step_id)
-        if journey_id:
-            query = query.where(WalkRow.journey_id == journey_id)
-        if product_id:
-            query = query.where(WalkRow.product_id == product_id)
-        if release:
-            query = query.where(WalkRow.release == release)
+        query = where_walks(query, journey_id=journey_id, product_id=product_id, release=release)
         query = query.order_by(col(PainPointRow.created_at), col(PainPointRow.id))
         return [
             PainPoint(

@@ -57,6 +57,37 @@ def _isolated_env(
         monkeypatch.delenv(var, raising=False)
 
 
+#: Two steps of one journey: enough for fix-list tests, where the fake engine decides the clusters.
+FIXES_CATALOG = """\
+products:
+  - id: app
+    name: The app
+    release: "1.0"
+journeys:
+  - id: shop
+    title: Buy a thing
+    product: app
+    persona: A customer
+    channel: app
+    goal: Buy it
+    estimated_minutes: 5
+    steps:
+      - id: a
+        title: Pay
+        instructions: Pay for it.
+      - id: b
+        title: Menu
+        instructions: Open the menu.
+"""
+
+
+@pytest.fixture
+def fixes_catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "journeys.yaml"
+    path.write_text(FIXES_CATALOG, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def small_catalog(tmp_path: Path) -> Path:
     path = tmp_path / "journeys.yaml"

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import typer
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -21,28 +20,8 @@ from typer.testing import CliRunner
 from qualitylab import services
 from qualitylab.cli import fixes as fixes_cli
 from qualitylab.cli.common import LabGroup
-from qualitylab.domain import Catalog, Cluster, Clustering, Outcome
+from qualitylab.domain import Cluster, Clustering, Outcome
 from qualitylab.services import Lab
-
-CATALOG = {
-    "version": 1,
-    "products": [{"id": "app", "name": "The app", "release": "1.0"}],
-    "journeys": [
-        {
-            "id": "shop",
-            "title": "Buy a thing",
-            "product": "app",
-            "persona": "A customer",
-            "channel": "app",
-            "goal": "Buy it",
-            "estimated_minutes": 5,
-            "steps": [
-                {"id": "a", "title": "Pay", "instructions": "Pay for it."},
-                {"id": "b", "title": "Menu", "instructions": "Open the menu."},
-            ],
-        }
-    ],
-}
 
 
 def fake_engine(
@@ -98,10 +77,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def lab_args(tmp_path: Path) -> list[str]:
-    journeys = tmp_path / "journeys.yaml"
-    journeys.write_text(yaml.safe_dump(Catalog.model_validate(CATALOG).model_dump(mode="json")))
-    return ["--db", str(tmp_path / "lab.db"), "--journeys", str(journeys)]
+def lab_args(tmp_path: Path, fixes_catalog: Path) -> list[str]:
+    return ["--db", str(tmp_path / "lab.db"), "--journeys", str(fixes_catalog)]
 
 
 def seed(lab_args: list[str], walks: list[tuple[str, str, str, Outcome, int, str, int]]) -> None:

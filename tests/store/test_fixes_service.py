@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from qualitylab import services
 from qualitylab.clustering.priority import Weights
-from qualitylab.domain import Catalog, Cluster, Clustering, FixStatus, Outcome
+from qualitylab.domain import Cluster, Clustering, FixStatus, Outcome
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import Lab
 from qualitylab.services.fixes import (
@@ -24,26 +23,6 @@ from qualitylab.services.fixes import (
     scope_key,
     set_fix_status,
 )
-
-CATALOG = {
-    "version": 1,
-    "products": [{"id": "app", "name": "The app", "release": "1.0"}],
-    "journeys": [
-        {
-            "id": "shop",
-            "title": "Buy a thing",
-            "product": "app",
-            "persona": "A customer",
-            "channel": "app",
-            "goal": "Buy it",
-            "estimated_minutes": 5,
-            "steps": [
-                {"id": "a", "title": "Pay", "instructions": "Pay for it."},
-                {"id": "b", "title": "Menu", "instructions": "Open the menu."},
-            ],
-        }
-    ],
-}
 
 
 class FakeEngine:
@@ -83,11 +62,9 @@ class FakeEngine:
 
 
 @pytest.fixture
-def lab(tmp_path: Path, db_url: str) -> Iterator[Lab]:
+def lab(db_url: str, fixes_catalog: Path) -> Iterator[Lab]:
     """A lab on SQLite and (when CI provides one) PostgreSQL."""
-    journeys = tmp_path / "journeys.yaml"
-    journeys.write_text(yaml.safe_dump(Catalog.model_validate(CATALOG).model_dump(mode="json")))
-    opened = Lab.open(db=db_url, journeys=journeys)
+    opened = Lab.open(db=db_url, journeys=fixes_catalog)
     yield opened
     opened.close()
 

@@ -74,20 +74,22 @@ def pick_quotes(
     """Positions in ``rows`` of central yet diverse texts (maximal marginal relevance)."""
     import numpy as np
 
+    top = np.argsort(-sims, kind="stable")[:50]
+    cand = vectors[rows[top]]
+    pair = (cand @ cand.T).tolist()  # similarities among the candidates, computed at once
+    central = sims[top].tolist()
     chosen: list[int] = []
-    candidates = [int(i) for i in np.argsort(-sims, kind="stable")[:50]]
+    candidates = list(range(len(top)))
     while candidates and len(chosen) < k:
         best_i, best_score = candidates[0], -np.inf
         for i in candidates:
-            redundancy = (
-                max(float(vectors[rows[i]] @ vectors[rows[j]]) for j in chosen) if chosen else 0.0
-            )
-            score = MMR_LAMBDA * float(sims[i]) - (1 - MMR_LAMBDA) * redundancy
+            redundancy = max(pair[i][j] for j in chosen) if chosen else 0.0
+            score = MMR_LAMBDA * central[i] - (1 - MMR_LAMBDA) * redundancy
             if score > best_score + 1e-9:
                 best_i, best_score = i, score
         chosen.append(best_i)
         candidates.remove(best_i)
-    return chosen
+    return [int(top[i]) for i in chosen]
 
 
 def title_for(
@@ -131,7 +133,13 @@ def top_terms(feats: Features, rows: IntArray, background: FloatArray, k: int = 
 
     mean = np.asarray(feats.stem_block[rows].mean(axis=0)).ravel()
     score = mean - background
-    order = [int(j) for j in np.argsort(-score, kind="stable")[: k * 2] if score[j] > 0]
+    head = min(k * 2, score.size)
+    if head == 0:
+        return []
+    # only the few best stems are ever shown: partition first, then sort those (ties by column)
+    best_cols = np.argpartition(-score, head - 1)[:head]
+    best_cols = best_cols[np.lexsort((best_cols, -score[best_cols]))]
+    order = [int(j) for j in best_cols if score[j] > 0]
     if not order:
         return []
     word_totals = np.asarray(feats.counts[rows].sum(axis=0)).ravel()

@@ -31,8 +31,9 @@ Progress = Callable[[str, float], None]
 
 LSA_DIM = 200
 LSA_FIT_ROWS = 5_000
-#: One power iteration: a second cost ~10% of the run and moved NMI/ARI by < 0.01.
-LSA_POWER_ITERATIONS = 1
+#: Power iterations after the X X^T R sketch: one more cost ~0.1 s at 10k texts and moved
+#: NMI/ARI by < 0.01 (benchmarks/README.md).
+LSA_POWER_ITERATIONS = 0
 NEIGHBOURS = 10
 MIN_NEIGHBOURS = 5
 RESOLUTION = 8.0
@@ -92,8 +93,8 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     return sp.csr_matrix(g.maximum(g.T))
 
 
-def _communities(z: FloatArray, lengths: FloatArray) -> tuple[IntArray, float]:
-    """Louvain labels with one-offs as -1 (renumbered 0..), and the one-off similarity floor.
+def _communities(z: FloatArray, lengths: FloatArray, seed: int) -> tuple[IntArray, float]:
+    """Leiden labels with one-offs as -1 (renumbered 0..), and the one-off similarity floor.
 
     A member is a one-off when its similarity to the rest of its group, scaled by how much of
     the text the shared topics explain (``lengths``), falls below ``ONE_OFF_RATIO`` x the median.
@@ -101,7 +102,7 @@ def _communities(z: FloatArray, lengths: FloatArray) -> tuple[IntArray, float]:
     import numpy as np
 
     g = knn_graph(z, neighbours_for(z.shape[0]))
-    labels = graph.louvain(g, resolution=resolution_for(g))
+    labels = graph.communities(g, resolution=resolution_for(g), seed=seed)
     labels = _drop_small(labels)
     if labels.max(initial=-1) < 0:
         return labels, 0.0
@@ -219,7 +220,9 @@ def _assign_by_stems(
     cents = np.asarray((onehot @ stems[member]).todense(), dtype=np.float32)
     norms = np.linalg.norm(cents, axis=1, keepdims=True)
     cents /= np.where(norms == 0, 1.0, norms)
-    own = np.asarray(stems[member].multiply(cents[owner]).sum(axis=1)).ravel()
+    # each member's similarity to its own centroid, without materialising a dense row per member
+    own_all = np.asarray(stems[member] @ np.ascontiguousarray(cents.T))
+    own = own_all[np.arange(owner.size), owner]
     floor = ONE_OFF_RATIO * float(np.median(own))
     rest = np.ones(n, dtype=bool)
     rest[sample] = False
@@ -268,7 +271,7 @@ def group(
         vector_of[graph_rows] = np.arange(graph_rows.size)
         report("lsa", 1.0)
         report("neighbours", 0.0)
-        sub, _ = _communities(z, lengths)
+        sub, _ = _communities(z, lengths, seed)
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)

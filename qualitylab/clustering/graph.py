@@ -1,12 +1,14 @@
-"""Community detection on a similarity graph (Louvain with a refinement step), numpy + Python.
+"""Community detection on a similarity graph: Leiden modularity via igraph (C).
 
-The number of communities falls out of modularity, so nobody has to give k. Written here because
-the lab ships no graph library; it only ever runs on at most a few tens of thousands of nodes
-(large inputs are clustered on a sample, see ``engine``).
+The number of communities falls out of modularity, so nobody has to give k. igraph replaced a
+pure-Python Louvain written here first: on the 5,000-node graphs the engine builds it is ~5x
+faster (0.05 s instead of 0.25 s) at the same NMI/ARI (benchmarks/README.md), and Leiden's
+refinement guarantees every community is connected, which Louvain does not.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -16,98 +18,43 @@ if TYPE_CHECKING:
 
     IntArray = npt.NDArray[np.int64]
 
+#: Leiden passes. Two (igraph's default) score the same NMI/ARI as running until no node moves
+#: and take a quarter of the time (0.04 s vs 0.13 s on a 5,000-text graph).
+LEIDEN_ITERATIONS = 2
 
-def _local_moves(
-    neighbours: list[list[tuple[int, float]]],
-    node_weight: list[float],
-    resolution: float,
-    total: float,
-) -> tuple[list[int], bool]:
-    """One Louvain level: move nodes to the neighbouring community with the best gain.
+#: igraph's random generator is process-wide; runs from two threads must not interleave seeds.
+_RNG_LOCK = threading.Lock()
 
-    ``neighbours[i]`` lists ``(j, weight)`` for every other node linked to ``i``.
+
+def communities(graph: sparse.csr_matrix, *, resolution: float = 1.0, seed: int = 0) -> IntArray:
+    """Community label per node of a symmetric weighted graph.
+
+    Deterministic for a given graph and seed: igraph visits nodes in an order drawn from its
+    generator, which is seeded on every call. Callers sort their inputs canonically first, so
+    the input order of the texts cannot change the graph either.
     """
-    n = len(node_weight)
-    community = list(range(n))
-    tot = list(node_weight)
-    improved = False
-    scale = resolution / total
-    # stop once a sweep moves almost nobody: the last few moves barely change the partition
-    settle = max(1, n // 500)
-    moved = settle + 1
-    sweeps = 0
-    while moved > settle and sweeps < 20:
-        moved = 0
-        sweeps += 1
-        for i in range(n):
-            ci = community[i]
-            ki = node_weight[i]
-            links: dict[int, float] = {}
-            get = links.get
-            for j, w in neighbours[i]:
-                cj = community[j]
-                links[cj] = get(cj, 0.0) + w
-            tot[ci] -= ki
-            penalty = scale * ki
-            best = ci
-            best_gain = get(ci, 0.0) - penalty * tot[ci]
-            for c, w in links.items():
-                gain = w - penalty * tot[c]
-                if gain > best_gain + 1e-12:
-                    best, best_gain = c, gain
-                elif gain >= best_gain - 1e-12 and c < best:
-                    best, best_gain = c, gain
-            tot[best] += ki
-            if best != ci:
-                community[i] = best
-                moved += 1
-                improved = True
-    return community, improved
+    import random
 
-
-def _neighbour_lists(g: sparse.csr_matrix) -> list[list[tuple[int, float]]]:
-    indptr = g.indptr.tolist()
-    indices = g.indices.tolist()
-    weights = g.data.tolist()
-    pairs = list(zip(indices, weights, strict=True))
-    return [
-        [pair for pair in pairs[indptr[i] : indptr[i + 1]] if pair[0] != i]
-        for i in range(g.shape[0])
-    ]
-
-
-def louvain(graph: sparse.csr_matrix, *, resolution: float = 1.0, max_levels: int = 10) -> IntArray:
-    """Community label per node of a symmetric weighted graph; deterministic for a given graph.
-
-    Nodes are visited in index order (callers sort their inputs canonically first), ties go to
-    the lowest community, so the same graph always gives the same partition.
-    """
+    import igraph
     import numpy as np
     from scipy import sparse as sp
 
     n = graph.shape[0]
-    labels = np.arange(n, dtype=np.int64)
     if n == 0:
-        return labels
-    g = sp.csr_matrix(graph, dtype=np.float64)
-    total = float(g.sum())
-    if total <= 0:
-        return labels
-    for _ in range(max_levels):
-        g.sum_duplicates()
-        g.sort_indices()
-        node_weight = np.asarray(g.sum(axis=1)).ravel().tolist()
-        community, improved = _local_moves(_neighbour_lists(g), node_weight, resolution, total)
-        if not improved:
-            break
-        _, compact = np.unique(np.asarray(community, dtype=np.int64), return_inverse=True)
-        compact = compact.astype(np.int64)
-        labels = compact[labels]
-        k = int(compact.max()) + 1
-        agg = sp.csr_matrix(
-            (np.ones(len(compact)), (compact, np.arange(len(compact)))), shape=(k, len(compact))
-        )
-        g = sp.csr_matrix(agg @ g @ agg.T)
-        if k == 1:
-            break
-    return labels
+        return np.zeros(0, dtype=np.int64)
+    upper = sp.triu(sp.csr_matrix(graph, dtype=np.float64), k=1).tocoo()
+    if upper.nnz == 0:
+        return np.arange(n, dtype=np.int64)
+    g = igraph.Graph(n=n, edges=np.column_stack([upper.row, upper.col]), directed=False)
+    with _RNG_LOCK:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            parts = g.community_leiden(
+                objective_function="modularity",
+                weights=upper.data.tolist(),
+                resolution=resolution,
+                n_iterations=LEIDEN_ITERATIONS,
+            )
+        finally:
+            igraph.set_random_number_generator(random)  # igraph's default
+    return np.asarray(parts.membership, dtype=np.int64)

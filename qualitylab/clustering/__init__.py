@@ -6,8 +6,8 @@ Importing this package is cheap: numpy, scipy and the stemmer load inside ``clus
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from contextlib import AbstractContextManager, nullcontext
 
+from qualitylab.clustering.threads import BLAS_THREADS, blas_threads
 from qualitylab.domain import Cluster, Clustering
 from qualitylab.errors import InvalidInput
 
@@ -37,30 +37,11 @@ def cluster_texts(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with _blas_threads(BLAS_THREADS):
+        with blas_threads(BLAS_THREADS):
             return _cluster(texts, ids, suggestions, previous, seed, progress)
     finally:
         if enabled:
             gc.enable()
-
-
-#: BLAS threads while clustering. The engine's matrix products are small; on the lab's shared
-#: 2-core machines the default (one thread per core) made runs slower, not faster: 1M texts took
-#: 65 s instead of 41 s, 100k 9.2 s instead of 6.0 s (benchmarks/README.md). ``None`` = leave as is.
-BLAS_THREADS: int | None = 1
-
-
-def _blas_threads(limit: int | None) -> AbstractContextManager[object]:
-    """Limit BLAS threads for the duration of a run (threadpoolctl ships with scikit-learn)."""
-    if limit is None:
-        return nullcontext()
-    try:
-        import numpy  # noqa: F401  - threadpoolctl only limits libraries already loaded
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn always brings it
-        return nullcontext()
-    limits: AbstractContextManager[object] = threadpool_limits(limits=limit, user_api="blas")
-    return limits
 
 
 def _cluster(

@@ -28,7 +28,10 @@ class _CleanTokens(dict[str, str]):
     """
 
     def __missing__(self, token: str) -> str:
-        if "://" in token or token.startswith("www.") or "@" in token:
+        if token.isalpha():  # most tokens: letters only, nothing for ``_JUNK`` to strip
+            token_e = token.replace("ё", "е")
+            clean = _REPEATS.sub(r"\1", token_e) if _REPEATS.search(token_e) else token_e
+        elif "://" in token or token.startswith("www.") or "@" in token:
             clean = ""  # URLs and e-mail addresses say nothing about the problem
         else:
             clean = " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", token.replace("ё", "е"))).split())
@@ -76,6 +79,11 @@ def stop_words() -> frozenset[str]:
     return _load_stop_words("stopwords_en.txt") | _load_stop_words("stopwords_ru.txt")
 
 
+def _is_russian(word: str) -> bool:
+    """Stem with the Russian rules when the word has a Cyrillic letter (ASCII words never do)."""
+    return not word.isascii() and _CYRILLIC.search(word) is not None
+
+
 class Stemmer:
     """Snowball stemming that picks Russian or English per word, with a cache.
 
@@ -94,7 +102,7 @@ class Stemmer:
     def stem(self, word: str) -> str:
         cached = self._cache.get(word)
         if cached is None:
-            algo = self._ru if _CYRILLIC.search(word) else self._en
+            algo = self._ru if _is_russian(word) else self._en
             cached = str(algo.stemWord(word))
             self._cache[word] = cached
         return cached
@@ -103,8 +111,8 @@ class Stemmer:
         """Stems of many words at once (one call per language for the words not yet cached)."""
         tokens = list(tokens)
         todo = sorted({t for t in tokens if t not in self._cache})
-        ru = [t for t in todo if _CYRILLIC.search(t)]
-        en = [t for t in todo if not _CYRILLIC.search(t)]
+        ru = [t for t in todo if _is_russian(t)]
+        en = [t for t in todo if not _is_russian(t)]
         for algo, batch in ((self._ru, ru), (self._en, en)):
             if batch:
                 self._cache.update(zip(batch, (str(s) for s in algo.stemWords(batch)), strict=True))

@@ -102,6 +102,7 @@ def _cluster(
     unique_norm = [norm[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()
     drafts: list[tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]]]] = []
+    totals = describe.TermTotals(grouping.feats, labels, k)
     by_label = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[by_label], np.arange(k + 1))
     for c in range(k):
@@ -111,7 +112,7 @@ def _cluster(
         vec_rows = grouping.vector_of[seen]
         sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
         by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
-        terms = describe.top_terms(grouping.feats, rows, background)
+        terms = describe.top_terms(totals, c, background)
         title = describe.title_for(unique_texts, unique_norm, by_centrality, terms)
         picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
         quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]

@@ -127,38 +127,60 @@ def title_for(
     return " ".join(terms[:3]) if terms else shorten(texts[rows_by_centrality[0]])
 
 
-def top_terms(feats: Features, rows: IntArray, background: FloatArray, k: int = TERMS) -> list[str]:
-    """Stems that set the cluster apart, each shown as the word members used most for it."""
+class TermTotals:
+    """Per cluster: summed stem TF-IDF and word counts, computed for all clusters at once.
+
+    One sparse product per block instead of slicing the corpus matrices once per cluster
+    (which took ~1 ms a cluster on 10,000 texts).
+    """
+
+    def __init__(self, feats: Features, labels: IntArray, k: int) -> None:
+        import numpy as np
+        from scipy import sparse
+
+        member = np.flatnonzero(labels >= 0)
+        onehot = sparse.csr_matrix(
+            (np.ones(member.size, dtype=np.float32), (labels[member], member)),
+            shape=(k, labels.size),
+        )
+        self.feats = feats
+        self.sizes = np.bincount(labels[member], minlength=k)
+        self.stems = sparse.csr_matrix(onehot @ feats.stem_block)
+        self.words = sparse.csr_matrix(onehot @ feats.counts)
+
+
+def top_terms(totals: TermTotals, c: int, background: FloatArray, k: int = TERMS) -> list[str]:
+    """Stems that set cluster ``c`` apart, each shown as the word members used most for it."""
     import numpy as np
 
-    mean = np.asarray(feats.stem_block[rows].mean(axis=0)).ravel()
-    score = mean - background
-    head = min(k * 2, score.size)
-    if head == 0:
-        return []
-    # only the few best stems are ever shown: partition first, then sort those (ties by column)
-    best_cols = np.argpartition(-score, head - 1)[:head]
-    best_cols = best_cols[np.lexsort((best_cols, -score[best_cols]))]
-    order = [int(j) for j in best_cols if score[j] > 0]
+    lo, hi = totals.stems.indptr[c], totals.stems.indptr[c + 1]
+    cols = totals.stems.indices[lo:hi]
+    # stems no member used score below zero and can never be shown, so only the used ones count
+    score = totals.stems.data[lo:hi] / max(int(totals.sizes[c]), 1) - background[cols]
+    order = [int(cols[j]) for j in np.lexsort((cols, -score))[: k * 2] if score[j] > 0]
     if not order:
         return []
-    word_totals = np.asarray(feats.counts[rows].sum(axis=0)).ravel()
-    words_of = feats.vocabulary.words_of_stem()
+    wlo, whi = totals.words.indptr[c], totals.words.indptr[c + 1]
+    word_totals = dict(
+        zip(
+            totals.words.indices[wlo:whi].tolist(),
+            totals.words.data[wlo:whi].tolist(),
+            strict=True,
+        )
+    )
+    vocabulary = totals.feats.vocabulary
+    words_of = vocabulary.words_of_stem()
     out: list[str] = []
     for j in order:
-        candidates = [w for w in words_of.get(j, ()) if word_totals[w] > 0]
+        candidates = [w for w in words_of.get(j, ()) if word_totals.get(w, 0) > 0]
         if not candidates:
             continue
         # the surface form members wrote most often; ties go to the shorter, then alphabetical
         best = min(
             candidates,
-            key=lambda w: (
-                -word_totals[w],
-                len(feats.vocabulary.words[w]),
-                feats.vocabulary.words[w],
-            ),
+            key=lambda w: (-word_totals[w], len(vocabulary.words[w]), vocabulary.words[w]),
         )
-        word = feats.vocabulary.words[best]
+        word = vocabulary.words[best]
         if word not in out:
             out.append(word)
         if len(out) == k:

@@ -24,9 +24,10 @@ if TYPE_CHECKING:
     FloatArray = npt.NDArray[np.float32]
     IntArray = npt.NDArray[np.int64]
 
-#: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``). 3-4 scored
-#: the same as 2-5 on both benchmark languages and costs ~40% less (benchmarks/README.md).
-NGRAM_RANGE = (3, 4)
+#: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``). 3-grams
+#: alone scored the same as 3-4 and 2-5 on both benchmark languages (benchmarks/README.md) at
+#: half the n-grams of 3-4, and the n-grams are most of the LSA's input.
+NGRAM_RANGE = (3, 3)
 #: Relative weight of the stemmed-word block against the character block (both L2-normalised).
 WORD_WEIGHT = 1.0
 CHAR_WEIGHT = 1.0

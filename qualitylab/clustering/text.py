@@ -20,33 +20,33 @@ _JUNK = re.compile(r"[\W\d_]+")
 MIN_WORD_LEN = 2
 
 
-class _CleanTokens(dict[str, str]):
-    """Raw lower-case token -> its cleaned words, computed once per distinct token.
+def _clean_token(token: str) -> str:
+    """Cleaned words of one raw lower-case token (see ``normalise``)."""
+    if token.isalpha():  # most tokens: letters only, nothing for ``_JUNK`` to strip
+        token_e = token.replace("ё", "е")
+        return _REPEATS.sub(r"\1", token_e) if _REPEATS.search(token_e) else token_e
+    if "://" in token or token.startswith("www.") or "@" in token:
+        return ""  # URLs and e-mail addresses say nothing about the problem
+    return " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", token.replace("ё", "е"))).split())
+
+
+class Normaliser:
+    """``normalise`` with a per-corpus token cache (use one per corpus, then drop it).
 
     Tokens repeat far more than they vary, so the regular expressions run once per distinct
     token instead of once per character of every text.
     """
 
-    def __missing__(self, token: str) -> str:
-        if token.isalpha():  # most tokens: letters only, nothing for ``_JUNK`` to strip
-            token_e = token.replace("ё", "е")
-            clean = _REPEATS.sub(r"\1", token_e) if _REPEATS.search(token_e) else token_e
-        elif "://" in token or token.startswith("www.") or "@" in token:
-            clean = ""  # URLs and e-mail addresses say nothing about the problem
-        else:
-            clean = " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", token.replace("ё", "е"))).split())
-        self[token] = clean
+    def __init__(self) -> None:
+        self._clean: dict[str, str] = {}
+
+    def _learn(self, token: str) -> str:
+        clean = self._clean[token] = _clean_token(token)
         return clean
 
-
-class Normaliser:
-    """``normalise`` with a per-corpus token cache (use one per corpus, then drop it)."""
-
-    def __init__(self) -> None:
-        self._clean = _CleanTokens()
-
     def __call__(self, text: str) -> str:
-        out = " ".join(map(self._clean.__getitem__, text.lower().split()))
+        get, learn = self._clean.get, self._learn
+        out = " ".join([c if (c := get(t)) is not None else learn(t) for t in text.lower().split()])
         if "  " in out or out.startswith(" ") or out.endswith(" "):
             out = " ".join(out.split())
         return out

@@ -79,9 +79,32 @@ def stop_words() -> frozenset[str]:
     return _load_stop_words("stopwords_en.txt") | _load_stop_words("stopwords_ru.txt")
 
 
-def _is_russian(word: str) -> bool:
+def is_russian(word: str) -> bool:
     """Stem with the Russian rules when the word has a Cyrillic letter (ASCII words never do)."""
     return not word.isascii() and _CYRILLIC.search(word) is not None
+
+
+GLOSSARY_FILE = "glossary_en_ru.txt"
+
+
+@lru_cache(maxsize=1)
+def glossary() -> tuple[tuple[str, ...], ...]:
+    """Groups of normalised words that name one thing in English and Russian (see the file).
+
+    Each group lists the English words first. Entries that normalise to more than one word
+    ("wi-fi") are left out: features are single words.
+    """
+    raw = resources.files(__package__).joinpath(GLOSSARY_FILE).read_text(encoding="utf-8")
+    groups: list[tuple[str, ...]] = []
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        entries = [normalise(w) for side in line.split("|") for w in side.split(",")]
+        group = tuple(dict.fromkeys(w for w in entries if w and " " not in w))
+        if len(group) > 1:
+            groups.append(group)
+    return tuple(groups)
 
 
 class Stemmer:
@@ -98,21 +121,37 @@ class Stemmer:
         self._ru = snowballstemmer.stemmer("russian")
         self._en = snowballstemmer.stemmer("english")
         self._cache: dict[str, str] = {}
+        self._concepts: dict[str, str] | None = None
 
     def stem(self, word: str) -> str:
         cached = self._cache.get(word)
         if cached is None:
-            algo = self._ru if _is_russian(word) else self._en
+            algo = self._ru if is_russian(word) else self._en
             cached = str(algo.stemWord(word))
             self._cache[word] = cached
         return cached
+
+    def concepts(self) -> dict[str, str]:
+        """Stem -> shared concept feature for the glossary's words (built once per stemmer).
+
+        The concept is named after the group's first (English) word; a stem claimed by two
+        groups stays with the first.
+        """
+        if self._concepts is None:
+            table: dict[str, str] = {}
+            for group in glossary():
+                concept = "=" + group[0]
+                for stem in self.stems(group):
+                    table.setdefault(stem, concept)
+            self._concepts = table
+        return self._concepts
 
     def stems(self, tokens: Iterable[str]) -> list[str]:
         """Stems of many words at once (one call per language for the words not yet cached)."""
         tokens = list(tokens)
         todo = sorted({t for t in tokens if t not in self._cache})
-        ru = [t for t in todo if _is_russian(t)]
-        en = [t for t in todo if not _is_russian(t)]
+        ru = [t for t in todo if is_russian(t)]
+        en = [t for t in todo if not is_russian(t)]
         for algo, batch in ((self._ru, ru), (self._en, en)):
             if batch:
                 self._cache.update(zip(batch, (str(s) for s in algo.stemWords(batch)), strict=True))

@@ -130,13 +130,17 @@ def test_each_problem_is_one_cluster_and_one_offs_stay_out(name: str) -> None:
         assert i in result.unclustered
 
 
-def test_same_words_in_two_languages_only_meet_through_shared_tokens() -> None:
-    """The engine does not translate: 'price' and 'цена' are different words."""
+def test_one_problem_in_two_languages_keeps_each_language_whole() -> None:
+    """The glossary links 'price' and 'цена', but nothing may scatter either language's texts.
+
+    (On a corpus this small the two languages still form two clusters: the shared glossary words
+    are outweighed by everything else they do not share; benchmarks/cross_language.py measures
+    how often they merge on the demo bank.)
+    """
     texts, (en, ru) = _corpus(EN_PRICE, RU_PRICE)
     result = cluster_texts(texts)
     assert _together(result, en) >= 0.75
     assert _together(result, ru) >= 0.75
-    assert {result.labels[i] for i in en}.isdisjoint({result.labels[i] for i in ru})
 
 
 def test_cluster_fields_are_filled_for_a_product_owner() -> None:
@@ -295,4 +299,5 @@ def test_importing_the_clustering_package_loads_no_numeric_library() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     loaded = set(json.loads(out))
-    assert not loaded & {"numpy", "scipy", "sklearn", "snowballstemmer", "Stemmer"}
+    assert not loaded & {"numpy", "scipy", "sklearn", "snowballstemmer", "Stemmer", "igraph"}
+    assert "pydantic" not in loaded  # the catalog models load only where a catalog is read

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qualitylab.clustering.text import Stemmer, content_words, dedup_key, normalise, stop_words
+from qualitylab.clustering.text import (
+    Stemmer,
+    content_words,
+    dedup_key,
+    glossary,
+    is_russian,
+    normalise,
+    stop_words,
+)
 
 
 @pytest.mark.parametrize(
@@ -44,3 +52,57 @@ def test_content_words_and_dedup_key() -> None:
     assert dedup_key(normalise("price unclear")) != dedup_key(normalise("price clear"))
     # texts without content words never collapse with each other by accident
     assert dedup_key(normalise("the")) != dedup_key(normalise("and"))
+
+
+def test_every_glossary_group_bridges_both_languages_without_conflicts() -> None:
+    stemmer = Stemmer()
+    owner: dict[str, str] = {}
+    groups = glossary()
+    assert len(groups) >= 100
+    for group in groups:
+        assert any(is_russian(w) for w in group), group
+        assert any(not is_russian(w) for w in group), group
+        for stem in stemmer.stems(group):
+            # a stem claimed by two groups would silently join two unrelated concepts
+            assert owner.setdefault(stem, group[0]) == group[0], (stem, group)
+
+
+@pytest.mark.parametrize(
+    ("english", "russian"),
+    [
+        ("the SMS code never arrived", "код из смс так и не пришёл"),
+        ("the payment page is slow", "страница оплаты грузится медленно"),
+        ("courier delivery was late", "доставка курьером опоздала"),
+    ],
+)
+def test_glossary_words_share_a_feature_across_languages(english: str, russian: str) -> None:
+    from qualitylab.clustering import features
+
+    def stem_cosine() -> float:
+        feats = features.build([normalise(english), normalise(russian)], Stemmer())
+        x = feats.stem_block
+        return float((x[0] @ x[1].T).toarray()[0, 0])
+
+    assert stem_cosine() > 0.3
+    original = features.USE_GLOSSARY
+    features.USE_GLOSSARY = False
+    try:
+        assert stem_cosine() == 0.0  # without the glossary the two texts share no word at all
+    finally:
+        features.USE_GLOSSARY = original
+
+
+def test_concept_boost_only_applies_to_a_bilingual_corpus() -> None:
+    from qualitylab.clustering import features
+
+    def boost(texts: list[str]) -> float:
+        feats = features.build([normalise(t) for t in texts], Stemmer())
+        return features.concept_boost(feats.counts, feats.vocabulary.words)
+
+    english = ["the sms never arrived", "payment failed twice", "page is slow"] * 4
+    russian = ["смс не пришло", "оплата не прошла", "страница грузится медленно"] * 4
+    assert boost(english) == 1.0
+    assert boost(russian) == 1.0
+    assert boost(english + russian) == features.CONCEPT_WEIGHT
+    # one Russian text among twelve English ones: the boost is partial
+    assert 1.0 < boost(english + russian[:2]) < features.CONCEPT_WEIGHT

@@ -1,0 +1,86 @@
+"""Are the same problems merged across Russian and English? Measured on the demo's problem bank.
+
+Usage (from the repository root):
+    .venv/bin/python -m benchmarks.cross_language
+
+There is no labelled bilingual feedback among the shared data sets, so this uses the hand-written
+paraphrases of ``qualitylab/services/demo_bank.yaml`` (written by this team, so a weaker check than
+the real sets in ``clustering_quality``). Texts are clustered per journey, as ``qualitylab fixes``
+does, with the shared glossary on and off in the same run. Reported per setting:
+
+- NMI / ARI against the problem (language ignored) and clusters found vs problems;
+- bilingual problems merged: of the problems written in both languages, the share whose Russian
+  and English texts mostly land in the same cluster;
+- mixed-up clusters: clusters whose members mostly belong to different problems (purity < 0.5).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from qualitylab.clustering import cluster_texts, features
+from qualitylab.services.demo_bank import language_of, load_bank
+
+
+def _scores(use_glossary: bool) -> dict[str, float]:
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    features.USE_GLOSSARY = use_glossary
+    bank = load_bank()
+    gold: list[str] = []
+    pred: list[str] = []
+    merged = bilingual = clusters = impure = problems = 0
+    seconds = 0.0
+    for journey in bank.journeys():
+        rows = [(p.id, t) for p in bank.problems if p.journey_id == journey for t in p.texts]
+        start = time.perf_counter()
+        result = cluster_texts([t for _, t in rows])
+        seconds += time.perf_counter() - start
+        labels = [result.labels[str(i)] for i in range(len(rows))]
+        gold += [pid for pid, _ in rows]
+        pred += [label or f"one-off-{journey}-{i}" for i, label in enumerate(labels)]
+        clusters += len(result.clusters)
+        problems += len({pid for pid, _ in rows})
+        for cluster in result.clusters:
+            owners = Counter(rows[int(m)][0] for m in cluster.members)
+            impure += owners.most_common(1)[0][1] / cluster.size < 0.5
+        by_problem: dict[str, dict[str, Counter[str]]] = {}
+        for (pid, text), label in zip(rows, labels, strict=True):
+            if label is not None:
+                lang = language_of(text)
+                by_problem.setdefault(pid, {}).setdefault(lang, Counter())[label] += 1
+        for langs in by_problem.values():
+            if len(langs) == 2:
+                bilingual += 1
+                top = {lang: c.most_common(1)[0][0] for lang, c in langs.items()}
+                merged += top["ru"] == top["en"]
+    return {
+        "nmi": normalized_mutual_info_score(gold, pred),
+        "ari": adjusted_rand_score(gold, pred),
+        "clusters": clusters,
+        "problems": problems,
+        "merged": merged / max(bilingual, 1),
+        "bilingual": bilingual,
+        "impure": impure,
+        "seconds": seconds,
+    }
+
+
+def main() -> None:
+    print(
+        f"{'glossary':<9} {'NMI':>6} {'ARI':>6} {'clusters/problems':>18} "
+        f"{'bilingual merged':>17} {'mixed-up':>9} {'secs':>6}"
+    )
+    for use in (False, True):
+        s = _scores(use)
+        print(
+            f"{'on' if use else 'off':<9} {s['nmi']:6.3f} {s['ari']:6.3f} "
+            f"{int(s['clusters']):>8}/{int(s['problems']):<9} "
+            f"{s['merged']:>9.0%} of {int(s['bilingual']):<4} {int(s['impure']):>9} "
+            f"{s['seconds']:6.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

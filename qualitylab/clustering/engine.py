@@ -4,10 +4,10 @@ Settings are the same for every corpus (measured in ``benchmarks/README.md``):
 stemmed words (glossary words shared across languages) + character 3-grams -> TF-IDF -> LSA(200)
 -> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``.
 Modularity is scale-free (it compares each group's internal weight with what the graph's own
-degree distribution predicts), so the number of clusters follows from the data. Members far from the rest of their group, and groups of one, are one-offs. Inputs
-above ``GRAPH_MAX`` unique texts are clustered on an evenly spaced sample of that size; the rest
-join the nearest cluster centroid in stemmed-word space when they are about as close as the
-cluster's own members typically are.
+degree distribution predicts), so the number of clusters follows from the data. Members far from
+the rest of their group, and groups of one, are one-offs. Inputs above ``GRAPH_MAX`` unique texts
+are clustered on an evenly spaced sample of that size; the rest join the nearest cluster centroid
+in stemmed-word space when they are about as close as the cluster's own members typically are.
 """
 
 from __future__ import annotations

@@ -344,3 +344,14 @@ def test_repeated_logs_by_one_person_share_one_feedback_walk(env: list[str]) -> 
     walks = json.loads(out)
     assert code == 0 and len(walks) == 1
     assert walks[0]["pain_points"] == 3 and walks[0]["source"] == "feedback"
+
+
+def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
+    env: list[str],
+) -> None:
+    code, out, err = run("walks", "list", "--journey", "byu", *env)
+    assert code == 1 and "Traceback" not in err + out
+    assert err.strip() == "qualitylab: error: unknown journey 'byu'; known journeys: buy"
+    code, out, err = run("walks", "list", "--journey", "buy", "--json", *env)
+    assert code == 0, err
+    assert json.loads(out) == []

@@ -72,6 +72,8 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     Selecting the k largest per row is most of the cost: ``np.partition`` finds each row's
     k-th largest value and a mask picks the rest, about half the time of ``np.argpartition``
     (which moves an index array along). Ties at the k-th value keep every tied neighbour.
+    Row chunks are independent, so they run on ``threads.WORKERS`` threads (numpy releases
+    the GIL for all of it); the result does not depend on how many.
     """
     import numpy as np
     from scipy import sparse as sp
@@ -80,28 +82,23 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     k = min(k, n - 1)
     if k <= 0:
         return sp.csr_matrix((n, n), dtype=np.float64)
-    rows: list[IntArray] = []
-    cols: list[IntArray] = []
-    vals: list[FloatArray] = []
     zt = np.ascontiguousarray(z.T)
-    with threads.blas_threads(threads.GRAPH_BLAS_THREADS):
-        for start in range(0, n, chunk):  # small chunks stay in cache
-            sims = z[start : start + chunk] @ zt
-            size = sims.shape[0]
-            sims[np.arange(size), start + np.arange(size)] = -np.inf
-            kth = np.partition(sims, n - k, axis=1)[:, n - k]
-            flat = np.flatnonzero((sims >= kth[:, None]) & (sims > MIN_SIMILARITY))
-            if flat.size > 2 * k * size:  # many exact ties (identical vectors): keep k per row
-                idx = np.argpartition(sims, n - k, axis=1)[:, n - k :]
-                flat = (idx + (np.arange(size) * n)[:, None]).ravel()
-                flat = flat[sims.ravel()[flat] > MIN_SIMILARITY]
-            r, c = np.divmod(flat, n)
-            rows.append(r + start)
-            cols.append(c)
-            vals.append(sims.ravel()[flat])
-    r = np.concatenate(rows)
-    c = np.concatenate(cols)
-    v = np.concatenate(vals).astype(np.float64)
+
+    def neighbours(start: int) -> tuple[IntArray, FloatArray]:
+        sims = z[start : start + chunk] @ zt  # small chunks stay in cache
+        size = sims.shape[0]
+        sims[np.arange(size), start + np.arange(size)] = -np.inf
+        kth = np.partition(sims, n - k, axis=1)[:, n - k]
+        flat = np.flatnonzero((sims >= kth[:, None]) & (sims > MIN_SIMILARITY))
+        if flat.size > 2 * k * size:  # many exact ties (identical vectors): keep k per row
+            idx = np.argpartition(sims, n - k, axis=1)[:, n - k :]
+            flat = (idx + (np.arange(size) * n)[:, None]).ravel()
+            flat = flat[sims.ravel()[flat] > MIN_SIMILARITY]
+        return flat + start * n, sims.ravel()[flat]
+
+    parts = threads.map_in_order(neighbours, range(0, n, chunk))
+    r, c = np.divmod(np.concatenate([p[0] for p in parts]), n)
+    v = np.concatenate([p[1] for p in parts]).astype(np.float64)
     g = sp.csr_matrix((v, (r, c)), shape=(n, n))
     return sp.csr_matrix(g.maximum(g.T))
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from qualitylab.clustering import threads
 from qualitylab.clustering.text import Stemmer, is_russian, stop_words, words
 
 if TYPE_CHECKING:
@@ -318,12 +320,12 @@ def lsa(
     # for a fifth of the random numbers and one orthonormalisation less
     r = rng.random((fit.shape[0], width), dtype=np.float32)
     r -= np.float32(0.5)
-    y = np.asarray(fit @ np.asarray(fit_t @ r), dtype=np.float32)
+    y = _product(fit, _product(fit_t, r))
     for _ in range(n_iter):
         q = _orthonormal(y)
-        y = np.asarray(fit @ np.asarray(fit_t @ q), dtype=np.float32)
+        y = _product(fit, _product(fit_t, q))
     q = _orthonormal(y)
-    bt = np.asarray(fit_t @ q, dtype=np.float32)  # d x width
+    bt = _product(fit_t, q)  # d x width
     # eigen-decompose the small Gram matrix instead of an SVD of the wide ``b``
     evals, evecs = np.linalg.eigh((bt.T @ bt).astype(np.float64))
     top = np.argsort(evals)[::-1][:dim]
@@ -336,8 +338,25 @@ def lsa(
     )
     out = np.empty((n, components.shape[1]), dtype=np.float32)
     for start in range(0, n, chunk):
-        out[start : start + chunk] = x[start : start + chunk] @ components
+        out[start : start + chunk] = _product(x[start : start + chunk], components)
     return _normalise_dense(out)
+
+
+def _product(x: sparse.csr_matrix, dense: FloatArray) -> FloatArray:
+    """``x @ dense`` as float32, its row blocks on ``threads.WORKERS`` threads.
+
+    scipy's sparse x dense product runs in C without the GIL but on one core; the blocks are
+    independent, so the result is the same however many threads share them.
+    """
+    import numpy as np
+
+    n = x.shape[0]
+    workers = threads.workers()
+    if workers == 1 or n < 2_000:
+        return np.asarray(x @ dense, dtype=np.float32)
+    bounds = np.linspace(0, n, workers + 1).astype(int).tolist()
+    blocks = threads.map_in_order(lambda ab: x[ab[0] : ab[1]] @ dense, pairwise(bounds))
+    return np.asarray(np.vstack(blocks), dtype=np.float32)
 
 
 def _orthonormal(y: FloatArray) -> FloatArray:

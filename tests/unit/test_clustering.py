@@ -227,6 +227,30 @@ def test_same_seed_gives_identical_output() -> None:
     assert cluster_texts(texts, seed=5) == cluster_texts(texts, seed=5)
 
 
+def test_the_number_of_worker_threads_does_not_change_the_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Row blocks run on several threads (clustering/threads.py); each is computed alone."""
+    from qualitylab.clustering import threads
+
+    rng = random.Random(11)
+    problems = [EN_QR, EN_PRICE, EN_SMS, RU_QR, RU_PRICE, RU_COURIER]
+    extra = "today again customer shop app page вчера снова клиент магазин экран".split()
+    texts = sorted(
+        {
+            f"{rng.choice(rng.choice(problems))} {' '.join(rng.sample(extra, 3))} {i % 97}x"
+            for i in range(2_600)
+        }
+    )
+    assert len(texts) > 2_000  # large enough for the LSA products to be split into blocks
+    results = []
+    for workers in (1, 2):
+        monkeypatch.setattr(threads, "WORKERS", workers)
+        results.append(cluster_texts(texts))
+    assert results[0] == results[1]
+    assert results[0].clusters
+
+
 def test_cluster_ids_survive_when_ten_percent_new_feedback_arrives() -> None:
     groups = [EN_QR, EN_PRICE, EN_SMS, RU_PRICE, RU_COURIER, RU_QR]
     old_texts = [t for g in groups for t in g[:-1]]

@@ -113,7 +113,7 @@ def _cluster(
         sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
         by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
         terms = describe.top_terms(totals, c, background)
-        title = describe.title_for(unique_texts, unique_norm, by_centrality, terms)
+        title = describe.title_for(unique_texts, unique_norm, by_centrality, terms, normalise)
         picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
         quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]
         positions = [m for r in rows.tolist() for m in copies[unique[r]]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from qualitylab.clustering.text import dedup_key, normalise, words
@@ -97,6 +97,7 @@ def title_for(
     normalised: Sequence[str],
     rows_by_centrality: Sequence[int],
     terms: Sequence[str],
+    normaliser: Callable[[str], str] = normalise,
 ) -> str:
     """A central member that reads as a short phrase in words the others use too.
 
@@ -113,7 +114,7 @@ def title_for(
         candidate = shorten(texts[row])
         if not 8 <= len(candidate) <= TITLE_MAX or candidate.endswith("…"):
             continue
-        own = set(words(normalise(candidate)))
+        own = set(words(normaliser(candidate)))
         shared = sum(1 for w in own if seen[w] >= 2) / len(own) if own else 0.0
         key = (-shared, rank, candidate)
         if best is None or key < best:

@@ -370,8 +370,8 @@ def _orthonormal(y: FloatArray) -> FloatArray:
     y64 = y.astype(np.float64)
     evals, evecs = np.linalg.eigh(y64.T @ y64)
     keep = evals > max(float(evals[-1]), 1e-30) * 1e-10
-    basis = evecs[:, keep] / np.sqrt(evals[keep])
-    q: FloatArray = (y64 @ basis).astype(np.float32)
+    basis = (evecs[:, keep] / np.sqrt(evals[keep])).astype(np.float32)
+    q: FloatArray = y @ basis  # the Gram matrix needs float64; the projection does not
     return q
 
 

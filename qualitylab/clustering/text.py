@@ -149,9 +149,12 @@ class Stemmer:
     def stems(self, tokens: Iterable[str]) -> list[str]:
         """Stems of many words at once (one call per language for the words not yet cached)."""
         tokens = list(tokens)
-        todo = sorted({t for t in tokens if t not in self._cache})
-        ru = [t for t in todo if is_russian(t)]
-        en = [t for t in todo if not is_russian(t)]
+        cache = self._cache
+        ru: list[str] = []
+        en: list[str] = []
+        for t in dict.fromkeys(tokens):
+            if t not in cache:
+                (ru if is_russian(t) else en).append(t)
         for algo, batch in ((self._ru, ru), (self._en, en)):
             if batch:
                 self._cache.update(zip(batch, (str(s) for s in algo.stemWords(batch)), strict=True))

@@ -141,6 +141,18 @@ def enter_step(lab: Lab, walk_uuid: str, step_id: str) -> StepVisit:
         return u.upsert_visit(walk_uuid, step_id, position, entered_at=utcnow())
 
 
+def reach_finish(lab: Lab, walk_uuid: str) -> None:
+    """The walker reached the finish screen: a resumed walk reopens it, not the last step.
+
+    ``current_step`` one past the last step means "at the finish"; entering any step again
+    (going back) moves it back.
+    """
+    with lab.store.unit() as u:
+        walk = u.walk(walk_uuid)
+        _open_walk(walk)
+        u.update_walk(walk_uuid, current_step=len(u.snapshot(walk.journey_hash).steps))
+
+
 def record_step(
     lab: Lab,
     walk_uuid: str,

@@ -171,6 +171,37 @@ async def test_resume_after_quit(
     assert seconds == {"find-offer": 65.0, "pay": 50.0}
 
 
+async def test_quitting_on_the_finish_screen_resumes_there(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """All steps answered, finish screen open, app closed: the next start reopens the finish."""
+    first = new_app()
+    async with first.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "sim")
+        for index in range(len(step.journey.steps)):
+            step = await step_ready(pilot, index)
+            await pilot.press("d", "6")
+            await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
+            await pilot.press("right")
+        await to_finish(pilot)
+        await pilot.press("ctrl+q")
+
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.IN_PROGRESS
+    assert walk.current_step == len(step.journey.steps)  # "at the finish"
+
+    second = new_app()
+    async with second.run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        (row,) = [r for r in home.rows if r.resume]
+        assert "3" in row.progress  # still shown as the last step of three, never "4 of 3"
+        await pilot.press("enter")
+        await to_finish(pilot)
+        await pilot.press("escape")  # back to the last step: resuming now opens that step
+        step = await step_ready(pilot, 2)
+    assert services.get_walk(lab, walk.uuid).current_step == 2
+
+
 async def test_walk_survives_journey_removed_from_catalog(
     new_app: AppFactory, profile: config.Profile, db_path: str, clock: FrozenClock, tmp_path: Path
 ) -> None:

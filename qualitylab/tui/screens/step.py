@@ -110,8 +110,10 @@ class StepScreen(QLScreen[None]):
     AUTOSAVE_SECONDS: ClassVar[float] = 30.0
 
     async def on_mount(self) -> None:
-        await self._enter(self.index)
+        entered = await self._enter(self.index)
         self.set_interval(self.AUTOSAVE_SECONDS, self._autosave)
+        if entered and self.walk.current_step >= len(self.journey.steps):
+            await self._open_finish()  # the walker left from the finish screen: back there
 
     def _autosave(self) -> None:
         if self.ready and not self._busy:
@@ -275,11 +277,18 @@ class StepScreen(QLScreen[None]):
             if self.index + 1 < len(self.journey.steps):
                 await self._enter(self.index + 1)
             else:
-                from qualitylab.tui.screens.finish import FinishScreen
-
-                await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
+                await self._open_finish()
         finally:
             self._busy = False
+
+    async def _open_finish(self) -> None:
+        from qualitylab.tui.screens.finish import FinishScreen
+
+        try:
+            await self.qapp.call(services.reach_finish, self.walk.uuid)
+        except QualityLabError:
+            return
+        await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
 
     def _finished(self, finished: bool | None) -> None:
         if finished:

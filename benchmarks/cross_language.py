@@ -6,7 +6,8 @@ Usage (from the repository root):
 There is no labelled bilingual feedback among the shared data sets, so this uses the hand-written
 paraphrases of ``qualitylab/services/demo_bank.yaml`` (written by this team, so a weaker check than
 the real sets in ``clustering_quality``). Texts are clustered per journey, as ``qualitylab fixes``
-does, with the shared glossary on and off in the same run. Reported per setting:
+does, with the shared glossary and the step context (`cluster_texts(context=...)`, which
+`qualitylab fixes` passes) each on and off in the same run. Reported per setting:
 
 - NMI / ARI against the problem (language ignored) and clusters found vs problems;
 - bilingual problems merged: of the problems written in both languages, the share whose Russian
@@ -23,7 +24,7 @@ from qualitylab.clustering import cluster_texts, features
 from qualitylab.services.demo_bank import language_of, load_bank
 
 
-def _scores(use_glossary: bool) -> dict[str, float]:
+def _scores(use_glossary: bool, use_context: bool = True) -> dict[str, float]:
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     features.USE_GLOSSARY = use_glossary
@@ -33,9 +34,12 @@ def _scores(use_glossary: bool) -> dict[str, float]:
     merged = bilingual = clusters = impure = problems = 0
     seconds = 0.0
     for journey in bank.journeys():
-        rows = [(p.id, t) for p in bank.problems if p.journey_id == journey for t in p.texts]
+        bank_rows = [p for p in bank.problems if p.journey_id == journey]
+        rows = [(p.id, t) for p in bank_rows for t in p.texts]
+        steps = [p.step_id for p in bank_rows for _ in p.texts]
         start = time.perf_counter()
-        result = cluster_texts([t for _, t in rows])
+        # the step each text was written on is context, as in `qualitylab fixes`
+        result = cluster_texts([t for _, t in rows], context=steps if use_context else None)
         seconds += time.perf_counter() - start
         labels = [result.labels[str(i)] for i in range(len(rows))]
         gold += [pid for pid, _ in rows]
@@ -69,13 +73,14 @@ def _scores(use_glossary: bool) -> dict[str, float]:
 
 def main() -> None:
     print(
-        f"{'glossary':<9} {'NMI':>6} {'ARI':>6} {'clusters/problems':>18} "
+        f"{'glossary, step':<15} {'NMI':>6} {'ARI':>6} {'clusters/problems':>18} "
         f"{'bilingual merged':>17} {'mixed-up':>9} {'secs':>6}"
     )
-    for use in (False, True):
-        s = _scores(use)
+    for use, context in ((False, False), (True, False), (False, True), (True, True)):
+        s = _scores(use, context)
+        name = f"{'on' if use else 'off'}, {'on' if context else 'off'}"
         print(
-            f"{'on' if use else 'off':<9} {s['nmi']:6.3f} {s['ari']:6.3f} "
+            f"{name:<15} {s['nmi']:6.3f} {s['ari']:6.3f} "
             f"{int(s['clusters']):>8}/{int(s['problems']):<9} "
             f"{s['merged']:>9.0%} of {int(s['bilingual']):<4} {int(s['impure']):>9} "
             f"{s['seconds']:6.1f}"

@@ -11,7 +11,10 @@ from qualitylab.clustering.threads import BLAS_THREADS, blas_threads
 from qualitylab.domain import Cluster, Clustering
 from qualitylab.errors import InvalidInput
 
-__all__ = ["cluster_texts"]
+__all__ = ["ENGINE_VERSION", "cluster_texts"]
+
+#: Bumped whenever the same input would cluster differently, so stored runs are recomputed.
+ENGINE_VERSION = "2"
 
 
 def cluster_texts(
@@ -20,6 +23,7 @@ def cluster_texts(
     ids: Sequence[str] | None = None,
     suggestions: Sequence[str] | None = None,
     previous: Mapping[str, Collection[str]] | None = None,
+    context: Sequence[str] | None = None,
     seed: int = 0,
     progress: Callable[[str, float], None] | None = None,
 ) -> Clustering:
@@ -27,8 +31,10 @@ def cluster_texts(
 
     ``ids`` name the texts (default ``"0"``, ``"1"``, ...); ``suggestions[i]`` is the fix the
     author of ``texts[i]`` suggested (``""`` if none); ``previous`` maps last run's cluster ids to
-    their member ids so problems keep their id. The result is deterministic for a given ``seed``
-    and does not depend on input order.
+    their member ids so problems keep their id; ``context[i]`` says where ``texts[i]`` was
+    written (the journey step): texts from one place count as sharing one more word, so two
+    problems that only share a common word ("screen", "button") on different steps stay apart.
+    The result is deterministic for a given ``seed`` and does not depend on input order.
     """
     import gc
 
@@ -38,7 +44,7 @@ def cluster_texts(
     gc.disable()
     try:
         with blas_threads(BLAS_THREADS):
-            return _cluster(texts, ids, suggestions, previous, seed, progress)
+            return _cluster(texts, ids, suggestions, previous, context, seed, progress)
     finally:
         if enabled:
             gc.enable()
@@ -49,6 +55,7 @@ def _cluster(
     ids: Sequence[str] | None,
     suggestions: Sequence[str] | None,
     previous: Mapping[str, Collection[str]] | None,
+    context: Sequence[str] | None,
     seed: int,
     progress: Callable[[str, float], None] | None,
 ) -> Clustering:
@@ -64,6 +71,8 @@ def _cluster(
         raise InvalidInput("ids must be unique")
     if suggestions is not None and len(suggestions) != n:
         raise InvalidInput(f"got {n} texts but {len(suggestions)} suggestions")
+    if context is not None and len(context) != n:
+        raise InvalidInput(f"got {n} texts but {len(context)} context values")
     fixes = [""] * n if suggestions is None else [s or "" for s in suggestions]
     if n == 0:
         report("done", 1.0)
@@ -92,7 +101,11 @@ def _cluster(
     import numpy as np
 
     grouping = engine.group(
-        [norm[i] for i in unique], seed=seed, stemmer=Stemmer(), progress=report
+        [norm[i] for i in unique],
+        seed=seed,
+        stemmer=Stemmer(),
+        progress=report,
+        context=None if context is None else [str(context[i]) for i in unique],
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0

@@ -266,8 +266,9 @@ def group(
     seed: int,
     stemmer: Stemmer | None = None,
     progress: Progress | None = None,
+    context: Sequence[str] | None = None,
 ) -> Grouping:
-    """Cluster unique texts (normalised, in canonical order)."""
+    """Cluster unique texts (normalised, in canonical order); ``context`` see ``cluster_texts``."""
     import numpy as np
 
     report = progress or _noop
@@ -276,7 +277,7 @@ def group(
     large = n > GRAPH_MAX
     sample = np.unique(np.linspace(0, n - 1, GRAPH_MAX).astype(np.int64)) if large else None
     report("features", 0.0)
-    feats = features.build(normalised_texts, stemmer, tfidf_rows=sample)
+    feats = features.build(normalised_texts, stemmer, tfidf_rows=sample, context=context)
     report("features", 1.0)
     x = feats.tfidf
     has_terms = np.flatnonzero(np.diff(x.indptr) > 0)

@@ -92,6 +92,7 @@ def cluster_table(
         ids=keys,
         suggestions=[""] * len(texts),
         previous=None,
+        context=None,
         seed=_fixes.SEED,
         progress=progress,
     )

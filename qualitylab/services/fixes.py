@@ -69,6 +69,7 @@ class ClusterFn(Protocol):
         ids: Sequence[str],
         suggestions: Sequence[str],
         previous: Mapping[str, Collection[str]] | None,
+        context: Sequence[str] | None,
         seed: int,
         progress: Callable[[str, float], None] | None,
     ) -> Clustering: ...
@@ -227,11 +228,12 @@ def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set
 
 
 def _fingerprint(points: Sequence[PainPoint]) -> str:
-    """What a journey's clustering depends on (input and qualitylab version); unchanged -> reuse."""
+    """What a journey's clustering depends on (input and engine version); unchanged -> reuse."""
     from qualitylab import __version__
+    from qualitylab.clustering import ENGINE_VERSION
 
-    rows = sorted((p.uuid, p.text, p.suggested_fix) for p in points)
-    blob = json.dumps([__version__, SEED, rows], ensure_ascii=False)
+    rows = sorted((p.uuid, p.text, p.suggested_fix, p.step_id) for p in points)
+    blob = json.dumps([__version__, ENGINE_VERSION, SEED, rows], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 
@@ -353,6 +355,7 @@ def _load_and_cluster(
                 ids=[p.uuid for p in points],
                 suggestions=[p.suggested_fix for p in points],
                 previous=_previous(runs, scope, [p.uuid for p in points]),
+                context=[p.step_id for p in points],  # a step's pain points share a feature
                 seed=SEED,
                 progress=_stage(progress, journey_id, n, len(by_journey)),
             )

@@ -30,6 +30,7 @@ def fake_engine(
     ids: Sequence[str],
     suggestions: Sequence[str],
     previous: Mapping[str, Collection[str]] | None,
+    context: Sequence[str] | None,
     seed: int,
     progress: Callable[[str, float], None] | None,
 ) -> Clustering:

@@ -36,10 +36,13 @@ class FakeEngine:
         ids: Sequence[str],
         suggestions: Sequence[str],
         previous: Mapping[str, Collection[str]] | None,
+        context: Sequence[str] | None,
         seed: int,
         progress: Callable[[str, float], None] | None,
     ) -> Clustering:
-        self.calls.append({"ids": list(ids), "previous": previous, "seed": seed})
+        self.calls.append(
+            {"ids": list(ids), "previous": previous, "seed": seed, "context": context}
+        )
         groups: dict[str, list[int]] = {}
         for n, text in enumerate(texts):
             groups.setdefault(text.split(":")[0], []).append(n)
@@ -154,6 +157,10 @@ def test_runs_are_reused_until_input_changes_then_passed_back(lab: Lab) -> None:
     engine = FakeEngine()
     first = build_fix_list(lab, cluster_fn=engine)
     assert len(engine.calls) == 1 and engine.calls[0]["previous"] is None
+    # each pain point's step goes to the engine as its context, in the same order as the ids
+    points = {p.uuid: p.step_id for p in services.list_pain_points(lab)}
+    assert engine.calls[0]["context"] == [points[i] for i in engine.calls[0]["ids"]]
+    assert set(engine.calls[0]["context"]) == {"a", "b"}
     # Same pain points: the stored run is reused, for the lab and for the journey alike.
     assert build_fix_list(lab, cluster_fn=engine) == first
     by_journey = build_fix_list(lab, journey="shop", cluster_fn=engine)

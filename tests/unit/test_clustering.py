@@ -222,6 +222,33 @@ def test_shuffling_the_input_does_not_change_the_partition() -> None:
         assert [c.title for c in shuffled.clusters] == [c.title for c in base.clusters]
 
 
+def test_shuffling_texts_with_their_context_does_not_change_the_partition() -> None:
+    texts, groups = _corpus(EN_QR, EN_PRICE, RU_PRICE, RU_COURIER, EN_SMS, EN_ONE_OFFS)
+    place = ["pay", "offer", "offer", "delivery", "sms", "misc"]
+    context = [place[g] for g, ids in enumerate(groups) for _ in ids]
+    base = cluster_texts(texts, context=context)
+    order = list(range(len(texts)))
+    random.Random(5).shuffle(order)
+    shuffled = cluster_texts(
+        [texts[i] for i in order], ids=[str(i) for i in order], context=[context[i] for i in order]
+    )
+    assert _partition(shuffled) == _partition(base)
+
+
+def test_context_is_a_feature_texts_from_one_place_share() -> None:
+    from qualitylab.clustering import features
+    from qualitylab.clustering.text import Stemmer, normalise
+
+    def stem_cosine(context: list[str] | None) -> float:
+        texts = [normalise("alpha beta"), normalise("gamma delta")]  # no word in common
+        x = features.build(texts, Stemmer(), context=context).stem_block
+        return float((x[0] @ x[1].T).toarray()[0, 0])
+
+    assert stem_cosine(None) == 0.0
+    assert stem_cosine(["pay", "confirm"]) == 0.0
+    assert stem_cosine(["pay", "pay"]) > 0.5
+
+
 def test_same_seed_gives_identical_output() -> None:
     texts, _ = _corpus(EN_QR, EN_PRICE, RU_PRICE, RU_COURIER, EN_SMS, EN_ONE_OFFS)
     assert cluster_texts(texts, seed=5) == cluster_texts(texts, seed=5)
@@ -293,6 +320,7 @@ def test_a_merge_is_recorded() -> None:
         ({"ids": ["a"]}, "ids"),
         ({"ids": ["a", "a"]}, "unique"),
         ({"suggestions": ["x"]}, "suggestions"),
+        ({"context": ["step-1"]}, "context"),
     ],
 )
 def test_mismatched_arguments_are_one_clear_error(

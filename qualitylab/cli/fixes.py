@@ -285,6 +285,14 @@ def cluster_texts(
             "indexes, 0 = first data row).",
         ),
     ] = None,
+    context_column: Annotated[
+        str | None,
+        typer.Option(
+            "--context-column",
+            help="Column saying where each text was written (a step, a screen, a queue): "
+            "texts with the same value are a little more likely to be grouped.",
+        ),
+    ] = None,
     json_out: JsonOption = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the JSON to this file.")
@@ -300,12 +308,16 @@ def cluster_texts(
       qualitylab cluster-texts feedback.csv --text-column comment --json | jq '.clusters[0]'
 
       qualitylab cluster-texts tickets.csv --text-column body --id-column ticket -o clusters.json
+
+      qualitylab cluster-texts notes.csv --text-column note --context-column step --json
     """
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
-    texts, ids = read_csv_texts(file, text_column=text_column, id_column=id_column)
+    texts, ids, context = read_csv_texts(
+        file, text_column=text_column, id_column=id_column, context_column=context_column
+    )
     with progress_bar(not json_out, "Clustering texts") as progress:
-        result = cluster_table(texts, ids, progress=progress)
+        result = cluster_table(texts, ids, context=context, progress=progress)
     if output is not None:
         try:
             output.write_text(

@@ -285,6 +285,32 @@ def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path)
     }
 
 
+def test_cluster_texts_passes_the_context_column_in_row_order(
+    runner: CliRunner, app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    seen: dict[str, Any] = {}
+
+    def recording(texts: Sequence[str], **kwargs: Any) -> Clustering:
+        seen.update(kwargs)
+        return fake_engine(texts, **kwargs)
+
+    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: recording)
+    path = tmp_path / "steps.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["body", "step"])
+        writer.writerows([("pay: rejected", "pay"), ("menu: hidden", " home "), ("x", "")])
+    result = run(
+        runner, app, "cluster-texts", str(path), "-t", "body", "--context-column", "step", "--json"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert seen["context"] == ["pay", "home", ""]
+    plain = run(runner, app, "cluster-texts", str(path), "-t", "body", "--json")
+    assert plain.exit_code == 0 and seen["context"] is None
+
+
 def test_cluster_texts_output_file_and_table(
     runner: CliRunner, app: typer.Typer, tmp_path: Path
 ) -> None:
@@ -304,6 +330,7 @@ def test_cluster_texts_output_file_and_table(
         (["missing.csv", "-t", "body"], "no such file"),
         (["t.csv", "-t", "comment"], "has no column 'comment' (--text-column); its columns: "),
         (["t.csv", "-t", "body", "--id-column", "nope"], "(--id-column)"),
+        (["t.csv", "-t", "body", "--context-column", "step"], "(--context-column)"),
     ],
 )
 def test_cluster_texts_bad_input_is_one_line(
@@ -398,7 +425,7 @@ def test_any_csv_round_trips_every_row_in_order(
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(["id", "text"])
         writer.writerows([[str(n), t] for n, t in enumerate(texts)])
-    read, ids = read_csv_texts(path, text_column="text", id_column="id")
+    read, ids, _ = read_csv_texts(path, text_column="text", id_column="id")
     # universal newlines: a "\r" or "\r\n" inside a text reads back as "\n"
     assert read == [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
     assert ids == [str(n) for n in range(len(texts))]
@@ -413,10 +440,10 @@ def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None
 
     path = tmp_path / "semi.csv"
     path.write_text('text,id\n"a;b;c;d",1\n"e;f;g",2\n', encoding="utf-8")
-    assert read_csv_texts(path, text_column="text") == (["a;b;c;d", "e;f;g"], None)
+    assert read_csv_texts(path, text_column="text") == (["a;b;c;d", "e;f;g"], None, None)
     semi = tmp_path / "semi2.csv"
     semi.write_text("id;text\n1;hello, world\n", encoding="utf-8")
-    assert read_csv_texts(semi, text_column="text") == (["hello, world"], None)
+    assert read_csv_texts(semi, text_column="text") == (["hello, world"], None, None)
 
 
 def test_help_brackets_are_not_eaten_as_markup(runner: CliRunner, app: typer.Typer) -> None:

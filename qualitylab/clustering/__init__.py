@@ -32,8 +32,10 @@ def cluster_texts(
     ``ids`` name the texts (default ``"0"``, ``"1"``, ...); ``suggestions[i]`` is the fix the
     author of ``texts[i]`` suggested (``""`` if none); ``previous`` maps last run's cluster ids to
     their member ids so problems keep their id; ``context[i]`` says where ``texts[i]`` was
-    written (the journey step): texts from one place count as sharing one more word, so two
-    problems that only share a common word ("screen", "button") on different steps stay apart.
+    written (the journey step, ``""`` if unknown): links the texts' words already make count
+    more between texts from one place, so two problems that only share a common word
+    ("screen", "button") on different steps stay apart. Context never links texts by itself.
+    Of near-duplicate copies, the first in canonical order gives the context.
     The result is deterministic for a given ``seed`` and does not depend on input order.
     """
     import gc

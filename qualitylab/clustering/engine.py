@@ -35,6 +35,10 @@ LSA_FIT_ROWS = 5_000
 #: NMI/ARI by < 0.01 (benchmarks/README.md).
 LSA_POWER_ITERATIONS = 0
 NEIGHBOURS = 10
+#: Extra weight of a kNN link between two texts from the same place (``cluster_texts(context)``):
+#: such a link counts three times. Measured on the demo lab and bank (benchmarks/README.md):
+#: 0 / 1 / 2 / 4 took clusters mixing problems from 39 to 28 / 19 / 16 on the demo lab.
+CONTEXT_BOOST = 2.0
 #: Neighbours less similar than this are no link at all.
 MIN_SIMILARITY = 1e-6
 MIN_NEIGHBOURS = 5
@@ -103,7 +107,35 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     return sp.csr_matrix(g.maximum(g.T))
 
 
-def _communities(z: FloatArray, lengths: FloatArray, seed: int) -> tuple[IntArray, float]:
+def _place_codes(context: Sequence[str]) -> IntArray:
+    """Context values as small integers in sorted order; a blank value (-1) is no place at all."""
+    import numpy as np
+
+    places = {c: j for j, c in enumerate(sorted({c for c in context if c}))}
+    return np.asarray([places.get(c, -1) for c in context], dtype=np.int64)
+
+
+def same_place_boost(g: sparse.csr_matrix, places: IntArray) -> sparse.csr_matrix:
+    """Links between texts written in the same place count ``1 + CONTEXT_BOOST`` times.
+
+    Context only strengthens links the texts' words already made (the kNN graph is built from
+    content alone), so it can never pull unrelated one-offs together. A context with fewer than
+    two places carries no information and leaves the graph untouched.
+    """
+    import numpy as np
+
+    if len(set(places[places >= 0].tolist())) < 2:
+        return g
+    rows = np.repeat(np.arange(g.shape[0]), np.diff(g.indptr))
+    same = (places[rows] == places[g.indices]) & (places[rows] >= 0)
+    boosted = g.copy()
+    boosted.data = boosted.data * np.where(same, 1.0 + CONTEXT_BOOST, 1.0)
+    return boosted
+
+
+def _communities(
+    z: FloatArray, lengths: FloatArray, seed: int, places: IntArray | None = None
+) -> tuple[IntArray, float]:
     """Leiden labels with one-offs as -1 (renumbered 0..), and the one-off similarity floor.
 
     A member is a one-off when its similarity to the rest of its group, scaled by how much of
@@ -112,7 +144,10 @@ def _communities(z: FloatArray, lengths: FloatArray, seed: int) -> tuple[IntArra
     import numpy as np
 
     g = knn_graph(z, neighbours_for(z.shape[0]))
-    labels = graph.communities(g, resolution=resolution_for(g), seed=seed)
+    resolution = resolution_for(g)  # from content alone: a context must not move the cap
+    if places is not None:
+        g = same_place_boost(g, places)
+    labels = graph.communities(g, resolution=resolution, seed=seed)
     labels = _drop_small(labels)
     if labels.max(initial=-1) < 0:
         return labels, 0.0
@@ -277,7 +312,7 @@ def group(
     large = n > GRAPH_MAX
     sample = np.unique(np.linspace(0, n - 1, GRAPH_MAX).astype(np.int64)) if large else None
     report("features", 0.0)
-    feats = features.build(normalised_texts, stemmer, tfidf_rows=sample, context=context)
+    feats = features.build(normalised_texts, stemmer, tfidf_rows=sample)
     report("features", 1.0)
     x = feats.tfidf
     has_terms = np.flatnonzero(np.diff(x.indptr) > 0)
@@ -295,7 +330,8 @@ def group(
         vector_of[graph_rows] = np.arange(graph_rows.size)
         report("lsa", 1.0)
         report("neighbours", 0.0)
-        sub, _ = _communities(z, lengths, seed)
+        places = None if context is None else _place_codes(context)[graph_rows]
+        sub, _ = _communities(z, lengths, seed, places)
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)

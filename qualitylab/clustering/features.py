@@ -46,12 +46,6 @@ USE_GLOSSARY = True
 CONCEPT_WEIGHT = 1.5
 #: Share of texts in the minority language from which a corpus counts as fully bilingual.
 BILINGUAL_SHARE = 0.2
-#: Weight of the context column (``cluster_texts(context=...)``) against one stem. Measured on
-#: the demo bank per journey (benchmarks/cross_language.py): x1 NMI 0.796 / ARI 0.362 with 143
-#: clusters for 102 problems, x2 0.860 / 0.553 with 102, x3 0.885 / 0.546 with 57 (problems of
-#: one step start to merge); without context 0.778 / 0.303 with 156.
-CONTEXT_WEIGHT = 2.0
-CONTEXT_PREFIX = "@"
 #: Terms seen in fewer texts than this carry no grouping signal.
 MIN_DF = 2
 
@@ -252,13 +246,8 @@ def build(
     char_stop_words: bool = CHAR_STOP_WORDS,
     char_weight: float | None = None,
     max_df: float = MAX_DF,
-    context: Sequence[str] | None = None,
 ) -> Features:
-    """TF-IDF blocks for normalised texts (see ``text.normalise``).
-
-    ``context[i]`` (where text ``i`` was written) becomes one more column of the stem block,
-    weighted like a word, so texts from the same place share it.
-    """
+    """TF-IDF blocks for normalised texts (see ``text.normalise``)."""
     import numpy as np
     from scipy import sparse
 
@@ -271,20 +260,6 @@ def build(
         [boost if name.startswith("=") else 1.0 for name in stem_names], dtype=np.float32
     )
     stem_counts = sparse.csr_matrix(counts @ w2s)
-    if context is not None:
-        places = {c: j for j, c in enumerate(sorted(set(context)))}
-        onehot = sparse.csr_matrix(
-            (
-                np.ones(len(context), dtype=np.float32),
-                ([places[c] for c in context], np.arange(len(context))),
-            ),
-            shape=(len(places), len(context)),
-        ).T
-        stem_counts = sparse.csr_matrix(sparse.hstack([stem_counts, onehot], format="csr"))
-        stem_names = [*stem_names, *(CONTEXT_PREFIX + c for c in places)]
-        concept_weight = np.concatenate(
-            [concept_weight, np.full(len(places), CONTEXT_WEIGHT, dtype=np.float32)]
-        )
     stem_x, _ = tfidf(stem_counts, max_df=max_df, column_weight=concept_weight)
     rows = np.arange(counts.shape[0], dtype=np.int64) if tfidf_rows is None else tfidf_rows
     sub = counts if tfidf_rows is None else counts[rows]

@@ -235,18 +235,35 @@ def test_shuffling_texts_with_their_context_does_not_change_the_partition() -> N
     assert _partition(shuffled) == _partition(base)
 
 
-def test_context_is_a_feature_texts_from_one_place_share() -> None:
-    from qualitylab.clustering import features
-    from qualitylab.clustering.text import Stemmer, normalise
+def test_context_never_groups_unrelated_texts_by_itself() -> None:
+    """One-offs written on the same step stay one-offs; context only strengthens word links."""
+    texts, (qr, price, one_offs) = _corpus(EN_QR, EN_PRICE, EN_ONE_OFFS + RU_ONE_OFFS)
+    context = ["pay"] * len(qr) + ["offer"] * len(price) + ["pay"] * len(one_offs)
+    result = cluster_texts(texts, context=context)
+    for i in one_offs:
+        assert result.labels[i] is None, texts[int(i)]
+    assert _together(result, qr) >= 0.75 and _together(result, price) >= 0.75
 
-    def stem_cosine(context: list[str] | None) -> float:
-        texts = [normalise("alpha beta"), normalise("gamma delta")]  # no word in common
-        x = features.build(texts, Stemmer(), context=context).stem_block
-        return float((x[0] @ x[1].T).toarray()[0, 0])
 
-    assert stem_cosine(None) == 0.0
-    assert stem_cosine(["pay", "confirm"]) == 0.0
-    assert stem_cosine(["pay", "pay"]) > 0.5
+@pytest.mark.parametrize("constant", ["step-1", ""])
+def test_a_context_with_one_place_or_none_changes_nothing(constant: str) -> None:
+    texts, _ = _corpus(EN_QR, EN_PRICE, RU_COURIER, EN_ONE_OFFS)
+    assert cluster_texts(texts, context=[constant] * len(texts)) == cluster_texts(texts)
+
+
+def test_context_strengthens_links_within_a_place_only() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from qualitylab.clustering import engine
+
+    g = sparse.csr_matrix(np.array([[0, 0.5, 0.5], [0.5, 0, 0.5], [0.5, 0.5, 0]]))
+    boosted = engine.same_place_boost(g, np.array([0, 0, 1])).toarray()
+    assert boosted[0, 1] == boosted[1, 0] == 0.5 * (1 + engine.CONTEXT_BOOST)
+    assert boosted[0, 2] == boosted[2, 1] == 0.5  # across places: unchanged
+    assert (
+        engine.same_place_boost(g, np.array([-1, -1, 0])).toarray().tolist() == g.toarray().tolist()
+    )
 
 
 def test_same_seed_gives_identical_output() -> None:

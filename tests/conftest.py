@@ -57,6 +57,15 @@ def _isolated_env(
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _close_cli_labs() -> Iterator[None]:
+    """In-process CLI runs (CliRunner) never reach ``main()``, which closes the labs they opened."""
+    yield
+    from qualitylab.cli.common import close_labs
+
+    close_labs()
+
+
 #: Two steps of one journey: enough for fix-list tests, where the fake engine decides the clusters.
 FIXES_CATALOG = """\
 products:

@@ -10,7 +10,7 @@ import typer
 
 from qualitylab import __version__
 from qualitylab.cli import data, fixes, journeys, walk
-from qualitylab.cli.common import LabGroup
+from qualitylab.cli.common import LabGroup, close_labs
 
 app = typer.Typer(
     name="qualitylab",
@@ -57,13 +57,14 @@ def main() -> None:
 
 
 def end_quickly() -> None:
-    """Spare the process the cyclic collector's last pass over every object it ever made.
+    """Close the labs the command opened, then spare the process the collector's last pass.
 
     At exit CPython runs one full collection; with numpy and scipy loaded that pass alone took
     0.1-0.15 s (benchmarks/README.md), longer than most commands. Freezing moves every object
-    out of the collector's sight; reference counting still frees them, files are closed by their
-    ``with`` blocks and committed data is already on disk, so nothing is lost by skipping it.
+    out of the collector's sight, so nothing is left for it to finalise: database connections
+    are closed explicitly first (``close_labs``), files by their ``with`` blocks.
     """
     import gc
 
+    close_labs()
     gc.freeze()

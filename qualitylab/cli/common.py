@@ -49,10 +49,24 @@ stdout = Console(highlight=False, soft_wrap=False)
 stderr = Console(stderr=True, highlight=False)
 
 
+#: Labs the running command opened; ``close_labs`` closes them before the process ends.
+_OPEN_LABS: list[Lab] = []
+
+
 def open_lab(db: str | None, journeys: str | None = None) -> Lab:
     from qualitylab.services.lab import Lab
 
-    return Lab.open(db=db, journeys=journeys)
+    lab = Lab.open(db=db, journeys=journeys)
+    _OPEN_LABS.append(lab)
+    return lab
+
+
+def close_labs() -> None:
+    """Close every lab this command opened: SQLite checkpoints its write-ahead log into the
+    database file on the last close, so the ``.db`` file alone holds everything (a copy of it
+    is a complete backup), and PostgreSQL sees a clean disconnect."""
+    while _OPEN_LABS:
+        _OPEN_LABS.pop().close()
 
 
 # C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them

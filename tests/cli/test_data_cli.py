@@ -355,3 +355,28 @@ def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
     code, out, err = run("walks", "list", "--journey", "buy", "--json", *env)
     assert code == 0, err
     assert json.loads(out) == []
+
+
+def test_the_database_file_alone_holds_what_a_command_wrote(
+    tmp_path: Path, small_catalog: Path
+) -> None:
+    """A real process: SQLite's write-ahead log is folded back into the .db file before exit,
+    so copying just the .db file (a backup, a hand-over) never loses the last writes."""
+    import shutil
+    import sqlite3
+    import subprocess
+    import sys
+
+    db = tmp_path / "lab.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "log", "-j", "buy", "-s", "pay", "Card refused",
+         "--db", str(db), "--journeys", str(small_catalog)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "lab.db-wal").exists()
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(db, copy)
+    with sqlite3.connect(copy) as conn:
+        texts = [row[0] for row in conn.execute("select text from pain_point")]
+    assert texts == ["Card refused"]

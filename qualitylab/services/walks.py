@@ -150,7 +150,11 @@ def reach_finish(lab: Lab, walk_uuid: str) -> None:
     with lab.store.unit() as u:
         walk = u.walk(walk_uuid)
         _open_walk(walk)
-        u.update_walk(walk_uuid, current_step=len(u.snapshot(walk.journey_hash).steps))
+        steps = u.snapshot(walk.journey_hash).steps
+        u.update_walk(walk_uuid, current_step=len(steps))
+        last = walk.visit(steps[-1].id)
+        if last is not None and last.left_at is None:  # left for the finish screen
+            u.upsert_visit(walk_uuid, last.step_id, last.position, left_at=utcnow())
 
 
 def record_step(

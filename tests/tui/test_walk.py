@@ -194,9 +194,11 @@ async def test_quitting_on_the_finish_screen_resumes_there(
     async with second.run_test(size=(80, 24)) as pilot:
         home = await home_loaded(pilot)
         (row,) = [r for r in home.rows if r.resume]
-        assert "3" in row.progress  # still shown as the last step of three, never "4 of 3"
+        assert row.progress == second.tr("home.resume", step=3, steps=3)  # never "4 of 3"
         await pilot.press("enter")
         await to_finish(pilot)
+        resumed = services.get_walk(lab, walk.uuid)
+        assert all(v.left_at is not None for v in resumed.visits)  # no step is left open
         await pilot.press("escape")  # back to the last step: resuming now opens that step
         step = await step_ready(pilot, 2)
     assert services.get_walk(lab, walk.uuid).current_step == 2

@@ -126,10 +126,10 @@ def _word_to_stems(vocab: list[str], stemmer: Stemmer) -> tuple[sparse.csr_matri
     cols: list[int] = []
     content = [i for i, w in enumerate(vocab) if w not in stops]
     # glossary words share one column across languages ("code" = "код"), see text.glossary
-    concept_of = stemmer.concepts() if USE_GLOSSARY else {}
     for i, s in zip(content, stemmer.stems(vocab[i] for i in content), strict=True):
         rows.append(i)
-        cols.append(stem_index.setdefault(concept_of.get(s, s), len(stem_index)))
+        concept = stemmer.concept(vocab[i], s) if USE_GLOSSARY else None
+        cols.append(stem_index.setdefault(concept or s, len(stem_index)))
     names = [""] * len(stem_index)
     for s, j in stem_index.items():
         names[j] = s

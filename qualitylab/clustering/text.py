@@ -85,6 +85,10 @@ def is_russian(word: str) -> bool:
 
 
 GLOSSARY_FILE = "glossary_en_ru.txt"
+#: Shortest stem that stands for all its words in the glossary (shorter: exact words only).
+MIN_CONCEPT_STEM = 4
+#: Prefix of exact-word keys in ``Stemmer.concepts`` (stems never contain it).
+WORD_KEY = "\x00"
 
 
 @lru_cache(maxsize=1)
@@ -132,19 +136,30 @@ class Stemmer:
         return cached
 
     def concepts(self) -> dict[str, str]:
-        """Stem -> shared concept feature for the glossary's words (built once per stemmer).
+        """Stem or word -> shared concept feature for the glossary's words (built once).
 
-        The concept is named after the group's first (English) word; a stem claimed by two
-        groups stays with the first.
+        The concept is named after the group's first (English) word. A stem of four letters or
+        more stands for every word that reduces to it ("ошибка", "ошибкой" -> "ошибк"); a
+        shorter stem would also catch unrelated words ("settings" -> "set", "далее" -> "дал",
+        "поле" -> "пол"), so those entries match only the exact words listed, keyed as
+        ``WORD_KEY + word``. A key claimed by two groups stays with the first.
         """
         if self._concepts is None:
             table: dict[str, str] = {}
             for group in glossary():
                 concept = "=" + group[0]
-                for stem in self.stems(group):
-                    table.setdefault(stem, concept)
+                for word, stem in zip(group, self.stems(group), strict=True):
+                    key = stem if len(stem) >= MIN_CONCEPT_STEM else WORD_KEY + word
+                    table.setdefault(key, concept)
             self._concepts = table
         return self._concepts
+
+    def concept(self, word: str, stem: str) -> str | None:
+        """The glossary concept of ``word`` (whose stem is ``stem``), if any."""
+        table = self.concepts()
+        if len(stem) >= MIN_CONCEPT_STEM:
+            return table.get(stem)
+        return table.get(WORD_KEY + word)
 
     def stems(self, tokens: Iterable[str]) -> list[str]:
         """Stems of many words at once (one call per language for the words not yet cached)."""

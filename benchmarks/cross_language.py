@@ -87,6 +87,7 @@ def _demo_scores() -> dict[str, float]:
     from qualitylab.journeys import load_catalog
     from qualitylab.services.demo import build_demo
 
+    features.USE_GLOSSARY = True  # as shipped, whatever the table above left set
     data = build_demo(
         load_catalog(REPO / "journeys.yaml"), seed=7, now=datetime(2026, 11, 1, tzinfo=UTC)
     )

@@ -11,10 +11,21 @@ from qualitylab.clustering.threads import BLAS_THREADS, blas_threads
 from qualitylab.domain import Cluster, Clustering
 from qualitylab.errors import InvalidInput
 
-__all__ = ["ENGINE_VERSION", "cluster_texts"]
+__all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
 #: Bumped whenever the same input would cluster differently, so stored runs are recomputed.
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
+
+
+def engine_fingerprint() -> str:
+    """``ENGINE_VERSION`` plus a hash of the shipped glossary: editing either reclusters."""
+    import hashlib
+    from importlib import resources
+
+    from qualitylab.clustering.text import GLOSSARY_FILE
+
+    glossary = resources.files(__package__).joinpath(GLOSSARY_FILE).read_bytes()
+    return f"{ENGINE_VERSION}:{hashlib.sha256(glossary).hexdigest()[:12]}"
 
 
 def cluster_texts(

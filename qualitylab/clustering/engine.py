@@ -75,9 +75,10 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
 
     Selecting the k largest per row is most of the cost: ``np.partition`` finds each row's
     k-th largest value and a mask picks the rest, about half the time of ``np.argpartition``
-    (which moves an index array along). Ties at the k-th value keep every tied neighbour.
-    Row chunks are independent, so they run on ``threads.WORKERS`` threads (numpy releases
-    the GIL for all of it); the result does not depend on how many.
+    (which moves an index array along). Ties at the k-th value keep every tied neighbour, unless
+    a chunk of rows would keep more than twice k per row (identical vectors): that chunk keeps
+    exactly k per row instead. Row chunks are independent, so they run on ``threads.workers()``
+    threads (numpy releases the GIL for all of it); the result does not depend on how many.
     """
     import numpy as np
     from scipy import sparse as sp

@@ -25,9 +25,17 @@ BLAS_THREADS: int | None = 1
 WORKERS = 2
 
 
+def available_cores() -> int:
+    """Cores this process may run on (CPU affinity and container limits included)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
 def workers() -> int:
-    """``WORKERS``, never more than the machine's cores."""
-    return max(1, min(WORKERS, os.cpu_count() or 1))
+    """``WORKERS``, never more than the cores this process may use."""
+    return max(1, min(WORKERS, available_cores()))
 
 
 def map_in_order(fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -51,6 +59,6 @@ def blas_threads(limit: int | None) -> AbstractContextManager[object]:
     except ImportError:  # pragma: no cover - scikit-learn always brings it
         return nullcontext()
     limits: AbstractContextManager[object] = threadpool_limits(
-        limits=max(1, min(limit, os.cpu_count() or 1)), user_api="blas"
+        limits=max(1, min(limit, available_cores())), user_api="blas"
     )
     return limits

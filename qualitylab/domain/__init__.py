@@ -259,6 +259,10 @@ def utcnow() -> datetime:
 _CATALOG_NAMES = frozenset({"Catalog", "Journey", "Product", "Step"})
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_CATALOG_NAMES})
+
+
 def __getattr__(name: str) -> Any:
     """Load the pydantic catalog models on first use (see the module docstring)."""
     if name in _CATALOG_NAMES:

@@ -230,10 +230,10 @@ def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set
 def _fingerprint(points: Sequence[PainPoint]) -> str:
     """What a journey's clustering depends on (input and engine version); unchanged -> reuse."""
     from qualitylab import __version__
-    from qualitylab.clustering import ENGINE_VERSION
+    from qualitylab.clustering import engine_fingerprint
 
     rows = sorted((p.uuid, p.text, p.suggested_fix, p.step_id) for p in points)
-    blob = json.dumps([__version__, ENGINE_VERSION, SEED, rows], ensure_ascii=False)
+    blob = json.dumps([__version__, engine_fingerprint(), SEED, rows], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
 

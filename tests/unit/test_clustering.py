@@ -277,6 +277,7 @@ def test_the_number_of_worker_threads_does_not_change_the_result(
     """Row blocks run on several threads (clustering/threads.py); each is computed alone."""
     from qualitylab.clustering import threads
 
+    monkeypatch.setattr(threads, "available_cores", lambda: 2)  # two workers even on one core
     rng = random.Random(11)
     problems = [EN_QR, EN_PRICE, EN_SMS, RU_QR, RU_PRICE, RU_COURIER]
     extra = "today again customer shop app page вчера снова клиент магазин экран".split()

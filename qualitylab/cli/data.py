@@ -6,7 +6,7 @@ import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -22,9 +22,6 @@ from qualitylab.cli.common import (
     visible,
     warn,
 )
-
-if TYPE_CHECKING:
-    from qualitylab.services.lab import Lab
 
 walks_app = typer.Typer(
     help="Look at walks.\n\n[bold]Example[/bold]\n\n  qualitylab walks list --status in_progress",
@@ -139,21 +136,6 @@ def log(
         say(f"Logged pain point {point.uuid} on {journey} / {step}.")
 
 
-def _check_journey_exists(lab: Lab, journey: str) -> None:
-    """A typo in --journey is an error, not an empty list (a journey with walks always counts)."""
-    from qualitylab.errors import CatalogError
-    from qualitylab.services import walks as walk_service
-
-    if walk_service.list_walks(lab, journey_id=journey):
-        return  # walked once, even if since removed from the catalog
-    try:
-        known = [j.id for j in lab.catalog.journeys]
-    except CatalogError:
-        return  # no readable catalog here: an empty list is the honest answer
-    if journey not in known:
-        fail(f"unknown journey {journey!r}; known journeys: {', '.join(known)}")
-
-
 @walks_app.command("list")
 def walks_list(
     journey: Annotated[
@@ -185,8 +167,6 @@ def walks_list(
         fail(f"unknown status {status!r}; use in_progress, completed or abandoned")
     lab = open_lab(db, journeys)
     found = walk_service.list_walks(lab, journey_id=journey, status=wanted, release=release)
-    if journey and not found:
-        _check_journey_exists(lab, journey)
     if json_out:
         print_json([_walk_json(w) for w in found[:limit]])
         return

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from qualitylab.domain import Journey, PainPoint, Severity, Walker, WalkStatus, utcnow
-from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.errors import InvalidInput
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     MAX_RELEASE_CHARS,
@@ -64,11 +64,7 @@ def parse_severity(value: str | int) -> Severity:
 
 
 def _journey_and_step(lab: Lab, journey_id: str, step_id: str) -> Journey:
-    try:
-        journey = lab.catalog.journey(journey_id)
-    except KeyError:
-        known = ", ".join(j.id for j in lab.catalog.journeys)
-        raise NotFound(f"unknown journey {journey_id!r}; known journeys: {known}") from None
+    journey = lab.journey(journey_id)
     resolve_step(journey, step_id)
     return journey
 

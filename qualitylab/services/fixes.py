@@ -215,16 +215,15 @@ def _unique_ids(clustering: Clustering, journey_id: str, taken: set[str]) -> Clu
 
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
     """Unknown journey/product ids are an error unless old data still uses them."""
+    if journey:
+        lab.check_journey_filter(journey, used=seen)
     try:
         catalog = lab.catalog
     except CatalogError:
         return
-    if journey and journey not in seen and journey not in {j.id for j in catalog.journeys}:
-        known = ", ".join(j.id for j in catalog.journeys)
-        raise NotFound(f"no journey {journey!r}; known journeys: {known}")
     if product and product not in seen and product not in {p.id for p in catalog.products}:
         known = ", ".join(p.id for p in catalog.products)
-        raise NotFound(f"no product {product!r}; known products: {known}")
+        raise NotFound(f"unknown product {product!r}; known products: {known}")
 
 
 def _fingerprint(points: Sequence[PainPoint]) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from os import PathLike
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qualitylab.config import resolve_db_url, resolve_journeys_path
-from qualitylab.domain import Catalog
+from qualitylab.errors import CatalogError, NotFound
 from qualitylab.store import Store
+
+if TYPE_CHECKING:
+    from qualitylab.domain import Catalog, Journey
 
 
 class Lab:
@@ -34,6 +39,26 @@ class Lab:
 
         self._catalog = load_catalog(self.journeys_path)
         return self._catalog
+
+    def journey(self, journey_id: str) -> Journey:
+        """The catalog's journey, or one clear ``NotFound`` that lists the known ids."""
+        try:
+            return self.catalog.journey(journey_id)
+        except KeyError:
+            known = ", ".join(j.id for j in self.catalog.journeys)
+            raise NotFound(f"unknown journey {journey_id!r}; known journeys: {known}") from None
+
+    def check_journey_filter(self, journey_id: str, *, used: Collection[str] = ()) -> None:
+        """A ``--journey`` filter must name a journey of the catalog or of stored data (a journey
+        removed from the catalog keeps its walks); with no readable catalog anything goes."""
+        if journey_id in used:
+            return
+        try:
+            known = {j.id for j in self.catalog.journeys}
+        except CatalogError:
+            return
+        if journey_id not in known:
+            self.journey(journey_id)  # raises the one-line error
 
     def close(self) -> None:
         self.store.close()

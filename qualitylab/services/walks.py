@@ -102,11 +102,7 @@ def start_or_resume_walk(
     lab: Lab, *, journey_id: str, walker: Walker, release: str | None = None
 ) -> Walk:
     """Resume this walker's open walk of the journey, or start one against the current catalog."""
-    try:
-        journey = lab.catalog.journey(journey_id)
-    except KeyError:
-        known = ", ".join(j.id for j in lab.catalog.journeys)
-        raise NotFound(f"unknown journey {journey_id!r}; known journeys: {known}") from None
+    journey = lab.journey(journey_id)
     with lab.store.unit() as u:
         existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
         if existing is not None:
@@ -215,9 +211,13 @@ def list_walks(
     release: str | None = None,
 ) -> list[Walk]:
     with lab.store.unit(read_only=True) as u:
-        return u.list_walks(
+        found = u.list_walks(
             walker_uuid=walker_uuid, journey_id=journey_id, status=status, release=release
         )
+        if journey_id and not found:  # a typo is an error, not an empty list
+            walked = {w.journey_id for w in u.list_walks(journey_id=journey_id)}
+            lab.check_journey_filter(journey_id, used=walked)
+        return found
 
 
 def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:

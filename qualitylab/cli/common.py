@@ -66,7 +66,11 @@ def close_labs() -> None:
     database file on the last close, so the ``.db`` file alone holds everything (a copy of it
     is a complete backup), and PostgreSQL sees a clean disconnect."""
     while _OPEN_LABS:
-        _OPEN_LABS.pop().close()
+        lab = _OPEN_LABS.pop()
+        try:
+            lab.close()
+        except Exception:  # noqa: BLE001 - a failed goodbye (server gone) must not print a traceback
+            continue
 
 
 # C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them

@@ -119,10 +119,12 @@ def log(
         else:
             for problem in result.rejected:
                 warn(problem)
+            skipped = f"skipped {result.already} imported before; " if result.already else ""
             say(
-                f"Imported {result.imported} pain point(s); rejected {len(result.rejected)} row(s)."
+                f"Imported {result.imported} pain point(s); {skipped}"
+                f"rejected {len(result.rejected)} row(s)."
             )
-        if result.rejected and not result.imported:
+        if result.rejected and not result.imported and not result.already:
             raise typer.Exit(1)
         return
     if not text:

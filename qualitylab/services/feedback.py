@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,13 +120,26 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
     )
 
 
-def save_feedback(lab: Lab, items: list[Feedback]) -> list[PainPoint]:
-    """Store validated feedback in one transaction; returns the new pain points."""
+def save_feedback(
+    lab: Lab, items: list[Feedback], uuids: list[str] | None = None
+) -> list[PainPoint]:
+    """Store validated feedback in one transaction; returns the new pain points.
+
+    With ``uuids`` (one per item), items whose uuid is already stored are skipped: importing the
+    same CSV again adds nothing.
+    """
     rows: list[dict[str, Any]] = []
     walkers: dict[tuple[str, str], Walker] = {}
     walks: dict[tuple[str, str, str], str] = {}
     with lab.store.unit() as u:
-        for item in items:
+        if uuids is not None:
+            stored: set[str] = set()
+            for start in range(0, len(uuids), 500):  # stay far below any bound-parameter limit
+                stored |= {p.uuid for p in u.pain_points(uuids=uuids[start : start + 500])}
+            kept = [(i, n) for i, n in zip(items, uuids, strict=True) if n not in stored]
+            items = [i for i, _ in kept]
+            uuids = [n for _, n in kept]
+        for n, item in enumerate(items):
             who = (item.walker, item.department)
             if who not in walkers:
                 walkers[who] = u.find_or_create_walker(
@@ -154,9 +169,10 @@ def save_feedback(lab: Lab, items: list[Feedback]) -> list[PainPoint]:
                     "severity": int(item.severity),
                     "category": item.category,
                     "suggested_fix": item.suggested_fix,
+                    "uuid": uuids[n] if uuids is not None else None,
                 }
             )
-        return u.add_pain_points(rows)
+        return u.add_pain_points(rows) if rows else []
 
 
 def log_feedback(lab: Lab, values: Mapping[str, str | int]) -> PainPoint:
@@ -168,6 +184,31 @@ class CsvImport:
     imported: int = 0
     rejected: list[str] = field(default_factory=list)  # "FILE:LINE: reason"
     columns: dict[str, str] = field(default_factory=dict)  # field -> CSV column used
+    already: int = 0  # good rows skipped because an earlier import stored them
+
+
+#: Namespace of CSV rows' pain-point uuids (uuid5 of the row's content and occurrence).
+_CSV_ROWS = uuid.UUID("6f1c2a4e-3b7d-5e1f-9a2b-8c4d6e0f1a3b")
+
+
+def row_uuids(items: list[Feedback]) -> list[str]:
+    """A stable id per CSV row: the same row imported again maps to the same pain point.
+
+    Two identical rows of one file are two reports, so the n-th copy gets its own id.
+    """
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for item in items:
+        key = json.dumps(
+            [
+                item.journey_id, item.step_id, item.text, int(item.severity), item.category,
+                item.suggested_fix, item.walker, item.department, item.release,
+            ],
+            ensure_ascii=False,
+        )  # fmt: skip
+        seen[key] = seen.get(key, 0) + 1
+        out.append(str(uuid.uuid5(_CSV_ROWS, f"{key}#{seen[key]}")))
+    return out
 
 
 def _encoding_of(path: Path, head: bytes, encoding: str | None) -> str:
@@ -233,6 +274,8 @@ def import_feedback_csv(
 ) -> CsvImport:
     """Import every good row, report each rejected row with its line number(s).
 
+    Importing the same file again adds nothing: every row has a stable id (``row_uuids``).
+
     A row with more cells than the header is rejected rather than cut short: it nearly always
     means text with an unquoted delimiter, and importing it would silently lose words.
     """
@@ -292,6 +335,6 @@ def import_feedback_csv(
         except csv.Error as exc:
             raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from exc
     if good:
-        save_feedback(lab, good)
-    result.imported = len(good)
+        result.imported = len(save_feedback(lab, good, row_uuids(good)))
+        result.already = len(good) - result.imported
     return result

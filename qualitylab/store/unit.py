@@ -322,7 +322,8 @@ class Unit:
     def add_pain_points(self, items: Sequence[dict[str, Any]]) -> list[PainPoint]:
         """Many pain points at once (CSV import): one flush and one read back, not one per row.
 
-        Each item holds walk_uuid, step_id, text, severity, category and suggested_fix."""
+        Each item holds walk_uuid, step_id, text, severity, category and suggested_fix, and may
+        hold the uuid to store it under (a CSV row's stable id)."""
         walks = {u: self.walk_row(u) for u in {item["walk_uuid"] for item in items}}
         rows = [
             PainPointRow(
@@ -332,6 +333,7 @@ class Unit:
                 severity=item["severity"],
                 category=item["category"],
                 suggested_fix=item["suggested_fix"],
+                **({"uuid": item["uuid"]} if item.get("uuid") else {}),
             )
             for item in items
         ]

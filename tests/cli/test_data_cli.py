@@ -129,6 +129,43 @@ def test_csv_import_reports_rejected_rows_and_imports_the_rest(
     assert sorted(texts) == ['=HYPERLINK("http://evil")', "Button is grey"]
 
 
+def test_importing_the_same_csv_again_adds_nothing_but_keeps_repeated_rows(
+    env: list[str], tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "feedback.csv"
+    csv_file.write_text(
+        "text,step,walker\n"
+        "Card refused,pay,Anna\n"
+        "Card refused,pay,Anna\n"  # the same person reported it twice: two reports
+        "Offer hidden,find,Bob\n",
+        encoding="utf-8",
+    )
+    args = ["log", "--from-csv", str(csv_file), "--journey", "buy", *env]
+
+    def stored_texts() -> list[str]:
+        code, out, _ = run("export", "-o", "-", "--db", env[1])
+        assert code == 0
+        return sorted(json.loads(x)["text"] for x in out.splitlines() if '"pain_point"' in x)
+
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert "Imported 3 pain point(s); rejected 0 row(s)." in out
+    first = stored_texts()
+    assert first == ["Card refused", "Card refused", "Offer hidden"]
+
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert "Imported 0 pain point(s); skipped 3 imported before; rejected 0 row(s)." in out
+    assert stored_texts() == first
+
+    with csv_file.open("a", encoding="utf-8") as fh:
+        fh.write("Card refused,pay,Anna\n")  # a third report of the same thing: new
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 1 and json.loads(out)["already"] == 3
+    assert len(stored_texts()) == 4
+
+
 def test_csv_without_a_text_column_says_how_to_map_it(env: list[str], tmp_path: Path) -> None:
     csv_file = tmp_path / "x.csv"
     csv_file.write_text("a,b\n1,2\n", encoding="utf-8")

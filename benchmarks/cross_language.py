@@ -19,57 +19,90 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 from qualitylab.clustering import cluster_texts, features
+from qualitylab.domain import Clustering
 from qualitylab.services.demo_bank import language_of, load_bank
 
 
-def _scores(use_glossary: bool, use_context: bool = True) -> dict[str, float]:
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+@dataclass
+class _Tally:
+    """The measures of one setting, added journey by journey."""
 
-    features.USE_GLOSSARY = use_glossary
-    bank = load_bank()
-    gold: list[str] = []
-    pred: list[str] = []
-    merged = bilingual = clusters = impure = problems = 0
-    seconds = 0.0
-    for journey in bank.journeys():
-        bank_rows = [p for p in bank.problems if p.journey_id == journey]
-        rows = [(p.id, t) for p in bank_rows for t in p.texts]
-        steps = [p.step_id for p in bank_rows for _ in p.texts]
-        start = time.perf_counter()
-        # the step each text was written on is context, as in `qualitylab fixes`
-        result = cluster_texts([t for _, t in rows], context=steps if use_context else None)
-        seconds += time.perf_counter() - start
-        labels = [result.labels[str(i)] for i in range(len(rows))]
-        gold += [pid for pid, _ in rows]
-        pred += [label or f"one-off-{journey}-{i}" for i, label in enumerate(labels)]
-        clusters += len(result.clusters)
-        problems += len({pid for pid, _ in rows})
-        for cluster in result.clusters:
-            owners = Counter(rows[int(m)][0] for m in cluster.members)
-            impure += owners.most_common(1)[0][1] / cluster.size < 0.5
+    gold: list[str] = field(default_factory=list)
+    pred: list[str] = field(default_factory=list)
+    problems: set[str] = field(default_factory=set)
+    clusters: int = 0
+    impure: int = 0
+    bilingual: int = 0
+    merged: int = 0
+
+    def add(
+        self,
+        texts: list[str],
+        truth: list[str | None],
+        result: Clustering,
+        keys: list[str] | None = None,
+    ) -> None:
+        """``truth[i]``: the problem of text ``i`` (None for a one-off); ``keys[i]`` its id in
+        ``result`` (default "0", "1", ...)."""
+        keys = keys or [str(i) for i in range(len(texts))]
+        labels = [
+            result.labels.get(k) or result.labels.get(result.duplicates.get(k, "")) for k in keys
+        ]
+        gold = [t or f"one-off-{len(self.gold) + i}" for i, t in enumerate(truth)]
+        self.gold += gold
+        self.pred += [label or f"single-{len(self.pred) + i}" for i, label in enumerate(labels)]
+        self.problems |= {t for t in truth if t}
+        self.clusters += len(result.clusters)
+        owners: dict[str, Counter[str]] = {}
         by_problem: dict[str, dict[str, Counter[str]]] = {}
-        for (pid, text), label in zip(rows, labels, strict=True):
-            if label is not None:
-                lang = language_of(text)
-                by_problem.setdefault(pid, {}).setdefault(lang, Counter())[label] += 1
+        for text, problem, owner, label in zip(texts, truth, gold, labels, strict=True):
+            if label is None:
+                continue
+            owners.setdefault(label, Counter())[owner] += 1
+            if problem is not None:
+                by_problem.setdefault(problem, {}).setdefault(language_of(text), Counter())[
+                    label
+                ] += 1
+        self.impure += sum(c.most_common(1)[0][1] / c.total() < 0.5 for c in owners.values())
         for langs in by_problem.values():
             if len(langs) == 2:
-                bilingual += 1
+                self.bilingual += 1
                 top = {lang: c.most_common(1)[0][0] for lang, c in langs.items()}
-                merged += top["ru"] == top["en"]
-    return {
-        "nmi": normalized_mutual_info_score(gold, pred),
-        "ari": adjusted_rand_score(gold, pred),
-        "clusters": clusters,
-        "problems": problems,
-        "merged": merged / max(bilingual, 1),
-        "bilingual": bilingual,
-        "impure": impure,
-        "seconds": seconds,
-    }
+                self.merged += top["ru"] == top["en"]
+
+    def scores(self) -> dict[str, float]:
+        from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+        return {
+            "nmi": normalized_mutual_info_score(self.gold, self.pred),
+            "ari": adjusted_rand_score(self.gold, self.pred),
+            "clusters": self.clusters,
+            "problems": len(self.problems),
+            "merged": self.merged / max(self.bilingual, 1),
+            "bilingual": self.bilingual,
+            "impure": self.impure,
+        }
+
+
+def _scores(use_glossary: bool, use_context: bool = True) -> dict[str, float]:
+    features.USE_GLOSSARY = use_glossary
+    bank = load_bank()
+    tally = _Tally()
+    seconds = 0.0
+    for journey in bank.journeys():
+        problems = [p for p in bank.problems if p.journey_id == journey]
+        texts = [t for p in problems for t in p.texts]
+        steps = [p.step_id for p in problems for _ in p.texts]
+        start = time.perf_counter()
+        # the step each text was written on is context, as in `qualitylab fixes`
+        result = cluster_texts(texts, context=steps if use_context else None)
+        seconds += time.perf_counter() - start
+        tally.add(texts, [p.id for p in problems for _ in p.texts], result)
+    return {**tally.scores(), "seconds": seconds}
 
 
 def _demo_scores() -> dict[str, float]:
@@ -80,8 +113,6 @@ def _demo_scores() -> dict[str, float]:
     clustered journey by journey with the step as context, exactly as ``qualitylab fixes`` does.
     """
     from datetime import UTC, datetime
-
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
     from benchmarks._data import REPO
     from qualitylab.journeys import load_catalog
@@ -94,50 +125,13 @@ def _demo_scores() -> dict[str, float]:
     by_journey: dict[str, list[Any]] = {}
     for point in data.pain_points:
         by_journey.setdefault(point.journey_id, []).append(point)
-    gold: list[str] = []
-    pred: list[str] = []
-    clusters = impure = merged = bilingual = 0
-    problems: set[str] = set()
+    tally = _Tally()
     for _journey, points in sorted(by_journey.items()):
-        result = cluster_texts(
-            [p.text for p in points],
-            ids=[p.uuid for p in points],
-            context=[p.step_id for p in points],
-        )
-        truth = [data.problem_of[p.uuid] or f"one-off-{p.uuid}" for p in points]
-        label_of = {
-            p.uuid: result.labels.get(p.uuid)
-            or result.labels.get(result.duplicates.get(p.uuid, ""))
-            for p in points
-        }
-        gold += truth
-        pred += [label_of[p.uuid] or f"single-{p.uuid}" for p in points]
-        clusters += len(result.clusters)
-        problems |= {t for t in truth if not t.startswith("one-off-")}
-        owner_of = dict(zip((p.uuid for p in points), truth, strict=True))
-        for cluster in result.clusters:
-            owners = Counter(owner_of[m] for m in cluster.members)
-            impure += owners.most_common(1)[0][1] / cluster.size < 0.5
-        langs: dict[str, dict[str, Counter[str]]] = {}
-        for p, t in zip(points, truth, strict=True):
-            if label_of[p.uuid] is not None and not t.startswith("one-off-"):
-                lang = language_of(p.text)
-                langs.setdefault(t, {}).setdefault(lang, Counter())[label_of[p.uuid]] += 1
-        for per_lang in langs.values():
-            if len(per_lang) == 2:
-                bilingual += 1
-                tops = {lang: c.most_common(1)[0][0] for lang, c in per_lang.items()}
-                merged += tops["ru"] == tops["en"]
-    return {
-        "nmi": normalized_mutual_info_score(gold, pred),
-        "ari": adjusted_rand_score(gold, pred),
-        "clusters": clusters,
-        "problems": len(problems),
-        "merged": merged / max(bilingual, 1),
-        "bilingual": bilingual,
-        "impure": impure,
-        "points": len(data.pain_points),
-    }
+        texts = [p.text for p in points]
+        ids = [p.uuid for p in points]
+        result = cluster_texts(texts, ids=ids, context=[p.step_id for p in points])
+        tally.add(texts, [data.problem_of[p.uuid] for p in points], result, ids)
+    return {**tally.scores(), "points": len(data.pain_points)}
 
 
 def main() -> None:

@@ -13,8 +13,9 @@ from qualitylab.errors import InvalidInput
 
 __all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
-#: Bumped whenever the same input would cluster differently, so stored runs are recomputed.
-ENGINE_VERSION = "3"
+#: Bumped whenever the same input would cluster or read differently (titles, terms, quotes), so
+#: stored runs are recomputed.
+ENGINE_VERSION = "4"
 
 
 def engine_fingerprint() -> str:

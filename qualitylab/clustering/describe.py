@@ -40,10 +40,29 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
 
 
+def first_sentence(text: str) -> str:
+    """``text`` up to the end of its first sentence (the whole text if it has one sentence).
+
+    A full stop after a one- or two-letter word or a dotted one is an abbreviation ("1 д. 23 ч.",
+    "e.g.", "т.е."), and a sentence never ends inside quotes or brackets: none of them end it.
+    """
+    for match in _CLAUSE.finditer(text):
+        head = text[: match.start()]
+        last = (head[:-1].rsplit(maxsplit=1) or [""])[-1].strip("«»\"'()")
+        if head.endswith(".") and (len(last) <= 2 or "." in last):
+            continue
+        if head.count("«") != head.count("»") or head.count("(") != head.count(")"):
+            continue
+        if head.count('"') % 2:
+            continue
+        return head.strip()
+    return text
+
+
 def shorten(text: str, limit: int = TITLE_MAX) -> str:
     """First sentence, cut at a word boundary with an ellipsis if still too long."""
     text = clean(text)
-    first = _CLAUSE.split(text, maxsplit=1)[0].strip() or text
+    first = first_sentence(text) or text
     if len(first) >= 12 or len(text) <= limit:
         text = first if len(first) < len(text) and len(first) >= 12 else text
     if len(text) <= limit:

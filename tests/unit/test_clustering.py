@@ -180,6 +180,28 @@ def test_titles_are_real_words_from_members(name: str) -> None:
             assert term in member_text.replace("ё", "е"), term
 
 
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("The QR code never appears. It spins and the page reloads", "The QR code never appears"),
+        # a full stop after an abbreviation or inside quotes does not end the sentence
+        (
+            "Счётчик «1 д. 23 ч.» вчера и сегодня одинаковый. «Следующий подарок» — когда?",
+            "Счётчик «1 д. 23 ч.» вчера и сегодня одинаковый",
+        ),
+        ("e.g. the QR code never appears! Then something else", "e.g. the QR code never appears!"),
+        ('He said "stop. now" and left. Then nothing happened', 'He said "stop. now" and left'),
+        ("Тариф (т.е. пакет) не сменился. Деньги списали", "Тариф (т.е. пакет) не сменился"),
+        # a first sentence too short to say anything keeps the rest
+        ("Ugh. The QR code never appears", "Ugh. The QR code never appears"),
+    ],
+)
+def test_titles_end_at_the_first_real_sentence(text: str, title: str) -> None:
+    from qualitylab.clustering.describe import shorten
+
+    assert shorten(text) == title
+
+
 def test_near_duplicates_are_collapsed_but_still_members() -> None:
     texts = EN_PRICE + ["The price is unclear!!", "PRICE IS UNCLEAR", "price is  unclear."]
     result = cluster_texts(texts)

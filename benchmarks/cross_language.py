@@ -13,6 +13,11 @@ does, with the shared glossary and the step context (`cluster_texts(context=...)
 - bilingual problems merged: of the problems written in both languages, the share whose Russian
   and English texts mostly land in the same cluster;
 - mixed-up clusters: clusters whose members mostly belong to different problems (purity < 0.5).
+
+For the generated demo lab it also prints purity (the share of clustered pain points that belong to
+their cluster's main problem: low = problems merged), inverse purity (the share that sit in their
+problem's biggest cluster: low = problems split), and the purity of the largest clusters, which
+are the ones a product owner reads first.
 """
 
 from __future__ import annotations
@@ -38,6 +43,10 @@ class _Tally:
     impure: int = 0
     bilingual: int = 0
     merged: int = 0
+    #: per cluster: (members, members of its main problem)
+    sizes: list[tuple[int, int]] = field(default_factory=list)
+    #: per problem: (clustered members, members in its biggest cluster)
+    spread: list[tuple[int, int]] = field(default_factory=list)
 
     def add(
         self,
@@ -68,6 +77,12 @@ class _Tally:
                     label
                 ] += 1
         self.impure += sum(c.most_common(1)[0][1] / c.total() < 0.5 for c in owners.values())
+        self.sizes += [(c.total(), c.most_common(1)[0][1]) for c in owners.values()]
+        pieces: dict[str, Counter[str]] = {}
+        for problem, label in zip(truth, labels, strict=True):
+            if problem is not None and label is not None:
+                pieces.setdefault(problem, Counter())[label] += 1
+        self.spread += [(c.total(), c.most_common(1)[0][1]) for c in pieces.values()]
         for langs in by_problem.values():
             if len(langs) == 2:
                 self.bilingual += 1
@@ -85,7 +100,20 @@ class _Tally:
             "merged": self.merged / max(self.bilingual, 1),
             "bilingual": self.bilingual,
             "impure": self.impure,
+            "purity": _share(self.sizes),
+            "inverse_purity": _share(self.spread),
+            "top_purity": _share(sorted(self.sizes, reverse=True)[:TOP]),
         }
+
+
+#: The clusters a product owner reads first: the largest ones.
+TOP = 30
+
+
+def _share(pairs: list[tuple[int, int]]) -> float:
+    """Sum of the second numbers over the sum of the first (0 when empty)."""
+    total = sum(n for n, _ in pairs)
+    return sum(k for _, k in pairs) / total if total else 0.0
 
 
 def _scores(use_glossary: bool, use_context: bool = True) -> dict[str, float]:
@@ -153,7 +181,10 @@ def main() -> None:
         f"\ndemo lab ({int(d['points'])} pain points, glossary and step context on): "
         f"NMI {d['nmi']:.3f}  ARI {d['ari']:.3f}  clusters {int(d['clusters'])} for "
         f"{int(d['problems'])} problems  bilingual merged {d['merged']:.0%} of "
-        f"{int(d['bilingual'])}  mixed-up {int(d['impure'])}"
+        f"{int(d['bilingual'])}  mixed-up {int(d['impure'])}\n"
+        f"  purity {d['purity']:.3f} (members in their cluster's main problem), inverse purity "
+        f"{d['inverse_purity']:.3f} (members in their problem's biggest cluster), purity of the "
+        f"{TOP} largest clusters {d['top_purity']:.3f}"
     )
 
 

@@ -138,7 +138,8 @@ def _demo_scores() -> dict[str, float]:
 
     The generator perturbs the bank's texts (prefixes, suffixes, typos, second mentions) and
     records which problem every pain point came from, so this is the fix list's own input,
-    clustered journey by journey with the step as context, exactly as ``qualitylab fixes`` does.
+    clustered journey by journey with the step as context and the walker as author, exactly as
+    ``qualitylab fixes`` does.
     """
     from datetime import UTC, datetime
 
@@ -157,7 +158,12 @@ def _demo_scores() -> dict[str, float]:
     for _journey, points in sorted(by_journey.items()):
         texts = [p.text for p in points]
         ids = [p.uuid for p in points]
-        result = cluster_texts(texts, ids=ids, context=[p.step_id for p in points])
+        result = cluster_texts(
+            texts,
+            ids=ids,
+            context=[p.step_id for p in points],
+            authors=[p.walker_uuid or p.walk_uuid for p in points],
+        )
         tally.add(texts, [data.problem_of[p.uuid] for p in points], result, ids)
     return {**tally.scores(), "points": len(data.pain_points)}
 

@@ -29,6 +29,19 @@ def engine_fingerprint() -> str:
     return f"{ENGINE_VERSION}:{hashlib.sha256(glossary).hexdigest()[:12]}"
 
 
+#: Different authors who must write the same text for it to count as a problem on its own...
+MIN_REPEATS = 2
+#: ... or copies of it, when the caller cannot say who wrote what.
+MIN_COPIES = 3
+
+
+def _has_words(normalised: str) -> bool:
+    """Whether a text says anything: a repeated "+1" or emoji is agreement, not a problem."""
+    from qualitylab.clustering.text import content_words
+
+    return bool(content_words(normalised))
+
+
 def cluster_texts(
     texts: Sequence[str],
     *,
@@ -36,6 +49,7 @@ def cluster_texts(
     suggestions: Sequence[str] | None = None,
     previous: Mapping[str, Collection[str]] | None = None,
     context: Sequence[str] | None = None,
+    authors: Sequence[str] | None = None,
     seed: int = 0,
     progress: Callable[[str, float], None] | None = None,
 ) -> Clustering:
@@ -47,7 +61,10 @@ def cluster_texts(
     written (the journey step, ``""`` if unknown): links the texts' words already make count
     more between texts from one place, so two problems that only share a common word
     ("screen", "button") on different steps stay apart. Context never links texts by itself.
-    Of near-duplicate copies, the first in canonical order gives the context.
+    Of near-duplicate copies, the first in canonical order gives the context. A text that
+    ``MIN_REPEATS`` different ``authors`` wrote is a recurring problem even when nothing else
+    resembles it, while one author pasting it twice is still a one-off; without ``authors`` it
+    takes ``MIN_COPIES`` copies (two could be one person's double paste).
     The result is deterministic for a given ``seed`` and does not depend on input order.
     """
     import gc
@@ -58,7 +75,7 @@ def cluster_texts(
     gc.disable()
     try:
         with blas_threads(BLAS_THREADS):
-            return _cluster(texts, ids, suggestions, previous, context, seed, progress)
+            return _cluster(texts, ids, suggestions, previous, context, authors, seed, progress)
     finally:
         if enabled:
             gc.enable()
@@ -70,6 +87,7 @@ def _cluster(
     suggestions: Sequence[str] | None,
     previous: Mapping[str, Collection[str]] | None,
     context: Sequence[str] | None,
+    authors: Sequence[str] | None,
     seed: int,
     progress: Callable[[str, float], None] | None,
 ) -> Clustering:
@@ -87,6 +105,10 @@ def _cluster(
         raise InvalidInput(f"got {n} texts but {len(suggestions)} suggestions")
     if context is not None and len(context) != n:
         raise InvalidInput(f"got {n} texts but {len(context)} context values")
+    if authors is not None and len(authors) != n:
+        raise InvalidInput(f"got {n} texts but {len(authors)} authors")
+    author_of = ids if authors is None else [str(a) for a in authors]
+    repeats = MIN_COPIES if authors is None else MIN_REPEATS
     fixes = [""] * n if suggestions is None else [s or "" for s in suggestions]
     if n == 0:
         report("done", 1.0)
@@ -123,6 +145,11 @@ def _cluster(
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
+    for row in np.flatnonzero(labels < 0).tolist():  # the same words from several people
+        group = copies[unique[row]]
+        if len({author_of[m] for m in group}) >= repeats and _has_words(norm[unique[row]]):
+            labels[row] = k
+            k += 1
 
     report("describe", 0.0)
     unique_texts = [texts[i] for i in unique]
@@ -136,13 +163,16 @@ def _cluster(
         rows = by_label[bounds[c] : bounds[c + 1]]
         # quotes and titles come from the texts the graph saw (all, or a large corpus' sample)
         seen = rows[grouping.vector_of[rows] >= 0]
-        vec_rows = grouping.vector_of[seen]
-        sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
-        by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
         terms = describe.top_terms(totals, c, background)
+        if seen.size:
+            vec_rows = grouping.vector_of[seen]
+            sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
+            by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
+            picked = [int(seen[j]) for j in describe.pick_quotes(grouping.vectors, vec_rows, sims)]
+        else:  # one repeated text whose words are all too rare for the graph: it is its own centre
+            by_centrality, picked, cohesion = rows.tolist(), rows.tolist()[:1], 1.0
         title = describe.title_for(unique_texts, unique_norm, by_centrality, terms, normalise)
-        picked = describe.pick_quotes(grouping.vectors, vec_rows, sims)
-        quotes = [describe.clean(unique_texts[int(seen[j])]) for j in picked]
+        quotes = [describe.clean(unique_texts[j]) for j in picked]
         positions = [m for r in rows.tolist() for m in copies[unique[r]]]
         members = [ids[m] for m in positions]
         fix_texts = [fixes[m] for m in positions]

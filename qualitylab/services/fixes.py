@@ -70,6 +70,7 @@ class ClusterFn(Protocol):
         suggestions: Sequence[str],
         previous: Mapping[str, Collection[str]] | None,
         context: Sequence[str] | None,
+        authors: Sequence[str] | None = None,
         seed: int,
         progress: Callable[[str, float], None] | None,
     ) -> Clustering: ...
@@ -288,12 +289,20 @@ def _clustering_of(run: store_fixes.StoredRun | None, fingerprint: str) -> Clust
 
 
 def _one_offs(clustering: Clustering, points: Sequence[PainPoint]) -> tuple[Cluster, ...]:
-    """Lone blockers: left out of every cluster, but a blocker must never drop off the list."""
+    """Lone blockers: left out of every cluster, but a blocker must never drop off the list.
+
+    One line per text: a copy the engine collapsed into another (the same walker pasting a note
+    twice) is scored with its original, and makes it a blocker line if either copy is one.
+    """
     by_uuid = {p.uuid: p for p in points}
+    worst = {u: by_uuid[u].severity for u in clustering.unclustered if u in by_uuid}
+    for copy, original in clustering.duplicates.items():
+        if copy in worst and original in worst:
+            worst[original] = max(worst[original], worst[copy])
     return tuple(
         one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix)
         for uuid in clustering.unclustered
-        if uuid in by_uuid and by_uuid[uuid].severity >= Severity.BLOCKER
+        if uuid in worst and uuid not in clustering.duplicates and worst[uuid] >= Severity.BLOCKER
     )
 
 
@@ -355,6 +364,7 @@ def _load_and_cluster(
                 suggestions=[p.suggested_fix for p in points],
                 previous=_previous(runs, scope, [p.uuid for p in points]),
                 context=[p.step_id for p in points],  # a step's pain points share a feature
+                authors=[p.walker_uuid or p.walk_uuid for p in points],
                 seed=SEED,
                 progress=_stage(progress, journey_id, n, len(by_journey)),
             )

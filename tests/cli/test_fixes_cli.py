@@ -31,6 +31,7 @@ def fake_engine(
     suggestions: Sequence[str],
     previous: Mapping[str, Collection[str]] | None,
     context: Sequence[str] | None,
+    authors: Sequence[str] | None = None,
     seed: int,
     progress: Callable[[str, float], None] | None,
 ) -> Clustering:

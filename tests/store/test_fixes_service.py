@@ -37,6 +37,7 @@ class FakeEngine:
         suggestions: Sequence[str],
         previous: Mapping[str, Collection[str]] | None,
         context: Sequence[str] | None,
+        authors: Sequence[str] | None = None,
         seed: int,
         progress: Callable[[str, float], None] | None,
     ) -> Clustering:
@@ -284,6 +285,30 @@ def test_real_engine_fix_list_keeps_ids_when_feedback_grows(lab: Lab) -> None:
     second = build_fix_list(lab)
     assert second[0].cluster.id == first[0].cluster.id
     assert second[0].pain_points == 4 and second[0].priority.persistence == 1.0
+
+
+def test_the_same_words_from_three_walkers_are_one_problem(lab: Lab) -> None:
+    """Review finding: identical notes were one-offs, one line per blocker copy, one report lost."""
+    same = "ноль не работает, бот возвращает в начало"
+    for who, severity in (("w1", 4), ("w2", 4), ("w3", 3)):
+        walk(lab, who, "1.0", {"a": (Outcome.BLOCKED, 2)}, [("a", same, severity)])
+    walk(lab, "w4", "1.0", {"b": (Outcome.DONE, 6)}, [("b", "the font on the receipt is tiny", 1)])
+    items = build_fix_list(lab)
+    matching = [i for i in items if i.cluster.title == same]
+    assert len(matching) == 1
+    assert (matching[0].walkers, matching[0].pain_points) == (3, 3)
+    assert not matching[0].cluster.id.startswith("one-off-")
+
+
+def test_one_walker_pasting_a_blocker_twice_is_one_line(lab: Lab) -> None:
+    text = "the app froze on the payment screen"
+    walk(lab, "w1", "1.0", {"a": (Outcome.BLOCKED, 1)}, [("a", text, 4), ("a", text, 3)])
+    walk(lab, "w2", "1.0", {"b": (Outcome.DONE, 6)}, [("b", "the font on the receipt is tiny", 1)])
+    items = build_fix_list(lab)
+    lines = [i for i in items if i.cluster.title == text]
+    assert len(lines) == 1, [i.cluster for i in items]
+    assert lines[0].cluster.id.startswith("one-off-")  # one person: not a recurring problem
+    assert (lines[0].walkers, lines[0].pain_points) == (1, 2)
 
 
 def test_weights_from_config_file_then_environment(

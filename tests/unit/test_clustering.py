@@ -202,6 +202,22 @@ def test_titles_end_at_the_first_real_sentence(text: str, title: str) -> None:
     assert shorten(text) == title
 
 
+def test_a_text_several_people_wrote_is_a_problem_even_if_nothing_resembles_it() -> None:
+    """Review finding: six identical rows came out unclustered next to a 2-text cluster."""
+    same = ["payment page freezes after entering the card"] * 6
+    texts = same + EN_QR
+    result = cluster_texts(texts)
+    label = result.labels["0"]
+    assert label is not None
+    assert all(result.labels[str(i)] == label for i in range(6))
+    assert next(c for c in result.clusters if c.id == label).title == same[0]
+    # one author pasting it six times is still a one-off; so is a repeated emoji or "+1"
+    alone = cluster_texts(texts, authors=["ann"] * 6 + [f"p{i}" for i in range(len(EN_QR))])
+    assert all(alone.labels[str(i)] is None for i in range(6))
+    cheers = cluster_texts(["👍"] * 4 + ["+1"] * 3 + EN_QR)
+    assert all(cheers.labels[str(i)] is None for i in range(7))
+
+
 def test_near_duplicates_are_collapsed_but_still_members() -> None:
     texts = EN_PRICE + ["The price is unclear!!", "PRICE IS UNCLEAR", "price is  unclear."]
     result = cluster_texts(texts)
@@ -218,12 +234,17 @@ def test_near_duplicates_are_collapsed_but_still_members() -> None:
 
 
 def test_same_text_pasted_twice_is_not_a_cluster_by_itself() -> None:
+    """Two copies and no authors: could be one person's double paste. Two authors: a problem."""
     texts = EN_QR + ["my dog barked during the call", "My dog barked during the call!"]
     a, b = str(len(EN_QR)), str(len(EN_QR) + 1)
     result = cluster_texts(texts)
     assert result.labels[a] is None
     assert result.labels[b] is None
     assert result.duplicates in ({a: b}, {b: a})
+    people = [f"p{i}" for i in range(len(texts))]
+    assert cluster_texts(texts, authors=people).labels[a] is not None
+    people[-1] = people[-2]
+    assert cluster_texts(texts, authors=people).labels[a] is None
 
 
 def _partition(result: Clustering) -> set[frozenset[str]]:

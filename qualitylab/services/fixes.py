@@ -211,7 +211,37 @@ def _unique_ids(clustering: Clustering, journey_id: str, taken: set[str]) -> Clu
         clustering,
         clusters=tuple(replace(c, id=renamed.get(c.id, c.id)) for c in clustering.clusters),
         labels={k: renamed.get(v, v) if v else v for k, v in clustering.labels.items()},
+        changes=tuple(
+            replace(ch, cluster_id=renamed.get(ch.cluster_id, ch.cluster_id))
+            for ch in clustering.changes
+        ),
     )
+
+
+def _inherited_decisions(
+    clustering: Clustering, records: Mapping[str, FixRecord], scope: str
+) -> dict[str, FixRecord]:
+    """Decisions for the clusters that split off a decided one: the part that kept the id keeps
+    the decision, and every other part inherits it (noted), so a problem marked fixed or planned
+    does not reappear as open just because new feedback divided it."""
+    titles = {c.id: c.title for c in clustering.clusters}
+    out: dict[str, FixRecord] = {}
+    for change in clustering.changes:
+        if change.kind != "split" or change.cluster_id in records:
+            continue
+        parent = next((p for p in change.previous_ids if p in records), None)
+        if parent is None:
+            continue
+        decided = records[parent]
+        note = f"split from {parent}" + (f": {decided.note}" if decided.note else "")
+        out[change.cluster_id] = replace(
+            decided,
+            cluster_id=change.cluster_id,
+            title=titles.get(change.cluster_id, ""),
+            scope=scope,
+            note=note,
+        )
+    return out
 
 
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
@@ -350,6 +380,7 @@ def _load_and_cluster(
     parts: list[Clustering] = []
     one_offs: list[Cluster] = []
     to_save: dict[str, dict[str, Any]] = {}
+    inherited: dict[str, FixRecord] = {}
     taken: set[str] = set()
     for n, (journey_id, points) in enumerate(sorted(by_journey.items()), start=1):
         scope = scope_key(journey=journey_id)
@@ -372,12 +403,24 @@ def _load_and_cluster(
         extra = _one_offs(clustering, points)
         if fresh:  # a reused run is already stored as it is
             to_save[scope] = _run_payload(fingerprint, clustering, extra)
+            inherited.update(_inherited_decisions(clustering, records, scope))
         parts.append(clustering)
         one_offs.extend(extra)
     if to_save:
         with lab.store.unit() as unit:
             for scope, payload in to_save.items():
                 store_fixes.save_run(unit, scope=scope, payload=payload)
+            for cid, record in inherited.items():
+                saved = store_fixes.save_fix(
+                    unit,
+                    cluster_id=cid,
+                    scope=record.scope,
+                    title=record.title,
+                    status=record.status.value,
+                    release=record.release,
+                    note=record.note,
+                )
+                records[cid] = _record_of(saved)
     merged = Clustering(
         clusters=tuple(c for part in parts for c in part.clusters),
         unclustered=tuple(u for part in parts for u in part.unclustered),

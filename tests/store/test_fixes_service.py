@@ -14,12 +14,13 @@ import pytest
 
 from qualitylab import services
 from qualitylab.clustering.priority import Weights
-from qualitylab.domain import Cluster, Clustering, FixStatus, Outcome
+from qualitylab.domain import Cluster, ClusterChange, Clustering, FixStatus, Outcome
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import Lab
 from qualitylab.services.fixes import (
     build_fix_list,
     compare_releases,
+    list_fix_records,
     scope_key,
     set_fix_status,
 )
@@ -199,6 +200,45 @@ def test_status_marks_and_regression(lab: Lab) -> None:
     assert items["c-pay"].regressed and items["c-pay"].rank == 1
     assert items["c-pay"].releases == ("1.0", "1.1")
     assert items["c-pay"].priority.persistence == 1.0
+
+
+class SplittingEngine(FakeEngine):
+    """FakeEngine that reports cluster "pay2" as split off "pay" once "pay" existed before."""
+
+    def __call__(self, texts: Sequence[str], **kwargs: Any) -> Clustering:
+        result = super().__call__(texts, **kwargs)
+        previous = kwargs.get("previous") or {}
+        if "c-pay" not in previous or not any(c.id == "c-pay2" for c in result.clusters):
+            return result
+        return Clustering(
+            result.clusters,
+            result.unclustered,
+            result.labels,
+            changes=(
+                ClusterChange("kept", "c-pay", ("c-pay",)),
+                ClusterChange("split", "c-pay2", ("c-pay",)),
+            ),
+        )
+
+
+def test_a_decision_follows_the_part_that_split_off(lab: Lab) -> None:
+    """Review finding: new feedback split a fixed problem and the new part came back as open."""
+    release_10(lab)
+    engine = SplittingEngine()
+    build_fix_list(lab, cluster_fn=engine)
+    set_fix_status(lab, "c-pay", "fixed", release="1.0", note="new gateway")
+    walk(lab, "w5", "1.1", {"a": (Outcome.BLOCKED, 1)}, [("a", "pay2: rejected", 4)])
+    walk(lab, "w6", "1.1", {"a": (Outcome.BLOCKED, 1)}, [("a", "pay2: rejected too", 4)])
+    items = {i.cluster.id: i for i in build_fix_list(lab, cluster_fn=engine)}
+    split = items["c-pay2"]
+    assert (split.status, split.status_release) == (FixStatus.FIXED, "1.0")
+    assert split.status_note == "split from c-pay: new gateway"
+    assert split.regressed  # its reports come from 1.1, after the fix
+    assert items["c-pay"].status is FixStatus.FIXED
+    # the inherited decision is stored: it stays when the run is reused, and the team can change it
+    again = {i.cluster.id: i for i in build_fix_list(lab, cluster_fn=engine)}
+    assert again["c-pay2"].status is FixStatus.FIXED
+    assert "c-pay2" in {r.cluster_id for r in list_fix_records(lab)}
 
 
 def test_release_slice_and_compare(lab: Lab) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -17,12 +18,22 @@ from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import fixes as _fixes
 
 _DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a '|'"}
+#: Largest field, in characters: pasted logs easily pass Python's default 128 KiB, but a
+#: runaway quote should still stop with an error rather than eat memory.
+FIELD_LIMIT = 4 * 1024 * 1024
 
 
 class CsvTexts(NamedTuple):
     texts: list[str]
     ids: list[str] | None  # the id column, if one was asked for
     context: list[str] | None  # the context column (where each text was written), if asked for
+
+
+class _Record(NamedTuple):
+    line: int  # physical line the record starts on; the header is line 1
+    fields: list[str]
+    raw: str  # the record's text as written, without its final newline
 
 
 def read_csv_texts(
@@ -35,8 +46,9 @@ def read_csv_texts(
     """The text column (and optional id and context columns) of a CSV; bad input -> one clear
     InvalidInput.
 
-    The delimiter (``,`` ``;`` tab ``|``) is the first one whose header row has the columns asked
-    for; row order is kept, so row ``i`` of the file is text ``i``.
+    The header picks the delimiter (``,`` ``;`` tab ``|``), so texts full of ``;`` cannot fool
+    it. A one-column file needs no quoting: each line is a text, commas and all. Row order is
+    kept, so row ``i`` of the file is text ``i``.
     """
     if not path.is_file():
         raise NotFound(f"no such file: {path}")
@@ -46,41 +58,56 @@ def read_csv_texts(
         raise InvalidInput(f"{path} is not UTF-8 text; save it as UTF-8 CSV") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
-    wanted_columns = {text_column, *(c for c in (id_column, context_column) if c is not None)}
-    delimiter = ","
-    for candidate in _DELIMITERS:  # the header decides: texts full of ';' must not fool us
-        try:
-            header = next(csv.reader(io.StringIO(raw, newline=""), delimiter=candidate), [])
-        except csv.Error:
-            continue
-        if wanted_columns <= set(header):
-            delimiter = candidate
-            break
-    reader = csv.DictReader(io.StringIO(raw, newline=""), delimiter=delimiter)
-    try:
-        columns = [c for c in (reader.fieldnames or []) if c is not None]
-    except csv.Error as exc:
-        raise InvalidInput(f"{path}:1: not valid CSV: {exc}") from None
-    for wanted, flag in (
-        (text_column, "--text-column"),
-        (id_column, "--id-column"),
-        (context_column, "--context-column"),
-    ):
-        if wanted is not None and wanted not in columns:
-            listed = ", ".join(repr(c) for c in columns) or "none (empty file)"
-            raise InvalidInput(f"{path} has no column {wanted!r} ({flag}); its columns: {listed}")
+    wanted = [
+        (column, flag)
+        for column, flag in (
+            (text_column, "--text-column"),
+            (id_column, "--id-column"),
+            (context_column, "--context-column"),
+        )
+        if column is not None
+    ]
+    old_limit = csv.field_size_limit(max(FIELD_LIMIT, csv.field_size_limit()))
+    try:  # the limit is process-wide: put it back for whoever else uses csv
+        delimiter, header = _pick_delimiter(raw, {column for column, _ in wanted})
+        single = len(header) == 1  # one column: each line is a text, commas and all
+        if single:  # so read it with a delimiter that is nowhere in the file
+            delimiter = _unused_char(raw)
+        records = _records(path, raw, delimiter)
+    finally:
+        csv.field_size_limit(old_limit)
+    header = records[0].fields if records else []
+    for column, flag in wanted:
+        if column not in header:
+            listed = ", ".join(repr(c) for c in header) or "none (empty file)"
+            raise InvalidInput(f"{path} has no column {column!r} ({flag}); its columns: {listed}")
+    index = {name: n for n, name in enumerate(header)}  # a repeated name: the last one wins
+
+    def cell(fields: list[str], column: str) -> str:
+        n = index[column]
+        return fields[n] if n < len(fields) else ""  # short rows read as empty cells
+
     texts: list[str] = []
     ids: list[str] = []
     context: list[str] = []
-    try:
-        for row in reader:
-            texts.append(row.get(text_column) or "")
-            if id_column is not None:
-                ids.append((row.get(id_column) or "").strip())
-            if context_column is not None:
-                context.append((row.get(context_column) or "").strip())
-    except csv.Error as exc:
-        raise InvalidInput(f"{path}:{reader.line_num}: not valid CSV: {exc}") from None
+    for record in records[1:]:
+        if single:  # the whole line is the text, unless it is one cleanly quoted field
+            field = record.fields[0]
+            quoted = '"' + field.replace('"', '""') + '"'
+            texts.append(field if record.raw in (field, quoted) else record.raw)
+            continue
+        extra = record.fields[len(header) :]
+        if any(f.strip() for f in extra):  # never drop what a user wrote
+            raise InvalidInput(
+                f"{path}:{record.line}: this row has {len(record.fields)} fields but the header "
+                f"has {len(header)}; put texts that contain {_DELIMITER_NAMES[delimiter]} in "
+                'double quotes ("like, this")'
+            )
+        texts.append(cell(record.fields, text_column))
+        if id_column is not None:
+            ids.append(cell(record.fields, id_column).strip())
+        if context_column is not None:
+            context.append(cell(record.fields, context_column).strip())
     if id_column is not None:
         dupes = [i for i, n in Counter(ids).items() if n > 1]
         if dupes:
@@ -92,6 +119,82 @@ def read_csv_texts(
         ids if id_column is not None else None,
         context if context_column is not None else None,
     )
+
+
+def _pick_delimiter(raw: str, wanted: set[str]) -> tuple[str, list[str]]:
+    """The delimiter (and header it gives) whose header has every wanted column, else one of
+    them, else the most columns: a missing column must not make us blame the wrong one.
+    """
+    headers: dict[str, list[str]] = {}
+    for candidate in _DELIMITERS:
+        reader = csv.reader(io.StringIO(raw, newline=""), delimiter=candidate)
+        try:
+            headers[candidate] = next((row for row in reader if row), [])
+        except csv.Error:
+            continue
+    for fits in (wanted.issubset, lambda header: bool(wanted & header)):
+        for candidate, header in headers.items():
+            if fits(set(header)):
+                return candidate, header
+    best = max(headers, key=lambda c: len(headers[c]), default=",")
+    return best, headers.get(best, [])
+
+
+def _unused_char(raw: str) -> str:
+    """A private-use character that is nowhere in ``raw``: a delimiter that never splits."""
+    used = set(raw)
+    for first, last in ((0xE000, 0xF8FF), (0xF0000, 0xFFFFD), (0x100000, 0x10FFFD)):
+        for code in range(first, last + 1):
+            if chr(code) not in used:
+                return chr(code)
+    raise InvalidInput("the file uses every private-use character; it is not a text CSV")
+
+
+def _records(path: Path, raw: str, delimiter: str) -> list[_Record]:
+    """Every non-blank record with the line it starts on; a runaway quote or a field over
+    FIELD_LIMIT is a one-line InvalidInput naming that line.
+
+    An end marker is fed after the last line: if a field swallows it, a quote never closed.
+    """
+    end = f"qualitylab-end-{uuid.uuid4().hex}"
+    pending: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(raw, newline=""):
+            pending.append(line)
+            yield line
+        yield end
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    records: list[_Record] = []
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            if "field limit" in str(exc):
+                limit = csv.field_size_limit()
+                raise InvalidInput(
+                    f"{path}:{start}: a field is longer than {limit:,} characters; "
+                    "shorten it, or close a quote left open"
+                ) from None
+            raise InvalidInput(f"{path}:{start}: not valid CSV: {exc}") from None
+        text = "".join(pending)
+        pending.clear()
+        if fields == [end]:
+            break
+        if fields and fields[-1].endswith(end):
+            opened = raw.count("\n") - fields[-1].count("\n") + 1
+            raise InvalidInput(
+                f"{path}:{opened}: unterminated quote: the quoted field that starts here runs to "
+                'the end of the file; close it, and write a quote inside a text as ""'
+            )
+        if fields:
+            records.append(_Record(start, fields, text[:-1] if text.endswith("\n") else text))
+        start = reader.line_num + 1
+    return records
 
 
 def cluster_table(

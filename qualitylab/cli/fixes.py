@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
+from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.fixes_render import (
     KINDS,
+    TABLE_TOP,
     change_json,
     clean,
     explanation_json,
@@ -28,6 +30,7 @@ from qualitylab.cli.fixes_render import (
     render_explanation,
     render_fix_records,
     render_fixes,
+    status_label,
     weights_json,
 )
 
@@ -68,7 +71,15 @@ def fixes(
     release: Annotated[
         str | None, typer.Option("--release", "-r", help="Only pain points from this release.")
     ] = None,
-    top: Annotated[int | None, typer.Option("--top", "-n", min=1, help="Show the top N.")] = None,
+    top: Annotated[
+        int | None,
+        typer.Option(
+            "--top", "-n", min=1, help=f"Show the top N (the table's default: {TABLE_TOP})."
+        ),
+    ] = None,
+    show_all: Annotated[
+        bool, typer.Option("--all", "-a", help="Show every problem in the table.")
+    ] = False,
     weight: WeightOpt = None,
     json_out: JsonOption = False,
     db: DbOption = None,
@@ -76,12 +87,13 @@ def fixes(
 ) -> None:
     """The ranked fix list: the problems worth fixing first, with the score's parts.
 
-    Score = 100 x reach^w x severity^w x impact^w x persistence^w (each factor 0..1):
-    reach = walkers who hit it / walkers who visited its steps; severity = (mean + worst)/8 on
-    1-4; impact = (1 + (blocked/skipped share + ease drop)/2)/2; persistence = 1 if seen in more
-    than one release, else 0.5. Blockers always rank first (at least a quarter of the walkers
-    who hit it rated it a blocker; --weight blocker_share=0 for "any blocker report");
-    fixed and won't-fix ones last.
+    Score = 100 x reach^w x sev^w x impact^w x persist^w, each factor 0..1 and shown in the
+    table: reach = walkers who hit it / walkers who visited its steps; sev = (mean + worst
+    severity)/8 on 1-4; impact = (1 + (blocked/skipped share + ease drop)/2)/2; persist = 1 if
+    seen in more than one release, else 0.5. Blockers always rank first (at least a quarter of
+    the walkers who hit it rated it a blocker; --weight blocker_share=0 for "any blocker
+    report"), then regressions; fixed and won't-fix ones last. The table shows the top
+    20 unless --top or --all; --json has every problem.
 
     [bold]Examples[/bold]
 
@@ -101,7 +113,7 @@ def fixes(
             journey=journey,
             product=product,
             release=release,
-            top=top,
+            top=top if json_out else None,  # the table says how many it left out
             weights=weights,
             progress=progress,
         )
@@ -114,7 +126,8 @@ def fixes(
             }
         )
         return
-    render_fixes(items, scope=_scope_title(journey, product, release))
+    shown = items[:top] if top else items if show_all else items[:TABLE_TOP]
+    render_fixes(shown, scope=_scope_title(journey, product, release), total=len(items))
 
 
 def _scope_title(journey: str | None, product: str | None, release: str | None) -> str:
@@ -134,7 +147,10 @@ def fix_set(
         str | None,
         typer.Option("--release", "-r", help="Release carrying the fix (needed for fixed)."),
     ] = None,
-    note: Annotated[str, typer.Option("--note", help="Why (e.g. for won't fix).")] = "",
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="Why (e.g. for won't fix); without it the old note stays."),
+    ] = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -150,12 +166,15 @@ def fix_set(
     """
     from qualitylab.services.fixes import set_fix_status
 
-    record = set_fix_status(open_lab(db), cluster_id, status, release=release, note=note)
+    decision = set_fix_status(open_lab(db), cluster_id, status, release=release, note=note)
+    record = decision.record
+    for warning in decision.warnings:
+        err_console.print(f"note: {warning}", style="yellow", markup=False)
     if json_out:
-        print_json(record_json(record))
+        print_json({**record_json(record), "warnings": list(decision.warnings)})
         return
     line = literal(f"{record.cluster_id} ({record.title or 'untitled'}) is now ")
-    line.append(record.status.value.replace("_", " "), style="bold")
+    line.append(status_label(record.status), style="bold")
     if record.release:
         line.append(f" in {clean(record.release)}")
     out_console.print(line)
@@ -273,7 +292,13 @@ def compare(
 
 # ---------------------------------------------------------------------------------- cluster-texts
 def cluster_texts(
-    file: Annotated[Path, typer.Argument(help="A CSV file (UTF-8; , ; or tab separated).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A CSV file (UTF-8; comma, semicolon, tab or | separated; a one-column file "
+            "needs no quoting)."
+        ),
+    ],
     text_column: Annotated[
         str, typer.Option("--text-column", "-t", help="Column holding the texts.")
     ] = "text",

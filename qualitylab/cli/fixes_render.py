@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from qualitylab.clustering.priority import Explanation, Weights
     from qualitylab.clustering.releases import FixRecord, ReleaseChange
-    from qualitylab.domain import FixItem
+    from qualitylab.domain import FixItem, FixStatus
 
 # Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
 # reorder the terminal; show them as escapes instead.
@@ -71,11 +71,22 @@ def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float], N
         yield update
 
 
+def status_label(status: FixStatus) -> str:
+    """How a status reads in a sentence ("won't fix", not "wont_fix")."""
+    return "won't fix" if status.value == "wont_fix" else status.value.replace("_", " ")
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def weights_json(weights: Weights) -> dict[str, float]:
     return {k: float(v) for k, v in asdict(weights).items()}
 
 
 def fix_json(item: FixItem) -> dict[str, Any]:
+    from qualitylab.clustering.priority import factors_of
+
     p = item.priority
     return {
         "rank": item.rank,
@@ -90,6 +101,8 @@ def fix_json(item: FixItem) -> dict[str, Any]:
             "persistence": p.persistence,
             "blockers": p.blockers,
         },
+        # what the score multiplies: 100 x product of factor ** weight (see "weights")
+        "factors": {k: round(v, 4) for k, v in factors_of(p).items()},
         "blocker": item.blocker,
         "walkers": item.walkers,
         "pain_points": item.pain_points,
@@ -114,7 +127,7 @@ def _status_text(item: FixItem) -> Text:
         out.append("REGRESSED", style="bold red")
         out.append(f" (fixed in {clean(item.status_release or '?')})\n")
     elif item.status.value != "open":
-        label = item.status.value.replace("_", " ")
+        label = status_label(item.status)
         out.append(label, style="green" if label == "fixed" else "yellow")
         if item.status_release:
             out.append(f" {clean(item.status_release)}")
@@ -137,9 +150,16 @@ def _shorten(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def render_fixes(items: list[FixItem], *, scope: str) -> None:
+#: Rows the table shows when no --top is given (JSON always has them all).
+TABLE_TOP = 20
+
+
+def render_fixes(items: list[FixItem], *, scope: str, total: int | None = None) -> None:
+    """The fix list as a table; ``total`` = the list's full length when ``items`` is its top."""
     from rich.table import Table
     from rich.text import Text
+
+    from qualitylab.clustering.priority import factors_of
 
     if not items:
         out_console.print(
@@ -154,10 +174,16 @@ def render_fixes(items: list[FixItem], *, scope: str) -> None:
     table.add_column("status", max_width=22)
     for item in items:
         p = item.priority
+        f = factors_of(p)
         score = Text(f"{p.score:.1f}\n", style="bold")
         score.append(
-            f"reach {p.reach:.2f}\nsev {p.severity_mean:.1f}/{p.severity_max}\n"
-            f"impact {p.impact:.2f}\npersist {p.persistence:.0f}\nblock {p.blockers:.0%}",
+            f"reach   {f['reach']:.2f}\nsev     {f['severity']:.2f}\n"
+            f"impact  {f['impact']:.2f}\npersist {f['persistence']:.2f}",
+            style="dim",
+        )
+        who = Text(f"{plural(item.walkers, 'walker')}\n{plural(item.pain_points, 'report')}\n")
+        who.append(
+            f"severity {p.severity_mean:.1f} avg\n{p.severity_max} worst, {p.blockers:.0%} blocker",
             style="dim",
         )
         problem = Text()
@@ -181,17 +207,22 @@ def render_fixes(items: list[FixItem], *, scope: str) -> None:
             str(item.rank),
             score,
             problem,
-            f"{item.walkers} walkers\n{item.pain_points} reports",
+            who,
             _status_text(item),
         )
     out_console.print(table)
-    out_console.print(
-        "score = 100 × reach × severity × impact × persistence (each 0..1), blockers first. "
-        "Why: qualitylab fix explain ID. "
-        "Decide: qualitylab fix set ID --status planned|fixed|wont_fix",
-        style="dim",
-        markup=False,
-    )
+    if total is not None and total > len(items):
+        out_console.print(
+            f"Top {len(items)} of {total} problems. All of them: --all (or --top N, --json).",
+            markup=False,
+        )
+    for line in (
+        "score = 100 × reach × sev × impact × persist, the factors shown (0..1; a --weight is an",
+        "exponent). Order: blockers, then regressions, then score; fixed and won't fix last.",
+        "Why this score: qualitylab fix explain ID",
+        "Decide: qualitylab fix set ID --status planned|fixed|wont_fix [--release R]",
+    ):
+        out_console.print(line, style="dim", markup=False, overflow="ignore", crop=False)
 
 
 def record_json(record: FixRecord) -> dict[str, Any]:
@@ -245,7 +276,7 @@ def render_changes(
     for c in changes:
         problem = literal(c.title or "(untitled)", "bold")
         problem.append(f"  [{clean(c.cluster_id)}]", style="dim")
-        status = c.status.value.replace("_", " ")
+        status = status_label(c.status)
         if c.status_release:
             status += f" {c.status_release}"
         table.add_row(
@@ -287,7 +318,7 @@ def render_fix_records(records: list[FixRecord]) -> None:
         table.add_row(
             literal(r.cluster_id),
             literal(r.title),
-            r.status.value.replace("_", " "),
+            status_label(r.status),
             literal(r.release or ""),
             literal(r.note),
         )

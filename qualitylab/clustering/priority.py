@@ -69,6 +69,11 @@ class Weights:
             value = getattr(self, f.name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise InvalidInput(f"weight {f.name} must be a number >= 0, got {value!r}")
+        if self.blocker_share > 1:
+            raise InvalidInput(
+                f"blocker_share is a share of walkers, 0..1 (0 = any blocker report), "
+                f"got {self.blocker_share!r}"
+            )
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -241,6 +246,25 @@ class Explanation:
         return out
 
 
+def score_factors(
+    reach: float, severity_mean: float, severity_max: int, impact: float, persistence: float
+) -> dict[str, float]:
+    """The four factors (each 0..1) the score multiplies, from the parts a fix list shows."""
+    return {
+        "reach": reach,
+        "severity": (severity_mean + severity_max) / 8,
+        "impact": (1 + impact) / 2,
+        "persistence": (1 + persistence) / 2,
+    }
+
+
+def factors_of(parts: PriorityParts) -> dict[str, float]:
+    """``score_factors`` of a scored cluster: 100 x their product (each to its weight) = score."""
+    return score_factors(
+        parts.reach, parts.severity_mean, parts.severity_max, parts.impact, parts.persistence
+    )
+
+
 def explain(
     members: Sequence[PainFact],
     steps: Mapping[tuple[str, str], StepFacts],
@@ -265,11 +289,11 @@ def explain(
     impact = _impact(members, steps)
     seen = sort_releases(releases if releases is not None else (f.release for f in members))
     persistence = 1.0 if len(seen) > 1 else 0.0
-    factors = (
-        ("reach", reach, w.reach),
-        ("severity", (severity_mean + severity_max) / 8, w.severity),
-        ("impact", (1 + impact.value) / 2, w.impact),
-        ("persistence", (1 + persistence) / 2, w.persistence),
+    factors = tuple(
+        (name, value, getattr(w, name))
+        for name, value in score_factors(
+            reach, severity_mean, severity_max, impact.value, persistence
+        ).items()
     )
     score = 100.0
     for _, factor, weight in factors:
@@ -388,12 +412,14 @@ def is_settled(item: FixItem) -> bool:
 
 
 def rank(items: Iterable[FixItem]) -> list[FixItem]:
-    """Actionable before settled; within each, blockers first; then score, walkers, size, id."""
+    """Actionable before settled; within each, blockers first, then regressions (the team thought
+    them fixed); then score, walkers, size, id."""
     ordered = sorted(
         items,
         key=lambda i: (
             is_settled(i),
             not is_blocker(i),
+            not i.regressed,
             -i.priority.score,
             -i.walkers,
             -i.pain_points,

@@ -55,6 +55,10 @@ class FixRecord:
     updated_at: datetime | None = None
 
 
+#: A decision's note is a sentence or two ("by design: legal requirement"), not a document.
+MAX_NOTE_CHARS = 2_000
+
+
 def check_status(status: str | FixStatus, release: str | None, note: str = "") -> FixStatus:
     """Validate a status change; 'fixed' needs the release that carries the fix.
 
@@ -67,6 +71,12 @@ def check_status(status: str | FixStatus, release: str | None, note: str = "") -
         raise InvalidInput(f"unknown status {status!r}; choose one of: {choices}") from None
     if parsed is FixStatus.FIXED and not (release or "").strip():
         raise InvalidInput("status 'fixed' needs the release that carries the fix (--release)")
+    if parsed in (FixStatus.OPEN, FixStatus.WONT_FIX) and (release or "").strip():
+        raise InvalidInput(
+            f"a release goes with planned or fixed, not {parsed.value}; drop --release"
+        )
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"the note is longer than {MAX_NOTE_CHARS:,} characters; shorten it")
     return parsed
 
 

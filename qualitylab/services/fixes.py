@@ -603,19 +603,32 @@ def explain_fix(
     return item, why
 
 
+@dataclass(frozen=True)
+class Decision:
+    """A recorded decision and what the team should know about it (nothing blocks saving)."""
+
+    record: FixRecord
+    warnings: tuple[str, ...] = ()
+
+
 def set_fix_status(
     lab: Lab,
     cluster_id: str,
     status: str | FixStatus,
     *,
     release: str | None = None,
-    note: str = "",
-) -> FixRecord:
-    """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix."""
+    note: str | None = None,
+) -> Decision:
+    """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix.
+
+    ``note=None`` keeps the note already recorded (a status change should not wipe "sprint 12").
+    Warnings: a release no walk has used yet (a typo, or a release still to come), and a fix
+    release that already has reports of the problem (those do not count as a regression).
+    """
     from qualitylab.store import fixes as store_fixes
 
     cluster_id = cluster_id.strip()
-    parsed = check_status(status, release, note)
+    parsed = check_status(status, release, note or "")
     release = (release or "").strip() or None
     with lab.store.unit() as unit:
         found = _find_cluster(unit, cluster_id)
@@ -624,7 +637,9 @@ def set_fix_status(
             raise NotFound(
                 f"no cluster {cluster_id!r}; run `qualitylab fixes` to see the current cluster ids"
             )
-        scope, title = found or (existing.scope, existing.title)  # type: ignore[union-attr]
+        scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
+        warnings = _release_warnings(unit, scope, members, release) if release else ()
+        kept_note = existing.note if existing is not None and note is None else (note or "")
         saved = store_fixes.save_fix(
             unit,
             cluster_id=cluster_id,
@@ -632,18 +647,47 @@ def set_fix_status(
             title=title,
             status=parsed.value,
             release=release,
-            note=note.strip(),
+            note=kept_note.strip(),
         )
-    return _record_of(saved)
+    return Decision(_record_of(saved), warnings)
 
 
-def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str] | None:
+def _release_warnings(
+    unit: Unit, scope: str, members: Collection[str], release: str
+) -> tuple[str, ...]:
+    journey = scope.removeprefix("journey=") if scope.startswith("journey=") else None
+    points = unit.pain_points(journey_id=journey)
+    known = sort_releases([p.release for p in points])
+    out: list[str] = []
+    if known and release not in known:
+        out.append(
+            f"no walk used release {release!r} yet (known: {', '.join(known)}); "
+            "check it is not a typo, or a regression can never be flagged"
+        )
+    same = sum(1 for p in points if p.uuid in set(members) and p.release == release)
+    if same:
+        out.append(
+            f"{same} of its reports come from {release} itself; they do not count as a "
+            "regression, only reports from a later release do"
+        )
+    return tuple(out)
+
+
+def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """Scope, title and members of a cluster in the latest runs (journey runs first)."""
     from qualitylab.store import fixes as store_fixes
 
     runs = store_fixes.latest_runs(unit)
     for run in sorted(runs, key=lambda r: (not r.scope.startswith("journey="), -r.id)):
-        if cluster_id in run.clusters or cluster_id in run.one_offs:
-            return run.scope, run.titles.get(cluster_id, "")
+        members = run.clusters.get(cluster_id) or run.one_offs.get(cluster_id)
+        if members:
+            duplicates = run.payload.get("duplicates", {})
+            copies = (
+                [c for c, o in duplicates.items() if o in members]
+                if isinstance(duplicates, dict)
+                else []
+            )
+            return run.scope, run.titles.get(cluster_id, ""), (*members, *copies)
     return None
 
 

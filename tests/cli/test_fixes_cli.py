@@ -154,8 +154,8 @@ def test_fixes_table_prints_user_text_literally(
     out = result.stdout
     assert "[bold]card[/bold]" in out
     assert "\\x1b[31mrejected" in out and "\x1b" not in out
-    assert "BLOCKER" in out and "18.2" in out and "reach 0.50" in out
-    assert "where: shop/a" in out and "block 50%" in out
+    assert "BLOCKER" in out and "18.2" in out and "reach   0.50" in out
+    assert "where: shop/a" in out and "50% blocker" in out
 
 
 def test_weights_override_and_bad_weight(
@@ -199,6 +199,12 @@ def test_fix_set_status_then_regression(
     record = json.loads(ok.stdout)
     assert (record["cluster_id"], record["status"], record["release"]) == ("c-1", "fixed", "1.0")
     assert record["note"] == "[red]new gateway[/red]"
+    assert record["warnings"] and "come from 1.0 itself" in ok.stderr  # said, not refused
+
+    wont = run(runner, app, "fix", "set", "c-1", "--status", "wont-fix", *lab_args[:2])
+    assert "is now won't fix" in wont.stdout  # not "wont fix"
+    again = ["--status", "fixed", "--release", "1.0", *lab_args[:2]]
+    assert run(runner, app, "fix", "set", "c-1", *again).exit_code == 0
 
     listed = run(runner, app, "fix", "list", "--json", *lab_args[:2])
     assert [(r["cluster_id"], r["status"]) for r in json.loads(listed.stdout)] == [("c-1", "fixed")]
@@ -213,6 +219,28 @@ def test_fix_set_status_then_regression(
     assert "REGRESSED" in table.stdout and "[red]new gateway[/red]" in table.stdout
     data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
     assert data["fixes"][0]["title"] == "pay" and data["fixes"][0]["regressed"] is True
+
+
+def test_the_table_shows_the_top_twenty_unless_asked(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Review finding: the default table printed all 269 demo problems (~1,900 lines)."""
+    seed(
+        lab_args,
+        [(f"w{n}", "1.0", "a", Outcome.DONE, 5, f"p{n:02d}: slow", 2) for n in range(22)]
+        + [(f"v{n}", "1.0", "a", Outcome.DONE, 5, f"p{n:02d}: slow too", 2) for n in range(22)],
+    )
+    ranked = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)["fixes"]
+    assert len(ranked) == 22
+    last = [f"{f['title']}  {f['cluster_id']}" for f in ranked[20:]]
+    table = run(runner, app, "fixes", *lab_args)
+    assert table.exit_code == 0, table.stderr
+    assert "Top 20 of 22 problems. All of them: --all" in table.stdout
+    assert not any(t in table.stdout for t in last) and "2 walkers" in table.stdout
+    everything = run(runner, app, "fixes", "--all", *lab_args).stdout
+    assert all(t in everything for t in last) and "Top 20" not in everything
+    one = run(runner, app, "fixes", "--top", "1", *lab_args).stdout
+    assert "Top 1 of 22" in one
 
 
 def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: list[str]) -> None:

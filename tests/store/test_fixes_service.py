@@ -185,7 +185,7 @@ def test_status_marks_and_regression(lab: Lab) -> None:
         set_fix_status(lab, "c-nope", "planned")
     with pytest.raises(InvalidInput):
         set_fix_status(lab, "c-pay", "fixed")
-    record = set_fix_status(lab, "c-pay", "fixed", release="1.0", note="new gateway")
+    record = set_fix_status(lab, "c-pay", "fixed", release="1.0", note="new gateway").record
     assert (record.status, record.release, record.title) == (FixStatus.FIXED, "1.0", "pay")
     set_fix_status(lab, "c-menu", "wont_fix", note="by design")
 
@@ -239,6 +239,25 @@ def test_a_decision_follows_the_part_that_split_off(lab: Lab) -> None:
     again = {i.cluster.id: i for i in build_fix_list(lab, cluster_fn=engine)}
     assert again["c-pay2"].status is FixStatus.FIXED
     assert "c-pay2" in {r.cluster_id for r in list_fix_records(lab)}
+
+
+def test_a_status_change_keeps_the_note_and_warns_about_odd_releases(lab: Lab) -> None:
+    """Review findings: a status change wiped the note; a typo'd or current release went unsaid."""
+    release_10(lab)
+    engine = FakeEngine()
+    build_fix_list(lab, cluster_fn=engine)
+    first = set_fix_status(lab, "c-pay", "planned", release="1.1", note="sprint 12")
+    assert first.warnings == (
+        "no walk used release '1.1' yet (known: 1.0); check it is not a typo, or a regression "
+        "can never be flagged",
+    )
+    second = set_fix_status(lab, "c-pay", "fixed", release="1.0")
+    assert second.record.note == "sprint 12"  # no --note: the old note stays
+    assert second.warnings == (
+        "2 of its reports come from 1.0 itself; they do not count as a regression, only "
+        "reports from a later release do",
+    )
+    assert set_fix_status(lab, "c-pay", "fixed", release="1.0", note="").record.note == ""
 
 
 def test_release_slice_and_compare(lab: Lab) -> None:

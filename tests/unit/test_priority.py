@@ -14,6 +14,7 @@ from qualitylab.clustering.priority import (
     StepFacts,
     Weights,
     explain,
+    factors_of,
     one_off_cluster,
     priority_parts,
     rank,
@@ -322,3 +323,48 @@ def test_explanation_spells_out_the_worked_example() -> None:
     assert "100 x 0.500^2 x 0.875" in "\n".join(weighted.lines())
     no_baseline = explain([P1], {})
     assert "no SEQ baseline" in "\n".join(no_baseline.lines())
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    severities=st.lists(st.integers(1, 4), min_size=1, max_size=6),
+    releases=st.lists(st.sampled_from(["1.0", "1.1"]), min_size=1, max_size=6),
+)
+def test_the_factors_shown_multiply_to_the_score(
+    severities: list[int], releases: list[str]
+) -> None:
+    """Review finding: the table showed raw parts that did not multiply to the score."""
+    members = [
+        fact(f"p{i}", f"w{i % 3}", severity=s, release=releases[i % len(releases)])
+        for i, s in enumerate(severities)
+    ]
+    parts = explain(members, {S1.key: S1}).parts
+    product = 100.0
+    for value in factors_of(parts).values():
+        assert 0.0 <= value <= 1.0
+        product *= value
+    assert product == pytest.approx(parts.score, abs=0.01)
+
+
+def test_a_regression_ranks_right_after_the_blockers() -> None:
+    big = [fact(f"b{i}", f"w{i}", severity=3) for i in range(1, 5)]
+    small = [fact("s", "w1", severity=2)]
+    rare = [fact("r", "w2", severity=4)]
+    facts = {f.uuid: f for f in big + small + rare}
+    items = score_clusters(
+        [cluster("small", "s"), cluster("big", *[f.uuid for f in big]), cluster("rare", "r")],
+        facts,
+        [S1],
+    )
+    assert [i.cluster.id for i in items] == ["rare", "big", "small"]
+    back = [
+        replace(i, status=FixStatus.FIXED, regressed=True) if i.cluster.id == "small" else i
+        for i in items
+    ]
+    assert [i.cluster.id for i in rank(back)] == ["rare", "small", "big"]
+
+
+def test_blocker_share_is_a_share() -> None:
+    with pytest.raises(InvalidInput, match="0..1"):
+        Weights().with_overrides(["blocker_share=5"])
+    assert Weights().with_overrides(["blocker_share=1"]).blocker_share == 1.0

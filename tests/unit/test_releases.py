@@ -54,10 +54,20 @@ def test_check_status_accepts(status: str, release: str | None, expected: FixSta
     assert check_status(status, release) is expected
 
 
-@pytest.mark.parametrize(("status", "release"), [("fixed", None), ("fixed", "  "), ("done", "1")])
-def test_check_status_rejects(status: str, release: str | None) -> None:
-    with pytest.raises(InvalidInput):
-        check_status(status, release)
+@pytest.mark.parametrize(
+    ("status", "release", "note", "message"),
+    [
+        ("fixed", None, "", "needs the release"),
+        ("fixed", "  ", "", "needs the release"),
+        ("done", "1", "", "unknown status"),
+        ("open", "1.2", "", "goes with planned or fixed"),  # a release means nothing for open
+        ("wont_fix", "1.2", "", "goes with planned or fixed"),
+        ("planned", "1.2", "x" * 2_001, "longer than 2,000"),
+    ],
+)
+def test_check_status_rejects(status: str, release: str | None, note: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        check_status(status, release, note)
 
 
 FIXED_50 = FixRecord("c1", FixStatus.FIXED, release="5.0")

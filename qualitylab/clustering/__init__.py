@@ -152,7 +152,8 @@ def _cluster(
             k += 1
 
     report("describe", 0.0)
-    unique_texts = [texts[i] for i in unique]
+    unique_texts = [describe.wording([texts[m] for m in copies[i]]) for i in unique]
+    copy_counts = [len(copies[i]) for i in unique]
     unique_norm = [norm[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()
     drafts: list[tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]]]] = []
@@ -171,7 +172,9 @@ def _cluster(
             picked = [int(seen[j]) for j in describe.pick_quotes(grouping.vectors, vec_rows, sims)]
         else:  # one repeated text whose words are all too rare for the graph: it is its own centre
             by_centrality, picked, cohesion = rows.tolist(), rows.tolist()[:1], 1.0
-        title = describe.title_for(unique_texts, unique_norm, by_centrality, terms, normalise)
+        title = describe.title_for(
+            unique_texts, unique_norm, by_centrality, terms, normalise, copy_counts
+        )
         quotes = [describe.clean(unique_texts[j]) for j in picked]
         positions = [m for r in rows.tolist() for m in copies[unique[r]]]
         members = [ids[m] for m in positions]

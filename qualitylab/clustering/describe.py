@@ -111,35 +111,54 @@ def pick_quotes(
     return [int(top[i]) for i in chosen]
 
 
+def wording(copies: Sequence[str]) -> str:
+    """How a group of copies of one text is shown: the form most people wrote, and of equally
+    common forms one that is not shouted (copies differ only in case, spacing, punctuation)."""
+    counts = Counter(clean(c) for c in copies)
+    return min(counts, key=lambda t: (-counts[t], _shouted(t), t))
+
+
+_TRIPLED = re.compile(r"([^\W\d_])\1\1", re.IGNORECASE)
+
+
+def _shouted(text: str) -> bool:
+    """All capitals, or a letter held down ("logiiin"): fine in a note, noisy in a title."""
+    return (text.isupper() and sum(c.isalpha() for c in text) > 3) or bool(_TRIPLED.search(text))
+
+
 def title_for(
     texts: Sequence[str],
     normalised: Sequence[str],
     rows_by_centrality: Sequence[int],
     terms: Sequence[str],
     normaliser: Callable[[str], str] = normalise,
+    copies: Sequence[int] | None = None,
 ) -> str:
     """A central member that reads as a short phrase in words the others use too.
 
     Among the ten most central members of a readable length, the one whose words most often
-    recur in other members wins (so a typo or a street name rarely makes the title); ties go
-    to the more central. The top terms stand in when no member is short enough.
+    recur in other members wins (so a typo or a street name rarely makes the title); then the
+    one more people wrote word for word (``copies[row]``: a typo is nearly always one person's),
+    then one not in capitals, then the more central. The top terms stand in when no member is
+    short enough.
     """
     pool = rows_by_centrality[:TITLE_POOL]
     seen: Counter[str] = Counter()
     for row in pool:
         seen.update(set(words(normalised[row])))
-    best: tuple[float, int, str] | None = None
+    best: tuple[float, int, bool, int, str] | None = None
     for rank, row in enumerate(rows_by_centrality[:10]):
         candidate = shorten(texts[row])
         if not 8 <= len(candidate) <= TITLE_MAX or candidate.endswith("…"):
             continue
         own = set(words(normaliser(candidate)))
         shared = sum(1 for w in own if seen[w] >= 2) / len(own) if own else 0.0
-        key = (-shared, rank, candidate)
+        written = copies[row] if copies is not None else 1
+        key = (-shared, -written, _shouted(candidate), rank, candidate)
         if best is None or key < best:
             best = key
     if best is not None:
-        return best[2]
+        return best[-1]
     for row in rows_by_centrality[:1]:
         candidate = shorten(texts[row])
         if len(candidate) >= 8:

@@ -218,6 +218,33 @@ def test_a_text_several_people_wrote_is_a_problem_even_if_nothing_resembles_it()
     assert all(cheers.labels[str(i)] is None for i in range(7))
 
 
+def test_titles_use_the_wording_most_people_wrote() -> None:
+    """Review finding: titles in capitals or with a typo although a clean copy was right there."""
+    from qualitylab.clustering.describe import wording
+
+    assert wording(["PAYMENT PAGE FREEZES!", "payment page freezes", "Payment page freezes"]) == (
+        "Payment page freezes"  # equally common: the one not shouted (then alphabetical)
+    )
+    assert wording(["PAYMENT PAGE FREEZES", "PAYMENT PAGE FREEZES", "payment page freezes"]) == (
+        "PAYMENT PAGE FREEZES"  # what most people wrote wins over style
+    )
+    # "feedback" and the typo "fedeback" are each in one wording only, and the typo is the more
+    # central: what decides is that three people wrote the other one word for word
+    from qualitylab.clustering.describe import title_for
+    from qualitylab.clustering.text import normalise
+
+    texts = [
+        "Haptic fedeback buzzes twice",
+        "Haptic feedback buzzes twice",
+        "haptic buzz twice daily",
+    ]
+    norm = [normalise(t) for t in texts]
+    assert title_for(texts, norm, [0, 1, 2], [], copies=[1, 3, 1]) == texts[1]
+    assert title_for(texts, norm, [0, 1, 2], [], copies=[1, 1, 1]) == texts[0]  # a tie: centrality
+    shouted = cluster_texts(["THE QR CODE NEVER APPEARS", "the qr code never appears!"] + EN_QR)
+    assert all(not c.title.isupper() for c in shouted.clusters)
+
+
 def test_near_duplicates_are_collapsed_but_still_members() -> None:
     texts = EN_PRICE + ["The price is unclear!!", "PRICE IS UNCLEAR", "price is  unclear."]
     result = cluster_texts(texts)

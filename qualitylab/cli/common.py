@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
+from collections.abc import Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
@@ -17,6 +20,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from qualitylab.errors import CatalogError, QualityLabError
+from qualitylab.store import MissingDatabase
 
 if TYPE_CHECKING:
     from qualitylab.services.lab import Lab
@@ -52,11 +56,26 @@ stderr = Console(stderr=True, highlight=False)
 #: Labs the running command opened; ``close_labs`` closes them before the process ends.
 _OPEN_LABS: list[Lab] = []
 
+#: Top-level commands that put data in, so may start a new SQLite lab. Every other command only
+#: reads: pointed at a file that is not there (a mistyped --db) it fails instead of creating one.
+CREATING_COMMANDS = frozenset({"walk", "serve", "demo", "log", "import"})
+MISSING_DB_HINT = (
+    "check --db / $QUALITYLAB_DB, or create one with `qualitylab walk`, `qualitylab demo`, "
+    "`qualitylab log` or `qualitylab import`"
+)
+#: The top-level command being run (set by ``LabGroup``); None outside a command line.
+_COMMAND: ContextVar[str | None] = ContextVar("qualitylab_command", default=None)
 
-def open_lab(db: str | None, journeys: str | None = None) -> Lab:
+
+def open_lab(db: str | None, journeys: str | None = None, *, create: bool | None = None) -> Lab:
+    """The lab a command works on; ``create`` None lets the running command decide: only those
+    in ``CREATING_COMMANDS`` (and callers outside a command line) may create a SQLite file."""
     from qualitylab.services.lab import Lab
 
-    lab = Lab.open(db=db, journeys=journeys)
+    if create is None:
+        command = _COMMAND.get()
+        create = command is None or command in CREATING_COMMANDS
+    lab = Lab.open(db=db, journeys=journeys, create=create)
     _OPEN_LABS.append(lab)
     return lab
 
@@ -109,22 +128,39 @@ def print_json(data: Any) -> None:
 class LabGroup(TyperGroup):
     """Root command group: expected failures become one line on stderr and exit code 1."""
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        # The root's own options are parsed before ``invoke``, so without this a misplaced
+        # option (``qualitylab --db x fixes``) would get typer's multi-line error box.
+        given = list(args)  # the parser consumes ``args``
+        try:
+            return super().parse_args(ctx, args)
+        except typer.TyperException as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # typer prints the help itself
+                raise
+            usage_error(exc, misplaced_option_hint(self, ctx, given, exc))
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        _COMMAND.set(name)  # read by ``open_lab``: may this command create a database?
+        return name, command, rest
+
     def invoke(self, ctx: Any) -> Any:
+        token = _COMMAND.set(None)
         try:
             return super().invoke(ctx)
         except (ClickException, Exit, typer.Exit, typer.Abort):
             raise
         except typer.TyperException as exc:  # typer's own (vendored) click: bad arguments
-            usage = getattr(exc, "ctx", None)
-            hint = f" (see: {usage.command_path} --help)" if usage is not None else ""
-            lines = exc.format_message().splitlines() or [type(exc).__name__]
-            sys.stderr.write(f"qualitylab: error: {visible(lines[0])}{hint}\n")
-            raise typer.Exit(exc.exit_code) from None
+            if type(exc).__name__ == "NoArgsIsHelpError":  # the group's help is already shown
+                raise typer.Exit(exc.exit_code) from None
+            usage_error(exc)
         except CatalogError as exc:
             for problem in exc.problems:
                 sys.stderr.write(visible(problem) + "\n")
             sys.stderr.write(f"qualitylab: error: {len(exc.problems)} problem(s) in the journeys\n")
             raise typer.Exit(1) from None
+        except MissingDatabase as exc:
+            fail(f"{exc}; {MISSING_DB_HINT}")
         except QualityLabError as exc:
             fail(str(exc))
         except BrokenPipeError:
@@ -143,3 +179,58 @@ class LabGroup(TyperGroup):
                 f"unexpected {type(exc).__name__}: {first} "
                 "(run with QUALITYLAB_DEBUG=1 for the traceback and report it)"
             )
+        finally:
+            _COMMAND.reset(token)
+
+
+def usage_error(exc: typer.TyperException, message: str | None = None) -> NoReturn:
+    """A bad command line as one line on stderr (``message`` replaces click's, if given), with
+    the --help to read; exits with click's code (2)."""
+    usage = getattr(exc, "ctx", None)
+    hint = f" (see: {usage.command_path} --help)" if usage is not None and not message else ""
+    lines = (message or exc.format_message()).splitlines() or [type(exc).__name__]
+    sys.stderr.write(f"qualitylab: error: {visible(lines[0])}{hint}\n")
+    raise typer.Exit(exc.exit_code) from None
+
+
+def misplaced_option_hint(
+    group: TyperGroup, ctx: Any, args: Sequence[str], exc: Exception
+) -> str | None:
+    """For a command's option given before the command (``qualitylab --db x fixes``), where it
+    goes instead (``--db goes after the command: qualitylab fixes --db x``); else None."""
+    option = getattr(exc, "option_name", None)
+    at = next(
+        (i for i, a in enumerate(args) if option and (a == option or a.startswith(option + "="))),
+        None,
+    )
+    if not option or at is None:
+        return None
+    after = list(args[at + 1 :])
+    start = next((i for i, a in enumerate(after) if a in group.commands), len(after))
+    path, rest = after[start : start + 1], after[start + 1 :]
+    command: Any = group.commands[path[0]] if path else group
+    while rest and rest[0] in getattr(command, "commands", {}):  # a group: walks list, fix set
+        command = command.commands[rest[0]]
+        path.append(rest.pop(0))
+    param = _find_option(command, option)
+    if param is None:
+        return None
+    if getattr(command, "commands", None):  # no command, or a group without its subcommand
+        path.append("COMMAND")
+    moved = [args[at]]
+    if "=" not in args[at] and not (param.is_flag or param.count):
+        moved += after[:start][:1] or [(param.name or "value").upper()]
+    line = shlex.join([*path, *rest, *moved])
+    return f"{option} goes after the command: {ctx.command_path} {line}"
+
+
+def _find_option(command: Any, option: str) -> Any:
+    """The option of ``command`` (or of any of its subcommands) spelled ``option``, or None."""
+    for param in getattr(command, "params", []):
+        if option in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
+            return param
+    for sub in getattr(command, "commands", {}).values():
+        found = _find_option(sub, option)
+        if found is not None:
+            return found
+    return None

@@ -18,15 +18,23 @@ if TYPE_CHECKING:
 class Lab:
     """Cheap to build: the database is opened (and migrated) and the catalog loaded on first use."""
 
-    def __init__(self, db_url: str, journeys_path: Path) -> None:
+    def __init__(self, db_url: str, journeys_path: Path, *, create: bool = True) -> None:
         self.db_url = db_url
         self.journeys_path = journeys_path
-        self.store = Store(db_url)
+        self.store = Store(db_url, create=create)
         self._catalog: Catalog | None = None
 
     @classmethod
-    def open(cls, db: str | None = None, journeys: str | PathLike[str] | None = None) -> Lab:
-        return cls(resolve_db_url(db), resolve_journeys_path(journeys))
+    def open(
+        cls,
+        db: str | None = None,
+        journeys: str | PathLike[str] | None = None,
+        *,
+        create: bool = True,
+    ) -> Lab:
+        """``create=False`` for use-cases that only read existing data: a missing SQLite file then
+        raises ``MissingDatabase`` on first use instead of becoming an empty lab."""
+        return cls(resolve_db_url(db), resolve_journeys_path(journeys), create=create)
 
     @property
     def catalog(self) -> Catalog:

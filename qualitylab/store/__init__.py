@@ -2,6 +2,7 @@
 
 ``Store(url)`` is cheap to build; the engine is created, checked and migrated on first use, never at
 import time. ``with store.unit() as u:`` is one transaction that commits when the block ends.
+``Store(url, create=False)`` is for readers: a missing SQLite file raises ``MissingDatabase``.
 """
 
 from __future__ import annotations
@@ -18,9 +19,22 @@ if TYPE_CHECKING:
     from qualitylab.store.unit import Unit
 
 
+class MissingDatabase(StorageUnavailable):
+    """A reader was pointed at a SQLite file that does not exist (likely a mistyped path).
+
+    Defined here, not in the engine module, so the CLI can catch it without importing SQLAlchemy.
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no lab database at {path}")
+
+
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
+        #: False: open only an existing database; a SQLite file is never created on first use.
+        self.create = create
         self._engine: Engine | None = None
 
     @property
@@ -28,7 +42,7 @@ class Store:
         if self._engine is None:
             from qualitylab.store.engine import open_engine
 
-            self._engine = open_engine(self.url)
+            self._engine = open_engine(self.url, create=self.create)
         return self._engine
 
     @contextlib.contextmanager
@@ -73,4 +87,4 @@ class Store:
             self._engine = None
 
 
-__all__ = ["Store"]
+__all__ = ["MissingDatabase", "Store"]

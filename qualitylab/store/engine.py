@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.pool import StaticPool
 
 from qualitylab.errors import StorageUnavailable
+from qualitylab.store import MissingDatabase
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: Execution option marking a read-only unit of work (SQLite then starts a deferred transaction).
@@ -33,15 +34,20 @@ def describe(url: str) -> str:
         return url
 
 
-def create_lab_engine(url: str) -> Engine:
-    """Build (not connect) an engine with the settings qualitylab relies on."""
+def create_lab_engine(url: str, *, create: bool = True) -> Engine:
+    """Build (not connect) an engine with the settings qualitylab relies on.
+
+    ``create=False`` is for readers: a SQLite file that is not there raises ``MissingDatabase``
+    instead of becoming a new empty lab (a mistyped path must not leave a database behind).
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StorageUnavailable(f"not a database path or URL: {url!r}") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
-            return _sqlite_engine(url, in_memory=parsed.database in (None, "", ":memory:"))
+            in_memory = parsed.database in (None, "", ":memory:")
+            return _sqlite_engine(url, in_memory=in_memory, create=create)
         if parsed.get_backend_name() == "postgresql":
             return create_engine(
                 url,
@@ -56,11 +62,13 @@ def create_lab_engine(url: str) -> Engine:
     )
 
 
-def _sqlite_engine(url: str, *, in_memory: bool) -> Engine:
+def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
     if in_memory:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         path = make_url(url).database
+        if path and not create and not Path(path).exists():
+            raise MissingDatabase(path)
         if path:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -205,9 +213,12 @@ def upgrade(engine: Engine) -> None:
             command.upgrade(alembic_config(engine), "head")
 
 
-def open_engine(url: str) -> Engine:
-    """Create the engine, check it answers, and migrate it to the newest schema."""
-    engine = create_lab_engine(url)
+def open_engine(url: str, *, create: bool = True) -> Engine:
+    """Create the engine, check it answers, and migrate it to the newest schema.
+
+    ``create=False``: a missing SQLite file raises ``MissingDatabase`` and nothing is created.
+    """
+    engine = create_lab_engine(url, create=create)
     check_connection(engine)
     try:
         upgrade(engine)

@@ -386,6 +386,11 @@ def test_repeated_logs_by_one_person_share_one_feedback_walk(env: list[str]) -> 
 def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
     env: list[str],
 ) -> None:
+    from qualitylab.services import Lab
+
+    lab = Lab.open(db=env[1])  # an empty lab: `walks list` reads, it never creates one
+    assert lab.store.engine is not None  # opening creates and migrates it
+    lab.close()
     code, out, err = run("walks", "list", "--journey", "byu", *env)
     assert code == 1 and "Traceback" not in err + out
     assert err.strip() == "qualitylab: error: unknown journey 'byu'; known journeys: buy"

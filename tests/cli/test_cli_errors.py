@@ -1,0 +1,176 @@
+"""Command-line mistakes as scripts meet them: one line, a non-zero exit, and nothing left behind.
+
+A mistyped --db must not become a new empty lab when the command only reads, and an option given
+before the command (``qualitylab --db x fixes``) is told where it goes, not shown a box.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualitylab.cli.app import app
+
+runner = CliRunner()
+
+MISSING_HINT = (
+    "; check --db / $QUALITYLAB_DB, or create one with `qualitylab walk`, `qualitylab demo`, "
+    "`qualitylab log` or `qualitylab import`"
+)
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err and "╭" not in err
+    return lines[0]
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """An empty folder: a test checks that it is still empty afterwards."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    return folder
+
+
+def created(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["fixes"],
+        ["fixes", "--json"],
+        ["compare", "--from", "1.0", "--to", "2.0"],
+        ["fix", "list"],
+        ["fix", "explain", "c-1"],
+        ["fix", "set", "c-1", "--status", "planned"],
+        ["walks", "list"],
+        ["export", "-o", "-"],
+        ["export", "-o", "{work}/out.jsonl"],
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_read_commands_refuse_a_missing_database_and_create_nothing(
+    work: Path, args: list[str]
+) -> None:
+    db = work / "typo-dir" / "lab.db"
+    code, out, err = run(*(a.format(work=work) for a in args), "--db", str(db))
+    assert code == 1
+    assert out == ""
+    assert one_line(err) == f"qualitylab: error: no lab database at {db}{MISSING_HINT}"
+    assert created(work) == []
+
+
+def test_a_missing_database_from_the_environment_or_the_default_is_not_created(
+    work: Path,
+) -> None:
+    db = work / "lab.db"
+    code, _, err = run("fix", "list", env={"QUALITYLAB_DB": str(db)})
+    assert code == 1 and one_line(err).startswith(f"qualitylab: error: no lab database at {db};")
+    assert created(work) == []
+    data_dir = Path(os.environ["QUALITYLAB_DATA_DIR"])
+    code, _, err = run("walks", "list")
+    assert code == 1 and "no lab database at" in one_line(err)
+    assert not data_dir.exists()
+
+
+def test_a_relative_missing_database_is_named_by_its_full_path(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(work)
+    code, _, err = run("fixes", "--db", "lba.db")
+    assert code == 1 and f"no lab database at {work / 'lba.db'};" in one_line(err)
+    assert created(work) == []
+
+
+def test_commands_that_add_data_still_create_the_database(work: Path, small_catalog: Path) -> None:
+    first = work / "new" / "first.db"
+    log = ["log", "-j", "buy", "-s", "pay", "Card refused", "--journeys", str(small_catalog)]
+    code, _, err = run(*log, "--db", str(first))
+    assert code == 0, err
+    assert first.is_file()
+    export = work / "lab.jsonl"
+    assert run("export", "-o", str(export), "--db", str(first))[0] == 0
+    second = work / "other" / "second.db"
+    code, _, err = run("import", str(export), "--db", str(second))
+    assert code == 0, err
+    assert second.is_file()
+    code, out, err = run("walks", "list", "--json", "--db", str(second))
+    assert code == 0, err
+    assert len(json.loads(out)) == 1
+
+
+def test_an_in_memory_database_is_still_opened() -> None:
+    code, out, err = run("fix", "list", "--json", "--db", ":memory:")
+    assert code == 0, err
+    assert json.loads(out) == []
+
+
+#: (arguments, the one error line after 'qualitylab: error: ').
+USAGE_ERRORS = [
+    (["--db", "x.db", "fixes"], "--db goes after the command: qualitylab fixes --db x.db"),
+    (["--db=x.db", "fixes"], "--db goes after the command: qualitylab fixes --db=x.db"),
+    (
+        ["--db", "my lab.db", "walks", "list", "-n", "3"],
+        "--db goes after the command: qualitylab walks list -n 3 --db 'my lab.db'",
+    ),
+    (
+        ["--db", "x.db", "fix", "set", "c-1", "--status", "fixed"],
+        "--db goes after the command: qualitylab fix set c-1 --status fixed --db x.db",
+    ),
+    (["--json", "fix", "list"], "--json goes after the command: qualitylab fix list --json"),
+    (["--db", "x.db"], "--db goes after the command: qualitylab COMMAND --db x.db"),
+    (["--bogus"], "No such option: --bogus (see: qualitylab --help)"),
+    (["--bogus", "fixes"], "No such option: --bogus (see: qualitylab --help)"),
+    (["nosuchcommand"], "No such command 'nosuchcommand'. (see: qualitylab --help)"),
+    (["fixes", "--bogus"], "No such option: --bogus (see: qualitylab fixes --help)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), USAGE_ERRORS, ids=[" ".join(args) for args, _ in USAGE_ERRORS]
+)
+def test_usage_errors_are_one_line_with_exit_2(
+    work: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], message: str
+) -> None:
+    monkeypatch.chdir(work)
+    code, out, err = run(*args)
+    assert code == 2
+    assert out == ""
+    assert one_line(err) == f"qualitylab: error: {message}"
+    assert created(work) == []
+
+
+@pytest.mark.parametrize("group", ["fix", "walks", "journeys"])
+def test_a_group_without_its_command_shows_its_help_and_no_error_line(group: str) -> None:
+    code, out, err = run(group)
+    assert code == 2
+    assert f"qualitylab {group} [OPTIONS] COMMAND" in out
+    assert err == ""
+
+
+def test_the_lab_opens_an_existing_database_only_when_told_not_to_create(work: Path) -> None:
+    from qualitylab.services import Lab
+    from qualitylab.store import MissingDatabase
+
+    db = work / "lab.db"
+    reader = Lab.open(db=str(db), create=False)
+    with pytest.raises(MissingDatabase, match="no lab database at"):
+        reader.store.engine  # noqa: B018 - opening is the test
+    assert created(work) == []
+    with Lab.open(db=str(db)) as writer:
+        assert writer.store.engine
+    with Lab.open(db=str(db), create=False) as reader:
+        assert reader.store.engine

@@ -32,12 +32,13 @@ SUGGESTIONS = 5
 MMR_LAMBDA = 0.6
 _SPACE = re.compile(r"\s+")
 _CLAUSE = re.compile(r"(?<=[.!?;])\s+|\n")
-_MARKUP = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def clean(text: str) -> str:
-    """One line, no control characters; content kept literally (it is data, never markup)."""
-    return _SPACE.sub(" ", _MARKUP.sub(" ", text)).strip()
+    """One line (runs of whitespace become one space); everything else kept literally, control
+    characters included: the text is data, and each renderer shows it safely (the CLI as
+    ``\x1b``), while JSON consumers get what the author wrote."""
+    return _SPACE.sub(" ", text).strip()
 
 
 def first_sentence(text: str) -> str:

@@ -434,17 +434,14 @@ def one_off_cluster(uuid: str, text: str, suggested_fix: str = "") -> Cluster:
 
     Used for one-off blockers, which must still surface at the top of the fix list.
     """
+    from qualitylab.clustering.describe import shorten
+
     return Cluster(
         id=f"one-off-{uuid[:8]}",
-        title=_short(text),
+        title=shorten(text) or text.strip(),
         terms=(),
         members=(uuid,),
         quotes=(text,),
         cohesion=1.0,
         suggestions=((suggested_fix, 1),) if suggested_fix.strip() else (),
     )
-
-
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

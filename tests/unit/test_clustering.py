@@ -245,6 +245,17 @@ def test_titles_use_the_wording_most_people_wrote() -> None:
     assert all(not c.title.isupper() for c in shouted.clusters)
 
 
+def test_titles_and_quotes_keep_the_authors_characters() -> None:
+    """Review finding: ESC became a space, so the JSON no longer held what the author wrote."""
+    nasty = "\x1b[31mRED\x1b[0m payment page freezes <script>x</script>\n=HYPERLINK(1)"
+    texts = [nasty] * 3 + ["payment page freezes after the card", "payment page freezes"]
+    result = cluster_texts(texts)
+    cluster = next(c for c in result.clusters if c.id == result.labels["0"])
+    assert "\x1b[31mRED\x1b[0m payment page freezes <script>x</script> =HYPERLINK(1)" in (
+        cluster.quotes
+    )  # one line, nothing else changed
+
+
 def test_near_duplicates_are_collapsed_but_still_members() -> None:
     texts = EN_PRICE + ["The price is unclear!!", "PRICE IS UNCLEAR", "price is  unclear."]
     result = cluster_texts(texts)

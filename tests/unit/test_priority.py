@@ -209,8 +209,13 @@ def test_one_off_cluster_keeps_the_quote() -> None:
     assert c.id == "one-off-12345678"
     assert c.members == ("1234567890ab",)
     assert c.quotes[0].startswith("[bold]")
-    assert len(c.title) <= 60
+    assert len(c.title) <= 72 and c.title.startswith("[bold]pay button[/bold] is dead")
+    assert c.title.endswith("…")  # cut at a word, like every cluster title
     assert c.suggestions == (("fix it", 1),)
+    # the same title rules as clusters: the first sentence, not the first 60 characters
+    assert one_off_cluster("x", "Payment hangs. I waited ten minutes and gave up").title == (
+        "Payment hangs"
+    )
 
 
 def test_history_gives_persistence_for_a_one_release_slice() -> None:

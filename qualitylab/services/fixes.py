@@ -36,6 +36,7 @@ from qualitylab.clustering.releases import (
     apply_status,
     check_status,
     compare,
+    is_later,
     is_regressed,
     sort_releases,
 )
@@ -255,6 +256,12 @@ def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set
     if product and product not in seen and product not in {p.id for p in catalog.products}:
         known = ", ".join(p.id for p in catalog.products)
         raise NotFound(f"unknown product {product!r}; known products: {known}")
+    owner = next((j.product for j in catalog.journeys if j.id == journey), None)
+    if journey and product and owner is not None and owner != product and not seen:
+        raise InvalidInput(
+            f"journey {journey!r} is part of product {owner!r}, not {product!r}; "
+            "give one of --journey or --product"
+        )
 
 
 def _fingerprint(points: Sequence[PainPoint]) -> str:
@@ -513,6 +520,7 @@ def _score(
         lab, journey=journey, product=product, progress=progress, cluster_fn=cluster_fn
     )
     pain_points, visits = data.pain_points, data.visits
+    release = (release or "").strip() or None
     if release:
         _check_release(data, release, "--release")
         pain_points = [p for p in pain_points if p.release == release]
@@ -717,6 +725,19 @@ def compare_releases(
     )
     _check_release(data, from_release, "--from")
     _check_release(data, to_release, "--to")
+    if not is_later(to_release, from_release):
+        raise InvalidInput(
+            f"--to {to_release} is not a later release than --from {from_release}; swap them"
+        )
+    products: dict[str, set[str]] = defaultdict(set)
+    for visit in data.visits:
+        products[visit.release].add(visit.product_id)
+    if products[from_release] and not products[from_release] & products[to_release]:
+        raise InvalidInput(
+            f"releases {from_release} ({', '.join(sorted(products[from_release]))}) and "
+            f"{to_release} ({', '.join(sorted(products[to_release]))}) belong to different "
+            "products; compare two releases of one product (--product narrows the list)"
+        )
     release_of = {p.uuid: p.release for p in data.pain_points}
     counts: dict[str, Mapping[str, int]] = {
         c.id: Counter(release_of[m] for m in data.members(c) if m in release_of)

@@ -297,6 +297,44 @@ def test_release_slice_and_compare(lab: Lab) -> None:
         compare_releases(lab, from_release="1.0", to_release="2.0", cluster_fn=engine)
     with pytest.raises(InvalidInput):
         compare_releases(lab, from_release="1.0", to_release="1.0", cluster_fn=engine)
+    with pytest.raises(InvalidInput, match="not a later release than --from 1.1; swap them"):
+        compare_releases(lab, from_release="1.1", to_release="1.0", cluster_fn=engine)
+    # a stray space in --release is not a different release
+    spaced = build_fix_list(lab, release=" 1.1 ", cluster_fn=engine)
+    assert {i.cluster.id for i in spaced} == {i.cluster.id for i in only_11}
+
+
+SECOND_PRODUCT = (
+    "  - id: web\n    name: The site\n    release: '2026.1'\njourneys:\n"
+    "  - id: site\n    title: Browse\n    product: web\n    persona: A visitor\n"
+    "    channel: web\n    goal: Look\n    estimated_minutes: 5\n    steps:\n"
+    "      - id: a\n        title: Land\n        instructions: Open the site.\n"
+)
+
+
+def test_filters_and_releases_of_different_products_are_refused(
+    db_url: str, tmp_path: Path, fixes_catalog: Path
+) -> None:
+    """Review findings: a journey outside the product said 'no pain points yet'; two products'
+    releases were compared as if one came after the other."""
+    catalog = tmp_path / "two.yaml"
+    text = fixes_catalog.read_text(encoding="utf-8")
+    catalog.write_text(text.replace("journeys:\n", SECOND_PRODUCT, 1), encoding="utf-8")
+    with Lab.open(db=db_url, journeys=catalog) as lab:
+        walk(lab, "w1", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: slow", 2)])
+        who = services.get_or_create_walker(lab, name="w2")
+        w = services.start_or_resume_walk(lab, journey_id="site", walker=who, release="2026.1")
+        services.enter_step(lab, w.uuid, "a")
+        services.log_pain_point(
+            lab, walk_uuid=w.uuid, step_id="a", text="promo: ads", severity=2, category="bug"
+        )
+        engine = FakeEngine()
+        with pytest.raises(
+            InvalidInput, match="journey 'shop' is part of product 'app', not 'web'"
+        ):
+            build_fix_list(lab, journey="shop", product="web", cluster_fn=engine)
+        with pytest.raises(InvalidInput, match="belong to different products"):
+            compare_releases(lab, from_release="1.0", to_release="2026.1", cluster_fn=engine)
 
 
 def test_unknown_filters_and_empty_lab(lab: Lab) -> None:

@@ -103,12 +103,12 @@ def fixes(
 
       qualitylab fixes --weight reach=2 --weight severity=1.5 --json > fixes.json
     """
-    from qualitylab.services.fixes import build_fix_list
+    from qualitylab.services.fixes import build_fix_report
 
     weights = weights_from(weight)
     lab = open_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
-        items = build_fix_list(
+        report = build_fix_report(
             lab,
             journey=journey,
             product=product,
@@ -117,17 +117,26 @@ def fixes(
             weights=weights,
             progress=progress,
         )
+    items = report.items
     if json_out:
         print_json(
             {
                 "scope": {"journey": journey, "product": product, "release": release, "top": top},
                 "weights": weights_json(weights),
+                "reports": report.reports,
+                "unlisted_reports": report.unlisted,
                 "fixes": [fix_json(i) for i in items],
             }
         )
         return
     shown = items[:top] if top else items if show_all else items[:TABLE_TOP]
-    render_fixes(shown, scope=_scope_title(journey, product, release), total=len(items))
+    render_fixes(
+        shown,
+        scope=_scope_title(journey, product, release),
+        total=len(items),
+        reports=report.reports,
+        unlisted=report.unlisted,
+    )
 
 
 def _scope_title(journey: str | None, product: str | None, release: str | None) -> str:

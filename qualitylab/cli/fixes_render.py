@@ -154,8 +154,16 @@ def _shorten(text: str, limit: int = 240) -> str:
 TABLE_TOP = 20
 
 
-def render_fixes(items: list[FixItem], *, scope: str, total: int | None = None) -> None:
-    """The fix list as a table; ``total`` = the list's full length when ``items`` is its top."""
+def render_fixes(
+    items: list[FixItem],
+    *,
+    scope: str,
+    total: int | None = None,
+    reports: int = 0,
+    unlisted: int = 0,
+) -> None:
+    """The fix list as a table; ``total`` = the list's full length when ``items`` is its top;
+    ``unlisted`` of the scope's ``reports`` are one-offs in no listed problem."""
     from rich.table import Table
     from rich.text import Text
 
@@ -214,6 +222,13 @@ def render_fixes(items: list[FixItem], *, scope: str, total: int | None = None) 
     if total is not None and total > len(items):
         out_console.print(
             f"Top {len(items)} of {total} problems. All of them: --all (or --top N, --json).",
+            markup=False,
+        )
+    if unlisted:
+        out_console.print(
+            f"{unlisted} of {reports} reports "
+            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem above: "
+            "notes too unlike the others to group (one-off blockers are listed).",
             markup=False,
         )
     for line in (

@@ -547,6 +547,51 @@ def _score(
     return _Scored(rank(items), facts, steps, history, weights, data)
 
 
+@dataclass(frozen=True)
+class FixReport:
+    """A ranked fix list and what it leaves out: reports in no listed problem are one-offs
+    (a lone non-blocker note), counted so nobody thinks they were lost."""
+
+    items: list[FixItem]
+    reports: int  # pain points in scope
+    unlisted: int  # of those, in no item of the whole list (not just the top N)
+
+
+def build_fix_report(
+    lab: Lab,
+    *,
+    journey: str | None = None,
+    product: str | None = None,
+    release: str | None = None,
+    top: int | None = None,
+    weights: Weights | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    cluster_fn: ClusterFn | None = None,
+) -> FixReport:
+    """The ranked fix list for a journey, a product or the whole lab, optionally one release.
+
+    Clusters every pain point in the scope (keeping ids from the scope's previous run), saves the
+    run, scores the clusters (see ``qualitylab.clustering.priority.Weights``), attaches fix status
+    and regressed flags, and ranks: blockers first, then regressions, settled (fixed / won't fix)
+    last.
+    """
+    if top is not None and top < 1:
+        raise InvalidInput(f"--top must be 1 or more, not {top}")
+    scored = _score(
+        lab,
+        journey=journey,
+        product=product,
+        release=release,
+        weights=weights,
+        progress=progress,
+        cluster_fn=cluster_fn,
+    )
+    listed = {m for item in scored.items for m in scored.data.members(item.cluster)}
+    unlisted = sum(1 for uuid in scored.facts if uuid not in listed)
+    items = scored.items[:top] if top else scored.items
+    return FixReport(items, len(scored.facts), unlisted)
+
+
 def build_fix_list(
     lab: Lab,
     *,
@@ -558,24 +603,17 @@ def build_fix_list(
     progress: Callable[[str, float], None] | None = None,
     cluster_fn: ClusterFn | None = None,
 ) -> list[FixItem]:
-    """The ranked fix list for a journey, a product or the whole lab, optionally one release.
-
-    Clusters every pain point in the scope (keeping ids from the scope's previous run), saves the
-    run, scores the clusters (see ``qualitylab.clustering.priority.Weights``), attaches fix status
-    and regressed flags, and ranks: blockers first, settled (fixed / won't fix) last.
-    """
-    if top is not None and top < 1:
-        raise InvalidInput(f"--top must be 1 or more, not {top}")
-    ranked = _score(
+    """Just the ranked items of ``build_fix_report`` (same options)."""
+    return build_fix_report(
         lab,
         journey=journey,
         product=product,
         release=release,
+        top=top,
         weights=weights,
         progress=progress,
         cluster_fn=cluster_fn,
     ).items
-    return ranked[:top] if top else ranked
 
 
 def explain_fix(

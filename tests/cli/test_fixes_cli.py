@@ -243,6 +243,17 @@ def test_the_table_shows_the_top_twenty_unless_asked(
     assert "Top 1 of 22" in one
 
 
+def test_one_offs_left_out_of_the_list_are_counted(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Review finding: ~280 demo reports were in no listed problem and nothing said so."""
+    seed(lab_args, [*RELEASE_10, ("w5", "1.0", "a", Outcome.DONE, 6, "solo: odd font", 2)])
+    data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
+    assert (data["reports"], data["unlisted_reports"]) == (5, 1)
+    table = run(runner, app, "fixes", *lab_args).stdout
+    assert "1 of 5 reports is a one-off, in no problem above" in table
+
+
 def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: list[str]) -> None:
     seed(lab_args, RELEASE_10)
     seed(

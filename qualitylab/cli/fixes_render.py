@@ -191,7 +191,7 @@ def render_fixes(
         )
         who = Text(f"{plural(item.walkers, 'walker')}\n{plural(item.pain_points, 'report')}\n")
         who.append(
-            f"severity {p.severity_mean:.1f} avg\n{p.severity_max} worst, {p.blockers:.0%} blocker",
+            f"sev {p.severity_mean:.1f} avg\n{p.severity_max} worst\n{p.blockers:.0%} blocker",
             style="dim",
         )
         problem = Text()
@@ -226,15 +226,15 @@ def render_fixes(
         )
     if unlisted:
         out_console.print(
-            f"{unlisted} of {reports} reports "
-            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem above: "
+            f"{unlisted:,} of {reports:,} reports "
+            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem above:\n"
             "notes too unlike the others to group (one-off blockers are listed).",
             markup=False,
         )
-    for line in (
-        "score = 100 × reach × sev × impact × persist, the factors shown (0..1; a --weight is an",
-        "exponent). Order: blockers, then regressions, then score; fixed and won't fix last.",
-        "Why this score: qualitylab fix explain ID",
+    for line in (  # short lines: an 80-column terminal must not break a command in two
+        "score = 100 × reach × sev × impact × persist (the factors shown, 0..1;",
+        "a --weight is an exponent). Order: blockers, regressions, then score;",
+        "fixed and won't fix last. Why this score: qualitylab fix explain ID",
         "Decide: qualitylab fix set ID --status planned|fixed|wont_fix [--release R]",
     ):
         out_console.print(line, style="dim", markup=False, overflow="ignore", crop=False)

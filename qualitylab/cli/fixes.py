@@ -23,6 +23,7 @@ from qualitylab.cli.fixes_render import (
     explanation_json,
     fix_json,
     literal,
+    plural,
     progress_bar,
     record_json,
     render_changes,
@@ -366,13 +367,13 @@ def cluster_texts(
         return
     unclustered = sum(1 for label in result["labels"] if label is None)
     summary = (
-        f"{len(texts)} texts -> {len(result['clusters'])} clusters, {unclustered} one-offs"
-        + (f"; wrote {output}" if output is not None else "")
+        f"{plural(len(texts), 'text')} -> {plural(len(result['clusters']), 'cluster')}, "
+        f"{plural(unclustered, 'one-off')}" + (f"; wrote {output}" if output is not None else "")
     )
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(result, summary)
+    render_clusters(result, summary, texts)
 
 
 def register(app: typer.Typer) -> None:

@@ -77,7 +77,7 @@ def status_label(status: FixStatus) -> str:
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def weights_json(weights: Weights) -> dict[str, float]:
@@ -304,20 +304,38 @@ def render_changes(
     out_console.print(table)
 
 
-def render_clusters(result: dict[str, Any], summary: str) -> None:
-    from rich.table import Table
-    from rich.text import Text
+#: One-off rows ``cluster-texts`` lists under its table (the JSON has every label).
+ONE_OFFS_SHOWN = 10
 
-    table = Table(title=Text(summary), title_justify="left", show_lines=True)
-    table.add_column("id", no_wrap=True)
-    table.add_column("size", justify="right")
-    table.add_column("title / quote", overflow="fold")
-    for cluster in sorted(result["clusters"], key=lambda c: -int(c["size"])):
-        cell = literal(str(cluster["title"]), "bold")
-        if cluster["quotes"]:
-            cell.append("\n“" + clean(str(cluster["quotes"][0])) + "”", style="italic")
-        table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
-    out_console.print(table)
+
+def render_clusters(result: dict[str, Any], summary: str, texts: list[str]) -> None:
+    """Clusters (largest first, each with a quote that is not its title), then the one-offs."""
+    from rich.table import Table
+
+    out_console.print(summary, markup=False)
+    if result["clusters"]:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("id", no_wrap=True)
+        table.add_column("size", justify="right")
+        table.add_column("title / another member", ratio=1, overflow="fold")
+        for cluster in sorted(result["clusters"], key=lambda c: -int(c["size"])):
+            cell = literal(str(cluster["title"]), "bold")
+            title = clean(str(cluster["title"]))
+            quote = next((q for q in map(clean, map(str, cluster["quotes"])) if q != title), None)
+            if quote:
+                cell.append("\n“" + quote + "”", style="italic")
+            table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
+        out_console.print(table)
+    alone = [n for n, label in enumerate(result["labels"]) if label is None]
+    if alone:
+        out_console.print(f"One-offs (row: text), in no cluster: {len(alone):,}", markup=False)
+        for n in alone[:ONE_OFFS_SHOWN]:
+            out_console.print(literal(f"  {n}: {texts[n]}"))
+        if len(alone) > ONE_OFFS_SHOWN:
+            out_console.print(
+                f"  … and {len(alone) - ONE_OFFS_SHOWN:,} more (--json lists every row's label)",
+                markup=False,
+            )
 
 
 def render_fix_records(records: list[FixRecord]) -> None:

@@ -324,6 +324,12 @@ def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path)
         "menu": ["t2", "t5"],
     }
 
+    table = run(runner, app, "cluster-texts", str(csv_path), "-t", "body").stdout
+    assert table.startswith("5 texts -> 2 clusters, 1 one-off\n")
+    # another member than the title, and the one-off rows (the review saw an empty table)
+    assert "“pay: error 500”" in table or "“pay: card rejected”" in table
+    assert "One-offs (row: text), in no cluster: 1" in table and "3: lonely: one-off" in table
+
 
 def test_cluster_texts_passes_the_context_column_in_row_order(
     runner: CliRunner, app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -358,7 +364,7 @@ def test_cluster_texts_output_file_and_table(
     out = tmp_path / "out.json"
     result = run(runner, app, "cluster-texts", str(csv_path), "-t", "body", "-o", str(out))
     assert result.exit_code == 0, result.stderr
-    assert "5 texts -> 2 clusters, 1 one-offs" in result.stdout
+    assert "5 texts -> 2 clusters, 1 one-off" in result.stdout
     assert len(json.loads(out.read_text(encoding="utf-8"))["labels"]) == 5
     table = run(runner, app, "cluster-texts", str(csv_path), "-t", "body")
     assert table.exit_code == 0 and "card rejected" in table.stdout

@@ -169,6 +169,13 @@ def render_fixes(
 
     from qualitylab.clustering.priority import factors_of
 
+    if not items and reports:
+        out_console.print(
+            f"{plural(reports, 'report')} ({scope}), all one-offs: no problem recurs yet (two "
+            "walkers describing the same thing), and none is a blocker.",
+            markup=False,
+        )
+        return
     if not items:
         out_console.print(
             f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo", markup=False

@@ -35,6 +35,20 @@ MIN_REPEATS = 2
 MIN_COPIES = 3
 
 
+def _written_by_several(copies: Sequence[int], author_of: list[str], place_of: list[str]) -> bool:
+    """Whether one place has the copies of ``MIN_REPEATS`` known authors, or ``MIN_COPIES``
+    copies when some author is unknown (each unknown copy may be someone else)."""
+    by_place: dict[str, list[str]] = {}
+    for m in copies:
+        by_place.setdefault(place_of[m], []).append(author_of[m])
+    for writers in by_place.values():
+        known = {a for a in writers if a}
+        unknown = len(writers) - sum(1 for a in writers if a)
+        if len(known) + unknown >= (MIN_COPIES if unknown else MIN_REPEATS):
+            return True
+    return False
+
+
 def _has_words(normalised: str) -> bool:
     """Whether a text says anything: a repeated "+1" or emoji is agreement, not a problem."""
     from qualitylab.clustering.text import content_words
@@ -61,10 +75,11 @@ def cluster_texts(
     written (the journey step, ``""`` if unknown): links the texts' words already make count
     more between texts from one place, so two problems that only share a common word
     ("screen", "button") on different steps stay apart. Context never links texts by itself.
-    Of near-duplicate copies, the first in canonical order gives the context. A text that
-    ``MIN_REPEATS`` different ``authors`` wrote is a recurring problem even when nothing else
-    resembles it, while one author pasting it twice is still a one-off; without ``authors`` it
-    takes ``MIN_COPIES`` copies (two could be one person's double paste).
+    Of near-duplicate copies, the first in canonical order gives the context. The same words
+    (same content words, any order or case) from ``MIN_REPEATS`` different ``authors`` in one
+    context are a recurring problem even when nothing else resembles them, while one author
+    pasting them twice is still a one-off; an unknown author (``""``, or no ``authors`` at all)
+    counts per copy, and then it takes ``MIN_COPIES`` (two could be one person's double paste).
     The result is deterministic for a given ``seed`` and does not depend on input order.
     """
     import gc
@@ -107,8 +122,8 @@ def _cluster(
         raise InvalidInput(f"got {n} texts but {len(context)} context values")
     if authors is not None and len(authors) != n:
         raise InvalidInput(f"got {n} texts but {len(authors)} authors")
-    author_of = ids if authors is None else [str(a) for a in authors]
-    repeats = MIN_COPIES if authors is None else MIN_REPEATS
+    author_of = [""] * n if authors is None else [str(a) for a in authors]
+    place_of = [""] * n if context is None else [str(c) for c in context]
     fixes = [""] * n if suggestions is None else [s or "" for s in suggestions]
     if n == 0:
         report("done", 1.0)
@@ -147,7 +162,7 @@ def _cluster(
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
     for row in np.flatnonzero(labels < 0).tolist():  # the same words from several people
         group = copies[unique[row]]
-        if len({author_of[m] for m in group}) >= repeats and _has_words(norm[unique[row]]):
+        if _written_by_several(group, author_of, place_of) and _has_words(norm[unique[row]]):
             labels[row] = k
             k += 1
 

@@ -44,17 +44,21 @@ def clean(text: str) -> str:
 def first_sentence(text: str) -> str:
     """``text`` up to the end of its first sentence (the whole text if it has one sentence).
 
-    A full stop after a one- or two-letter word or a dotted one is an abbreviation ("1 д. 23 ч.",
-    "e.g.", "т.е."), and a sentence never ends inside quotes or brackets: none of them end it.
+    A full stop after a one- or two-letter word or a dotted one, followed by a lower-case letter
+    or a digit, is an abbreviation ("1 д. 23 ч.", "e.g. the", "т.е. пакет"); "I can't log in.
+    The button ..." still ends at "in.". A sentence never ends inside «» or brackets, nor inside
+    straight quotes when the text pairs them (a lone " is an inch mark).
     """
+    paired = text.count('"') % 2 == 0
     for match in _CLAUSE.finditer(text):
-        head = text[: match.start()]
+        head, after = text[: match.start()], text[match.end() : match.end() + 1]
         last = (head[:-1].rsplit(maxsplit=1) or [""])[-1].strip("«»\"'()")
-        if head.endswith(".") and (len(last) <= 2 or "." in last):
+        short = len(last) <= 2 or "." in last
+        if head.endswith(".") and short and (after.islower() or after.isdigit()):
             continue
         if head.count("«") != head.count("»") or head.count("(") != head.count(")"):
             continue
-        if head.count('"') % 2:
+        if paired and head.count('"') % 2:
             continue
         return head.strip()
     return text

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from qualitylab.domain import FixItem, FixStatus
+from qualitylab.domain import MAX_RELEASE_CHARS, FixItem, FixStatus
 from qualitylab.errors import InvalidInput
 
 _RUNS = re.compile(r"\d+|[^\d]+")
@@ -75,6 +75,8 @@ def check_status(status: str | FixStatus, release: str | None, note: str = "") -
         raise InvalidInput(
             f"a release goes with planned or fixed, not {parsed.value}; drop --release"
         )
+    if len((release or "").strip()) > MAX_RELEASE_CHARS:
+        raise InvalidInput(f"the release is longer than {MAX_RELEASE_CHARS} characters")
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"the note is longer than {MAX_NOTE_CHARS:,} characters; shorten it")
     return parsed

@@ -81,6 +81,9 @@ DEFAULT_CATEGORIES: tuple[str, ...] = (
 
 SEVERITY_MIN, SEVERITY_MAX = 1, 4
 EASE_MIN, EASE_MAX = 1, 7  # Single Ease Question
+#: Longest release name ("2026.11", "5.0-rc1"): the database column's size, which PostgreSQL
+#: enforces and SQLite does not, so every way in checks it.
+MAX_RELEASE_CHARS = 64
 NPS_MIN, NPS_MAX = 0, 10  # "would you recommend this to a friend"
 
 # --------------------------------------------------------------------------------------------------
@@ -115,6 +118,8 @@ class PainPoint:
     walker_uuid: str = ""
     release: str = ""
     attachment_name: str | None = None
+    #: Written by an anonymous walker (all anonymous CLI/CSV feedback shares one walker record).
+    walker_anonymous: bool = False
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from qualitylab.domain import Journey, PainPoint, Severity, Walker, WalkStatus, utcnow
+from qualitylab.domain import (
+    MAX_RELEASE_CHARS,
+    Journey,
+    PainPoint,
+    Severity,
+    Walker,
+    WalkStatus,
+    utcnow,
+)
 from qualitylab.errors import InvalidInput
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
-    MAX_RELEASE_CHARS,
     _text,
     check_category,
     check_severity,

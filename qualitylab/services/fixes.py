@@ -269,7 +269,7 @@ def _fingerprint(points: Sequence[PainPoint]) -> str:
     from qualitylab import __version__
     from qualitylab.clustering import engine_fingerprint
 
-    rows = sorted((p.uuid, p.text, p.suggested_fix, p.step_id) for p in points)
+    rows = sorted((p.uuid, p.text, p.suggested_fix, p.step_id, _author(p)) for p in points)
     blob = json.dumps([__version__, engine_fingerprint(), SEED, rows], ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
 
@@ -323,6 +323,12 @@ def _clustering_of(run: store_fixes.StoredRun | None, fingerprint: str) -> Clust
     labels: dict[str, str | None] = dict.fromkeys(unclustered)
     labels.update({m: c.id for c in clusters for m in c.members})
     return Clustering(clusters, unclustered, labels, (), duplicates)
+
+
+def _author(point: PainPoint) -> str:
+    """Who wrote a pain point, for the engine's "several people wrote this" rule; "" = unknown
+    (anonymous feedback shares one walker record, so it cannot tell two people apart)."""
+    return "" if point.walker_anonymous or not point.walker_uuid else point.walker_uuid
 
 
 def _one_offs(clustering: Clustering, points: Sequence[PainPoint]) -> tuple[Cluster, ...]:
@@ -402,7 +408,7 @@ def _load_and_cluster(
                 suggestions=[p.suggested_fix for p in points],
                 previous=_previous(runs, scope, [p.uuid for p in points]),
                 context=[p.step_id for p in points],  # a step's pain points share a feature
-                authors=[p.walker_uuid or p.walk_uuid for p in points],
+                authors=[_author(p) for p in points],
                 seed=SEED,
                 progress=_stage(progress, journey_id, n, len(by_journey)),
             )
@@ -684,7 +690,8 @@ def set_fix_status(
                 f"no cluster {cluster_id!r}; run `qualitylab fixes` to see the current cluster ids"
             )
         scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
-        warnings = _release_warnings(unit, scope, members, release) if release else ()
+        fixed_in = release if parsed is FixStatus.FIXED else None  # planned: a future release
+        warnings = _release_warnings(unit, scope, members, fixed_in) if fixed_in else ()
         kept_note = existing.note if existing is not None and note is None else (note or "")
         saved = store_fixes.save_fix(
             unit,
@@ -701,16 +708,21 @@ def set_fix_status(
 def _release_warnings(
     unit: Unit, scope: str, members: Collection[str], release: str
 ) -> tuple[str, ...]:
+    """What to tell the team about 'fixed in ``release``' (see ``set_fix_status``)."""
+    from qualitylab.store import fixes as store_fixes
+
     journey = scope.removeprefix("journey=") if scope.startswith("journey=") else None
     points = unit.pain_points(journey_id=journey)
-    known = sort_releases([p.release for p in points])
+    visits = store_fixes.visit_facts(unit, journey_id=journey)
+    known = sort_releases([v.release for v in visits] + [p.release for p in points])
     out: list[str] = []
     if known and release not in known:
         out.append(
             f"no walk used release {release!r} yet (known: {', '.join(known)}); "
             "check it is not a typo, or a regression can never be flagged"
         )
-    same = sum(1 for p in points if p.uuid in set(members) and p.release == release)
+    mine = set(members)
+    same = sum(1 for p in points if p.uuid in mine and p.release == release)
     if same:
         out.append(
             f"{same} of its reports come from {release} itself; they do not count as a "

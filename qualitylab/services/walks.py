@@ -13,6 +13,7 @@ from pathlib import Path
 from qualitylab.domain import (
     EASE_MAX,
     EASE_MIN,
+    MAX_RELEASE_CHARS,
     NPS_MAX,
     NPS_MIN,
     SEVERITY_MAX,
@@ -34,7 +35,6 @@ from qualitylab.services.lab import Lab
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
-MAX_RELEASE_CHARS = 64
 
 
 # ---------------------------------------------------------------------------------- checks

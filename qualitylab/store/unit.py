@@ -410,6 +410,7 @@ class Unit:
                 walker_uuid=wk.uuid,
                 release=w.release,
                 attachment_name=filename,
+                walker_anonymous=bool(wk.anonymous),
             )
             for p, w, wk, filename in self.session.exec(query)
         ]

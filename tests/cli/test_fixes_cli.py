@@ -254,6 +254,16 @@ def test_one_offs_left_out_of_the_list_are_counted(
     assert "1 of 5 reports is a one-off, in no problem above" in table
 
 
+def test_a_lab_of_one_offs_is_not_called_empty(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Review finding: two unrelated notes made the table say 'No pain points yet'."""
+    seed(lab_args, [("w1", "1.0", "a", Outcome.DONE, 6, "solo: odd font", 2)])
+    seed(lab_args, [("w2", "1.0", "b", Outcome.DONE, 6, "other: slow menu", 2)])
+    table = run(runner, app, "fixes", *lab_args).stdout
+    assert "2 reports (whole lab), all one-offs" in table and "No pain points" not in table
+
+
 def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: list[str]) -> None:
     seed(lab_args, RELEASE_10)
     seed(

@@ -246,11 +246,18 @@ def test_a_status_change_keeps_the_note_and_warns_about_odd_releases(lab: Lab) -
     release_10(lab)
     engine = FakeEngine()
     build_fix_list(lab, cluster_fn=engine)
-    first = set_fix_status(lab, "c-pay", "planned", release="1.1", note="sprint 12")
-    assert first.warnings == (
+    planned = set_fix_status(lab, "c-pay", "planned", release="1.1", note="sprint 12")
+    assert planned.warnings == ()  # a planned release is normally one still to come
+    typo = set_fix_status(lab, "c-pay", "fixed", release="1.1")
+    assert typo.warnings == (
         "no walk used release '1.1' yet (known: 1.0); check it is not a typo, or a regression "
         "can never be flagged",
     )
+    # review: a release walked without a report on this journey is known, not a typo
+    walk(lab, "w9", "1.1", {"b": (Outcome.DONE, 6)}, [])
+    assert set_fix_status(lab, "c-pay", "fixed", release="1.1").warnings == ()
+    with pytest.raises(InvalidInput, match="longer than 64"):
+        set_fix_status(lab, "c-pay", "fixed", release="9" * 65)
     second = set_fix_status(lab, "c-pay", "fixed", release="1.0")
     assert second.record.note == "sprint 12"  # no --note: the old note stays
     assert second.warnings == (
@@ -395,6 +402,19 @@ def test_the_same_words_from_three_walkers_are_one_problem(lab: Lab) -> None:
     assert len(matching) == 1
     assert (matching[0].walkers, matching[0].pain_points) == (3, 3)
     assert not matching[0].cluster.id.startswith("one-off-")
+
+
+def test_identical_anonymous_feedback_is_one_problem(lab: Lab) -> None:
+    """Review finding: anonymous `qualitylab log` feedback shares one walker record, so identical
+    anonymous notes counted as one author and never became a problem."""
+    from qualitylab.services.feedback import log_feedback
+
+    note = {"journey": "shop", "step": "a", "text": "the receipt email never arrives"}
+    for _ in range(3):
+        log_feedback(lab, {**note, "severity": 2})
+    walk(lab, "w2", "1.0", {"b": (Outcome.DONE, 6)}, [("b", "the font on the menu is tiny", 1)])
+    lines = [i for i in build_fix_list(lab) if i.cluster.title == note["text"]]
+    assert len(lines) == 1 and lines[0].pain_points == 3
 
 
 def test_one_walker_pasting_a_blocker_twice_is_one_line(lab: Lab) -> None:

@@ -194,6 +194,16 @@ def test_titles_are_real_words_from_members(name: str) -> None:
         ("Тариф (т.е. пакет) не сменился. Деньги списали", "Тариф (т.е. пакет) не сменился"),
         # a first sentence too short to say anything keeps the rest
         ("Ugh. The QR code never appears", "Ugh. The QR code never appears"),
+        # review: short last words end real sentences when a capital follows
+        (
+            "I can't log in. The login button does nothing at all when I tap it after typing",
+            "I can't log in",
+        ),
+        ("Stuck at step 3. Nothing happens after I press next on the form", "Stuck at step 3"),
+        (
+            'Text too small on a 5" screen. Needs a bigger font please',
+            'Text too small on a 5" screen',
+        ),
     ],
 )
 def test_titles_end_at_the_first_real_sentence(text: str, title: str) -> None:
@@ -216,6 +226,21 @@ def test_a_text_several_people_wrote_is_a_problem_even_if_nothing_resembles_it()
     assert all(alone.labels[str(i)] is None for i in range(6))
     cheers = cluster_texts(["👍"] * 4 + ["+1"] * 3 + EN_QR)
     assert all(cheers.labels[str(i)] is None for i in range(7))
+
+
+def test_repeated_words_count_per_place_and_unknown_authors_per_copy() -> None:
+    """Review findings: 'Confusing' on two steps became one problem; fifty identical anonymous
+    notes (one shared anonymous walker) could never become one."""
+    texts = ["Confusing", "confusing."] + EN_QR
+    people = ["ann", "bob"] + [f"p{i}" for i in range(len(EN_QR))]
+    steps = ["s1", "s7"] + ["pay"] * len(EN_QR)
+    assert cluster_texts(texts, authors=people, context=steps).labels["0"] is None
+    steps[1] = "s1"
+    assert cluster_texts(texts, authors=people, context=steps).labels["0"] is not None
+    anonymous = ["payment page freezes after the card"] * 3 + EN_QR
+    unknown = [""] * 3 + [f"p{i}" for i in range(len(EN_QR))]
+    assert cluster_texts(anonymous, authors=unknown).labels["0"] is not None
+    assert cluster_texts(anonymous[1:], authors=unknown[1:]).labels["0"] is None  # two: maybe one
 
 
 def test_titles_use_the_wording_most_people_wrote() -> None:

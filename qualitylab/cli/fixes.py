@@ -106,6 +106,7 @@ def fixes(
     """
     from qualitylab.services.fixes import build_fix_report
 
+    release = (release or "").strip() or None
     weights = weights_from(weight)
     lab = open_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
@@ -286,6 +287,15 @@ def compare(
             product=product,
             progress=progress,
         )
+    from qualitylab.clustering.releases import is_later
+
+    if is_later(from_release.strip(), to_release.strip()):  # names are not always ordered
+        err_console.print(  # ("2.0-rc1" sorts after "2.0"), so this is said, not refused
+            f"note: --from {from_release.strip()} sorts after --to {to_release.strip()}; "
+            "'new' and 'resolved' read the other way round if that order is wrong",
+            style="yellow",
+            markup=False,
+        )
     totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
         print_json(
@@ -373,7 +383,7 @@ def cluster_texts(
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(result, summary, texts)
+    render_clusters(result, summary, texts, ids)
 
 
 def register(app: typer.Typer) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
@@ -146,6 +146,17 @@ def _releases_text(releases: tuple[str, ...]) -> str:
     return f"{releases[0]} … {releases[-1]} ({len(releases)} releases)"
 
 
+def other_quote(title: str, quotes: Sequence[str]) -> str | None:
+    """The first quote that says more than the title (titles are shortened quotes), shown safe."""
+    from qualitylab.clustering.describe import shorten
+
+    shown = clean(title)
+    for quote in quotes:
+        if quote.strip() and clean(shorten(quote)) != shown and clean(quote) != shown:
+            return clean(quote)
+    return None
+
+
 def _shorten(text: str, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -204,8 +215,7 @@ def render_fixes(
         problem = Text()
         problem.append(clean(item.cluster.title) or "(untitled)", style="bold")
         problem.append(f"  {clean(item.cluster.id)}", style="dim")
-        title = clean(item.cluster.title)
-        quote = next((q for q in map(clean, item.cluster.quotes) if q and q != title), None)
+        quote = other_quote(item.cluster.title, item.cluster.quotes)
         if quote:
             problem.append("\n“" + _shorten(quote) + "”", style="italic")
         if item.cluster.suggestions:
@@ -315,8 +325,11 @@ def render_changes(
 ONE_OFFS_SHOWN = 10
 
 
-def render_clusters(result: dict[str, Any], summary: str, texts: list[str]) -> None:
-    """Clusters (largest first, each with a quote that is not its title), then the one-offs."""
+def render_clusters(
+    result: dict[str, Any], summary: str, texts: list[str], names: list[str] | None = None
+) -> None:
+    """Clusters (largest first, each with a quote that is not its title), then the one-offs,
+    each named by ``names`` (the --id-column) or its row (0 = the first data row)."""
     from rich.table import Table
 
     out_console.print(summary, markup=False)
@@ -327,17 +340,20 @@ def render_clusters(result: dict[str, Any], summary: str, texts: list[str]) -> N
         table.add_column("title / another member", ratio=1, overflow="fold")
         for cluster in sorted(result["clusters"], key=lambda c: -int(c["size"])):
             cell = literal(str(cluster["title"]), "bold")
-            title = clean(str(cluster["title"]))
-            quote = next((q for q in map(clean, map(str, cluster["quotes"])) if q != title), None)
+            quote = other_quote(str(cluster["title"]), [str(q) for q in cluster["quotes"]])
             if quote:
                 cell.append("\n“" + quote + "”", style="italic")
             table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
         out_console.print(table)
+    from rich.text import Text
+
     alone = [n for n, label in enumerate(result["labels"]) if label is None]
     if alone:
-        out_console.print(f"One-offs (row: text), in no cluster: {len(alone):,}", markup=False)
+        what = "" if names is not None else " (row 0 = the first data row)"
+        out_console.print(f"One-offs, in no cluster: {len(alone):,}{what}", markup=False)
         for n in alone[:ONE_OFFS_SHOWN]:
-            out_console.print(literal(f"  {n}: {texts[n]}"))
+            name = names[n] if names is not None else str(n)
+            out_console.print(Text("  ") + literal(f"{name}: {texts[n]}"))
         if len(alone) > ONE_OFFS_SHOWN:
             out_console.print(
                 f"  … and {len(alone) - ONE_OFFS_SHOWN:,} more (--json lists every row's label)",

@@ -117,8 +117,9 @@ def pick_quotes(
 
 
 def wording(copies: Sequence[str]) -> str:
-    """How a group of copies of one text is shown: the form most people wrote, and of equally
-    common forms one that is not shouted (copies differ only in case, spacing, punctuation)."""
+    """How a group of copies is shown: its most common form, and of equally common forms one that
+    is not shouted. Copies share their content words; they may differ in case, punctuation, stop
+    words or word order."""
     counts = Counter(clean(c) for c in copies)
     return min(counts, key=lambda t: (-counts[t], _shouted(t), t))
 
@@ -143,7 +144,7 @@ def title_for(
 
     Among the ten most central members of a readable length, the one whose words most often
     recur in other members wins (so a typo or a street name rarely makes the title); then the
-    one more people wrote word for word (``copies[row]``: a typo is nearly always one person's),
+    one with more copies (``copies[row]``: reports with the same words; a typo rarely has any),
     then one not in capitals, then the more central. The top terms stand in when no member is
     short enough.
     """

@@ -429,7 +429,9 @@ def rank(items: Iterable[FixItem]) -> list[FixItem]:
     return [replace(item, rank=n) for n, item in enumerate(ordered, start=1)]
 
 
-def one_off_cluster(uuid: str, text: str, suggested_fix: str = "") -> Cluster:
+def one_off_cluster(
+    uuid: str, text: str, suggested_fix: str = "", *, id_from: str | None = None
+) -> Cluster:
     """A pain point left out of every cluster, as a cluster of one.
 
     Used for one-off blockers, which must still surface at the top of the fix list.
@@ -437,7 +439,7 @@ def one_off_cluster(uuid: str, text: str, suggested_fix: str = "") -> Cluster:
     from qualitylab.clustering.describe import shorten
 
     return Cluster(
-        id=f"one-off-{uuid[:8]}",
+        id=f"one-off-{(id_from or uuid)[:8]}",
         title=shorten(text) or text.strip(),
         terms=(),
         members=(uuid,),

@@ -91,10 +91,13 @@ def read_csv_texts(
     ids: list[str] = []
     context: list[str] = []
     for record in records[1:]:
-        if single:  # the whole line is the text, unless it is one cleanly quoted field
+        if single:  # each line is a text, unless it is one cleanly quoted field
             field = record.fields[0]
             quoted = '"' + field.replace('"', '""') + '"'
-            texts.append(field if record.raw in (field, quoted) else record.raw)
+            if record.raw in (field, quoted):
+                texts.append(field)
+            else:  # a stray quote must not swallow the lines after it into one text
+                texts.extend(line for line in record.raw.split("\n") if line.strip())
             continue
         extra = record.fields[len(header) :]
         if any(f.strip() for f in extra):  # never drop what a user wrote

@@ -31,12 +31,12 @@ from qualitylab.clustering.priority import (
     score_clusters,
 )
 from qualitylab.clustering.releases import (
+    MAX_NOTE_CHARS,
     FixRecord,
     ReleaseChange,
     apply_status,
     check_status,
     compare,
-    is_later,
     is_regressed,
     sort_releases,
 )
@@ -198,6 +198,20 @@ def _previous(
     return previous or None
 
 
+def _previous_one_offs(
+    runs: Sequence[store_fixes.StoredRun], scope: str, points: Sequence[PainPoint]
+) -> dict[str, list[str]]:
+    """The scope's last one-off blocker lines (members still present), as possible parents."""
+    present = {p.uuid for p in points}
+    return {
+        oid: [m for m in members if m in present]
+        for run in runs
+        if run.scope == scope
+        for oid, members in sorted(run.one_offs.items())
+        if any(m in present for m in members)
+    }
+
+
 def _unique_ids(clustering: Clustering, journey_id: str, taken: set[str]) -> Clustering:
     """Rename clusters whose id another journey already uses (old data), deterministically."""
     renamed: dict[str, str] = {}
@@ -220,27 +234,36 @@ def _unique_ids(clustering: Clustering, journey_id: str, taken: set[str]) -> Clu
 
 
 def _inherited_decisions(
-    clustering: Clustering, records: Mapping[str, FixRecord], scope: str
+    clustering: Clustering,
+    records: Mapping[str, FixRecord],
+    scope: str,
+    previous: Mapping[str, Collection[str]],
 ) -> dict[str, FixRecord]:
-    """Decisions for the clusters that split off a decided one: the part that kept the id keeps
-    the decision, and every other part inherits it (noted), so a problem marked fixed or planned
-    does not reappear as open just because new feedback divided it."""
-    titles = {c.id: c.title for c in clustering.clusters}
+    """Decisions for new clusters that mostly came from a decided problem of the last run (a
+    cluster or a one-off blocker line): the part that kept the id keeps the decision, and a part
+    that split off, or a one-off that grew into a cluster, inherits it (noted). So a problem marked
+    fixed or won't fix does not come back as open because new feedback divided or joined it. Only
+    the parent holding most of the new cluster's known members passes its decision on."""
+    owner = {m: pid for pid, members in previous.items() for m in members}
     out: dict[str, FixRecord] = {}
-    for change in clustering.changes:
-        if change.kind != "split" or change.cluster_id in records:
+    for cluster in clustering.clusters:
+        if cluster.id in records or cluster.id in previous:
             continue
-        parent = next((p for p in change.previous_ids if p in records), None)
-        if parent is None:
+        counts = Counter(owner[m] for m in cluster.members if m in owner)
+        if not counts:
+            continue
+        parent, overlap = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if parent not in records or overlap * 2 <= sum(counts.values()):
             continue
         decided = records[parent]
-        note = f"split from {parent}" + (f": {decided.note}" if decided.note else "")
-        out[change.cluster_id] = replace(
+        how = "grew from" if parent.startswith("one-off-") else "split from"
+        note = f"{how} {parent}" + (f": {decided.note}" if decided.note else "")
+        out[cluster.id] = replace(
             decided,
-            cluster_id=change.cluster_id,
-            title=titles.get(change.cluster_id, ""),
+            cluster_id=cluster.id,
+            title=cluster.title,
             scope=scope,
-            note=note,
+            note=note[:MAX_NOTE_CHARS],
         )
     return out
 
@@ -339,14 +362,21 @@ def _one_offs(clustering: Clustering, points: Sequence[PainPoint]) -> tuple[Clus
     """
     by_uuid = {p.uuid: p for p in points}
     worst = {u: by_uuid[u].severity for u in clustering.unclustered if u in by_uuid}
+    first = {u: u for u in worst}  # a line is named after its oldest report: stable as copies come
     for copy, original in clustering.duplicates.items():
         if copy in worst and original in worst:
             worst[original] = max(worst[original], worst[copy])
+            first[original] = min(first[original], copy, key=lambda u: _age(by_uuid[u]))
     return tuple(
-        one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix)
+        one_off_cluster(uuid, by_uuid[uuid].text, by_uuid[uuid].suggested_fix, id_from=first[uuid])
         for uuid in clustering.unclustered
         if uuid in worst and uuid not in clustering.duplicates and worst[uuid] >= Severity.BLOCKER
     )
+
+
+def _age(point: PainPoint) -> tuple[str, str]:
+    """Sort key, oldest first (uuid breaks ties; a missing time sorts last)."""
+    return (point.created_at.isoformat() if point.created_at else "~", point.uuid)
 
 
 def _stage(
@@ -400,13 +430,14 @@ def _load_and_cluster(
         fingerprint = _fingerprint(points)
         clustering = _clustering_of(latest.get(scope), fingerprint)
         fresh = clustering is None
+        previous = _previous(runs, scope, [p.uuid for p in points]) if fresh else None
         if clustering is None:
             fn = cluster_fn or _default_cluster_fn()
             clustering = fn(
                 [p.text for p in points],
                 ids=[p.uuid for p in points],
                 suggestions=[p.suggested_fix for p in points],
-                previous=_previous(runs, scope, [p.uuid for p in points]),
+                previous=previous,
                 context=[p.step_id for p in points],  # a step's pain points share a feature
                 authors=[_author(p) for p in points],
                 seed=SEED,
@@ -416,7 +447,8 @@ def _load_and_cluster(
         extra = _one_offs(clustering, points)
         if fresh:  # a reused run is already stored as it is
             to_save[scope] = _run_payload(fingerprint, clustering, extra)
-            inherited.update(_inherited_decisions(clustering, records, scope))
+            parents = {**(previous or {}), **_previous_one_offs(runs, scope, points)}
+            inherited.update(_inherited_decisions(clustering, records, scope, parents))
         parts.append(clustering)
         one_offs.extend(extra)
     if to_save:
@@ -424,7 +456,7 @@ def _load_and_cluster(
             for scope, payload in to_save.items():
                 store_fixes.save_run(unit, scope=scope, payload=payload)
             for cid, record in inherited.items():
-                saved = store_fixes.save_fix(
+                saved = store_fixes.add_fix_if_absent(  # a person's own decision always wins
                     unit,
                     cluster_id=cid,
                     scope=record.scope,
@@ -433,7 +465,8 @@ def _load_and_cluster(
                     release=record.release,
                     note=record.note,
                 )
-                records[cid] = _record_of(saved)
+                if saved is not None:
+                    records[cid] = _record_of(saved)
     merged = Clustering(
         clusters=tuple(c for part in parts for c in part.clusters),
         unclustered=tuple(u for part in parts for u in part.unclustered),
@@ -775,10 +808,6 @@ def compare_releases(
     )
     _check_release(data, from_release, "--from")
     _check_release(data, to_release, "--to")
-    if not is_later(to_release, from_release):
-        raise InvalidInput(
-            f"--to {to_release} is not a later release than --from {from_release}; swap them"
-        )
     products: dict[str, set[str]] = defaultdict(set)
     for visit in data.visits:
         products[visit.release].add(visit.product_id)

@@ -149,6 +149,39 @@ def save_fix(
     return _fix_of(row)
 
 
+def add_fix_if_absent(
+    unit: Unit,
+    *,
+    cluster_id: str,
+    scope: str,
+    title: str,
+    status: str,
+    release: str | None,
+    note: str,
+) -> StoredFix | None:
+    """Insert a decision unless the cluster already has one, even one another process saved a
+    moment ago (the insert runs in a savepoint, so losing that race undoes only itself)."""
+    from sqlalchemy.exc import IntegrityError
+
+    if unit.session.get(ClusterFixRow, cluster_id) is not None:
+        return None
+    row = ClusterFixRow(
+        cluster_id=cluster_id,
+        scope=scope,
+        title=title,
+        status=status,
+        release=release,
+        note=note,
+        updated_at=datetime.now(UTC),
+    )
+    try:
+        with unit.session.begin_nested():
+            unit.session.add(row)
+    except IntegrityError:
+        return None
+    return _fix_of(row)
+
+
 # ---------------------------------------------------------------------------------- runs
 def _run_of(row: ClusterRunRow) -> StoredRun:
     try:

@@ -274,3 +274,13 @@ def test_bad_input_is_still_one_line(runner: CliRunner, app: typer.Typer, tmp_pa
     )
     header_only = write(tmp_path / "h.csv", "\ufeffid;text\n")
     assert read_csv_texts(header_only, text_column="text", id_column="id") == ([], [], None)
+
+
+def test_a_stray_quote_in_a_one_column_file_keeps_every_line(tmp_path: Path) -> None:
+    """Review finding: a line starting with an unclosed quote swallowed the next lines."""
+    from qualitylab.services.cluster_csv import read_csv_texts
+
+    path = tmp_path / "stray.csv"
+    path.write_text('text\n"5 stars overall but\nthe "Pay" button is grey\nthird text\n')
+    texts = read_csv_texts(path, text_column="text").texts
+    assert texts == ['"5 stars overall but', 'the "Pay" button is grey', "third text"]

@@ -289,6 +289,11 @@ def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: l
 
     missing = run(runner, app, "compare", "--from", "1.0", "--to", "7.0", *lab_args)
     assert missing.exit_code == 1 and "no walks in release '7.0'" in missing.stderr
+    backwards = run(runner, app, "compare", "--from", "1.1", "--to", "1.0", *lab_args)
+    assert backwards.exit_code == 0 and "note: --from 1.1 sorts after --to 1.0" in (
+        backwards.stderr
+    )
+    assert "sorts after" not in table.stderr
 
 
 def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:
@@ -338,7 +343,10 @@ def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path)
     assert table.startswith("5 texts -> 2 clusters, 1 one-off\n")
     # another member than the title, and the one-off rows (the review saw an empty table)
     assert "“pay: error 500”" in table or "“pay: card rejected”" in table
-    assert "One-offs (row: text), in no cluster: 1" in table and "3: lonely: one-off" in table
+    assert "One-offs, in no cluster: 1 (row 0 = the first data row)" in table
+    assert "  3: lonely: one-off" in table
+    named = run(runner, app, "cluster-texts", str(csv_path), "-t", "body", "--id-column", "ticket")
+    assert "  t4: lonely: one-off" in named.stdout
 
 
 def test_cluster_texts_passes_the_context_column_in_row_order(

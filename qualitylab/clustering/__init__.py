@@ -167,7 +167,10 @@ def _cluster(
             k += 1
 
     report("describe", 0.0)
-    unique_texts = [describe.wording([texts[m] for m in copies[i]]) for i in unique]
+    unique_texts = [  # only groups of copies need a choice of wording (a million do not)
+        texts[i] if len(copies[i]) == 1 else describe.wording([texts[m] for m in copies[i]])
+        for i in unique
+    ]
     copy_counts = [len(copies[i]) for i in unique]
     unique_norm = [norm[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()

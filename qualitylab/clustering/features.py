@@ -308,10 +308,13 @@ def lsa(
     import numpy as np
 
     n, d = x.shape
-    dim = max(1, min(dim, d - 1, n - 1))
-    if n == 0 or d <= 1 or n <= 2:
+    if n == 0 or d <= 1 or n <= min(dim, d):
+        # no fewer dimensions than texts: truncating would only drop the direction a text has
+        # to itself, and normalising would blow its remainder up into a false likeness (four
+        # unrelated texts once became one cluster); the TF-IDF rows themselves are exact
         dense = np.asarray(x.todense(), dtype=np.float32) if n else np.zeros((0, 1), np.float32)
         return _normalise_dense(dense)
+    dim = max(1, min(dim, d - 1, n - 1))
     fit = x if n <= fit_rows else x[np.linspace(0, n - 1, fit_rows).astype(np.int64)]
     fit_t = fit.T.tocsr()
     rng = np.random.default_rng(seed)

@@ -228,6 +228,18 @@ def test_a_text_several_people_wrote_is_a_problem_even_if_nothing_resembles_it()
     assert all(cheers.labels[str(i)] is None for i in range(7))
 
 
+def test_copies_do_not_pull_unrelated_texts_into_their_cluster() -> None:
+    """Review finding: six copies plus three unrelated texts came out as one cluster of eight."""
+    texts = ["Refund never arrived after cancellation"] * 6 + [
+        "Cannot change my delivery address",
+        "The app logs me out every morning",
+        "Prices are shown without VAT",
+    ]
+    result = cluster_texts(texts)
+    assert [sorted(c.members, key=int) for c in result.clusters] == [[str(i) for i in range(6)]]
+    assert set(result.unclustered) == {"6", "7", "8"}
+
+
 def test_repeated_words_count_per_place_and_unknown_authors_per_copy() -> None:
     """Review findings: 'Confusing' on two steps became one problem; fifty identical anonymous
     notes (one shared anonymous walker) could never become one."""

@@ -34,6 +34,7 @@ from qualitylab.cli.fixes_render import (
     status_label,
     weights_json,
 )
+from qualitylab.errors import InvalidInput
 
 if TYPE_CHECKING:
     from qualitylab.clustering.priority import Weights
@@ -107,6 +108,8 @@ def fixes(
     from qualitylab.services.fixes import build_fix_report
 
     release = (release or "").strip() or None
+    if top and show_all:
+        raise InvalidInput("give --top N or --all, not both")
     weights = weights_from(weight)
     lab = open_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
@@ -277,6 +280,8 @@ def compare(
     """
     from qualitylab.services.fixes import compare_releases
 
+    from_release, to_release = from_release.strip(), to_release.strip()
+
     lab = open_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
         changes = compare_releases(
@@ -289,9 +294,9 @@ def compare(
         )
     from qualitylab.clustering.releases import is_later
 
-    if is_later(from_release.strip(), to_release.strip()):  # names are not always ordered
-        err_console.print(  # ("2.0-rc1" sorts after "2.0"), so this is said, not refused
-            f"note: --from {from_release.strip()} sorts after --to {to_release.strip()}; "
+    if is_later(from_release, to_release):  # names are not always ordered ("2.0-rc1"
+        err_console.print(  # sorts after "2.0"), so this is said, not refused
+            f"note: --from {from_release} sorts after --to {to_release}; "
             "'new' and 'resolved' read the other way round if that order is wrong",
             style="yellow",
             markup=False,
@@ -369,8 +374,6 @@ def cluster_texts(
                 json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
         except OSError as exc:
-            from qualitylab.errors import InvalidInput
-
             raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
     if json_out:
         print_json(result)

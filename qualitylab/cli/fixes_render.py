@@ -244,7 +244,7 @@ def render_fixes(
     if unlisted:
         out_console.print(
             f"{unlisted:,} of {reports:,} reports "
-            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem above:\n"
+            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem of the list:\n"
             "notes too unlike the others to group (one-off blockers are listed).",
             markup=False,
         )

@@ -226,8 +226,8 @@ class Explanation:
         )
         counts = ", ".join(f"{sev.get(n, 0)}x{n}" for n in (4, 3, 2, 1) if sev.get(n))
         out = [
-            f"reach {p.reach:.2f} = {self.walkers} walkers hit it / {self.visitors} walkers "
-            "visited its steps",
+            f"reach {p.reach:.2f} = {_n(self.walkers, 'walker')} hit it / "
+            f"{_n(self.visitors, 'walker')} visited its steps",
             f"severity: {counts} -> mean {p.severity_mean:.2f}, worst {p.severity_max}; "
             f"factor ({p.severity_mean:.2f} + {p.severity_max}) / 8",
             f"impact {p.impact:.2f} = ({self.bad_visits}/{self.visits} visits blocked or skipped"
@@ -235,7 +235,7 @@ class Explanation:
             f"persistence {p.persistence:.0f}: seen in "
             + (", ".join(self.releases) if self.releases else "no named release")
             + "; factor (1 + persistence) / 2",
-            f"blockers: {self.blocking_walkers} of {self.walkers} walkers rated it 4 "
+            f"blockers: {self.blocking_walkers} of {_n(self.walkers, 'walker')} rated it 4 "
             f"({p.blockers:.0%}; blocker group from {self.weights.blocker_share:.0%})",
         ]
         product = " x ".join(
@@ -244,6 +244,10 @@ class Explanation:
         )
         out.append(f"score = 100 x {product} = {p.score:.2f}")
         return out
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def score_factors(

@@ -104,7 +104,7 @@ def read_csv_texts(
             raise InvalidInput(
                 f"{path}:{record.line}: this row has {len(record.fields)} fields but the header "
                 f"has {len(header)}; put texts that contain {_DELIMITER_NAMES[delimiter]} in "
-                'double quotes ("like, this")'
+                f'double quotes ("like{delimiter if delimiter != chr(9) else " <tab>"} this")'
             )
         texts.append(cell(record.fields, text_column))
         if id_column is not None:

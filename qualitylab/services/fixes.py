@@ -37,6 +37,7 @@ from qualitylab.clustering.releases import (
     apply_status,
     check_status,
     compare,
+    is_later,
     is_regressed,
     sort_releases,
 )
@@ -720,7 +721,8 @@ def set_fix_status(
         existing = store_fixes.get_fix(unit, cluster_id)
         if found is None and existing is None:
             raise NotFound(
-                f"no cluster {cluster_id!r}; run `qualitylab fixes` to see the current cluster ids"
+                f"no cluster {cluster_id!r} in the last fix lists; run `qualitylab fixes` (ids "
+                "come from its latest run) and copy an id from there"
             )
         scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
         fixed_in = release if parsed is FixStatus.FIXED else None  # planned: a future release
@@ -751,10 +753,16 @@ def _release_warnings(
     out: list[str] = []
     if known and release not in known:
         out.append(
-            f"no walk used release {release!r} yet (known: {', '.join(known)}); "
+            f"no walk of this journey used release {release!r} yet (known: {', '.join(known)}); "
             "check it is not a typo, or a regression can never be flagged"
         )
     mine = set(members)
+    later = [r for r in {p.release for p in points if p.uuid in mine} if is_later(r, release)]
+    if later:
+        out.append(
+            f"it has reports from later releases ({', '.join(sort_releases(later))}), so it "
+            "shows as REGRESSED at once"
+        )
     same = sum(1 for p in points if p.uuid in mine and p.release == release)
     if same:
         out.append(
@@ -811,7 +819,8 @@ def compare_releases(
     products: dict[str, set[str]] = defaultdict(set)
     for visit in data.visits:
         products[visit.release].add(visit.product_id)
-    if products[from_release] and not products[from_release] & products[to_release]:
+    both = products[from_release] and products[to_release]  # logged feedback has no visits
+    if both and not products[from_release] & products[to_release]:
         raise InvalidInput(
             f"releases {from_release} ({', '.join(sorted(products[from_release]))}) and "
             f"{to_release} ({', '.join(sorted(products[to_release]))}) belong to different "

@@ -67,8 +67,8 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         path = make_url(url).database
-        if path and not create and not Path(path).exists():
-            raise MissingDatabase(path)
+        if path and not create and (not Path(path).exists() or Path(path).stat().st_size == 0):
+            raise MissingDatabase(path)  # an empty file is no lab either: SQLite would make one
         if path:
             try:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)

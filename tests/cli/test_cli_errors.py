@@ -86,6 +86,20 @@ def test_a_missing_database_from_the_environment_or_the_default_is_not_created(
     assert not data_dir.exists()
 
 
+def test_an_empty_file_is_not_turned_into_a_lab(work: Path) -> None:
+    """Final review: `fixes --db empty.db` (a 0-byte file) migrated it into a 139 KB lab."""
+    db = work / "empty.db"
+    db.touch()
+    code, out, err = run("fixes", "--db", str(db))
+    assert code == 1 and out == "" and f"no lab database at {db};" in one_line(err)
+    assert db.stat().st_size == 0
+
+
+def test_top_and_all_together_are_refused(work: Path) -> None:
+    code, _, err = run("fixes", "--top", "3", "--all", "--db", str(work / "x.db"))
+    assert code == 1 and one_line(err) == "qualitylab: error: give --top N or --all, not both"
+
+
 def test_a_relative_missing_database_is_named_by_its_full_path(
     work: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -251,7 +251,7 @@ def test_one_offs_left_out_of_the_list_are_counted(
     data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
     assert (data["reports"], data["unlisted_reports"]) == (5, 1)
     table = run(runner, app, "fixes", *lab_args).stdout
-    assert "1 of 5 reports is a one-off, in no problem above" in table
+    assert "1 of 5 reports is a one-off, in no problem of the list" in table
 
 
 def test_a_lab_of_one_offs_is_not_called_empty(

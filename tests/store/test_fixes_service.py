@@ -308,8 +308,8 @@ def test_a_status_change_keeps_the_note_and_warns_about_odd_releases(lab: Lab) -
     assert planned.warnings == ()  # a planned release is normally one still to come
     typo = set_fix_status(lab, "c-pay", "fixed", release="1.1")
     assert typo.warnings == (
-        "no walk used release '1.1' yet (known: 1.0); check it is not a typo, or a regression "
-        "can never be flagged",
+        "no walk of this journey used release '1.1' yet (known: 1.0); check it is not a typo, "
+        "or a regression can never be flagged",
     )
     # review: a release walked without a report on this journey is known, not a typo
     walk(lab, "w9", "1.1", {"b": (Outcome.DONE, 6)}, [])
@@ -323,6 +323,11 @@ def test_a_status_change_keeps_the_note_and_warns_about_odd_releases(lab: Lab) -
         "reports from a later release do",
     )
     assert set_fix_status(lab, "c-pay", "fixed", release="1.0", note="").record.note == ""
+    # review: fixed in a release that later reports already contradict says so at once
+    walk(lab, "w8", "1.1", {"a": (Outcome.BLOCKED, 1)}, [("a", "pay: rejected in 1.1", 4)])
+    build_fix_list(lab, cluster_fn=engine)
+    early = set_fix_status(lab, "c-pay", "fixed", release="1.0").warnings
+    assert "it has reports from later releases (1.1), so it shows as REGRESSED at once" in early
 
 
 def test_release_slice_and_compare(lab: Lab) -> None:
@@ -402,6 +407,11 @@ def test_filters_and_releases_of_different_products_are_refused(
             build_fix_list(lab, journey="shop", product="web", cluster_fn=engine)
         with pytest.raises(InvalidInput, match="belong to different products"):
             compare_releases(lab, from_release="1.0", to_release="2026.1", cluster_fn=engine)
+        # final review: a release known only from logged feedback (no step visits) compares
+        from qualitylab.services.feedback import log_feedback
+
+        log_feedback(lab, {"journey": "shop", "step": "a", "text": "pay: slow", "release": "1.3"})
+        assert compare_releases(lab, from_release="1.0", to_release="1.3", cluster_fn=engine)
 
 
 def test_unknown_filters_and_empty_lab(lab: Lab) -> None:

@@ -138,6 +138,7 @@ def fixes(
     render_fixes(
         shown,
         scope=_scope_title(journey, product, release),
+        weights=weights,
         total=len(items),
         reports=report.reports,
         unlisted=report.unlisted,

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from qualitylab.clustering.priority import Explanation, Weights
     from qualitylab.clustering.releases import FixRecord, ReleaseChange
-    from qualitylab.domain import FixItem, FixStatus
+    from qualitylab.domain import FixItem, FixStatus, PriorityParts
 
 # Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
 # reorder the terminal; show them as escapes instead.
@@ -146,6 +146,20 @@ def _releases_text(releases: tuple[str, ...]) -> str:
     return f"{releases[0]} … {releases[-1]} ({len(releases)} releases)"
 
 
+def _factor_lines(parts: PriorityParts, weights: Weights | None) -> str:
+    """The score column: each factor as it enters the product (raised to its weight, marked
+    "^w" when the weight is not 1), so 100 x the numbers shown is the score."""
+    from qualitylab.clustering.priority import factors_of
+
+    labels = {"reach": "reach", "severity": "sev", "impact": "impact", "persistence": "persist"}
+    lines = []
+    for name, value in factors_of(parts).items():
+        w = float(getattr(weights, name)) if weights is not None else 1.0
+        label = labels[name] if w == 1 else f"{labels[name]}^{w:g}"
+        lines.append(f"{label:<8}{value**w:.2f}")
+    return "\n".join(lines)
+
+
 def other_quote(title: str, quotes: Sequence[str]) -> str | None:
     """The first quote that says more than the title (titles are shortened quotes), shown safe."""
     from qualitylab.clustering.describe import shorten
@@ -169,6 +183,7 @@ def render_fixes(
     items: list[FixItem],
     *,
     scope: str,
+    weights: Weights | None = None,
     total: int | None = None,
     reports: int = 0,
     unlisted: int = 0,
@@ -177,8 +192,6 @@ def render_fixes(
     ``unlisted`` of the scope's ``reports`` are one-offs in no listed problem."""
     from rich.table import Table
     from rich.text import Text
-
-    from qualitylab.clustering.priority import factors_of
 
     if not items and reports:
         out_console.print(
@@ -200,13 +213,8 @@ def render_fixes(
     table.add_column("status", max_width=22)
     for item in items:
         p = item.priority
-        f = factors_of(p)
         score = Text(f"{p.score:.1f}\n", style="bold")
-        score.append(
-            f"reach   {f['reach']:.2f}\nsev     {f['severity']:.2f}\n"
-            f"impact  {f['impact']:.2f}\npersist {f['persistence']:.2f}",
-            style="dim",
-        )
+        score.append(_factor_lines(p, weights), style="dim")
         who = Text(f"{plural(item.walkers, 'walker')}\n{plural(item.pain_points, 'report')}\n")
         who.append(
             f"sev {p.severity_mean:.1f} avg\n{p.severity_max} worst\n{p.blockers:.0%} blocker",
@@ -249,8 +257,8 @@ def render_fixes(
             markup=False,
         )
     for line in (  # short lines: an 80-column terminal must not break a command in two
-        "score = 100 × reach × sev × impact × persist (the factors shown, 0..1;",
-        "a --weight is an exponent). Order: blockers, regressions, then score;",
+        "score = 100 × reach × sev × impact × persist: the factors shown (0..1, each",
+        "raised to its --weight, shown as ^w). Order: blockers, regressions, score;",
         "fixed and won't fix last. Why this score: qualitylab fix explain ID",
         "Decide: qualitylab fix set ID --status planned|fixed|wont_fix [--release R]",
     ):

@@ -243,6 +243,18 @@ def test_the_table_shows_the_top_twenty_unless_asked(
     assert "Top 1 of 22" in one
 
 
+def test_weighted_factors_are_shown_as_they_enter_the_score(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Final review: with --weight reach=2 the factors shown no longer multiplied to the score."""
+    seed(lab_args, RELEASE_10)
+    data = json.loads(run(runner, app, "fixes", "--json", "-w", "reach=2", *lab_args).stdout)
+    pay = next(f for f in data["fixes"] if f["title"] == "pay")
+    table = run(runner, app, "fixes", "-w", "reach=2", *lab_args).stdout
+    assert f"reach^2 {pay['factors']['reach'] ** 2:.2f}" in table
+    assert "sev^" not in table
+
+
 def test_one_offs_left_out_of_the_list_are_counted(
     runner: CliRunner, app: typer.Typer, lab_args: list[str]
 ) -> None:

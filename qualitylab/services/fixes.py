@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict, Unpack
 
 from qualitylab.clustering.priority import (
     ENV_WEIGHTS,
@@ -632,28 +632,21 @@ def build_fix_report(
     return FixReport(items, len(scored.facts), unlisted)
 
 
-def build_fix_list(
-    lab: Lab,
-    *,
-    journey: str | None = None,
-    product: str | None = None,
-    release: str | None = None,
-    top: int | None = None,
-    weights: Weights | None = None,
-    progress: Callable[[str, float], None] | None = None,
-    cluster_fn: ClusterFn | None = None,
-) -> list[FixItem]:
+class FixListOptions(TypedDict, total=False):
+    """``build_fix_report``'s options, for callers that only want the items."""
+
+    journey: str | None
+    product: str | None
+    release: str | None
+    top: int | None
+    weights: Weights | None
+    progress: Callable[[str, float], None] | None
+    cluster_fn: ClusterFn | None
+
+
+def build_fix_list(lab: Lab, **options: Unpack[FixListOptions]) -> list[FixItem]:
     """Just the ranked items of ``build_fix_report`` (same options)."""
-    return build_fix_report(
-        lab,
-        journey=journey,
-        product=product,
-        release=release,
-        top=top,
-        weights=weights,
-        progress=progress,
-        cluster_fn=cluster_fn,
-    ).items
+    return build_fix_report(lab, **options).items
 
 
 def explain_fix(

@@ -584,7 +584,18 @@ def _score(
         )
         for item in apply_status(items, data.records)
     ]
+    if release:  # the suggestions of this release's reports, not of the problem's whole history
+        fix_of = {p.uuid: p.suggested_fix for p in pain_points}
+        items = [_with_suggestions(item, data.members(item.cluster), fix_of) for item in items]
     return _Scored(rank(items), facts, steps, history, weights, data)
+
+
+def _with_suggestions(item: FixItem, members: Iterable[str], fix_of: Mapping[str, str]) -> FixItem:
+    """``item`` with the most common suggestions among the members that ``fix_of`` knows."""
+    from qualitylab.clustering.describe import common_suggestions
+
+    common = common_suggestions([fix_of[m] for m in members if m in fix_of])
+    return replace(item, cluster=replace(item.cluster, suggestions=tuple(common)))
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,23 @@ def test_a_decision_follows_the_part_that_split_off(lab: Lab) -> None:
     assert split.cluster.id in {r.cluster_id for r in list_fix_records(lab)}
 
 
+def test_a_release_list_shows_that_releases_suggestions(lab: Lab) -> None:
+    """Final review: `fixes --release 1.1` showed suggestions made only in 1.0."""
+    for n, text in enumerate(["card payment rejected", "my card was rejected", "card rejected"]):
+        who = services.get_or_create_walker(lab, name=f"p{n}")
+        w = services.start_or_resume_walk(lab, journey_id="shop", walker=who, release="1.0")
+        services.enter_step(lab, w.uuid, "a")
+        services.log_pain_point(
+            lab, walk_uuid=w.uuid, step_id="a", text=text, severity=3, category="bug",
+            suggested_fix="retry the payment",
+        )  # fmt: skip
+    walk(lab, "p9", "1.1", {"a": (Outcome.BLOCKED, 2)}, [("a", "card rejected at payment", 3)])
+    (whole,) = [i for i in build_fix_list(lab) if i.pain_points == 4]
+    assert whole.cluster.suggestions == (("retry the payment", 3),)
+    (only_11,) = build_fix_list(lab, release="1.1")
+    assert only_11.cluster.id == whole.cluster.id and only_11.cluster.suggestions == ()
+
+
 def test_a_decided_one_off_keeps_its_decision_when_it_recurs(lab: Lab) -> None:
     """Review finding: a won't-fix one-off came back as open once a second walker wrote it."""
     text = "the terms page is in latin"
@@ -348,6 +365,7 @@ def test_release_slice_and_compare(lab: Lab) -> None:
 
     only_11 = build_fix_list(lab, release="1.1", cluster_fn=engine)
     assert {i.cluster.id for i in only_11} == {"c-pay", "c-promo"}
+
     pay = next(i for i in only_11 if i.cluster.id == "c-pay")
     assert (pay.walkers, pay.pain_points) == (1, 2)
     assert pay.priority.persistence == 1.0  # seen in 1.0 too

@@ -19,8 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from qualitylab.cli import fixes as fixes_cli
-from qualitylab.cli.common import LabGroup
 from qualitylab.domain import Clustering
 from qualitylab.services import cluster_csv
 from qualitylab.services.cluster_csv import read_csv_texts
@@ -42,23 +40,6 @@ def recording_engine(
 ) -> Clustering:
     SEEN.update(texts=list(texts), context=context)
     return Clustering(clusters=(), unclustered=tuple(ids), labels=dict.fromkeys(ids, None))
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    root = typer.Typer(cls=LabGroup, pretty_exceptions_enable=False, rich_markup_mode="rich")
-
-    @root.callback()
-    def _root() -> None:
-        """Test root."""
-
-    fixes_cli.register(root)
-    return root
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"QUALITYLAB_WEIGHTS": "", "COLUMNS": "160"})
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 
 from qualitylab import services
 from qualitylab.cli import fixes as fixes_cli
-from qualitylab.cli.common import LabGroup
 from qualitylab.domain import Cluster, Clustering, Outcome
 from qualitylab.services import Lab
 
@@ -54,23 +53,6 @@ def fake_engine(
     labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
     labels.update(dict.fromkeys(unclustered))
     return Clustering(clusters=clusters, unclustered=unclustered, labels=labels)
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    root = typer.Typer(cls=LabGroup, pretty_exceptions_enable=False, rich_markup_mode="rich")
-
-    @root.callback()
-    def _root() -> None:
-        """Test root."""
-
-    fixes_cli.register(root)
-    return root
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner(env={"QUALITYLAB_WEIGHTS": "", "COLUMNS": "160"})
 
 
 @pytest.fixture(autouse=True)

@@ -156,7 +156,7 @@ def _cluster(
         seed=seed,
         stemmer=Stemmer(),
         progress=report,
-        context=None if context is None else [str(context[i]) for i in unique],
+        context=None if context is None else [place_of[i] for i in unique],
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0

@@ -343,14 +343,14 @@ def priority_parts(
     return explain(members, steps, weights, releases).parts
 
 
-def _copies_of(duplicates: Mapping[str, str]) -> dict[str, list[str]]:
+def copies_of(duplicates: Mapping[str, str]) -> dict[str, list[str]]:
     copies: dict[str, list[str]] = defaultdict(list)
     for copy, original in sorted(duplicates.items()):
         copies[original].append(copy)
     return copies
 
 
-def _expand(members: Iterable[str], copies: Mapping[str, list[str]]) -> list[str]:
+def with_copies(members: Iterable[str], copies: Mapping[str, list[str]]) -> list[str]:
     """Members plus the near-duplicates the engine collapsed into them (each a real report)."""
     seen: dict[str, None] = {}
     for member in members:
@@ -375,10 +375,10 @@ def score_clusters(
     it was seen in, for persistence and the item's ``releases``.
     """
     by_step = {s.key: s for s in steps}
-    copies = _copies_of(duplicates or {})
+    copies = copies_of(duplicates or {})
     items: list[FixItem] = []
     for cluster in clusters:
-        members = [facts[m] for m in _expand(cluster.members, copies) if m in facts]
+        members = [facts[m] for m in with_copies(cluster.members, copies) if m in facts]
         if not members:
             continue
         step_counts = Counter((f.journey_id, f.step_id) for f in members)

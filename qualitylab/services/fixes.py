@@ -25,10 +25,12 @@ from qualitylab.clustering.priority import (
     PainFact,
     StepFacts,
     Weights,
+    copies_of,
     explain,
     one_off_cluster,
     rank,
     score_clusters,
+    with_copies,
 )
 from qualitylab.clustering.releases import (
     MAX_NOTE_CHARS,
@@ -143,17 +145,11 @@ class _ScopeData:
 
     @cached_property
     def _copies(self) -> dict[str, list[str]]:
-        copies: dict[str, list[str]] = defaultdict(list)
-        for copy, original in sorted(self.clustering.duplicates.items()):
-            copies[original].append(copy)
-        return copies
+        return copies_of(self.clustering.duplicates)
 
     def members(self, cluster: Cluster) -> list[str]:
         """Members plus the near-duplicates the engine collapsed into them."""
-        out = dict.fromkeys(cluster.members)
-        for member in cluster.members:
-            out.update(dict.fromkeys(self._copies.get(member, ())))
-        return list(out)
+        return with_copies(cluster.members, self._copies)
 
     def history(self) -> dict[str, tuple[str, ...]]:
         release_of = {p.uuid: p.release for p in self.pain_points}
@@ -479,12 +475,15 @@ def _load_and_cluster(
     return _ScopeData(scope, pain_points, visits, records, merged, tuple(one_offs))
 
 
-def _known_releases(data: _ScopeData) -> tuple[str, ...]:
-    return sort_releases([v.release for v in data.visits] + [p.release for p in data.pain_points])
+def _known_releases(
+    visits: Iterable[store_fixes.VisitFact], points: Iterable[PainPoint]
+) -> tuple[str, ...]:
+    """Releases that walks used: their step visits, and logged feedback (which has none)."""
+    return sort_releases([v.release for v in visits] + [p.release for p in points])
 
 
 def _check_release(data: _ScopeData, release: str, flag: str) -> None:
-    known = _known_releases(data)
+    known = _known_releases(data.visits, data.pain_points)
     if release not in known:
         listed = ", ".join(known) if known else "none yet"
         raise NotFound(f"no walks in release {release!r} ({flag}); releases with walks: {listed}")
@@ -753,7 +752,7 @@ def _release_warnings(
     journey = scope.removeprefix("journey=") if scope.startswith("journey=") else None
     points = unit.pain_points(journey_id=journey)
     visits = store_fixes.visit_facts(unit, journey_id=journey)
-    known = sort_releases([v.release for v in visits] + [p.release for p in points])
+    known = _known_releases(visits, points)
     out: list[str] = []
     if known and release not in known:
         out.append(
@@ -785,12 +784,8 @@ def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...
         members = run.clusters.get(cluster_id) or run.one_offs.get(cluster_id)
         if members:
             duplicates = run.payload.get("duplicates", {})
-            copies = (
-                [c for c, o in duplicates.items() if o in members]
-                if isinstance(duplicates, dict)
-                else []
-            )
-            return run.scope, run.titles.get(cluster_id, ""), (*members, *copies)
+            copies = copies_of(duplicates) if isinstance(duplicates, dict) else {}
+            return run.scope, run.titles.get(cluster_id, ""), tuple(with_copies(members, copies))
     return None
 
 

@@ -26,7 +26,7 @@ LangOption = Annotated[
 ]
 
 
-def _check_lang(lang: str | None) -> str | None:
+def check_lang(lang: str | None) -> str | None:
     if lang is not None and lang.lower() not in ("en", "ru"):
         fail(f"--lang must be 'en' or 'ru', not {lang!r}")
     return lang.lower() if lang else None
@@ -55,7 +55,7 @@ def walk(
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
-        lang=_check_lang(lang),
+        lang=check_lang(lang),
         walker_name=as_name,
         ask_profile=ask_name,
     )
@@ -97,7 +97,7 @@ def serve(
 
     from qualitylab.config import resolve_db_url
 
-    lang = _check_lang(lang)
+    lang = check_lang(lang)
     # Resolve the database now so every tab writes to the same place whatever its cwd.
     db_url = resolve_db_url(db)
     command = serve_command(db_url, journeys, lang)

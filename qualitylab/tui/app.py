@@ -8,70 +8,28 @@ traceback; the caller decides whether to stay put.
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
-from textual.app import App
 from textual.binding import Binding, BindingType
 
 from qualitylab import config
-from qualitylab.errors import CatalogError, QualityLabError, StorageUnavailable
-from qualitylab.tui.base import translate_bindings
-from qualitylab.tui.i18n import Translator
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 
 if TYPE_CHECKING:
     from qualitylab.domain import Walker
-    from qualitylab.services import Lab
 
-T = TypeVar("T")
-
-DARK, LIGHT = "textual-dark", "textual-light"
+__all__ = ["DARK", "LIGHT", "QualityLabApp", "make_app"]
 
 
-def _default_theme() -> str:
-    """Dark unless the terminal says its background is light (``COLORFGBG`` like ``0;15``)."""
-    remembered = _load_ui_prefs().get("theme")
-    if remembered in (DARK, LIGHT):
-        return str(remembered)
-    fgbg = os.environ.get("COLORFGBG", "")
-    background = fgbg.rsplit(";", 1)[-1]
-    if background.isdigit() and int(background) in (7, 15):
-        return LIGHT
-    return DARK
-
-
-def _prefs_path() -> Path:
-    return config.config_dir() / "tui.json"
-
-
-def _load_ui_prefs() -> dict[str, object]:
-    try:
-        data = json.loads(_prefs_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _save_ui_prefs(prefs: dict[str, object]) -> None:
-    try:
-        path = _prefs_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(prefs), encoding="utf-8")
-    except OSError:
-        pass  # a theme preference is not worth an error message
-
-
-class QualityLabApp(App[None]):
+class QualityLabApp(LabApp):
     """Walk customer journeys and log pain points."""
 
     CSS_PATH = "app.tcss"
     TITLE = "QualityLab"
-    ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         Binding("question_mark", "help", "key.help", key_display="?"),
@@ -89,60 +47,16 @@ class QualityLabApp(App[None]):
         clock: Callable[[], float] | None = None,
         ask_profile: bool = False,
     ) -> None:
-        super().__init__()
+        super().__init__(db=db, journeys=journeys, lang=lang)
         #: Browser sessions share one server: ask every time and write no profile file.
         self.ask_profile = ask_profile
-        self.db = db
-        self.journeys_path = journeys
-        self.tr = Translator(config.resolve_lang(lang))
+        self.remember_theme = not ask_profile
         self.walker_override = walker_name.strip() if walker_name else None
         #: Seconds source for step timers; tests freeze it so snapshots are stable.
         self.clock: Callable[[], float] = clock or time.monotonic
         self.profile: config.Profile | None = None
         self.walker: Walker | None = None
-        self._lab: Lab | None = None
-        self.theme = _default_theme()
         self.sub_title = self.tr("app.sub")
-        translate_bindings(self, self.tr)
-
-    # ------------------------------------------------------------------ lab & services
-
-    def lab(self) -> Lab:
-        """The opened lab; imported and opened on first use (off the start-up path)."""
-        if self._lab is None:
-            from qualitylab.services import Lab
-
-            self._lab = Lab.open(
-                db=self.db, journeys=str(self.journeys_path) if self.journeys_path else None
-            )
-        return self._lab
-
-    async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(lab, *args, **kwargs)`` on a thread and wait for it; report expected errors.
-
-        Re-raises the :class:`QualityLabError` after showing it, so callers can stay on screen.
-        """
-
-        def run() -> T:
-            return fn(self.lab(), *args, **kwargs)
-
-        try:
-            return await asyncio.to_thread(run)
-        except QualityLabError as err:
-            self.report_error(err)
-            raise
-
-    def report_error(self, err: BaseException) -> None:
-        """One clear message in the app; the traceback never reaches the walker."""
-        if isinstance(err, StorageUnavailable):
-            message = self.tr("err.storage", detail=str(err))
-        elif isinstance(err, CatalogError):
-            message = self.tr("err.catalog", detail="\n".join(err.problems[:8]))
-        elif isinstance(err, QualityLabError):
-            message = self.tr("err.generic", detail=str(err))
-        else:
-            message = self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
-        self.notify(message, title=self.tr("err.title"), severity="error", timeout=12, markup=False)
 
     # ------------------------------------------------------------------ start-up
 
@@ -195,18 +109,6 @@ class QualityLabApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    def action_toggle_theme(self) -> None:
-        self.theme = LIGHT if self.theme == DARK else DARK
-        if self.ask_profile:
-            return  # a browser session must not change the default of everyone else's
-        prefs = _load_ui_prefs()
-        prefs["theme"] = self.theme
-        _save_ui_prefs(prefs)
-
-    def on_unmount(self) -> None:
-        if self._lab is not None:
-            self._lab.close()
 
 
 def make_app(

@@ -13,6 +13,7 @@ from qualitylab.tui.i18n import Translator
 
 if TYPE_CHECKING:
     from qualitylab.tui.app import QualityLabApp
+    from qualitylab.tui.lab_app import LabApp
 
 ResultT = TypeVar("ResultT")
 
@@ -49,12 +50,21 @@ def translate_bindings(node: DOMNode, tr: Translator) -> None:
         ]
 
 
+def _lab_app(node: DOMNode) -> LabApp:
+    """The running app as a ``LabApp``: dialogs that only need words (confirm) serve every app."""
+    from qualitylab.tui.lab_app import LabApp
+
+    app = node.app
+    assert isinstance(app, LabApp)
+    return app
+
+
 class QLScreen(Screen[ResultT]):
     """A screen that knows the QualityLab app and speaks the walker's language."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        translate_bindings(self, self.qapp.tr)
+        translate_bindings(self, _lab_app(self).tr)
 
     @property
     def qapp(self) -> QualityLabApp:
@@ -65,7 +75,7 @@ class QLScreen(Screen[ResultT]):
         return app
 
     def t(self, key: str, /, **values: object) -> str:
-        return self.qapp.tr(key, **values)
+        return _lab_app(self).tr(key, **values)
 
 
 class QLModal(ModalScreen[ResultT]):
@@ -73,7 +83,7 @@ class QLModal(ModalScreen[ResultT]):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        translate_bindings(self, self.qapp.tr)
+        translate_bindings(self, _lab_app(self).tr)
 
     @property
     def qapp(self) -> QualityLabApp:
@@ -84,4 +94,4 @@ class QLModal(ModalScreen[ResultT]):
         return app
 
     def t(self, key: str, /, **values: object) -> str:
-        return self.qapp.tr(key, **values)
+        return _lab_app(self).tr(key, **values)

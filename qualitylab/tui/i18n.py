@@ -307,22 +307,24 @@ STRINGS: Mapping[str, tuple[str, str]] = {
 class Translator:
     """Looks up UI strings for one language; unknown keys fall back to the key itself."""
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, strings: Mapping[str, tuple[str, str]] = STRINGS) -> None:
+        """``strings``: another app's table (the triage app adds its own words to these)."""
         self.lang = lang if lang in LANGS else "en"
         self._index = LANGS.index(self.lang)
+        self._strings = strings
 
     def __call__(self, key: str, /, **values: object) -> str:
-        pair = STRINGS.get(key)
+        pair = self._strings.get(key)
         text = key if pair is None else pair[self._index]
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:
-        return key in STRINGS
+        return key in self._strings
 
     def category(self, category: str) -> str:
         """Default categories are translated; a catalog's own categories are shown as written."""
         key = f"cat.{category}"
-        return self(key) if key in STRINGS else category
+        return self(key) if key in self._strings else category
 
 
 def format_duration(seconds: float) -> str:

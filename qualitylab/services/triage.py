@@ -1,0 +1,404 @@
+"""What the product owner's triage app reads: journey friction, the fix list with its one-offs,
+and one problem with every report behind it.
+
+Each function is one read-only use-case that assembles public pieces (``build_fix_report``,
+``explain_fix``, the store's pain points and walks) into plain frozen dataclasses, so the Textual
+screens only draw. Decisions are written by the fix-list services (``set_fix_status`` and the
+corrections of issue 11), never here.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from qualitylab.clustering.priority import Explanation, copies_of, with_copies
+from qualitylab.clustering.releases import FixRecord, sort_releases
+from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
+from qualitylab.errors import CatalogError, InvalidInput
+from qualitylab.services.lab import Lab
+
+if TYPE_CHECKING:
+    from qualitylab.domain import Journey
+
+#: How many of a journey's steps are marked as the worst (when they show any friction at all).
+WORST_STEPS = 2
+#: NPS from fewer answers than this is shown with a warning: one answer moves it by 10+ points.
+NPS_SMALL_N = 30
+ONE_OFF_PREFIX = "one-off-"
+
+
+def check_lab(lab: Lab) -> int:
+    """Open the lab's database once (raises ``MissingDatabase`` / ``StorageUnavailable`` with one
+    clear line) and return how many pain points it holds."""
+    with lab.store.unit(read_only=True) as unit:
+        return unit.counts().get("pain_points", 0)
+
+
+# ---------------------------------------------------------------------------------- journeys
+@dataclass(frozen=True)
+class StepFriction:
+    """One step of a journey as walkers lived it (walks made in the app; logged feedback has no
+    step visits)."""
+
+    step_id: str
+    title: str
+    reached: int  # walks that visited the step
+    outcomes: Mapping[Outcome, int]
+    ease_mean: float | None  # Single Ease Question, 1..7
+    median_seconds: float | None
+    pain_points: int
+    blockers: int  # pain points of severity 4
+    dropped: int  # abandoned walks that stopped on this step
+    worst: bool = False
+
+    @property
+    def friction(self) -> float:
+        """0..1: blocked or skipped visits count fully, "done with friction" half."""
+        answered = sum(self.outcomes.values())
+        if not answered:
+            return 0.0
+        bad = self.outcomes.get(Outcome.BLOCKED, 0) + self.outcomes.get(Outcome.SKIPPED, 0)
+        return (bad + 0.5 * self.outcomes.get(Outcome.FRICTION, 0)) / answered
+
+
+@dataclass(frozen=True)
+class Nps:
+    """Net Promoter Score of "would you recommend" (0-10) answers."""
+
+    promoters: int = 0
+    passives: int = 0
+    detractors: int = 0
+
+    @property
+    def n(self) -> int:
+        return self.promoters + self.passives + self.detractors
+
+    @property
+    def score(self) -> int | None:
+        return round(100 * (self.promoters - self.detractors) / self.n) if self.n else None
+
+    @property
+    def small(self) -> bool:
+        return 0 < self.n < NPS_SMALL_N
+
+    @classmethod
+    def of(cls, answers: Iterable[int]) -> Nps:
+        counts = Counter("p" if a >= 9 else "n" if a >= 7 else "d" for a in answers)
+        return cls(counts["p"], counts["n"], counts["d"])
+
+
+@dataclass(frozen=True)
+class JourneyFriction:
+    journey_id: str
+    title: str
+    product: str
+    walkers: int
+    walks: int
+    completed: int
+    abandoned: int
+    nps: Nps
+    steps: tuple[StepFriction, ...] = field(default=())
+
+    @property
+    def completion(self) -> float | None:
+        """Completed share of the walks that ended (in-progress walks are not counted yet)."""
+        ended = self.completed + self.abandoned
+        return self.completed / ended if ended else None
+
+
+def _step_friction(
+    step_ids: Sequence[str],
+    titles: Mapping[str, str],
+    walks: Sequence[Walk],
+    points: Sequence[PainPoint],
+) -> tuple[StepFriction, ...]:
+    outcomes: dict[str, Counter[Outcome]] = defaultdict(Counter)
+    ease: dict[str, list[int]] = defaultdict(list)
+    seconds: dict[str, list[float]] = defaultdict(list)
+    reached: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    for walk in walks:
+        for visit in walk.visits:
+            reached[visit.step_id] += 1
+            if visit.outcome is not None:
+                outcomes[visit.step_id][visit.outcome] += 1
+            if visit.ease is not None:
+                ease[visit.step_id].append(visit.ease)
+            if visit.seconds_spent > 0:
+                seconds[visit.step_id].append(visit.seconds_spent)
+        if walk.status == WalkStatus.ABANDONED and walk.visits:
+            last = max(walk.visits, key=lambda v: v.position)
+            dropped[last.step_id] += 1
+    pains = Counter(p.step_id for p in points)
+    blockers = Counter(p.step_id for p in points if p.severity == Severity.BLOCKER)
+    steps = [
+        StepFriction(
+            step_id=sid,
+            title=titles.get(sid, sid),
+            reached=reached[sid],
+            outcomes=dict(outcomes[sid]),
+            ease_mean=statistics.fmean(ease[sid]) if ease[sid] else None,
+            median_seconds=statistics.median(seconds[sid]) if seconds[sid] else None,
+            pain_points=pains[sid],
+            blockers=blockers[sid],
+            dropped=dropped[sid],
+        )
+        for sid in step_ids
+    ]
+    ranked = sorted(
+        (s for s in steps if s.friction > 0),
+        key=lambda s: (-s.friction, s.ease_mean if s.ease_mean is not None else 8.0),
+    )
+    worst = {s.step_id for s in ranked[:WORST_STEPS]}
+    return tuple(
+        StepFriction(**{**s.__dict__, "worst": s.step_id in worst})  # frozen: rebuild
+        for s in steps
+    )
+
+
+def journey_friction(lab: Lab, *, release: str | None = None) -> list[JourneyFriction]:
+    """Every journey with walks or feedback: walkers, completion, NPS and per-step friction.
+
+    Steps come from the catalog in catalog order; a journey no longer in the catalog (its walks
+    are kept) lists the steps its walks visited, in walk order.
+    """
+    with lab.store.unit(read_only=True) as unit:
+        walks = unit.list_walks(release=release or None)
+        points = unit.pain_points(release=release or None)
+    try:
+        catalog_journeys: dict[str, Journey] = {j.id: j for j in lab.catalog.journeys}
+        products = {p.id: p.name for p in lab.catalog.products}
+    except CatalogError:
+        catalog_journeys, products = {}, {}
+    walks_of: dict[str, list[Walk]] = defaultdict(list)
+    for walk in walks:
+        walks_of[walk.journey_id].append(walk)
+    points_of: dict[str, list[PainPoint]] = defaultdict(list)
+    for point in points:
+        points_of[point.journey_id].append(point)
+    order = [j for j in catalog_journeys if j in walks_of or j in points_of]
+    order += sorted((set(walks_of) | set(points_of)) - set(order))
+    out: list[JourneyFriction] = []
+    for journey_id in order:
+        journey = catalog_journeys.get(journey_id)
+        walked = [w for w in walks_of[journey_id] if w.source == "walk"]
+        if journey is not None:
+            step_ids = [s.id for s in journey.steps]
+            titles = {s.id: s.title for s in journey.steps}
+        else:
+            seen = sorted(
+                {(v.position, v.step_id) for w in walked for v in w.visits}, key=lambda pv: pv[0]
+            )
+            step_ids = list(dict.fromkeys(sid for _, sid in seen))
+            titles = {}
+        for point in points_of[journey_id]:  # feedback about a step the catalog no longer has
+            if point.step_id not in step_ids:
+                step_ids.append(point.step_id)
+        out.append(
+            JourneyFriction(
+                journey_id=journey_id,
+                title=journey.title if journey is not None else journey_id,
+                product=products.get(walked[0].product_id, walked[0].product_id) if walked else "",
+                walkers=len({w.walker.uuid for w in walked}),
+                walks=len(walked),
+                completed=sum(1 for w in walked if w.status == WalkStatus.COMPLETED),
+                abandoned=sum(1 for w in walked if w.status == WalkStatus.ABANDONED),
+                nps=Nps.of(w.nps for w in walked if w.nps is not None),
+                steps=_step_friction(step_ids, titles, walked, points_of[journey_id]),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------------- reports
+@dataclass(frozen=True)
+class ReportLine:
+    """One pain point as the product owner reads it."""
+
+    uuid: str
+    text: str
+    journey_id: str
+    step_id: str
+    step_title: str
+    severity: Severity
+    category: str
+    walker: str | None  # None: anonymous
+    release: str
+    created_at: datetime | None
+    suggested_fix: str = ""
+
+
+def _report_lines(lab: Lab, points: Sequence[PainPoint]) -> list[ReportLine]:
+    """``points`` with the walker's name (None when anonymous) and the step's title."""
+    walk_ids = {p.walk_uuid for p in points}
+    with lab.store.unit(read_only=True) as unit:
+        names = {
+            w.uuid: (None if w.walker.anonymous else w.walker.name)
+            for w in unit.list_walks()
+            if w.uuid in walk_ids
+        }
+    titles: dict[tuple[str, str], str] = {}
+    try:
+        for journey in lab.catalog.journeys:
+            titles.update({(journey.id, s.id): s.title for s in journey.steps})
+    except CatalogError:
+        pass
+    return [
+        ReportLine(
+            uuid=p.uuid,
+            text=p.text,
+            journey_id=p.journey_id,
+            step_id=p.step_id,
+            step_title=titles.get((p.journey_id, p.step_id), p.step_id),
+            severity=p.severity,
+            category=p.category,
+            walker=None if p.walker_anonymous else names.get(p.walk_uuid),
+            release=p.release,
+            created_at=p.created_at,
+            suggested_fix=p.suggested_fix,
+        )
+        for p in points
+    ]
+
+
+def _copies(lab: Lab) -> dict[str, list[str]]:
+    """Near-duplicates the engine collapsed into another report, from the journeys' last runs."""
+    from qualitylab.store import fixes as store_fixes
+
+    with lab.store.unit(read_only=True) as unit:
+        runs = store_fixes.latest_runs(unit)
+    duplicates: dict[str, str] = {}
+    for run in runs:
+        found = run.payload.get("duplicates")
+        if run.scope.startswith("journey=") and isinstance(found, dict):
+            duplicates.update({str(k): str(v) for k, v in found.items()})
+    return copies_of(duplicates)
+
+
+def is_one_off(item: FixItem) -> bool:
+    return item.cluster.id.startswith(ONE_OFF_PREFIX)
+
+
+# ---------------------------------------------------------------------------------- fix list
+@dataclass(frozen=True)
+class TriageList:
+    """The ranked fix list of a scope, the reports no problem holds, and what can filter it."""
+
+    items: tuple[FixItem, ...]
+    one_offs: tuple[ReportLine, ...]  # reports in no cluster (one-off blocker lines included)
+    reports: int
+    journeys: tuple[str, ...]  # journey ids with reports, for the filter
+    releases: tuple[str, ...]  # oldest first
+    owners: Mapping[str, str] = field(default_factory=dict)  # cluster id -> owner (when known)
+    tickets: Mapping[str, str] = field(default_factory=dict)  # cluster id -> ticket key
+
+
+def triage_list(lab: Lab, *, journey: str | None = None, release: str | None = None) -> TriageList:
+    """The fix list (see ``build_fix_report``) plus every report left out of its clusters."""
+    from qualitylab.services.fixes import build_fix_report
+
+    report = build_fix_report(lab, journey=journey or None, release=release or None)
+    with lab.store.unit(read_only=True) as unit:
+        points = unit.pain_points(journey_id=journey or None, release=release or None)
+        everything = unit.pain_points() if release else points
+    copies = _copies(lab)
+    clustered = {
+        m
+        for item in report.items
+        if not is_one_off(item)
+        for m in with_copies(item.cluster.members, copies)
+    }
+    loose = [p for p in points if p.uuid not in clustered]
+    return TriageList(
+        items=tuple(report.items),
+        one_offs=tuple(_report_lines(lab, loose)),
+        reports=report.reports,
+        journeys=tuple(sorted({p.journey_id for p in everything})),
+        releases=sort_releases(p.release for p in everything),
+    )
+
+
+# ---------------------------------------------------------------------------------- a problem
+@dataclass(frozen=True)
+class Similar:
+    """Another problem that may be the same one (a merge candidate)."""
+
+    cluster_id: str
+    title: str
+    similarity: float  # 0..1
+    same_step: bool = False
+
+
+@dataclass(frozen=True)
+class ProblemDetail:
+    item: FixItem
+    why: Explanation
+    reports: tuple[ReportLine, ...]  # worst first, then oldest
+    record: FixRecord | None  # the team's decision, if any
+    owner: str = ""
+    ticket: str = ""
+    similar: tuple[Similar, ...] = ()
+    history: tuple[str, ...] = ()  # decisions and corrections, newest first
+
+
+def problem_detail(
+    lab: Lab, cluster_id: str, *, journey: str | None = None, release: str | None = None
+) -> ProblemDetail:
+    """One problem of the fix list with every report behind it (collapsed copies included)."""
+    from qualitylab.services.fixes import explain_fix, list_fix_records
+
+    item, why = explain_fix(lab, cluster_id, journey=journey or None, release=release or None)
+    members = with_copies(item.cluster.members, _copies(lab))
+    with lab.store.unit(read_only=True) as unit:
+        points = unit.pain_points(uuids=members)
+    if release:
+        points = [p for p in points if p.release == release]
+    lines = sorted(
+        _report_lines(lab, points),
+        key=lambda r: (-int(r.severity), r.created_at.isoformat() if r.created_at else "~"),
+    )
+    record = next((r for r in list_fix_records(lab) if r.cluster_id == item.cluster.id), None)
+    return ProblemDetail(item, why, tuple(lines), record, history=_history(record))
+
+
+def _history(record: FixRecord | None) -> tuple[str, ...]:
+    if record is None:
+        return ()
+    when = record.updated_at.strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
+    parts = [when, record.status.value, record.release or "", record.note]
+    return (" · ".join(p for p in parts if p),)
+
+
+# ---------------------------------------------------------------------------------- decisions
+def decide(
+    lab: Lab,
+    cluster_id: str,
+    *,
+    status: str,
+    release: str | None = None,
+    note: str | None = None,
+    owner: str | None = None,
+    ticket: str | None = None,
+) -> tuple[str, ...]:
+    """Record the team's decision about a problem; returns the warnings to show."""
+    from qualitylab.services.fixes import set_fix_status
+
+    decision = set_fix_status(lab, cluster_id, status, release=release, note=note)
+    return decision.warnings
+
+
+def merge_into(lab: Lab, into: str, others: Sequence[str]) -> None:
+    raise InvalidInput("merging problems needs `qualitylab fix merge`, not in this lab yet")
+
+
+def move_report(lab: Lab, report: str, *, to: str | None) -> None:
+    raise InvalidInput("moving reports needs `qualitylab fix move`, not in this lab yet")
+
+
+def undo_last(lab: Lab) -> str | None:
+    raise InvalidInput("undo needs the corrections log, not in this lab yet")

@@ -1,0 +1,126 @@
+"""The product owner's app: journeys, the fix list, one problem and the one-offs of one lab.
+
+Three modes (keys 1 2 3), each with its own screen stack, share one scope (journey, release) and
+one cached fix list: it is built once per scope on a worker thread and built again after every
+decision or correction (``changed``), so every screen shows the list as it now ranks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.screen import ModalScreen
+
+from qualitylab.tui.lab_app import LabApp
+from qualitylab.tui.triage.strings import TRIAGE_STRINGS
+
+if TYPE_CHECKING:
+    from qualitylab.services.triage import TriageList
+
+
+@dataclass
+class Scope:
+    """What the fix list and the one-offs show: a journey and a release (empty = all), and the
+    filters applied on top without rebuilding the list."""
+
+    journey: str = ""
+    release: str = ""
+    status: str = ""  # "" any, "actionable" (open or planned), or a FixStatus value
+    blockers_only: bool = False
+    search: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.journey, self.release)
+
+
+class TriageApp(LabApp):
+    """Read the lab as a product owner: decide, correct the clustering, export."""
+
+    create_db = False  # a mistyped --db must not become an empty lab
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["../app.tcss", "triage.tcss"]
+    TITLE = "QualityLab triage"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        Binding("1", "switch('journeys')", "tk.journeys"),
+        Binding("2", "switch('fixes')", "tk.fixes"),
+        Binding("3", "switch('oneoffs')", "tk.oneoffs"),
+        Binding("question_mark", "help", "key.help", key_display="?"),
+        Binding("f1", "help", "key.help", show=False),
+        Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        *,
+        db: str | None = None,
+        journeys: Path | None = None,
+        lang: str | None = None,
+        served: bool = False,
+    ) -> None:
+        super().__init__(db=db, journeys=journeys, lang=lang, strings=TRIAGE_STRINGS)
+        #: Served to a browser: exports go to the browser as downloads, nothing is remembered.
+        self.served = served
+        self.remember_theme = not served
+        self.scope = Scope()
+        self.title = self.tr("tri.title")
+        self.sub_title = self.tr("tri.sub")
+        self._generation = 0
+        self._cache: dict[tuple[str, str], tuple[int, TriageList]] = {}
+        self._lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ the shared list
+    @property
+    def generation(self) -> int:
+        """Grows with every change this app made; screens reload when theirs is older."""
+        return self._generation
+
+    def changed(self) -> None:
+        self._generation += 1
+
+    async def fix_list(self) -> TriageList:
+        """The scope's fix list and one-offs (built on a thread; cached until ``changed``)."""
+        from qualitylab.services.triage import triage_list
+
+        async with self._lock:  # two screens asking at once build it once
+            key = self.scope.key
+            cached = self._cache.get(key)
+            if cached is not None and cached[0] == self._generation:
+                return cached[1]
+            built = await self.call(triage_list, journey=key[0] or None, release=key[1] or None)
+            self._cache[key] = (self._generation, built)
+            return built
+
+    # ------------------------------------------------------------------ start-up & modes
+    def on_mount(self) -> None:
+        from qualitylab.tui.triage.fixlist import FixListScreen
+        from qualitylab.tui.triage.journeys import JourneysScreen
+        from qualitylab.tui.triage.oneoffs import OneOffsScreen
+
+        self.add_mode("fixes", FixListScreen)
+        self.add_mode("journeys", JourneysScreen)
+        self.add_mode("oneoffs", OneOffsScreen)
+        self.switch_mode("fixes")
+
+    def action_switch(self, mode: str) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return  # a dialog is open: 1 2 3 belong to it (a select's type-to-search)
+        if self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        from qualitylab.tui.triage.dialogs import TriageHelp
+
+        if not isinstance(self.screen, TriageHelp):
+            self.push_screen(TriageHelp())
+
+
+def make_triage_app(
+    *, db: str | None, journeys: Path | None, lang: str | None, served: bool = False
+) -> TriageApp:
+    """The one way the CLI and the tests build the triage app."""
+    return TriageApp(db=db, journeys=journeys, lang=lang, served=served)

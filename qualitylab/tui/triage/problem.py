@@ -1,0 +1,322 @@
+"""One problem: its score's parts, quotes, suggestions, similar problems, decision history and
+every report behind it; the product owner decides and corrects the clustering from here.
+
+Keys: d decide (status, release, note, owner, ticket), o owner, t ticket, m merge a similar
+problem into this one, x move the highlighted report out, u undo the last correction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+
+from qualitylab.errors import NotFound, QualityLabError
+from qualitylab.tui.screens.confirm import ConfirmDialog
+from qualitylab.tui.text import literal, one_line
+from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
+from qualitylab.tui.triage.cells import date_cell, severity_cell, status_cell, text
+from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
+
+if TYPE_CHECKING:
+    from qualitylab.services.triage import ProblemDetail, ReportLine
+
+
+class ProblemScreen(TriageScreen[None]):
+    """Everything about one problem of the fix list."""
+
+    AUTO_FOCUS = "#reports"
+    BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
+        [
+            Binding("escape", "back", "tk.back"),
+            Binding("d", "decide('d-status')", "tk.decide"),
+            Binding("o", "decide('d-owner')", "tk.owner"),
+            Binding("t", "decide('d-ticket')", "tk.ticket"),
+            Binding("m", "merge", "tk.merge"),
+            Binding("x", "move_out", "tk.move"),
+            Binding("u", "undo", "tk.undo"),
+        ]
+    )
+
+    def __init__(self, cluster_id: str) -> None:
+        super().__init__()
+        self.cluster_id = cluster_id
+        self.detail: ProblemDetail | None = None
+        self.loaded_for = -1
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.t("pr.heading", id=self.cluster_id), id="topbar", markup=False)
+        with VerticalScroll(id="problem-body"):
+            yield Static(self.t("pr.loading"), id="problem-title", markup=False)
+            yield Static("", id="problem-decision", markup=False)
+            yield Static("", id="problem-facts", markup=False)
+        yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded_for != self.tapp.generation:
+            self.load()
+
+    @work(exclusive=True, group="problem-load")
+    async def load(self) -> None:
+        from qualitylab.services.triage import problem_detail
+
+        scope = self.tapp.scope
+        generation = self.tapp.generation
+        try:
+            self.detail = await self.tapp.call(
+                problem_detail,
+                self.cluster_id,
+                journey=scope.journey or None,
+                release=scope.release or None,
+            )
+        except NotFound:
+            self.detail = None
+            self.query_one("#problem-title", Static).update(self.t("pr.gone"))
+            return
+        except QualityLabError:
+            return
+        self.loaded_for = generation
+        self.draw()
+
+    # ------------------------------------------------------------------ drawing
+    def draw(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        item = detail.item
+        tr = self.tapp.tr
+        self.query_one("#topbar", Static).update(
+            self.t("pr.heading", id=item.cluster.id)
+            + " · "
+            + self.t(
+                "pr.rank",
+                rank=item.rank,
+                score=item.priority.score,
+                walkers=item.walkers,
+                reports=len(detail.reports),
+            )
+        )
+        title = Text(literal(item.cluster.title), style="bold")
+        self.query_one("#problem-title", Static).update(title)
+        decision = Text(self.t("pr.decision") + ": ", style="bold")
+        decision.append_text(status_cell(item, tr))
+        extra = []
+        if detail.owner:
+            extra.append(self.t("pr.owner", owner=one_line(detail.owner, 60)))
+        if detail.ticket:
+            extra.append(self.t("pr.ticket", ticket=one_line(detail.ticket, 60)))
+        if item.status_note:
+            extra.append(self.t("pr.note", note=one_line(item.status_note, 300)))
+        if detail.record is None and not extra:
+            extra.append(self.t("pr.no_decision"))
+        decision.append(" · " + " · ".join(extra) if extra else "")
+        self.query_one("#problem-decision", Static).update(decision)
+        self.query_one("#problem-facts", Static).update(self._facts())
+        self._fill_reports(detail.reports)
+
+    def _facts(self) -> Text:
+        """Score parts, where, quotes, suggested fixes, similar problems, history: one block."""
+        detail = self.detail
+        assert detail is not None
+        item, why = detail.item, detail.why
+        p = item.priority
+        out = Text()
+
+        def heading(key: str, **values: object) -> None:
+            out.append("\n" + self.t(key, **values) + "\n", style="bold underline")
+
+        heading("pr.score")
+        counts = ", ".join(
+            f"{why.severities.get(n, 0)}×{n}" for n in (4, 3, 2, 1) if why.severities.get(n)
+        )
+        out.append(
+            f"  {self.t('col.reach')} {p.reach:.2f} ({why.walkers}/{why.visitors})"
+            f" · {self.t('col.sev')} {p.severity_mean:.2f}/{p.severity_max} ({counts})"
+            f" · {self.t('col.impact')} {p.impact:.2f}"
+            f" · {self.t('col.persist')} {p.persistence:.0f}"
+            f" · {self.t('status.blocker').lower()} {p.blockers:.0%}\n"
+        )
+        factors = " × ".join(f"{f:.3f}" for _, f, _ in why.factors)
+        out.append(f"  score = 100 × {factors} = {p.score:.2f}\n", style="dim")
+        heading("pr.where")
+        for journey_id, step_id in item.steps[:6]:
+            out.append(f"  {one_line(journey_id, 40)} / {one_line(step_id, 60)}\n")
+        out.append("  " + self.t("pr.releases", releases=", ".join(item.releases) or "–") + "\n")
+        if item.cluster.quotes:
+            heading("pr.quotes")
+            for quote in item.cluster.quotes[:3]:
+                out.append(f"  “{one_line(quote, 300)}”\n", style="italic")
+        if item.cluster.suggestions:
+            heading("pr.fixes")
+            for fix, n in item.cluster.suggestions[:4]:
+                out.append(f"  → {one_line(fix, 200)} ({n})\n")
+        heading("pr.similar")
+        if detail.similar:
+            for s in detail.similar[:5]:
+                out.append(f"  {s.similarity:.2f} ", style="bold")
+                out.append(f"{s.cluster_id} ", style="cyan")
+                out.append(one_line(s.title, 120) + "\n")
+        else:
+            out.append("  " + self.t("pr.no_similar") + "\n", style="dim")
+        heading("pr.history")
+        if detail.history:
+            for line in detail.history[:10]:
+                out.append("  " + one_line(line, 300) + "\n")
+        else:
+            out.append("  " + self.t("pr.no_history") + "\n", style="dim")
+        heading("pr.reports", n=len(detail.reports))
+        return out
+
+    def _fill_reports(self, reports: tuple[ReportLine, ...]) -> None:
+        table = self.query_one("#reports", DataTable)
+        keep = table.cursor_row if table.row_count else 0
+        table.clear(columns=True)
+        tr = self.tapp.tr
+        for key in ("severity", "step", "walker", "release", "date"):
+            table.add_column(tr(f"col.{key}"), key=key)
+        width = max(20, self.size.width - 80)
+        table.add_column(tr("col.text"), key="text", width=width)
+        for r in reports:
+            table.add_row(
+                severity_cell(int(r.severity)),
+                text(r.step_id, 22),
+                text(r.walker, 18) if r.walker else Text(tr("anonymous"), style="dim"),
+                text(r.release, 10),
+                date_cell(r.created_at),
+                text(r.text, width),
+                key=r.uuid,
+            )
+        if reports:
+            table.move_cursor(row=min(keep, len(reports) - 1), animate=False)
+
+    def current_report(self) -> ReportLine | None:
+        table = self.query_one("#reports", DataTable)
+        if self.detail is None or not table.row_count:
+            return None
+        return self.detail.reports[min(table.cursor_row, len(self.detail.reports) - 1)]
+
+    # ------------------------------------------------------------------ actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_decide(self, focus: str) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        item = detail.item
+        current = DecisionInput(
+            status=item.status.value,
+            release=item.status_release or "",
+            note=item.status_note,
+            owner=detail.owner,
+            ticket=detail.ticket,
+        )
+        self.app.push_screen(
+            DecideDialog(item.cluster.id, current, focus=focus), callback=self._decided
+        )
+
+    async def _decided(self, answer: DecisionInput | None) -> None:
+        from qualitylab.services.triage import decide
+
+        if answer is None or self.detail is None:
+            return
+        cid = self.detail.item.cluster.id
+        try:
+            warnings = await self.tapp.call(
+                decide,
+                cid,
+                status=answer.status,
+                release=answer.release or None,
+                note=answer.note,
+                owner=answer.owner,
+                ticket=answer.ticket,
+            )
+        except QualityLabError:
+            return
+        self.notify(
+            self.t("dc.saved", id=cid, status=self.t(f"status.{answer.status}")), markup=False
+        )
+        for warning in warnings:
+            self.notify(self.t("dc.warning", warning=warning), severity="warning", markup=False)
+        self._changed()
+
+    def action_merge(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        candidates = [
+            Candidate(s.cluster_id, s.title, s.similarity, s.same_step) for s in detail.similar
+        ]
+        self.app.push_screen(
+            ChooseProblem(self.t("mg.title", id=detail.item.cluster.id), candidates),
+            callback=self._merge_chosen,
+        )
+
+    async def _merge_chosen(self, chosen: str | None) -> None:
+        from qualitylab.services.triage import merge_into
+
+        if chosen is None or self.detail is None:
+            return
+        into = self.detail.item.cluster.id
+        try:
+            await self.tapp.call(merge_into, into, [chosen])
+        except QualityLabError:
+            return
+        self.notify(self.t("mg.done", what=chosen, into=into), markup=False)
+        self._changed()
+
+    def action_move_out(self) -> None:
+        report = self.current_report()
+        if report is None or self.detail is None:
+            return
+        message = self.t(
+            "mv.confirm", id=self.detail.item.cluster.id, text=one_line(report.text, 300)
+        )
+        self.app.push_screen(ConfirmDialog(message), callback=self._move_confirmed)
+
+    async def _move_confirmed(self, yes: bool | None) -> None:
+        from qualitylab.services.triage import move_report
+
+        report = self.current_report()
+        if not yes or report is None or self.detail is None:
+            return
+        try:
+            await self.tapp.call(move_report, report.uuid, to=None)
+        except QualityLabError:
+            return
+        self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)
+        self._changed()
+
+    @work(group="problem-act")
+    async def action_undo(self) -> None:
+        from qualitylab.services.triage import undo_last
+
+        try:
+            what = await self.tapp.call(undo_last)
+        except QualityLabError:
+            return
+        if what is None:
+            self.notify(self.t("un.nothing"), markup=False)
+            return
+        self.notify(self.t("un.done", what=what), markup=False)
+        self._changed()
+
+    def _changed(self) -> None:
+        self.tapp.changed()
+        self.load()
+
+    @on(DataTable.RowSelected, "#reports")
+    def _report_selected(self) -> None:
+        """Enter on a report shows it whole (long texts are clipped in the table)."""
+        report = self.current_report()
+        if report is not None:
+            self.notify(literal(report.text)[:2000], timeout=15, markup=False)

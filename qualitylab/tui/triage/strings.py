@@ -1,0 +1,231 @@
+"""Every word of the triage app, in English and Russian, on top of the walk app's shared words.
+
+Same mechanism as ``qualitylab.tui.i18n``: key -> (English, Russian), ``str.format`` placeholders
+matching in both. Problem titles, report texts and journey content are shown as written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from qualitylab.tui.i18n import STRINGS
+
+_TRIAGE: dict[str, tuple[str, str]] = {
+    "tri.title": ("QualityLab triage", "QualityLab · разбор"),
+    "tri.sub": ("the product owner's view", "взгляд владельца продукта"),
+    "tri.loading": ("Building the fix list…", "Собираем список исправлений…"),
+    "tri.scope.all": ("whole lab", "вся лаборатория"),
+    "tri.scope.journey": ("journey {journey}", "путь {journey}"),
+    "tri.scope.release": ("release {release}", "релиз {release}"),
+    # --- keys ---
+    "tk.journeys": ("Journeys", "Пути"),
+    "tk.fixes": ("Fix list", "Исправления"),
+    "tk.oneoffs": ("One-offs", "Единичные"),
+    "tk.filter": ("Filter", "Фильтр"),
+    "tk.its_fixes": ("Its fix list", "Его исправления"),
+    "tk.search": ("Search", "Поиск"),
+    "tk.sort": ("Sort", "Сортировка"),
+    "tk.reverse": ("Reverse", "Обратно"),
+    "tk.open": ("Open", "Открыть"),
+    "tk.decide": ("Decide", "Решение"),
+    "tk.owner": ("Owner", "Ответственный"),
+    "tk.ticket": ("Ticket", "Задача"),
+    "tk.merge": ("Merge", "Объединить"),
+    "tk.move": ("Move out", "Вынести"),
+    "tk.attach": ("Attach", "Привязать"),
+    "tk.undo": ("Undo", "Отменить"),
+    "tk.export": ("Export", "Экспорт"),
+    "tk.reload": ("Reload", "Обновить"),
+    "tk.back": ("Back", "Назад"),
+    "tk.clear": ("Clear filter", "Сбросить фильтр"),
+    # --- fix list ---
+    "fl.heading": (
+        "Fix list · {scope} · {shown} of {total} problems · {reports} reports",
+        "Исправления · {scope} · {shown} из {total} проблем · отчётов: {reports}",
+    ),
+    "fl.filters": ("filter: {what}", "фильтр: {what}"),
+    "fl.blockers_only": ("blockers only", "только блокеры"),
+    "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
+    "fl.reversed": (" (reversed)", " (обратная)"),
+    "fl.search_ph": ("Type to search titles, quotes, ids…", "Поиск по заголовкам, цитатам, id…"),
+    "fl.none": ("No problem matches the filter.", "Ни одна проблема не подходит под фильтр."),
+    "fl.empty": (
+        "No pain points yet: walk a journey (qualitylab walk) or load the demo (qualitylab demo).",
+        "Проблем пока нет: пройдите путь (qualitylab walk) или загрузите демо (qualitylab demo).",
+    ),
+    "col.rank": ("#", "№"),
+    "col.score": ("score", "балл"),
+    "col.reach": ("reach", "охват"),
+    "col.sev": ("sev", "серьёзн"),
+    "col.impact": ("impact", "влияние"),
+    "col.persist": ("persist", "повтор"),
+    "col.walkers": ("who", "кто"),
+    "col.reports": ("reports", "отчёты"),
+    "col.walkers_long": ("walkers", "участники"),
+    "col.status": ("status", "статус"),
+    "col.problem": ("problem", "проблема"),
+    "col.owner": ("owner", "ответств."),
+    "col.ticket": ("ticket", "задача"),
+    "col.severity": ("sev", "серьёзн"),
+    "col.step": ("step", "шаг"),
+    "col.walker": ("walker", "участник"),
+    "col.release": ("release", "релиз"),
+    "col.date": ("date", "дата"),
+    "col.text": ("text", "текст"),
+    "col.journey": ("journey", "путь"),
+    "col.walks": ("walks", "проходы"),
+    "col.completion": ("done", "завершено"),
+    "col.abandoned": ("abandoned", "брошено"),
+    "col.nps": ("NPS", "NPS"),
+    "col.reached": ("reached", "дошли"),
+    "col.mix": ("outcomes", "итоги"),
+    "col.ease": ("ease", "лёгкость"),
+    "col.time": ("time", "время"),
+    "col.pains": ("pains", "проблемы"),
+    "col.dropped": ("left", "ушли"),
+    "col.similarity": ("similar", "сходство"),
+    "status.open": ("open", "открыта"),
+    "status.planned": ("planned", "в плане"),
+    "status.fixed": ("fixed", "исправлена"),
+    "status.wont_fix": ("won't fix", "не будем"),
+    "status.blocker": ("BLOCKER", "БЛОКЕР"),
+    "status.regressed": ("REGRESSED", "ВЕРНУЛАСЬ"),
+    "anonymous": ("anonymous", "анонимно"),
+    # --- filter dialog ---
+    "flt.title": ("Filter the fix list", "Фильтр списка"),
+    "flt.journey": ("Journey", "Путь"),
+    "flt.release": ("Release", "Релиз"),
+    "flt.status": ("Status", "Статус"),
+    "flt.any": ("any", "любой"),
+    "flt.actionable": ("open or planned", "открытые и в плане"),
+    "flt.blockers": ("Blockers only", "Только блокеры"),
+    "flt.apply": ("Apply", "Применить"),
+    # --- problem ---
+    "pr.heading": ("Problem {id}", "Проблема {id}"),
+    "pr.rank": (
+        "#{rank} · score {score:.1f} · {walkers} walkers · {reports} reports",
+        "№{rank} · балл {score:.1f} · участников: {walkers} · отчётов: {reports}",
+    ),
+    "pr.decision": ("Decision", "Решение"),
+    "pr.no_decision": ("open, nobody decided yet", "открыта, решения ещё нет"),
+    "pr.owner": ("owner {owner}", "ответственный {owner}"),
+    "pr.ticket": ("ticket {ticket}", "задача {ticket}"),
+    "pr.note": ("note: {note}", "заметка: {note}"),
+    "pr.in_release": ("in {release}", "в {release}"),
+    "pr.score": ("Why this score", "Откуда балл"),
+    "pr.where": ("Where", "Где"),
+    "pr.releases": ("Releases: {releases}", "Релизы: {releases}"),
+    "pr.quotes": ("Quotes", "Цитаты"),
+    "pr.fixes": ("Suggested fixes", "Предложенные исправления"),
+    "pr.similar": ("Similar problems (m to merge)", "Похожие проблемы (m — объединить)"),
+    "pr.no_similar": ("No similar problem found.", "Похожих проблем не найдено."),
+    "pr.reports": ("Reports ({n})", "Отчёты ({n})"),
+    "pr.history": ("Decision history", "История решений"),
+    "pr.no_history": ("No decision recorded yet.", "Решений пока не было."),
+    "pr.loading": ("Loading the problem…", "Загружаем проблему…"),
+    "pr.gone": (
+        "This problem is no longer in the fix list (merged or re-clustered).",
+        "Этой проблемы больше нет в списке (объединена или пересобрана).",
+    ),
+    # --- decide dialog ---
+    "dc.title": ("Decision on {id}", "Решение по {id}"),
+    "dc.status": ("Status", "Статус"),
+    "dc.release": (
+        "Release (planned: target, fixed: the release with the fix)",
+        "Релиз (в плане: целевой, исправлена: релиз с исправлением)",
+    ),
+    "dc.note": ("Note", "Заметка"),
+    "dc.owner": ("Owner", "Ответственный"),
+    "dc.ticket": ("Ticket key, e.g. PROJ-123", "Ключ задачи, например PROJ-123"),
+    "dc.saved": ("Saved: {id} is {status}.", "Сохранено: {id} — {status}."),
+    "dc.warning": ("Note: {warning}", "Обратите внимание: {warning}"),
+    # --- merge / move / attach / undo ---
+    "mg.title": ("Merge {id} into…", "Объединить {id} с…"),
+    "mg.pick": (
+        "Pick a similar problem, or type another problem's id:",
+        "Выберите похожую проблему или введите id другой проблемы:",
+    ),
+    "mg.id_ph": ("problem id, e.g. c-a7cb86cf95", "id проблемы, например c-a7cb86cf95"),
+    "mg.done": ("Merged {what} into {into}.", "{what} объединена с {into}."),
+    "mv.confirm": (
+        "Move this report out of {id}? It becomes a one-off.\n\n{text}",
+        "Вынести этот отчёт из {id}? Он станет единичным.\n\n{text}",
+    ),
+    "mv.done": ("Moved the report out of {id}.", "Отчёт вынесен из {id}."),
+    "at.title": ("Attach the report to…", "Привязать отчёт к…"),
+    "at.done": ("Attached the report to {id}.", "Отчёт привязан к {id}."),
+    "un.done": ("Undone: {what}", "Отменено: {what}"),
+    "un.nothing": ("Nothing to undo.", "Отменять нечего."),
+    "na.unavailable": (
+        "This lab's version cannot do that yet ({what}).",
+        "Эта версия лаборатории пока так не умеет ({what}).",
+    ),
+    # --- journeys ---
+    "jr.heading": ("Journeys · {n} with walks", "Пути · с проходами: {n}"),
+    "jr.steps": ("Steps of “{title}” (⚠ = worst)", "Шаги «{title}» (⚠ — худшие)"),
+    "jr.nps_small": ("n={n}, small", "n={n}, мало"),
+    "jr.legend": (
+        "outcomes: █ done ▓ with friction ▒ skipped ░ blocked · ease 1-7 (5.5 is typical)",
+        "итоги: █ готово ▓ с трудом ▒ пропущено ░ заблокировано · лёгкость 1-7 (5.5 — обычно)",
+    ),
+    "jr.empty": ("No walks yet.", "Проходов пока нет."),
+    # --- one-offs ---
+    "oo.heading": (
+        "One-offs · {n} reports in no problem · {scope}",
+        "Единичные · отчётов вне проблем: {n} · {scope}",
+    ),
+    "oo.empty": ("Every report belongs to a problem.", "Все отчёты относятся к проблемам."),
+    # --- export ---
+    "ex.title": ("Export a report", "Экспорт отчёта"),
+    "ex.format": ("Format", "Формат"),
+    "ex.path": ("File", "Файл"),
+    "ex.go": ("Export", "Экспортировать"),
+    "ex.done": ("Report written: {path}", "Отчёт сохранён: {path}"),
+    "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),
+    # --- help ---
+    "tri.help.body": (
+        "Everywhere                                            escape closes this help\n"
+        "  1 2 3      journeys · fix list · one-offs\n"
+        "  e          export a report of the current list\n"
+        "  ctrl+t     light/dark theme        ctrl+q  quit\n"
+        "\n"
+        "Fix list\n"
+        "  ↑ ↓        choose a problem;  enter  open it\n"
+        "  /          search titles, quotes and ids;  escape  clear\n"
+        "  f          filter: journey, release, status, blockers only\n"
+        "  s          sort by the next column;  r  reverse\n"
+        "\n"
+        "A problem\n"
+        "  d          decide: status, release, note, owner, ticket\n"
+        "  o  t       owner · ticket key\n"
+        "  m          merge with a similar problem (or one you type)\n"
+        "  x          move the chosen report out\n"
+        "  u          undo the last correction\n"
+        "\n"
+        "One-offs\n"
+        "  s          sort;  a or enter  attach the report to a problem",
+        "Везде                                                 escape закрывает справку\n"
+        "  1 2 3      пути · исправления · единичные\n"
+        "  e          экспорт отчёта по текущему списку\n"
+        "  ctrl+t     светлая/тёмная тема     ctrl+q  выход\n"
+        "\n"
+        "Список исправлений\n"
+        "  ↑ ↓        выбрать проблему;  enter  открыть\n"
+        "  /          поиск по заголовкам, цитатам, id;  escape  сбросить\n"
+        "  f          фильтр: путь, релиз, статус, только блокеры\n"
+        "  s          сортировать по следующему столбцу;  r  обратно\n"
+        "\n"
+        "Проблема\n"
+        "  d          решение: статус, релиз, заметка, ответственный, задача\n"
+        "  o  t       ответственный · ключ задачи\n"
+        "  m          объединить с похожей (или введённой) проблемой\n"
+        "  x          вынести выбранный отчёт\n"
+        "  u          отменить последнюю правку\n"
+        "\n"
+        "Единичные\n"
+        "  s          сортировка;  a или enter  привязать отчёт к проблеме",
+    ),
+}
+
+#: The walk app's words (errors, severities, categories, shared keys) plus the triage app's.
+TRIAGE_STRINGS: Mapping[str, tuple[str, str]] = {**STRINGS, **_TRIAGE}

@@ -1,0 +1,112 @@
+"""The product owner's triage app, driven by keys; every correction is checked in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.widgets import DataTable, Static
+from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
+from tui_helpers import CATALOG, wait_for
+
+from qualitylab.domain import FixStatus
+from qualitylab.services import Lab
+from qualitylab.services.fixes import list_fix_records
+from qualitylab.tui.triage.app import make_triage_app
+
+
+@pytest.fixture(autouse=True)
+def _fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: fake_engine)
+
+
+@pytest.fixture
+def new_triage(db_path: str) -> TriageFactory:
+    build_lab(db_path)
+
+    def build(lang: str = "en") -> object:
+        return make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
+
+    return build  # type: ignore[return-value]
+
+
+@pytest.fixture
+def lab(db_path: str) -> Iterator[Lab]:
+    opened = Lab.open(db=db_path, journeys=CATALOG)
+    yield opened
+    opened.close()
+
+
+def rows(table: DataTable[object]) -> list[str]:
+    return [str(key.value) for key in table.rows]
+
+
+async def test_fix_list_ranks_blockers_first_and_opens_a_problem(new_triage: TriageFactory) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        assert rows(table)[0] == "c-pay"  # three blockers from three walkers
+        assert set(rows(table)) >= {"c-pay", "c-offer", "c-track"}
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        reports = problem.query_one("#reports", DataTable)
+        assert reports.row_count == 3
+        walkers = {str(reports.get_row_at(n)[2]) for n in range(3)}
+        assert walkers == {"Anna Petrova", "Boris Ivanov", "anonymous"}
+        await pilot.press("escape")
+        await list_ready(pilot)
+
+
+async def test_set_status_release_note_from_the_problem(
+    new_triage: TriageFactory, lab: Lab
+) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("d")  # status select has focus: open it, one down = planned
+        await pilot.press("enter", "down", "enter")
+        await pilot.press("tab", *"2.1", "tab", *"sprint 12", "ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        await problem_ready(pilot, "c-pay")
+        decision = str(pilot.app.screen.query_one("#problem-decision", Static).render())
+        assert "planned 2.1" in decision and "sprint 12" in decision
+    record = list_fix_records(lab)[0]
+    assert (record.cluster_id, record.status, record.release, record.note) == (
+        "c-pay",
+        FixStatus.PLANNED,
+        "2.1",
+        "sprint 12",
+    )
+
+
+async def test_fixed_without_release_is_refused_and_nothing_saved(
+    new_triage: TriageFactory, lab: Lab
+) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("d", "enter", "down", "down", "enter", "ctrl+s")
+        await wait_for(pilot, lambda: bool(pilot.app._notifications))
+        assert "needs the release" in str(list(pilot.app._notifications)[0].message)
+    assert list_fix_records(lab) == []
+
+
+async def test_search_and_filter(new_triage: TriageFactory) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        await pilot.press("slash", *"404")
+        await wait_for(pilot, lambda: rows(table) == ["c-track"])
+        await pilot.press("escape")  # clears the search
+        await wait_for(pilot, lambda: len(rows(table)) >= 3)
+        # blockers only: f, tab to the checkbox past journey/release/status, space, ctrl+s
+        await pilot.press("f", "tab", "tab", "tab", "space", "ctrl+s")
+        await wait_for(pilot, lambda: rows(table) == ["c-pay"])
+        line = str(screen.query_one("#filterline", Static).render())
+        assert "blockers only" in line

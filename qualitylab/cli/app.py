@@ -9,7 +9,7 @@ from __future__ import annotations
 import typer
 
 from qualitylab import __version__
-from qualitylab.cli import data, fixes, journeys, triage, walk
+from qualitylab.cli import data, fixes, journeys, report, triage, walk
 from qualitylab.cli.common import LabGroup, close_labs
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ def root(
 walk.register(app)
 data.register(app)
 fixes.register(app)
+report.register(app)
 triage.register(app)
 app.add_typer(journeys.app, name="journeys")
 

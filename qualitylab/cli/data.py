@@ -207,6 +207,102 @@ def walks_list(
         say(f"... {len(found) - limit} more (use --limit)")
 
 
+@walks_app.command("show")
+def walks_show(
+    walk_id: Annotated[str, typer.Argument(help="Walk id (or its first 6+ characters).")],
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """One walk: its steps, outcomes, ease, time, pain points, praise, score and comment.
+
+    [bold]Example[/bold]
+
+      qualitylab walks show 3f2a91c0
+    """
+    from qualitylab.services.walk_detail import walk_detail
+
+    detail = walk_detail(open_lab(db), walk_id)
+    w = detail.walk
+    pains: dict[str, list[Any]] = {}
+    for p in detail.pain_points:
+        pains.setdefault(p.step_id, []).append(p)
+    praise: dict[str, list[Any]] = {}
+    for note in detail.praise:
+        praise.setdefault(note.step_id, []).append(note)
+    if json_out:
+        print_json(
+            {
+                **_walk_json(w),
+                "closing_comment": w.closing_comment,
+                "steps": [
+                    {
+                        "step": v.step_id,
+                        "title": detail.step_title(v.step_id),
+                        "outcome": v.outcome.value if v.outcome else None,
+                        "ease": v.ease,
+                        "seconds": round(v.seconds_spent, 1),
+                    }
+                    for v in w.visits
+                ],
+                "pain_points": [
+                    {
+                        "uuid": p.uuid,
+                        "step": p.step_id,
+                        "severity": int(p.severity),
+                        "category": p.category,
+                        "text": p.text,
+                        "suggested_fix": p.suggested_fix,
+                    }
+                    for p in detail.pain_points
+                ],
+                "praise": [{"step": n.step_id, "text": n.text} for n in detail.praise],
+            }
+        )
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    title = detail.journey.title if detail.journey else w.journey_id
+    say(f"Walk {w.uuid}: {title} ({w.journey_id}), release {w.release}")
+    finished = w.finished_at.strftime("%Y-%m-%d %H:%M") if w.finished_at else "not finished"
+    say(
+        f"{w.walker.label}; {w.status.value}; started {w.started_at:%Y-%m-%d %H:%M}, "
+        f"{finished}; would recommend: {'-' if w.nps is None else f'{w.nps}/10'}"
+    )
+    table = Table(show_lines=True, expand=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("step", overflow="fold")
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("ease", justify="right", no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
+    table.add_column("pain points and praise", overflow="fold", ratio=1)
+    steps = [v.step_id for v in w.visits]
+    steps += [s for s in [*pains, *praise] if s not in steps]  # notes on a step never entered
+    for n, step in enumerate(steps, start=1):
+        visit = w.visit(step)
+        notes = Text()
+        for p in pains.get(step, []):
+            notes.append(f"[{int(p.severity)}] ", style="bold red" if p.severity >= 3 else "")
+            notes.append(visible(p.text))
+            if p.suggested_fix:
+                notes.append(" → " + visible(p.suggested_fix), style="green")
+            notes.append("\n")
+        for pr in praise.get(step, []):
+            notes.append("+ " + visible(pr.text) + "\n", style="cyan")
+        notes.rstrip()
+        table.add_row(
+            str(n),
+            Text(visible(detail.step_title(step))),
+            visit.outcome.value.replace("_", " ") if visit and visit.outcome else "-",
+            str(visit.ease) if visit and visit.ease is not None else "-",
+            f"{visit.seconds_spent:.0f} s" if visit else "-",
+            notes,
+        )
+    stdout.print(table)
+    if w.closing_comment:
+        stdout.print(Text("Closing comment: " + visible(w.closing_comment)))
+
+
 def _walk_json(w: Any) -> dict[str, Any]:
     return {
         "uuid": w.uuid,

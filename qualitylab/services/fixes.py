@@ -14,7 +14,7 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypedDict, Unpack
@@ -605,6 +605,10 @@ class FixReport:
     items: list[FixItem]
     reports: int  # pain points in scope
     unlisted: int  # of those, in no item of the whole list (not just the top N)
+    #: The scope's pain points (every release: a report slices them itself) and each listed
+    #: problem's members with the copies the engine collapsed: what reports need to show texts.
+    pain_points: tuple[PainPoint, ...] = ()
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def build_fix_report(
@@ -639,7 +643,8 @@ def build_fix_report(
     listed = {m for item in scored.items for m in scored.data.members(item.cluster)}
     unlisted = sum(1 for uuid in scored.facts if uuid not in listed)
     items = scored.items[:top] if top else scored.items
-    return FixReport(items, len(scored.facts), unlisted)
+    members = {i.cluster.id: tuple(scored.data.members(i.cluster)) for i in scored.items}
+    return FixReport(items, len(scored.facts), unlisted, tuple(scored.data.pain_points), members)
 
 
 class FixListOptions(TypedDict, total=False):

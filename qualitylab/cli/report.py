@@ -1,0 +1,124 @@
+"""``qualitylab report``: the lab's report as a terminal summary or a file to send
+(HTML, Markdown, CSV, XLSX, Jira CSV, JSON). Parse -> ``services.reports`` -> write.
+
+The report service, jinja2 and openpyxl are imported inside the command, so start-up stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qualitylab.cli.common import DbOption, JourneysOption, open_lab, say
+from qualitylab.cli.common import stdout as out_console
+from qualitylab.cli.fixes import JourneyOpt, ProductOpt, WeightOpt, weights_from
+from qualitylab.cli.fixes_render import progress_bar
+from qualitylab.errors import InvalidInput
+
+FORMAT_HELP = "html, md, csv, xlsx, jira-csv or json (default: from the -o file's suffix)."
+
+
+def report(
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help=FORMAT_HELP, show_default=False)
+    ] = None,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write; '-' for stdout. Without it: a summary in the terminal.",
+            show_default=False,
+        ),
+    ] = None,
+    what: Annotated[
+        str,
+        typer.Option("--what", help="CSV rows: pains (one per pain point) or fixes (per problem)."),
+    ] = "pains",
+    journey: JourneyOpt = None,
+    product: ProductOpt = None,
+    release: Annotated[
+        str | None, typer.Option("--release", "-r", help="Only walks of this release.")
+    ] = None,
+    compare_to: Annotated[
+        str | None,
+        typer.Option(
+            "--compare-to",
+            help="Add a comparison with this earlier release: new, persisting, resolved, "
+            "regressed problems (against --release, or the latest release).",
+        ),
+    ] = None,
+    weight: WeightOpt = None,
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+) -> None:
+    """A report to send: header, NPS, each journey's friction map, the fix list with quotes,
+    one-offs, a release comparison, praise and closing comments.
+
+    [bold]Examples[/bold]
+
+      qualitylab report
+
+      qualitylab report -o report.html
+
+      qualitylab report --product esim --release 2.1 --compare-to 2.0 -o report.md
+
+      qualitylab report --format csv --what fixes -o - | head
+
+      qualitylab report --format jira-csv -o jira.csv
+    """
+    from qualitylab.services import reports as report_service
+
+    fmt = (fmt or "").strip().lower() or None
+    if fmt is None and output not in (None, "-"):
+        fmt = report_service.format_for(Path(output))
+    if fmt is not None and output is None:
+        raise InvalidInput(f"--format {fmt} writes a file: add -o FILE (or -o - for stdout)")
+    if fmt is None and output == "-":
+        raise InvalidInput("-o - needs --format (html, md, csv, xlsx, jira-csv or json)")
+    if fmt is not None:
+        report_service.check_format(fmt, what)
+    if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
+        raise InvalidInput("an XLSX workbook is binary: write it to a file (-o report.xlsx)")
+    lab = open_lab(db, journeys)
+    with progress_bar(True, "Building the report") as progress:
+        built = report_service.build_report(
+            lab,
+            journey=journey,
+            product=product,
+            release=release,
+            compare_to=compare_to,
+            weights=weights_from(weight),
+            progress=progress,
+        )
+        if fmt is not None and progress:
+            progress(f"Writing {fmt}", 1.0)
+        data = report_service.render_report(built, fmt, what=what) if fmt else None
+    if data is None:
+        report_service.print_summary(built, out_console)
+        return
+    if output == "-":
+        if isinstance(data, bytes):
+            sys.stdout.buffer.write(data)
+        else:
+            sys.stdout.write(data)
+        sys.stdout.flush()
+        return
+    path = Path(output or "")
+    blob = data if isinstance(data, bytes) else data.encode("utf-8")
+    try:
+        path.write_bytes(blob)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    h = built.header
+    say(
+        f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {h.walks:,} walks, "
+        f"{h.pain_points:,} pain points, {len(built.fixes):,} problems."
+    )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report")(report)

@@ -1,0 +1,1 @@
+"""Reports: one typed model (``model``) and one renderer per format (``render``)."""

@@ -1,0 +1,56 @@
+"""One entry point for every file format: ``render(report, fmt)`` -> text or bytes.
+
+The CLI and the triage app both call this; each format's module is imported only when asked for
+(jinja2 and openpyxl stay out of every other path).
+"""
+
+from __future__ import annotations
+
+import json
+
+from qualitylab.errors import InvalidInput
+from qualitylab.reports.model import Report, to_json
+
+#: Formats ``render`` writes; the terminal summary is ``reports.terminal``.
+FORMATS = ("html", "md", "csv", "xlsx", "jira-csv", "json")
+#: What a CSV lists: one row per pain point, or one per problem.
+CSV_WHAT = ("pains", "fixes")
+#: Formats that are bytes, not text (never printed to a terminal).
+BINARY = frozenset({"xlsx"})
+SUFFIX = {
+    "html": ".html",
+    "md": ".md",
+    "csv": ".csv",
+    "xlsx": ".xlsx",
+    "jira-csv": ".csv",
+    "json": ".json",
+}
+
+
+def render(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
+    """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows."""
+    if what not in CSV_WHAT:
+        raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
+    if fmt == "json":
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "md":
+        from qualitylab.reports.markdown import to_markdown
+
+        return to_markdown(report)
+    if fmt == "html":
+        from qualitylab.reports.html import to_html
+
+        return to_html(report)
+    if fmt == "csv":
+        from qualitylab.reports.tabular import to_csv
+
+        return to_csv(report, what=what)
+    if fmt == "jira-csv":
+        from qualitylab.reports.tabular import to_jira_csv
+
+        return to_jira_csv(report)
+    if fmt == "xlsx":
+        from qualitylab.reports.tabular import to_xlsx
+
+        return to_xlsx(report)
+    raise InvalidInput(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")

@@ -1,0 +1,54 @@
+"""User text as data in every format: spreadsheet cells, Markdown, Jira markup, terminals.
+
+Pain points are written by anyone in the company (and imported from CSV files nobody checked), so
+every renderer passes user text through one of these before it lands in a file a product owner
+opens. HTML needs none of them: the template engine escapes everything (autoescape).
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(...), +cmd|...).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# C0/C1 controls except tab/newline, and bidi overrides: a terminal or viewer would act on them.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SPACE = re.compile(r"\s+")
+# Every ASCII punctuation character CommonMark lets a backslash escape.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:/&\"'=$@%^;?,])")
+_JIRA_SPECIAL = re.compile(r"([\\\[\]{}|!*_^~+\-?#])")
+
+
+def visible(text: str) -> str:
+    """Control characters shown as ``\\x1b`` etc., so no escape sequence reaches a terminal."""
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
+    )
+
+
+def one_line(text: str) -> str:
+    return _SPACE.sub(" ", visible(text)).strip()
+
+
+def cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading formula character gets a ``'``.
+
+    (The ``'`` is what Excel and LibreOffice themselves use to say "this is text".)
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_START)
+
+
+def md(text: str) -> str:
+    """Markdown-safe inline text: every punctuation mark escaped, so feedback cannot make a link,
+    an image, HTML, a heading or a table column; newlines become spaces (one table cell)."""
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def jira(text: str) -> str:
+    """Jira wiki markup-safe text: links ``[...]``, macros ``{...}``, images ``!...!`` escaped."""
+    return _JIRA_SPECIAL.sub(r"\\\1", visible(text))

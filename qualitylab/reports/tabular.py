@@ -1,0 +1,338 @@
+"""The report as rows: CSV (pain points or problems), Jira's CSV importer, and an XLSX workbook.
+
+Every text cell goes through ``safe.cell`` (CSV) or is stored as a quote-prefixed string (XLSX),
+so ``=HYPERLINK(...)`` in a pain point is shown, never run. openpyxl is imported only when a
+workbook is made.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
+from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
+
+PAIN_COLUMNS = (
+    "pain_point_id",
+    "problem_id",
+    "problem",
+    "journey",
+    "step",
+    "severity",
+    "severity_name",
+    "category",
+    "release",
+    "walker",
+    "text",
+    "suggested_fix",
+    "created_at",
+)
+FIX_COLUMNS = (
+    "rank",
+    "problem_id",
+    "title",
+    "score",
+    "reach",
+    "severity_mean",
+    "severity_max",
+    "impact",
+    "persistence",
+    "blocker_share",
+    "blocker",
+    "regressed",
+    "one_off",
+    "walkers",
+    "reports",
+    "blocker_reports",
+    "major_reports",
+    "minor_reports",
+    "cosmetic_reports",
+    "steps",
+    "releases",
+    "status",
+    "status_release",
+    "status_note",
+    "owner",
+    "ticket",
+    "quotes",
+    "suggested_fixes",
+)
+
+
+def pain_rows(report: Report) -> Iterable[list[Any]]:
+    for p in report.pain_points:
+        yield [
+            p.id,
+            p.problem_id,
+            p.problem_title,
+            p.journey,
+            p.step,
+            p.severity,
+            SEVERITY_NAMES.get(p.severity, ""),
+            p.category,
+            p.release,
+            p.walker or "anonymous",
+            p.text,
+            p.suggested_fix,
+            p.created_at or "",
+        ]
+
+
+def fix_rows(report: Report) -> Iterable[list[Any]]:
+    for f in report.fixes:
+        yield [
+            f.rank,
+            f.id,
+            f.title,
+            f.score,
+            f.parts["reach"],
+            f.parts["severity_mean"],
+            int(f.parts["severity_max"]),
+            f.parts["impact"],
+            f.parts["persistence"],
+            f.parts["blockers"],
+            "yes" if f.blocker else "",
+            "yes" if f.regressed else "",
+            "yes" if f.one_off else "",
+            f.walkers,
+            f.reports,
+            f.severities.get(4, 0),
+            f.severities.get(3, 0),
+            f.severities.get(2, 0),
+            f.severities.get(1, 0),
+            "; ".join(f.steps),
+            "; ".join(f.releases),
+            f.status,
+            f.status_release or "",
+            f.status_note,
+            f.owner,
+            f.ticket,
+            "\n".join(f.quotes),
+            "\n".join(f"{t} ({n})" for t, n in f.suggestions),
+        ]
+
+
+STEP_COLUMNS = (
+    "journey",
+    "step",
+    "title",
+    "reached",
+    "done",
+    "with_friction",
+    "blocked",
+    "skipped",
+    "unanswered",
+    "dropped_here",
+    "median_seconds",
+    "mean_ease",
+    "ease_answers",
+    "blocker_reports",
+    "major_reports",
+    "minor_reports",
+    "cosmetic_reports",
+    "stands_out",
+)
+
+
+def step_rows(report: Report) -> Iterable[list[Any]]:
+    for j in report.journeys:
+        for s in j.steps:
+            o = s.outcomes
+            yield [
+                j.journey_id,
+                s.step_id,
+                s.title,
+                s.reached,
+                o["done"],
+                o["friction"],
+                o["blocked"],
+                o["skipped"],
+                o["unanswered"],
+                s.dropped,
+                None if s.median_seconds is None else round(s.median_seconds, 1),
+                None if s.mean_ease is None else round(s.mean_ease, 2),
+                s.ease_n,
+                s.severities.get(4, 0),
+                s.severities.get(3, 0),
+                s.severities.get(2, 0),
+                s.severities.get(1, 0),
+                "yes" if s.worst else "",
+            ]
+
+
+NPS_COLUMNS = (
+    "group",
+    "label",
+    "answers",
+    "promoters",
+    "passives",
+    "detractors",
+    "nps",
+    "low_95",
+    "high_95",
+    "small_n",
+)
+
+
+def nps_rows(report: Report) -> Iterable[list[Any]]:
+    groups = [("all", report.nps)]
+    groups += [("journey", n) for n in report.nps_by_journey]
+    groups += [("release", n) for n in report.nps_by_release]
+    for group, n in groups:
+        interval = n.interval
+        yield [
+            group,
+            n.label,
+            n.n,
+            n.promoters,
+            n.passives,
+            n.detractors,
+            None if n.score is None else round(n.score, 1),
+            None if interval is None else round(interval[0], 1),
+            None if interval is None else round(interval[1], 1),
+            "yes" if n.small else "",
+        ]
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([cell(visible(v)) if isinstance(v, str) else v for v in row])
+    return out.getvalue()
+
+
+def to_csv(report: Report, *, what: str = "pains") -> str:
+    """One row per pain point (``what="pains"``) or per problem (``"fixes"``); starts with a BOM
+    so Excel reads Cyrillic right."""
+    if what == "fixes":
+        return "\ufeff" + _csv(FIX_COLUMNS, fix_rows(report))
+    return "\ufeff" + _csv(PAIN_COLUMNS, pain_rows(report))
+
+
+# ---------------------------------------------------------------------------------- Jira
+JIRA_COLUMNS = ("Summary", "Description", "Priority", "Labels", "Labels", "Labels")
+
+
+def jira_priority(fix: FixRow) -> str:
+    """Jira's default priorities from the fix list: blockers and regressions are Highest, then
+    by score (0-100)."""
+    if fix.blocker or fix.regressed:
+        return "Highest"
+    for threshold, name in ((50, "High"), (25, "Medium"), (10, "Low")):
+        if fix.score >= threshold:
+            return name
+    return "Lowest"
+
+
+def _label(text: str) -> str:
+    return "-".join(text.split())[:255]
+
+
+def _jira_description(fix: FixRow) -> str:
+    sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
+    lines = [
+        f"Quality lab problem {jira(fix.id)} (stable id: later exports carry it too).",
+        f"Rank {fix.rank}, score {fix.score:.1f}: reach {fix.parts['reach']:.0%}, severity "
+        f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst, impact "
+        f"{fix.parts['impact']:.2f}, persistence {fix.parts['persistence']:.1f}.",
+        f"{fix.walkers} walkers, {fix.reports} reports ({sev}).",
+        "Steps: " + jira(", ".join(fix.steps)),
+    ]
+    if fix.releases:
+        lines.append("Releases: " + jira(", ".join(fix.releases)))
+    if fix.quotes:
+        lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
+    if fix.suggestions:
+        lines += ["", "Suggested fixes:"]
+        lines += [f"* {jira(one_line(t))} ({n})" for t, n in fix.suggestions]
+    return "\n".join(lines)
+
+
+def to_jira_csv(report: Report) -> str:
+    """What Jira's CSV importer takes: one issue per problem, labels ``qualitylab``,
+    ``qualitylab-<problem id>`` (match later exports to tickets already made) and the journey."""
+    rows = []
+    for fix in report.fixes:
+        journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
+        summary = one_line(fix.title) or f"Problem {fix.id}"
+        rows.append(
+            [
+                summary[:250],
+                _jira_description(fix),
+                jira_priority(fix),
+                "qualitylab",
+                _label(f"qualitylab-{fix.id}"),
+                _label(journey),
+            ]
+        )
+    return _csv(JIRA_COLUMNS, rows)
+
+
+# ---------------------------------------------------------------------------------- XLSX
+def to_xlsx(report: Report) -> bytes:
+    """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
+    with a bold filled header row, frozen below the header, and an autofilter."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook(write_only=True)  # streams rows: 100,000 pain points stay fast and small
+    bold, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor="1F3A5F")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]], dict[str, int]]] = [
+        ("Fix list", FIX_COLUMNS, fix_rows(report), {"title": 50, "quotes": 70, "steps": 30}),
+        ("Pain points", PAIN_COLUMNS, pain_rows(report), {"text": 70, "problem": 40}),
+        ("Steps", STEP_COLUMNS, step_rows(report), {"title": 36}),
+        ("NPS", NPS_COLUMNS, nps_rows(report), {"label": 30}),
+    ]
+    if report.comparison is not None:
+        c = report.comparison
+        sheets.append(
+            (
+                "Release comparison",
+                ("change", "problem_id", "title", c.from_release, c.to_release, "status"),
+                ([x.kind, x.id, x.title, x.from_count, x.to_count, x.status] for x in c.changes),
+                {"title": 60},
+            )
+        )
+    for name, header, rows, widths in sheets:
+        ws = wb.create_sheet(name)
+        ws.freeze_panes = "A2"
+        for n, column in enumerate(header, start=1):
+            ws.column_dimensions[get_column_letter(n)].width = widths.get(
+                column, max(10, min(len(column) + 2, 24))
+            )
+        head = []
+        for column in header:
+            c_ = WriteOnlyCell(ws, value=visible(column))
+            c_.font, c_.fill = bold, fill
+            head.append(c_)
+        ws.append(head)
+        count = 0
+        for row in rows:
+            count += 1
+            ws.append([_xlsx_cell(ws, v, WriteOnlyCell, wrap) for v in row])
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(ws: Any, value: Any, make: Any, wrap: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = visible(value)
+    if not is_formula_like(text) and "\n" not in text:
+        return text
+    c = make(ws, value=text)
+    c.data_type = "s"  # never a formula: openpyxl would store "=..." as one
+    c.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    if "\n" in text:
+        c.alignment = wrap
+    return c

@@ -1,0 +1,181 @@
+"""Reports product owners can send: load a scope's facts, build the fix list, assemble the model.
+
+``build_report`` returns the typed model (``qualitylab.reports.model.Report``); the renderers in
+``qualitylab.reports`` lay it out as HTML, Markdown, CSV, XLSX, Jira CSV, JSON or a terminal
+summary. The fix list comes from ``build_fix_report`` (same clustering, ids and decisions as
+``qualitylab fixes``), so a report never disagrees with the fix list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qualitylab.domain import utcnow
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services.fixes import build_fix_report, compare_releases
+from qualitylab.services.lab import Lab
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from qualitylab.clustering.priority import Weights
+    from qualitylab.reports.model import Comparison, Report
+    from qualitylab.services.fixes import ClusterFn
+
+
+def build_report(
+    lab: Lab,
+    *,
+    journey: str | None = None,
+    product: str | None = None,
+    release: str | None = None,
+    compare_to: str | None = None,
+    weights: Weights | None = None,
+    progress: Callable[[str, float], None] | None = None,
+    cluster_fn: ClusterFn | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """The report for the whole lab, a product or a journey, optionally one release, optionally
+    compared with an earlier release (``compare_to``; the later one is ``release``, or the latest
+    release with walks)."""
+    from qualitylab.clustering.priority import factors_of
+    from qualitylab.clustering.releases import sort_releases
+    from qualitylab.reports.assemble import Facts, assemble
+    from qualitylab.reports.model import Scope
+    from qualitylab.store import reports as store_reports
+
+    journey = (journey or "").strip() or None
+    product = (product or "").strip() or None
+    release = (release or "").strip() or None
+    compare_to = (compare_to or "").strip() or None
+    fixes = build_fix_report(
+        lab,
+        journey=journey,
+        product=product,
+        release=release,
+        weights=weights,
+        progress=progress,
+        cluster_fn=cluster_fn,
+    )
+    if progress:
+        progress("Reading walks", 0.0)
+    with lab.store.unit(read_only=True) as unit:
+        scope_walks = store_reports.scope_walks(
+            unit, journey_id=journey, product_id=product, release=release
+        )
+    points = [p for p in fixes.pain_points if release is None or p.release == release]
+    every_release = sort_releases(
+        [w.release for w in scope_walks.walks] + [p.release for p in fixes.pain_points]
+    )
+    comparison = None
+    if compare_to:
+        comparison = _comparison(
+            lab,
+            compare_to,
+            release or (every_release[-1] if every_release else ""),
+            journey=journey,
+            product=product,
+            cluster_fn=cluster_fn,
+        )
+    if progress:
+        progress("Assembling the report", 0.5)
+    report = assemble(
+        Facts(
+            scope=Scope(journey=journey, product=product, release=release, compare_to=compare_to),
+            walks=scope_walks.walks,
+            praise=scope_walks.praise,
+            journeys=scope_walks.journeys,
+            pain_points=points,
+            items=fixes.items,
+            members=fixes.members,
+            factors={i.cluster.id: factors_of(i.priority) for i in fixes.items},
+            releases=sort_releases(
+                [w.release for w in scope_walks.walks] + [p.release for p in points]
+            ),
+            comparison=comparison,
+            generated_at=now or utcnow(),
+        )
+    )
+    if progress:
+        progress("Assembling the report", 1.0)
+    return report
+
+
+def _comparison(
+    lab: Lab,
+    from_release: str,
+    to_release: str,
+    *,
+    journey: str | None,
+    product: str | None,
+    cluster_fn: ClusterFn | None,
+) -> Comparison:
+    from qualitylab.reports.model import Change, Comparison
+
+    if not to_release:
+        raise NotFound("no walks yet, so nothing to compare --compare-to with")
+    if from_release == to_release:
+        raise InvalidInput(
+            f"--compare-to {from_release} is the release the report is about; give an earlier "
+            "release (or --release for the later one)"
+        )
+    changes = compare_releases(
+        lab,
+        from_release=from_release,
+        to_release=to_release,
+        journey=journey,
+        product=product,
+        cluster_fn=cluster_fn,
+    )
+    kinds = ("regressed", "new", "persisting", "resolved")
+    return Comparison(
+        from_release=from_release,
+        to_release=to_release,
+        totals={k: sum(1 for c in changes if c.kind == k) for k in kinds},
+        changes=tuple(
+            Change(c.cluster_id, c.title, c.kind, c.from_count, c.to_count, c.status.value)
+            for c in changes
+        ),
+    )
+
+
+def format_for(path: Path) -> str:
+    """The format an output file's suffix asks for (``report.html`` -> html)."""
+    by_suffix = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md", ".csv": "csv"}
+    by_suffix |= {".xlsx": "xlsx", ".json": "json"}
+    found = by_suffix.get(path.suffix.lower())
+    if found is None:
+        raise InvalidInput(
+            f"cannot tell the format of {path.name!r} from its suffix; give --format "
+            "(html, md, csv, xlsx, jira-csv or json)"
+        )
+    return found
+
+
+def check_format(fmt: str, what: str = "pains") -> None:
+    """One clear error for an unknown --format or --what, before any work is done."""
+    from qualitylab.reports.render import CSV_WHAT, FORMATS
+
+    if fmt not in FORMATS:
+        raise InvalidInput(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
+    if what not in CSV_WHAT:
+        raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
+    if what != "pains" and fmt != "csv":
+        raise InvalidInput("--what is for --format csv (jira-csv always has one row per problem)")
+
+
+def render_report(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
+    """``report`` as a file's content (see ``qualitylab.reports.render``)."""
+    from qualitylab.reports.render import render
+
+    return render(report, fmt, what=what)
+
+
+def print_summary(report: Report, console: Console) -> None:
+    """The terminal summary (``qualitylab report`` without -o)."""
+    from qualitylab.reports.terminal import print_summary as summary
+
+    summary(report, console)

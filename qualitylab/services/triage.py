@@ -12,8 +12,9 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualitylab.clustering.priority import Explanation, copies_of, with_copies
@@ -402,3 +403,54 @@ def move_report(lab: Lab, report: str, *, to: str | None) -> None:
 
 def undo_last(lab: Lab) -> str | None:
     raise InvalidInput("undo needs the corrections log, not in this lab yet")
+
+
+# ---------------------------------------------------------------------------------- export
+@dataclass(frozen=True)
+class ExportFile:
+    """A rendered report: a file name to offer and its bytes (text formats in UTF-8), and where
+    it was written (None: not written, e.g. handed to a browser as a download)."""
+
+    name: str
+    content: bytes
+    path: Path | None = None
+
+
+def export_formats() -> tuple[str, ...]:
+    from qualitylab.reports.render import FORMATS
+
+    return FORMATS
+
+
+def export_report(
+    lab: Lab,
+    fmt: str,
+    *,
+    journey: str | None = None,
+    release: str | None = None,
+    folder: Path | None = None,
+) -> ExportFile:
+    """The report of the triage app's scope (``qualitylab report``'s model and renderers),
+    written into ``folder`` when one is given (an existing file of that name is replaced)."""
+    import re
+
+    from qualitylab.reports.render import SUFFIX
+    from qualitylab.services.reports import build_report, check_format, render_report
+
+    check_format(fmt)
+    report = build_report(lab, journey=journey or None, release=release or None)
+    content = render_report(report, fmt)
+    parts = ["qualitylab-report", journey or "", release or "", "jira" if fmt == "jira-csv" else ""]
+    stem = "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts if p)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    made = ExportFile(stem + SUFFIX[fmt], data)
+    if folder is None:
+        return made
+    target = folder.expanduser() / made.name
+    if not target.parent.is_dir():
+        raise InvalidInput(f"no folder {str(target.parent)!r} to write the report into")
+    try:
+        target.write_bytes(data)
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {str(target)!r}: {exc.strerror or exc}") from None
+    return replace(made, path=target)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
 from tui_helpers import CATALOG, wait_for
 
@@ -13,6 +14,7 @@ from qualitylab.domain import FixStatus
 from qualitylab.services import Lab
 from qualitylab.services.fixes import list_fix_records
 from qualitylab.tui.triage.app import make_triage_app
+from qualitylab.tui.triage.export import ExportDialog
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +112,22 @@ async def test_search_and_filter(new_triage: TriageFactory) -> None:
         await wait_for(pilot, lambda: rows(table) == ["c-pay"])
         line = str(screen.query_one("#filterline", Static).render())
         assert "blockers only" in line
+
+
+async def test_export_writes_the_scope_report_into_the_chosen_folder(
+    new_triage: TriageFactory, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        folder = pilot.app.screen.query_one("#x-folder", Input)
+        folder.value = str(out)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(pilot.app._notifications))
+        assert "Report written" in list(pilot.app._notifications)[0].message
+    html = (out / "qualitylab-report.html").read_text(encoding="utf-8")
+    assert "card form rejects spaces" in html

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import ModalScreen
 
+from qualitylab.errors import QualityLabError
 from qualitylab.tui.lab_app import LabApp
 from qualitylab.tui.triage.strings import TRIAGE_STRINGS
 
@@ -49,6 +52,7 @@ class TriageApp(LabApp):
         Binding("1", "switch('journeys')", "tk.journeys"),
         Binding("2", "switch('fixes')", "tk.fixes"),
         Binding("3", "switch('oneoffs')", "tk.oneoffs"),
+        Binding("e", "export", "tk.export"),
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
@@ -117,6 +121,39 @@ class TriageApp(LabApp):
 
         if not isinstance(self.screen, TriageHelp):
             self.push_screen(TriageHelp())
+
+    def action_export(self) -> None:
+        from qualitylab.tui.triage.export import ExportDialog
+
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(ExportDialog(), callback=self._export)
+
+    async def _export(self, answer: tuple[str, str] | None) -> None:
+        """Render the scope's report on a thread: written into the chosen folder in a terminal,
+        offered as a download in a browser (nothing is written on the server)."""
+        from qualitylab.services.triage import export_report
+
+        if answer is None:
+            return
+        fmt, folder = answer
+        journey, release = self.scope.key
+        where = None if self.served else Path(folder or ".")
+        try:
+            made = await self.call(
+                export_report, fmt, journey=journey or None, release=release or None, folder=where
+            )
+        except QualityLabError:
+            return
+        if made.path is not None:
+            self.notify(self.tr("ex.done", path=str(made.path)), markup=False, timeout=10)
+            return
+        self.deliver_binary(BytesIO(made.content), save_filename=made.name, name=made.name)
+
+    def on_delivery_complete(self, event: DeliveryComplete) -> None:
+        self.notify(self.tr("ex.sent", path=event.name or ""), markup=False, timeout=10)
+
+    def on_delivery_failed(self, event: DeliveryFailed) -> None:
+        self.report_error(event.exception)
 
 
 def make_triage_app(

@@ -178,7 +178,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     # --- export ---
     "ex.title": ("Export a report", "Экспорт отчёта"),
     "ex.format": ("Format", "Формат"),
-    "ex.path": ("File", "Файл"),
+    "ex.folder": ("Folder to save it in", "Папка для сохранения"),
     "ex.go": ("Export", "Экспортировать"),
     "ex.done": ("Report written: {path}", "Отчёт сохранён: {path}"),
     "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),

@@ -13,6 +13,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -66,6 +67,18 @@ def _save_ui_prefs(prefs: dict[str, object]) -> None:
         pass  # a theme preference is not worth an error message
 
 
+@dataclass(frozen=True)
+class ServedSession:
+    """What ``qualitylab serve`` tells a browser tab's app process (through its environment).
+
+    ``secret`` identifies the browser's walker (its SHA-256 is in the lab); ``resume_url`` is the
+    walker's personal link, to come back from another device.
+    """
+
+    secret: str
+    resume_url: str = ""
+
+
 class QualityLabApp(App[None]):
     """Walk customer journeys and log pain points."""
 
@@ -87,11 +100,12 @@ class QualityLabApp(App[None]):
         lang: str | None = None,
         walker_name: str | None = None,
         clock: Callable[[], float] | None = None,
-        ask_profile: bool = False,
+        served: ServedSession | None = None,
     ) -> None:
         super().__init__()
-        #: Browser sessions share one server: ask every time and write no profile file.
-        self.ask_profile = ask_profile
+        #: A browser tab of ``serve``: the walker is the holder of ``served.secret`` (never a
+        #: typed name), and nothing is written to the server's profile or preference files.
+        self.served = served
         self.db = db
         self.journeys_path = journeys
         self.tr = Translator(config.resolve_lang(lang))
@@ -149,9 +163,10 @@ class QualityLabApp(App[None]):
     def on_mount(self) -> None:
         from qualitylab.tui.screens.home import HomeScreen
 
-        if self.ask_profile and not self.walker_override:
-            self.profile = None
-        elif self.walker_override:
+        if self.served is not None:
+            self.run_worker(self._identify_browser_walker(self.served), exclusive=True)
+            return
+        if self.walker_override:
             saved = config.load_profile()
             department = saved.department if saved and saved.name == self.walker_override else ""
             self.profile = config.Profile(name=self.walker_override, department=department)
@@ -162,9 +177,40 @@ class QualityLabApp(App[None]):
         else:
             from qualitylab.tui.screens.profile import ProfileScreen
 
-            self.push_screen(
-                ProfileScreen(remember=not self.ask_profile), callback=self._profile_chosen
-            )
+            self.push_screen(ProfileScreen(remember=True), callback=self._profile_chosen)
+
+    async def _identify_browser_walker(self, served: ServedSession) -> None:
+        """A returning browser opens on its own walks; a new one is asked for a display name."""
+        from qualitylab import services
+        from qualitylab.tui.screens.home import HomeScreen
+        from qualitylab.tui.screens.profile import ProfileScreen
+
+        try:
+            walker = await self.call(services.served_walker, served.secret)
+        except QualityLabError:
+            return  # reported; the walker can only quit
+        if walker is None:
+            self.push_screen(ProfileScreen(served=served), callback=self._profile_chosen)
+            return
+        self.profile = config.Profile(walker.name, walker.department, walker.anonymous)
+        self.walker = walker
+        self.push_screen(HomeScreen())
+
+    async def register_served(self, profile: config.Profile) -> Walker:
+        """Bind the profile typed in a browser to that browser's walker (new or renamed)."""
+        from qualitylab import services
+
+        assert self.served is not None
+        walker = await self.call(
+            services.rename_served_walker,
+            self.served.secret,
+            name=profile.name,
+            department=profile.department,
+            anonymous=profile.anonymous,
+        )
+        self.walker = walker
+        self.profile = config.Profile(walker.name, walker.department, walker.anonymous)
+        return walker
 
     def _profile_chosen(self, profile: config.Profile | None) -> None:
         from qualitylab.tui.screens.home import HomeScreen
@@ -173,7 +219,8 @@ class QualityLabApp(App[None]):
             self.exit()
             return
         self.profile = profile
-        self.walker = None
+        if self.served is None:
+            self.walker = None  # the terminal's walker is looked up by name
         self.push_screen(HomeScreen())
 
     # ------------------------------------------------------------------ app-wide actions
@@ -198,7 +245,7 @@ class QualityLabApp(App[None]):
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
-        if self.ask_profile:
+        if self.served is not None:
             return  # a browser session must not change the default of everyone else's
         prefs = _load_ui_prefs()
         prefs["theme"] = self.theme
@@ -216,7 +263,7 @@ def make_app(
     lang: str | None,
     walker_name: str | None,
     clock: Callable[[], float] | None = None,
-    ask_profile: bool = False,
+    served: ServedSession | None = None,
 ) -> QualityLabApp:
     """The one way the CLI and the tests build the app."""
     return QualityLabApp(
@@ -225,5 +272,5 @@ def make_app(
         lang=lang,
         walker_name=walker_name,
         clock=clock,
-        ask_profile=ask_profile,
+        served=served,
     )

@@ -19,6 +19,10 @@ ENV_JOURNEYS = "QUALITYLAB_JOURNEYS"
 ENV_LANG = "QUALITYLAB_LANG"
 ENV_DATA_DIR = "QUALITYLAB_DATA_DIR"
 ENV_CONFIG_DIR = "QUALITYLAB_CONFIG_DIR"
+#: Set by ``qualitylab serve`` in each app process it starts (never on the command line).
+ENV_SERVED = "QUALITYLAB_SERVED"
+ENV_WALKER_SECRET = "QUALITYLAB_WALKER_SECRET"
+ENV_RESUME_URL = "QUALITYLAB_RESUME_URL"
 LANGUAGES = ("en", "ru")
 _BUNDLED_JOURNEYS = Path(__file__).resolve().parent.parent / "journeys.yaml"
 
@@ -56,6 +60,28 @@ def resolve_db_url(value: str | None = None) -> str:
     if raw == ":memory:":
         return "sqlite://"
     return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+def mask_db_url(url: str) -> str:
+    """``url`` with its password shown as ``***``: the one way a database URL is ever printed.
+
+    Works on anything (a path, a URL, a malformed URL) without importing SQLAlchemy, so banners,
+    CLI messages and store errors all use it and a password never reaches a terminal or a log.
+    """
+    import re
+
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    query = rest.find("?")
+    if query >= 0:  # libpq also takes ?password=...
+        rest = rest[:query] + re.sub(r"(?i)(password=)[^&]*", r"\1***", rest[query:])
+    # The last "@" before the query ends the user info, even if the password holds "/" or "@".
+    at = rest.rfind("@", 0, query if query >= 0 else len(rest))
+    if at < 0:
+        return f"{scheme}://{rest}"
+    user, colon, _password = rest[:at].partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}{rest[at:]}"
 
 
 def resolve_journeys_path(value: str | os.PathLike[str] | None = None) -> Path:
@@ -114,3 +140,18 @@ def save_profile(profile: Profile) -> None:
     payload["anonymous"] = profile.anonymous  # type: ignore[assignment]
     tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)
+
+
+_WALKER_SECRET_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def new_walker_secret() -> str:
+    """A browser walker's secret: 256 random bits, URL-safe (it rides in a cookie and a link)."""
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+def is_walker_secret(value: str) -> bool:
+    """Shaped like :func:`new_walker_secret` output; anything else is refused before it is used."""
+    return len(value) == 43 and set(value) <= _WALKER_SECRET_CHARS

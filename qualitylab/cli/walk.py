@@ -5,14 +5,14 @@ Textual and textual-serve are imported inside the commands, so ``qualitylab --he
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, fail
+from qualitylab.cli.common import DbOption, JourneysOption, fail, open_lab, warn
+from qualitylab.serving.apps import SERVED_APPS
+from qualitylab.serving.options import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS, browser_url
 
 LangOption = Annotated[
     str | None,
@@ -40,44 +40,54 @@ def walk(
         str | None,
         typer.Option("--as", help="Walk under this name this time (the saved profile is kept)."),
     ] = None,
-    ask_name: Annotated[
+    served: Annotated[
         bool,
         typer.Option(
-            "--ask-name",
+            "--served",
             hidden=True,
-            help="Always ask who is walking and remember nothing (used by `serve`).",
+            help="Run as one browser tab of `serve`: the walker comes from "
+            "$QUALITYLAB_WALKER_SECRET, not from a profile or a typed name.",
         ),
     ] = False,
 ) -> None:
     """Walk a customer journey step by step and log pain points (the main app)."""
+    import os
+
+    from qualitylab.config import ENV_RESUME_URL, ENV_WALKER_SECRET, is_walker_secret
+
+    session = None
+    if served:
+        # Read once and drop from the environment: nothing this process starts inherits it.
+        secret = os.environ.pop(ENV_WALKER_SECRET, "")
+        resume_url = os.environ.pop(ENV_RESUME_URL, "")
+        if not is_walker_secret(secret):
+            fail("--served is for `qualitylab serve` (no walker key in the environment)")
+        from qualitylab.tui.app import ServedSession
+
+        session = ServedSession(secret=secret, resume_url=resume_url)
     from qualitylab.tui.app import make_app
 
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
         lang=check_lang(lang),
-        walker_name=as_name,
-        ask_profile=ask_name,
+        walker_name=None if served else as_name,
+        served=session,
     )
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)
 
 
-def serve_command(db: str | None, journeys: str | None, lang: str | None) -> str:
-    """The command textual-serve runs for each browser tab: this Python, the walk app."""
-    parts = [sys.executable, "-m", "qualitylab", "walk", "--ask-name"]
-    if db:
-        parts += ["--db", db]
-    if journeys:
-        parts += ["--journeys", str(Path(journeys).expanduser().resolve())]
-    if lang:
-        parts += ["--lang", lang]
-    return shlex.join(parts)
-
-
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            "--host",
+            help="Address to listen on. Anything but a loopback address opens the lab to the "
+            "network: put a TLS reverse proxy in front (README).",
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
     db: DbOption = None,
     journeys: JourneysOption = None,
@@ -86,38 +96,91 @@ def serve(
         str | None,
         typer.Option(
             "--public-url",
-            help="The address browsers use, e.g. http://lab-pc:8000 (needed behind a proxy; "
-            "with --host 0.0.0.0 this machine's name is used).",
+            help="The address browsers use, e.g. https://lab.example.com behind a proxy "
+            "(with --host 0.0.0.0 this machine's name is used). The websocket accepts only "
+            "this origin.",
             show_default=False,
         ),
     ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="QUALITYLAB_SERVE_TOKEN",
+            show_envvar=True,
+            help="Access key every browser needs (at least 16 characters; default: a new "
+            "random one at each start). Prefer the environment variable: a command line is "
+            "visible to other users of the machine.",
+            show_default=False,
+        ),
+    ] = None,
+    max_sessions: Annotated[
+        int,
+        typer.Option(
+            "--max-sessions",
+            min=1,
+            max=1000,
+            help="Browser tabs (app processes, ~50 MB each) at once; the next visitor is asked "
+            "to try again in a minute.",
+        ),
+    ] = DEFAULT_MAX_SESSIONS,
+    idle_timeout: Annotated[
+        float,
+        typer.Option(
+            "--idle-timeout",
+            min=0.1,
+            help="Minutes without a key press after which a tab ends (its answers are saved).",
+        ),
+    ] = DEFAULT_IDLE_MINUTES,
+    app_name: Annotated[
+        str,
+        typer.Option("--app", help="Which app the tabs get: " + ", ".join(SERVED_APPS) + "."),
+    ] = "walk",
 ) -> None:
-    """Serve the walk app to browser tabs (each tab asks who is walking)."""
-    from textual_serve.server import Server
+    """Serve the walk app to browser tabs, behind an access key (each browser is its own walker).
 
-    from qualitylab.config import resolve_db_url
+    Example: QUALITYLAB_DB=postgresql://lab@db/lab qualitylab serve --max-sessions 20
+    """
+    from qualitylab.config import ENV_DB, ENV_JOURNEYS, ENV_LANG, mask_db_url, resolve_db_url
+    from qualitylab.serving import ServeOptions, is_loopback, serve_app
+    from qualitylab.serving.options import MIN_TOKEN_CHARS
 
     lang = check_lang(lang)
-    # Resolve the database now so every tab writes to the same place whatever its cwd.
+    served_app = SERVED_APPS.get(app_name)
+    if served_app is None:
+        fail(f"--app must be one of {', '.join(SERVED_APPS)}, not {app_name!r}")
+    if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
+        fail(f"--token must be at least {MIN_TOKEN_CHARS} characters (use a random one)")
+    # Resolve the database now so every tab writes to the same place whatever its cwd, and fail
+    # here (one line) if it cannot be opened, instead of in every tab.
     db_url = resolve_db_url(db)
-    command = serve_command(db_url, journeys, lang)
-    server = Server(
-        command,
+    lab = open_lab(db_url, journeys)
+    lab.store.engine  # noqa: B018 - connects and migrates once, before any tab starts
+    env = {ENV_DB: db_url}  # the environment, never argv: a password stays out of `ps`
+    if journeys:
+        env[ENV_JOURNEYS] = str(Path(journeys).expanduser().resolve())
+    if lang:
+        env[ENV_LANG] = lang
+    if not is_loopback(host):
+        warn(
+            f"qualitylab: warning: --host {host} opens the lab to the network over plain HTTP; "
+            "put a TLS reverse proxy in front (see README: Serving to a company) and pass "
+            "--public-url https://..."
+        )
+    import secrets
+
+    options = ServeOptions(
         host=host,
         port=port,
-        title="QualityLab",
-        public_url=public_url or browser_url(host, port),
+        public_url=(public_url or browser_url(host, port)).rstrip("/"),
+        token=token.strip() if token else secrets.token_urlsafe(24),
+        app_env=env,
+        lang=lang,
+        max_sessions=max_sessions,
+        idle_seconds=idle_timeout * 60,
+        db_label=mask_db_url(db_url),
     )
-    server.serve()
-
-
-def browser_url(host: str, port: int) -> str:
-    """Where a browser reaches the server; a wildcard address is no use to another machine."""
-    if host in ("0.0.0.0", "::", ""):
-        import socket
-
-        host = socket.gethostname()
-    return f"http://{host}:{port}"
+    serve_app(served_app, options)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from qualitylab.services.attachments import AttachmentLink
+from qualitylab.services.identity import (
+    register_served_walker,
+    rename_served_walker,
+    served_walker,
+)
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     abandon_walk,
@@ -25,6 +31,7 @@ from qualitylab.services.walks import (
 )
 
 __all__ = [
+    "AttachmentLink",
     "Lab",
     "abandon_walk",
     "add_praise",
@@ -40,7 +47,10 @@ __all__ = [
     "list_walks",
     "log_pain_point",
     "reach_finish",
+    "register_served_walker",
+    "rename_served_walker",
     "record_step",
+    "served_walker",
     "start_or_resume_walk",
     "walk_journey",
     "walk_summary",

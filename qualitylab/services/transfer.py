@@ -121,6 +121,15 @@ def _visits(value: Any) -> str | None:
     return None
 
 
+def _sha256(value: Any) -> str | None:
+    """A browser walker's secret hash: 64 lowercase hex digits (anything else could never match)."""
+    if not (
+        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    ):
+        return "must be 64 lowercase hexadecimal digits (a SHA-256)"
+    return None
+
+
 # field -> (check, required). Lengths are those of the database columns, so a record that passes
 # here also fits PostgreSQL (SQLite would silently accept longer values).
 Fields = dict[str, tuple[Check, bool]]
@@ -145,6 +154,7 @@ FIELDS: dict[str, Fields] = {
         "department": (_text(200), False),
         "anonymous": (_flag, False),
         "created_at": (_time, False),
+        "secret_sha256": (_sha256, False),
     },
     "journey": {
         "hash": (_text(64), True),

@@ -6,7 +6,6 @@ saved is in the database even if the process is killed a moment later.
 
 from __future__ import annotations
 
-import mimetypes
 import secrets
 from pathlib import Path
 
@@ -31,9 +30,9 @@ from qualitylab.domain import (
     utcnow,
 )
 from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services.attachments import AttachmentLink, attachment_blob
 from qualitylab.services.lab import Lab
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_TEXT_CHARS = 20_000
 
 
@@ -245,24 +244,6 @@ def walk_summary(lab: Lab, walk_uuid: str) -> WalkSummary:
 
 
 # ---------------------------------------------------------------------------------- pain points
-def _read_attachment(path: Path) -> tuple[str, str, bytes]:
-    path = Path(path).expanduser()
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            raise InvalidInput(f"attachment {path} is not a file")
-        if size > MAX_ATTACHMENT_BYTES:
-            raise InvalidInput(
-                f"attachment {path.name} is {size / 1_048_576:.1f} MB; the limit is "
-                f"{MAX_ATTACHMENT_BYTES // 1_048_576} MB"
-            )
-        content = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(f"cannot read attachment {path}: {exc.strerror or exc}") from exc
-    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return path.name, media_type, content
-
-
 def log_pain_point(
     lab: Lab,
     *,
@@ -272,13 +253,13 @@ def log_pain_point(
     severity: int | Severity,
     category: str,
     suggested_fix: str = "",
-    attachment: Path | None = None,
+    attachment: Path | AttachmentLink | None = None,
 ) -> PainPoint:
     cleaned = _text(text, "the pain point")
     level = check_severity(severity)
     category = check_category(lab, category)
     fix = _text(suggested_fix, "the suggested fix", required=False)
-    blob = _read_attachment(attachment) if attachment else None
+    blob = attachment_blob(attachment) if attachment else None
     with lab.store.unit() as u:
         walk = u.walk(walk_uuid)
         _open_walk(walk)

@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
 from qualitylab.store import MissingDatabase
 
@@ -27,11 +28,8 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def describe(url: str) -> str:
-    """The URL with any password hidden, for error messages."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    """The URL with any password hidden, for error messages (even when the URL is malformed)."""
+    return mask_db_url(url)
 
 
 def create_lab_engine(url: str, *, create: bool = True) -> Engine:
@@ -43,7 +41,7 @@ def create_lab_engine(url: str, *, create: bool = True) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise StorageUnavailable(f"not a database path or URL: {url!r}") from exc
+        raise StorageUnavailable(f"not a database path or URL: {describe(url)!r}") from exc
     try:
         if parsed.get_backend_name() == "sqlite":
             in_memory = parsed.database in (None, "", ":memory:")
@@ -190,7 +188,7 @@ def current_revision(engine: Engine) -> str | None:
 
 #: The newest migration in migrations/versions (tests/store/test_migrations.py keeps it true).
 #: Comparing against it with one query spares every launch the alembic import (~0.15 s).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003_walker_secret"
 
 
 def _stored_revision(engine: Engine) -> str | None:

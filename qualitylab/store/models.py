@@ -20,9 +20,15 @@ def new_uuid() -> str:
 
 
 class WalkerRow(SQLModel, table=True):
+    """A person who walks. In the terminal a walker *is* their name (and department); in the
+    browser (``serve``) a name is only a label, and the walker is whoever holds the secret whose
+    SHA-256 is ``secret_hash`` (empty for terminal and feedback walkers)."""
+
     __tablename__ = "walker"
     __table_args__ = (
-        UniqueConstraint("name", "department", "anonymous", name="uq_walker_identity"),
+        UniqueConstraint(
+            "name", "department", "anonymous", "secret_hash", name="uq_walker_identity"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -30,6 +36,9 @@ class WalkerRow(SQLModel, table=True):
     name: str = Field(max_length=200)
     department: str = Field(default="", max_length=200)
     anonymous: bool = False
+    secret_hash: str = Field(
+        default="", max_length=64, index=True, sa_column_kwargs={"server_default": ""}
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -70,6 +70,9 @@ def export_records(u: Unit) -> Iterator[dict[str, Any]]:
             "department": w.department,
             "anonymous": w.anonymous,
             "created_at": _ts(w.created_at),
+            # A browser walker's secret stays with its holder; the hash (of 256 random bits)
+            # moves with the lab so their resume link keeps working after a move.
+            **({"secret_sha256": w.secret_hash} if w.secret_hash else {}),
         }
     for j in s.exec(select(JourneySnapshotRow).order_by(col(JourneySnapshotRow.hash))):
         yield {
@@ -220,9 +223,16 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
         by_kind[str(rec["type"])].append((line, rec))
 
     walker_ids: dict[str, int] = {w.uuid: w.id or 0 for w in s.exec(select(WalkerRow))}
-    identity = {(w.name, w.department, w.anonymous): w.id for w in s.exec(select(WalkerRow))}
+    identity = {
+        (w.name, w.department, w.anonymous, w.secret_hash): w.id for w in s.exec(select(WalkerRow))
+    }
     for _line, rec in by_kind["walker"]:
-        key = (rec["name"], rec.get("department", ""), bool(rec.get("anonymous", False)))
+        key = (
+            rec["name"],
+            rec.get("department", ""),
+            bool(rec.get("anonymous", False)),
+            str(rec.get("secret_sha256", "")),
+        )
         if rec["uuid"] in walker_ids:
             result.skipped["walker"] += 1
             continue
@@ -235,6 +245,7 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
             name=key[0],
             department=key[1],
             anonymous=key[2],
+            secret_hash=key[3],
             created_at=_parse_ts(rec.get("created_at"), "created_at") or datetime.now(UTC),
         )
         s.add(row)

@@ -87,6 +87,7 @@ class Unit:
                 WalkerRow.name == name,
                 WalkerRow.department == department,
                 WalkerRow.anonymous == anonymous,
+                WalkerRow.secret_hash == "",  # a browser walker's name is never their identity
             )
         ).first()
         if row is None:
@@ -98,6 +99,44 @@ class Unit:
                 return self.find_or_create_walker(
                     name=name, department=department, anonymous=anonymous
                 )
+        return walker_of(row)
+
+    def walker_by_secret(self, secret_hash: str) -> Walker | None:
+        """The browser walker whose secret hashes to ``secret_hash``, if they registered."""
+        if not secret_hash:
+            return None
+        row = self.session.exec(select(WalkerRow).where(WalkerRow.secret_hash == secret_hash))
+        found = row.first()
+        return walker_of(found) if found is not None else None
+
+    def add_secret_walker(
+        self, *, name: str, department: str, anonymous: bool, secret_hash: str
+    ) -> Walker:
+        """A new browser walker, however many others share the name; a second tab of the same
+        browser registering at the same moment gets the first tab's walker."""
+        existing = self.walker_by_secret(secret_hash)
+        if existing is not None:
+            return existing
+        try:
+            with self.session.begin_nested():
+                row = WalkerRow(
+                    name=name, department=department, anonymous=anonymous, secret_hash=secret_hash
+                )
+                self.session.add(row)
+        except IntegrityError:
+            again = self.walker_by_secret(secret_hash)
+            if again is None:
+                raise
+            return again
+        return walker_of(row)
+
+    def rename_walker(
+        self, walker_uuid: str, *, name: str, department: str, anonymous: bool
+    ) -> Walker:
+        row = self._walker_row(walker_uuid)
+        row.name, row.department, row.anonymous = name, department, anonymous
+        self.session.add(row)
+        self.session.flush()
         return walker_of(row)
 
     def _walker_row(self, walker_uuid: str) -> WalkerRow:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,7 +23,19 @@ from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 if TYPE_CHECKING:
     from qualitylab.domain import Walker
 
-__all__ = ["DARK", "LIGHT", "QualityLabApp", "make_app"]
+__all__ = ["DARK", "LIGHT", "QualityLabApp", "ServedSession", "make_app"]
+
+
+@dataclass(frozen=True)
+class ServedSession:
+    """What ``qualitylab serve`` tells a browser tab's app process (through its environment).
+
+    ``secret`` identifies the browser's walker (its SHA-256 is in the lab); ``resume_url`` is the
+    walker's personal link, to come back from another device.
+    """
+
+    secret: str
+    resume_url: str = ""
 
 
 class QualityLabApp(LabApp):
@@ -45,12 +58,13 @@ class QualityLabApp(LabApp):
         lang: str | None = None,
         walker_name: str | None = None,
         clock: Callable[[], float] | None = None,
-        ask_profile: bool = False,
+        served: ServedSession | None = None,
     ) -> None:
         super().__init__(db=db, journeys=journeys, lang=lang)
-        #: Browser sessions share one server: ask every time and write no profile file.
-        self.ask_profile = ask_profile
-        self.remember_theme = not ask_profile
+        #: A browser tab of ``serve``: the walker is the holder of ``served.secret`` (never a
+        #: typed name), and nothing is written to the server's profile or preference files.
+        self.served = served
+        self.remember_theme = served is None
         self.walker_override = walker_name.strip() if walker_name else None
         #: Seconds source for step timers; tests freeze it so snapshots are stable.
         self.clock: Callable[[], float] = clock or time.monotonic
@@ -63,9 +77,10 @@ class QualityLabApp(LabApp):
     def on_mount(self) -> None:
         from qualitylab.tui.screens.home import HomeScreen
 
-        if self.ask_profile and not self.walker_override:
-            self.profile = None
-        elif self.walker_override:
+        if self.served is not None:
+            self.run_worker(self._identify_browser_walker(self.served), exclusive=True)
+            return
+        if self.walker_override:
             saved = config.load_profile()
             department = saved.department if saved and saved.name == self.walker_override else ""
             self.profile = config.Profile(name=self.walker_override, department=department)
@@ -76,9 +91,40 @@ class QualityLabApp(LabApp):
         else:
             from qualitylab.tui.screens.profile import ProfileScreen
 
-            self.push_screen(
-                ProfileScreen(remember=not self.ask_profile), callback=self._profile_chosen
-            )
+            self.push_screen(ProfileScreen(remember=True), callback=self._profile_chosen)
+
+    async def _identify_browser_walker(self, served: ServedSession) -> None:
+        """A returning browser opens on its own walks; a new one is asked for a display name."""
+        from qualitylab import services
+        from qualitylab.tui.screens.home import HomeScreen
+        from qualitylab.tui.screens.profile import ProfileScreen
+
+        try:
+            walker = await self.call(services.served_walker, served.secret)
+        except QualityLabError:
+            return  # reported; the walker can only quit
+        if walker is None:
+            self.push_screen(ProfileScreen(served=served), callback=self._profile_chosen)
+            return
+        self.profile = config.Profile(walker.name, walker.department, walker.anonymous)
+        self.walker = walker
+        self.push_screen(HomeScreen())
+
+    async def register_served(self, profile: config.Profile) -> Walker:
+        """Bind the profile typed in a browser to that browser's walker (new or renamed)."""
+        from qualitylab import services
+
+        assert self.served is not None
+        walker = await self.call(
+            services.rename_served_walker,
+            self.served.secret,
+            name=profile.name,
+            department=profile.department,
+            anonymous=profile.anonymous,
+        )
+        self.walker = walker
+        self.profile = config.Profile(walker.name, walker.department, walker.anonymous)
+        return walker
 
     def _profile_chosen(self, profile: config.Profile | None) -> None:
         from qualitylab.tui.screens.home import HomeScreen
@@ -87,7 +133,8 @@ class QualityLabApp(LabApp):
             self.exit()
             return
         self.profile = profile
-        self.walker = None
+        if self.served is None:
+            self.walker = None  # the terminal's walker is looked up by name
         self.push_screen(HomeScreen())
 
     # ------------------------------------------------------------------ app-wide actions
@@ -118,7 +165,7 @@ def make_app(
     lang: str | None,
     walker_name: str | None,
     clock: Callable[[], float] | None = None,
-    ask_profile: bool = False,
+    served: ServedSession | None = None,
 ) -> QualityLabApp:
     """The one way the CLI and the tests build the app."""
     return QualityLabApp(
@@ -127,5 +174,5 @@ def make_app(
         lang=lang,
         walker_name=walker_name,
         clock=clock,
-        ask_profile=ask_profile,
+        served=served,
     )

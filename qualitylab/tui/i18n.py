@@ -69,6 +69,18 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Type your name, or choose “Walk anonymously”.",
         "Введите имя или выберите «Пройти анонимно».",
     ),
+    "profile.intro_served": (
+        "You will walk through a customer journey step by step and note anything that gets in "
+        "the way. This browser remembers you; your name is only a label others see.",
+        "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Этот браузер "
+        "запомнит вас; имя — только подпись для остальных.",
+    ),
+    "profile.resume": (
+        "Your personal link — open it to continue on another device. Keep it to yourself:",
+        "Ваша личная ссылка — откройте её, чтобы продолжить на другом устройстве. Не "
+        "передавайте её другим:",
+    ),
+    "profile.open_link": ("Open my link", "Открыть мою ссылку"),
     # --- home ---
     "home.title": ("Journeys", "Пути клиента"),
     "home.hello": ("Hello, {name}", "Здравствуйте, {name}"),
@@ -210,10 +222,20 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "pain.attach": ("Screenshot/file", "Скриншот/файл"),
     "pain.attach_ph": ("optional path, up to 5 MB", "необязательно: путь, до 5 МБ"),
     "pain.attach_kept": ("kept: {name}", "сохранено: {name}"),
+    "pain.link": ("Link", "Ссылка"),
+    "pain.link_ph": (
+        "optional: https://… (e.g. a screenshot in your file share)",
+        "необязательно: https://… (например, скриншот в общей папке)",
+    ),
+    "pain.link_note": (
+        "In the browser you attach a link, not a file: the lab runs on a server and never "
+        "reads its disk.",
+        "В браузере прикладывается ссылка, а не файл: лаборатория работает на сервере и не "
+        "читает его диск.",
+    ),
     "pain.need_text": ("Describe what happened.", "Опишите, что произошло."),
     "pain.need_severity": ("Choose how bad it was (1-4).", "Выберите серьёзность (1-4)."),
     "pain.need_category": ("Choose a category.", "Выберите категорию."),
-    "pain.no_file": ("No such file: {path}", "Файл не найден: {path}"),
     "pain.saved": ("Pain point saved.", "Проблема сохранена."),
     "pain.deleted": ("Pain point deleted.", "Проблема удалена."),
     # --- praise form ---

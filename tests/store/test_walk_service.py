@@ -147,7 +147,8 @@ def test_unknown_journey_and_ids(lab: Lab) -> None:
 
 def test_delete_pain_point_and_attachment(lab: Lab, tmp_path: Path) -> None:
     shot = tmp_path / "screen.png"
-    shot.write_bytes(b"\x89PNG fake")
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 24  # the type is sniffed from these bytes
+    shot.write_bytes(png)
     walker = services.get_or_create_walker(lab, name="Gu")
     walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
     point = services.log_pain_point(
@@ -162,7 +163,7 @@ def test_delete_pain_point_and_attachment(lab: Lab, tmp_path: Path) -> None:
     assert point.attachment_name == "screen.png"
     from qualitylab.services.walks import pain_point_attachment
 
-    assert pain_point_attachment(lab, point.uuid) == ("screen.png", "image/png", b"\x89PNG fake")
+    assert pain_point_attachment(lab, point.uuid) == ("screen.png", "image/png", png)
     services.delete_pain_point(lab, point.uuid)
     assert services.list_pain_points(lab, walk_uuid=walk.uuid) == []
 
@@ -173,7 +174,7 @@ def test_attachment_limits(lab: Lab, tmp_path: Path) -> None:
     big = tmp_path / "big.bin"
     with big.open("wb") as handle:
         handle.truncate(6 * 1024 * 1024)
-    for path, message in [(big, "the limit is 5 MB"), (tmp_path / "none.png", "cannot read")]:
+    for path, message in [(big, "larger than 5 MB"), (tmp_path / "none.png", "cannot attach")]:
         with pytest.raises(InvalidInput, match=message):
             services.log_pain_point(
                 lab,

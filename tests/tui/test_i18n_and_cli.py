@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import string
 import subprocess
 import sys
@@ -54,13 +53,12 @@ def test_walk_rejects_an_unknown_language_in_one_line() -> None:
     assert "Traceback" not in result.output
 
 
-def test_serve_command_runs_the_walk_app_on_the_same_lab(tmp_path: object) -> None:
-    command = walk_cli.serve_command("sqlite:////data/lab one.db", "journeys.yaml", "ru")
-    argv = shlex.split(command)
-    assert argv[:5] == [sys.executable, "-m", "qualitylab", "walk", "--ask-name"]
-    assert argv[argv.index("--db") + 1] == "sqlite:////data/lab one.db"
-    assert argv[argv.index("--lang") + 1] == "ru"
-    assert argv[argv.index("--journeys") + 1].endswith("journeys.yaml")
+def test_served_tabs_run_the_walk_app_with_nothing_secret_on_the_command_line() -> None:
+    from qualitylab.serving import SERVED_APPS
+
+    walk = SERVED_APPS["walk"]
+    assert walk.argv == ("walk", "--served") and walk.walker_identity
+    assert not any("db" in part or "secret" in part for part in walk.argv)
 
 
 def test_command_module_does_not_import_textual() -> None:
@@ -72,8 +70,10 @@ def test_command_module_does_not_import_textual() -> None:
 def test_browsers_are_sent_to_a_reachable_address() -> None:
     import socket
 
-    assert walk_cli.browser_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
-    assert walk_cli.browser_url("0.0.0.0", 8080) == f"http://{socket.gethostname()}:8080"
+    from qualitylab.serving import browser_url
+
+    assert browser_url("127.0.0.1", 8000) == "http://127.0.0.1:8000"
+    assert browser_url("0.0.0.0", 8080) == f"http://{socket.gethostname()}:8080"
 
 
 def test_the_walkers_path_never_imports_scikit_learn() -> None:

@@ -78,15 +78,17 @@ async def test_step_keys_work_on_the_russian_layout(
         await step_ready(pilot, 1)
 
 
-async def test_browser_sessions_ask_every_time_and_remember_nothing(
+async def test_browser_sessions_ask_once_per_browser_and_remember_nothing_on_the_server(
     db_path: str, profile: config.Profile
 ) -> None:
-    """`serve` runs `walk --ask-name`: one server, many walkers, no shared profile file."""
+    """A `serve` tab asks a new browser who is walking, and writes no profile or theme file."""
     from tui_helpers import CATALOG
 
-    from qualitylab.tui.app import make_app
+    from qualitylab.config import new_walker_secret
+    from qualitylab.tui.app import ServedSession, make_app
 
-    app = make_app(db=db_path, journeys=CATALOG, lang="en", walker_name=None, ask_profile=True)
+    served = ServedSession(secret=new_walker_secret())
+    app = make_app(db=db_path, journeys=CATALOG, lang="en", walker_name=None, served=served)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
         await pilot.press(*"Kim")

@@ -73,6 +73,10 @@ async def _show_walk(app: QualityLabApp, walk_uuid: str, *, replace: bool) -> No
 
     try:
         walk = await app.call(services.get_walk, walk_uuid)
+        if app.served is not None and (app.walker is None or walk.walker.uuid != app.walker.uuid):
+            # Defence in depth: a browser walker's screens only ever list their own walks.
+            app.report_error(NotFound("this walk belongs to another walker"))
+            return
         journey = await app.call(services.walk_journey, walk_uuid)  # snapshot, never the catalog
     except QualityLabError:
         return

@@ -196,9 +196,18 @@ class HomeScreen(QLScreen[None]):
             # Let the journeys reach the screen before the database imports compete for the GIL.
             drawn.wait(timeout=0.5)
         try:
-            walker = services.get_or_create_walker(
-                lab, name=profile.name, department=profile.department, anonymous=profile.anonymous
-            )
+            if app.served is not None:
+                # Bound to the browser's secret before home opened; a name never selects walks.
+                walker = app.walker
+                if walker is None:
+                    return
+            else:
+                walker = services.get_or_create_walker(
+                    lab,
+                    name=profile.name,
+                    department=profile.department,
+                    anonymous=profile.anonymous,
+                )
             walks = services.list_walks(lab, walker_uuid=walker.uuid)
             snapshots = {
                 w.uuid: services.walk_journey(lab, w.uuid)
@@ -325,12 +334,14 @@ class HomeScreen(QLScreen[None]):
     def action_change_profile(self) -> None:
         from qualitylab.tui.screens.profile import ProfileScreen
 
+        served = self.qapp.served
+
         def chosen(profile: Profile | None) -> None:
             if profile is not None:
                 self.qapp.profile = profile
-                self.qapp.walker = None
+                if served is None:
+                    self.qapp.walker = None  # looked up again by the new name
                 self.query_one("#topbar", Static).update(self._title_line())
                 self.reload()
 
-        remember = not self.qapp.ask_profile
-        self.app.push_screen(ProfileScreen(remember=remember), callback=chosen)
+        self.app.push_screen(ProfileScreen(served=served), callback=chosen)

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 
 from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
+from qualitylab.services.attachments import AttachmentLink
 from qualitylab.tui.base import QLModal
 
 
@@ -30,7 +31,8 @@ class PainPointDraft:
     severity: int
     category: str
     suggested_fix: str = ""
-    attachment: Path | None = None
+    #: A file on the walker's own computer (terminal), or a link (browser: never a server path).
+    attachment: Path | AttachmentLink | None = None
 
 
 SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
@@ -109,16 +111,18 @@ class PainPointForm(QLModal[PainPoint | None]):
                     id="fix",
                     compact=True,
                 )
-                yield Label(self.t("pain.attach"))
+                served = self.qapp.served is not None
+                yield Label(self.t("pain.link" if served else "pain.attach"))
                 kept = e.attachment_name if e else None
+                empty = self.t("pain.link_ph" if served else "pain.attach_ph")
                 yield Input(
-                    placeholder=(
-                        self.t("pain.attach_kept", name=kept) if kept else self.t("pain.attach_ph")
-                    ),
+                    placeholder=self.t("pain.attach_kept", name=kept) if kept else empty,
                     id="attachment",
                     compact=True,
                     disabled=e is not None,  # the service attaches files to new pain points
                 )
+            if served:
+                yield Static(self.t("pain.link_note"), id="link-note", classes="muted")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
@@ -139,10 +143,12 @@ class PainPointForm(QLModal[PainPoint | None]):
         category = self.query_one("#category", Select).value
         if not isinstance(category, str):
             return self.t("pain.need_category")
-        raw_path = self.query_one("#attachment", Input).value.strip()
-        attachment = Path(raw_path).expanduser() if raw_path else None
-        if attachment is not None and not attachment.is_file():
-            return self.t("pain.no_file", path=raw_path)
+        raw = self.query_one("#attachment", Input).value.strip()
+        attachment: Path | AttachmentLink | None = None
+        if raw and self.qapp.served is not None:
+            attachment = AttachmentLink(raw)  # the service checks it is an http(s) link
+        elif raw:
+            attachment = Path(raw).expanduser()  # the service reads it under its rules
         return PainPointDraft(
             text=text,
             severity=pressed + 1,

@@ -1,4 +1,5 @@
-"""First run: who is walking. Remembered in the user's config dir so it is asked only once."""
+"""Who is walking: asked once in the terminal (remembered in the user's config dir), and once per
+browser in ``serve`` (where the answer labels the browser's own walker, never picks another's)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, Static
 
 from qualitylab import config
+from qualitylab.errors import QualityLabError
+from qualitylab.tui.app import ServedSession
 from qualitylab.tui.base import QLScreen
 
 
@@ -22,23 +25,41 @@ class ProfileScreen(QLScreen[config.Profile | None]):
         Binding("ctrl+s", "start", "profile.start"),
     ]
 
-    def __init__(self, *, remember: bool = True) -> None:
+    def __init__(self, *, remember: bool = True, served: ServedSession | None = None) -> None:
         super().__init__()
-        self.remember = remember
+        #: A browser walker: the answer renames this browser's walker and no file is written.
+        self.served = served
+        self.remember = remember and served is None
 
     def compose(self) -> ComposeResult:
+        current = self.qapp.profile if self.served is not None else None
         with Vertical(id="profile-box", classes="dialog"):
             yield Static(self.t("profile.title"), classes="dialog-title", markup=False)
-            intro = "profile.intro" if self.remember else "profile.intro_once"
+            intro = (
+                "profile.intro_served"
+                if self.served is not None
+                else "profile.intro"
+                if self.remember
+                else "profile.intro_once"
+            )
             yield Static(self.t(intro), classes="muted", markup=False)
             yield Label(self.t("profile.name"))
-            yield Input(placeholder=self.t("profile.name_ph"), id="name", max_length=80)
+            name = current.name if current and not current.anonymous else ""
+            yield Input(name, placeholder=self.t("profile.name_ph"), id="name", max_length=80)
             yield Label(self.t("profile.dept"))
-            yield Input(placeholder=self.t("profile.dept_ph"), id="department", max_length=120)
+            department = current.department if current else ""
+            yield Input(
+                department, placeholder=self.t("profile.dept_ph"), id="department", max_length=120
+            )
             yield Static("", id="profile-error", classes="error", markup=False)
+            if self.served is not None and self.served.resume_url:
+                yield Static(self.t("profile.resume"), classes="muted", markup=False)
+                yield Static(self.served.resume_url, id="resume-url", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("profile.start"), id="start", variant="primary")
                 yield Button(self.t("profile.anon"), id="anonymous")
+                if self.served is not None and self.served.resume_url:
+                    yield Button(self.t("profile.open_link"), id="open-link")
         yield Footer(compact=True)
 
     @on(Input.Submitted, "#name")
@@ -47,22 +68,35 @@ class ProfileScreen(QLScreen[config.Profile | None]):
 
     @on(Input.Submitted, "#department")
     @on(Button.Pressed, "#start")
-    def action_start(self) -> None:
+    async def action_start(self) -> None:
         name = self.query_one("#name", Input).value.strip()
         if not name:
             self.query_one("#profile-error", Static).update(self.t("profile.need_name"))
             self.query_one("#name", Input).focus()
             return
         department = self.query_one("#department", Input).value.strip()
-        self._remember(config.Profile(name=name, department=department))
+        await self._remember(config.Profile(name=name, department=department))
 
     @on(Button.Pressed, "#anonymous")
-    def action_anonymous(self) -> None:
-        # A per-computer random id keeps anonymous walkers distinct (reach counts people).
-        self._remember(config.Profile(name=f"anonymous-{secrets.token_hex(4)}", anonymous=True))
+    async def action_anonymous(self) -> None:
+        # A per-computer random id keeps anonymous walkers distinct (reach counts people); in the
+        # browser the walker's secret does that, so the label is just "anonymous".
+        name = "anonymous" if self.served is not None else f"anonymous-{secrets.token_hex(4)}"
+        await self._remember(config.Profile(name=name, anonymous=True))
 
-    def _remember(self, profile: config.Profile) -> None:
-        if self.remember:
+    @on(Button.Pressed, "#open-link")
+    def _open_link(self) -> None:
+        if self.served is not None and self.served.resume_url:
+            self.app.open_url(self.served.resume_url, new_tab=True)
+
+    async def _remember(self, profile: config.Profile) -> None:
+        if self.served is not None:
+            try:
+                await self.qapp.register_served(profile)
+            except QualityLabError as err:
+                self.query_one("#profile-error", Static).update(str(err))
+                return
+        elif self.remember:
             try:
                 config.save_profile(profile)
             except OSError as err:  # config dir read-only: still walk, just ask next time

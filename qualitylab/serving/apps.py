@@ -1,0 +1,30 @@
+"""The apps ``qualitylab serve --app NAME`` can put in a browser tab, and who their users are.
+
+* ``walk``: employees walking journeys. Each browser gets a walker secret (cookie + personal
+  link); the app process receives it in ``$QUALITYLAB_WALKER_SECRET`` and only ever shows that
+  walker's walks.
+* A product owners' app (``triage``) registers here with ``walker_identity=False``: product owners
+  are not walkers, so they get no walker secret; whoever holds the access token may use it, and a
+  decision records the owner typed in it. Serve it on its own port with its own token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ServedApp:
+    """One servable app: the ``qualitylab`` arguments that start it in a tab's process."""
+
+    name: str
+    #: Arguments after ``python -m qualitylab`` (no secrets: those go in the environment).
+    argv: tuple[str, ...]
+    #: Give each browser a walker secret and pass it to the app (apps for walkers only).
+    walker_identity: bool
+    title: str = "QualityLab"
+
+
+SERVED_APPS: dict[str, ServedApp] = {
+    "walk": ServedApp("walk", ("walk", "--served"), walker_identity=True),
+}

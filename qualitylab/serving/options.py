@@ -1,0 +1,66 @@
+"""How ``serve`` was asked to run: address, limits, token; cheap to import (no aiohttp)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+DEFAULT_MAX_SESSIONS = 8
+DEFAULT_IDLE_MINUTES = 15.0
+MIN_TOKEN_CHARS = 16
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    host: str
+    port: int
+    public_url: str
+    token: str
+    #: Environment every app process gets (database URL, journeys, language): never argv.
+    app_env: dict[str, str]
+    lang: str | None = None
+    max_sessions: int = DEFAULT_MAX_SESSIONS
+    idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
+    #: Shown in the banner instead of the URL itself (its password masked).
+    db_label: str = ""
+
+    @property
+    def origin(self) -> str:
+        """``scheme://host[:port]`` of the public URL: the only Origin the websocket accepts."""
+        return url_origin(self.public_url)
+
+    @property
+    def secure(self) -> bool:
+        return self.public_url.lower().startswith("https://")
+
+
+def url_origin(url: str) -> str:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}.get(scheme)
+    port = parts.port
+    return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def browser_url(host: str, port: int) -> str:
+    """Where a browser reaches the server; a wildcard address is no use to another machine."""
+    if host in ("0.0.0.0", "::", ""):
+        import socket
+
+        host = socket.gethostname()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"

@@ -1,0 +1,84 @@
+"""The few pages the server answers itself (no access, lab full, opening), in English and Russian,
+and the favicon. Plain strings with nothing from the request in them: nothing to escape."""
+
+from __future__ import annotations
+
+import base64
+
+#: A magnifier over a checklist, in the app's orange; served for /favicon.ico.
+FAVICON_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+    b'<rect x="3" y="3" width="20" height="24" rx="3" fill="#12232d" stroke="#ffa62b" '
+    b'stroke-width="2"/><path d="M7 10h12M7 15h9M7 20h6" stroke="#ffa62b" stroke-width="2"/>'
+    b'<circle cx="22" cy="21" r="5" fill="none" stroke="#ffffff" stroke-width="2.5"/>'
+    b'<path d="M25.5 24.5l4 4" stroke="#ffffff" stroke-width="3" stroke-linecap="round"/></svg>'
+)
+
+#: Inline in the pages below, which are shown to browsers that may not fetch /favicon.ico yet.
+_ICON_DATA = base64.b64encode(FAVICON_SVG).decode("ascii")
+
+_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
+    "en": {
+        "forbidden": (
+            "QualityLab: the lab link is needed",
+            "Open the lab with the link you were given (it carries the lab's access key), or ask "
+            "the person who runs the lab for it.",
+        ),
+        "full": (
+            "QualityLab: the lab is full",
+            "All the lab's places are taken right now. Try again in a minute — this page "
+            "retries by itself.",
+        ),
+        "opening": ("QualityLab", "Opening the lab…"),
+        "refused": (
+            "QualityLab: not allowed",
+            "This page may not open the lab. Open the lab's own link in a new tab.",
+        ),
+    },
+    "ru": {
+        "forbidden": (
+            "QualityLab: нужна ссылка на лабораторию",
+            "Откройте лабораторию по ссылке, которую вам дали (в ней ключ доступа), или "
+            "попросите её у того, кто запустил лабораторию.",
+        ),
+        "full": (
+            "QualityLab: все места заняты",
+            "Сейчас все места в лаборатории заняты. Попробуйте через минуту — страница "
+            "обновится сама.",
+        ),
+        "opening": ("QualityLab", "Открываем лабораторию…"),
+        "refused": (
+            "QualityLab: доступ запрещён",
+            "Эта страница не может открыть лабораторию. Откройте ссылку лаборатории в новой "
+            "вкладке.",
+        ),
+    },
+}
+
+
+def pick_lang(fixed: str | None, accept_language: str) -> str:
+    """The server's --lang if given, else the browser's first preference of en/ru."""
+    if fixed in _TEXTS:
+        return str(fixed)
+    for part in accept_language.split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in _TEXTS:
+            return code
+    return "en"
+
+
+def page(kind: str, lang: str, *, refresh: str = "") -> str:
+    """A small self-contained page; ``refresh`` is a meta-refresh value like ``60`` or
+    ``0;url=/``."""
+    title, body = _TEXTS.get(lang, _TEXTS["en"])[kind]
+    meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{meta}'
+        f'<meta name="viewport" content="width=device-width"><title>{title}</title>'
+        f'<link rel="icon" href="data:image/svg+xml;base64,{_ICON_DATA}">'
+        "<style>body{background:#0c181f;color:#f2f2f2;font:18px/1.5 system-ui,sans-serif;"
+        "display:flex;min-height:90vh;align-items:center;justify-content:center}"
+        "main{max-width:34em;padding:2em;background:#12232d;border-left:4px solid #ffa62b}"
+        "h1{font-size:1.3em;color:#ffa62b}</style></head>"
+        f"<body><main><h1>{title}</h1><p>{body}</p></main></body></html>"
+    )

@@ -1,0 +1,387 @@
+"""textual-serve's server with the lab's access control, limits and per-browser identity.
+
+Every request passes :meth:`LabServer.guard` first: ``/?token=...`` with the right token is traded
+for an HttpOnly ``SameSite=Strict`` cookie; without that cookie every HTTP and websocket request is
+403. The websocket also refuses any ``Origin`` other than the served one, so a foreign page cannot
+drive the app even in a browser that holds the cookie. Each tab's app process is started without a
+shell, with secrets (walker secret, database URL) in its environment, never on its command line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from aiohttp import WSMsgType, web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from qualitylab.config import (
+    ENV_RESUME_URL,
+    ENV_SERVED,
+    ENV_WALKER_SECRET,
+    is_walker_secret,
+    new_walker_secret,
+)
+from qualitylab.serving.apps import ServedApp
+from qualitylab.serving.options import ServeOptions
+from qualitylab.serving.pages import FAVICON_SVG, page, pick_lang
+
+log = logging.getLogger("qualitylab.serve")
+
+ACCESS_COOKIE = "qualitylab_access"
+WALKER_COOKIE = "qualitylab_walker"
+ENV_SERVE_TOKEN = "QUALITYLAB_SERVE_TOKEN"
+#: Largest HTTP request body and websocket message accepted (keys and pastes fit easily).
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_COLUMNS, MAX_ROWS = 400, 200
+#: How long a quitting app process gets to save and exit before it is killed.
+STOP_GRACE_SECONDS = 10.0
+WALKER_COOKIE_DAYS = 365
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",  # no framing: a foreign page cannot click through the app
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",  # the token link never leaks as a Referer
+    "X-Content-Type-Options": "nosniff",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _clamp(value: str | int, default: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return max(1, min(high, number))
+
+
+class LabAppService(AppService):
+    """One tab's app process: argv without a shell, per-tab secrets in the environment only."""
+
+    def __init__(self, argv: list[str], env: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(" ".join(argv[:4]), **kwargs)
+        self.argv = argv
+        self.extra_env = env
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        env: dict[str, str] = super()._build_environment(width=width, height=height)
+        env.pop(ENV_SERVE_TOKEN, None)  # the app needs no access token
+        env.update(self.extra_env)
+        return env
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Any:
+        environment = self._build_environment(width=width, height=height)
+        self._process = process = await asyncio.create_subprocess_exec(
+            *self.argv,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=environment,
+        )
+        self._stdin = process.stdin
+        return process
+
+    async def stop_within(self, seconds: float) -> None:
+        """Ask the app to quit (it saves what it holds); kill it if it has not gone in time."""
+        try:
+            await asyncio.wait_for(self.stop(), seconds)
+        except (TimeoutError, Exception):  # noqa: BLE001 - a stuck or broken child is killed
+            pass
+        process = self._process
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(process.wait(), seconds)
+
+
+class LabServer(Server):
+    """Serve one of :data:`~qualitylab.serving.apps.SERVED_APPS` behind the lab's access rules."""
+
+    def __init__(self, app: ServedApp, options: ServeOptions) -> None:
+        super().__init__(
+            command=f"qualitylab {' '.join(app.argv)}",
+            host=options.host,
+            port=options.port,
+            title=app.title,
+            public_url=options.public_url.rstrip("/"),
+        )
+        self.served_app = app
+        self.options = options
+        #: App processes running now (at most ``options.max_sessions``).
+        self.sessions = 0
+
+    # ------------------------------------------------------------------ application
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's routes (no static directory listing) behind :meth:`guard`."""
+        import aiohttp_jinja2
+        import jinja2
+
+        app = web.Application(client_max_size=MAX_MESSAGE_BYTES, middlewares=[self.guard])
+        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        app.add_routes(
+            [
+                web.get("/", self.handle_index, name="index"),
+                web.get("/ws", self.handle_websocket, name="websocket"),
+                web.get("/download/{key}", self.handle_download, name="download"),
+                web.get("/favicon.ico", self.handle_favicon, name="favicon"),
+                web.static("/static", self.statics_path, show_index=False, name="static"),
+            ]
+        )
+        app.on_startup.append(self.on_startup)
+        app.on_response_prepare.append(self._security_headers)
+        return app
+
+    @staticmethod
+    async def _security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+
+    def initialize_logging(self) -> None:
+        """One line per session; no request log (URLs may carry the token) and no tracebacks
+        with local variables (they may hold cookies)."""
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+
+    def serve(self, debug: bool = False) -> None:
+        self.initialize_logging()
+        web.run_app(
+            self._make_app(),
+            host=self.host,
+            port=self.port,
+            access_log=None,
+            print=lambda *args: None,
+        )
+
+    async def on_startup(self, app: web.Application) -> None:
+        """The banner: what is served where, and the one link (with the token) to open."""
+        o = self.options
+        link = f"{self.public_url}/?{urlencode({'token': o.token})}"
+        lines = [
+            f"QualityLab is serving the {self.served_app.name} app on {self.public_url}",
+            *([f"  database: {o.db_label}"] if o.db_label else []),
+            f"  at most {o.max_sessions} browser tabs at once; idle tabs end after "
+            f"{o.idle_seconds / 60:g} min",
+            "",
+            "Open this link in a browser (it carries the lab's access key; share it only with "
+            "the people who should use the lab):",
+            f"  {link}",
+            "",
+            "Press Ctrl+C to stop.",
+        ]
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+
+    # ------------------------------------------------------------------ access control
+
+    def _lang(self, request: web.Request) -> str:
+        return pick_lang(self.options.lang, request.headers.get("Accept-Language", ""))
+
+    def _page(
+        self, request: web.Request, kind: str, status: int, refresh: str = ""
+    ) -> web.Response:
+        return web.Response(
+            text=page(kind, self._lang(request), refresh=refresh),
+            status=status,
+            content_type="text/html",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def _refusal(self, request: web.Request, kind: str, status: int) -> web.HTTPException:
+        """The same page as an exception, for handlers typed to return a websocket."""
+        error = web.HTTPForbidden if status == 403 else web.HTTPServiceUnavailable
+        return error(
+            text=page(kind, self._lang(request)),
+            content_type="text/html",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    def token_ok(self, value: str | None) -> bool:
+        if not value:
+            return False
+        return secrets.compare_digest(value.encode("utf-8"), self.options.token.encode("utf-8"))
+
+    def origin_ok(self, request: web.Request) -> bool:
+        """No Origin (not a browser) is fine: the cookie still decides. A browser's Origin must
+        be the served one."""
+        origin = request.headers.get("Origin")
+        return origin is None or origin.rstrip("/").lower() == self.options.origin
+
+    def _set_cookie(self, response: web.StreamResponse, name: str, value: str, days: int) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=days * 86400 if days else None,
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=self.options.secure,
+        )
+
+    @web.middleware
+    async def guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self._page(request, "refused", 403)
+        if not self.origin_ok(request):
+            return self._page(request, "refused", 403)
+        if "token" in request.query or "walker" in request.query:
+            return self._exchange(request)
+        if not self.token_ok(request.cookies.get(ACCESS_COOKIE)):
+            # A navigation from another site arrives without the Strict cookie even when the
+            # browser holds it; one same-site reload (``?again``) brings it along.
+            again = request.path == "/" and "again" not in request.query
+            return self._page(request, "forbidden", 403, refresh="0;url=/?again" if again else "")
+        return await handler(request)
+
+    def _exchange(self, request: web.Request) -> web.Response:
+        """Trade ``?token=`` (and a personal ``&walker=`` link) for cookies, then reload ``/``
+        without them in the address bar. A meta refresh, not a redirect: after a redirect that a
+        click on another site started, the browser would withhold the Strict cookie."""
+        token = request.query.get("token")
+        if token is None:
+            token = request.cookies.get(ACCESS_COOKIE)
+        if not self.token_ok(token):
+            return self._page(request, "forbidden", 403)
+        response = self._page(request, "opening", 200, refresh="0;url=/")
+        self._set_cookie(response, ACCESS_COOKIE, self.options.token, days=0)
+        walker = request.query.get("walker", "")
+        if walker and is_walker_secret(walker) and self.served_app.walker_identity:
+            self._set_cookie(response, WALKER_COOKIE, walker, days=WALKER_COOKIE_DAYS)
+        return response
+
+    # ------------------------------------------------------------------ pages
+
+    async def handle_favicon(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=FAVICON_SVG,
+            content_type="image/svg+xml",
+            headers={"Cache-Control": "max-age=86400"},
+        )
+
+    def full(self) -> bool:
+        return self.sessions >= self.options.max_sessions
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        if self.full():
+            return self._page(request, "full", 503, refresh="60")
+        response: web.StreamResponse = await super().handle_index(request)
+        response.headers["Cache-Control"] = "no-store"
+        if self.served_app.walker_identity and not is_walker_secret(
+            request.cookies.get(WALKER_COOKIE, "")
+        ):
+            self._set_cookie(response, WALKER_COOKIE, new_walker_secret(), WALKER_COOKIE_DAYS)
+        return response
+
+    # ------------------------------------------------------------------ app sessions
+
+    def app_env(self, request: web.Request, walker_secret: str | None) -> dict[str, str]:
+        """The tab's process environment: the lab's settings, the language, the walker."""
+        env = dict(self.options.app_env)
+        env[ENV_SERVED] = self.served_app.name
+        if not self.options.lang:
+            env["QUALITYLAB_LANG"] = self._lang(request)
+        if walker_secret is not None:
+            env[ENV_WALKER_SECRET] = walker_secret
+            query = urlencode({"token": self.options.token, "walker": walker_secret})
+            env[ENV_RESUME_URL] = f"{self.public_url}/?{query}"
+        return env
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        walker_secret: str | None = None
+        if self.served_app.walker_identity:
+            walker_secret = request.cookies.get(WALKER_COOKIE, "")
+            if not is_walker_secret(walker_secret):
+                raise self._refusal(request, "forbidden", 403)
+        if self.full():
+            raise self._refusal(request, "full", 503)
+        self.sessions += 1
+        try:
+            return await self._run_session(request, walker_secret)
+        finally:
+            self.sessions -= 1
+            log.info("a browser tab closed (%d/%d open)", self.sessions, self.options.max_sessions)
+
+    async def _run_session(
+        self, request: web.Request, walker_secret: str | None
+    ) -> web.WebSocketResponse:
+        websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
+        width = _clamp(request.query.get("width", "80"), 80, MAX_COLUMNS)
+        height = _clamp(request.query.get("height", "24"), 24, MAX_ROWS)
+        await websocket.prepare(request)
+        service = LabAppService(
+            [sys.executable, "-m", "qualitylab", *self.served_app.argv],
+            self.app_env(request, walker_secret),
+            write_bytes=websocket.send_bytes,
+            write_str=websocket.send_str,
+            close=websocket.close,
+            download_manager=self.download_manager,
+            debug=False,
+        )
+        log.info("a browser tab opened (%d/%d open)", self.sessions, self.options.max_sessions)
+        try:
+            await service.start(width, height)
+            await self._process_messages(websocket, service)
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # noqa: BLE001 - one line, no locals (they hold cookies)
+            log.warning("a browser tab failed: %s", type(error).__name__)
+        finally:
+            await service.stop_within(STOP_GRACE_SECONDS)
+            with contextlib.suppress(Exception):
+                await websocket.close()
+        return websocket
+
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        """Relay the browser's keys and sizes; malformed messages are ignored, and a tab with no
+        input for ``idle_seconds`` is closed (its app saves and quits)."""
+        loop = asyncio.get_running_loop()
+        last_input = loop.time()
+        idle = self.options.idle_seconds
+
+        async def watchdog() -> None:
+            while True:
+                left = last_input + idle - loop.time()
+                if left <= 0:
+                    log.info("closing a browser tab idle for %g min", idle / 60)
+                    await websocket.close(message=b"idle")
+                    return
+                await asyncio.sleep(min(left, 30.0))
+
+        guard = asyncio.create_task(watchdog())
+        try:
+            async for message in websocket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                try:
+                    envelope = json.loads(message.data)
+                    kind, data = envelope[0], envelope[1]
+                except (ValueError, TypeError, IndexError, KeyError):
+                    continue
+                if kind == "stdin" and isinstance(data, str):
+                    last_input = loop.time()
+                    await app_service.send_bytes(data.encode("utf-8", "replace"))
+                elif kind == "resize" and isinstance(data, dict):
+                    await app_service.set_terminal_size(
+                        _clamp(data.get("width", 80), 80, MAX_COLUMNS),
+                        _clamp(data.get("height", 24), 24, MAX_ROWS),
+                    )
+                elif kind == "ping":
+                    await websocket.send_json(["pong", str(data)[:64]])
+                elif kind == "blur":
+                    await app_service.blur()
+                elif kind == "focus":
+                    await app_service.focus()
+        finally:
+            guard.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await guard

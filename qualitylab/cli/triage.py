@@ -7,6 +7,7 @@ before the screen is taken over), then run the Textual app, imported only here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -14,15 +15,32 @@ from qualitylab.cli.common import DbOption, JourneysOption, close_labs, open_lab
 from qualitylab.cli.walk import LangOption, check_lang
 
 
-def triage(db: DbOption = None, journeys: JourneysOption = None, lang: LangOption = None) -> None:
-    """Triage the fix list as a product owner: decide, merge, move, export."""
+def triage(
+    db: DbOption = None,
+    journeys: JourneysOption = None,
+    lang: LangOption = None,
+    served: Annotated[
+        bool,
+        typer.Option(
+            "--served",
+            hidden=True,
+            help="Run as one browser tab of `serve --app triage`: exports become downloads, "
+            "nothing is saved in the server's files.",
+        ),
+    ] = False,
+) -> None:
+    """Triage the fix list as a product owner: decide, merge, move, export.
+
+    In a browser: qualitylab serve --app triage (behind serve's access key)."""
     from qualitylab.services.triage import check_lab
     from qualitylab.tui.triage.app import make_triage_app
 
     lang = check_lang(lang)
     check_lab(open_lab(db, journeys, create=False))  # fails fast, with one line
     close_labs()
-    app = make_triage_app(db=db, journeys=Path(journeys) if journeys else None, lang=lang)
+    app = make_triage_app(
+        db=db, journeys=Path(journeys) if journeys else None, lang=lang, served=served
+    )
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)

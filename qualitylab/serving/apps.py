@@ -27,4 +27,7 @@ class ServedApp:
 
 SERVED_APPS: dict[str, ServedApp] = {
     "walk": ServedApp("walk", ("walk", "--served"), walker_identity=True),
+    "triage": ServedApp(
+        "triage", ("triage", "--served"), walker_identity=False, title="QualityLab triage"
+    ),
 }

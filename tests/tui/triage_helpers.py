@@ -8,7 +8,6 @@ Report dates are pinned so snapshots do not move from day to day.
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
@@ -137,6 +136,19 @@ def build_lab(db_path: str, extra: Sequence[tuple[str, str, int]] = ()) -> None:
         db.execute("UPDATE pain_point SET created_at = '2026-11-0' || (1 + id % 9) || ' 10:00:00'")
 
 
+async def tables_settled(pilot: Pilot[None]) -> None:
+    """Wait until every table on screen has sized its columns to the rows just added (DataTable
+    does that on its next idle; a screenshot taken before would show header-wide columns)."""
+    from textual.widgets import DataTable
+
+    def settled() -> bool:
+        tables = pilot.app.screen.query(DataTable)
+        return all(not t._require_update_dimensions for t in tables)
+
+    await wait_for(pilot, settled)
+    await pilot.pause()
+
+
 async def list_ready(pilot: Pilot[None]) -> Any:
     """Wait until the fix list has drawn its rows; returns the screen."""
     from qualitylab.tui.triage.fixlist import FixListScreen
@@ -146,6 +158,7 @@ async def list_ready(pilot: Pilot[None]) -> Any:
         return isinstance(screen, FixListScreen) and screen.data is not None
 
     await wait_for(pilot, ready)
+    await tables_settled(pilot)
     return pilot.app.screen
 
 
@@ -162,11 +175,5 @@ async def problem_ready(pilot: Pilot[None], cluster_id: str | None = None) -> An
         )
 
     await wait_for(pilot, ready)
+    await tables_settled(pilot)
     return pilot.app.screen
-
-
-async def settle(pilot: Pilot[None], seconds: float = 0.3) -> None:
-    """Give a worker that has no visible end a moment (used sparingly)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        await pilot.pause()

@@ -48,7 +48,8 @@ class TriageApp(LabApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = ["../app.tcss", "triage.tcss"]
     TITLE = "QualityLab triage"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "key.quit", priority=True),
+        # ctrl+q is in the help (?): the footer needs its room at 80 columns in Russian
+        Binding("ctrl+q", "quit", "key.quit", priority=True, show=False),
         Binding("1", "switch('journeys')", "tk.journeys"),
         Binding("2", "switch('fixes')", "tk.fixes"),
         Binding("3", "switch('oneoffs')", "tk.oneoffs"),
@@ -110,11 +111,18 @@ class TriageApp(LabApp):
         self.add_mode("oneoffs", OneOffsScreen)
         self.switch_mode("fixes")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The key of the mode already shown is hidden (the footer must fit 80 columns)."""
+        if action == "switch" and parameters and parameters[0] == self.current_mode:
+            return False
+        return True
+
     def action_switch(self, mode: str) -> None:
         if isinstance(self.screen, ModalScreen):
             return  # a dialog is open: 1 2 3 belong to it (a select's type-to-search)
         if self.current_mode != mode:
             self.switch_mode(mode)
+            self.call_after_refresh(self.refresh_bindings)
 
     def action_help(self) -> None:
         from qualitylab.tui.triage.dialogs import TriageHelp

@@ -6,9 +6,10 @@ names) always goes through ``text`` here and shows literally, control characters
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from qualitylab.domain import FixItem, FixStatus, Outcome
@@ -19,7 +20,7 @@ from qualitylab.tui.text import one_line
 STRIP: tuple[tuple[Outcome, str, str], ...] = (
     (Outcome.DONE, "█", "green"),
     (Outcome.FRICTION, "▓", "yellow"),
-    (Outcome.SKIPPED, "▒", "dark_orange"),
+    (Outcome.SKIPPED, "▒", "grey62"),
     (Outcome.BLOCKED, "░", "red"),
 )
 SEVERITY_STYLE = {4: "bold red", 3: "dark_orange", 2: "yellow", 1: "dim"}
@@ -28,6 +29,12 @@ SEVERITY_STYLE = {4: "bold red", 3: "dark_orange", 2: "yellow", 1: "dim"}
 def text(value: str, limit: int = 160, style: str = "") -> Text:
     """User text as one literal line (markup, escapes and bidi controls shown, not obeyed)."""
     return Text(one_line(value, limit), style=style)
+
+
+def width(header: str, values: Iterable[str], cap: int) -> int:
+    """A column's width: its widest value or header, at most ``cap`` (set explicitly, so a table
+    never draws before DataTable has measured its rows)."""
+    return min(cap, max([cell_len(header), *(cell_len(one_line(v, cap)) for v in values)]))
 
 
 def number(value: float | None, fmt: str = "{:.2f}", style: str = "") -> Text:
@@ -47,6 +54,15 @@ def strip(outcomes: Mapping[Outcome, int], width: int = 12) -> Text:
         cells[o] += 1
     for o, glyph, style in STRIP:
         out.append(glyph * cells[o], style=style)
+    return out
+
+
+def legend(line: str) -> Text:
+    """The strip's legend with each glyph in its colour (the words are translated)."""
+    styles = {glyph: style for _, glyph, style in STRIP}
+    out = Text(style="dim")
+    for char in line:
+        out.append(char, style=styles.get(char, ""))
     return out
 
 

@@ -36,7 +36,8 @@ SORTS: tuple[tuple[str, str, Callable[[FixItem], float], bool], ...] = (
     ("walkers", "col.walkers", lambda i: i.walkers, True),
     ("reports", "col.reports", lambda i: i.pain_points, True),
 )
-_FIXED_WIDTH = 62  # every column but the problem's title, padding and scrollbar included
+_PADDING = 2  # a DataTable cell's padding, left and right
+_SCROLLBAR = 2
 
 
 def matches(item: FixItem, scope: Scope) -> bool:
@@ -88,11 +89,9 @@ class FixListScreen(TriageScreen[None]):
         yield Static("", id="filterline", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
-        if self.loaded_for is not None and self.loaded_for != self._wanted():
+        """Shown for the first time, or again after a change elsewhere: (re)load."""
+        if self.loaded_for != self._wanted():
             self.load()
 
     def _wanted(self) -> tuple[int, tuple[str, str]]:
@@ -124,14 +123,21 @@ class FixListScreen(TriageScreen[None]):
             items.reverse()
         self.shown = items
         table.clear(columns=True)
-        title_width = max(24, self.size.width - _FIXED_WIDTH)
         tr = self.tapp.tr
+        statuses = [status_cell(item, tr) for item in items]
+        numbers = ("score", "reach", "sev", "impact", "persist", "walkers")
+        widths = {"rank": len(str(len(data.items) if data else 1)), "score": 5, "walkers": 3}
+        used = sum(
+            max(len(tr(f"col.{col}")), widths.get(col, 4)) + _PADDING for col in ("rank", *numbers)
+        )
+        used += max([len(tr("col.status")), *(s.cell_len for s in statuses)]) + _PADDING
+        title_width = max(20, self.size.width - used - _PADDING - _SCROLLBAR)
         table.add_column(Text(tr("col.rank"), justify="right"), key="rank")
-        for col in ("score", "reach", "sev", "impact", "persist", "walkers"):
+        for col in numbers:
             table.add_column(Text(tr(f"col.{col}"), justify="right"), key=col)
         table.add_column(tr("col.status"), key="status")
         table.add_column(tr("col.problem"), key="problem", width=title_width)
-        for item in items:
+        for item, status in zip(items, statuses, strict=True):
             p = item.priority
             table.add_row(
                 number(item.rank, "{:d}"),
@@ -141,7 +147,7 @@ class FixListScreen(TriageScreen[None]):
                 number(p.impact),
                 number(p.persistence),
                 number(item.walkers, "{:d}"),
-                status_cell(item, tr),
+                status,
                 text(item.cluster.title, title_width),
                 key=item.cluster.id,
             )

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
-from qualitylab.tui.triage.cells import duration, number, strip, text
+from qualitylab.tui.triage.cells import duration, legend, number, strip, text
 
 if TYPE_CHECKING:
     from qualitylab.services.triage import JourneyFriction
@@ -42,14 +42,13 @@ class JourneysScreen(TriageScreen[None]):
         yield Static(self.t("tri.loading"), id="topbar", markup=False)
         yield DataTable(id="journey-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="steps-title", markup=False)
-        yield DataTable(id="step-table", cursor_type="row", zebra_stripes=True)
-        yield Static(self.t("jr.legend"), id="legend", markup=False)
+        # no cursor: a highlighted row would hide the strip's colours, and nothing opens a step
+        yield DataTable(id="step-table", show_cursor=False, zebra_stripes=True)
+        yield Static(legend(self.t("jr.legend")), id="legend", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
+        """Shown for the first time, or again after a change elsewhere: (re)load."""
         if self.loaded_for != self.tapp.generation:
             self.load()
 

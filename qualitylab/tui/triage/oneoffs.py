@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
-from qualitylab.tui.triage.cells import date_cell, severity_cell, text
+from qualitylab.tui.triage.cells import date_cell, severity_cell, text, width
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem
 from qualitylab.tui.triage.fixlist import scope_label
 
@@ -59,10 +59,8 @@ class OneOffsScreen(TriageScreen[None]):
         yield Static("", id="preview", markup=False)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
+        """Shown for the first time, or again after a change elsewhere: (re)load."""
         if self.loaded_for != (self.tapp.generation, self.tapp.scope.key):
             self.load()
 
@@ -81,26 +79,35 @@ class OneOffsScreen(TriageScreen[None]):
         if data is None:
             return
         tr = self.tapp.tr
-        _, key, high_first = _SORTS[self.sort_index]
-        self.shown = sorted(data.one_offs, key=key, reverse=high_first != self.reverse)
+        _, order, high_first = _SORTS[self.sort_index]
+        self.shown = sorted(data.one_offs, key=order, reverse=high_first != self.reverse)
         self.query_one("#topbar", Static).update(
             self.t("oo.heading", n=len(self.shown), scope=scope_label(tr, self.tapp.scope))
         )
         table = self.query_one("#oneoffs", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        for col in ("severity", "step", "walker", "release", "date"):
-            table.add_column(tr(f"col.{col}"), key=col)
-        width = max(20, self.size.width - 80)
-        table.add_column(tr("col.text"), key="text", width=width)
-        for r in self.shown:
+        anonymous = tr("anonymous")
+        shown = self.shown
+        cols = {
+            "severity": width(tr("col.severity"), [], 3),
+            "step": width(tr("col.step"), [f"{r.journey_id}/{r.step_id}" for r in shown], 26),
+            "walker": width(tr("col.walker"), [r.walker or anonymous for r in shown], 16),
+            "release": width(tr("col.release"), [r.release for r in shown], 10),
+            "date": width(tr("col.date"), ["2026-01-01"], 10),
+        }
+        for col, size in cols.items():
+            table.add_column(tr(f"col.{col}"), key=col, width=size)
+        text_width = max(20, self.size.width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
+        table.add_column(tr("col.text"), key="text", width=text_width)
+        for r in shown:
             table.add_row(
                 severity_cell(int(r.severity)),
-                text(f"{r.journey_id}/{r.step_id}", 26),
-                text(r.walker, 16) if r.walker else Text(tr("anonymous"), style="dim"),
-                text(r.release, 10),
+                text(f"{r.journey_id}/{r.step_id}", cols["step"]),
+                text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
+                text(r.release, cols["release"]),
                 date_cell(r.created_at),
-                text(r.text, width),
+                text(r.text, text_width),
                 key=r.uuid,
             )
         if self.shown:

@@ -20,7 +20,7 @@ from qualitylab.errors import NotFound, QualityLabError
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
-from qualitylab.tui.triage.cells import date_cell, severity_cell, status_cell, text
+from qualitylab.tui.triage.cells import date_cell, severity_cell, status_cell, text, width
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
 
 if TYPE_CHECKING:
@@ -40,6 +40,11 @@ class ProblemScreen(TriageScreen[None]):
             Binding("m", "merge", "tk.merge"),
             Binding("x", "move_out", "tk.move"),
             Binding("u", "undo", "tk.undo"),
+            # the app's keys still work here, but the footer has no room for them at 80 columns
+            Binding("1", "app.switch('journeys')", show=False),
+            Binding("2", "app.switch('fixes')", show=False),
+            Binding("3", "app.switch('oneoffs')", show=False),
+            Binding("e", "app.export", show=False),
         ]
     )
 
@@ -58,10 +63,8 @@ class ProblemScreen(TriageScreen[None]):
         yield DataTable(id="reports", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
+        """Shown for the first time, or again after a change elsewhere: (re)load."""
         if self.loaded_for != self.tapp.generation:
             self.load()
 
@@ -181,18 +184,26 @@ class ProblemScreen(TriageScreen[None]):
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
         tr = self.tapp.tr
-        for key in ("severity", "step", "walker", "release", "date"):
-            table.add_column(tr(f"col.{key}"), key=key)
-        width = max(20, self.size.width - 80)
-        table.add_column(tr("col.text"), key="text", width=width)
+        anonymous = tr("anonymous")
+        cols = {
+            "severity": width(tr("col.severity"), [], 3),
+            "step": width(tr("col.step"), [r.step_id for r in reports], 22),
+            "walker": width(tr("col.walker"), [r.walker or anonymous for r in reports], 18),
+            "release": width(tr("col.release"), [r.release for r in reports], 10),
+            "date": width(tr("col.date"), ["2026-01-01"], 10),
+        }
+        for key, size in cols.items():
+            table.add_column(tr(f"col.{key}"), key=key, width=size)
+        text_width = max(20, self.size.width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
+        table.add_column(tr("col.text"), key="text", width=text_width)
         for r in reports:
             table.add_row(
                 severity_cell(int(r.severity)),
-                text(r.step_id, 22),
-                text(r.walker, 18) if r.walker else Text(tr("anonymous"), style="dim"),
-                text(r.release, 10),
+                text(r.step_id, cols["step"]),
+                text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
+                text(r.release, cols["release"]),
                 date_cell(r.created_at),
-                text(r.text, width),
+                text(r.text, text_width),
                 key=r.uuid,
             )
         if reports:

@@ -15,29 +15,24 @@ import typer
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
-from qualitylab.cli.fixes_render import (
+from qualitylab.cli.progress import progress_bar
+from qualitylab.errors import InvalidInput
+from qualitylab.reports.fixes_table import (
     KINDS,
     TABLE_TOP,
-    change_json,
     clean,
-    explanation_json,
-    fix_json,
     literal,
     plural,
-    progress_bar,
-    record_json,
     render_changes,
     render_clusters,
     render_explanation,
     render_fix_records,
     render_fixes,
     status_label,
-    weights_json,
 )
-from qualitylab.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from qualitylab.clustering.priority import Weights
+    from qualitylab.services.fixes import Weights
 
 __all__ = ["clean", "fix_app", "register"]
 
@@ -124,18 +119,14 @@ def fixes(
         )
     items = report.items
     if json_out:
-        print_json(
-            {
-                "scope": {"journey": journey, "product": product, "release": release, "top": top},
-                "weights": weights_json(weights),
-                "reports": report.reports,
-                "unlisted_reports": report.unlisted,
-                "fixes": [fix_json(i) for i in items],
-            }
-        )
+        from qualitylab.reports.fixes_json import fix_report_json
+
+        scope = {"journey": journey, "product": product, "release": release, "top": top}
+        print_json(fix_report_json(report, scope=scope, weights=weights))
         return
     shown = items[:top] if top else items if show_all else items[:TABLE_TOP]
     render_fixes(
+        out_console,
         shown,
         scope=_scope_title(journey, product, release),
         weights=weights,
@@ -186,6 +177,8 @@ def fix_set(
     for warning in decision.warnings:
         err_console.print(f"note: {warning}", style="yellow", markup=False)
     if json_out:
+        from qualitylab.reports.fixes_json import record_json
+
         print_json({**record_json(record), "warnings": list(decision.warnings)})
         return
     line = literal(f"{record.cluster_id} ({record.title or 'untitled'}) is now ")
@@ -233,9 +226,11 @@ def fix_explain(
             progress=progress,
         )
     if json_out:
+        from qualitylab.reports.fixes_json import explanation_json, fix_json
+
         print_json({"fix": fix_json(item), "explanation": explanation_json(why)})
         return
-    render_explanation(item, why)
+    render_explanation(out_console, item, why)
 
 
 @fix_app.command("list")
@@ -256,9 +251,11 @@ def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
         reverse=True,
     )
     if json_out:
+        from qualitylab.reports.fixes_json import record_json
+
         print_json([record_json(r) for r in records])
         return
-    render_fix_records(records)
+    render_fix_records(out_console, records)
 
 
 # ---------------------------------------------------------------------------------- compare
@@ -293,7 +290,7 @@ def compare(
             product=product,
             progress=progress,
         )
-    from qualitylab.clustering.releases import is_later
+    from qualitylab.services.fixes import is_later
 
     if is_later(from_release, to_release):  # names are not always ordered ("2.0-rc1"
         err_console.print(  # sorts after "2.0"), so this is said, not refused
@@ -304,6 +301,8 @@ def compare(
         )
     totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
+        from qualitylab.reports.fixes_json import change_json
+
         print_json(
             {
                 "from": from_release,
@@ -313,7 +312,7 @@ def compare(
             }
         )
         return
-    render_changes(changes, from_release, to_release, totals)
+    render_changes(out_console, changes, from_release, to_release, totals)
 
 
 # ---------------------------------------------------------------------------------- cluster-texts
@@ -387,7 +386,7 @@ def cluster_texts(
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(result, summary, texts, ids)
+    render_clusters(out_console, result, summary, texts, ids)
 
 
 def register(app: typer.Typer) -> None:

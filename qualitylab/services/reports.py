@@ -21,7 +21,7 @@ from qualitylab.services.lab import Lab
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from qualitylab.clustering.priority import Weights
+    from qualitylab.fixlist.score import Weights
     from qualitylab.reports.model import Comparison, Report
     from qualitylab.services.fixes import ClusterFn
 
@@ -41,8 +41,8 @@ def build_report(
     """The report for the whole lab, a product or a journey, optionally one release, optionally
     compared with an earlier release (``compare_to``; the later one is ``release``, or the latest
     release with walks)."""
-    from qualitylab.clustering.priority import factors_of
-    from qualitylab.clustering.releases import sort_releases
+    from qualitylab.fixlist.releases import sort_releases
+    from qualitylab.fixlist.score import factors_of
     from qualitylab.reports.assemble import Facts, assemble
     from qualitylab.reports.model import Scope
     from qualitylab.store import reports as store_reports

@@ -17,10 +17,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualitylab.clustering.priority import Explanation, copies_of, with_copies
-from qualitylab.clustering.releases import FixRecord, sort_releases
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
 from qualitylab.errors import CatalogError, InvalidInput
+from qualitylab.fixlist.releases import FixRecord, sort_releases
+from qualitylab.fixlist.score import Explanation, copies_of, with_copies
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -275,9 +275,8 @@ def _copies(lab: Lab) -> dict[str, list[str]]:
         runs = store_fixes.latest_runs(unit)
     duplicates: dict[str, str] = {}
     for run in runs:
-        found = run.payload.get("duplicates")
-        if run.scope.startswith("journey=") and isinstance(found, dict):
-            duplicates.update({str(k): str(v) for k, v in found.items()})
+        if run.scope.startswith("journey="):
+            duplicates.update(run.duplicates)
     return copies_of(duplicates)
 
 

@@ -108,7 +108,8 @@ class ProblemScreen(TriageScreen[None]):
                 reports=len(detail.reports),
             )
         )
-        title = Text(literal(item.cluster.title), style="bold")
+        # a title is a walker's words: 10,000 characters must not push the decision off screen
+        title = Text(one_line(item.cluster.title, 400), style="bold")
         self.query_one("#problem-title", Static).update(title)
         decision = Text(self.t("pr.decision") + ": ", style="bold")
         decision.append_text(status_cell(item, tr))

@@ -15,6 +15,7 @@ import typer
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
+from qualitylab.cli.corrections import ByOption, register_corrections
 from qualitylab.cli.progress import progress_bar
 from qualitylab.errors import InvalidInput
 from qualitylab.reports.fixes_table import (
@@ -147,8 +148,9 @@ def _scope_title(journey: str | None, product: str | None, release: str | None) 
 def fix_set(
     cluster_id: Annotated[str, typer.Argument(help="Cluster id from `qualitylab fixes`.")],
     status: Annotated[
-        str, typer.Option("--status", "-s", help="open, planned, fixed or wont_fix.")
-    ],
+        str | None,
+        typer.Option("--status", "-s", help="open, planned, fixed or wont_fix (without it: kept)."),
+    ] = None,
     release: Annotated[
         str | None,
         typer.Option("--release", "-r", help="Release carrying the fix (needed for fixed)."),
@@ -157,10 +159,19 @@ def fix_set(
         str | None,
         typer.Option("--note", help="Why (e.g. for won't fix); without it the old note stays."),
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help='Who takes care of it (a person or team; "" clears it).'),
+    ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option("--ticket", help='The tracker key, e.g. PROJ-123 ("" clears it).'),
+    ] = None,
+    by: ByOption = "",
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record the team's decision about a problem.
+    """Record the team's decision about a problem: status, release, note, owner, ticket.
 
     A problem marked fixed that shows up again in a later release is flagged REGRESSED.
 
@@ -169,10 +180,23 @@ def fix_set(
       qualitylab fix set c-3f2a91 --status fixed --release 2.1
 
       qualitylab fix set c-3f2a91 --status wont_fix --note "by design: legal requirement"
+
+      qualitylab fix set c-3f2a91 --owner "Payments team" --ticket PAY-123
     """
     from qualitylab.services.fixes import set_fix_status
 
-    decision = set_fix_status(open_lab(db), cluster_id, status, release=release, note=note)
+    if status is None and release is None and note is None and owner is None and ticket is None:
+        raise InvalidInput("nothing to set: give --status, --release, --note, --owner or --ticket")
+    decision = set_fix_status(
+        open_lab(db),
+        cluster_id,
+        status,
+        release=release,
+        note=note,
+        owner=owner,
+        ticket=ticket,
+        by=by,
+    )
     record = decision.record
     for warning in decision.warnings:
         err_console.print(f"note: {warning}", style="yellow", markup=False)
@@ -185,6 +209,9 @@ def fix_set(
     line.append(status_label(record.status), style="bold")
     if record.release:
         line.append(f" in {clean(record.release)}")
+    for label, value in (("owner", record.owner), ("ticket", record.ticket)):
+        if value:
+            line.append(f"; {label} {clean(value)}")
     out_console.print(line)
 
 
@@ -392,6 +419,7 @@ def cluster_texts(
 def register(app: typer.Typer) -> None:
     """Mount these commands on the root app (``qualitylab fixes``, ``fix set``, ``compare`` ...)."""
     app.command("fixes")(fixes)
+    register_corrections(fix_app)
     app.add_typer(fix_app, name="fix")
     app.command("compare")(compare)
     app.command("cluster-texts")(cluster_texts)

@@ -14,6 +14,7 @@ from functools import cached_property
 
 from qualitylab.domain import Cluster, Clustering, FixItem, PainPoint
 from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.fixlist.corrections import Corrected
 from qualitylab.fixlist.facts import Visit, known_releases, pain_facts, step_facts
 from qualitylab.fixlist.releases import (
     FixRecord,
@@ -45,8 +46,9 @@ class ScopeData:
     pain_points: Sequence[PainPoint]
     visits: Sequence[Visit]
     records: Mapping[str, FixRecord]
-    clustering: Clustering
+    clustering: Clustering  # corrections applied
     one_offs: tuple[Cluster, ...]
+    corrected: Corrected | None = None  # what the corrections changed
 
     def clusters(self) -> tuple[Cluster, ...]:
         return self.clustering.clusters + self.one_offs
@@ -129,7 +131,22 @@ def score(data: ScopeData, *, release: str | None, weights: Weights) -> Scored:
     if release:  # the suggestions of this release's reports, not of the problem's whole history
         fix_of = {p.uuid: p.suggested_fix for p in pain_points}
         items = [_with_suggestions(item, data.members(item.cluster), fix_of) for item in items]
+    if data.corrected is not None:
+        items = [_with_corrections(item, data.corrected) for item in items]
     return Scored(rank(items), facts, steps, history, weights, data)
+
+
+def _with_corrections(item: FixItem, corrected: Corrected) -> FixItem:
+    cid = item.cluster.id
+    moved_in = corrected.moved_in.get(cid, ())
+    if cid.startswith("one-off-") and not moved_in:  # a report moved out onto a line of its own
+        moved_in = tuple(m for m in item.cluster.members if m in corrected.moved_from)
+    return replace(
+        item,
+        merged=corrected.merged.get(cid, ()),
+        moved_in=moved_in,
+        moved_out=corrected.moved_out.get(cid, ()),
+    )
 
 
 def _with_suggestions(item: FixItem, members: Iterable[str], fix_of: Mapping[str, str]) -> FixItem:

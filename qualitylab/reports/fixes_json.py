@@ -12,6 +12,7 @@ from typing import Any
 
 from qualitylab.domain import FixItem, PainPoint
 from qualitylab.fixlist.build import FixReport
+from qualitylab.fixlist.corrections import Correction
 from qualitylab.fixlist.releases import FixRecord, ReleaseChange
 from qualitylab.fixlist.score import Explanation, Weights, factors_of
 
@@ -64,6 +65,12 @@ def fix_json(item: FixItem, reports: Sequence[PainPoint] = ()) -> dict[str, Any]
         "status_release": item.status_release,
         "status_note": item.status_note,
         "regressed": item.regressed,
+        "owner": item.owner,
+        "ticket": item.ticket,
+        # a person's corrections: problems merged into this one, reports moved in or out by hand
+        "merged": [{"cluster_id": cid, "title": title} for cid, title in item.merged],
+        "moved_in": list(item.moved_in),
+        "moved_out": list(item.moved_out),
     }
     if reports:
         out["reports"] = [report_json(r) for r in reports]
@@ -91,7 +98,23 @@ def record_json(record: FixRecord) -> dict[str, Any]:
         "status": record.status.value,
         "release": record.release,
         "note": record.note,
+        "owner": record.owner,
+        "ticket": record.ticket,
         "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+    }
+
+
+def correction_json(correction: Correction) -> dict[str, Any]:
+    return {
+        "id": correction.uuid,
+        "kind": correction.kind,
+        "subject": correction.subject,
+        "target": correction.target,
+        "by": correction.by,
+        "created_at": correction.created_at.isoformat() if correction.created_at else None,
+        "undone_at": correction.undone_at.isoformat() if correction.undone_at else None,
+        "undone_by": correction.undone_by,
+        "sentence": correction.sentence(),
     }
 
 

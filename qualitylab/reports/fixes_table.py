@@ -63,9 +63,25 @@ def _status_text(item: FixItem) -> Text:
         out.append("\n")
     if item.blocker:
         out.append("BLOCKER", style="bold red")
+    if item.owner or item.ticket:
+        out.append("\n" if out.plain else "")
+        out.append(clean(" ".join(x for x in (item.ticket, item.owner) if x)), style="cyan")
     if item.status_note:
         out.append("\n")
         out.append(clean(item.status_note), style="dim")
+    return out
+
+
+def correction_lines(item: FixItem) -> list[str]:
+    """What people changed by hand ("merged: c-2 (title)", "moved by hand: 1 in"), made safe."""
+    out = []
+    if item.merged:
+        names = ", ".join(f"{cid} ({_shorten(title, 40)})" for cid, title in item.merged)
+        out.append(clean(f"merged: {names}"))
+    moved = [f"{len(item.moved_in)} in"] if item.moved_in else []
+    moved += [f"{len(item.moved_out)} out"] if item.moved_out else []
+    if moved:
+        out.append("moved by hand: " + ", ".join(moved))
     return out
 
 
@@ -166,6 +182,8 @@ def render_fixes(
         problem.append(f"\nwhere: {where}", style="dim")
         if item.releases:
             problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
+        for line in correction_lines(item):
+            problem.append(f"\n{line}", style="magenta")
         table.add_row(
             str(item.rank),
             score,
@@ -290,7 +308,7 @@ def render_fix_records(console: Console, records: list[FixRecord]) -> None:
         console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
         return
     table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
-    for name in ("cluster", "problem", "status", "release", "note"):
+    for name in ("cluster", "problem", "status", "release", "owner", "ticket", "note"):
         table.add_column(name, overflow="fold")
     for r in records:
         table.add_row(
@@ -298,6 +316,8 @@ def render_fix_records(console: Console, records: list[FixRecord]) -> None:
             literal(r.title),
             status_label(r.status),
             literal(r.release or ""),
+            literal(r.owner),
+            literal(r.ticket),
             literal(r.note),
         )
     console.print(table)

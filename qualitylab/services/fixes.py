@@ -14,7 +14,7 @@ import json
 import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
@@ -24,6 +24,7 @@ from qualitylab.errors import CatalogError, InvalidInput, NotFound
 from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes, release_warnings
 from qualitylab.fixlist.build import report as build_report
 from qualitylab.fixlist.build import score as score_scope
+from qualitylab.fixlist.corrections import Correction, apply_corrections
 from qualitylab.fixlist.facts import author
 from qualitylab.fixlist.lineage import (
     inherited_decisions,
@@ -32,7 +33,7 @@ from qualitylab.fixlist.lineage import (
     unique_ids,
 )
 from qualitylab.fixlist.one_offs import one_offs as one_off_lines
-from qualitylab.fixlist.releases import FixRecord, ReleaseChange, check_status
+from qualitylab.fixlist.releases import FixRecord, ReleaseChange, check_owner_ticket, check_status
 from qualitylab.fixlist.releases import is_later as is_later  # for the faces: one import path
 from qualitylab.fixlist.score import ENV_WEIGHTS, Explanation, copies_of, with_copies
 from qualitylab.fixlist.score import Weights as Weights  # for the faces: one import path
@@ -126,6 +127,8 @@ def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
         title=fix.title,
         scope=fix.scope,
         updated_at=fix.updated_at,
+        owner=fix.owner,
+        ticket=fix.ticket,
     )
 
 
@@ -193,6 +196,7 @@ def _load_and_cluster(
         visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
         runs = store_fixes.latest_runs(unit)
         records = {cid: _record_of(f) for cid, f in store_fixes.fixes(unit).items()}
+        corrections = [Correction(**asdict(c)) for c in store_fixes.corrections(unit)]
     seen = {v.journey_id for v in visits} | {v.product_id for v in visits}
     _check_filters(lab, journey, product, seen)
     by_journey: dict[str, list[PainPoint]] = defaultdict(list)
@@ -254,8 +258,13 @@ def _load_and_cluster(
         changes=tuple(c for part in parts for c in part.changes),
         duplicates={k: v for part in parts for k, v in part.duplicates.items()},
     )
+    # A person's merges and moves on top of the engine's grouping (the stored run stays the
+    # engine's, so the next clustering starts from what the engine saw).
+    texts = {p.uuid: p.text for p in pain_points}
+    corrected = apply_corrections(merged, one_offs, corrections, texts)
+    lines = one_off_lines(corrected.clustering, pain_points)
     scope = scope_key(journey=journey, product=product)
-    return ScopeData(scope, pain_points, visits, records, merged, tuple(one_offs))
+    return ScopeData(scope, pain_points, visits, records, corrected.clustering, lines, corrected)
 
 
 # ---------------------------------------------------------------------------------- use-cases
@@ -310,7 +319,15 @@ def explain_fix(
 ) -> tuple[FixItem, Explanation]:
     """One fix-list line and every number behind its score (same scope options as the list)."""
     scored = score_fix_list(lab, **options)
-    item = scored.item(cluster_id.strip())
+    cluster_id = cluster_id.strip()
+    item = scored.item(cluster_id)
+    corrected = scored.data.corrected
+    if item is None and corrected is not None and cluster_id in corrected.alias:
+        into = corrected.alias[cluster_id]
+        raise NotFound(
+            f"{cluster_id} was merged into {into}: qualitylab fix explain {into} "
+            f"(qualitylab fix unmerge {cluster_id} to take it apart again)"
+        )
     if item is None:
         raise NotFound(
             f"no cluster {cluster_id.strip()!r} in this fix list; run `qualitylab fixes` (with "
@@ -330,29 +347,41 @@ class Decision:
 def set_fix_status(
     lab: Lab,
     cluster_id: str,
-    status: str | FixStatus,
+    status: str | FixStatus | None = None,
     *,
     release: str | None = None,
     note: str | None = None,
+    owner: str | None = None,
+    ticket: str | None = None,
+    by: str = "",
 ) -> Decision:
     """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix.
 
-    ``note=None`` keeps the note already recorded (a status change should not wipe "sprint 12").
+    ``status``, ``note``, ``owner`` and ``ticket`` set to None keep what is recorded (a status
+    change should not wipe "sprint 12" or the ticket key; ``status=None`` with an owner only
+    assigns it); "" clears a text. Every save is kept in the problem's history
+    (``services.corrections.problem_history``).
     Warnings: see ``qualitylab.fixlist.build.release_warnings`` (nothing blocks saving).
     """
     from qualitylab.store import fixes as store_fixes
 
     cluster_id = cluster_id.strip()
-    parsed = check_status(status, release, note or "")
-    release = (release or "").strip() or None
+    owner, ticket, by = check_owner_ticket(owner, ticket, by)
     with lab.store.unit() as unit:
-        found = _find_cluster(unit, cluster_id)
+        found = find_problem(unit, cluster_id)
         existing = store_fixes.get_fix(unit, cluster_id)
         if found is None and existing is None:
             raise NotFound(
                 f"no cluster {cluster_id!r} in the last fix lists; run `qualitylab fixes` (ids "
                 "come from its latest run) and copy an id from there"
             )
+        if status is None and release is None:  # owner / ticket / note only: keep the status
+            status = existing.status if existing is not None else FixStatus.OPEN
+            release = existing.release if existing is not None else None
+        elif status is None:
+            status = existing.status if existing is not None else FixStatus.OPEN
+        parsed = check_status(status, release, note or "")
+        release = (release or "").strip() or None
         scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
         fixed_in = release if parsed is FixStatus.FIXED else None  # planned: a future release
         warnings: tuple[str, ...] = ()
@@ -362,6 +391,8 @@ def set_fix_status(
             visits = store_fixes.visit_facts(unit, journey_id=journey)
             warnings = release_warnings(points, visits, members, fixed_in)
         kept_note = existing.note if existing is not None and note is None else (note or "")
+        kept_owner = existing.owner if existing is not None and owner is None else (owner or "")
+        kept_ticket = existing.ticket if existing is not None and ticket is None else (ticket or "")
         saved = store_fixes.save_fix(
             unit,
             cluster_id=cluster_id,
@@ -370,12 +401,16 @@ def set_fix_status(
             status=parsed.value,
             release=release,
             note=kept_note.strip(),
+            owner=kept_owner,
+            ticket=kept_ticket,
+            by=by,
         )
     return Decision(_record_of(saved), warnings)
 
 
-def _find_cluster(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """Scope, title and members of a cluster in the latest runs (journey runs first)."""
+def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
+    """Scope, title and members of a problem in the latest runs (journey runs first), as the
+    engine grouped it (before corrections)."""
     from qualitylab.store import fixes as store_fixes
 
     runs = store_fixes.latest_runs(unit)

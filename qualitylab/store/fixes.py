@@ -17,7 +17,16 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from qualitylab.domain import Cluster, Clustering
-from qualitylab.store.models import ClusterFixRow, ClusterRunRow, StepVisitRow, WalkerRow, WalkRow
+from qualitylab.store.models import (
+    ClusterFixRow,
+    ClusterRunRow,
+    FixCorrectionRow,
+    FixDecisionEventRow,
+    PainPointRow,
+    StepVisitRow,
+    WalkerRow,
+    WalkRow,
+)
 from qualitylab.store.unit import Unit, where_walks
 
 
@@ -44,6 +53,36 @@ class StoredFix:
     release: str | None
     note: str
     updated_at: datetime | None
+    owner: str = ""
+    ticket: str = ""
+
+
+@dataclass(frozen=True)
+class StoredDecisionEvent:
+    """One saved decision in a problem's history."""
+
+    cluster_id: str
+    status: str
+    release: str | None
+    note: str
+    owner: str
+    ticket: str
+    by: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredCorrection:
+    """A merge or a move (see ``FixCorrectionRow``)."""
+
+    uuid: str
+    kind: str
+    subject: str
+    target: str
+    by: str
+    created_at: datetime | None
+    undone_at: datetime | None
+    undone_by: str
 
 
 class ClusterDetail(BaseModel):
@@ -167,6 +206,8 @@ def _fix_of(row: ClusterFixRow) -> StoredFix:
         release=row.release,
         note=row.note,
         updated_at=row.updated_at,
+        owner=row.owner,
+        ticket=row.ticket,
     )
 
 
@@ -189,17 +230,98 @@ def save_fix(
     status: str,
     release: str | None,
     note: str,
+    owner: str = "",
+    ticket: str = "",
+    by: str = "",
 ) -> StoredFix:
-    """Insert or replace the decision for one cluster."""
+    """Insert or replace the decision for one cluster, and add it to the cluster's history."""
     row = unit.session.get(ClusterFixRow, cluster_id)
     if row is None:
         row = ClusterFixRow(cluster_id=cluster_id)
     row.scope, row.title, row.status = scope, title, status
     row.release, row.note = release, note
+    row.owner, row.ticket = owner, ticket
     row.updated_at = datetime.now(UTC)
     unit.session.add(row)
+    unit.session.add(
+        FixDecisionEventRow(
+            cluster_id=cluster_id, status=status, release=release, note=note, owner=owner,
+            ticket=ticket, by=by, at=row.updated_at,
+        )
+    )  # fmt: skip
     unit.session.flush()
     return _fix_of(row)
+
+
+def decision_events(unit: Unit, cluster_id: str) -> list[StoredDecisionEvent]:
+    """Every decision saved for ``cluster_id``, oldest first."""
+    rows = unit.session.exec(
+        select(FixDecisionEventRow)
+        .where(FixDecisionEventRow.cluster_id == cluster_id)
+        .order_by(col(FixDecisionEventRow.id))
+    )
+    return [
+        StoredDecisionEvent(
+            cluster_id=r.cluster_id,
+            status=r.status,
+            release=r.release,
+            note=r.note,
+            owner=r.owner,
+            ticket=r.ticket,
+            by=r.by,
+            at=r.at,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------- corrections
+def _correction_of(row: FixCorrectionRow) -> StoredCorrection:
+    return StoredCorrection(
+        uuid=row.uuid, kind=row.kind, subject=row.subject, target=row.target, by=row.by,
+        created_at=row.created_at, undone_at=row.undone_at, undone_by=row.undone_by,
+    )  # fmt: skip
+
+
+def corrections(unit: Unit) -> list[StoredCorrection]:
+    """Every correction, undone ones included, in the order they were made."""
+    rows = unit.session.exec(select(FixCorrectionRow).order_by(col(FixCorrectionRow.id)))
+    return [_correction_of(r) for r in rows]
+
+
+def add_correction(
+    unit: Unit,
+    *,
+    kind: str,
+    subject: str,
+    target: str,
+    by: str = "",
+    uuid: str | None = None,
+    created_at: datetime | None = None,
+    undone_at: datetime | None = None,
+    undone_by: str = "",
+) -> StoredCorrection:
+    """Record a merge or a move (``uuid``/times given when importing another lab's)."""
+    row = FixCorrectionRow(
+        kind=kind, subject=subject, target=target, by=by,
+        created_at=created_at or datetime.now(UTC), undone_at=undone_at, undone_by=undone_by,
+    )  # fmt: skip
+    if uuid:
+        row.uuid = uuid
+    unit.session.add(row)
+    unit.session.flush()
+    return _correction_of(row)
+
+
+def undo_correction(unit: Unit, uuid: str, *, by: str = "") -> StoredCorrection | None:
+    """Mark a correction undone (kept in the history); None when there is no such active one."""
+    row = unit.session.exec(select(FixCorrectionRow).where(FixCorrectionRow.uuid == uuid)).first()
+    if row is None or row.undone_at is not None:
+        return None
+    row.undone_at, row.undone_by = datetime.now(UTC), by
+    unit.session.add(row)
+    unit.session.flush()
+    return _correction_of(row)
 
 
 def add_fix_if_absent(
@@ -276,3 +398,15 @@ def save_run(unit: Unit, *, scope: str, run: ClusterRun) -> bool:
     unit.session.add(ClusterRunRow(scope=scope, payload=text))
     unit.session.flush()
     return True
+
+
+def report_uuids(unit: Unit, prefix: str, *, limit: int = 3) -> list[str]:
+    """Pain-point uuids starting with ``prefix`` (a report id copied short, as the table shows)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = unit.session.exec(
+        select(PainPointRow.uuid)
+        .where(col(PainPointRow.uuid).like(f"{escaped}%", escape="\\"))
+        .order_by(col(PainPointRow.uuid))
+        .limit(limit)
+    )
+    return list(rows)

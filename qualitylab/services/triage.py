@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
 from qualitylab.errors import CatalogError, InvalidInput
 from qualitylab.fixlist.releases import FixRecord, sort_releases
-from qualitylab.fixlist.score import Explanation, copies_of, with_copies
+from qualitylab.fixlist.score import Explanation
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -267,19 +267,6 @@ def _report_lines(lab: Lab, points: Sequence[PainPoint]) -> list[ReportLine]:
     ]
 
 
-def _copies(lab: Lab) -> dict[str, list[str]]:
-    """Near-duplicates the engine collapsed into another report, from the journeys' last runs."""
-    from qualitylab.store import fixes as store_fixes
-
-    with lab.store.unit(read_only=True) as unit:
-        runs = store_fixes.latest_runs(unit)
-    duplicates: dict[str, str] = {}
-    for run in runs:
-        if run.scope.startswith("journey="):
-            duplicates.update(run.duplicates)
-    return copies_of(duplicates)
-
-
 def is_one_off(item: FixItem) -> bool:
     return item.cluster.id.startswith(ONE_OFF_PREFIX)
 
@@ -306,12 +293,11 @@ def triage_list(lab: Lab, *, journey: str | None = None, release: str | None = N
     with lab.store.unit(read_only=True) as unit:
         points = unit.pain_points(journey_id=journey or None, release=release or None)
         everything = unit.pain_points() if release else points
-    copies = _copies(lab)
     clustered = {
         m
         for item in report.items
         if not is_one_off(item)
-        for m in with_copies(item.cluster.members, copies)
+        for m in report.members.get(item.cluster.id, item.cluster.members)
     }
     loose = [p for p in points if p.uuid not in clustered]
     return TriageList(
@@ -349,29 +335,37 @@ class ProblemDetail:
 def problem_detail(
     lab: Lab, cluster_id: str, *, journey: str | None = None, release: str | None = None
 ) -> ProblemDetail:
-    """One problem of the fix list with every report behind it (collapsed copies included)."""
-    from qualitylab.services.fixes import explain_fix, list_fix_records
+    """One problem of the fix list with every report behind it (collapsed copies and reports
+    moved in by hand included, reports moved out left out), its history and its owner/ticket."""
+    from qualitylab.services.corrections import problem_history
+    from qualitylab.services.fixes import build_fix_report, explain_fix, list_fix_records
 
-    item, why = explain_fix(lab, cluster_id, journey=journey or None, release=release or None)
-    members = with_copies(item.cluster.members, _copies(lab))
-    with lab.store.unit(read_only=True) as unit:
-        points = unit.pain_points(uuids=members)
-    if release:
-        points = [p for p in points if p.release == release]
+    journey, release = journey or None, release or None
+    item, why = explain_fix(lab, cluster_id, journey=journey, release=release)
+    listed = build_fix_report(lab, journey=journey, release=release)
+    points = listed.texts.get(item.cluster.id, ())
     lines = sorted(
         _report_lines(lab, points),
         key=lambda r: (-int(r.severity), r.created_at.isoformat() if r.created_at else "~"),
     )
     record = next((r for r in list_fix_records(lab) if r.cluster_id == item.cluster.id), None)
-    return ProblemDetail(item, why, tuple(lines), record, history=_history(record))
-
-
-def _history(record: FixRecord | None) -> tuple[str, ...]:
-    if record is None:
-        return ()
-    when = record.updated_at.strftime("%Y-%m-%d %H:%M") if record.updated_at else ""
-    parts = [when, record.status.value, record.release or "", record.note]
-    return (" · ".join(p for p in parts if p),)
+    history = tuple(
+        " · ".join(
+            part
+            for part in (h.at.strftime("%Y-%m-%d %H:%M") if h.at else "", h.by, h.what)
+            if part
+        )
+        for h in reversed(problem_history(lab, item.cluster.id))
+    )
+    return ProblemDetail(
+        item,
+        why,
+        tuple(lines),
+        record,
+        owner=item.owner,
+        ticket=item.ticket,
+        history=history,
+    )
 
 
 # ---------------------------------------------------------------------------------- decisions
@@ -388,20 +382,33 @@ def decide(
     """Record the team's decision about a problem; returns the warnings to show."""
     from qualitylab.services.fixes import set_fix_status
 
-    decision = set_fix_status(lab, cluster_id, status, release=release, note=note)
+    decision = set_fix_status(
+        lab, cluster_id, status, release=release, note=note, owner=owner, ticket=ticket
+    )
     return decision.warnings
 
 
 def merge_into(lab: Lab, into: str, others: Sequence[str]) -> None:
-    raise InvalidInput("merging problems needs `qualitylab fix merge`, not in this lab yet")
+    """Make ``others`` part of problem ``into`` (a person's correction: survives re-clustering)."""
+    from qualitylab.services.corrections import merge_problems
+
+    merge_problems(lab, into, others)
 
 
 def move_report(lab: Lab, report: str, *, to: str | None) -> None:
-    raise InvalidInput("moving reports needs `qualitylab fix move`, not in this lab yet")
+    """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
+    from qualitylab.services.corrections import move_report as move
+
+    move(lab, report, to)
 
 
 def undo_last(lab: Lab) -> str | None:
-    raise InvalidInput("undo needs the corrections log, not in this lab yet")
+    """Undo the latest correction; what was undone, or None when there is nothing to undo."""
+    from qualitylab.services.corrections import list_corrections, undo_correction
+
+    if not any(c.active for c in list_corrections(lab, include_undone=False)):
+        return None
+    return undo_correction(lab).sentence()
 
 
 # ---------------------------------------------------------------------------------- export

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
 from tui_helpers import CATALOG, wait_for
 
 from qualitylab.domain import FixStatus
 from qualitylab.services import Lab
 from qualitylab.services.fixes import list_fix_records
+from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.triage.app import make_triage_app
+from qualitylab.tui.triage.dialogs import ChooseProblem
 from qualitylab.tui.triage.export import ExportDialog
 
 
@@ -131,3 +134,92 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
         assert "Report written" in list(pilot.app._notifications)[0].message
     html = (out / "qualitylab-report.html").read_text(encoding="utf-8")
     assert "card form rejects spaces" in html
+
+
+def corrections(lab: Lab) -> list[tuple[str, str, str, bool]]:
+    from qualitylab.services.corrections import list_corrections
+
+    return [(c.kind, c.subject, c.target, c.active) for c in list_corrections(lab)]
+
+
+async def test_merge_a_problem_into_this_one_then_undo(new_triage: TriageFactory, lab: Lab) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))
+        await pilot.press("tab", *"c-track")  # type the id of the one to fold in
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(corrections(lab)))
+        assert corrections(lab) == [("merge", "c-track", "c-pay", True)]
+        await wait_for(
+            pilot, lambda: problem.detail is not None and len(problem.detail.reports) == 5
+        )
+        history = str(problem.query_one("#problem-facts", Static).render())
+        assert "merged c-track" in history
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "c-track" not in rows(table))  # the list re-ranked
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("u")
+        await wait_for(pilot, lambda: not corrections(lab)[0][3])
+        await wait_for(pilot, lambda: problem_count(pilot) == 3)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "c-track" in rows(table))
+
+
+def problem_count(pilot: Any) -> int:
+    detail = getattr(pilot.app.screen, "detail", None)
+    return len(detail.reports) if detail is not None else -1
+
+
+async def test_move_a_report_out_and_attach_it_back_from_the_one_offs(
+    new_triage: TriageFactory, lab: Lab
+) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        moved = problem.current_report().uuid  # the worst, oldest report: Anna's
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(corrections(lab)))
+        assert corrections(lab) == [("move", moved, "", True)]
+        await wait_for(pilot, lambda: problem_count(pilot) == 2)
+
+        await pilot.press("3")  # it is a one-off now
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        oneoffs = pilot.app.screen.query_one("#oneoffs", DataTable)
+        await wait_for(pilot, lambda: moved in rows(oneoffs))
+        oneoffs.move_cursor(row=rows(oneoffs).index(moved))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))
+        options = pilot.app.screen.query_one("#candidates", OptionList)
+        assert options.get_option_at_index(0).id == "c-pay"  # same step first
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(corrections(lab)) == 2)
+        assert corrections(lab)[1] == ("move", moved, "c-pay", True)
+        await wait_for(pilot, lambda: moved not in rows(oneoffs))
+
+
+async def test_owner_and_ticket_are_saved_and_shown_in_the_list(
+    new_triage: TriageFactory, lab: Lab
+) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("o", *"Olga", "tab", *"PAY-42", "ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        record = list_fix_records(lab)[0]
+        assert (record.owner, record.ticket, record.status) == ("Olga", "PAY-42", FixStatus.OPEN)
+        await pilot.press("escape")
+        await wait_for(
+            pilot, lambda: "PAY-42" in str(screen.query_one("#preview", Static).render())
+        )

@@ -230,6 +230,10 @@ class ChooseProblem(_Form[str]):
             yield Input(placeholder=self.t("mg.id_ph"), id="typed", compact=True)
             yield from self.buttons(self.t("tk.merge"))
 
+    def on_mount(self) -> None:
+        if self.candidates:  # enter picks the first (most similar) at once
+            self.query_one("#candidates", OptionList).highlighted = 0
+
     @on(OptionList.OptionSelected, "#candidates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         if event.option.id:

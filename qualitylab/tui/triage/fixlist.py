@@ -51,7 +51,14 @@ def matches(item: FixItem, scope: Scope) -> bool:
     words = scope.search.casefold().split()
     if words:
         hay = " ".join(
-            [item.cluster.id, item.cluster.title, *item.cluster.quotes, *(s for _, s in item.steps)]
+            [
+                item.cluster.id,
+                item.cluster.title,
+                item.owner,
+                item.ticket,
+                *item.cluster.quotes,
+                *(s for _, s in item.steps),
+            ]
         ).casefold()
         return all(w in hay for w in words)
     return True
@@ -204,9 +211,16 @@ class FixListScreen(TriageScreen[None]):
             return
         where = ", ".join(f"{j}/{s}" for j, s in item.steps[:3])
         quote = item.cluster.quotes[0] if item.cluster.quotes else ""
+        second = [where, f"{item.pain_points} ×", ", ".join(item.releases)]
+        if item.owner:
+            second.append(self.t("pr.owner", owner=one_line(item.owner, 40)))
+        if item.ticket:
+            second.append(self.t("pr.ticket", ticket=one_line(item.ticket, 40)))
+        if item.merged:
+            second.append(self.t("fl.merged", n=len(item.merged)))
         lines = [
             f"{item.cluster.id} · {one_line(item.cluster.title, 200)}",
-            f"{where} · {item.pain_points} × · {', '.join(item.releases)}",
+            " · ".join(p for p in second if p),
             f"“{one_line(quote, 200)}”" if quote else "",
         ]
         note = item.status_note

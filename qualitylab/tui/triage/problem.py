@@ -279,6 +279,9 @@ class ProblemScreen(TriageScreen[None]):
         if chosen is None or self.detail is None:
             return
         into = self.detail.item.cluster.id
+        if chosen == into:
+            self.notify(self.t("mg.self"), severity="warning", markup=False)
+            return
         try:
             await self.tapp.call(merge_into, into, [chosen])
         except QualityLabError:

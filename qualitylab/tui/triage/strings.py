@@ -48,6 +48,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
     "fl.reversed": (" (reversed)", " (обратная)"),
     "fl.search_ph": ("Type to search titles, quotes, ids…", "Поиск по заголовкам, цитатам, id…"),
+    "fl.merged": ("{n} merged in by hand", "объединено вручную: {n}"),
     "fl.none": ("No problem matches the filter.", "Ни одна проблема не подходит под фильтр."),
     "fl.empty": (
         "No pain points yet: walk a journey (qualitylab walk) or load the demo (qualitylab demo).",
@@ -140,13 +141,17 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "dc.saved": ("Saved: {id} is {status}.", "Сохранено: {id} — {status}."),
     "dc.warning": ("Note: {warning}", "Обратите внимание: {warning}"),
     # --- merge / move / attach / undo ---
-    "mg.title": ("Merge {id} into…", "Объединить {id} с…"),
+    "mg.title": (
+        "Merge into {id}: which problem is the same one?",
+        "Объединить с {id}: какая проблема — та же самая?",
+    ),
     "mg.pick": (
         "Pick a similar problem, or type another problem's id:",
         "Выберите похожую проблему или введите id другой проблемы:",
     ),
     "mg.id_ph": ("problem id, e.g. c-a7cb86cf95", "id проблемы, например c-a7cb86cf95"),
     "mg.done": ("Merged {what} into {into}.", "{what} объединена с {into}."),
+    "mg.self": ("Pick another problem than this one.", "Выберите другую проблему, не эту."),
     "mv.confirm": (
         "Move this report out of {id}? It becomes a one-off.\n\n{text}",
         "Вынести этот отчёт из {id}? Он станет единичным.\n\n{text}",

@@ -351,9 +351,7 @@ def problem_detail(
     record = next((r for r in list_fix_records(lab) if r.cluster_id == item.cluster.id), None)
     history = tuple(
         " · ".join(
-            part
-            for part in (h.at.strftime("%Y-%m-%d %H:%M") if h.at else "", h.by, h.what)
-            if part
+            part for part in (h.at.strftime("%Y-%m-%d %H:%M") if h.at else "", h.by, h.what) if part
         )
         for h in reversed(problem_history(lab, item.cluster.id))
     )

@@ -151,7 +151,7 @@ async def test_merge_a_problem_into_this_one_then_undo(new_triage: TriageFactory
         problem = await problem_ready(pilot, "c-pay")
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))
-        await pilot.press("tab", *"c-track")  # type the id of the one to fold in
+        await pilot.press(*"tracking")  # words of its title narrow the list to it
         await pilot.press("enter")
         await wait_for(pilot, lambda: bool(corrections(lab)))
         assert corrections(lab) == [("merge", "c-track", "c-pay", True)]

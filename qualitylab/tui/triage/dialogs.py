@@ -205,34 +205,63 @@ class Candidate:
 
 
 class ChooseProblem(_Form[str]):
-    """Pick one of ``candidates`` (enter) or type a problem id (ctrl+s or enter in the field)."""
+    """Pick a problem: the suggestions (with their similarity) come first, then the other problems
+    of the same journey. Typing filters the list by id or words of the title; enter takes the
+    highlighted one, or exactly the id typed."""
 
-    AUTO_FOCUS = "#candidates"
+    AUTO_FOCUS = "#typed"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
 
-    def __init__(self, title: str, candidates: Sequence[Candidate]) -> None:
+    def __init__(self, title: str, candidates: Sequence[Candidate], action: str) -> None:
         super().__init__()
         self.title_text = title
         self.candidates = list(candidates)
+        self.action_label = action
+        self.shown: list[Candidate] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form choose"):
             yield Static(self.title_text, classes="dialog-title", markup=False)
             yield Static(self.t("mg.pick"), markup=False)
-            options = OptionList(id="candidates", markup=False)
-            for c in self.candidates:
-                figure = f"{c.similarity:.2f} " if c.similarity is not None else ""
-                label = Text(f"{figure}{c.cluster_id} ", style="bold")
-                label.append(one_line(c.title, 90), style="")
-                options.add_option(Option(label, id=c.cluster_id))
-            if not self.candidates:
-                options.add_option(Option(self.t("pr.no_similar"), disabled=True))
-            yield options
             yield Input(placeholder=self.t("mg.id_ph"), id="typed", compact=True)
-            yield from self.buttons(self.t("tk.merge"))
+            yield OptionList(id="candidates", markup=False)
+            yield from self.buttons(self.action_label)
 
     def on_mount(self) -> None:
-        if self.candidates:  # enter picks the first (most similar) at once
-            self.query_one("#candidates", OptionList).highlighted = 0
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        words = query.casefold().split()
+        self.shown = [
+            c
+            for c in self.candidates
+            if all(w in f"{c.cluster_id} {c.title}".casefold() for w in words)
+        ]
+        options = self.query_one("#candidates", OptionList)
+        options.clear_options()
+        for c in self.shown:
+            figure = f"{c.similarity:.2f} " if c.similarity is not None else "     "
+            label = Text(figure, style="bold")
+            label.append(f"{c.cluster_id} ", style="bold")
+            label.append(one_line(c.title, 90))
+            options.add_option(Option(label, id=c.cluster_id))
+        if not self.shown:
+            options.add_option(Option(self.t("pr.no_similar"), disabled=True))
+        else:
+            options.highlighted = 0  # enter picks the first (most similar) at once
+
+    @on(Input.Changed, "#typed")
+    def _typing(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#candidates", OptionList)
+        if self.shown:
+            at = (options.highlighted or 0) + step
+            options.highlighted = max(0, min(len(self.shown) - 1, at))
 
     @on(OptionList.OptionSelected, "#candidates")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -245,11 +274,11 @@ class ChooseProblem(_Form[str]):
 
     def action_save(self) -> None:
         typed = self.query_one("#typed", Input).value.strip()
-        if typed:
+        if typed and any(c.cluster_id == typed for c in self.candidates):
             self.dismiss(typed)
             return
         options = self.query_one("#candidates", OptionList)
-        if options.highlighted is not None:
-            chosen = options.get_option_at_index(options.highlighted)
-            if chosen.id:
-                self.dismiss(chosen.id)
+        if self.shown and options.highlighted is not None:
+            self.dismiss(self.shown[options.highlighted].cluster_id)
+        elif typed:
+            self.dismiss(typed)  # an id from another list: the service says if it is unknown

@@ -146,7 +146,7 @@ class OneOffsScreen(TriageScreen[None]):
         ]
         candidates.sort(key=lambda c: not c.same_step)  # same step first, then rank order
         self.app.push_screen(
-            ChooseProblem(self.t("at.title"), candidates),
+            ChooseProblem(self.t("at.title"), candidates, self.t("tk.attach")),
             callback=lambda chosen: self.attach_to(report, chosen),
         )
 

@@ -261,15 +261,29 @@ class ProblemScreen(TriageScreen[None]):
             self.notify(self.t("dc.warning", warning=warning), severity="warning", markup=False)
         self._changed()
 
-    def action_merge(self) -> None:
+    @work(group="problem-act")
+    async def action_merge(self) -> None:
+        """Suggestions first (most similar), then the other problems of its journeys by rank."""
         detail = self.detail
         if detail is None:
             return
+        me = detail.item.cluster.id
         candidates = [
             Candidate(s.cluster_id, s.title, s.similarity, s.same_step) for s in detail.similar
         ]
+        try:
+            listed = await self.tapp.fix_list()
+        except QualityLabError:
+            return
+        journeys = {j for j, _ in detail.item.steps}
+        seen = {c.cluster_id for c in candidates} | {me}
+        candidates += [
+            Candidate(i.cluster.id, i.cluster.title)
+            for i in listed.items
+            if i.cluster.id not in seen and any(j in journeys for j, _ in i.steps)
+        ]
         self.app.push_screen(
-            ChooseProblem(self.t("mg.title", id=detail.item.cluster.id), candidates),
+            ChooseProblem(self.t("mg.title", id=me), candidates, self.t("tk.merge")),
             callback=self._merge_chosen,
         )
 

@@ -146,10 +146,11 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Объединить с {id}: какая проблема — та же самая?",
     ),
     "mg.pick": (
-        "Pick a similar problem, or type another problem's id:",
-        "Выберите похожую проблему или введите id другой проблемы:",
+        "Similar problems first (with how similar), then the rest of the journey. Type to narrow.",
+        "Сначала похожие (со степенью сходства), потом остальные проблемы пути. "
+        "Печатайте для поиска.",
     ),
-    "mg.id_ph": ("problem id, e.g. c-a7cb86cf95", "id проблемы, например c-a7cb86cf95"),
+    "mg.id_ph": ("words of the title, or a problem id", "слова из заголовка или id проблемы"),
     "mg.done": ("Merged {what} into {into}.", "{what} объединена с {into}."),
     "mg.self": ("Pick another problem than this one.", "Выберите другую проблему, не эту."),
     "mv.confirm": (

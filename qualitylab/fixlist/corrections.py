@@ -39,7 +39,8 @@ class Correction:
         return self.undone_at is None
 
     def sentence(self, titles: Mapping[str, str] | None = None) -> str:
-        """The correction as a line a product owner reads ("merged c-2 into c-1")."""
+        """The correction as a line a product owner reads ("merged c-2 into c-1"); who made it is
+        ``by``, shown next to it."""
         titles = titles or {}
 
         def name(cid: str) -> str:
@@ -52,9 +53,7 @@ class Correction:
             what = f"moved report {self.subject[:8]} into {name(self.target)}"
         else:
             what = f"moved report {self.subject[:8]} out of its problem"
-        who = f" by {self.by}" if self.by else ""
-        undone = " (undone)" if not self.active else ""
-        return what + who + undone
+        return what + (" (undone)" if not self.active else "")
 
 
 @dataclass(frozen=True)

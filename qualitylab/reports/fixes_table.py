@@ -308,18 +308,15 @@ def render_fix_records(console: Console, records: list[FixRecord]) -> None:
         console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
         return
     table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
-    for name in ("cluster", "problem", "status", "release", "owner", "ticket", "note"):
+    assigned = any(r.owner or r.ticket for r in records)  # no empty columns on a narrow screen
+    names = ("cluster", "problem", "status", "release", *(("owner", "ticket") if assigned else ()))
+    for name in (*names, "note"):
         table.add_column(name, overflow="fold")
     for r in records:
-        table.add_row(
-            literal(r.cluster_id),
-            literal(r.title),
-            status_label(r.status),
-            literal(r.release or ""),
-            literal(r.owner),
-            literal(r.ticket),
-            literal(r.note),
-        )
+        cells = [literal(r.cluster_id), literal(r.title), literal(status_label(r.status))]
+        cells += [literal(r.release or "")]
+        cells += [literal(r.owner), literal(r.ticket)] if assigned else []
+        table.add_row(*cells, literal(r.note))
     console.print(table)
 
 

@@ -14,7 +14,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -68,8 +68,8 @@ async def test_triage_is_behind_the_same_403s(served: str) -> None:
         assert refused.value.status == 403
 
 
-async def test_with_the_key_the_tab_runs_triage_and_a_foreign_origin_is_refused(
-    served: str,
+async def test_with_the_key_the_tab_runs_triage_and_exports_as_a_download(
+    served: str, tmp_path: Path
 ) -> None:
     jar = aiohttp.CookieJar(unsafe=True)
     async with aiohttp.ClientSession(cookie_jar=jar) as session:
@@ -85,16 +85,38 @@ async def test_with_the_key_the_tab_runs_triage_and_a_foreign_origin_is_refused(
         screen = b""
         async with session.ws_connect(ws_url, headers={"Origin": served}) as ws:
             await ws.send_str(json.dumps(["resize", {"width": 100, "height": 30}]))
-            deadline = time.monotonic() + 40
-            while b"c-" not in ANSI.sub(b"", screen) or b"Fix list" not in ANSI.sub(b"", screen):
-                assert time.monotonic() < deadline, ANSI.sub(b"", screen)[-400:]
-                try:
-                    msg = await ws.receive(timeout=1)
-                except TimeoutError:
-                    continue
-                if msg.type == aiohttp.WSMsgType.BINARY:
-                    screen += msg.data
-                elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
-                    raise AssertionError(ANSI.sub(b"", screen)[-400:])
-    text = ANSI.sub(b"", screen).decode("utf-8", "replace")
-    assert "Fix list · whole lab" in text
+            delivery = ""
+
+            async def read_until(done: Callable[[], bool]) -> None:
+                nonlocal screen, delivery
+                deadline = time.monotonic() + 40
+                while not done():
+                    assert time.monotonic() < deadline, ANSI.sub(b"", screen)[-400:]
+                    try:
+                        msg = await ws.receive(timeout=1)
+                    except TimeoutError:
+                        continue
+                    if msg.type == aiohttp.WSMsgType.BINARY:
+                        screen += msg.data
+                    elif msg.type == aiohttp.WSMsgType.TEXT and "deliver_file_start" in msg.data:
+                        delivery = json.loads(msg.data)[1]
+                    elif msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED):
+                        raise AssertionError(ANSI.sub(b"", screen)[-400:])
+
+            def drawn() -> str:
+                return ANSI.sub(b"", screen).decode("utf-8", "replace")
+
+            await read_until(lambda: "Fix list · whole lab" in drawn() and "c-" in drawn())
+            # export: no folder is asked, the report comes down as the browser's download
+            await ws.send_str(json.dumps(["stdin", "e"]))
+            await read_until(lambda: "Export a report" in drawn())
+            assert "Folder to save it in" not in drawn()
+            await ws.send_str(json.dumps(["stdin", "\x13"]))  # ctrl+s
+            await read_until(lambda: bool(delivery))
+            async with session.get(f"{served}/download/{delivery}") as resp:
+                assert resp.status == 200
+                body = await resp.text()
+            assert "<html" in body.lower() and "card form rejects spaces" in body
+    assert not list(tmp_path.glob("qualitylab-report*")) and not list(
+        Path.cwd().glob("qualitylab-report*")
+    )

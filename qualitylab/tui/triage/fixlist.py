@@ -133,16 +133,17 @@ class FixListScreen(TriageScreen[None]):
         tr = self.tapp.tr
         statuses = [status_cell(item, tr) for item in items]
         numbers = ("score", "reach", "sev", "impact", "persist", "walkers")
-        widths = {"rank": len(str(len(data.items) if data else 1)), "score": 5, "walkers": 3}
-        used = sum(
-            max(len(tr(f"col.{col}")), widths.get(col, 4)) + _PADDING for col in ("rank", *numbers)
-        )
-        used += max([len(tr("col.status")), *(s.cell_len for s in statuses)]) + _PADDING
+        values = {"rank": len(str(len(data.items) if data else 1)), "score": 5, "walkers": 3}
+        widths = {c: max(len(tr(f"col.{c}")), values.get(c, 4)) for c in ("rank", *numbers)}
+        status_width = max([len(tr("col.status")), *(s.cell_len for s in statuses)])
+        used = sum(widths.values()) + status_width + _PADDING * (len(widths) + 1)
         title_width = max(20, self.size.width - used - _PADDING - _SCROLLBAR)
-        table.add_column(Text(tr("col.rank"), justify="right"), key="rank")
+        # every width explicit: DataTable could draw before measuring its rows
+        table.add_column(Text(tr("col.rank"), justify="right"), key="rank", width=widths["rank"])
         for col in numbers:
-            table.add_column(Text(tr(f"col.{col}"), justify="right"), key=col)
-        table.add_column(tr("col.status"), key="status")
+            label = Text(tr(f"col.{col}"), justify="right")
+            table.add_column(label, key=col, width=widths[col])
+        table.add_column(tr("col.status"), key="status", width=status_width)
         table.add_column(tr("col.problem"), key="problem", width=title_width)
         for item, status in zip(items, statuses, strict=True):
             p = item.priority

@@ -65,23 +65,28 @@ class JourneysScreen(TriageScreen[None]):
         self.draw()
 
     def draw(self) -> None:
+        from qualitylab.services.triage import NPS_SMALL_N
+
         tr = self.tapp.tr
-        self.query_one("#topbar", Static).update(self.t("jr.heading", n=len(self.journeys)))
+        heading = self.t("jr.heading", n=len(self.journeys))
+        if any(j.nps.small for j in self.journeys):
+            heading += " · " + self.t("jr.nps_small", n=NPS_SMALL_N)
+        self.query_one("#topbar", Static).update(heading)
         table = self.query_one("#journey-table", DataTable)
         keep = table.cursor_row if table.row_count else 0
         table.clear(columns=True)
-        table.add_column(tr("col.journey"), key="journey")
-        for key in ("walkers_long", "walks", "completion", "abandoned", "nps"):
-            table.add_column(Text(tr(f"col.{key}"), justify="right"), key=key)
-        title_width = max(20, self.size.width - 48)
-        for j in self.journeys:
-            nps = Text(justify="right")
-            if j.nps.score is None:
-                nps.append("–")
-            else:
-                score = f"{j.nps.score:+d}" if j.nps.score else "0"
-                nps.append(score, style="bold red" if j.nps.score < 0 else "bold")
-                nps.append(f" ({self.t('jr.nps_small', n=j.nps.n) if j.nps.small else j.nps.n})")
+        numbers = ("walkers_long", "walks", "completion", "abandoned")
+        cells = [self._nps_cell(j) for j in self.journeys]
+        widths = {k: max(len(tr(f"col.{k}")), 4) for k in numbers}
+        nps_width = max([len(tr("col.nps")), *(c.cell_len for c in cells)])
+        used = sum(widths.values()) + nps_width + 2 * (len(widths) + 2)
+        title_width = max(16, self.size.width - used - 2)
+        table.add_column(tr("col.journey"), key="journey", width=title_width)
+        for key in numbers:
+            label = Text(tr(f"col.{key}"), justify="right")
+            table.add_column(label, key=key, width=widths[key])
+        table.add_column(Text(tr("col.nps"), justify="right"), key="nps", width=nps_width)
+        for j, nps in zip(self.journeys, cells, strict=True):
             table.add_row(
                 text(j.title, title_width),
                 number(j.walkers, "{:d}"),
@@ -96,6 +101,16 @@ class JourneysScreen(TriageScreen[None]):
             self.show_steps()
         else:
             self.query_one("#steps-title", Static).update(self.t("jr.empty"))
+
+    def _nps_cell(self, journey: JourneyFriction) -> Text:
+        """ "-67 n=21": the score, red below zero, and its n, yellow when too few to trust."""
+        nps = Text(justify="right")
+        if journey.nps.score is None:
+            return nps.append("–")
+        score = journey.nps.score
+        nps.append(f"{score:+d}" if score else "0", style="bold red" if score < 0 else "bold")
+        nps.append(f" n={journey.nps.n}", style="yellow" if journey.nps.small else "dim")
+        return nps
 
     def current(self) -> JourneyFriction | None:
         table = self.query_one("#journey-table", DataTable)
@@ -114,13 +129,20 @@ class JourneysScreen(TriageScreen[None]):
         )
         table = self.query_one("#step-table", DataTable)
         table.clear(columns=True)
-        table.add_column(" ", key="worst")
-        table.add_column(tr("col.step"), key="step")
-        table.add_column(Text(tr("col.reached"), justify="right"), key="reached")
-        table.add_column(tr("col.mix"), key="mix")
+        widths = {
+            k: max(len(tr(f"col.{k}")), 5) for k in ("reached", "ease", "time", "pains", "dropped")
+        }
+        mix_width = max(len(tr("col.mix")), 12)
+        used = 1 + mix_width + sum(widths.values()) + 2 * (len(widths) + 3)
+        title_width = max(16, self.size.width - used - 2)
+        table.add_column(" ", key="worst", width=1)
+        table.add_column(tr("col.step"), key="step", width=title_width)
+        table.add_column(
+            Text(tr("col.reached"), justify="right"), key="reached", width=widths["reached"]
+        )
+        table.add_column(tr("col.mix"), key="mix", width=mix_width)
         for key in ("ease", "time", "pains", "dropped"):
-            table.add_column(Text(tr(f"col.{key}"), justify="right"), key=key)
-        title_width = max(16, self.size.width - 62)
+            table.add_column(Text(tr(f"col.{key}"), justify="right"), key=key, width=widths[key])
         for step in journey.steps:
             low = step.ease_mean is not None and step.ease_mean < 4
             table.add_row(

@@ -169,7 +169,10 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     # --- journeys ---
     "jr.heading": ("Journeys · {n} with walks", "Пути · с проходами: {n}"),
     "jr.steps": ("Steps of “{title}” (⚠ = worst)", "Шаги «{title}» (⚠ — худшие)"),
-    "jr.nps_small": ("n={n}, small", "n={n}, мало"),
+    "jr.nps_small": (
+        "NPS n in yellow: under {n} answers, too few to trust",
+        "NPS: n жёлтым — меньше {n} ответов, верить рано",
+    ),
     "jr.legend": (
         "█ done ▓ with friction ▒ skipped ░ blocked · ease 1-7 (5.5 is typical)",
         "█ готово ▓ с трудом ▒ пропуск ░ блок · лёгкость 1-7 (обычно 5.5)",

@@ -51,7 +51,8 @@ WeightOpt = Annotated[
         "--weight",
         "-w",
         help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence, "
-        "blocker_share, blocker_reach). Repeatable; on top of $QUALITYLAB_WEIGHTS and \\[weights] in config.toml.",
+        "blocker_share, blocker_reach). Repeatable; on top of $QUALITYLAB_WEIGHTS and "
+        "\\[weights] in config.toml.",
     ),
 ]
 

@@ -36,6 +36,7 @@ from qualitylab.fixlist.score import (
     score_clusters,
     with_copies,
 )
+from qualitylab.fixlist.similar import Profile, Similar, similar_problems
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,27 @@ class Scored:
         """The item's reports in the slice (copies included), oldest member order kept."""
         by_uuid = {p.uuid: p for p in self.data.pain_points}
         return [by_uuid[m] for m in self.data.members(item.cluster) if m in self.facts]
+
+    def profiles(self) -> list[Profile]:
+        """Every listed problem as ``similar`` sees it (its journey, steps, and each report's text
+        with its suggested fix)."""
+        out = []
+        for item in self.items:
+            reports = self.reports(item)
+            out.append(
+                Profile(
+                    cluster_id=item.cluster.id,
+                    title=item.cluster.title,
+                    journey=item.steps[0][0] if item.steps else "",
+                    steps=Counter(r.step_id for r in reports),
+                    texts=[f"{r.text} {r.suggested_fix}" for r in reports],
+                )
+            )
+        return out
+
+    def similar(self, *, n: int = 5, only: Iterable[str] | None = None) -> dict[str, list[Similar]]:
+        """The best merge candidates of each listed problem (see ``fixlist.similar``)."""
+        return similar_problems(self.profiles(), n=n, only=only)
 
     def explain(self, item: FixItem) -> Explanation:
         members = [self.facts[m] for m in self.data.members(item.cluster) if m in self.facts]
@@ -167,6 +189,7 @@ class FixReport:
     reports: int  # pain points in scope
     unlisted: int  # of those, in no item of the whole list (not just the top N)
     texts: Mapping[str, tuple[PainPoint, ...]] = field(default_factory=dict)
+    similar: Mapping[str, Sequence[Similar]] = field(default_factory=dict)
     #: The scope's pain points (every release: a report slices them itself) and each listed
     #: problem's members with the copies the engine collapsed: what reports need to show texts.
     pain_points: tuple[PainPoint, ...] = ()
@@ -175,16 +198,21 @@ class FixReport:
     def reports_of(self, item: FixItem) -> tuple[PainPoint, ...]:
         return self.texts.get(item.cluster.id, ())
 
+    def similar_to(self, item: FixItem) -> Sequence[Similar]:
+        return self.similar.get(item.cluster.id, ())
 
-def report(scored: Scored, *, top: int | None) -> FixReport:
-    """The list (its top N) with the count of reports that no listed problem holds."""
+
+def report(scored: Scored, *, top: int | None, similar: int = 0) -> FixReport:
+    """The list (its top N) with the count of reports that no listed problem holds, and each
+    item's ``similar`` best merge candidates when asked."""
     listed = {m for item in scored.items for m in scored.data.members(item.cluster)}
     unlisted = sum(1 for uuid in scored.facts if uuid not in listed)
     items = scored.items[:top] if top else scored.items
     texts = {item.cluster.id: tuple(scored.reports(item)) for item in items}
+    alike = scored.similar(n=similar, only=[i.cluster.id for i in items]) if similar else {}
     members = {i.cluster.id: tuple(scored.data.members(i.cluster)) for i in scored.items}
     return FixReport(
-        items, len(scored.facts), unlisted, texts, tuple(scored.data.pain_points), members
+        items, len(scored.facts), unlisted, texts, alike, tuple(scored.data.pain_points), members
     )
 
 

@@ -37,6 +37,7 @@ from qualitylab.fixlist.releases import FixRecord, ReleaseChange, check_owner_ti
 from qualitylab.fixlist.releases import is_later as is_later  # for the faces: one import path
 from qualitylab.fixlist.score import ENV_WEIGHTS, Explanation, copies_of, with_copies
 from qualitylab.fixlist.score import Weights as Weights  # for the faces: one import path
+from qualitylab.fixlist.similar import Similar
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -293,18 +294,18 @@ def score_fix_list(lab: Lab, **options: Unpack[FixListOptions]) -> Scored:
 
 
 def build_fix_report(
-    lab: Lab, *, top: int | None = None, **options: Unpack[FixListOptions]
+    lab: Lab, *, top: int | None = None, similar: int = 0, **options: Unpack[FixListOptions]
 ) -> FixReport:
     """The ranked fix list for a journey, a product or the whole lab, optionally one release.
 
     Clusters every pain point in the scope (keeping ids from the scope's previous run), saves the
     run, scores the clusters (see ``qualitylab.fixlist.score.Weights``), attaches fix status
     and regressed flags, and ranks: blockers first, then regressions, settled (fixed / won't fix)
-    last.
+    last. ``similar``: how many merge candidates to attach to each item (``report.similar_to``).
     """
     if top is not None and top < 1:
         raise InvalidInput(f"--top must be 1 or more, not {top}")
-    return build_report(score_fix_list(lab, **options), top=top)
+    return build_report(score_fix_list(lab, **options), top=top, similar=similar)
 
 
 def build_fix_list(
@@ -314,10 +315,21 @@ def build_fix_list(
     return build_fix_report(lab, top=top, **options).items
 
 
-def explain_fix(
-    lab: Lab, cluster_id: str, **options: Unpack[FixListOptions]
-) -> tuple[FixItem, Explanation]:
-    """One fix-list line and every number behind its score (same scope options as the list)."""
+@dataclass(frozen=True)
+class FixDetail:
+    """One problem with everything a product owner reads before deciding: its line of the list,
+    the numbers behind its score, its reports and the problems most like it."""
+
+    item: FixItem
+    explanation: Explanation
+    reports: tuple[PainPoint, ...]
+    similar: tuple[Similar, ...]
+
+
+def fix_detail(
+    lab: Lab, cluster_id: str, *, similar: int = 5, **options: Unpack[FixListOptions]
+) -> FixDetail:
+    """One problem of a fix list in full (same scope options as the list)."""
     scored = score_fix_list(lab, **options)
     cluster_id = cluster_id.strip()
     item = scored.item(cluster_id)
@@ -330,10 +342,27 @@ def explain_fix(
         )
     if item is None:
         raise NotFound(
-            f"no cluster {cluster_id.strip()!r} in this fix list; run `qualitylab fixes` (with "
+            f"no cluster {cluster_id!r} in this fix list; run `qualitylab fixes` (with "
             "the same --journey/--product/--release) to see its cluster ids"
         )
-    return item, scored.explain(item)
+    alike = scored.similar(n=similar, only=[cluster_id]).get(cluster_id, []) if similar else []
+    return FixDetail(item, scored.explain(item), tuple(scored.reports(item)), tuple(alike))
+
+
+def explain_fix(
+    lab: Lab, cluster_id: str, **options: Unpack[FixListOptions]
+) -> tuple[FixItem, Explanation]:
+    """One fix-list line and every number behind its score (same scope options as the list)."""
+    detail = fix_detail(lab, cluster_id, similar=0, **options)
+    return detail.item, detail.explanation
+
+
+def similar_problems(
+    lab: Lab, cluster_id: str, n: int = 5, **options: Unpack[FixListOptions]
+) -> list[Similar]:
+    """The ``n`` problems most like ``cluster_id`` (same journey; same step first), each with a
+    similarity figure 0..1: candidates for ``services.corrections.merge_problems``."""
+    return list(fix_detail(lab, cluster_id, similar=n, **options).similar)
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,10 @@ WORST_STEPS = 2
 #: NPS from fewer answers than this is shown with a warning: one answer moves it by 10+ points.
 NPS_SMALL_N = 30
 ONE_OFF_PREFIX = "one-off-"
+#: Merge suggestions shown for one problem.
+SIMILAR = 5
+#: Below this a "similar" problem only shares the journey: not worth suggesting.
+MIN_SIMILARITY = 0.05
 
 
 def check_lab(lab: Lab) -> int:
@@ -338,14 +342,14 @@ def problem_detail(
     """One problem of the fix list with every report behind it (collapsed copies and reports
     moved in by hand included, reports moved out left out), its history and its owner/ticket."""
     from qualitylab.services.corrections import problem_history
-    from qualitylab.services.fixes import build_fix_report, explain_fix, list_fix_records
+    from qualitylab.services.fixes import fix_detail, list_fix_records
 
-    journey, release = journey or None, release or None
-    item, why = explain_fix(lab, cluster_id, journey=journey, release=release)
-    listed = build_fix_report(lab, journey=journey, release=release)
-    points = listed.texts.get(item.cluster.id, ())
+    detail = fix_detail(
+        lab, cluster_id, similar=SIMILAR, journey=journey or None, release=release or None
+    )
+    item, why = detail.item, detail.explanation
     lines = sorted(
-        _report_lines(lab, points),
+        _report_lines(lab, detail.reports),
         key=lambda r: (-int(r.severity), r.created_at.isoformat() if r.created_at else "~"),
     )
     record = next((r for r in list_fix_records(lab) if r.cluster_id == item.cluster.id), None)
@@ -355,6 +359,11 @@ def problem_detail(
         )
         for h in reversed(problem_history(lab, item.cluster.id))
     )
+    similar = tuple(
+        Similar(s.cluster_id, s.title, s.similarity, s.same_step)
+        for s in detail.similar
+        if s.similarity >= MIN_SIMILARITY
+    )
     return ProblemDetail(
         item,
         why,
@@ -362,6 +371,7 @@ def problem_detail(
         record,
         owner=item.owner,
         ticket=item.ticket,
+        similar=similar,
         history=history,
     )
 

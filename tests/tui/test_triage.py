@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
-from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
+from triage_helpers import (
+    TriageFactory,
+    build_lab,
+    fake_engine,
+    list_ready,
+    open_problem,
+    problem_ready,
+)
 from tui_helpers import CATALOG, wait_for
 
 from qualitylab.domain import FixStatus
@@ -68,9 +75,7 @@ async def test_set_status_release_note_from_the_problem(
 ) -> None:
     app = new_triage()
     async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("enter")
-        await problem_ready(pilot, "c-pay")
+        await open_problem(pilot, "c-pay")
         await pilot.press("d")  # status select has focus: open it, one down = planned
         await pilot.press("enter", "down", "enter")
         await pilot.press("tab", *"2.1", "tab", *"sprint 12", "ctrl+s")
@@ -92,9 +97,7 @@ async def test_fixed_without_release_is_refused_and_nothing_saved(
 ) -> None:
     app = new_triage()
     async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("enter")
-        await problem_ready(pilot, "c-pay")
+        await open_problem(pilot, "c-pay")
         await pilot.press("d", "enter", "down", "down", "enter", "ctrl+s")
         await wait_for(pilot, lambda: bool(pilot.app._notifications))
         assert "needs the release" in str(list(pilot.app._notifications)[0].message)
@@ -181,9 +184,7 @@ async def test_move_a_report_out_and_attach_it_back_from_the_one_offs(
 ) -> None:
     app = new_triage()
     async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("enter")
-        problem = await problem_ready(pilot, "c-pay")
+        problem = await open_problem(pilot, "c-pay")
         moved = problem.current_report().uuid  # the worst, oldest report: Anna's
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))

@@ -177,3 +177,10 @@ async def problem_ready(pilot: Pilot[None], cluster_id: str | None = None) -> An
     await wait_for(pilot, ready)
     await tables_settled(pilot)
     return pilot.app.screen
+
+
+async def open_problem(pilot: Pilot[None], cluster_id: str) -> Any:
+    """From the fix list as it opens: enter on the first row, which must be ``cluster_id``."""
+    await list_ready(pilot)
+    await pilot.press("enter")
+    return await problem_ready(pilot, cluster_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,9 +12,10 @@ from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
-from qualitylab.tui.triage.cells import date_cell, severity_cell, text, width
+from qualitylab.tui.triage.cells import text
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem
 from qualitylab.tui.triage.fixlist import scope_label
+from qualitylab.tui.triage.reports_table import fill_reports
 
 if TYPE_CHECKING:
     from qualitylab.services.triage import ReportLine, TriageList
@@ -84,34 +84,14 @@ class OneOffsScreen(TriageScreen[None]):
         self.query_one("#topbar", Static).update(
             self.t("oo.heading", n=len(self.shown), scope=scope_label(tr, self.tapp.scope))
         )
-        table = self.query_one("#oneoffs", DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        anonymous = tr("anonymous")
-        shown = self.shown
-        cols = {
-            "severity": width(tr("col.severity"), [], 3),
-            "step": width(tr("col.step"), [f"{r.journey_id}/{r.step_id}" for r in shown], 26),
-            "walker": width(tr("col.walker"), [r.walker or anonymous for r in shown], 16),
-            "release": width(tr("col.release"), [r.release for r in shown], 10),
-            "date": width(tr("col.date"), ["2026-01-01"], 10),
-        }
-        for col, size in cols.items():
-            table.add_column(tr(f"col.{col}"), key=col, width=size)
-        text_width = max(20, self.size.width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
-        table.add_column(tr("col.text"), key="text", width=text_width)
-        for r in shown:
-            table.add_row(
-                severity_cell(int(r.severity)),
-                text(f"{r.journey_id}/{r.step_id}", cols["step"]),
-                text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
-                text(r.release, cols["release"]),
-                date_cell(r.created_at),
-                text(r.text, text_width),
-                key=r.uuid,
-            )
-        if self.shown:
-            table.move_cursor(row=min(keep, len(self.shown) - 1), animate=False)
+        fill_reports(
+            self.query_one("#oneoffs", DataTable),
+            self.shown,
+            tr,
+            screen_width=self.size.width,
+            step=lambda r: f"{r.journey_id}/{r.step_id}",
+            step_cap=26,
+        )
         self._preview()
 
     def current(self) -> ReportLine | None:

@@ -20,8 +20,9 @@ from qualitylab.errors import NotFound, QualityLabError
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
-from qualitylab.tui.triage.cells import date_cell, severity_cell, status_cell, text, width
+from qualitylab.tui.triage.cells import status_cell
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
+from qualitylab.tui.triage.reports_table import fill_reports
 
 if TYPE_CHECKING:
     from qualitylab.services.triage import ProblemDetail, ReportLine
@@ -182,33 +183,9 @@ class ProblemScreen(TriageScreen[None]):
 
     def _fill_reports(self, reports: tuple[ReportLine, ...]) -> None:
         table = self.query_one("#reports", DataTable)
-        keep = table.cursor_row if table.row_count else 0
-        table.clear(columns=True)
-        tr = self.tapp.tr
-        anonymous = tr("anonymous")
-        cols = {
-            "severity": width(tr("col.severity"), [], 3),
-            "step": width(tr("col.step"), [r.step_id for r in reports], 22),
-            "walker": width(tr("col.walker"), [r.walker or anonymous for r in reports], 18),
-            "release": width(tr("col.release"), [r.release for r in reports], 10),
-            "date": width(tr("col.date"), ["2026-01-01"], 10),
-        }
-        for key, size in cols.items():
-            table.add_column(tr(f"col.{key}"), key=key, width=size)
-        text_width = max(20, self.size.width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
-        table.add_column(tr("col.text"), key="text", width=text_width)
-        for r in reports:
-            table.add_row(
-                severity_cell(int(r.severity)),
-                text(r.step_id, cols["step"]),
-                text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
-                text(r.release, cols["release"]),
-                date_cell(r.created_at),
-                text(r.text, text_width),
-                key=r.uuid,
-            )
-        if reports:
-            table.move_cursor(row=min(keep, len(reports) - 1), animate=False)
+        fill_reports(
+            table, reports, self.tapp.tr, screen_width=self.size.width, step=lambda r: r.step_id
+        )
 
     def current_report(self) -> ReportLine | None:
         table = self.query_one("#reports", DataTable)

@@ -1,0 +1,55 @@
+"""One way to draw a table of reports (a problem's, or the one-offs): severity, step, walker or
+"anonymous", release, date and the text, every column sized explicitly to fit the screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from qualitylab.tui.i18n import Translator
+from qualitylab.tui.triage.cells import date_cell, severity_cell, text, width
+
+if TYPE_CHECKING:
+    from qualitylab.services.triage import ReportLine
+
+
+def fill_reports(
+    table: DataTable[object],
+    reports: Sequence[ReportLine],
+    tr: Translator,
+    *,
+    screen_width: int,
+    step: Callable[[ReportLine], str],
+    step_cap: int = 22,
+) -> None:
+    """Replace ``table``'s rows with ``reports`` (row key = report uuid); the cursor stays at
+    the same row number, so the next report comes up after one is moved away."""
+    keep = table.cursor_row if table.row_count else 0
+    table.clear(columns=True)
+    anonymous = tr("anonymous")
+    cols = {
+        "severity": width(tr("col.severity"), [], 3),
+        "step": width(tr("col.step"), [step(r) for r in reports], step_cap),
+        "walker": width(tr("col.walker"), [r.walker or anonymous for r in reports], 18),
+        "release": width(tr("col.release"), [r.release for r in reports], 10),
+        "date": width(tr("col.date"), ["2026-01-01"], 10),
+    }
+    for col, size in cols.items():
+        table.add_column(tr(f"col.{col}"), key=col, width=size)
+    text_width = max(20, screen_width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
+    table.add_column(tr("col.text"), key="text", width=text_width)
+    for r in reports:
+        table.add_row(
+            severity_cell(int(r.severity)),
+            text(step(r), cols["step"]),
+            text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
+            text(r.release, cols["release"]),
+            date_cell(r.created_at),
+            text(r.text, text_width),
+            key=r.uuid,
+        )
+    if reports:
+        table.move_cursor(row=min(keep, len(reports) - 1), animate=False)

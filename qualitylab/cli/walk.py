@@ -128,7 +128,7 @@ def serve(
         float,
         typer.Option(
             "--idle-timeout",
-            min=0.1,
+            min=0.05,
             help="Minutes without a key press after which a tab ends (its answers are saved).",
         ),
     ] = DEFAULT_IDLE_MINUTES,

@@ -223,6 +223,17 @@ class QualityLabApp(App[None]):
             self.walker = None  # the terminal's walker is looked up by name
         self.push_screen(HomeScreen())
 
+    def on_app_focus(self) -> None:
+        """In a browser the app starts blurred, and Textual then skips a screen's auto-focus:
+        the first screen would take no keys until clicked. Apply it when the page gets focus."""
+        screen = self.screen
+        if self.served is None or screen.focused is not None:
+            return
+        for widget in screen.query(screen.AUTO_FOCUS or self.AUTO_FOCUS or "*"):
+            if widget.focusable:
+                widget.focus()
+                break
+
     # ------------------------------------------------------------------ app-wide actions
 
     async def action_quit(self) -> None:

@@ -421,6 +421,16 @@ async def test_a_database_password_is_masked_and_kept_off_command_lines(
     assert cmdlines and not any(b"S3cret-pw" in c for c in cmdlines)
 
 
+def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
+    argv = [sys.executable, "-m", "qualitylab", "serve", "--port", str(free_port())]
+    argv += ["--db", "postgresql://lab:S3cret-pw@127.0.0.1:1/lab"]
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1
+    assert out.stderr.startswith("qualitylab: error: cannot open database ")
+    assert "lab:***@127.0.0.1:1/lab" in out.stderr and "S3cret" not in out.stderr + out.stdout
+    assert len(out.stderr.splitlines()) == 1
+
+
 def test_a_non_loopback_host_warns_that_tls_is_needed(tmp_path: Path) -> None:
     argv = [sys.executable, "-m", "qualitylab", "serve", "--host", "0.0.0.0", "--port", "1"]
     argv += ["--db", str(tmp_path / "lab.db"), "--journeys", str(CATALOG), "--token", "short"]

@@ -202,7 +202,7 @@ class QualityLabApp(App[None]):
 
         assert self.served is not None
         walker = await self.call(
-            services.rename_served_walker,
+            services.save_served_walker,
             self.served.secret,
             name=profile.name,
             department=profile.department,

@@ -16,29 +16,23 @@ from qualitylab.services import Lab
 from qualitylab.services.transfer import export_jsonl, import_jsonl
 
 
-@pytest.fixture
-def lab(db_url: str, small_catalog: Path) -> Lab:
-    opened = Lab.open(db=db_url, journeys=small_catalog)
-    yield opened  # type: ignore[misc]
-    opened.close()
-
-
 def test_one_name_many_browser_walkers_and_the_terminal_one_apart(lab: Lab) -> None:
     first, second = new_walker_secret(), new_walker_secret()
-    a = services.register_served_walker(lab, first, name="Anna", department="Shop")
-    b = services.register_served_walker(lab, second, name="Anna", department="Shop")
+    a = services.save_served_walker(lab, first, name="Anna", department="Shop")
+    b = services.save_served_walker(lab, second, name="Anna", department="Shop")
     terminal = services.get_or_create_walker(lab, name="Anna", department="Shop")
     assert len({a.uuid, b.uuid, terminal.uuid}) == 3
     assert services.served_walker(lab, first) == a
     assert services.served_walker(lab, second) == b
     assert services.get_or_create_walker(lab, name="Anna", department="Shop") == terminal
-    # registering again (a second tab of the same browser) is the same walker
-    assert services.register_served_walker(lab, first, name="Anna B") == a
+    # a second tab of the same browser, or a new label: the same walker
+    again = services.save_served_walker(lab, first, name="Anna B")
+    assert (again.uuid, again.name) == (a.uuid, "Anna B")
 
 
 def test_only_the_hash_is_stored_and_a_bad_key_is_refused(lab: Lab) -> None:
     secret = new_walker_secret()
-    services.register_served_walker(lab, secret, name="Kim")
+    services.save_served_walker(lab, secret, name="Kim")
     dump = io.StringIO()
     export_jsonl(lab, dump)
     assert secret not in dump.getvalue()
@@ -52,7 +46,7 @@ def test_a_moved_lab_keeps_browser_walkers_apart_and_their_links_working(
     lab: Lab, tmp_path: Path, small_catalog: Path
 ) -> None:
     secret = new_walker_secret()
-    served = services.register_served_walker(lab, secret, name="Anna")
+    served = services.save_served_walker(lab, secret, name="Anna")
     services.get_or_create_walker(lab, name="Anna")
     dump = tmp_path / "lab.jsonl"
     with dump.open("w", encoding="utf-8") as out:

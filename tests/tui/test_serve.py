@@ -140,6 +140,13 @@ class Browser:
             assert time.monotonic() < deadline, f"{needle!r} never showed: {self.text()[-400:]!r}"
             await asyncio.sleep(0.05)
 
+    async def join(self, name: str, department: str) -> None:
+        """Open the key link in a new tab and say who is walking."""
+        assert await self.open_lab() == 200
+        await self.connect()
+        await self.sign_in(name, department)
+        await self.wait_for(f"Hello, {name}")
+
     async def sign_in(self, *fields: str) -> None:
         """Answer "who is walking" once the form shows: each field and Enter."""
         await self.wait_for("Welcome to QualityLab")
@@ -258,10 +265,7 @@ async def test_two_browsers_typing_the_same_name_are_two_walkers(serve: ServeFac
 
     anna, mallory = await new_browser(served.url), await new_browser(served.url)
     async with anna.session, mallory.session:
-        assert await anna.open_lab() == 200
-        await anna.connect()
-        await anna.sign_in("Anna Petrova", "Shop 12")
-        await anna.wait_for("Hello, Anna Petrova")
+        await anna.join("Anna Petrova", "Shop 12")
         await anna.wait_for("All journeys")
         assert "Continue where you left off" not in anna.text()  # not the terminal Anna's walk
         await anna.type("\r")  # open the first journey
@@ -275,10 +279,7 @@ async def test_two_browsers_typing_the_same_name_are_two_walkers(serve: ServeFac
         assert "Hello, Anna Petrova" in anna.text()
         await anna.close()
 
-        assert await mallory.open_lab() == 200
-        await mallory.connect()
-        await mallory.sign_in("Anna Petrova", "Shop 12")
-        await mallory.wait_for("Hello, Anna Petrova")
+        await mallory.join("Anna Petrova", "Shop 12")
         await mallory.wait_for("All journeys")
         await asyncio.sleep(1)  # the walker's own walks load after the journeys
         assert "Continue where you left off" not in mallory.text()
@@ -300,10 +301,7 @@ async def test_a_personal_link_resumes_on_another_device(serve: ServeFactory) ->
     served = serve()
     phone, laptop = await new_browser(served.url), await new_browser(served.url)
     async with phone.session, laptop.session:
-        assert await phone.open_lab() == 200
-        await phone.connect()
-        await phone.sign_in("Kim", "")
-        await phone.wait_for("Hello, Kim")
+        await phone.join("Kim", "")
         await phone.close()
         secret = next(c.value for c in phone.session.cookie_jar if c.key == "qualitylab_walker")
         async with laptop.session.get(f"{served.url}/?token={TOKEN}&walker={secret}") as resp:
@@ -370,20 +368,25 @@ async def test_oversized_and_malformed_messages_do_no_harm(serve: ServeFactory) 
     assert served.proc.poll() is None
 
 
-async def test_no_password_in_the_banner_or_on_a_command_line(serve: ServeFactory) -> None:
-    served = serve()
+async def app_command_lines(served: Served) -> list[list[bytes]]:
+    """Open one tab and read the command lines of the app processes it started (``ps``)."""
     browser = await new_browser(served.url)
     async with browser.session:
         assert await browser.open_lab() == 200
         await browser.connect()
         await browser.wait_for("Welcome to QualityLab")
-        children = [
+        found = [
             Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             for pid in child_pids(served.proc.pid)
         ]
         await browser.close()
-    assert children, "no app process found"
-    for argv in children:
+    assert found, "no app process found"
+    return found
+
+
+async def test_no_password_in_the_banner_or_on_a_command_line(serve: ServeFactory) -> None:
+    served = serve()
+    for argv in await app_command_lines(served):
         assert argv[-3:-1] == [b"walk", b"--served"] or b"--served" in argv
         assert not any(str(served.db).encode() in part for part in argv)
         assert not any(b"qualitylab_walker" in part or len(part) == 43 for part in argv)
@@ -410,15 +413,9 @@ async def test_a_database_password_is_masked_and_kept_off_command_lines(
     user, host = rest.split("@", 1)
     with_password = f"{scheme}://{user.split(':')[0]}:S3cret-pw@{host}"
     served = serve(db=with_password)
-    browser = await new_browser(served.url)
-    async with browser.session:
-        assert await browser.open_lab() == 200
-        await browser.connect()
-        await browser.wait_for("Welcome to QualityLab")
-        cmdlines = [Path(f"/proc/{p}/cmdline").read_bytes() for p in child_pids(served.proc.pid)]
-        await browser.close()
+    argvs = await app_command_lines(served)
     assert "***@" in served.output() and "S3cret-pw" not in served.output()
-    assert cmdlines and not any(b"S3cret-pw" in c for c in cmdlines)
+    assert not any(b"S3cret-pw" in part for argv in argvs for part in argv)
 
 
 def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
@@ -493,7 +490,18 @@ def png_colours(png: bytes) -> set[bytes]:
     return seen
 
 
-async def chromium_screenshot(url: str, profile: Path, settle: float = 6.0) -> bytes:
+def shows_the_app(png: bytes) -> bool:
+    """The app's orange title is on screen (anti-aliased text: nearly the accent colour), not
+    textual-serve's grey and blue splash."""
+    colours = png_colours(png)
+    near = min(sum(abs(a - b) for a, b in zip(c, ACCENT, strict=True)) for c in colours)
+    return len(colours) > 12 and near <= 6
+
+
+async def chromium_screenshot(
+    url: str, profile: Path, ready: Callable[[bytes], bool], timeout: float = 60.0
+) -> bytes:
+    """Open ``url`` and screenshot it every 2 s until ``ready(png)`` (or give the last one)."""
     assert CHROMIUM is not None
     port = free_port()
     argv = [
@@ -532,9 +540,13 @@ async def chromium_screenshot(url: str, profile: Path, settle: float = 6.0) -> b
 
                 await call("Page.enable")
                 await call("Page.navigate", url=url)
-                await asyncio.sleep(settle)  # the page, then the WebSocket, then the app's frames
-                shot = await call("Page.captureScreenshot", format="png")
-                return base64.b64decode(shot["data"])
+                deadline = time.monotonic() + timeout
+                while True:  # the page, then the websocket, then the app's frames
+                    await asyncio.sleep(2)
+                    shot = await call("Page.captureScreenshot", format="png")
+                    png = base64.b64decode(shot["data"])
+                    if ready(png) or time.monotonic() > deadline:
+                        return png
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -545,10 +557,7 @@ async def test_chromium_shows_the_walk_app_from_the_key_link(
     serve: ServeFactory, tmp_path: Path
 ) -> None:
     served = serve()
-    png = await chromium_screenshot(f"{served.url}/?token={TOKEN}", tmp_path / "chrome")
+    link = f"{served.url}/?token={TOKEN}"
+    png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app)
     (tmp_path / "serve.png").write_bytes(png)
-    colours = png_colours(png)
-    assert len(colours) > 12, "the screenshot is blank"
-    # textual-serve's splash screen is grey and blue; the app's dialog title is the theme's orange
-    near = min(sum(abs(a - b) for a, b in zip(c, ACCENT, strict=True)) for c in colours)
-    assert near <= 6, "the browser shows the splash screen, not the walk app"  # anti-aliased text
+    assert shows_the_app(png), f"the browser does not show the walk app; see {tmp_path}"

@@ -120,7 +120,7 @@ def serve(
             "--max-sessions",
             min=1,
             max=1000,
-            help="Browser tabs (app processes, ~50 MB each) at once; the next visitor is asked "
+            help="Browser tabs (app processes, ~80 MB each) at once; the next visitor is asked "
             "to try again in a minute.",
         ),
     ] = DEFAULT_MAX_SESSIONS,
@@ -128,7 +128,7 @@ def serve(
         float,
         typer.Option(
             "--idle-timeout",
-            min=0.1,
+            min=0.05,
             help="Minutes without a key press after which a tab ends (its answers are saved).",
         ),
     ] = DEFAULT_IDLE_MINUTES,

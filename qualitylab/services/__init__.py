@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 from qualitylab.services.attachments import AttachmentLink
-from qualitylab.services.identity import (
-    register_served_walker,
-    rename_served_walker,
-    served_walker,
-)
+from qualitylab.services.identity import save_served_walker, served_walker
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     abandon_walk,
@@ -47,8 +43,7 @@ __all__ = [
     "list_walks",
     "log_pain_point",
     "reach_finish",
-    "register_served_walker",
-    "rename_served_walker",
+    "save_served_walker",
     "record_step",
     "served_walker",
     "start_or_resume_walk",

@@ -45,22 +45,11 @@ def _label(name: str, department: str, anonymous: bool) -> tuple[str, str]:
     return name, department
 
 
-def register_served_walker(
+def save_served_walker(
     lab: Lab, secret: str, *, name: str, department: str = "", anonymous: bool = False
 ) -> Walker:
-    """A new walker bound to this browser's secret (or the one it already has)."""
-    digest = secret_hash(secret)
-    name, department = _label(name, department, anonymous)
-    with lab.store.unit() as u:
-        return u.add_secret_walker(
-            name=name, department=department, anonymous=anonymous, secret_hash=digest
-        )
-
-
-def rename_served_walker(
-    lab: Lab, secret: str, *, name: str, department: str = "", anonymous: bool = False
-) -> Walker:
-    """Change the label of this browser's own walker; no other walker can be reached this way."""
+    """This browser's walker, labelled as typed: made on first use, relabelled after. No other
+    walker can be reached this way, whatever the name."""
     digest = secret_hash(secret)
     name, department = _label(name, department, anonymous)
     with lab.store.unit() as u:

@@ -295,13 +295,13 @@ class LabServer(Server):
         return env
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        if self.full():  # the access key is checked (guard): say "full", not "forbidden"
+            raise self._refusal(request, "full", 503)
         walker_secret: str | None = None
         if self.served_app.walker_identity:
             walker_secret = request.cookies.get(WALKER_COOKIE, "")
             if not is_walker_secret(walker_secret):
                 raise self._refusal(request, "forbidden", 403)
-        if self.full():
-            raise self._refusal(request, "full", 503)
         self.sessions += 1
         try:
             return await self._run_session(request, walker_secret)
@@ -364,10 +364,11 @@ class LabServer(Server):
                     continue
                 try:
                     envelope = json.loads(message.data)
-                    kind, data = envelope[0], envelope[1]
+                    kind = envelope[0]
+                    data = envelope[1] if len(envelope) > 1 else None  # focus/blur carry none
                 except (ValueError, TypeError, IndexError, KeyError):
                     continue
-                if kind == "stdin" and isinstance(data, str):
+                if kind == "stdin" and isinstance(data, str) and data:  # empty: a 0-byte packet
                     last_input = loop.time()
                     await app_service.send_bytes(data.encode("utf-8", "replace"))
                 elif kind == "resize" and isinstance(data, dict):

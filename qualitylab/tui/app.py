@@ -116,7 +116,7 @@ class QualityLabApp(LabApp):
 
         assert self.served is not None
         walker = await self.call(
-            services.rename_served_walker,
+            services.save_served_walker,
             self.served.secret,
             name=profile.name,
             department=profile.department,
@@ -136,6 +136,17 @@ class QualityLabApp(LabApp):
         if self.served is None:
             self.walker = None  # the terminal's walker is looked up by name
         self.push_screen(HomeScreen())
+
+    def on_app_focus(self) -> None:
+        """In a browser the app starts blurred, and Textual then skips a screen's auto-focus:
+        the first screen would take no keys until clicked. Apply it when the page gets focus."""
+        screen = self.screen
+        if self.served is None or screen.focused is not None:
+            return
+        for widget in screen.query(screen.AUTO_FOCUS or self.AUTO_FOCUS or "*"):
+            if widget.focusable:
+                widget.focus()
+                break
 
     # ------------------------------------------------------------------ app-wide actions
 

@@ -12,13 +12,6 @@ from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import Lab
 
 
-@pytest.fixture
-def lab(db_url: str, small_catalog: Path) -> Lab:
-    opened = Lab.open(db=db_url, journeys=small_catalog)
-    yield opened  # type: ignore[misc]
-    opened.close()
-
-
 def test_walk_from_start_to_finish_is_stored(lab: Lab) -> None:
     walker = services.get_or_create_walker(lab, name="Анна", department="Shop")
     walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)

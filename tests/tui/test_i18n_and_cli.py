@@ -61,6 +61,20 @@ def test_served_tabs_run_the_walk_app_with_nothing_secret_on_the_command_line() 
     assert not any("db" in part or "secret" in part for part in walk.argv)
 
 
+def test_served_mode_needs_the_walker_key_from_serve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`walk --served` takes its walker only from the environment `serve` sets; typed by hand
+    (or with a forged key) it refuses in one line instead of opening anyone's walks."""
+    for value in (None, "forged"):
+        if value is None:
+            monkeypatch.delenv("QUALITYLAB_WALKER_SECRET", raising=False)
+        else:
+            monkeypatch.setenv("QUALITYLAB_WALKER_SECRET", value)
+        result = CliRunner().invoke(_cli(), ["walk", "--served"])
+        assert result.exit_code == 1
+        assert "--served is for `qualitylab serve`" in result.output
+        assert "Traceback" not in result.output
+
+
 def test_command_module_does_not_import_textual() -> None:
     code = "import sys, qualitylab.cli.walk; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -41,3 +41,31 @@ def test_profile_round_trip() -> None:
     assert config.load_profile() is None
     config.save_profile(config.Profile(name="Анна", department="Магазин"))
     assert config.load_profile() == config.Profile(name="Анна", department="Магазин")
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "postgresql+psycopg://lab:s3cr%40t@db:5432/lab",
+            "postgresql+psycopg://lab:***@db:5432/lab",
+        ),
+        (
+            "postgresql://lab:p/a@ss@db/lab?sslmode=require",
+            "postgresql://lab:***@db/lab?sslmode=require",
+        ),
+        ("postgresql://db/lab?user=x&password=s3cret", "postgresql://db/lab?user=x&password=***"),
+        ("postgresql://lab@db/lab", "postgresql://lab@db/lab"),
+        ("sqlite:////data/lab.db", "sqlite:////data/lab.db"),
+        ("/data/lab.db", "/data/lab.db"),
+    ],
+)
+def test_a_database_password_is_never_shown(url: str, shown: str) -> None:
+    assert config.mask_db_url(url) == shown
+
+
+def test_walker_secrets_are_random_and_checked_for_shape() -> None:
+    one, two = config.new_walker_secret(), config.new_walker_secret()
+    assert one != two and config.is_walker_secret(one)
+    for bad in ("", "short", one + "x", one[:-1] + "!", one[:-1] + "я"):
+        assert not config.is_walker_secret(bad)

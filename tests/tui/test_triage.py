@@ -224,3 +224,16 @@ async def test_owner_and_ticket_are_saved_and_shown_in_the_list(
         await wait_for(
             pilot, lambda: "PAY-42" in str(screen.query_one("#preview", Static).render())
         )
+
+
+def test_every_triage_string_has_both_languages_with_the_same_placeholders() -> None:
+    import string
+
+    from qualitylab.tui.triage.strings import TRIAGE_STRINGS
+
+    def names(text: str) -> set[str]:
+        return {f for _, f, _, _ in string.Formatter().parse(text) if f}
+
+    for key, (en, ru) in TRIAGE_STRINGS.items():
+        assert en.strip() and ru.strip(), key
+        assert names(en) == names(ru), key

@@ -72,7 +72,9 @@ def status_cell(item: FixItem, tr: Translator) -> Text:
     if item.regressed:
         parts.append((tr("status.regressed"), "bold magenta"))
     if item.blocker and item.status in (FixStatus.OPEN, FixStatus.PLANNED):
-        parts.append((tr("status.blocker"), "bold red"))
+        # blockers rank by the share of their steps' walkers they stop: show it, or the order
+        # of the top of the list looks arbitrary next to the scores
+        parts.append((f"{tr('status.blocker')} {item.priority.blocked:.0%}", "bold red"))
     if item.status is not FixStatus.OPEN or not parts:
         label = tr(f"status.{item.status.value}")
         if item.status_release:

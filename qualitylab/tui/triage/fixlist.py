@@ -137,7 +137,8 @@ class FixListScreen(TriageScreen[None]):
         widths = {c: max(len(tr(f"col.{c}")), values.get(c, 4)) for c in ("rank", *numbers)}
         status_width = max([len(tr("col.status")), *(s.cell_len for s in statuses)])
         used = sum(widths.values()) + status_width + _PADDING * (len(widths) + 1)
-        title_width = max(20, self.size.width - used - _PADDING - _SCROLLBAR)
+        # the preview under the table shows the whole title; never scroll sideways for it
+        title_width = max(12, self.size.width - used - _PADDING - _SCROLLBAR)
         # every width explicit: DataTable could draw before measuring its rows
         table.add_column(Text(tr("col.rank"), justify="right"), key="rank", width=widths["rank"])
         for col in numbers:
@@ -200,6 +201,8 @@ class FixListScreen(TriageScreen[None]):
         )
         if filters:
             line = self.t("fl.filters", what=", ".join(filters)) + " · " + line
+        elif self.sort_index == 0 and any(i.blocker for i in self.shown):
+            line += " · " + self.t("fl.rank_rule")
         if data.reports and not self.shown:
             line = self.t("fl.none") + " " + line
         self.query_one("#filterline", Static).update(line)

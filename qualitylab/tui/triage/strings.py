@@ -46,6 +46,10 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "fl.filters": ("filter: {what}", "фильтр: {what}"),
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
+    "fl.rank_rule": (
+        "BLOCKER n%: stops n% of those who reached it; blockers first, by n",
+        "БЛОКЕР n%: мешает n% дошедших; блокеры первыми, по n",
+    ),
     "fl.reversed": (" (reversed)", " (обратная)"),
     "fl.search_ph": ("Type to search titles, quotes, ids…", "Поиск по заголовкам, цитатам, id…"),
     "fl.merged": ("{n} merged in by hand", "объединено вручную: {n}"),

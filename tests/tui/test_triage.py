@@ -206,6 +206,9 @@ async def test_move_a_report_out_and_attach_it_back_from_the_one_offs(
         await wait_for(pilot, lambda: len(corrections(lab)) == 2)
         assert corrections(lab)[1] == ("move", moved, "c-pay", True)
         await wait_for(pilot, lambda: moved not in rows(oneoffs))
+        await pilot.press("u")  # undo works on every screen: the attach is taken back
+        await wait_for(pilot, lambda: not corrections(lab)[1][3])
+        await wait_for(pilot, lambda: moved in rows(oneoffs))
 
 
 async def test_owner_and_ticket_are_saved_and_shown_in_the_list(

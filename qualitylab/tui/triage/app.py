@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.binding import Binding, BindingType
 from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import ModalScreen
@@ -54,6 +55,7 @@ class TriageApp(LabApp):
         Binding("2", "switch('fixes')", "tk.fixes"),
         Binding("3", "switch('oneoffs')", "tk.oneoffs"),
         Binding("e", "export", "tk.export"),
+        Binding("u", "undo", "tk.undo", show=False),
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
@@ -123,6 +125,26 @@ class TriageApp(LabApp):
         if self.current_mode != mode:
             self.switch_mode(mode)
             self.call_after_refresh(self.refresh_bindings)
+
+    @work(group="undo", exclusive=True)
+    async def action_undo(self) -> None:
+        """Undo the latest correction (merge or move), from any screen; the screen reloads."""
+        from qualitylab.services.triage import undo_last
+
+        if isinstance(self.screen, ModalScreen):
+            return
+        try:
+            what = await self.call(undo_last)
+        except QualityLabError:
+            return
+        if what is None:
+            self.notify(self.tr("un.nothing"), markup=False)
+            return
+        self.notify(self.tr("un.done", what=what), markup=False)
+        self.changed()
+        reload = getattr(self.screen, "load", None)
+        if callable(reload):
+            reload()
 
     def action_help(self) -> None:
         from qualitylab.tui.triage.dialogs import TriageHelp

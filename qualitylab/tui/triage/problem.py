@@ -40,7 +40,7 @@ class ProblemScreen(TriageScreen[None]):
             Binding("t", "decide('d-ticket')", "tk.ticket"),
             Binding("m", "merge", "tk.merge"),
             Binding("x", "move_out", "tk.move"),
-            Binding("u", "undo", "tk.undo"),
+            Binding("u", "app.undo", "tk.undo"),
             # the app's keys still work here, but the footer has no room for them at 80 columns
             Binding("1", "app.switch('journeys')", show=False),
             Binding("2", "app.switch('fixes')", show=False),
@@ -300,20 +300,6 @@ class ProblemScreen(TriageScreen[None]):
         except QualityLabError:
             return
         self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)
-        self._changed()
-
-    @work(group="problem-act")
-    async def action_undo(self) -> None:
-        from qualitylab.services.triage import undo_last
-
-        try:
-            what = await self.tapp.call(undo_last)
-        except QualityLabError:
-            return
-        if what is None:
-            self.notify(self.t("un.nothing"), markup=False)
-            return
-        self.notify(self.t("un.done", what=what), markup=False)
         self._changed()
 
     def _changed(self) -> None:

@@ -197,7 +197,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),
     # --- help ---
     "tri.help.body": (
-        "Everywhere                                            escape closes this help\n"
+        "Everywhere (escape closes this help)\n"
         "  1 2 3      journeys · fix list · one-offs\n"
         "  e          export a report of the current list\n"
         "  ctrl+t     light/dark theme        ctrl+q  quit\n"
@@ -211,13 +211,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "A problem\n"
         "  d          decide: status, release, note, owner, ticket\n"
         "  o  t       owner · ticket key\n"
-        "  m          merge with a similar problem (or one you type)\n"
+        "  m          merge: fold a similar problem into this one\n"
         "  x          move the chosen report out\n"
-        "  u          undo the last correction\n"
+        "  u          undo the last correction (merge, move; anywhere)\n"
         "\n"
         "One-offs\n"
         "  s          sort;  a or enter  attach the report to a problem",
-        "Везде                                                 escape закрывает справку\n"
+        "Везде (escape закрывает справку)\n"
         "  1 2 3      пути · исправления · единичные\n"
         "  e          экспорт отчёта по текущему списку\n"
         "  ctrl+t     светлая/тёмная тема     ctrl+q  выход\n"
@@ -231,9 +231,9 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Проблема\n"
         "  d          решение: статус, релиз, заметка, ответственный, задача\n"
         "  o  t       ответственный · ключ задачи\n"
-        "  m          объединить с похожей (или введённой) проблемой\n"
+        "  m          объединить: влить похожую проблему в эту\n"
         "  x          вынести выбранный отчёт\n"
-        "  u          отменить последнюю правку\n"
+        "  u          отменить последнюю правку (объединение, перенос; везде)\n"
         "\n"
         "Единичные\n"
         "  s          сортировка;  a или enter  привязать отчёт к проблеме",

@@ -21,10 +21,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from qualitylab.domain import FixStatus
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.fixlist.corrections import MERGE, MOVE, Correction
-from qualitylab.fixlist.releases import DecisionEvent
+from qualitylab.fixlist.releases import DecisionEvent, stored_status
 from qualitylab.services.fixes import find_problem
 from qualitylab.services.lab import Lab
 
@@ -216,20 +215,7 @@ class HistoryLine:
 
 
 def _decision(event: store_fixes.StoredDecisionEvent) -> DecisionEvent:
-    try:
-        status = FixStatus(event.status)
-    except ValueError:
-        status = FixStatus.OPEN
-    return DecisionEvent(
-        cluster_id=event.cluster_id,
-        status=status,
-        release=event.release,
-        note=event.note,
-        owner=event.owner,
-        ticket=event.ticket,
-        by=event.by,
-        at=event.at,
-    )
+    return DecisionEvent(**{**asdict(event), "status": stored_status(event.status)})
 
 
 def _decision_sentence(d: DecisionEvent) -> str:

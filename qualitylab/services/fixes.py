@@ -33,7 +33,13 @@ from qualitylab.fixlist.lineage import (
     unique_ids,
 )
 from qualitylab.fixlist.one_offs import one_offs as one_off_lines
-from qualitylab.fixlist.releases import FixRecord, ReleaseChange, check_owner_ticket, check_status
+from qualitylab.fixlist.releases import (
+    FixRecord,
+    ReleaseChange,
+    check_owner_ticket,
+    check_status,
+    stored_status,
+)
 from qualitylab.fixlist.releases import is_later as is_later  # for the faces: one import path
 from qualitylab.fixlist.score import ENV_WEIGHTS, Explanation, copies_of, with_copies
 from qualitylab.fixlist.score import Weights as Weights  # for the faces: one import path
@@ -116,13 +122,9 @@ def default_weights() -> Weights:
 
 # ---------------------------------------------------------------------------------- load
 def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
-    try:
-        status = FixStatus(fix.status)
-    except ValueError:
-        status = FixStatus.OPEN
     return FixRecord(
         cluster_id=fix.cluster_id,
-        status=status,
+        status=stored_status(fix.status),
         release=fix.release,
         note=fix.note,
         title=fix.title,

@@ -32,6 +32,7 @@ from qualitylab.fixlist.lineage import (
     previous_runs,
     unique_ids,
 )
+from qualitylab.fixlist.one_offs import age as one_off_age
 from qualitylab.fixlist.one_offs import one_offs as one_off_lines
 from qualitylab.fixlist.releases import (
     FixRecord,
@@ -365,6 +366,20 @@ def similar_problems(
     """The ``n`` problems most like ``cluster_id`` (same journey; same step first), each with a
     similarity figure 0..1: candidates for ``services.corrections.merge_problems``."""
     return list(fix_detail(lab, cluster_id, similar=n, **options).similar)
+
+
+def one_off_reports(lab: Lab, **options: Unpack[FixListOptions]) -> list[PainPoint]:
+    """Reports in no recurring problem (lone blockers listed as one-off lines included), worst
+    first: what the triage app lists so a person can attach one to a problem (``move_report``)."""
+    scored = score_fix_list(lab, **options)
+    grouped = {
+        m
+        for item in scored.items
+        if not item.cluster.id.startswith("one-off-")
+        for m in scored.data.members(item.cluster)
+    }
+    alone = [p for p in scored.data.pain_points if p.uuid in scored.facts and p.uuid not in grouped]
+    return sorted(alone, key=lambda p: (-int(p.severity), one_off_age(p)))
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,12 @@ from qualitylab.services.corrections import (
     undo_correction,
     unmerge,
 )
-from qualitylab.services.fixes import build_fix_report, explain_fix, set_fix_status
+from qualitylab.services.fixes import (
+    build_fix_report,
+    explain_fix,
+    one_off_reports,
+    set_fix_status,
+)
 from qualitylab.services.transfer import export_jsonl, import_jsonl
 
 
@@ -151,3 +156,12 @@ def test_corrections_and_owners_travel_through_export_and_import(
         assert items(other)["c-pay"].moved_out == ()
     finally:
         other.close()
+
+
+def test_one_offs_are_listed_worst_first_and_can_be_attached(lab: Lab) -> None:
+    release_10(lab)
+    walk(lab, "w6", "1.0", {"a": (Outcome.DONE, 6)}, [("a", "odd: font too small", 1)])
+    alone = one_off_reports(lab, cluster_fn=FakeEngine())
+    assert [p.text for p in alone] == ["solo: app crashed", "odd: font too small"]
+    move_report(lab, alone[1].uuid, "c-pay")
+    assert [p.text for p in one_off_reports(lab, cluster_fn=FakeEngine())] == ["solo: app crashed"]

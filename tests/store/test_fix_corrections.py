@@ -22,6 +22,7 @@ from qualitylab.services.corrections import (
 )
 from qualitylab.services.fixes import (
     build_fix_report,
+    compare_releases,
     explain_fix,
     one_off_reports,
     set_fix_status,
@@ -165,3 +166,16 @@ def test_one_offs_are_listed_worst_first_and_can_be_attached(lab: Lab) -> None:
     assert [p.text for p in alone] == ["solo: app crashed", "odd: font too small"]
     move_report(lab, alone[1].uuid, "c-pay")
     assert [p.text for p in one_off_reports(lab, cluster_fn=FakeEngine())] == ["solo: app crashed"]
+
+
+def test_compare_shows_a_merged_problem_as_one_row(lab: Lab) -> None:
+    """Issue 11: in compare, one problem listed apart showed as several rows."""
+    release_10(lab)
+    more_feedback(lab)
+    engine = FakeEngine()
+    before = compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
+    assert {c.cluster_id for c in before} >= {"c-pay", "c-menu"}
+    merge_problems(lab, "c-pay", ["c-menu"])
+    after = compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
+    rows = [(c.cluster_id, c.kind, c.from_count, c.to_count) for c in after]
+    assert ("c-pay", "persisting", 4, 2) in rows and not any(r[0] == "c-menu" for r in rows)

@@ -9,6 +9,7 @@ For the faces (CLI and the triage app)::
     merge_problems(lab, into, ids, by="") -> list[Correction]
     unmerge(lab, problem_id, by="") -> list[Correction]      # the merges undone
     move_report(lab, report_id, to=None, by="") -> Correction  # to=None: out of every problem
+    move_reports(lab, report_ids, to=None, by="") -> list[Correction]  # all or none
     undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
@@ -33,6 +34,7 @@ __all__ = [
     "list_corrections",
     "merge_problems",
     "move_report",
+    "move_reports",
     "problem_history",
     "undo_correction",
     "unmerge",
@@ -154,21 +156,32 @@ def _report_uuid(unit: Unit, report_id: str) -> str:
 
 def move_report(lab: Lab, report_id: str, to: str | None = None, *, by: str = "") -> Correction:
     """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
+    return move_reports(lab, [report_id], to, by=by)[0]
+
+
+def move_reports(
+    lab: Lab, report_ids: Sequence[str], to: str | None = None, *, by: str = ""
+) -> list[Correction]:
+    """Move several reports at once (all or none: one bad id moves nothing)."""
     from qualitylab.store import fixes as store_fixes
 
     target, by = (to or "").strip(), _by(by)
+    if not report_ids:
+        raise InvalidInput("name at least one report to move")
+    out: list[Correction] = []
     with lab.store.unit() as unit:
-        uuid = _report_uuid(unit, report_id)
-        if target:
-            scope = _scope_of(unit, target)
+        scope = _scope_of(unit, target) if target else ""
+        for report_id in report_ids:
+            uuid = _report_uuid(unit, report_id)
             journey = unit.pain_point(uuid).journey_id
             if scope.startswith("journey=") and scope != f"journey={journey}":
                 raise InvalidInput(
                     f"report {uuid[:8]} is from journey {journey!r}, and {target} is a problem "
                     f"of {scope.removeprefix('journey=')!r}; move it to a problem of its journey"
                 )
-        stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
-    return _correction(stored)
+            stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
+            out.append(_correction(stored))
+    return out
 
 
 def undo_correction(lab: Lab, correction_id: str | None = None, *, by: str = "") -> Correction:

@@ -16,6 +16,7 @@ from qualitylab.services.corrections import (
     list_corrections,
     merge_problems,
     move_report,
+    move_reports,
     problem_history,
     undo_correction,
     unmerge,
@@ -179,3 +180,14 @@ def test_compare_shows_a_merged_problem_as_one_row(lab: Lab) -> None:
     after = compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
     rows = [(c.cluster_id, c.kind, c.from_count, c.to_count) for c in after]
     assert ("c-pay", "persisting", 4, 2) in rows and not any(r[0] == "c-menu" for r in rows)
+
+
+def test_several_reports_move_together_or_not_at_all(lab: Lab) -> None:
+    release_10(lab)
+    grey, card = report_of(lab, "pay: button grey"), report_of(lab, "pay: card rejected")
+    with pytest.raises(NotFound):
+        move_reports(lab, [grey, "ffffffffff"], None)
+    assert list_corrections(lab) == []
+    moved = move_reports(lab, [grey[:8], card[:8]], None, by="anna")
+    assert [c.subject for c in moved] == [grey, card] and {c.by for c in moved} == {"anna"}
+    assert "c-pay" not in items(lab)

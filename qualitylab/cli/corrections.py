@@ -115,6 +115,32 @@ def fix_move(
     _say(move_reports(open_lab(db), reports, to if to else None, by=by), json_out)
 
 
+def fix_split(
+    reports: Annotated[
+        list[str],
+        typer.Argument(help="Report ids to split off together (`fixes --json` lists them)."),
+    ],
+    by: ByOption = "",
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Split reports off into a problem of their own, for a problem that mixes two.
+
+    The new problem (id s-...) is titled after the first report and can be decided, merged and
+    undone like any other.
+
+    [bold]Examples[/bold]
+
+      qualitylab fix split 1154631e 423316f7 71d95b82
+    """
+    from qualitylab.services.corrections import split_reports
+
+    done = split_reports(open_lab(db), reports, by=by)
+    _say(done, json_out)
+    if done and not json_out:
+        out_console.print(f"New problem: {done[0].target}", markup=False)
+
+
 def fix_undo(
     correction: Annotated[
         str | None,
@@ -191,5 +217,6 @@ def register_corrections(fix_app: typer.Typer) -> None:
     fix_app.command("merge")(fix_merge)
     fix_app.command("unmerge")(fix_unmerge)
     fix_app.command("move")(fix_move)
+    fix_app.command("split")(fix_split)
     fix_app.command("undo")(fix_undo)
     fix_app.command("history")(fix_history)

@@ -10,6 +10,7 @@ For the faces (CLI and the triage app)::
     unmerge(lab, problem_id, by="") -> list[Correction]      # the merges undone
     move_report(lab, report_id, to=None, by="") -> Correction  # to=None: out of every problem
     move_reports(lab, report_ids, to=None, by="") -> list[Correction]  # all or none
+    split_reports(lab, report_ids, by="") -> list[Correction]  # into a new problem "s-..."
     undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
@@ -23,7 +24,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from qualitylab.errors import InvalidInput, NotFound
-from qualitylab.fixlist.corrections import MERGE, MOVE, Correction
+from qualitylab.fixlist.corrections import MERGE, MOVE, Correction, split_id
 from qualitylab.fixlist.releases import DecisionEvent, stored_status
 from qualitylab.services.fixes import find_problem
 from qualitylab.services.lab import Lab
@@ -35,6 +36,7 @@ __all__ = [
     "merge_problems",
     "move_report",
     "move_reports",
+    "split_reports",
     "problem_history",
     "undo_correction",
     "unmerge",
@@ -181,6 +183,32 @@ def move_reports(
                 )
             stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
             out.append(_correction(stored))
+    return out
+
+
+def split_reports(lab: Lab, report_ids: Sequence[str], *, by: str = "") -> list[Correction]:
+    """Split reports off into a problem of their own (a problem that mixes two): they are moved
+    together into a new problem, titled after the first report, with a stable id (``s-...``)
+    that can be merged, decided and undone like any other. All reports must share a journey."""
+    from qualitylab.store import fixes as store_fixes
+
+    by = _by(by)
+    if not report_ids:
+        raise InvalidInput("name the reports to split off")
+    with lab.store.unit() as unit:
+        uuids = list(dict.fromkeys(_report_uuid(unit, r) for r in report_ids))
+        journeys = {p.journey_id for p in unit.pain_points(uuids=uuids)}
+        if len(journeys) > 1:
+            raise InvalidInput(
+                "the reports come from different journeys; split off reports of one journey"
+            )
+        target = split_id(uuids)
+        out = [
+            _correction(
+                store_fixes.add_correction(unit, kind=MOVE, subject=u, target=target, by=by)
+            )
+            for u in uuids
+        ]
     return out
 
 

@@ -24,7 +24,13 @@ from qualitylab.errors import CatalogError, InvalidInput, NotFound
 from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes, release_warnings
 from qualitylab.fixlist.build import report as build_report
 from qualitylab.fixlist.build import score as score_scope
-from qualitylab.fixlist.corrections import Correction, apply_corrections
+from qualitylab.fixlist.corrections import (
+    MOVE,
+    Correction,
+    apply_corrections,
+    is_split_id,
+    split_title,
+)
 from qualitylab.fixlist.facts import author
 from qualitylab.fixlist.lineage import (
     inherited_decisions,
@@ -456,7 +462,8 @@ def set_fix_status(
 
 def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
     """Scope, title and members of a problem in the latest runs (journey runs first), as the
-    engine grouped it (before corrections)."""
+    engine grouped it (before corrections), or of a problem a person split off
+    (``services.corrections.split_reports``)."""
     from qualitylab.store import fixes as store_fixes
 
     runs = store_fixes.latest_runs(unit)
@@ -465,6 +472,16 @@ def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]
         if members:
             copies = copies_of(run.duplicates)
             return run.scope, run.titles.get(cluster_id, ""), tuple(with_copies(members, copies))
+    if is_split_id(cluster_id):
+        moved = [
+            c.subject
+            for c in store_fixes.corrections(unit)
+            if c.undone_at is None and c.kind == MOVE and c.target == cluster_id
+        ]
+        points = {p.uuid: p for p in unit.pain_points(uuids=moved)} if moved else {}
+        first = points.get(moved[0]) if moved else None
+        if first is not None:
+            return f"journey={first.journey_id}", split_title(first.text), tuple(moved)
     return None
 
 

@@ -18,6 +18,7 @@ from qualitylab.services.corrections import (
     move_report,
     move_reports,
     problem_history,
+    split_reports,
     undo_correction,
     unmerge,
 )
@@ -191,3 +192,25 @@ def test_several_reports_move_together_or_not_at_all(lab: Lab) -> None:
     moved = move_reports(lab, [grey[:8], card[:8]], None, by="anna")
     assert [c.subject for c in moved] == [grey, card] and {c.by for c in moved} == {"anna"}
     assert "c-pay" not in items(lab)
+
+
+def test_a_mixed_problem_is_split_and_the_new_problem_is_a_problem_like_any(lab: Lab) -> None:
+    """Issue 11: #2 joined "looks like a scam" with "link expired"; split the strays off."""
+    release_10(lab)
+    walk(lab, "w6", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: link expired", 3)])
+    walk(lab, "w7", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: link expired again", 3)])
+    strays = [report_of(lab, "pay: link expired"), report_of(lab, "pay: link expired again")]
+    done = split_reports(lab, [s[:8] for s in strays], by="anna")
+    new = done[0].target
+    assert new.startswith("s-") and {c.target for c in done} == {new}
+    after = items(lab)
+    assert after["c-pay"].pain_points == 2 and after[new].pain_points == 2
+    assert after[new].cluster.title == "pay: link expired" and after[new].walkers == 2
+    more_feedback(lab)  # re-clustering keeps the split
+    assert items(lab, FakeEngine())[new].pain_points == 2
+    set_fix_status(lab, new, "planned", ticket="LINK-7")
+    assert items(lab)[new].ticket == "LINK-7"
+    merge_problems(lab, "c-pay", [new])
+    assert new not in items(lab) and items(lab)["c-pay"].pain_points == 5
+    undo_correction(lab)
+    assert items(lab)[new].pain_points == 2

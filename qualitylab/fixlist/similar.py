@@ -23,7 +23,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qualitylab.clustering.text import Normaliser, Stemmer
@@ -52,15 +52,6 @@ class Similar:
     same_step: bool
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb) if na and nb else 0.0
-
-
 def _terms(texts: Iterable[str], normalise: Normaliser, stemmer: Stemmer) -> Counter[str]:
     """Per problem: in how many of its reports each stem or glossary concept occurs."""
     from qualitylab.clustering.text import content_words
@@ -73,10 +64,38 @@ def _terms(texts: Iterable[str], normalise: Normaliser, stemmer: Stemmer) -> Cou
     return counts
 
 
+#: Problems compared at once (rows of the similarity block): bounds memory on huge journeys.
+CHUNK = 512
+
+
+def _unit_rows(rows: list[Mapping[str, float]], idf: bool) -> Any:
+    """Sparse matrix of one row per problem (TF-IDF when ``idf``), each row of length 1."""
+    import numpy as np
+    from scipy import sparse
+
+    index: dict[str, int] = {}
+    r: list[int] = []
+    c: list[int] = []
+    v: list[float] = []
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            r.append(i)
+            c.append(index.setdefault(key, len(index)))
+            v.append(value)
+    x = sparse.csr_matrix((v, (r, c)), shape=(len(rows), max(len(index), 1)), dtype=np.float64)
+    if idf:
+        df = np.asarray((x > 0).sum(axis=0)).ravel()
+        x = sparse.csr_matrix(x.multiply(np.log1p(len(rows) / np.maximum(df, 1))))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return sparse.diags(1 / np.where(norms > 0, norms, 1.0)) @ x
+
+
 def similar_problems(
     profiles: Sequence[Profile], *, n: int = 5, only: Iterable[str] | None = None
 ) -> dict[str, list[Similar]]:
     """For each problem (or each of ``only``), its ``n`` best candidates for a merge."""
+    import numpy as np
+
     from qualitylab.clustering.text import Normaliser, Stemmer
 
     normalise, stemmer = Normaliser(), Stemmer()
@@ -86,37 +105,36 @@ def similar_problems(
     wanted = set(only) if only is not None else None
     out: dict[str, list[Similar]] = {}
     for group in by_journey.values():
-        if wanted is not None and not wanted & {p.cluster_id for p in group}:
+        rows = [i for i, p in enumerate(group) if wanted is None or p.cluster_id in wanted]
+        if not rows or n < 1:
             continue
-        terms = {p.cluster_id: _terms(p.texts, normalise, stemmer) for p in group}
-        df: Counter[str] = Counter()
-        for counts in terms.values():
-            df.update(counts.keys())
-        total = len(group)
-        vectors = {
-            cid: {t: math.log1p(c) * math.log(1 + total / df[t]) for t, c in counts.items()}
-            for cid, counts in terms.items()
-        }
-        places = {p.cluster_id: {k: float(v) for k, v in p.steps.items()} for p in group}
-        for p in group:
-            if wanted is not None and p.cluster_id not in wanted:
-                continue
-            candidates = []
-            for q in group:
-                if q.cluster_id == p.cluster_id:
-                    continue
-                place = _cosine(places[p.cluster_id], places[q.cluster_id])
-                words = _cosine(vectors[p.cluster_id], vectors[q.cluster_id])
-                candidates.append(
+        words = _unit_rows(
+            [
+                {t: math.log1p(c) for t, c in _terms(p.texts, normalise, stemmer).items()}
+                for p in group
+            ],
+            idf=True,
+        )
+        places = _unit_rows([{k: float(v) for k, v in p.steps.items()} for p in group], idf=False)
+        by_id = np.argsort(np.argsort([p.cluster_id for p in group]))  # ties: by id
+        for start in range(0, len(rows), CHUNK):
+            block = rows[start : start + CHUNK]
+            w = (words[block] @ words.T).toarray()
+            pl = (places[block] @ places.T).toarray()
+            for row, i in enumerate(block):
+                same = pl[row] > 0
+                sim = (w[row] + pl[row]) / 2
+                ranked = np.lexsort((by_id, -np.round(sim, 4), ~same))  # last key first
+                order = [int(j) for j in ranked[: n + 1] if j != i][:n]
+                out[group[i].cluster_id] = [
                     Similar(
-                        cluster_id=q.cluster_id,
-                        title=q.title,
-                        similarity=round((place + words) / 2, 4),
-                        place=round(place, 4),
-                        words=round(words, 4),
-                        same_step=bool(set(p.steps) & set(q.steps)),
+                        cluster_id=group[j].cluster_id,
+                        title=group[j].title,
+                        similarity=round(float(sim[j]), 4),
+                        place=round(float(pl[row, j]), 4),
+                        words=round(float(w[row, j]), 4),
+                        same_step=bool(same[j]),
                     )
-                )
-            candidates.sort(key=lambda s: (not s.same_step, -s.similarity, s.cluster_id))
-            out[p.cluster_id] = candidates[:n]
+                    for j in order
+                ]
     return out

@@ -64,6 +64,7 @@ def _status_text(item: FixItem) -> Text:
         out.append("\n")
     if item.blocker:
         out.append("BLOCKER", style="bold red")
+        out.append(f" stops {item.priority.blocked:.0%}", style="red")  # the order among blockers
     if item.owner or item.ticket:
         out.append("\n" if out.plain else "")
         out.append(clean(" ".join(x for x in (item.ticket, item.owner) if x)), style="cyan")

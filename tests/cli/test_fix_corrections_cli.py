@@ -125,3 +125,20 @@ def test_explain_lists_similar_problems_and_the_blocker_rule(
     assert merged.exit_code == 0
     gone = run(runner, app, "fix", "explain", "c-0", *lab_args)
     assert gone.exit_code == 1 and "c-0 was merged into c-2" in gone.stderr
+
+
+def test_split_makes_a_new_problem(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10 + MORE)
+    menu = fixes(runner, app, lab_args)["c-1"]
+    hostile = next(r["id"] for r in menu["reports"] if r["text"] == HOSTILE)
+    result = run(runner, app, "fix", "split", hostile[:8], "--json", *lab_args[:2])
+    assert result.exit_code == 0, result.stderr
+    new = json.loads(result.stdout)[0]["target"]
+    after = fixes(runner, app, lab_args)
+    assert after[new]["title"] == HOSTILE and after[new]["moved_in"] == [hostile]
+    table = run(runner, app, "fixes", *lab_args).stdout
+    assert "[bold]x[/bold]" in table and "\x1b" not in table  # user text stays literal

@@ -28,6 +28,7 @@ from qualitylab.reports.text import (
     nps_warning,
     percent,
     plural,
+    quotes,
     severity_mix,
     status,
     top_steps,
@@ -58,6 +59,7 @@ def _environment() -> Any:
         nps_warning=nps_warning,
         percent=percent,
         plural=plural,
+        quotes=quotes,
         severity_mix=severity_mix,
         status=status,
     )

@@ -22,6 +22,7 @@ from qualitylab.reports.text import (
     nps_value,
     nps_warning,
     percent,
+    quotes,
     severity_mix,
     status,
 )
@@ -135,7 +136,8 @@ def to_markdown(report: Report) -> str:
             out.append(f"- Releases: {md(', '.join(f.releases))}")
         out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")
         out.append("")
-        out += [f"> {md(q)}" for q in f.quotes[:3] if q.strip()] + [""] if f.quotes else []
+        said = [q for q in quotes(f) if q.strip()]
+        out += [*(f"> {md(q)}" for q in said), ""] if said else []
         if f.suggestions:
             out += ["Suggested fixes:", ""]
             out += [f"- {md(t)} ({n})" for t, n in f.suggestions[:3]] + [""]

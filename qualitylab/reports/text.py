@@ -7,6 +7,7 @@ director gets and the Markdown pasted in the wiki say the same thing the same wa
 from __future__ import annotations
 
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Nps, Report, StepRow
+from qualitylab.reports.safe import one_line
 
 #: Problems shown in full in HTML/Markdown/terminal; every format with rows has them all.
 TOP_DETAILED = 25
@@ -90,6 +91,12 @@ def flags(fix: FixRow) -> list[str]:
     if fix.one_off:
         out.append("one report")
     return out
+
+
+def quotes(fix: FixRow, n: int = 3) -> list[str]:
+    """Up to ``n`` quotes that say more than the title (titles are shortened quotes)."""
+    title = one_line(fix.title).rstrip("…")
+    return [q for q in fix.quotes if one_line(q).rstrip("…") != title][:n]
 
 
 def headline(report: Report) -> list[str]:

@@ -236,7 +236,7 @@ def _label(text: str) -> str:
 def _jira_description(fix: FixRow) -> str:
     sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
     lines = [
-        f"Quality lab problem {jira(fix.id)} (stable id: later exports carry it too).",
+        f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
         f"Rank {fix.rank}, score {fix.score:.1f}: reach {fix.parts['reach']:.0%}, severity "
         f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst, impact "
         f"{fix.parts['impact']:.2f}, persistence {fix.parts['persistence']:.1f}.",

@@ -7,8 +7,9 @@ inside the commands, so ``qualitylab --help`` stays fast.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -38,6 +39,7 @@ from qualitylab.errors import InvalidInput
 
 if TYPE_CHECKING:
     from qualitylab.clustering.priority import Weights
+    from qualitylab.domain import FixItem, PainPoint
 
 __all__ = ["clean", "fix_app", "register"]
 
@@ -124,13 +126,18 @@ def fixes(
         )
     items = report.items
     if json_out:
+        point = {p.uuid: p for p in report.pain_points}
+
+        def texts(item: FixItem) -> list[dict[str, Any]]:
+            return _reports_json(report.members.get(item.cluster.id, ()), point, release)
+
         print_json(
             {
                 "scope": {"journey": journey, "product": product, "release": release, "top": top},
                 "weights": weights_json(weights),
                 "reports": report.reports,
                 "unlisted_reports": report.unlisted,
-                "fixes": [fix_json(i) for i in items],
+                "fixes": [{**fix_json(i), "reports": texts(i)} for i in items],
             }
         )
         return
@@ -143,6 +150,25 @@ def fixes(
         reports=report.reports,
         unlisted=report.unlisted,
     )
+
+
+def _reports_json(
+    members: Iterable[str], point: Mapping[str, PainPoint], release: str | None
+) -> list[dict[str, Any]]:
+    """A problem's reports with their texts ("members" lists only ids)."""
+    return [
+        {
+            "id": p.uuid,
+            "text": p.text,
+            "journey": p.journey_id,
+            "step": p.step_id,
+            "severity": int(p.severity),
+            "release": p.release,
+            "suggested_fix": p.suggested_fix,
+        }
+        for p in (point[m] for m in members if m in point)
+        if release is None or p.release == release
+    ]
 
 
 def _scope_title(journey: str | None, product: str | None, release: str | None) -> str:

@@ -133,3 +133,12 @@ def test_html_report_renders_in_chromium(
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert f"{width},{height}" == size
     assert len(data) > 20_000  # a drawn page, not a blank one (blank PNGs are ~5 KB)
+
+
+def test_fixes_json_carries_the_texts_of_its_reports(lab: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["fixes", "--db", lab, "--json", "--top", "5"])
+    assert result.exit_code == 0, result.output
+    for fix in json.loads(result.stdout)["fixes"]:
+        # members lists ids; reports adds the texts (and the copies the engine collapsed)
+        assert {r["id"] for r in fix["reports"]} >= set(fix["members"])
+        assert all(r["text"] for r in fix["reports"])

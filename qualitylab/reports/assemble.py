@@ -81,11 +81,12 @@ def _steps(
     order: dict[str, tuple[int, str]] = {}
     if shape is not None:
         order = {s.id: (n, s.title) for n, s in enumerate(shape.steps)}
-    visits = [(w, v) for w in walks for v in w.visits]
-    for _, v in sorted(visits, key=lambda wv: wv[1].position):
+    visits = [v for w in walks for v in w.visits]
+    # steps the journey as last walked no longer has (renamed or removed) go after its own
+    for v in sorted(visits, key=lambda v: v.position):
         order.setdefault(v.step_id, (len(order) + 1000, v.step_id))
-    for _, step in sorted(severities):  # feedback logged on a step nobody walked yet
-        if (journey_id, step) in severities:
+    for journey, step in sorted(severities):  # feedback logged on a step nobody walked
+        if journey == journey_id:
             order.setdefault(step, (len(order) + 1000, step))
     dropped: Counter[str] = Counter()
     for w in walks:
@@ -96,7 +97,7 @@ def _steps(
     seconds: dict[str, list[float]] = defaultdict(list)
     eases: dict[str, list[int]] = defaultdict(list)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, v in visits:
+    for v in visits:
         by_step[v.step_id] += 1
         outcomes[v.step_id][_OUTCOME_KEY[v.outcome] if v.outcome else "unanswered"] += 1
         if v.seconds_spent > 0:

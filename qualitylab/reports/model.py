@@ -9,7 +9,7 @@ Pure: no database, no screens, no template engine. ``to_json`` is the documented
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -244,7 +244,9 @@ def _nps_json(nps: Nps) -> dict[str, Any]:
 
 def to_json(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data (see README, "Report JSON")."""
-    data = asdict(report)
+    data = asdict(replace(report, pain_points=()))
+    # flat rows: a shallow copy each is ~10x faster than asdict's deep copy (100,000 of them)
+    data["pain_points"] = [dict(p.__dict__) for p in report.pain_points]
     data["schema_version"] = report.schema_version
     data["nps"] = _nps_json(report.nps)
     data["nps_by_journey"] = [_nps_json(n) for n in report.nps_by_journey]

@@ -96,6 +96,9 @@ def print_summary(report: Report, console: Console) -> None:
             )
         console.print(table)
 
+    if not report.fixes:
+        console.print(_t("No recurring problem yet (one-offs: the HTML, Markdown or CSV report)."))
+        return
     top = Table(title="Top problems", title_justify="left", show_lines=True)
     top.add_column("#", justify="right")
     top.add_column("score", justify="right")

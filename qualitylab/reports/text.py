@@ -102,13 +102,14 @@ def quotes(fix: FixRow, n: int = 3) -> list[str]:
 def headline(report: Report) -> list[str]:
     """The header as short sentences (same in every format)."""
     h = report.header
+    titles = {j.journey_id: j.title for j in report.journeys}
     when = ""
     if h.first_walk and h.last_walk:
         when = f"{h.first_walk[:10]} to {h.last_walk[:10]}"
     lines = [
         f"Scope: {h.scope.label}"
         + (f", compared with release {h.scope.compare_to}" if h.scope.compare_to else ""),
-        f"Journeys: {', '.join(h.journeys) or 'none'}",
+        f"Journeys: {', '.join(titles.get(j, j) for j in h.journeys) or 'none'}",
         f"Releases: {', '.join(h.releases) or 'none'}",
         f"Walks: {plural(h.walks, 'walk')} by {plural(h.walkers, 'walker')}"
         + (f", {when}" if when else ""),

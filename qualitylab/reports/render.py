@@ -7,6 +7,7 @@ The CLI and the triage app both call this; each format's module is imported only
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from qualitylab.errors import InvalidInput
 from qualitylab.reports.model import Report, to_json
@@ -38,8 +39,15 @@ def _json(report: Report) -> str:
     return head[: head.rindex("}")].rstrip() + ",\n  " + tail + "\n}\n"
 
 
-def render(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
-    """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows."""
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    what: str = "pains",
+    progress: Callable[[str, float], None] | None = None,
+) -> str | bytes:
+    """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows; ``progress``
+    hears how far a slow format (XLSX) got."""
     if what not in CSV_WHAT:
         raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
     if fmt == "json":
@@ -63,5 +71,5 @@ def render(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
     if fmt == "xlsx":
         from qualitylab.reports.tabular import to_xlsx
 
-        return to_xlsx(report)
+        return to_xlsx(report, progress)
     raise InvalidInput(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")

@@ -167,11 +167,17 @@ def check_format(fmt: str, what: str = "pains") -> None:
         raise InvalidInput("--what is for --format csv (jira-csv always has one row per problem)")
 
 
-def render_report(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
+def render_report(
+    report: Report,
+    fmt: str,
+    *,
+    what: str = "pains",
+    progress: Callable[[str, float], None] | None = None,
+) -> str | bytes:
     """``report`` as a file's content (see ``qualitylab.reports.render``)."""
     from qualitylab.reports.render import render
 
-    return render(report, fmt, what=what)
+    return render(report, fmt, what=what, progress=progress)
 
 
 def print_summary(report: Report, console: Console) -> None:

@@ -19,6 +19,18 @@ class StorageUnavailable(QualityLabError):
     """The database cannot be opened or reached."""
 
 
+class MissingDatabase(StorageUnavailable):
+    """A reader was pointed at a SQLite file that does not exist (likely a mistyped path).
+
+    Defined here, not in the store, so the CLI can catch it without importing the store or
+    SQLAlchemy (``qualitylab.store`` re-exports it).
+    """
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        super().__init__(f"no lab database at {path}")
+
+
 class CatalogError(QualityLabError):
     """journeys.yaml is broken; ``problems`` holds every problem as ``file:line:col: message``."""
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shlex
 import sys
 from collections.abc import Sequence
@@ -19,8 +18,8 @@ from click.exceptions import ClickException, Exit
 from rich.console import Console
 from typer.core import TyperGroup
 
-from qualitylab.errors import CatalogError, QualityLabError
-from qualitylab.store import MissingDatabase
+from qualitylab.domain.text import visible as visible  # re-exported: commands print with it
+from qualitylab.errors import CatalogError, MissingDatabase, QualityLabError
 
 if TYPE_CHECKING:
     from qualitylab.services.lab import Lab
@@ -90,18 +89,6 @@ def close_labs() -> None:
             lab.close()
         except Exception:  # noqa: BLE001 - a failed goodbye (server gone) must not print a traceback
             continue
-
-
-# C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them
-# (ESC starts ANSI sequences), so user text shows them as escapes instead.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters shown as ``\\x1b`` etc.: a terminal prints it literally."""
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text
-    )
 
 
 def say(message: str) -> None:

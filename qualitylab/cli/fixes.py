@@ -7,39 +7,33 @@ inside the commands, so ``qualitylab --help`` stays fast.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
-from qualitylab.cli.fixes_render import (
+from qualitylab.cli.corrections import ByOption, register_corrections
+from qualitylab.cli.progress import progress_bar
+from qualitylab.errors import InvalidInput
+from qualitylab.reports.fixes_table import (
     KINDS,
     TABLE_TOP,
-    change_json,
     clean,
-    explanation_json,
-    fix_json,
     literal,
     plural,
-    progress_bar,
-    record_json,
     render_changes,
     render_clusters,
     render_explanation,
     render_fix_records,
     render_fixes,
     status_label,
-    weights_json,
 )
-from qualitylab.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from qualitylab.clustering.priority import Weights
-    from qualitylab.domain import FixItem, PainPoint
+    from qualitylab.services.fixes import Weights
 
 __all__ = ["clean", "fix_app", "register"]
 
@@ -126,23 +120,14 @@ def fixes(
         )
     items = report.items
     if json_out:
-        point = {p.uuid: p for p in report.pain_points}
+        from qualitylab.reports.fixes_json import fix_report_json
 
-        def texts(item: FixItem) -> list[dict[str, Any]]:
-            return _reports_json(report.members.get(item.cluster.id, ()), point, release)
-
-        print_json(
-            {
-                "scope": {"journey": journey, "product": product, "release": release, "top": top},
-                "weights": weights_json(weights),
-                "reports": report.reports,
-                "unlisted_reports": report.unlisted,
-                "fixes": [{**fix_json(i), "reports": texts(i)} for i in items],
-            }
-        )
+        scope = {"journey": journey, "product": product, "release": release, "top": top}
+        print_json(fix_report_json(report, scope=scope, weights=weights))
         return
     shown = items[:top] if top else items if show_all else items[:TABLE_TOP]
     render_fixes(
+        out_console,
         shown,
         scope=_scope_title(journey, product, release),
         weights=weights,
@@ -150,25 +135,6 @@ def fixes(
         reports=report.reports,
         unlisted=report.unlisted,
     )
-
-
-def _reports_json(
-    members: Iterable[str], point: Mapping[str, PainPoint], release: str | None
-) -> list[dict[str, Any]]:
-    """A problem's reports with their texts ("members" lists only ids)."""
-    return [
-        {
-            "id": p.uuid,
-            "text": p.text,
-            "journey": p.journey_id,
-            "step": p.step_id,
-            "severity": int(p.severity),
-            "release": p.release,
-            "suggested_fix": p.suggested_fix,
-        }
-        for p in (point[m] for m in members if m in point)
-        if release is None or p.release == release
-    ]
 
 
 def _scope_title(journey: str | None, product: str | None, release: str | None) -> str:
@@ -182,8 +148,9 @@ def _scope_title(journey: str | None, product: str | None, release: str | None) 
 def fix_set(
     cluster_id: Annotated[str, typer.Argument(help="Cluster id from `qualitylab fixes`.")],
     status: Annotated[
-        str, typer.Option("--status", "-s", help="open, planned, fixed or wont_fix.")
-    ],
+        str | None,
+        typer.Option("--status", "-s", help="open, planned, fixed or wont_fix (without it: kept)."),
+    ] = None,
     release: Annotated[
         str | None,
         typer.Option("--release", "-r", help="Release carrying the fix (needed for fixed)."),
@@ -192,10 +159,19 @@ def fix_set(
         str | None,
         typer.Option("--note", help="Why (e.g. for won't fix); without it the old note stays."),
     ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help='Who takes care of it (a person or team; "" clears it).'),
+    ] = None,
+    ticket: Annotated[
+        str | None,
+        typer.Option("--ticket", help='The tracker key, e.g. PROJ-123 ("" clears it).'),
+    ] = None,
+    by: ByOption = "",
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Record the team's decision about a problem.
+    """Record the team's decision about a problem: status, release, note, owner, ticket.
 
     A problem marked fixed that shows up again in a later release is flagged REGRESSED.
 
@@ -204,20 +180,38 @@ def fix_set(
       qualitylab fix set c-3f2a91 --status fixed --release 2.1
 
       qualitylab fix set c-3f2a91 --status wont_fix --note "by design: legal requirement"
+
+      qualitylab fix set c-3f2a91 --owner "Payments team" --ticket PAY-123
     """
     from qualitylab.services.fixes import set_fix_status
 
-    decision = set_fix_status(open_lab(db), cluster_id, status, release=release, note=note)
+    if status is None and release is None and note is None and owner is None and ticket is None:
+        raise InvalidInput("nothing to set: give --status, --release, --note, --owner or --ticket")
+    decision = set_fix_status(
+        open_lab(db),
+        cluster_id,
+        status,
+        release=release,
+        note=note,
+        owner=owner,
+        ticket=ticket,
+        by=by,
+    )
     record = decision.record
     for warning in decision.warnings:
         err_console.print(f"note: {warning}", style="yellow", markup=False)
     if json_out:
+        from qualitylab.reports.fixes_json import record_json
+
         print_json({**record_json(record), "warnings": list(decision.warnings)})
         return
     line = literal(f"{record.cluster_id} ({record.title or 'untitled'}) is now ")
     line.append(status_label(record.status), style="bold")
     if record.release:
         line.append(f" in {clean(record.release)}")
+    for label, value in (("owner", record.owner), ("ticket", record.ticket)):
+        if value:
+            line.append(f"; {label} {clean(value)}")
     out_console.print(line)
 
 
@@ -259,9 +253,11 @@ def fix_explain(
             progress=progress,
         )
     if json_out:
+        from qualitylab.reports.fixes_json import explanation_json, fix_json
+
         print_json({"fix": fix_json(item), "explanation": explanation_json(why)})
         return
-    render_explanation(item, why)
+    render_explanation(out_console, item, why)
 
 
 @fix_app.command("list")
@@ -282,9 +278,11 @@ def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
         reverse=True,
     )
     if json_out:
+        from qualitylab.reports.fixes_json import record_json
+
         print_json([record_json(r) for r in records])
         return
-    render_fix_records(records)
+    render_fix_records(out_console, records)
 
 
 # ---------------------------------------------------------------------------------- compare
@@ -319,7 +317,7 @@ def compare(
             product=product,
             progress=progress,
         )
-    from qualitylab.clustering.releases import is_later
+    from qualitylab.services.fixes import is_later
 
     if is_later(from_release, to_release):  # names are not always ordered ("2.0-rc1"
         err_console.print(  # sorts after "2.0"), so this is said, not refused
@@ -330,6 +328,8 @@ def compare(
         )
     totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
+        from qualitylab.reports.fixes_json import change_json
+
         print_json(
             {
                 "from": from_release,
@@ -339,7 +339,7 @@ def compare(
             }
         )
         return
-    render_changes(changes, from_release, to_release, totals)
+    render_changes(out_console, changes, from_release, to_release, totals)
 
 
 # ---------------------------------------------------------------------------------- cluster-texts
@@ -413,12 +413,13 @@ def cluster_texts(
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(result, summary, texts, ids)
+    render_clusters(out_console, result, summary, texts, ids)
 
 
 def register(app: typer.Typer) -> None:
     """Mount these commands on the root app (``qualitylab fixes``, ``fix set``, ``compare`` ...)."""
     app.command("fixes")(fixes)
+    register_corrections(fix_app)
     app.add_typer(fix_app, name="fix")
     app.command("compare")(compare)
     app.command("cluster-texts")(cluster_texts)

@@ -61,10 +61,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _load(path: Path) -> Catalog:
-    from qualitylab.journeys import load_catalog
+    from qualitylab.services.catalog import load_catalog_file
 
     try:
-        return load_catalog(path)
+        return load_catalog_file(path)
     except CatalogError as err:
         for problem in err.problems:
             sys.stderr.write(literal(problem) + "\n")
@@ -272,9 +272,9 @@ def schema(
 
       qualitylab journeys schema | jq '.properties | keys'
     """
-    from qualitylab.journeys import json_schema
+    from qualitylab.services.catalog import catalog_schema
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(catalog_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
         return

@@ -15,7 +15,7 @@ import typer
 from qualitylab.cli.common import DbOption, JourneysOption, open_lab, say
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.fixes import JourneyOpt, ProductOpt, WeightOpt, weights_from
-from qualitylab.cli.fixes_render import progress_bar
+from qualitylab.cli.progress import progress_bar
 from qualitylab.errors import InvalidInput
 
 FORMAT_HELP = "html, md, csv, xlsx, jira-csv or json (default: from the -o file's suffix)."

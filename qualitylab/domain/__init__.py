@@ -254,6 +254,12 @@ class FixItem:
     status_note: str = ""
     regressed: bool = False
     blocker: bool = False  # ranks in the top group (enough walkers rated it a blocker)
+    # A person's corrections (``qualitylab fix merge`` / ``fix move``), shown next to the item:
+    merged: tuple[tuple[str, str], ...] = ()  # (problem id, title) merged into this one by hand
+    moved_in: tuple[str, ...] = ()  # report uuids moved into it by hand
+    moved_out: tuple[str, ...] = ()  # report uuids moved out of it by hand
+    owner: str = ""  # who takes care of it (from the decision)
+    ticket: str = ""  # the tracker key (from the decision)
 
 
 def utcnow() -> datetime:

@@ -179,8 +179,8 @@ def _fix_row(
         status_note=item.status_note,
         releases=tuple(item.releases),
         one_off=item.cluster.id.startswith("one-off-"),
-        owner=str(getattr(item, "owner", "") or ""),
-        ticket=str(getattr(item, "ticket", "") or ""),
+        owner=item.owner,
+        ticket=item.ticket,
     )
 
 

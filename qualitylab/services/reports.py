@@ -21,7 +21,7 @@ from qualitylab.services.lab import Lab
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from qualitylab.clustering.priority import Weights
+    from qualitylab.fixlist.score import Weights
     from qualitylab.reports.model import Comparison, Report
     from qualitylab.services.fixes import ClusterFn
 
@@ -41,8 +41,8 @@ def build_report(
     """The report for the whole lab, a product or a journey, optionally one release, optionally
     compared with an earlier release (``compare_to``; the later one is ``release``, or the latest
     release with walks)."""
-    from qualitylab.clustering.priority import factors_of
-    from qualitylab.clustering.releases import sort_releases
+    from qualitylab.fixlist.releases import sort_releases
+    from qualitylab.fixlist.score import factors_of
     from qualitylab.reports.assemble import Facts, assemble
     from qualitylab.reports.model import Scope
     from qualitylab.store import reports as store_reports
@@ -66,10 +66,8 @@ def build_report(
         scope_walks = store_reports.scope_walks(
             unit, journey_id=journey, product_id=product, release=release
         )
-    points = [p for p in fixes.pain_points if release is None or p.release == release]
-    every_release = sort_releases(
-        [w.release for w in scope_walks.walks] + [p.release for p in fixes.pain_points]
-    )
+    points = fixes.pain_points  # the slice: one release, or all
+    every_release = sort_releases([w.release for w in scope_walks.walks])
     comparison = None
     if compare_to:
         comparison = _comparison(
@@ -90,7 +88,7 @@ def build_report(
             journeys=scope_walks.journeys,
             pain_points=points,
             items=fixes.items,
-            members=fixes.members,
+            members={i.cluster.id: [p.uuid for p in fixes.reports_of(i)] for i in fixes.items},
             factors={i.cluster.id: factors_of(i.priority) for i in fixes.items},
             releases=sort_releases(
                 [w.release for w in scope_walks.walks] + [p.release for p in points]

@@ -197,7 +197,20 @@ FIELDS: dict[str, Fields] = {
         "status": (_one_of(s.value for s in FixStatus), True),
         "release": (_text(64), False),
         "note": (_text(), False),
+        "owner": (_text(200), False),
+        "ticket": (_text(64), False),
         "updated_at": (_time, False),
+    },
+    # a person's merge or move (qualitylab fix merge / move); applied on top of every clustering
+    "fix_correction": {
+        "uuid": (_text(36), True),
+        "kind": (_one_of(["merge", "move"]), True),
+        "subject": (_text(64), True),
+        "target": (_text(64), False),
+        "by": (_text(200), False),
+        "created_at": (_time, True),
+        "undone_at": (_time, False),
+        "undone_by": (_text(200), False),
     },
 }
 REQUIRED: dict[str, tuple[str, ...]] = {

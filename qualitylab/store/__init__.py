@@ -11,23 +11,12 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from qualitylab.errors import StorageUnavailable
+from qualitylab.errors import MissingDatabase, StorageUnavailable
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from qualitylab.store.unit import Unit
-
-
-class MissingDatabase(StorageUnavailable):
-    """A reader was pointed at a SQLite file that does not exist (likely a mistyped path).
-
-    Defined here, not in the engine module, so the CLI can catch it without importing SQLAlchemy.
-    """
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        super().__init__(f"no lab database at {path}")
 
 
 class Store:

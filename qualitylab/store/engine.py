@@ -190,7 +190,7 @@ def current_revision(engine: Engine) -> str | None:
 
 #: The newest migration in migrations/versions (tests/store/test_migrations.py keeps it true).
 #: Comparing against it with one query spares every launch the alembic import (~0.15 s).
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0004_fix_corrections"
 
 
 def _stored_revision(engine: Engine) -> str | None:

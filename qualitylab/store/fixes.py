@@ -1,23 +1,32 @@
 """Queries behind the fix list: step visits as facts, clustering runs, and the team's fix decisions.
 
-Every function takes an open ``Unit`` (one transaction) and returns plain frozen dataclasses, so the
-service layer never sees an ORM row. Run payloads are JSON text
-``{"clusters": {cluster_id: [member uuids]}, "titles": {cluster_id: title}}``; the service adds
-keys of its own (one-offs, cluster details, an input fingerprint) that this module passes through.
+Every function takes an open ``Unit`` (one transaction) and returns plain frozen values, so the
+service layer never sees an ORM row. A run's payload is one typed model, ``ClusterRun``, stored as
+JSON text (its field names are the JSON keys, so rows written before the model read the same).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from qualitylab.store.models import ClusterFixRow, ClusterRunRow, StepVisitRow, WalkerRow, WalkRow
+from qualitylab.domain import Cluster, Clustering
+from qualitylab.store.models import (
+    ClusterFixRow,
+    ClusterRunRow,
+    FixCorrectionRow,
+    FixDecisionEventRow,
+    PainPointRow,
+    StepVisitRow,
+    WalkerRow,
+    WalkRow,
+)
 from qualitylab.store.unit import Unit, where_walks
 
 
@@ -44,35 +53,118 @@ class StoredFix:
     release: str | None
     note: str
     updated_at: datetime | None
+    owner: str = ""
+    ticket: str = ""
 
 
 @dataclass(frozen=True)
-class StoredRun:
-    """One clustering run; ``payload`` is the stored JSON, service-specific keys included."""
+class StoredDecisionEvent:
+    """One saved decision in a problem's history."""
 
-    id: int
-    scope: str
+    cluster_id: str
+    status: str
+    release: str | None
+    note: str
+    owner: str
+    ticket: str
+    by: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class StoredCorrection:
+    """A merge or a move (see ``FixCorrectionRow``)."""
+
+    uuid: str
+    kind: str
+    subject: str
+    target: str
+    by: str
     created_at: datetime | None
-    payload: dict[str, Any]
+    undone_at: datetime | None
+    undone_by: str
 
-    def _members(self, key: str) -> dict[str, list[str]]:
-        value = self.payload.get(key)
-        if not isinstance(value, dict):
-            return {}
-        return {str(k): [str(m) for m in v] for k, v in value.items() if isinstance(v, list)}
 
-    @property
-    def clusters(self) -> dict[str, list[str]]:
-        return self._members("clusters")
+class ClusterDetail(BaseModel):
+    """What the fix list shows of one stored cluster besides its members."""
 
-    @property
-    def one_offs(self) -> dict[str, list[str]]:
-        return self._members("one_offs")
+    model_config = ConfigDict(frozen=True)
 
-    @property
-    def titles(self) -> dict[str, str]:
-        value = self.payload.get("titles")
-        return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+    terms: tuple[str, ...] = ()
+    quotes: tuple[str, ...] = ()
+    cohesion: float = 0.0
+    suggestions: tuple[tuple[str, int], ...] = ()
+
+
+class ClusterRun(BaseModel):
+    """One journey's clustering as stored (the ``payload`` JSON of ``cluster_run``).
+
+    ``input`` is the fingerprint of what was clustered: the same fingerprint means the stored
+    clustering can be shown again without running the engine. Unknown or broken payloads read as
+    an empty run (old rows must never stop a fix list).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int = Field(default=0, exclude=True)
+    scope: str = Field(default="", exclude=True)
+    created_at: datetime | None = Field(default=None, exclude=True)
+    clusters: dict[str, tuple[str, ...]] = {}
+    titles: dict[str, str] = {}
+    one_offs: dict[str, tuple[str, ...]] = {}
+    input: str = ""
+    detail: dict[str, ClusterDetail] = {}
+    unclustered: tuple[str, ...] = ()
+    duplicates: dict[str, str] = {}
+
+    @classmethod
+    def of(
+        cls, fingerprint: str, clustering: Clustering, one_offs: Sequence[Cluster]
+    ) -> ClusterRun:
+        """The run to store for ``clustering`` (plus its one-off blocker lines)."""
+        return cls(
+            clusters={c.id: c.members for c in clustering.clusters},
+            titles={c.id: c.title for c in (*clustering.clusters, *one_offs)},
+            one_offs={c.id: c.members for c in one_offs},
+            input=fingerprint,
+            detail={
+                c.id: ClusterDetail(
+                    terms=c.terms, quotes=c.quotes, cohesion=c.cohesion, suggestions=c.suggestions
+                )
+                for c in clustering.clusters
+            },
+            unclustered=clustering.unclustered,
+            duplicates=dict(clustering.duplicates),
+        )
+
+    def clustering(self, fingerprint: str) -> Clustering | None:
+        """The stored clustering when it was computed from exactly this input, else None."""
+        if not self.input or self.input != fingerprint:
+            return None
+        if any(cid not in self.detail for cid in self.clusters):
+            return None
+        clusters = tuple(
+            Cluster(
+                id=cid,
+                title=self.titles.get(cid, ""),
+                terms=self.detail[cid].terms,
+                members=members,
+                quotes=self.detail[cid].quotes,
+                cohesion=self.detail[cid].cohesion,
+                suggestions=self.detail[cid].suggestions,
+            )
+            for cid, members in self.clusters.items()
+        )
+        labels: dict[str, str | None] = dict.fromkeys(self.unclustered)
+        labels.update({m: c.id for c in clusters for m in c.members})
+        return Clustering(clusters, self.unclustered, labels, (), dict(self.duplicates))
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+#: What ``latest_run`` used to return; kept as a name for callers of the old API.
+StoredRun = ClusterRun
 
 
 def visit_facts(
@@ -114,6 +206,8 @@ def _fix_of(row: ClusterFixRow) -> StoredFix:
         release=row.release,
         note=row.note,
         updated_at=row.updated_at,
+        owner=row.owner,
+        ticket=row.ticket,
     )
 
 
@@ -136,17 +230,98 @@ def save_fix(
     status: str,
     release: str | None,
     note: str,
+    owner: str = "",
+    ticket: str = "",
+    by: str = "",
 ) -> StoredFix:
-    """Insert or replace the decision for one cluster."""
+    """Insert or replace the decision for one cluster, and add it to the cluster's history."""
     row = unit.session.get(ClusterFixRow, cluster_id)
     if row is None:
         row = ClusterFixRow(cluster_id=cluster_id)
     row.scope, row.title, row.status = scope, title, status
     row.release, row.note = release, note
+    row.owner, row.ticket = owner, ticket
     row.updated_at = datetime.now(UTC)
     unit.session.add(row)
+    unit.session.add(
+        FixDecisionEventRow(
+            cluster_id=cluster_id, status=status, release=release, note=note, owner=owner,
+            ticket=ticket, by=by, at=row.updated_at,
+        )
+    )  # fmt: skip
     unit.session.flush()
     return _fix_of(row)
+
+
+def decision_events(unit: Unit, cluster_id: str) -> list[StoredDecisionEvent]:
+    """Every decision saved for ``cluster_id``, oldest first."""
+    rows = unit.session.exec(
+        select(FixDecisionEventRow)
+        .where(FixDecisionEventRow.cluster_id == cluster_id)
+        .order_by(col(FixDecisionEventRow.id))
+    )
+    return [
+        StoredDecisionEvent(
+            cluster_id=r.cluster_id,
+            status=r.status,
+            release=r.release,
+            note=r.note,
+            owner=r.owner,
+            ticket=r.ticket,
+            by=r.by,
+            at=r.at,
+        )  # fmt: skip
+        for r in rows
+    ]
+
+
+# ---------------------------------------------------------------------------------- corrections
+def _correction_of(row: FixCorrectionRow) -> StoredCorrection:
+    return StoredCorrection(
+        uuid=row.uuid, kind=row.kind, subject=row.subject, target=row.target, by=row.by,
+        created_at=row.created_at, undone_at=row.undone_at, undone_by=row.undone_by,
+    )  # fmt: skip
+
+
+def corrections(unit: Unit) -> list[StoredCorrection]:
+    """Every correction, undone ones included, in the order they were made."""
+    rows = unit.session.exec(select(FixCorrectionRow).order_by(col(FixCorrectionRow.id)))
+    return [_correction_of(r) for r in rows]
+
+
+def add_correction(
+    unit: Unit,
+    *,
+    kind: str,
+    subject: str,
+    target: str,
+    by: str = "",
+    uuid: str | None = None,
+    created_at: datetime | None = None,
+    undone_at: datetime | None = None,
+    undone_by: str = "",
+) -> StoredCorrection:
+    """Record a merge or a move (``uuid``/times given when importing another lab's)."""
+    row = FixCorrectionRow(
+        kind=kind, subject=subject, target=target, by=by,
+        created_at=created_at or datetime.now(UTC), undone_at=undone_at, undone_by=undone_by,
+    )  # fmt: skip
+    if uuid:
+        row.uuid = uuid
+    unit.session.add(row)
+    unit.session.flush()
+    return _correction_of(row)
+
+
+def undo_correction(unit: Unit, uuid: str, *, by: str = "") -> StoredCorrection | None:
+    """Mark a correction undone (kept in the history); None when there is no such active one."""
+    row = unit.session.exec(select(FixCorrectionRow).where(FixCorrectionRow.uuid == uuid)).first()
+    if row is None or row.undone_at is not None:
+        return None
+    row.undone_at, row.undone_by = datetime.now(UTC), by
+    unit.session.add(row)
+    unit.session.flush()
+    return _correction_of(row)
 
 
 def add_fix_if_absent(
@@ -183,20 +358,17 @@ def add_fix_if_absent(
 
 
 # ---------------------------------------------------------------------------------- runs
-def _run_of(row: ClusterRunRow) -> StoredRun:
+def _run_of(row: ClusterRunRow) -> ClusterRun:
     try:
-        data: Any = json.loads(row.payload)
+        run = ClusterRun.model_validate_json(row.payload)
     except ValueError:
-        data = {}
-    return StoredRun(
-        id=row.id or 0,
-        scope=row.scope,
-        created_at=row.created_at,
-        payload=data if isinstance(data, dict) else {},
+        run = ClusterRun()
+    return run.model_copy(
+        update={"id": row.id or 0, "scope": row.scope, "created_at": row.created_at}
     )
 
 
-def latest_run(unit: Unit, scope: str) -> StoredRun | None:
+def latest_run(unit: Unit, scope: str) -> ClusterRun | None:
     row = unit.session.exec(
         select(ClusterRunRow)
         .where(ClusterRunRow.scope == scope)
@@ -206,7 +378,7 @@ def latest_run(unit: Unit, scope: str) -> StoredRun | None:
     return _run_of(row) if row else None
 
 
-def latest_runs(unit: Unit) -> list[StoredRun]:
+def latest_runs(unit: Unit) -> list[ClusterRun]:
     """The newest run of every scope (where a cluster id is looked up when its status is set)."""
     newest = select(func.max(ClusterRunRow.id)).group_by(col(ClusterRunRow.scope)).scalar_subquery()
     rows = unit.session.exec(
@@ -217,15 +389,24 @@ def latest_runs(unit: Unit) -> list[StoredRun]:
     return [_run_of(row) for row in rows]
 
 
-def save_run(unit: Unit, *, scope: str, payload: Mapping[str, Any]) -> bool:
+def save_run(unit: Unit, *, scope: str, run: ClusterRun) -> bool:
     """Store a run unless it equals the scope's latest one; True when a row was added."""
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    text = run.to_json()
     previous = latest_run(unit, scope)
-    if (
-        previous is not None
-        and json.dumps(previous.payload, ensure_ascii=False, sort_keys=True) == text
-    ):
+    if previous is not None and previous.to_json() == text:
         return False
     unit.session.add(ClusterRunRow(scope=scope, payload=text))
     unit.session.flush()
     return True
+
+
+def report_uuids(unit: Unit, prefix: str, *, limit: int = 3) -> list[str]:
+    """Pain-point uuids starting with ``prefix`` (a report id copied short, as the table shows)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = unit.session.exec(
+        select(PainPointRow.uuid)
+        .where(col(PainPointRow.uuid).like(f"{escaped}%", escape="\\"))
+        .order_by(col(PainPointRow.uuid))
+        .limit(limit)
+    )
+    return list(rows)

@@ -133,7 +133,48 @@ class ClusterFixRow(SQLModel, table=True):
     status: str = Field(default="open", max_length=16)
     release: str | None = Field(default=None, max_length=64)
     note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    owner: str = Field(default="", max_length=200)  # who takes care of it (a person or team)
+    ticket: str = Field(default="", max_length=64)  # the tracker's key, e.g. PROJ-123
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FixDecisionEventRow(SQLModel, table=True):
+    """Every decision ever saved for a problem, oldest first: the history ``cluster_fix`` keeps
+    only the last of."""
+
+    __tablename__ = "fix_decision_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    cluster_id: str = Field(index=True, max_length=64)
+    status: str = Field(max_length=16)
+    release: str | None = Field(default=None, max_length=64)
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    owner: str = Field(default="", max_length=200)
+    ticket: str = Field(default="", max_length=64)
+    by: str = Field(default="", max_length=200)
+    at: datetime = Field(default_factory=utcnow)
+
+
+class FixCorrectionRow(SQLModel, table=True):
+    """A person's correction of the engine's grouping, applied on top of every later clustering.
+
+    ``merge``: problem ``subject`` is merged into problem ``target``. ``move``: report ``subject``
+    (a pain point uuid) is moved into problem ``target``, or out of every problem when ``target``
+    is "". Problem ids survive re-clustering, so the correction does too. Undoing sets
+    ``undone_at``; rows are never deleted (the history of who changed what).
+    """
+
+    __tablename__ = "fix_correction"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
+    kind: str = Field(max_length=8)
+    subject: str = Field(max_length=64)
+    target: str = Field(default="", max_length=64)
+    by: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    undone_at: datetime | None = Field(default=None)
+    undone_by: str = Field(default="", max_length=200)
 
 
 class ClusterRunRow(SQLModel, table=True):

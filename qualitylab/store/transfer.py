@@ -19,6 +19,7 @@ from sqlmodel import col, select
 from qualitylab.store.models import (
     AttachmentRow,
     ClusterFixRow,
+    FixCorrectionRow,
     JourneySnapshotRow,
     PainPointRow,
     PraiseRow,
@@ -30,7 +31,7 @@ from qualitylab.store.unit import Unit
 
 FORMAT = "qualitylab-export"
 VERSION = 1
-KINDS = ("walker", "journey", "walk", "pain_point", "praise", "cluster_fix")
+KINDS = ("walker", "journey", "walk", "pain_point", "praise", "cluster_fix", "fix_correction")
 
 
 def _ts(value: datetime | None) -> str | None:
@@ -155,7 +156,24 @@ def export_records(u: Unit) -> Iterator[dict[str, Any]]:
             "status": f.status,
             "release": f.release,
             "note": f.note,
+            "owner": f.owner,
+            "ticket": f.ticket,
             "updated_at": _ts(f.updated_at),
+        }
+    corrections = select(FixCorrectionRow).order_by(
+        col(FixCorrectionRow.created_at), col(FixCorrectionRow.uuid)
+    )
+    for c in s.exec(corrections):
+        yield {
+            "type": "fix_correction",
+            "uuid": c.uuid,
+            "kind": c.kind,
+            "subject": c.subject,
+            "target": c.target,
+            "by": c.by,
+            "created_at": _ts(c.created_at),
+            "undone_at": _ts(c.undone_at),
+            "undone_by": c.undone_by,
         }
 
 
@@ -394,6 +412,8 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
                 fix.status = rec["status"]
                 fix.release = rec.get("release")
                 fix.note = rec.get("note", "")
+                fix.owner = rec.get("owner", fix.owner)
+                fix.ticket = rec.get("ticket", fix.ticket)
                 fix.updated_at = _required_ts(rec["updated_at"], "updated_at")
                 s.add(fix)
                 result.updated["cluster_fix"] += 1
@@ -408,9 +428,41 @@ def import_records(u: Unit, records: Sequence[tuple[int, Mapping[str, Any]]]) ->
                 status=rec["status"],
                 release=rec.get("release"),
                 note=rec.get("note", ""),
+                owner=rec.get("owner", ""),
+                ticket=rec.get("ticket", ""),
                 updated_at=_parse_ts(rec.get("updated_at"), "updated_at") or datetime.now(UTC),
             )
         )
         result.added["cluster_fix"] += 1
+    _corrections(s, by_kind["fix_correction"], result)
     s.flush()
     return result
+
+
+def _corrections(s: Any, records: Sequence[tuple[int, Mapping[str, Any]]], result: Any) -> None:
+    """Merges and moves by uuid: a new one is added; one undone in the other lab is undone here."""
+    known = {r.uuid: r for r in s.exec(select(FixCorrectionRow))}
+    for _line, rec in records:
+        row = known.get(rec["uuid"])
+        undone_at = _parse_ts(rec.get("undone_at"), "undone_at")
+        if row is not None:
+            if undone_at is not None and row.undone_at is None:
+                row.undone_at, row.undone_by = undone_at, rec.get("undone_by", "")
+                s.add(row)
+                result.updated["fix_correction"] += 1
+            else:
+                result.skipped["fix_correction"] += 1
+            continue
+        row = FixCorrectionRow(
+            uuid=rec["uuid"],
+            kind=rec["kind"],
+            subject=rec["subject"],
+            target=rec.get("target", ""),
+            by=rec.get("by", ""),
+            created_at=_required_ts(rec["created_at"], "created_at"),
+            undone_at=undone_at,
+            undone_by=rec.get("undone_by", ""),
+        )
+        s.add(row)
+        known[row.uuid] = row
+        result.added["fix_correction"] += 1

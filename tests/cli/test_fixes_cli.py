@@ -125,6 +125,11 @@ def test_fixes_json_is_clean_and_ranked(
     }
     assert first["quotes"][0] == NASTY  # JSON keeps the user's text exactly
     assert [f["title"] for f in data["fixes"]] == ["pay", "menu"]
+    # issue 10: a ticket's example texts must not need a hand join against the export
+    reports = {r["id"]: r for r in first["reports"]}
+    assert set(reports) == set(first["members"])
+    assert sorted(r["text"] for r in reports.values()) == sorted([NASTY, "pay: button grey"])
+    assert {(r["step"], r["release"]) for r in reports.values()} == {("a", "1.0")}
 
 
 def test_fixes_table_prints_user_text_literally(
@@ -515,7 +520,8 @@ def test_importing_the_fix_commands_stays_light() -> None:
 
     code = (
         "import sys, qualitylab.cli.fixes, qualitylab.services.fixes;"
-        "import qualitylab.clustering.priority, qualitylab.clustering.releases;"
+        "import qualitylab.fixlist.score, qualitylab.fixlist.releases, qualitylab.fixlist.build;"
+        "import qualitylab.reports.fixes_json, qualitylab.reports.fixes_table;"
         "print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'sqlalchemy', 'sqlmodel', 'textual')"
         " if m in sys.modules))"
     )

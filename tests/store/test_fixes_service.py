@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from qualitylab import services
-from qualitylab.clustering.priority import Weights
 from qualitylab.domain import Cluster, Clustering, FixStatus, Outcome
 from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.fixlist.score import Weights
 from qualitylab.services import Lab
 from qualitylab.services.fixes import (
     build_fix_list,
@@ -440,29 +440,6 @@ def test_unknown_filters_and_empty_lab(lab: Lab) -> None:
         build_fix_list(lab, product="nope", cluster_fn=FakeEngine())
 
 
-def test_previous_comes_from_the_same_scope_only() -> None:
-    from qualitylab.services.fixes import _previous
-    from qualitylab.store.fixes import StoredRun
-
-    own = StoredRun(1, "journey=shop", None, {"clusters": {"c-a": ["1", "2", "gone"]}})
-    lab_wide = StoredRun(2, "all", None, {"clusters": {"c-b": ["2", "3", "9"], "c-c": ["4"]}})
-    previous = _previous([lab_wide, own], "journey=shop", ["1", "2", "3", "4"])
-    assert previous == {"c-a": ["1", "2"]}
-    assert _previous([lab_wide], "journey=shop", ["1"]) is None
-
-
-def test_an_id_used_by_two_journeys_is_made_unique() -> None:
-    from qualitylab.services.fixes import _unique_ids
-
-    one = Cluster("c-1", "t", (), ("a",), (), 1.0)
-    clustering = Clustering((one,), (), {"a": "c-1"})
-    taken: set[str] = set()
-    assert _unique_ids(clustering, "j1", taken) is clustering
-    again = _unique_ids(Clustering((one,), (), {"a": "c-1"}), "j2", taken)
-    assert again.clusters[0].id.startswith("c-1-") and again.labels["a"] == again.clusters[0].id
-    assert taken == {"c-1", again.clusters[0].id}
-
-
 def test_real_engine_fix_list_keeps_ids_when_feedback_grows(lab: Lab) -> None:
     pay = ["card payment rejected", "my card was rejected at payment", "payment rejected, card"]
     menu = ["cannot find the menu", "the menu is hidden", "menu hidden, cannot find it"]
@@ -541,16 +518,17 @@ def test_store_runs_and_fixes(lab: Lab) -> None:
 
     with lab.store.unit() as unit:
         assert store_fixes.latest_run(unit, "journey=shop") is None
-        payload = {"clusters": {"c-1": ["a", "b"]}, "titles": {"c-1": "T"}}
-        assert store_fixes.save_run(unit, scope="journey=shop", payload=payload)
-        assert not store_fixes.save_run(unit, scope="journey=shop", payload=payload)  # same: skip
-        assert store_fixes.save_run(unit, scope="journey=other", payload={"clusters": {}})
-        newer = {"clusters": {"c-2": ["a"]}, "titles": {"c-2": "U"}}
-        assert store_fixes.save_run(unit, scope="journey=shop", payload=newer)
+        Run = store_fixes.ClusterRun
+        run = Run(clusters={"c-1": ("a", "b")}, titles={"c-1": "T"})
+        assert store_fixes.save_run(unit, scope="journey=shop", run=run)
+        assert not store_fixes.save_run(unit, scope="journey=shop", run=run)  # same: skip
+        assert store_fixes.save_run(unit, scope="journey=other", run=Run())
+        newer = Run(clusters={"c-2": ("a",)}, titles={"c-2": "U"})
+        assert store_fixes.save_run(unit, scope="journey=shop", run=newer)
     with lab.store.unit() as unit:
         latest = {r.scope: r for r in store_fixes.latest_runs(unit)}
         assert set(latest) == {"journey=shop", "journey=other"}
-        assert latest["journey=shop"].clusters == {"c-2": ["a"]}
+        assert latest["journey=shop"].clusters == {"c-2": ("a",)}
         assert latest["journey=shop"].titles == {"c-2": "U"}
         saved = store_fixes.save_fix(
             unit, cluster_id="c-2", scope="journey=shop", title="U", status="fixed",

@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitylab.clustering.releases import (
+from qualitylab.domain import Cluster, FixItem, FixStatus, PriorityParts
+from qualitylab.errors import InvalidInput
+from qualitylab.fixlist.releases import (
     FixRecord,
     apply_status,
     check_status,
@@ -15,8 +17,6 @@ from qualitylab.clustering.releases import (
     release_key,
     sort_releases,
 )
-from qualitylab.domain import Cluster, FixItem, FixStatus, PriorityParts
-from qualitylab.errors import InvalidInput
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qualitylab.clustering.priority import (
+from qualitylab.domain import Cluster, FixStatus, Outcome
+from qualitylab.errors import InvalidInput
+from qualitylab.fixlist.score import (
     PainFact,
     StepFacts,
     Weights,
@@ -20,8 +22,6 @@ from qualitylab.clustering.priority import (
     rank,
     score_clusters,
 )
-from qualitylab.domain import Cluster, FixStatus, Outcome
-from qualitylab.errors import InvalidInput
 
 
 def cluster(cid: str, *members: str) -> Cluster:

@@ -1,27 +1,26 @@
-"""Rendering for the fix-list commands: rich tables, JSON shapes, the stderr progress bar.
+"""The terminal tables of the fix-list commands (``fixes``, ``fix explain``, ``fix list``,
+``compare``, ``cluster-texts``), printed on the console the caller gives.
 
 User text (titles, quotes, notes, ids) is always rendered as ``Text`` with control characters made
-visible, never as markup, so "[bold]" or an ANSI escape in feedback prints literally.
+visible, never as markup, so "[bold]" or an ANSI escape in feedback prints literally. rich is
+imported inside the functions: the CLI's start-up path imports this module.
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from qualitylab.cli.common import stderr as err_console
-from qualitylab.cli.common import stdout as out_console
-from qualitylab.cli.common import visible
+from qualitylab.domain.text import visible
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.text import Text
 
-    from qualitylab.clustering.priority import Explanation, Weights
-    from qualitylab.clustering.releases import FixRecord, ReleaseChange
     from qualitylab.domain import FixItem, FixStatus, PriorityParts
+    from qualitylab.fixlist.releases import FixRecord, ReleaseChange
+    from qualitylab.fixlist.score import Explanation, Weights
 
 # Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
 # reorder the terminal; show them as escapes instead.
@@ -40,37 +39,6 @@ def literal(text: str, style: str = "") -> Text:
     return Text(clean(text), style=style)
 
 
-@contextlib.contextmanager
-def progress_bar(enabled: bool, label: str) -> Iterator[Callable[[str, float], None] | None]:
-    """A rich progress bar on stderr, or None when output is JSON or stderr is not a terminal.
-
-    The engine reports ``(stage, fraction of that stage)``; the bar shows the stage and fraction.
-    """
-    if not enabled or not err_console.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.percentage:>3.0f}%"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=1.0)
-
-        def update(stage: str, fraction: float) -> None:
-            bar.update(
-                task,
-                completed=min(max(float(fraction), 0.0), 1.0),
-                description=f"{label}: {clean(str(stage))}",
-            )
-
-        yield update
-
-
 def status_label(status: FixStatus) -> str:
     """How a status reads in a sentence ("won't fix", not "wont_fix")."""
     return "won't fix" if status.value == "wont_fix" else status.value.replace("_", " ")
@@ -78,45 +46,6 @@ def status_label(status: FixStatus) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def weights_json(weights: Weights) -> dict[str, float]:
-    return {k: float(v) for k, v in asdict(weights).items()}
-
-
-def fix_json(item: FixItem) -> dict[str, Any]:
-    from qualitylab.clustering.priority import factors_of
-
-    p = item.priority
-    return {
-        "rank": item.rank,
-        "cluster_id": item.cluster.id,
-        "title": item.cluster.title,
-        "score": p.score,
-        "parts": {
-            "reach": p.reach,
-            "severity_mean": p.severity_mean,
-            "severity_max": p.severity_max,
-            "impact": p.impact,
-            "persistence": p.persistence,
-            "blockers": p.blockers,
-        },
-        # what the score multiplies: 100 x product of factor ** weight (see "weights")
-        "factors": {k: round(v, 4) for k, v in factors_of(p).items()},
-        "blocker": item.blocker,
-        "walkers": item.walkers,
-        "pain_points": item.pain_points,
-        "steps": [{"journey": j, "step": s} for j, s in item.steps],
-        "releases": list(item.releases),
-        "terms": list(item.cluster.terms),
-        "quotes": list(item.cluster.quotes),
-        "suggestions": [{"text": t, "count": n} for t, n in item.cluster.suggestions],
-        "members": list(item.cluster.members),
-        "status": item.status.value,
-        "status_release": item.status_release,
-        "status_note": item.status_note,
-        "regressed": item.regressed,
-    }
 
 
 def _status_text(item: FixItem) -> Text:
@@ -134,9 +63,25 @@ def _status_text(item: FixItem) -> Text:
         out.append("\n")
     if item.blocker:
         out.append("BLOCKER", style="bold red")
+    if item.owner or item.ticket:
+        out.append("\n" if out.plain else "")
+        out.append(clean(" ".join(x for x in (item.ticket, item.owner) if x)), style="cyan")
     if item.status_note:
         out.append("\n")
         out.append(clean(item.status_note), style="dim")
+    return out
+
+
+def correction_lines(item: FixItem) -> list[str]:
+    """What people changed by hand ("merged: c-2 (title)", "moved by hand: 1 in"), made safe."""
+    out = []
+    if item.merged:
+        names = ", ".join(f"{cid} ({_shorten(title, 40)})" for cid, title in item.merged)
+        out.append(clean(f"merged: {names}"))
+    moved = [f"{len(item.moved_in)} in"] if item.moved_in else []
+    moved += [f"{len(item.moved_out)} out"] if item.moved_out else []
+    if moved:
+        out.append("moved by hand: " + ", ".join(moved))
     return out
 
 
@@ -149,7 +94,7 @@ def _releases_text(releases: tuple[str, ...]) -> str:
 def _factor_lines(parts: PriorityParts, weights: Weights | None) -> str:
     """The score column: each factor as it enters the product (raised to its weight, marked
     "^w" when the weight is not 1), so 100 x the numbers shown is the score."""
-    from qualitylab.clustering.priority import factors_of
+    from qualitylab.fixlist.score import factors_of
 
     labels = {"reach": "reach", "severity": "sev", "impact": "impact", "persistence": "persist"}
     lines = []
@@ -180,6 +125,7 @@ TABLE_TOP = 20
 
 
 def render_fixes(
+    console: Console,
     items: list[FixItem],
     *,
     scope: str,
@@ -194,14 +140,14 @@ def render_fixes(
     from rich.text import Text
 
     if not items and reports:
-        out_console.print(
+        console.print(
             f"{plural(reports, 'report')} ({scope}), all one-offs: no problem recurs yet (two "
             "walkers describing the same thing), and none is a blocker.",
             markup=False,
         )
         return
     if not items:
-        out_console.print(
+        console.print(
             f"No pain points yet ({scope}). Walk a journey or run: qualitylab demo", markup=False
         )
         return
@@ -236,6 +182,8 @@ def render_fixes(
         problem.append(f"\nwhere: {where}", style="dim")
         if item.releases:
             problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
+        for line in correction_lines(item):
+            problem.append(f"\n{line}", style="magenta")
         table.add_row(
             str(item.rank),
             score,
@@ -243,14 +191,14 @@ def render_fixes(
             who,
             _status_text(item),
         )
-    out_console.print(table)
+    console.print(table)
     if total is not None and total > len(items):
-        out_console.print(
+        console.print(
             f"Top {len(items)} of {total} problems. All of them: --all (or --top N, --json).",
             markup=False,
         )
     if unlisted:
-        out_console.print(
+        console.print(
             f"{unlisted:,} of {reports:,} reports "
             f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem of the list:\n"
             "notes too unlike the others to group (one-off blockers are listed).",
@@ -262,19 +210,7 @@ def render_fixes(
         "fixed and won't fix last. Why this score: qualitylab fix explain ID",
         "Decide: qualitylab fix set ID --status planned|fixed|wont_fix [--release R]",
     ):
-        out_console.print(line, style="dim", markup=False, overflow="ignore", crop=False)
-
-
-def record_json(record: FixRecord) -> dict[str, Any]:
-    return {
-        "cluster_id": record.cluster_id,
-        "title": record.title,
-        "scope": record.scope,
-        "status": record.status.value,
-        "release": record.release,
-        "note": record.note,
-        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
-    }
+        console.print(line, style="dim", markup=False, overflow="ignore", crop=False)
 
 
 KINDS = ("regressed", "new", "persisting", "resolved")
@@ -283,20 +219,12 @@ KINDS = ("regressed", "new", "persisting", "resolved")
 _KIND_STYLE = {"regressed": "bold red", "new": "yellow", "persisting": "", "resolved": "green"}
 
 
-def change_json(change: ReleaseChange) -> dict[str, Any]:
-    return {
-        "cluster_id": change.cluster_id,
-        "title": change.title,
-        "kind": change.kind,
-        "from_count": change.from_count,
-        "to_count": change.to_count,
-        "status": change.status.value,
-        "status_release": change.status_release,
-    }
-
-
 def render_changes(
-    changes: list[ReleaseChange], from_release: str, to_release: str, totals: dict[str, int]
+    console: Console,
+    changes: list[ReleaseChange],
+    from_release: str,
+    to_release: str,
+    totals: dict[str, int],
 ) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -304,8 +232,8 @@ def render_changes(
     title = Text(f"{clean(from_release)} → {clean(to_release)}: ")
     title.append(", ".join(f"{n} {k}" for k, n in totals.items()))
     if not changes:
-        out_console.print(title)
-        out_console.print("No pain points in either release.")
+        console.print(title)
+        console.print("No pain points in either release.")
         return
     table = Table(title=title, title_justify="left")
     table.add_column("change", no_wrap=True)
@@ -326,7 +254,7 @@ def render_changes(
             str(c.to_count),
             literal(status),
         )
-    out_console.print(table)
+    console.print(table)
 
 
 #: One-off rows ``cluster-texts`` lists under its table (the JSON has every label).
@@ -334,13 +262,17 @@ ONE_OFFS_SHOWN = 10
 
 
 def render_clusters(
-    result: dict[str, Any], summary: str, texts: list[str], names: list[str] | None = None
+    console: Console,
+    result: dict[str, Any],
+    summary: str,
+    texts: list[str],
+    names: list[str] | None = None,
 ) -> None:
     """Clusters (largest first, each with a quote that is not its title), then the one-offs,
     each named by ``names`` (the --id-column) or its row (0 = the first data row)."""
     from rich.table import Table
 
-    out_console.print(summary, markup=False)
+    console.print(summary, markup=False)
     if result["clusters"]:
         table = Table(show_lines=True, expand=True)
         table.add_column("id", no_wrap=True)
@@ -352,71 +284,51 @@ def render_clusters(
             if quote:
                 cell.append("\n“" + quote + "”", style="italic")
             table.add_row(literal(str(cluster["id"])), str(cluster["size"]), cell)
-        out_console.print(table)
+        console.print(table)
     from rich.text import Text
 
     alone = [n for n, label in enumerate(result["labels"]) if label is None]
     if alone:
         what = "" if names is not None else " (row 0 = the first data row)"
-        out_console.print(f"One-offs, in no cluster: {len(alone):,}{what}", markup=False)
+        console.print(f"One-offs, in no cluster: {len(alone):,}{what}", markup=False)
         for n in alone[:ONE_OFFS_SHOWN]:
             name = names[n] if names is not None else str(n)
-            out_console.print(Text("  ") + literal(f"{name}: {texts[n]}"))
+            console.print(Text("  ") + literal(f"{name}: {texts[n]}"))
         if len(alone) > ONE_OFFS_SHOWN:
-            out_console.print(
+            console.print(
                 f"  … and {len(alone) - ONE_OFFS_SHOWN:,} more (--json lists every row's label)",
                 markup=False,
             )
 
 
-def render_fix_records(records: list[FixRecord]) -> None:
+def render_fix_records(console: Console, records: list[FixRecord]) -> None:
     from rich.table import Table
 
     if not records:
-        out_console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
+        console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
         return
     table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
-    for name in ("cluster", "problem", "status", "release", "note"):
+    assigned = any(r.owner or r.ticket for r in records)  # no empty columns on a narrow screen
+    names = ("cluster", "problem", "status", "release", *(("owner", "ticket") if assigned else ()))
+    for name in (*names, "note"):
         table.add_column(name, overflow="fold")
     for r in records:
-        table.add_row(
-            literal(r.cluster_id),
-            literal(r.title),
-            status_label(r.status),
-            literal(r.release or ""),
-            literal(r.note),
-        )
-    out_console.print(table)
+        cells = [literal(r.cluster_id), literal(r.title), literal(status_label(r.status))]
+        cells += [literal(r.release or "")]
+        cells += [literal(r.owner), literal(r.ticket)] if assigned else []
+        table.add_row(*cells, literal(r.note))
+    console.print(table)
 
 
-def explanation_json(why: Explanation) -> dict[str, Any]:
-    return {
-        "walkers": why.walkers,
-        "visitors": why.visitors,
-        "blocking_walkers": why.blocking_walkers,
-        "severities": {str(k): v for k, v in sorted(why.severities.items())},
-        "visits": why.visits,
-        "bad_visits": why.bad_visits,
-        "rated_visits": why.rated_visits,
-        "hit_ease": why.hit_ease,
-        "other_ease": why.other_ease,
-        "ease_drop": why.ease_drop,
-        "releases": list(why.releases),
-        "factors": [{"name": n, "factor": f, "weight": w} for n, f, w in why.factors],
-        "score": why.parts.score,
-        "lines": why.lines(),
-    }
-
-
-def render_explanation(item: FixItem, why: Explanation) -> None:
+def render_explanation(console: Console, item: FixItem, why: Explanation) -> None:
     from rich.text import Text
 
     head = Text(f"#{item.rank} ")
     head.append(clean(item.cluster.title) or "(untitled)", style="bold")
     head.append(f"  {clean(item.cluster.id)}", style="dim")
-    out_console.print(head)
+    console.print(head)
     status = _status_text(item)
     if status.plain:
-        out_console.print(status)
+        console.print(status)
     for line in why.lines():
-        out_console.print(Text("  " + clean(line)))
+        console.print(Text("  " + clean(line)))

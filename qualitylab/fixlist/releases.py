@@ -53,6 +53,22 @@ class FixRecord:
     title: str = ""
     scope: str = ""
     updated_at: datetime | None = None
+    owner: str = ""  # who takes care of it (a person or a team)
+    ticket: str = ""  # the tracker's key, e.g. PROJ-123
+
+
+@dataclass(frozen=True)
+class DecisionEvent:
+    """One saved decision in a problem's history (who set what, when)."""
+
+    cluster_id: str
+    status: FixStatus
+    release: str | None
+    note: str
+    owner: str
+    ticket: str
+    by: str
+    at: datetime | None
 
 
 #: A decision's note is a sentence or two ("by design: legal requirement"), not a document.
@@ -82,6 +98,37 @@ def check_status(status: str | FixStatus, release: str | None, note: str = "") -
     return parsed
 
 
+#: Who takes care of a problem, and the tracker key it is filed under.
+MAX_OWNER_CHARS = 200
+MAX_TICKET_CHARS = 64
+_TICKET = re.compile(r"[A-Za-z][A-Za-z0-9_]*-\d+|#?\d+|[A-Za-z0-9][A-Za-z0-9_./:#-]*")
+
+
+def check_owner_ticket(
+    owner: str | None, ticket: str | None, by: str = ""
+) -> tuple[str | None, str | None, str]:
+    """Cleaned owner, ticket key and author of a decision (None: keep what is recorded).
+
+    A ticket is one key (PROJ-123, #42, a short URL-safe id), never a sentence: it is shown in
+    lists and exported as a column.
+    """
+    owner = " ".join(owner.split()) if owner is not None else None
+    ticket = ticket.strip() if ticket is not None else None
+    by = " ".join(by.split())
+    if owner is not None and len(owner) > MAX_OWNER_CHARS:
+        raise InvalidInput(f"the owner is longer than {MAX_OWNER_CHARS} characters")
+    if len(by) > MAX_OWNER_CHARS:
+        raise InvalidInput(f"--by is longer than {MAX_OWNER_CHARS} characters")
+    if ticket:
+        if len(ticket) > MAX_TICKET_CHARS:
+            raise InvalidInput(f"the ticket key is longer than {MAX_TICKET_CHARS} characters")
+        if not _TICKET.fullmatch(ticket):
+            raise InvalidInput(
+                f"ticket {ticket!r} is not a tracker key; give one key such as PROJ-123 or #42"
+            )
+    return owner, ticket, by
+
+
 def is_regressed(record: FixRecord | None, member_releases: Iterable[str]) -> bool:
     """Fixed in release X, yet a member comes from a release after X."""
     if record is None or record.status is not FixStatus.FIXED or not record.release:
@@ -104,6 +151,8 @@ def apply_status(items: Iterable[FixItem], records: Mapping[str, FixRecord]) -> 
                 status_release=record.release,
                 status_note=record.note,
                 regressed=is_regressed(record, item.releases),
+                owner=record.owner,
+                ticket=record.ticket,
             )
         )
     return out

@@ -12,7 +12,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 
-from qualitylab.clustering.releases import sort_releases
 from qualitylab.domain import (
     EASE_MAX,
     EASE_MIN,
@@ -24,6 +23,7 @@ from qualitylab.domain import (
     Severity,
 )
 from qualitylab.errors import InvalidInput
+from qualitylab.fixlist.releases import sort_releases
 
 ENV_WEIGHTS = "QUALITYLAB_WEIGHTS"
 _BAD_OUTCOMES = frozenset({Outcome.BLOCKED, Outcome.SKIPPED})

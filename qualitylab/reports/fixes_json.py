@@ -1,0 +1,149 @@
+"""The JSON shapes of the fix-list commands (``fixes``, ``fix explain``, ``fix list``, ``compare``).
+
+One function per shape, so the CLI, exports and the triage app write the same keys. A fix carries
+its reports' texts next to their ids: reading a problem must not need a join against the export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from typing import Any
+
+from qualitylab.domain import FixItem, PainPoint
+from qualitylab.fixlist.build import FixReport
+from qualitylab.fixlist.corrections import Correction
+from qualitylab.fixlist.releases import FixRecord, ReleaseChange
+from qualitylab.fixlist.score import Explanation, Weights, factors_of
+
+
+def weights_json(weights: Weights) -> dict[str, float]:
+    return {k: float(v) for k, v in asdict(weights).items()}
+
+
+def report_json(point: PainPoint) -> dict[str, Any]:
+    """One report of a problem: what was written, where, how bad, in which release."""
+    return {
+        "id": point.uuid,
+        "text": point.text,
+        "suggested_fix": point.suggested_fix,
+        "journey": point.journey_id,
+        "step": point.step_id,
+        "severity": int(point.severity),
+        "release": point.release,
+        "created_at": point.created_at.isoformat() if point.created_at else None,
+    }
+
+
+def fix_json(item: FixItem, reports: Sequence[PainPoint] = ()) -> dict[str, Any]:
+    p = item.priority
+    out: dict[str, Any] = {
+        "rank": item.rank,
+        "cluster_id": item.cluster.id,
+        "title": item.cluster.title,
+        "score": p.score,
+        "parts": {
+            "reach": p.reach,
+            "severity_mean": p.severity_mean,
+            "severity_max": p.severity_max,
+            "impact": p.impact,
+            "persistence": p.persistence,
+            "blockers": p.blockers,
+        },
+        # what the score multiplies: 100 x product of factor ** weight (see "weights")
+        "factors": {k: round(v, 4) for k, v in factors_of(p).items()},
+        "blocker": item.blocker,
+        "walkers": item.walkers,
+        "pain_points": item.pain_points,
+        "steps": [{"journey": j, "step": s} for j, s in item.steps],
+        "releases": list(item.releases),
+        "terms": list(item.cluster.terms),
+        "quotes": list(item.cluster.quotes),
+        "suggestions": [{"text": t, "count": n} for t, n in item.cluster.suggestions],
+        "members": list(item.cluster.members),
+        "status": item.status.value,
+        "status_release": item.status_release,
+        "status_note": item.status_note,
+        "regressed": item.regressed,
+        "owner": item.owner,
+        "ticket": item.ticket,
+        # a person's corrections: problems merged into this one, reports moved in or out by hand
+        "merged": [{"cluster_id": cid, "title": title} for cid, title in item.merged],
+        "moved_in": list(item.moved_in),
+        "moved_out": list(item.moved_out),
+    }
+    if reports:
+        out["reports"] = [report_json(r) for r in reports]
+    return out
+
+
+def fix_report_json(
+    report: FixReport, *, scope: dict[str, Any], weights: Weights
+) -> dict[str, Any]:
+    """``qualitylab fixes --json``: the scope, the weights, the counts and every fix."""
+    return {
+        "scope": scope,
+        "weights": weights_json(weights),
+        "reports": report.reports,
+        "unlisted_reports": report.unlisted,
+        "fixes": [fix_json(i, report.reports_of(i)) for i in report.items],
+    }
+
+
+def record_json(record: FixRecord) -> dict[str, Any]:
+    return {
+        "cluster_id": record.cluster_id,
+        "title": record.title,
+        "scope": record.scope,
+        "status": record.status.value,
+        "release": record.release,
+        "note": record.note,
+        "owner": record.owner,
+        "ticket": record.ticket,
+        "updated_at": record.updated_at.isoformat() if record.updated_at else None,
+    }
+
+
+def correction_json(correction: Correction) -> dict[str, Any]:
+    return {
+        "id": correction.uuid,
+        "kind": correction.kind,
+        "subject": correction.subject,
+        "target": correction.target,
+        "by": correction.by,
+        "created_at": correction.created_at.isoformat() if correction.created_at else None,
+        "undone_at": correction.undone_at.isoformat() if correction.undone_at else None,
+        "undone_by": correction.undone_by,
+        "sentence": correction.sentence(),
+    }
+
+
+def change_json(change: ReleaseChange) -> dict[str, Any]:
+    return {
+        "cluster_id": change.cluster_id,
+        "title": change.title,
+        "kind": change.kind,
+        "from_count": change.from_count,
+        "to_count": change.to_count,
+        "status": change.status.value,
+        "status_release": change.status_release,
+    }
+
+
+def explanation_json(why: Explanation) -> dict[str, Any]:
+    return {
+        "walkers": why.walkers,
+        "visitors": why.visitors,
+        "blocking_walkers": why.blocking_walkers,
+        "severities": {str(k): v for k, v in sorted(why.severities.items())},
+        "visits": why.visits,
+        "bad_visits": why.bad_visits,
+        "rated_visits": why.rated_visits,
+        "hit_ease": why.hit_ease,
+        "other_ease": why.other_ease,
+        "ease_drop": why.ease_drop,
+        "releases": list(why.releases),
+        "factors": [{"name": n, "factor": f, "weight": w} for n, f, w in why.factors],
+        "score": why.parts.score,
+        "lines": why.lines(),
+    }

@@ -1,0 +1,27 @@
+"""Journey catalogs as files: load and check one, and the JSON Schema editors validate against.
+
+The faces call these instead of ``qualitylab.journeys`` so a command stays parse -> service ->
+render (and the import contract in pyproject holds).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qualitylab.domain import Catalog
+
+
+def load_catalog_file(path: Path) -> Catalog:
+    """The catalog in ``path``; a broken file raises ``CatalogError`` with every problem."""
+    from qualitylab.journeys import load_catalog
+
+    return load_catalog(path)
+
+
+def catalog_schema() -> dict[str, Any]:
+    """The JSON Schema of journeys.yaml (for editors' completion and checks)."""
+    from qualitylab.journeys import json_schema
+
+    return json_schema()

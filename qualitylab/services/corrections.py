@@ -1,0 +1,259 @@
+"""A person's corrections of the fix list: merge problems, move reports, undo, and the history.
+
+Each use-case owns its transaction. Corrections are stored as what a person said, keyed by problem
+ids and report uuids, and applied on top of every clustering (``qualitylab.fixlist.corrections``),
+so they survive new feedback and re-clustering and travel with export/import.
+
+For the faces (CLI and the triage app)::
+
+    merge_problems(lab, into, ids, by="") -> list[Correction]
+    unmerge(lab, problem_id, by="") -> list[Correction]      # the merges undone
+    move_report(lab, report_id, to=None, by="") -> Correction  # to=None: out of every problem
+    undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
+    list_corrections(lab, include_undone=True) -> list[Correction]
+    problem_history(lab, cluster_id) -> list[HistoryLine]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from qualitylab.domain import FixStatus
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.fixlist.corrections import MERGE, MOVE, Correction
+from qualitylab.fixlist.releases import DecisionEvent
+from qualitylab.services.fixes import find_problem
+from qualitylab.services.lab import Lab
+
+__all__ = [
+    "Correction",
+    "HistoryLine",
+    "list_corrections",
+    "merge_problems",
+    "move_report",
+    "problem_history",
+    "undo_correction",
+    "unmerge",
+]
+
+if TYPE_CHECKING:
+    from qualitylab.store import fixes as store_fixes
+    from qualitylab.store.unit import Unit
+
+MAX_BY_CHARS = 200
+#: The shortest report-id prefix accepted (the table shows 8 characters).
+MIN_PREFIX = 6
+
+
+def _correction(stored: store_fixes.StoredCorrection) -> Correction:
+    return Correction(**asdict(stored))
+
+
+def _by(by: str) -> str:
+    by = " ".join(by.split())
+    if len(by) > MAX_BY_CHARS:
+        raise InvalidInput(f"--by is longer than {MAX_BY_CHARS} characters")
+    return by
+
+
+def _active(unit: Unit) -> list[Correction]:
+    from qualitylab.store import fixes as store_fixes
+
+    return [_correction(c) for c in store_fixes.corrections(unit) if c.undone_at is None]
+
+
+def _merged_into(corrections: Sequence[Correction]) -> dict[str, str]:
+    return {c.subject: c.target for c in corrections if c.kind == MERGE}
+
+
+def _root(alias: dict[str, str], cid: str) -> str:
+    seen: set[str] = set()
+    while cid in alias and cid not in seen:
+        seen.add(cid)
+        cid = alias[cid]
+    return cid
+
+
+def _scope_of(unit: Unit, cid: str) -> str:
+    found = find_problem(unit, cid)
+    if found is None:
+        raise NotFound(
+            f"no problem {cid!r} in the last fix lists; run `qualitylab fixes` and copy an id "
+            "from there"
+        )
+    return found[0]
+
+
+def merge_problems(lab: Lab, into: str, ids: Sequence[str], *, by: str = "") -> list[Correction]:
+    """Merge problems ``ids`` into problem ``into``: one problem from several, in every later list.
+
+    Problems of different journeys cannot be merged (a journey's list would show half a merge).
+    """
+    from qualitylab.store import fixes as store_fixes
+
+    into, by = into.strip(), _by(by)
+    wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
+    if not wanted:
+        raise InvalidInput("name at least one problem to merge into " + repr(into))
+    out: list[Correction] = []
+    with lab.store.unit() as unit:
+        scope = _scope_of(unit, into)
+        alias = _merged_into(_active(unit))
+        for cid in wanted:
+            if _scope_of(unit, cid) != scope:
+                raise InvalidInput(
+                    f"{cid} and {into} are problems of different journeys; only problems of one "
+                    "journey can be merged"
+                )
+            if _root(alias, cid) == _root(alias, into):
+                raise InvalidInput(f"{cid} is already part of {_root(alias, into)}")
+            alias[cid] = into
+            stored = store_fixes.add_correction(unit, kind=MERGE, subject=cid, target=into, by=by)
+            out.append(_correction(stored))
+    return out
+
+
+def unmerge(lab: Lab, problem_id: str, *, by: str = "") -> list[Correction]:
+    """Undo the merge of ``problem_id`` into another problem; for a problem others were merged
+    into, undo all of those. Returns the merges undone."""
+    from qualitylab.store import fixes as store_fixes
+
+    problem_id, by = problem_id.strip(), _by(by)
+    with lab.store.unit() as unit:
+        merges = [c for c in _active(unit) if c.kind == MERGE]
+        mine = [c for c in merges if c.subject == problem_id] or [
+            c for c in merges if c.target == problem_id
+        ]
+        if not mine:
+            raise NotFound(f"{problem_id} is not merged with another problem")
+        out = []
+        for c in mine:
+            undone = store_fixes.undo_correction(unit, c.uuid, by=by)
+            if undone is not None:
+                out.append(_correction(undone))
+    return out
+
+
+def _report_uuid(unit: Unit, report_id: str) -> str:
+    from qualitylab.store import fixes as store_fixes
+
+    report_id = report_id.strip()
+    if len(report_id) < MIN_PREFIX:
+        raise InvalidInput(
+            f"report id {report_id!r} is too short; give at least {MIN_PREFIX} characters"
+        )
+    found = store_fixes.report_uuids(unit, report_id)
+    if not found:
+        raise NotFound(f"no report with id {report_id!r}; `qualitylab fixes --json` lists them")
+    if len(found) > 1 and report_id not in found:
+        raise InvalidInput(f"report id {report_id!r} is ambiguous ({', '.join(found)} ...)")
+    return report_id if report_id in found else found[0]
+
+
+def move_report(lab: Lab, report_id: str, to: str | None = None, *, by: str = "") -> Correction:
+    """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
+    from qualitylab.store import fixes as store_fixes
+
+    target, by = (to or "").strip(), _by(by)
+    with lab.store.unit() as unit:
+        uuid = _report_uuid(unit, report_id)
+        if target:
+            scope = _scope_of(unit, target)
+            journey = unit.pain_point(uuid).journey_id
+            if scope.startswith("journey=") and scope != f"journey={journey}":
+                raise InvalidInput(
+                    f"report {uuid[:8]} is from journey {journey!r}, and {target} is a problem "
+                    f"of {scope.removeprefix('journey=')!r}; move it to a problem of its journey"
+                )
+        stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
+    return _correction(stored)
+
+
+def undo_correction(lab: Lab, correction_id: str | None = None, *, by: str = "") -> Correction:
+    """Undo one correction (by its id, or a unique prefix of it), or the latest active one."""
+    from qualitylab.store import fixes as store_fixes
+
+    by = _by(by)
+    with lab.store.unit() as unit:
+        active = _active(unit)
+        if not active:
+            raise NotFound("no correction to undo")
+        if correction_id is None or not correction_id.strip():
+            chosen = active[-1]
+        else:
+            key = correction_id.strip()
+            matches = [c for c in active if c.uuid == key or c.uuid.startswith(key)]
+            if len(matches) != 1:
+                what = "matches no active correction" if not matches else "is ambiguous"
+                raise NotFound(f"correction id {key!r} {what}; `qualitylab fix history` lists them")
+            chosen = matches[0]
+        undone = store_fixes.undo_correction(unit, chosen.uuid, by=by)
+        if undone is None:  # someone else undid it a moment ago
+            raise NotFound(f"correction {chosen.uuid[:8]} is already undone")
+    return _correction(undone)
+
+
+def list_corrections(lab: Lab, *, include_undone: bool = True) -> list[Correction]:
+    """Every correction in the order made (undone ones too unless ``include_undone=False``)."""
+    from qualitylab.store import fixes as store_fixes
+
+    with lab.store.unit(read_only=True) as unit:
+        found = [_correction(c) for c in store_fixes.corrections(unit)]
+    return [c for c in found if include_undone or c.active]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    """One thing a person did to a problem (a decision or a correction), for its history."""
+
+    at: datetime | None
+    by: str
+    what: str
+    correction: str = ""  # the correction's uuid, when it is one (to undo it)
+
+
+def _decision(event: store_fixes.StoredDecisionEvent) -> DecisionEvent:
+    try:
+        status = FixStatus(event.status)
+    except ValueError:
+        status = FixStatus.OPEN
+    return DecisionEvent(
+        cluster_id=event.cluster_id,
+        status=status,
+        release=event.release,
+        note=event.note,
+        owner=event.owner,
+        ticket=event.ticket,
+        by=event.by,
+        at=event.at,
+    )
+
+
+def _decision_sentence(d: DecisionEvent) -> str:
+    parts = [f"status {d.status.value}" + (f" in {d.release}" if d.release else "")]
+    parts += [f"owner {d.owner}"] if d.owner else []
+    parts += [f"ticket {d.ticket}"] if d.ticket else []
+    parts += [f"note {d.note!r}"] if d.note else []
+    return "set " + ", ".join(parts)
+
+
+def problem_history(lab: Lab, cluster_id: str) -> list[HistoryLine]:
+    """Decisions and corrections that touched ``cluster_id``, oldest first."""
+    from qualitylab.store import fixes as store_fixes
+
+    cluster_id = cluster_id.strip()
+    with lab.store.unit(read_only=True) as unit:
+        events = [_decision(e) for e in store_fixes.decision_events(unit, cluster_id)]
+        corrections = [_correction(c) for c in store_fixes.corrections(unit)]
+    lines = [HistoryLine(e.at, e.by, _decision_sentence(e)) for e in events]
+    for c in corrections:
+        if cluster_id in (c.subject, c.target):
+            said = replace(c, undone_at=None).sentence()
+            lines.append(HistoryLine(c.created_at, c.by, said, c.uuid))
+            if c.undone_at is not None:
+                lines.append(HistoryLine(c.undone_at, c.undone_by, "undid: " + said))
+    far = datetime.max.replace(tzinfo=None)
+    return sorted(lines, key=lambda h: h.at.replace(tzinfo=None) if h.at else far)

@@ -1,0 +1,104 @@
+"""CLI tests of fix merge / unmerge / move / undo / history and fix set --owner --ticket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+from test_fixes_cli import RELEASE_10, fake, lab_args, run, seed  # noqa: F401 (fixtures)
+from typer.testing import CliRunner
+
+from qualitylab.domain import Outcome
+
+HOSTILE = "menu: [bold]x[/bold] \x1b[31m=HYPERLINK()"
+MORE = [
+    ("w5", "1.0", "a", Outcome.DONE, 6, HOSTILE, 2),
+    ("w6", "1.0", "a", Outcome.DONE, 6, "fee: too high", 3),
+    ("w7", "1.0", "a", Outcome.DONE, 6, "fee: hidden", 3),
+]
+
+
+def fixes(runner: CliRunner, app: typer.Typer, lab_args: list[str]) -> dict[str, Any]:  # noqa: F811
+    result = run(runner, app, "fixes", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    return {f["cluster_id"]: f for f in json.loads(result.stdout)["fixes"]}
+
+
+def test_merge_move_undo_show_in_json_and_table(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10 + MORE)
+    before = fixes(runner, app, lab_args)
+    assert set(before) == {"c-0", "c-1", "c-2"}  # fee, menu, pay
+    db = lab_args[:2]
+    merged = run(runner, app, "fix", "merge", "c-2", "c-0", "--by", "anna", "--json", *db)
+    assert merged.exit_code == 0, merged.stderr
+    (record,) = json.loads(merged.stdout)
+    assert (record["kind"], record["subject"], record["target"], record["by"]) == (
+        "merge", "c-0", "c-2", "anna",
+    )  # fmt: skip
+    after = fixes(runner, app, lab_args)
+    assert "c-0" not in after and after["c-2"]["merged"] == [{"cluster_id": "c-0", "title": "fee"}]
+    assert after["c-2"]["pain_points"] == 4
+    hostile = next(r["id"] for r in after["c-1"]["reports"] if r["text"] == HOSTILE)
+    moved = run(runner, app, "fix", "move", hostile[:8], "--to", "c-2", *db)
+    assert moved.exit_code == 0 and "moved report" in moved.stdout
+    table = run(runner, app, "fixes", *lab_args).stdout
+    assert "merged: c-0 (fee)" in table and "moved by hand: 1 in" in table
+    after = fixes(runner, app, lab_args)
+    assert after["c-2"]["moved_in"] == [hostile] and HOSTILE in after["c-2"]["quotes"] + [
+        r["text"] for r in after["c-2"]["reports"]
+    ]
+    history = run(runner, app, "fix", "history", "--json", *db)
+    assert [h["kind"] for h in json.loads(history.stdout)] == ["merge", "move"]
+    undone = run(runner, app, "fix", "undo", *db)
+    assert undone.exit_code == 0 and undone.stdout.startswith("undid: moved report")
+    unmerged = run(runner, app, "fix", "unmerge", "c-0", "--json", *db)
+    assert json.loads(unmerged.stdout)[0]["undone_at"] is not None
+    assert set(fixes(runner, app, lab_args)) == {"c-0", "c-1", "c-2"}
+
+
+def test_owner_and_ticket_show_in_the_list_the_json_and_the_decisions(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10)
+    fixes(runner, app, lab_args)
+    db = lab_args[:2]
+    owner = ["--owner", "[red]Pay team", "--ticket", "PAY-1"]
+    result = run(runner, app, "fix", "set", "c-1", *owner, *db)
+    assert result.exit_code == 0, result.stderr
+    assert "owner [red]Pay team; ticket PAY-1" in result.stdout
+    pay = fixes(runner, app, lab_args)["c-1"]
+    assert (pay["owner"], pay["ticket"], pay["status"]) == ("[red]Pay team", "PAY-1", "open")
+    assert "PAY-1 [red]Pay team" in run(runner, app, "fixes", *lab_args).stdout
+    listed = json.loads(run(runner, app, "fix", "list", "--json", *db).stdout)
+    assert (listed[0]["owner"], listed[0]["ticket"]) == ("[red]Pay team", "PAY-1")
+    history = json.loads(run(runner, app, "fix", "history", "c-1", "--json", *db).stdout)
+    assert "ticket PAY-1" in history[0]["what"]
+
+
+def test_bad_corrections_are_one_line(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10)
+    fixes(runner, app, lab_args)
+    db = lab_args[:2]
+    for args, message in [
+        (["fix", "merge", "c-1", "c-nope"], "no problem 'c-nope'"),
+        (["fix", "move", "abcdefgh"], "give one of --to PROBLEM or --out"),
+        (["fix", "move", "abcdefgh", "--out"], "no report with id 'abcdefgh'"),
+        (["fix", "undo"], "no correction to undo"),
+        (["fix", "set", "c-1"], "nothing to set"),
+        (["fix", "set", "c-1", "--ticket", "a b"], "not a tracker key"),
+    ]:
+        result = run(runner, app, *args, *db)
+        assert result.exit_code == 1, args
+        assert message in result.stderr and "Traceback" not in result.stderr, args
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr

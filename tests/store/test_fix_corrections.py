@@ -1,0 +1,153 @@
+"""Corrections that last: merges and moves survive new feedback and re-clustering, travel through
+export/import, are undoable, and decisions keep owner, ticket and a history (issue 11)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_fixes_service import FakeEngine, release_10, walk
+
+from qualitylab.domain import FixItem, FixStatus, Outcome
+from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.services import Lab
+from qualitylab.services.corrections import (
+    list_corrections,
+    merge_problems,
+    move_report,
+    problem_history,
+    undo_correction,
+    unmerge,
+)
+from qualitylab.services.fixes import build_fix_report, explain_fix, set_fix_status
+from qualitylab.services.transfer import export_jsonl, import_jsonl
+
+
+@pytest.fixture
+def lab(db_url: str, fixes_catalog: Path) -> Iterator[Lab]:
+    opened = Lab.open(db=db_url, journeys=fixes_catalog)
+    yield opened
+    opened.close()
+
+
+def items(lab: Lab, engine: FakeEngine | None = None) -> dict[str, FixItem]:
+    report = build_fix_report(lab, cluster_fn=engine or FakeEngine())
+    return {i.cluster.id: i for i in report.items}
+
+
+def report_of(lab: Lab, text: str) -> str:
+    report = build_fix_report(lab, cluster_fn=FakeEngine())
+    return next(r.uuid for i in report.items for r in report.reports_of(i) if r.text == text)
+
+
+def more_feedback(lab: Lab) -> None:
+    walk(lab, "w4", "1.1", {"a": (Outcome.BLOCKED, 2)}, [("a", "pay: still rejected", 4)])
+    walk(lab, "w5", "1.1", {"b": (Outcome.DONE, 5)}, [("b", "menu: where is it", 2)])
+
+
+def test_a_merge_survives_new_feedback_and_reclustering_and_can_be_undone(lab: Lab) -> None:
+    release_10(lab)
+    items(lab)
+    (merge,) = merge_problems(lab, "c-pay", ["c-menu"], by="anna")
+    merged = items(lab)
+    assert "c-menu" not in merged
+    assert merged["c-pay"].pain_points == 4 and merged["c-pay"].merged == (("c-menu", "menu"),)
+    engine = FakeEngine()
+    more_feedback(lab)
+    after = items(lab, engine)
+    assert engine.calls, "new feedback must re-cluster"
+    assert "c-menu" not in after and after["c-pay"].pain_points == 6
+    with pytest.raises(NotFound, match="c-menu was merged into c-pay"):
+        explain_fix(lab, "c-menu", cluster_fn=FakeEngine())
+    assert [c.uuid for c in unmerge(lab, "c-menu", by="boris")] == [merge.uuid]
+    apart = items(lab)
+    assert apart["c-menu"].pain_points == 3 and apart["c-pay"].merged == ()
+    history = [h.what for h in problem_history(lab, "c-menu")]
+    assert history == ["merged c-menu into c-pay", "undid: merged c-menu into c-pay"]
+
+
+def test_moves_in_and_out_last_and_undo_takes_back_the_latest(lab: Lab) -> None:
+    release_10(lab)
+    grey = report_of(lab, "pay: button grey")
+    out = move_report(lab, grey[:8], None)  # a short id is enough
+    solo = next(cid for cid in items(lab) if cid.startswith("one-off-"))
+    solo_report = items(lab)[solo].cluster.members[0]
+    move_report(lab, solo_report, "c-menu")
+    more_feedback(lab)
+    after = items(lab)
+    assert after["c-pay"].moved_out == (grey,) and after["c-pay"].pain_points == 2
+    assert solo not in after and after["c-menu"].moved_in == (solo_report,)
+    assert "pay: button grey" not in after["c-pay"].cluster.quotes
+    undone = undo_correction(lab)
+    assert undone.target == "c-menu" and undone.undone_at is not None
+    assert solo in items(lab)
+    undo_correction(lab, out.uuid[:8])
+    assert items(lab)["c-pay"].pain_points == 3 and not list_corrections(lab, include_undone=False)
+    with pytest.raises(NotFound, match="no correction to undo"):
+        undo_correction(lab)
+
+
+def test_bad_corrections_are_one_clear_error(lab: Lab) -> None:
+    release_10(lab)
+    items(lab)
+    with pytest.raises(NotFound, match="no problem 'c-nope'"):
+        merge_problems(lab, "c-pay", ["c-nope"])
+    merge_problems(lab, "c-pay", ["c-menu"])
+    with pytest.raises(InvalidInput, match="already part of c-pay"):
+        merge_problems(lab, "c-menu", ["c-pay"])
+    with pytest.raises(InvalidInput, match="too short"):
+        move_report(lab, "ab", "c-pay")
+    with pytest.raises(NotFound, match="no report"):
+        move_report(lab, "ffffffffff", "c-pay")
+    with pytest.raises(NotFound, match="not merged"):
+        unmerge(lab, "c-nope")
+
+
+def test_owner_ticket_and_decision_history(lab: Lab) -> None:
+    release_10(lab)
+    items(lab)
+    set_fix_status(lab, "c-pay", "planned", note="sprint 12", by="anna")
+    decision = set_fix_status(lab, "c-pay", owner="Payments team", ticket="PAY-123", by="boris")
+    record = decision.record
+    assert (record.status, record.note, record.owner, record.ticket) == (
+        FixStatus.PLANNED, "sprint 12", "Payments team", "PAY-123",
+    )  # fmt: skip
+    pay = items(lab)["c-pay"]
+    assert (pay.owner, pay.ticket) == ("Payments team", "PAY-123")
+    lines = problem_history(lab, "c-pay")
+    assert [h.by for h in lines] == ["anna", "boris"]
+    assert "ticket PAY-123" in lines[1].what
+    with pytest.raises(InvalidInput, match="not a tracker key"):
+        set_fix_status(lab, "c-pay", ticket="drop table; --")
+
+
+def test_corrections_and_owners_travel_through_export_and_import(
+    lab: Lab, tmp_path: Path, fixes_catalog: Path
+) -> None:
+    release_10(lab)
+    items(lab)
+    merge_problems(lab, "c-pay", ["c-menu"], by="anna")
+    grey = report_of(lab, "pay: button grey")
+    move = move_report(lab, grey, None)
+    set_fix_status(lab, "c-pay", owner="Payments team", ticket="PAY-123")
+    path = tmp_path / "lab.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        export_jsonl(lab, out)
+    other = Lab.open(db=f"sqlite:///{tmp_path / 'other.db'}", journeys=fixes_catalog)
+    try:
+        added = import_jsonl(other, path)
+        assert added["added"]["fix_correction"] == 2
+        moved = items(other)
+        assert moved["c-pay"].merged == (("c-menu", "menu"),) and moved["c-pay"].moved_out == (
+            grey,
+        )
+        assert (moved["c-pay"].owner, moved["c-pay"].ticket) == ("Payments team", "PAY-123")
+        assert import_jsonl(other, path)["skipped"]["fix_correction"] == 2  # idempotent
+        undo_correction(lab, move.uuid)  # undone in the first lab, then imported again
+        with path.open("w", encoding="utf-8") as out:
+            export_jsonl(lab, out)
+        assert import_jsonl(other, path)["updated"]["fix_correction"] == 1
+        assert items(other)["c-pay"].moved_out == ()
+    finally:
+        other.close()

@@ -181,6 +181,9 @@ def _fix_row(
         one_off=item.cluster.id.startswith("one-off-"),
         owner=item.owner,
         ticket=item.ticket,
+        merged=tuple(item.merged),
+        moved_in=len(item.moved_in),
+        moved_out=len(item.moved_out),
     )
 
 

@@ -20,6 +20,7 @@ from qualitylab.reports.text import (
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
+    corrections,
     duration,
     ease,
     flags,
@@ -52,6 +53,7 @@ def _environment() -> Any:
         keep_trailing_newline=True,
     )
     env.globals.update(
+        corrections=corrections,
         duration=duration,
         ease=ease,
         flags=flags,

@@ -15,6 +15,7 @@ from qualitylab.reports.text import (
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
+    corrections,
     duration,
     ease,
     flags,
@@ -132,6 +133,8 @@ def to_markdown(report: Report) -> str:
         )
         if f.owner or f.ticket:
             out.append(f"- Owner: {md(f.owner) or '—'}; ticket: {md(f.ticket) or '—'}")
+        if corrections(f):
+            out.append(f"- By hand: {md(corrections(f))}")
         if f.releases:
             out.append(f"- Releases: {md(', '.join(f.releases))}")
         out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")

@@ -166,6 +166,10 @@ class FixRow:
     one_off: bool = False  # a lone blocker report, listed so it cannot be missed
     owner: str = ""
     ticket: str = ""
+    # a person's corrections (``fix merge`` / ``fix move``): problems merged in, reports moved
+    merged: tuple[tuple[str, str], ...] = ()  # (problem id, title)
+    moved_in: int = 0
+    moved_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -259,4 +263,5 @@ def to_json(report: Report) -> dict[str, Any]:
     for out, fix in zip(data["fixes"], report.fixes, strict=True):
         out["severities"] = {str(k): v for k, v in fix.severities.items()}
         out["suggestions"] = [{"text": t, "count": n} for t, n in fix.suggestions]
+        out["merged"] = [{"id": i, "title": t} for i, t in fix.merged]
     return {"schema_version": report.schema_version, **data}

@@ -57,6 +57,7 @@ FIX_COLUMNS = (
     "status_note",
     "owner",
     "ticket",
+    "merged_by_hand",
     "quotes",
     "suggested_fixes",
 )
@@ -110,6 +111,7 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.status_note,
             f.owner,
             f.ticket,
+            "; ".join(pid for pid, _ in f.merged),
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
         ]
@@ -245,6 +247,8 @@ def _jira_description(fix: FixRow) -> str:
     ]
     if fix.releases:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
+    if fix.merged:
+        lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
     if fix.quotes:
         lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:

@@ -120,7 +120,11 @@ def print_summary(report: Report, console: Console) -> None:
             f"{f.score:.1f}",
             problem,
             f"{f.walkers} walkers\n{f.reports} reports",
-            _t(status(f)),
+            _t(
+                status(f)
+                + (f"\n{f.owner}" if f.owner else "")
+                + (f" {f.ticket}" if f.ticket else "")
+            ),
         )
     console.print(top)
     if len(report.fixes) > TERMINAL_TOP:

@@ -82,6 +82,16 @@ def status(fix: FixRow) -> str:
     return label
 
 
+def corrections(fix: FixRow) -> str:
+    """What people changed by hand ('' when nothing): merged problems, moved reports."""
+    parts = [f"merged {title or pid} ({pid})" for pid, title in fix.merged]
+    if fix.moved_in:
+        parts.append(f"{plural(fix.moved_in, 'report')} moved in")
+    if fix.moved_out:
+        parts.append(f"{plural(fix.moved_out, 'report')} moved out")
+    return "; ".join(parts)
+
+
 def flags(fix: FixRow) -> list[str]:
     out = []
     if fix.blocker:

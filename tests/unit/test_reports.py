@@ -155,6 +155,10 @@ def small_report(text: str = "payment page froze", *, compare: bool = False) -> 
         status_release="1.2",
         status_note="sprint 12",
         blocker=True,
+        merged=(("c-old", "card declined"),),
+        moved_in=("p2",),
+        owner="Irina (payments)",
+        ticket="PAY-12",
     )
     comparison = None
     if compare:
@@ -242,6 +246,8 @@ def test_csv_fixes_has_one_row_per_problem() -> None:
     )
     assert [r["problem_id"] for r in rows] == ["c-pay"]
     assert rows[0]["status"] == "planned" and rows[0]["blocker_reports"] == "2"
+    assert rows[0]["owner"] == "Irina (payments)" and rows[0]["ticket"] == "PAY-12"
+    assert rows[0]["merged_by_hand"] == "c-old"
 
 
 # ---------------------------------------------------------------------------------- HTML

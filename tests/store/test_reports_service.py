@@ -3,41 +3,18 @@ every number of the model comes from walks made through the services, as the app
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from test_fixes_service import FakeEngine  # texts sharing the word before ':' are one problem
 
 from qualitylab import services
-from qualitylab.domain import Cluster, Clustering, Outcome
+from qualitylab.domain import Outcome
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import Lab
 from qualitylab.services.reports import build_report
 from qualitylab.services.walk_detail import walk_detail
-
-
-def fake_engine(texts: Sequence[str], *, ids: Sequence[str], **_: Any) -> Clustering:
-    """Texts sharing the word before ':' are one problem; a word used once is a one-off."""
-    groups: dict[str, list[int]] = {}
-    for n, text in enumerate(texts):
-        groups.setdefault(text.split(":")[0], []).append(n)
-    clusters = tuple(
-        Cluster(
-            id=f"c-{key}",
-            title=key,
-            terms=(key,),
-            members=tuple(ids[n] for n in rows),
-            quotes=tuple(texts[n] for n in rows),
-            cohesion=1.0,
-        )
-        for key, rows in sorted(groups.items())
-        if len(rows) > 1
-    )
-    alone = tuple(ids[rows[0]] for rows in groups.values() if len(rows) == 1)
-    labels: dict[str, str | None] = {m: c.id for c in clusters for m in c.members}
-    labels.update(dict.fromkeys(alone))
-    return Clustering(clusters=clusters, unclustered=alone, labels=labels)
 
 
 @pytest.fixture
@@ -101,7 +78,7 @@ def _lab(lab: Lab) -> str:
 
 def test_report_model_from_a_real_lab(lab: Lab) -> None:
     first = _lab(lab)
-    report = build_report(lab, cluster_fn=fake_engine)
+    report = build_report(lab, cluster_fn=FakeEngine())
     h = report.header
     assert (h.walks, h.walkers, h.completed, h.abandoned, h.pain_points) == (3, 3, 2, 1, 4)
     assert h.releases == ("1.0", "1.1")
@@ -123,17 +100,17 @@ def test_report_model_from_a_real_lab(lab: Lab) -> None:
 
 def test_release_scope_and_comparison(lab: Lab) -> None:
     _lab(lab)
-    report = build_report(lab, release="1.1", compare_to="1.0", cluster_fn=fake_engine)
+    report = build_report(lab, release="1.1", compare_to="1.0", cluster_fn=FakeEngine())
     assert report.header.walks == 1 and report.header.releases == ("1.1",)
     assert report.comparison is not None
     kinds = {c.id: c.kind for c in report.comparison.changes}
     assert kinds["c-pay"] == "resolved"
     with pytest.raises(NotFound, match="no walks in release '9.9'"):
-        build_report(lab, release="9.9", cluster_fn=fake_engine)
+        build_report(lab, release="9.9", cluster_fn=FakeEngine())
     with pytest.raises(InvalidInput, match="--compare-to 1.1 is the release"):
-        build_report(lab, release="1.1", compare_to="1.1", cluster_fn=fake_engine)
+        build_report(lab, release="1.1", compare_to="1.1", cluster_fn=FakeEngine())
 
 
 def test_an_empty_lab_reports_nothing_without_failing(lab: Lab) -> None:
-    report = build_report(lab, cluster_fn=fake_engine)
+    report = build_report(lab, cluster_fn=FakeEngine())
     assert report.header.walks == 0 and not report.fixes and report.nps.score is None

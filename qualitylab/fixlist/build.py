@@ -63,7 +63,7 @@ class ScopeData:
 
     @cached_property
     def by_uuid(self) -> dict[str, PainPoint]:
-        """Pain points by id, built once (built per problem it cost ~12 s at 100,000 pain points)."""
+        """Pain points by id, built once (once per problem cost ~12 s at 100,000 points)."""
         return {p.uuid: p for p in self.pain_points}
 
     def history(self) -> dict[str, tuple[str, ...]]:

@@ -28,10 +28,12 @@ from qualitylab.reports.text import (
     nps_value,
     nps_warning,
     percent,
+    places,
     plural,
     quotes,
     severity_mix,
     status,
+    step_names,
     top_steps,
 )
 
@@ -64,6 +66,7 @@ def _environment() -> Any:
         quotes=quotes,
         severity_mix=severity_mix,
         status=status,
+        step_names=step_names,
     )
     return env
 
@@ -76,6 +79,7 @@ def to_html(report: Report) -> str:
             r=report,
             h=report.header,
             headline=headline(report),
+            place=places(report),
             worst_steps=top_steps(report),
             reference=EASE_REFERENCE,
             severity_names=SEVERITY_NAMES,

@@ -23,9 +23,11 @@ from qualitylab.reports.text import (
     nps_value,
     nps_warning,
     percent,
+    places,
     quotes,
     severity_mix,
     status,
+    step_names,
 )
 
 
@@ -38,6 +40,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
 
 def to_markdown(report: Report) -> str:
     h = report.header
+    place = places(report)
     out = [f"# {md(h.title)} — {md(h.scope.label)}", ""]
     out += [f"- {md(line)}" for line in headline(report)]
     out += [f"- Generated {md(h.generated_at)}", ""]
@@ -127,7 +130,7 @@ def to_markdown(report: Report) -> str:
             f"- Reach: {f.walkers:,} walkers ({f.parts['reach']:.0%} of those on its steps), "
             f"{f.reports:,} reports: {severity_mix(f.severities)}"
         )
-        out.append(f"- Steps: {md(', '.join(f.steps))}")
+        out.append(f"- Steps: {md(step_names(f, place))}")
         out.append(
             f"- Status: {md(status(f))}" + (f" — {md(f.status_note)}" if f.status_note else "")
         )
@@ -171,11 +174,11 @@ def to_markdown(report: Report) -> str:
         out.append("Reported once and in no problem above; in a small lab these matter most.")
         out.append("")
         out += _table(
-            ["Severity", "Journey / step", "Release", "Walker", "What they wrote", "Suggested fix"],
+            ["Severity", "Step", "Release", "Walker", "What they wrote", "Suggested fix"],
             [
                 [
                     str(p.severity),
-                    md(f"{p.journey}/{p.step}"),
+                    md(place(p.journey, p.step)),
                     md(p.release),
                     md(p.walker or "anonymous"),
                     md(p.text),
@@ -206,12 +209,12 @@ def to_markdown(report: Report) -> str:
 
     out += ["## Praise — don't break this", ""]
     out += [
-        f"- {md(n.text)} — {md(n.journey)}/{md(n.step)}, {md(n.walker)}"
+        f"- {md(n.text)} — {md(place(n.journey, n.step))}, {md(n.walker)}"
         for n in report.praise[:NOTES_SHOWN]
     ] or ["None yet."]
     out += ["", "## Closing comments", ""]
     out += [
-        f"- {md(n.text)} — {md(n.journey)}, {md(n.walker)}"
+        f"- {md(n.text)} — {md(place(n.journey, ''))}, {md(n.walker)}"
         + (f", would recommend {n.nps}/10" if n.nps is not None else "")
         for n in report.comments[:NOTES_SHOWN]
     ] or ["None yet."]

@@ -6,6 +6,8 @@ director gets and the Markdown pasted in the wiki say the same thing the same wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Nps, Report, StepRow
 from qualitylab.reports.safe import one_line
 
@@ -107,6 +109,28 @@ def quotes(fix: FixRow, n: int = 3) -> list[str]:
     """Up to ``n`` quotes that say more than the title (titles are shortened quotes)."""
     title = one_line(fix.title).rstrip("…")
     return [q for q in fix.quotes if one_line(q).rstrip("…") != title][:n]
+
+
+def places(report: Report) -> Callable[[str, str], str]:
+    """``place(journey, step)``: the step's title, and the journey's when the report has several
+    (ids are for machines; a director reads "Install the eSIM on the phone")."""
+    steps = {(j.journey_id, s.step_id): s.title for j in report.journeys for s in j.steps}
+    journeys = {j.journey_id: j.title for j in report.journeys}
+    several = len(journeys) > 1
+
+    def place(journey: str, step: str) -> str:
+        title = steps.get((journey, step), step) if step else ""
+        if not several:
+            return title or journeys.get(journey, journey)
+        where = journeys.get(journey, journey)
+        return f"{title} ({where})" if title else where
+
+    return place
+
+
+def step_names(fix: FixRow, place: Callable[[str, str], str]) -> str:
+    """A problem's steps by title, most frequent first."""
+    return ", ".join(place(*(key.split("/", 1) + [""])[:2]) for key in fix.steps)
 
 
 def headline(report: Report) -> list[str]:

@@ -296,7 +296,8 @@ def assemble(facts: Facts) -> Report:
             for n in sorted(_nps_groups(walks, lambda w: w.journey_id), key=lambda n: n.label)
         ),
         nps_by_release=tuple(
-            sorted(
+            replace(n, label=_release_label(n.label, walks))
+            for n in sorted(
                 _nps_groups(walks, lambda w: w.release),
                 key=lambda n: (release_rank.get(n.label, len(release_rank)), n.label),
             )
@@ -317,6 +318,12 @@ def assemble(facts: Facts) -> Report:
         comments=comments,
         pain_points=pains,
     )
+
+
+def _release_label(release: str, walks: Sequence[Walk]) -> str:
+    """'1.2 (esim)': a release name alone does not say whose release it is."""
+    products = sorted({w.product_id for w in walks if w.release == release and w.product_id})
+    return f"{release} ({', '.join(products)})" if products else release
 
 
 def _journey_step(where: tuple[str, str, str], step: str) -> tuple[str, str, str, str]:

@@ -84,8 +84,9 @@ def fix_unmerge(
 
 
 def fix_move(
-    report: Annotated[
-        str, typer.Argument(help="A report id (`fixes --json` lists them; 8 characters do).")
+    reports: Annotated[
+        list[str],
+        typer.Argument(help="Report ids (`fixes --json` lists them; 8 characters do)."),
     ],
     to: Annotated[
         str | None, typer.Option("--to", help="The problem the report belongs to.")
@@ -97,19 +98,47 @@ def fix_move(
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Move a report the engine put in the wrong problem: --to another problem, or --out.
+    """Move reports the engine put in the wrong problem: --to another problem, or --out.
+
+    Several reports move together, or none does when one id is wrong.
 
     [bold]Examples[/bold]
 
       qualitylab fix move 3f2a91c4 --to c-d14a3f410b
 
-      qualitylab fix move 3f2a91c4 --out
+      qualitylab fix move 3f2a91c4 9b1c02aa 11546312 --out
     """
-    from qualitylab.services.corrections import move_report
+    from qualitylab.services.corrections import move_reports
 
     if bool(to) == out:
         raise InvalidInput("give one of --to PROBLEM or --out")
-    _say([move_report(open_lab(db), report, to if to else None, by=by)], json_out)
+    _say(move_reports(open_lab(db), reports, to if to else None, by=by), json_out)
+
+
+def fix_split(
+    reports: Annotated[
+        list[str],
+        typer.Argument(help="Report ids to split off together (`fixes --json` lists them)."),
+    ],
+    by: ByOption = "",
+    json_out: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Split reports off into a problem of their own, for a problem that mixes two.
+
+    The new problem (id s-...) is titled after the first report and can be decided, merged and
+    undone like any other.
+
+    [bold]Examples[/bold]
+
+      qualitylab fix split 1154631e 423316f7 71d95b82
+    """
+    from qualitylab.services.corrections import split_reports
+
+    done = split_reports(open_lab(db), reports, by=by)
+    _say(done, json_out)
+    if done and not json_out:
+        out_console.print(f"New problem: {done[0].target}", markup=False)
 
 
 def fix_undo(
@@ -188,5 +217,6 @@ def register_corrections(fix_app: typer.Typer) -> None:
     fix_app.command("merge")(fix_merge)
     fix_app.command("unmerge")(fix_unmerge)
     fix_app.command("move")(fix_move)
+    fix_app.command("split")(fix_split)
     fix_app.command("undo")(fix_undo)
     fix_app.command("history")(fix_history)

@@ -51,9 +51,14 @@ WeightOpt = Annotated[
         "--weight",
         "-w",
         help="Override a score weight, NAME=NUMBER (reach, severity, impact, persistence, "
-        "blocker_share). Repeatable; on top of $QUALITYLAB_WEIGHTS and \\[weights] in config.toml.",
+        "blocker_share, blocker_reach). Repeatable; on top of $QUALITYLAB_WEIGHTS and "
+        "\\[weights] in config.toml.",
     ),
 ]
+
+
+#: Merge candidates each problem of ``fixes --json`` carries (``fix explain`` shows 5).
+SIMILAR_IN_JSON = 3
 
 
 def weights_from(overrides: list[str] | None) -> Weights:
@@ -88,10 +93,12 @@ def fixes(
     Score = 100 x reach^w x sev^w x impact^w x persist^w, each factor 0..1 and shown in the
     table: reach = walkers who hit it / walkers who visited its steps; sev = (mean + worst
     severity)/8 on 1-4; impact = (1 + (blocked/skipped share + ease drop)/2)/2; persist = 1 if
-    seen in more than one release, else 0.5. Blockers always rank first (at least a quarter of
-    the walkers who hit it rated it a blocker; --weight blocker_share=0 for "any blocker
-    report"), then regressions; fixed and won't-fix ones last. The table shows the top
-    20 unless --top or --all; --json has every problem.
+    seen in more than one release, else 0.5. Blockers rank first, those that stop the most
+    walkers first: a blocker is rated 4 by at least a quarter of the walkers who hit it AND by at
+    least 10% of those who reached its steps, never fewer than two walkers (blocker_share,
+    blocker_reach; both 0 for "any blocker report"). Then regressions; fixed and won't-fix last.
+    The table shows the top 20 unless --top or --all; --json has every problem, its reports'
+    texts and its 3 most similar problems.
 
     [bold]Examples[/bold]
 
@@ -117,6 +124,7 @@ def fixes(
             top=top if json_out else None,  # the table says how many it left out
             weights=weights,
             progress=progress,
+            similar=SIMILAR_IN_JSON if json_out else 0,
         )
     items = report.items
     if json_out:
@@ -230,7 +238,9 @@ def fix_explain(
 ) -> None:
     """Show every number behind one problem's score: who, how bad, where it hurt, since when.
 
-    Give the same --journey/--product/--release as the fix list it came from.
+    Also: what people changed by hand, and the problems most like it (same journey, same step
+    first, similarity 0..1 = (place + words) / 2) to merge with `fix merge`. Give the same
+    --journey/--product/--release as the fix list it came from.
 
     [bold]Examples[/bold]
 
@@ -238,12 +248,12 @@ def fix_explain(
 
       qualitylab fix explain c-3f2a91 --release 5.0 --weight reach=2 --json
     """
-    from qualitylab.services.fixes import explain_fix
+    from qualitylab.services.fixes import fix_detail
 
     weights = weights_from(weight)
     lab = open_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
-        item, why = explain_fix(
+        detail = fix_detail(
             lab,
             cluster_id,
             journey=journey,
@@ -255,9 +265,10 @@ def fix_explain(
     if json_out:
         from qualitylab.reports.fixes_json import explanation_json, fix_json
 
-        print_json({"fix": fix_json(item), "explanation": explanation_json(why)})
+        fix = fix_json(detail.item, detail.reports, detail.similar)
+        print_json({"fix": fix, "explanation": explanation_json(detail.explanation)})
         return
-    render_explanation(out_console, item, why)
+    render_explanation(out_console, detail.item, detail.explanation, detail.similar)
 
 
 @fix_app.command("list")

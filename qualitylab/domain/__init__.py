@@ -236,6 +236,7 @@ class PriorityParts:
     persistence: float  # 1.0 when seen in more than one release
     score: float
     blockers: float = 0.0  # share of its walkers who rated it a blocker (severity 4)
+    blocked: float = 0.0  # share of its steps' visitors who rated it a blocker (reach x blockers)
 
 
 @dataclass(frozen=True)

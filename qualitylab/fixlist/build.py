@@ -36,6 +36,7 @@ from qualitylab.fixlist.score import (
     score_clusters,
     with_copies,
 )
+from qualitylab.fixlist.similar import Profile, Similar, similar_problems
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,27 @@ class Scored:
         """The item's reports in the slice (copies included), oldest member order kept."""
         by_uuid = self.data.by_uuid
         return [by_uuid[m] for m in self.data.members(item.cluster) if m in self.facts]
+
+    def profiles(self) -> list[Profile]:
+        """Every listed problem as ``similar`` sees it (its journey, steps, and each report's text
+        with its suggested fix)."""
+        out = []
+        for item in self.items:
+            reports = self.reports(item)
+            out.append(
+                Profile(
+                    cluster_id=item.cluster.id,
+                    title=item.cluster.title,
+                    journey=item.steps[0][0] if item.steps else "",
+                    steps=Counter(r.step_id for r in reports),
+                    texts=[f"{r.text} {r.suggested_fix}" for r in reports],
+                )
+            )
+        return out
+
+    def similar(self, *, n: int = 5, only: Iterable[str] | None = None) -> dict[str, list[Similar]]:
+        """The best merge candidates of each listed problem (see ``fixlist.similar``)."""
+        return similar_problems(self.profiles(), n=n, only=only)
 
     def explain(self, item: FixItem) -> Explanation:
         members = [self.facts[m] for m in self.data.members(item.cluster) if m in self.facts]
@@ -172,21 +194,27 @@ class FixReport:
     reports: int  # pain points in scope
     unlisted: int  # of those, in no item of the whole list (not just the top N)
     texts: Mapping[str, tuple[PainPoint, ...]] = field(default_factory=dict)
+    similar: Mapping[str, Sequence[Similar]] = field(default_factory=dict)
     #: Every pain point of the slice, listed or not (what a report's rows and one-offs need).
     pain_points: tuple[PainPoint, ...] = ()
 
     def reports_of(self, item: FixItem) -> tuple[PainPoint, ...]:
         return self.texts.get(item.cluster.id, ())
 
+    def similar_to(self, item: FixItem) -> Sequence[Similar]:
+        return self.similar.get(item.cluster.id, ())
 
-def report(scored: Scored, *, top: int | None) -> FixReport:
-    """The list (its top N) with the count of reports that no listed problem holds."""
+
+def report(scored: Scored, *, top: int | None, similar: int = 0) -> FixReport:
+    """The list (its top N) with the count of reports that no listed problem holds, and each
+    item's ``similar`` best merge candidates when asked."""
     listed = {m for item in scored.items for m in scored.data.members(item.cluster)}
     unlisted = sum(1 for uuid in scored.facts if uuid not in listed)
     items = scored.items[:top] if top else scored.items
     texts = {item.cluster.id: tuple(scored.reports(item)) for item in items}
+    alike = scored.similar(n=similar, only=[i.cluster.id for i in items]) if similar else {}
     points = tuple(p for p in scored.data.pain_points if p.uuid in scored.facts)
-    return FixReport(items, len(scored.facts), unlisted, texts, points)
+    return FixReport(items, len(scored.facts), unlisted, texts, alike, points)
 
 
 def release_changes(data: ScopeData, *, from_release: str, to_release: str) -> list[ReleaseChange]:

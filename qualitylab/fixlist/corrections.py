@@ -9,6 +9,7 @@ changes nothing and takes effect again if the problem comes back.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -18,12 +19,32 @@ from qualitylab.domain import Cluster, Clustering
 
 MERGE, MOVE = "merge", "move"
 KINDS = (MERGE, MOVE)
+#: Problems a person split off (reports moved together into a new problem) have ids like this.
+SPLIT_PREFIX = "s-"
+
+
+def is_split_id(cluster_id: str) -> bool:
+    return cluster_id.startswith(SPLIT_PREFIX)
+
+
+def split_id(reports: Iterable[str]) -> str:
+    """The id of a problem split off from these reports: stable, like the engine's ids."""
+    digest = hashlib.sha1("\x1f".join(sorted(reports)).encode("utf-8")).hexdigest()
+    return SPLIT_PREFIX + digest[:10]
+
+
+def split_title(text: str) -> str:
+    """A split-off problem is titled after its first report, as the engine titles one-offs."""
+    from qualitylab.clustering.describe import shorten
+
+    return shorten(text) or text.strip()
 
 
 @dataclass(frozen=True)
 class Correction:
     """``merge``: problem ``subject`` merged into problem ``target``. ``move``: report ``subject``
-    moved into problem ``target``, or out of every problem when ``target`` is ""."""
+    moved into problem ``target``, or out of every problem when ``target`` is "". A move into a
+    split id (``s-...``) that no clustering holds creates that problem: a split."""
 
     uuid: str
     kind: str
@@ -145,6 +166,10 @@ def apply_corrections(
         else:
             report = corr.subject
             to = root(corr.target) if corr.target else ""
+            if to and to not in members and is_split_id(to) and report in known:
+                title = split_title((texts or {}).get(report, "")) or to
+                problems[to] = Cluster(to, title, (), (), (), 1.0)
+                members[to] = []
             if report not in known or (to and to not in members):
                 continue
             if report in duplicates:  # a collapsed copy leaves its original and stands alone

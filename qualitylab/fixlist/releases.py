@@ -75,6 +75,14 @@ class DecisionEvent:
 MAX_NOTE_CHARS = 2_000
 
 
+def stored_status(raw: str) -> FixStatus:
+    """A status read back from storage; an unknown one (a newer version's) reads as open."""
+    try:
+        return FixStatus(raw)
+    except ValueError:
+        return FixStatus.OPEN
+
+
 def check_status(status: str | FixStatus, release: str | None, note: str = "") -> FixStatus:
     """Validate a status change; 'fixed' needs the release that carries the fix.
 

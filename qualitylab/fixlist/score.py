@@ -28,6 +28,8 @@ from qualitylab.fixlist.releases import sort_releases
 ENV_WEIGHTS = "QUALITYLAB_WEIGHTS"
 _BAD_OUTCOMES = frozenset({Outcome.BLOCKED, Outcome.SKIPPED})
 _EASE_SPAN = EASE_MAX - EASE_MIN  # 6 points on the Single Ease Question
+#: Fewest walkers whose blocker puts a problem in the top group (with ``blocker_reach`` > 0).
+MIN_BLOCKING_WALKERS = 2
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,21 @@ class Weights:
     removes it. 100 means every visitor hit it, all as blockers, every visit failed, in more than
     one release.
 
-    Blockers always surface first: a cluster is a *blocker* when at least ``blocker_share`` of the
-    walkers who hit it rated it a blocker (4), and every blocker ranks above every non-blocker.
-    Counting walkers rather than "any blocker report" keeps one person's severity slip in a
-    40-report cluster from pushing it over real blockers (on the demo lab half of all clusters had
-    a stray 4). ``blocker_share=0`` gives the literal rule: any blocker report.
+    Blockers surface first, most people stopped first. A cluster is a *blocker* when the walkers
+    who rated it a blocker (4) are
+
+    - at least ``blocker_share`` of the walkers who hit it (one person's severity slip in a
+      40-report cluster must not push it over real blockers), and
+    - at least ``blocker_reach`` of the walkers who reached its steps, and never fewer than two:
+      the bar scales with the lab (3 of 30 visitors, 10 of 100), and one person's blocker waits
+      for a second person before it jumps the queue.
+
+    Blockers rank above every non-blocker, ordered by ``blocked`` = stopped walkers / visitors
+    (reach x blocker share: how many customers it stops), then by score. On the demo lab the
+    older rule (``blocker_share`` alone) put 69 of 302 problems above all others, 29 of them one
+    person's blocker, so the first screen was all "BLOCKER" and the flag ordered nothing; with
+    ``blocker_reach=0.1`` 28 are. ``blocker_share=0, blocker_reach=0`` gives the literal rule: any
+    blocker report.
     """
 
     reach: float = 1.0
@@ -63,17 +75,25 @@ class Weights:
     impact: float = 1.0
     persistence: float = 1.0
     blocker_share: float = 0.25
+    blocker_reach: float = 0.1
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
                 raise InvalidInput(f"weight {f.name} must be a number >= 0, got {value!r}")
-        if self.blocker_share > 1:
-            raise InvalidInput(
-                f"blocker_share is a share of walkers, 0..1 (0 = any blocker report), "
-                f"got {self.blocker_share!r}"
-            )
+        for name in ("blocker_share", "blocker_reach"):
+            if getattr(self, name) > 1:
+                raise InvalidInput(
+                    f"{name} is a share of walkers, 0..1 (0 = any blocker report), "
+                    f"got {getattr(self, name)!r}"
+                )
+
+    def blockers_needed(self, visitors: int) -> int:
+        """Walkers who must rate a cluster a blocker, of ``visitors``, for the blocker group."""
+        if self.blocker_reach <= 0:
+            return 1
+        return max(MIN_BLOCKING_WALKERS, math.ceil(self.blocker_reach * visitors - 1e-9))
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
@@ -215,6 +235,16 @@ class Explanation:
     releases: tuple[str, ...]
     factors: tuple[tuple[str, float, float], ...]  # (name, factor 0..1, weight)
 
+    @property
+    def is_blocker(self) -> bool:
+        """In the blocker group (see ``Weights``): enough walkers, of those who hit it and of
+        those who reached its steps, rated it a blocker."""
+        return (
+            self.parts.severity_max >= Severity.BLOCKER
+            and self.parts.blockers >= self.weights.blocker_share
+            and self.blocking_walkers >= self.weights.blockers_needed(self.visitors)
+        )
+
     def lines(self) -> list[str]:
         """The score as sentences with the numbers, in the order of the formula."""
         p, sev = self.parts, self.severities
@@ -236,7 +266,9 @@ class Explanation:
             + (", ".join(self.releases) if self.releases else "no named release")
             + "; factor (1 + persistence) / 2",
             f"blockers: {self.blocking_walkers} of {_n(self.walkers, 'walker')} rated it 4 "
-            f"({p.blockers:.0%}; blocker group from {self.weights.blocker_share:.0%})",
+            f"({p.blockers:.0%}), {p.blocked:.0%} of the {_n(self.visitors, 'walker')} who reached "
+            f"its steps",
+            self._blocker_rule(),
         ]
         product = " x ".join(
             f"{factor:.3f}" + (f"^{weight:g}" if weight != 1 else "")
@@ -244,6 +276,18 @@ class Explanation:
         )
         out.append(f"score = 100 x {product} = {p.score:.2f}")
         return out
+
+    def _blocker_rule(self) -> str:
+        w = self.weights
+        needed = w.blockers_needed(self.visitors)
+        rule = (
+            f"blocker group: at least {w.blocker_share:.0%} of its walkers and at least "
+            f"{needed} of the {self.visitors} visitors (max(2, {w.blocker_reach:.0%})) rated it 4"
+        )
+        if self.is_blocker:
+            stopped = f"{self.parts.blocked:.0%}"
+            return f"{rule} -> BLOCKER, ranked among blockers by share stopped ({stopped})"
+        return f"{rule} -> not a blocker, ranked by score"
 
 
 def _n(count: int, word: str) -> str:
@@ -310,6 +354,7 @@ def explain(
         persistence=persistence,
         score=round(score, 2),
         blockers=round(len(blocking) / len(hitters), 4),
+        blocked=round(len(blocking) / len(visitors), 4),
     )
     return Explanation(
         parts=parts,
@@ -387,7 +432,8 @@ def score_clusters(
             if history and cluster.id in history
             else (f.release for f in members)
         )
-        parts = priority_parts(members, by_step, weights, seen)
+        why = explain(members, by_step, weights, seen)
+        parts = why.parts
         items.append(
             FixItem(
                 rank=0,
@@ -397,8 +443,7 @@ def score_clusters(
                 pain_points=len({f.uuid for f in members}),
                 steps=tuple(sorted(step_counts, key=lambda k: (-step_counts[k], k))),
                 releases=seen,
-                blocker=parts.severity_max >= Severity.BLOCKER
-                and parts.blockers >= (weights or Weights()).blocker_share,
+                blocker=why.is_blocker,
             )
         )
     return rank(items)
@@ -417,13 +462,14 @@ def is_settled(item: FixItem) -> bool:
 
 def rank(items: Iterable[FixItem]) -> list[FixItem]:
     """Actionable before settled; within each, blockers first, then regressions (the team thought
-    them fixed); then score, walkers, size, id."""
+    them fixed); blockers by the share of walkers they stop; then score, walkers, size, id."""
     ordered = sorted(
         items,
         key=lambda i: (
             is_settled(i),
             not is_blocker(i),
             not i.regressed,
+            -i.priority.blocked if is_blocker(i) else 0.0,
             -i.priority.score,
             -i.walkers,
             -i.pain_points,

@@ -15,6 +15,7 @@ from qualitylab.fixlist.build import FixReport
 from qualitylab.fixlist.corrections import Correction
 from qualitylab.fixlist.releases import FixRecord, ReleaseChange
 from qualitylab.fixlist.score import Explanation, Weights, factors_of
+from qualitylab.fixlist.similar import Similar
 
 
 def weights_json(weights: Weights) -> dict[str, float]:
@@ -35,7 +36,20 @@ def report_json(point: PainPoint) -> dict[str, Any]:
     }
 
 
-def fix_json(item: FixItem, reports: Sequence[PainPoint] = ()) -> dict[str, Any]:
+def similar_json(similar: Similar) -> dict[str, Any]:
+    return {
+        "cluster_id": similar.cluster_id,
+        "title": similar.title,
+        "similarity": similar.similarity,
+        "place": similar.place,
+        "words": similar.words,
+        "same_step": similar.same_step,
+    }
+
+
+def fix_json(
+    item: FixItem, reports: Sequence[PainPoint] = (), similar: Sequence[Similar] | None = None
+) -> dict[str, Any]:
     p = item.priority
     out: dict[str, Any] = {
         "rank": item.rank,
@@ -49,6 +63,7 @@ def fix_json(item: FixItem, reports: Sequence[PainPoint] = ()) -> dict[str, Any]
             "impact": p.impact,
             "persistence": p.persistence,
             "blockers": p.blockers,
+            "blocked": p.blocked,  # share of its steps' visitors who rated it a blocker
         },
         # what the score multiplies: 100 x product of factor ** weight (see "weights")
         "factors": {k: round(v, 4) for k, v in factors_of(p).items()},
@@ -74,6 +89,8 @@ def fix_json(item: FixItem, reports: Sequence[PainPoint] = ()) -> dict[str, Any]
     }
     if reports:
         out["reports"] = [report_json(r) for r in reports]
+    if similar is not None:  # merge candidates: same journey, same step first
+        out["similar"] = [similar_json(s) for s in similar]
     return out
 
 
@@ -86,7 +103,10 @@ def fix_report_json(
         "weights": weights_json(weights),
         "reports": report.reports,
         "unlisted_reports": report.unlisted,
-        "fixes": [fix_json(i, report.reports_of(i)) for i in report.items],
+        "fixes": [
+            fix_json(i, report.reports_of(i), report.similar_to(i) if report.similar else None)
+            for i in report.items
+        ],
     }
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qualitylab.domain import FixItem, FixStatus, PriorityParts
     from qualitylab.fixlist.releases import FixRecord, ReleaseChange
     from qualitylab.fixlist.score import Explanation, Weights
+    from qualitylab.fixlist.similar import Similar
 
 # Control characters (C0/C1 except tab/newline) and bidi overrides would let feedback restyle or
 # reorder the terminal; show them as escapes instead.
@@ -63,6 +64,7 @@ def _status_text(item: FixItem) -> Text:
         out.append("\n")
     if item.blocker:
         out.append("BLOCKER", style="bold red")
+        out.append(f" stops {item.priority.blocked:.0%}", style="red")  # the order among blockers
     if item.owner or item.ticket:
         out.append("\n" if out.plain else "")
         out.append(clean(" ".join(x for x in (item.ticket, item.owner) if x)), style="cyan")
@@ -206,8 +208,8 @@ def render_fixes(
         )
     for line in (  # short lines: an 80-column terminal must not break a command in two
         "score = 100 × reach × sev × impact × persist: the factors shown (0..1, each",
-        "raised to its --weight, shown as ^w). Order: blockers, regressions, score;",
-        "fixed and won't fix last. Why this score: qualitylab fix explain ID",
+        "raised to its --weight, shown as ^w). Order: blockers (most walkers stopped",
+        "first), regressions, score; fixed and won't fix last. Why: qualitylab fix explain ID",
         "Decide: qualitylab fix set ID --status planned|fixed|wont_fix [--release R]",
     ):
         console.print(line, style="dim", markup=False, overflow="ignore", crop=False)
@@ -320,7 +322,9 @@ def render_fix_records(console: Console, records: list[FixRecord]) -> None:
     console.print(table)
 
 
-def render_explanation(console: Console, item: FixItem, why: Explanation) -> None:
+def render_explanation(
+    console: Console, item: FixItem, why: Explanation, similar: Sequence[Similar] = ()
+) -> None:
     from rich.text import Text
 
     head = Text(f"#{item.rank} ")
@@ -332,3 +336,14 @@ def render_explanation(console: Console, item: FixItem, why: Explanation) -> Non
         console.print(status)
     for line in why.lines():
         console.print(Text("  " + clean(line)))
+    for line in correction_lines(item):
+        console.print(Text("  " + line, style="magenta"))
+    if similar:
+        console.print("Like this one (merge with: qualitylab fix merge ID OTHER):", markup=False)
+        for s in similar:
+            row = Text(f"  {s.similarity:.2f}  ", style="bold")
+            row.append(clean(s.cluster_id), style="dim")
+            row.append(f"  {clean(_shorten(s.title, 70))}")
+            where = "same step" if s.same_step else "other step"
+            row.append(f"  ({where}; place {s.place:.2f}, words {s.words:.2f})", style="dim")
+            console.print(row)

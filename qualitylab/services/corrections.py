@@ -9,6 +9,8 @@ For the faces (CLI and the triage app)::
     merge_problems(lab, into, ids, by="") -> list[Correction]
     unmerge(lab, problem_id, by="") -> list[Correction]      # the merges undone
     move_report(lab, report_id, to=None, by="") -> Correction  # to=None: out of every problem
+    move_reports(lab, report_ids, to=None, by="") -> list[Correction]  # all or none
+    split_reports(lab, report_ids, by="") -> list[Correction]  # into a new problem "s-..."
     undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
@@ -21,10 +23,9 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from qualitylab.domain import FixStatus
 from qualitylab.errors import InvalidInput, NotFound
-from qualitylab.fixlist.corrections import MERGE, MOVE, Correction
-from qualitylab.fixlist.releases import DecisionEvent
+from qualitylab.fixlist.corrections import MERGE, MOVE, Correction, split_id
+from qualitylab.fixlist.releases import DecisionEvent, stored_status
 from qualitylab.services.fixes import find_problem
 from qualitylab.services.lab import Lab
 
@@ -34,6 +35,8 @@ __all__ = [
     "list_corrections",
     "merge_problems",
     "move_report",
+    "move_reports",
+    "split_reports",
     "problem_history",
     "undo_correction",
     "unmerge",
@@ -155,21 +158,58 @@ def _report_uuid(unit: Unit, report_id: str) -> str:
 
 def move_report(lab: Lab, report_id: str, to: str | None = None, *, by: str = "") -> Correction:
     """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
+    return move_reports(lab, [report_id], to, by=by)[0]
+
+
+def move_reports(
+    lab: Lab, report_ids: Sequence[str], to: str | None = None, *, by: str = ""
+) -> list[Correction]:
+    """Move several reports at once (all or none: one bad id moves nothing)."""
     from qualitylab.store import fixes as store_fixes
 
     target, by = (to or "").strip(), _by(by)
+    if not report_ids:
+        raise InvalidInput("name at least one report to move")
+    out: list[Correction] = []
     with lab.store.unit() as unit:
-        uuid = _report_uuid(unit, report_id)
-        if target:
-            scope = _scope_of(unit, target)
+        scope = _scope_of(unit, target) if target else ""
+        for report_id in report_ids:
+            uuid = _report_uuid(unit, report_id)
             journey = unit.pain_point(uuid).journey_id
             if scope.startswith("journey=") and scope != f"journey={journey}":
                 raise InvalidInput(
                     f"report {uuid[:8]} is from journey {journey!r}, and {target} is a problem "
                     f"of {scope.removeprefix('journey=')!r}; move it to a problem of its journey"
                 )
-        stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
-    return _correction(stored)
+            stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
+            out.append(_correction(stored))
+    return out
+
+
+def split_reports(lab: Lab, report_ids: Sequence[str], *, by: str = "") -> list[Correction]:
+    """Split reports off into a problem of their own (a problem that mixes two): they are moved
+    together into a new problem, titled after the first report, with a stable id (``s-...``)
+    that can be merged, decided and undone like any other. All reports must share a journey."""
+    from qualitylab.store import fixes as store_fixes
+
+    by = _by(by)
+    if not report_ids:
+        raise InvalidInput("name the reports to split off")
+    with lab.store.unit() as unit:
+        uuids = list(dict.fromkeys(_report_uuid(unit, r) for r in report_ids))
+        journeys = {p.journey_id for p in unit.pain_points(uuids=uuids)}
+        if len(journeys) > 1:
+            raise InvalidInput(
+                "the reports come from different journeys; split off reports of one journey"
+            )
+        target = split_id(uuids)
+        out = [
+            _correction(
+                store_fixes.add_correction(unit, kind=MOVE, subject=u, target=target, by=by)
+            )
+            for u in uuids
+        ]
+    return out
 
 
 def undo_correction(lab: Lab, correction_id: str | None = None, *, by: str = "") -> Correction:
@@ -216,20 +256,7 @@ class HistoryLine:
 
 
 def _decision(event: store_fixes.StoredDecisionEvent) -> DecisionEvent:
-    try:
-        status = FixStatus(event.status)
-    except ValueError:
-        status = FixStatus.OPEN
-    return DecisionEvent(
-        cluster_id=event.cluster_id,
-        status=status,
-        release=event.release,
-        note=event.note,
-        owner=event.owner,
-        ticket=event.ticket,
-        by=event.by,
-        at=event.at,
-    )
+    return DecisionEvent(**{**asdict(event), "status": stored_status(event.status)})
 
 
 def _decision_sentence(d: DecisionEvent) -> str:

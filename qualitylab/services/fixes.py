@@ -24,7 +24,13 @@ from qualitylab.errors import CatalogError, InvalidInput, NotFound
 from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes, release_warnings
 from qualitylab.fixlist.build import report as build_report
 from qualitylab.fixlist.build import score as score_scope
-from qualitylab.fixlist.corrections import Correction, apply_corrections
+from qualitylab.fixlist.corrections import (
+    MOVE,
+    Correction,
+    apply_corrections,
+    is_split_id,
+    split_title,
+)
 from qualitylab.fixlist.facts import author
 from qualitylab.fixlist.lineage import (
     inherited_decisions,
@@ -32,11 +38,19 @@ from qualitylab.fixlist.lineage import (
     previous_runs,
     unique_ids,
 )
+from qualitylab.fixlist.one_offs import age as one_off_age
 from qualitylab.fixlist.one_offs import one_offs as one_off_lines
-from qualitylab.fixlist.releases import FixRecord, ReleaseChange, check_owner_ticket, check_status
+from qualitylab.fixlist.releases import (
+    FixRecord,
+    ReleaseChange,
+    check_owner_ticket,
+    check_status,
+    stored_status,
+)
 from qualitylab.fixlist.releases import is_later as is_later  # for the faces: one import path
 from qualitylab.fixlist.score import ENV_WEIGHTS, Explanation, copies_of, with_copies
 from qualitylab.fixlist.score import Weights as Weights  # for the faces: one import path
+from qualitylab.fixlist.similar import Similar
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -115,13 +129,9 @@ def default_weights() -> Weights:
 
 # ---------------------------------------------------------------------------------- load
 def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
-    try:
-        status = FixStatus(fix.status)
-    except ValueError:
-        status = FixStatus.OPEN
     return FixRecord(
         cluster_id=fix.cluster_id,
-        status=status,
+        status=stored_status(fix.status),
         release=fix.release,
         note=fix.note,
         title=fix.title,
@@ -293,18 +303,18 @@ def score_fix_list(lab: Lab, **options: Unpack[FixListOptions]) -> Scored:
 
 
 def build_fix_report(
-    lab: Lab, *, top: int | None = None, **options: Unpack[FixListOptions]
+    lab: Lab, *, top: int | None = None, similar: int = 0, **options: Unpack[FixListOptions]
 ) -> FixReport:
     """The ranked fix list for a journey, a product or the whole lab, optionally one release.
 
     Clusters every pain point in the scope (keeping ids from the scope's previous run), saves the
     run, scores the clusters (see ``qualitylab.fixlist.score.Weights``), attaches fix status
     and regressed flags, and ranks: blockers first, then regressions, settled (fixed / won't fix)
-    last.
+    last. ``similar``: how many merge candidates to attach to each item (``report.similar_to``).
     """
     if top is not None and top < 1:
         raise InvalidInput(f"--top must be 1 or more, not {top}")
-    return build_report(score_fix_list(lab, **options), top=top)
+    return build_report(score_fix_list(lab, **options), top=top, similar=similar)
 
 
 def build_fix_list(
@@ -314,10 +324,21 @@ def build_fix_list(
     return build_fix_report(lab, top=top, **options).items
 
 
-def explain_fix(
-    lab: Lab, cluster_id: str, **options: Unpack[FixListOptions]
-) -> tuple[FixItem, Explanation]:
-    """One fix-list line and every number behind its score (same scope options as the list)."""
+@dataclass(frozen=True)
+class FixDetail:
+    """One problem with everything a product owner reads before deciding: its line of the list,
+    the numbers behind its score, its reports and the problems most like it."""
+
+    item: FixItem
+    explanation: Explanation
+    reports: tuple[PainPoint, ...]
+    similar: tuple[Similar, ...]
+
+
+def fix_detail(
+    lab: Lab, cluster_id: str, *, similar: int = 5, **options: Unpack[FixListOptions]
+) -> FixDetail:
+    """One problem of a fix list in full (same scope options as the list)."""
     scored = score_fix_list(lab, **options)
     cluster_id = cluster_id.strip()
     item = scored.item(cluster_id)
@@ -330,10 +351,41 @@ def explain_fix(
         )
     if item is None:
         raise NotFound(
-            f"no cluster {cluster_id.strip()!r} in this fix list; run `qualitylab fixes` (with "
+            f"no cluster {cluster_id!r} in this fix list; run `qualitylab fixes` (with "
             "the same --journey/--product/--release) to see its cluster ids"
         )
-    return item, scored.explain(item)
+    alike = scored.similar(n=similar, only=[cluster_id]).get(cluster_id, []) if similar else []
+    return FixDetail(item, scored.explain(item), tuple(scored.reports(item)), tuple(alike))
+
+
+def explain_fix(
+    lab: Lab, cluster_id: str, **options: Unpack[FixListOptions]
+) -> tuple[FixItem, Explanation]:
+    """One fix-list line and every number behind its score (same scope options as the list)."""
+    detail = fix_detail(lab, cluster_id, similar=0, **options)
+    return detail.item, detail.explanation
+
+
+def similar_problems(
+    lab: Lab, cluster_id: str, n: int = 5, **options: Unpack[FixListOptions]
+) -> list[Similar]:
+    """The ``n`` problems most like ``cluster_id`` (same journey; same step first), each with a
+    similarity figure 0..1: candidates for ``services.corrections.merge_problems``."""
+    return list(fix_detail(lab, cluster_id, similar=n, **options).similar)
+
+
+def one_off_reports(lab: Lab, **options: Unpack[FixListOptions]) -> list[PainPoint]:
+    """Reports in no recurring problem (lone blockers listed as one-off lines included), worst
+    first: what the triage app lists so a person can attach one to a problem (``move_report``)."""
+    scored = score_fix_list(lab, **options)
+    grouped = {
+        m
+        for item in scored.items
+        if not item.cluster.id.startswith("one-off-")
+        for m in scored.data.members(item.cluster)
+    }
+    alone = [p for p in scored.data.pain_points if p.uuid in scored.facts and p.uuid not in grouped]
+    return sorted(alone, key=lambda p: (-int(p.severity), one_off_age(p)))
 
 
 @dataclass(frozen=True)
@@ -410,7 +462,8 @@ def set_fix_status(
 
 def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
     """Scope, title and members of a problem in the latest runs (journey runs first), as the
-    engine grouped it (before corrections)."""
+    engine grouped it (before corrections), or of a problem a person split off
+    (``services.corrections.split_reports``)."""
     from qualitylab.store import fixes as store_fixes
 
     runs = store_fixes.latest_runs(unit)
@@ -419,6 +472,16 @@ def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]
         if members:
             copies = copies_of(run.duplicates)
             return run.scope, run.titles.get(cluster_id, ""), tuple(with_copies(members, copies))
+    if is_split_id(cluster_id):
+        moved = [
+            c.subject
+            for c in store_fixes.corrections(unit)
+            if c.undone_at is None and c.kind == MOVE and c.target == cluster_id
+        ]
+        points = {p.uuid: p for p in unit.pain_points(uuids=moved)} if moved else {}
+        first = points.get(moved[0]) if moved else None
+        if first is not None:
+            return f"journey={first.journey_id}", split_title(first.text), tuple(moved)
     return None
 
 

@@ -102,3 +102,43 @@ def test_bad_corrections_are_one_line(
         assert result.exit_code == 1, args
         assert message in result.stderr and "Traceback" not in result.stderr, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_explain_lists_similar_problems_and_the_blocker_rule(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10 + MORE)
+    listed = fixes(runner, app, lab_args)
+    assert all(len(f["similar"]) <= 3 for f in listed.values())
+    result = run(runner, app, "fix", "explain", "c-2", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    similar = data["fix"]["similar"]
+    assert {s["cluster_id"] for s in similar} == {"c-0", "c-1"}  # fee and menu, same step
+    assert all(s["same_step"] and 0 <= s["similarity"] <= 1 for s in similar)
+    assert any("blocker group" in line for line in data["explanation"]["lines"])
+    table = run(runner, app, "fix", "explain", "c-2", *lab_args).stdout
+    assert "Like this one" in table and "c-0" in table and "same step" in table
+    merged = run(runner, app, "fix", "merge", "c-2", "c-0", *lab_args[:2])
+    assert merged.exit_code == 0
+    gone = run(runner, app, "fix", "explain", "c-0", *lab_args)
+    assert gone.exit_code == 1 and "c-0 was merged into c-2" in gone.stderr
+
+
+def test_split_makes_a_new_problem(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    seed(lab_args, RELEASE_10 + MORE)
+    menu = fixes(runner, app, lab_args)["c-1"]
+    hostile = next(r["id"] for r in menu["reports"] if r["text"] == HOSTILE)
+    result = run(runner, app, "fix", "split", hostile[:8], "--json", *lab_args[:2])
+    assert result.exit_code == 0, result.stderr
+    new = json.loads(result.stdout)[0]["target"]
+    after = fixes(runner, app, lab_args)
+    assert after[new]["title"] == HOSTILE and after[new]["moved_in"] == [hostile]
+    table = run(runner, app, "fixes", *lab_args).stdout
+    assert "[bold]x[/bold]" in table and "\x1b" not in table  # user text stays literal

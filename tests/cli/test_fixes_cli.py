@@ -109,9 +109,11 @@ def test_fixes_json_is_clean_and_ranked(
         "impact": 1.0,
         "persistence": 1.0,
         "blocker_share": 0.25,
+        "blocker_reach": 0.1,
     }
     first = data["fixes"][0]
-    assert (first["rank"], first["title"], first["blocker"]) == (1, "pay", True)
+    # one walker of two rated it a blocker: the blocker group needs two (issue 11)
+    assert (first["rank"], first["title"], first["blocker"]) == (1, "pay", False)
     # reach 2/4; severity (3+4)/8; impact (0.5 + (7-2)/6)/2 = 0.6667 -> 0.8333; one release 0.5
     # 100 * 0.5 * 0.875 * 0.8333 * 0.5 = 18.23
     assert first["score"] == pytest.approx(18.23)
@@ -122,6 +124,7 @@ def test_fixes_json_is_clean_and_ranked(
         "impact": pytest.approx(0.6667),
         "persistence": 0.0,
         "blockers": 0.5,  # w1 of the 2 walkers rated it a blocker
+        "blocked": 0.25,  # ... of the 4 who visited step a
     }
     assert first["quotes"][0] == NASTY  # JSON keeps the user's text exactly
     assert [f["title"] for f in data["fixes"]] == ["pay", "menu"]
@@ -136,7 +139,8 @@ def test_fixes_table_prints_user_text_literally(
     runner: CliRunner, app: typer.Typer, lab_args: list[str]
 ) -> None:
     seed(lab_args, RELEASE_10)
-    result = run(runner, app, "fixes", *lab_args)
+    # one walker's blocker is in the blocker group only with the literal rule (blocker_reach=0)
+    result = run(runner, app, "fixes", "-w", "blocker_reach=0", *lab_args)
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     assert "[bold]card[/bold]" in out

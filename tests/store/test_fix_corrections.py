@@ -16,11 +16,19 @@ from qualitylab.services.corrections import (
     list_corrections,
     merge_problems,
     move_report,
+    move_reports,
     problem_history,
+    split_reports,
     undo_correction,
     unmerge,
 )
-from qualitylab.services.fixes import build_fix_report, explain_fix, set_fix_status
+from qualitylab.services.fixes import (
+    build_fix_report,
+    compare_releases,
+    explain_fix,
+    one_off_reports,
+    set_fix_status,
+)
 from qualitylab.services.transfer import export_jsonl, import_jsonl
 
 
@@ -151,3 +159,58 @@ def test_corrections_and_owners_travel_through_export_and_import(
         assert items(other)["c-pay"].moved_out == ()
     finally:
         other.close()
+
+
+def test_one_offs_are_listed_worst_first_and_can_be_attached(lab: Lab) -> None:
+    release_10(lab)
+    walk(lab, "w6", "1.0", {"a": (Outcome.DONE, 6)}, [("a", "odd: font too small", 1)])
+    alone = one_off_reports(lab, cluster_fn=FakeEngine())
+    assert [p.text for p in alone] == ["solo: app crashed", "odd: font too small"]
+    move_report(lab, alone[1].uuid, "c-pay")
+    assert [p.text for p in one_off_reports(lab, cluster_fn=FakeEngine())] == ["solo: app crashed"]
+
+
+def test_compare_shows_a_merged_problem_as_one_row(lab: Lab) -> None:
+    """Issue 11: in compare, one problem listed apart showed as several rows."""
+    release_10(lab)
+    more_feedback(lab)
+    engine = FakeEngine()
+    before = compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
+    assert {c.cluster_id for c in before} >= {"c-pay", "c-menu"}
+    merge_problems(lab, "c-pay", ["c-menu"])
+    after = compare_releases(lab, from_release="1.0", to_release="1.1", cluster_fn=engine)
+    rows = [(c.cluster_id, c.kind, c.from_count, c.to_count) for c in after]
+    assert ("c-pay", "persisting", 4, 2) in rows and not any(r[0] == "c-menu" for r in rows)
+
+
+def test_several_reports_move_together_or_not_at_all(lab: Lab) -> None:
+    release_10(lab)
+    grey, card = report_of(lab, "pay: button grey"), report_of(lab, "pay: card rejected")
+    with pytest.raises(NotFound):
+        move_reports(lab, [grey, "ffffffffff"], None)
+    assert list_corrections(lab) == []
+    moved = move_reports(lab, [grey[:8], card[:8]], None, by="anna")
+    assert [c.subject for c in moved] == [grey, card] and {c.by for c in moved} == {"anna"}
+    assert "c-pay" not in items(lab)
+
+
+def test_a_mixed_problem_is_split_and_the_new_problem_is_a_problem_like_any(lab: Lab) -> None:
+    """Issue 11: #2 joined "looks like a scam" with "link expired"; split the strays off."""
+    release_10(lab)
+    walk(lab, "w6", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: link expired", 3)])
+    walk(lab, "w7", "1.0", {"a": (Outcome.DONE, 5)}, [("a", "pay: link expired again", 3)])
+    strays = [report_of(lab, "pay: link expired"), report_of(lab, "pay: link expired again")]
+    done = split_reports(lab, [s[:8] for s in strays], by="anna")
+    new = done[0].target
+    assert new.startswith("s-") and {c.target for c in done} == {new}
+    after = items(lab)
+    assert after["c-pay"].pain_points == 2 and after[new].pain_points == 2
+    assert after[new].cluster.title == "pay: link expired" and after[new].walkers == 2
+    more_feedback(lab)  # re-clustering keeps the split
+    assert items(lab, FakeEngine())[new].pain_points == 2
+    set_fix_status(lab, new, "planned", ticket="LINK-7")
+    assert items(lab)[new].ticket == "LINK-7"
+    merge_problems(lab, "c-pay", [new])
+    assert new not in items(lab) and items(lab)["c-pay"].pain_points == 5
+    undo_correction(lab)
+    assert items(lab)[new].pain_points == 2

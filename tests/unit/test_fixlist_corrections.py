@@ -115,3 +115,15 @@ def test_a_sentence_reads_as_what_was_done() -> None:
         corr(1, MOVE, "12345678abcd", "").sentence() == "moved report 12345678 out of its problem"
     )
     assert corr(1, MOVE, "x", "a", undone=True).sentence().endswith("(undone)")
+
+
+def test_a_move_into_a_split_id_creates_that_problem_titled_after_its_first_report() -> None:
+    texts = {m: f"text {m}" for m in "1234567"}
+    moves = [corr(1, MOVE, "3", "s-abc"), corr(2, MOVE, "7", "s-abc")]
+    done = apply_corrections(BASE, (), moves, texts)
+    assert members(done.clustering)["s-abc"] == ("3", "7")
+    split = next(c for c in done.clustering.clusters if c.id == "s-abc")
+    assert split.title == "text 3" and split.quotes == ("text 3",)
+    assert members(done.clustering)["b"] == ("4",) and "7" not in done.clustering.unclustered
+    # an ordinary id no clustering holds stays dormant
+    assert apply_corrections(BASE, (), [corr(1, MOVE, "3", "c-gone")]).applied == frozenset()

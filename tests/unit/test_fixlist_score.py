@@ -152,15 +152,15 @@ def test_same_walker_twice_counts_once_and_same_visit_once() -> None:
 
 def test_blockers_always_rank_above_non_blockers() -> None:
     # "wide": severity 3 hit by all 4 walkers, all blocked -> high score but no blocker.
-    # "rare": one blocker from one walker -> lower score, still ranked first.
+    # "rare": blockers from two walkers -> lower score, still ranked first.
     wide = [
         fact(f"w{i}", f"w{i}", severity=3, outcome=Outcome.BLOCKED, release=r)
         for i, r in zip(range(1, 5), ["1.0", "1.1", "1.0", "1.1"], strict=True)
     ]
-    rare = [fact("r1", "w1", severity=4, outcome=Outcome.DONE)]
+    rare = [fact(f"r{i}", f"w{i}", severity=4, outcome=Outcome.DONE) for i in (1, 2)]
     facts = {f.uuid: f for f in wide + rare}
     items = score_clusters(
-        [cluster("wide", *[f.uuid for f in wide]), cluster("rare", "r1")], facts, [S1]
+        [cluster("wide", *[f.uuid for f in wide]), cluster("rare", "r1", "r2")], facts, [S1]
     )
     assert [i.cluster.id for i in items] == ["rare", "wide"]
     assert [i.rank for i in items] == [1, 2]
@@ -280,28 +280,59 @@ def test_ranking_ignores_input_order_and_keeps_blockers_first(
     shuffled = list(clusters)
     order.shuffle(shuffled)
     assert score_clusters(shuffled, by_uuid, [S1]) == items
-    blockers = [i.priority.severity_max == 4 for i in items]
+    blockers = [i.blocker for i in items]
     assert blockers == sorted(blockers, reverse=True)
+    assert all(i.priority.severity_max == 4 for i in items if i.blocker)
 
 
 def test_a_stray_blocker_does_not_make_a_blocker_cluster() -> None:
-    # 1 of 5 walkers (20%) rated "slow" a blocker: below the 25% default, so the 2-walker
-    # cluster where 1 of 2 (50%) said blocker ranks first despite its lower score.
+    # 1 of 5 walkers (20%) rated "slow" a blocker: below the 25% default, so the 3-walker
+    # cluster where 2 of 3 said blocker ranks first despite its lower score.
     walkers = ["w1", "w2", "w3", "w4", "w5"]
     steps = StepFacts("j", "s1", frozenset(walkers))
     slow = [fact(f"s{i}", w, severity=4 if i == 0 else 3) for i, w in enumerate(walkers)]
-    crash = [fact("c1", "w1", severity=4), fact("c2", "w2", severity=1)]
+    crash = [fact("c1", "w1", severity=4), fact("c2", "w2", severity=4), fact("c3", "w3")]
     facts = {f.uuid: f for f in slow + crash}
-    clusters = [cluster("slow", *[f.uuid for f in slow]), cluster("crash", "c1", "c2")]
+    clusters = [cluster("slow", *[f.uuid for f in slow]), cluster("crash", "c1", "c2", "c3")]
     items = score_clusters(clusters, facts, [steps])
     assert [(i.cluster.id, i.blocker, i.priority.blockers) for i in items] == [
-        ("crash", True, 0.5),
+        ("crash", True, 0.6667),
         ("slow", False, 0.2),
     ]
     assert items[1].priority.score > items[0].priority.score
-    # blocker_share=0 is the literal rule: any blocker report puts it in the top group.
-    strict = score_clusters(clusters, facts, [steps], weights=Weights(blocker_share=0))
-    assert [(i.cluster.id, i.blocker) for i in strict] == [("slow", True), ("crash", True)]
+    # blocker_share=0 and blocker_reach=0 is the literal rule: any blocker report.
+    literal = Weights(blocker_share=0, blocker_reach=0)
+    strict = score_clusters(clusters, facts, [steps], weights=literal)
+    # (both blockers then; crash stopped 2 of 5 walkers, slow 1 of 5)
+    assert [(i.cluster.id, i.blocker) for i in strict] == [("crash", True), ("slow", True)]
+
+
+def test_the_blocker_bar_scales_with_the_walkers_who_reached_the_step() -> None:
+    """Issue 11: 69 of 302 demo problems were "blockers" (29 of them one person's), so the top
+    of the list was all BLOCKER. Now: at least max(2, 10% of the step's visitors)."""
+    visitors = frozenset(f"w{i}" for i in range(30))
+    steps = [StepFacts("j", "s1", visitors)]
+    one = [fact("o1", "w0", severity=4)]  # one person's blocker
+    two = [fact(f"t{i}", f"w{i}", severity=4) for i in range(2)]  # 2 of 30: under 10%
+    three = [fact(f"h{i}", f"w{i}", severity=4) for i in range(3)]  # 3 of 30: the bar
+    five = [fact(f"f{i}", f"w{i}", severity=4) for i in range(5)]
+    facts = {f.uuid: f for f in one + two + three + five}
+    clusters = [
+        cluster(name, *[f.uuid for f in group])
+        for name, group in (("one", one), ("two", two), ("three", three), ("five", five))
+    ]
+    items = score_clusters(clusters, facts, steps)
+    assert [(i.cluster.id, i.blocker) for i in items] == [
+        ("five", True),  # blockers first, most walkers stopped first
+        ("three", True),
+        ("two", False),
+        ("one", False),
+    ]
+    assert items[0].priority.blocked == pytest.approx(5 / 30, abs=1e-4)
+    assert Weights().blockers_needed(30) == 3 and Weights().blockers_needed(5) == 2
+    assert Weights().blockers_needed(100) == 10 and Weights(blocker_reach=0).blockers_needed(9) == 1
+    small_lab = score_clusters(clusters[:2], facts, [StepFacts("j", "s1", frozenset({"w0", "w1"}))])
+    assert [(i.cluster.id, i.blocker) for i in small_lab] == [("two", True), ("one", False)]
 
 
 def test_blocker_share_counts_walkers_not_reports() -> None:
@@ -354,10 +385,10 @@ def test_the_factors_shown_multiply_to_the_score(
 def test_a_regression_ranks_right_after_the_blockers() -> None:
     big = [fact(f"b{i}", f"w{i}", severity=3) for i in range(1, 5)]
     small = [fact("s", "w1", severity=2)]
-    rare = [fact("r", "w2", severity=4)]
+    rare = [fact("r", "w2", severity=4), fact("r2", "w3", severity=4)]
     facts = {f.uuid: f for f in big + small + rare}
     items = score_clusters(
-        [cluster("small", "s"), cluster("big", *[f.uuid for f in big]), cluster("rare", "r")],
+        [cluster("small", "s"), cluster("big", *[f.uuid for f in big]), cluster("rare", "r", "r2")],
         facts,
         [S1],
     )

@@ -283,7 +283,7 @@ def test_html_structure_is_self_contained() -> None:
     for name, value in p.attrs:
         if name in ("href", "src", "xlink:href", "action"):
             assert (value or "").startswith("#"), (name, value)
-    assert not re.search(r"url\(|@import|https?://(?!www\.w3\.org/2000/svg)", html)
+    assert not re.search(r"url\(|@import|https?:|//[a-z]", html)  # no request can leave it
     assert "@media print" in html and "page-break-before" in html
     assert 'name="viewport"' in html
     assert "5.5" in "".join(p.text)  # the ease reference is said, not only drawn

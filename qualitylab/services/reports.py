@@ -120,14 +120,18 @@ def _comparison(
             f"--compare-to {from_release} is the release the report is about; give an earlier "
             "release (or --release for the later one)"
         )
-    changes = compare_releases(
-        lab,
-        from_release=from_release,
-        to_release=to_release,
-        journey=journey,
-        product=product,
-        cluster_fn=cluster_fn,
-    )
+    try:
+        changes = compare_releases(
+            lab,
+            from_release=from_release,
+            to_release=to_release,
+            journey=journey,
+            product=product,
+            cluster_fn=cluster_fn,
+        )
+    except NotFound as exc:  # compare names its own flags; say the ones this command took
+        message = str(exc).replace("(--from)", "(--compare-to)").replace("(--to)", "(--release)")
+        raise NotFound(message) from None
     kinds = ("regressed", "new", "persisting", "resolved")
     return Comparison(
         from_release=from_release,

@@ -91,6 +91,7 @@ def test_compare_and_release(lab: str, runner: CliRunner) -> None:
         (["-f", "html"], "add -o FILE"),
         (["-f", "json", "--what", "fixes", "-o", "-"], "--what is for --format csv"),
         (["--release", "9.9", "-f", "md", "-o", "-"], "no walks in release '9.9'"),
+        (["--compare-to", "9.9"], "no walks in release '9.9' (--compare-to)"),
     ],
 )
 def test_bad_input_is_one_line(lab: str, runner: CliRunner, args: list[str], message: str) -> None:

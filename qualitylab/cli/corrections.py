@@ -150,7 +150,7 @@ def fix_undo(
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Undo a merge or a move (the latest one unless an id is given).
+    """Undo a merge, a move or a split (the latest one unless an id is given).
 
     [bold]Examples[/bold]
 

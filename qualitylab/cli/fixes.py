@@ -273,7 +273,7 @@ def fix_explain(
 
 @fix_app.command("list")
 def fix_list(json_out: JsonOption = False, db: DbOption = None) -> None:
-    """List every recorded decision (status, release, note), newest first.
+    """List every recorded decision (status, release, note, owner, ticket), newest first.
 
     [bold]Examples[/bold]
 

@@ -1,6 +1,8 @@
-"""Fix lists: cluster the lab's pain points, score them, apply decisions, compare releases.
+"""Fix lists, orchestrated: load -> cluster (or reuse the stored run) -> save -> build.
 
-Pain points are clustered journey by journey (see ``_load_and_cluster``); a lab or product fix list
+The logic is pure and lives in ``qualitylab.fixlist`` (score, releases, lineage, one-offs, a
+person's corrections, similar problems); decisions are in ``services.decisions``, corrections in
+``services.corrections`` and configured weights in ``services.weights``. Pain points are clustered journey by journey (see ``_load_and_cluster``); a lab or product fix list
 is the union of its journeys' clusters. Releases are *not* part of the clustering: a fix list for
 one release slices a clustering of every release, so a cluster keeps its id across releases —
 which is what lets a fixed problem be seen coming back (regressed).
@@ -11,25 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
-from qualitylab.config import config_dir
-from qualitylab.domain import Cluster, Clustering, FixItem, FixStatus, PainPoint
+from qualitylab.domain import Cluster, Clustering, FixItem, PainPoint
 from qualitylab.errors import CatalogError, InvalidInput, NotFound
-from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes, release_warnings
+from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes
 from qualitylab.fixlist.build import report as build_report
 from qualitylab.fixlist.build import score as score_scope
 from qualitylab.fixlist.corrections import (
-    MOVE,
     Correction,
     apply_corrections,
-    is_split_id,
-    split_title,
 )
 from qualitylab.fixlist.facts import author
 from qualitylab.fixlist.lineage import (
@@ -43,19 +39,22 @@ from qualitylab.fixlist.one_offs import one_offs as one_off_lines
 from qualitylab.fixlist.releases import (
     FixRecord,
     ReleaseChange,
-    check_owner_ticket,
-    check_status,
-    stored_status,
 )
 from qualitylab.fixlist.releases import is_later as is_later  # for the faces: one import path
-from qualitylab.fixlist.score import ENV_WEIGHTS, Explanation, copies_of, with_copies
+from qualitylab.fixlist.score import Explanation
 from qualitylab.fixlist.score import Weights as Weights  # for the faces: one import path
 from qualitylab.fixlist.similar import Similar
+from qualitylab.services.decisions import Decision as Decision  # re-exported: one import path
+from qualitylab.services.decisions import find_problem as find_problem
+from qualitylab.services.decisions import list_fix_records as list_fix_records
+from qualitylab.services.decisions import record_of
+from qualitylab.services.decisions import set_fix_status as set_fix_status
 from qualitylab.services.lab import Lab
+from qualitylab.services.weights import default_weights as default_weights
+from qualitylab.services.weights import weights_config_path as weights_config_path
 
 if TYPE_CHECKING:
     from qualitylab.store import fixes as store_fixes
-    from qualitylab.store.unit import Unit
 
 SEED = 0
 
@@ -89,59 +88,7 @@ def scope_key(*, journey: str | None = None, product: str | None = None) -> str:
     return ",".join(p for p in parts if p) or "all"
 
 
-def weights_config_path() -> Path:
-    return config_dir() / "config.toml"
-
-
-def default_weights() -> Weights:
-    """Built-in weights < ``[weights]`` in ``config.toml`` < ``$QUALITYLAB_WEIGHTS``.
-
-    ``config.toml`` lives in the config dir (``$QUALITYLAB_CONFIG_DIR``), e.g.::
-
-        [weights]
-        reach = 2
-        blocker_share = 0.5
-
-    The command line (``--weight``) is applied on top by the caller.
-    """
-    import tomllib
-
-    weights = Weights()
-    path = weights_config_path()
-    if path.is_file():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise InvalidInput(f"{path}: cannot read the [weights] settings: {exc}") from None
-        table = data.get("weights", {})
-        if not isinstance(table, dict):
-            raise InvalidInput(f"{path}: 'weights' must be a table: [weights] then name = number")
-        try:
-            weights = weights.with_overrides(f"{k}={v}" for k, v in table.items())
-        except InvalidInput as exc:
-            raise InvalidInput(f"{path}: {exc}") from None
-    raw = os.environ.get(ENV_WEIGHTS, "")
-    try:
-        return weights.with_overrides([raw]) if raw.strip() else weights
-    except InvalidInput as exc:
-        raise InvalidInput(f"${ENV_WEIGHTS}: {exc}") from None
-
-
 # ---------------------------------------------------------------------------------- load
-def _record_of(fix: store_fixes.StoredFix) -> FixRecord:
-    return FixRecord(
-        cluster_id=fix.cluster_id,
-        status=stored_status(fix.status),
-        release=fix.release,
-        note=fix.note,
-        title=fix.title,
-        scope=fix.scope,
-        updated_at=fix.updated_at,
-        owner=fix.owner,
-        ticket=fix.ticket,
-    )
-
-
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
     """Unknown journey/product ids are an error unless old data still uses them."""
     if journey:
@@ -205,7 +152,7 @@ def _load_and_cluster(
         pain_points = unit.pain_points(journey_id=journey, product_id=product)
         visits = store_fixes.visit_facts(unit, journey_id=journey, product_id=product)
         runs = store_fixes.latest_runs(unit)
-        records = {cid: _record_of(f) for cid, f in store_fixes.fixes(unit).items()}
+        records = {cid: record_of(f) for cid, f in store_fixes.fixes(unit).items()}
         corrections = [Correction(**asdict(c)) for c in store_fixes.corrections(unit)]
     seen = {v.journey_id for v in visits} | {v.product_id for v in visits}
     _check_filters(lab, journey, product, seen)
@@ -260,7 +207,7 @@ def _load_and_cluster(
                     note=record.note,
                 )
                 if saved is not None:
-                    records[cid] = _record_of(saved)
+                    records[cid] = record_of(saved)
     merged = Clustering(
         clusters=tuple(c for part in parts for c in part.clusters),
         unclustered=tuple(u for part in parts for u in part.unclustered),
@@ -386,110 +333,6 @@ def one_off_reports(lab: Lab, **options: Unpack[FixListOptions]) -> list[PainPoi
     }
     alone = [p for p in scored.data.pain_points if p.uuid in scored.facts and p.uuid not in grouped]
     return sorted(alone, key=lambda p: (-int(p.severity), one_off_age(p)))
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A recorded decision and what the team should know about it (nothing blocks saving)."""
-
-    record: FixRecord
-    warnings: tuple[str, ...] = ()
-
-
-def set_fix_status(
-    lab: Lab,
-    cluster_id: str,
-    status: str | FixStatus | None = None,
-    *,
-    release: str | None = None,
-    note: str | None = None,
-    owner: str | None = None,
-    ticket: str | None = None,
-    by: str = "",
-) -> Decision:
-    """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix.
-
-    ``status``, ``note``, ``owner`` and ``ticket`` set to None keep what is recorded (a status
-    change should not wipe "sprint 12" or the ticket key; ``status=None`` with an owner only
-    assigns it); "" clears a text. Every save is kept in the problem's history
-    (``services.corrections.problem_history``).
-    Warnings: see ``qualitylab.fixlist.build.release_warnings`` (nothing blocks saving).
-    """
-    from qualitylab.store import fixes as store_fixes
-
-    cluster_id = cluster_id.strip()
-    owner, ticket, by = check_owner_ticket(owner, ticket, by)
-    with lab.store.unit() as unit:
-        found = find_problem(unit, cluster_id)
-        existing = store_fixes.get_fix(unit, cluster_id)
-        if found is None and existing is None:
-            raise NotFound(
-                f"no cluster {cluster_id!r} in the last fix lists; run `qualitylab fixes` (ids "
-                "come from its latest run) and copy an id from there"
-            )
-        if status is None and release is None:  # owner / ticket / note only: keep the status
-            status = existing.status if existing is not None else FixStatus.OPEN
-            release = existing.release if existing is not None else None
-        elif status is None:
-            status = existing.status if existing is not None else FixStatus.OPEN
-        parsed = check_status(status, release, note or "")
-        release = (release or "").strip() or None
-        scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
-        fixed_in = release if parsed is FixStatus.FIXED else None  # planned: a future release
-        warnings: tuple[str, ...] = ()
-        if fixed_in:
-            journey = scope.removeprefix("journey=") if scope.startswith("journey=") else None
-            points = unit.pain_points(journey_id=journey)
-            visits = store_fixes.visit_facts(unit, journey_id=journey)
-            warnings = release_warnings(points, visits, members, fixed_in)
-        kept_note = existing.note if existing is not None and note is None else (note or "")
-        kept_owner = existing.owner if existing is not None and owner is None else (owner or "")
-        kept_ticket = existing.ticket if existing is not None and ticket is None else (ticket or "")
-        saved = store_fixes.save_fix(
-            unit,
-            cluster_id=cluster_id,
-            scope=scope,
-            title=title,
-            status=parsed.value,
-            release=release,
-            note=kept_note.strip(),
-            owner=kept_owner,
-            ticket=kept_ticket,
-            by=by,
-        )
-    return Decision(_record_of(saved), warnings)
-
-
-def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:
-    """Scope, title and members of a problem in the latest runs (journey runs first), as the
-    engine grouped it (before corrections), or of a problem a person split off
-    (``services.corrections.split_reports``)."""
-    from qualitylab.store import fixes as store_fixes
-
-    runs = store_fixes.latest_runs(unit)
-    for run in sorted(runs, key=lambda r: (not r.scope.startswith("journey="), -r.id)):
-        members = run.clusters.get(cluster_id) or run.one_offs.get(cluster_id)
-        if members:
-            copies = copies_of(run.duplicates)
-            return run.scope, run.titles.get(cluster_id, ""), tuple(with_copies(members, copies))
-    if is_split_id(cluster_id):
-        moved = [
-            c.subject
-            for c in store_fixes.corrections(unit)
-            if c.undone_at is None and c.kind == MOVE and c.target == cluster_id
-        ]
-        points = {p.uuid: p for p in unit.pain_points(uuids=moved)} if moved else {}
-        first = points.get(moved[0]) if moved else None
-        if first is not None:
-            return f"journey={first.journey_id}", split_title(first.text), tuple(moved)
-    return None
-
-
-def list_fix_records(lab: Lab) -> list[FixRecord]:
-    from qualitylab.store import fixes as store_fixes
-
-    with lab.store.unit(read_only=True) as unit:
-        return [_record_of(f) for f in store_fixes.fixes(unit).values()]
 
 
 def compare_releases(

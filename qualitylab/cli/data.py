@@ -264,18 +264,18 @@ def walks_show(
 
     title = detail.journey.title if detail.journey else w.journey_id
     say(f"Walk {w.uuid}: {title} ({w.journey_id}), release {w.release}")
-    finished = w.finished_at.strftime("%Y-%m-%d %H:%M") if w.finished_at else "not finished"
+    finished = f"finished {w.finished_at:%Y-%m-%d %H:%M}" if w.finished_at else "not finished"
     say(
         f"{w.walker.label}; {w.status.value}; started {w.started_at:%Y-%m-%d %H:%M}, "
         f"{finished}; would recommend: {'-' if w.nps is None else f'{w.nps}/10'}"
     )
     table = Table(show_lines=True, expand=True)
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("step", overflow="fold")
-    table.add_column("outcome", no_wrap=True)
+    table.add_column("step", overflow="fold", ratio=1)
+    table.add_column("outcome", overflow="fold", max_width=10)
     table.add_column("ease", justify="right", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
-    table.add_column("pain points and praise", overflow="fold", ratio=1)
+    table.add_column("pain points and praise", overflow="fold", ratio=2)
     steps = [v.step_id for v in w.visits]
     steps += [s for s in [*pains, *praise] if s not in steps]  # notes on a step never entered
     for n, step in enumerate(steps, start=1):

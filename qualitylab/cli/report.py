@@ -95,8 +95,10 @@ def report(
             progress=progress,
         )
         if fmt is not None and progress:
-            progress(f"Writing {fmt}", 1.0)
-        data = report_service.render_report(built, fmt, what=what) if fmt else None
+            progress(f"Writing {fmt}", 0.0)
+        data = (
+            report_service.render_report(built, fmt, what=what, progress=progress) if fmt else None
+        )
     if data is None:
         report_service.print_summary(built, out_console)
         return

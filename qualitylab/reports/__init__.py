@@ -1,2 +1,5 @@
-"""Output shapes: every table, JSON document and report format the faces print or write; the
-report is one typed model (``model``) with one renderer per format (``render``)."""
+"""Output shapes: every table, JSON document and report format the faces print or write.
+
+The report: one typed model (``model``), assembled from plain facts (``assemble``), and one
+renderer per format behind ``render.render(report, fmt)``.
+"""

@@ -81,11 +81,12 @@ def _steps(
     order: dict[str, tuple[int, str]] = {}
     if shape is not None:
         order = {s.id: (n, s.title) for n, s in enumerate(shape.steps)}
-    visits = [(w, v) for w in walks for v in w.visits]
-    for _, v in sorted(visits, key=lambda wv: wv[1].position):
+    visits = [v for w in walks for v in w.visits]
+    # steps the journey as last walked no longer has (renamed or removed) go after its own
+    for v in sorted(visits, key=lambda v: v.position):
         order.setdefault(v.step_id, (len(order) + 1000, v.step_id))
-    for _, step in sorted(severities):  # feedback logged on a step nobody walked yet
-        if (journey_id, step) in severities:
+    for journey, step in sorted(severities):  # feedback logged on a step nobody walked
+        if journey == journey_id:
             order.setdefault(step, (len(order) + 1000, step))
     dropped: Counter[str] = Counter()
     for w in walks:
@@ -96,7 +97,7 @@ def _steps(
     seconds: dict[str, list[float]] = defaultdict(list)
     eases: dict[str, list[int]] = defaultdict(list)
     outcomes: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, v in visits:
+    for v in visits:
         by_step[v.step_id] += 1
         outcomes[v.step_id][_OUTCOME_KEY[v.outcome] if v.outcome else "unanswered"] += 1
         if v.seconds_spent > 0:
@@ -178,8 +179,11 @@ def _fix_row(
         status_note=item.status_note,
         releases=tuple(item.releases),
         one_off=item.cluster.id.startswith("one-off-"),
-        owner=str(getattr(item, "owner", "") or ""),
-        ticket=str(getattr(item, "ticket", "") or ""),
+        owner=item.owner,
+        ticket=item.ticket,
+        merged=tuple(item.merged),
+        moved_in=len(item.moved_in),
+        moved_out=len(item.moved_out),
     )
 
 
@@ -292,7 +296,8 @@ def assemble(facts: Facts) -> Report:
             for n in sorted(_nps_groups(walks, lambda w: w.journey_id), key=lambda n: n.label)
         ),
         nps_by_release=tuple(
-            sorted(
+            replace(n, label=_release_label(n.label, walks))
+            for n in sorted(
                 _nps_groups(walks, lambda w: w.release),
                 key=lambda n: (release_rank.get(n.label, len(release_rank)), n.label),
             )
@@ -313,6 +318,12 @@ def assemble(facts: Facts) -> Report:
         comments=comments,
         pain_points=pains,
     )
+
+
+def _release_label(release: str, walks: Sequence[Walk]) -> str:
+    """'1.2 (esim)': a release name alone does not say whose release it is."""
+    products = sorted({w.product_id for w in walks if w.release == release and w.product_id})
+    return f"{release} ({', '.join(products)})" if products else release
 
 
 def _journey_step(where: tuple[str, str, str], step: str) -> tuple[str, str, str, str]:

@@ -20,6 +20,7 @@ from qualitylab.reports.text import (
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
+    corrections,
     duration,
     ease,
     flags,
@@ -27,9 +28,12 @@ from qualitylab.reports.text import (
     nps_value,
     nps_warning,
     percent,
+    places,
     plural,
+    quotes,
     severity_mix,
     status,
+    step_names,
     top_steps,
 )
 
@@ -51,6 +55,7 @@ def _environment() -> Any:
         keep_trailing_newline=True,
     )
     env.globals.update(
+        corrections=corrections,
         duration=duration,
         ease=ease,
         flags=flags,
@@ -58,8 +63,10 @@ def _environment() -> Any:
         nps_warning=nps_warning,
         percent=percent,
         plural=plural,
+        quotes=quotes,
         severity_mix=severity_mix,
         status=status,
+        step_names=step_names,
     )
     return env
 
@@ -72,6 +79,7 @@ def to_html(report: Report) -> str:
             r=report,
             h=report.header,
             headline=headline(report),
+            place=places(report),
             worst_steps=top_steps(report),
             reference=EASE_REFERENCE,
             severity_names=SEVERITY_NAMES,

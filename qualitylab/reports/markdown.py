@@ -15,6 +15,7 @@ from qualitylab.reports.text import (
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
+    corrections,
     duration,
     ease,
     flags,
@@ -22,8 +23,11 @@ from qualitylab.reports.text import (
     nps_value,
     nps_warning,
     percent,
+    places,
+    quotes,
     severity_mix,
     status,
+    step_names,
 )
 
 
@@ -36,6 +40,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
 
 def to_markdown(report: Report) -> str:
     h = report.header
+    place = places(report)
     out = [f"# {md(h.title)} — {md(h.scope.label)}", ""]
     out += [f"- {md(line)}" for line in headline(report)]
     out += [f"- Generated {md(h.generated_at)}", ""]
@@ -125,17 +130,20 @@ def to_markdown(report: Report) -> str:
             f"- Reach: {f.walkers:,} walkers ({f.parts['reach']:.0%} of those on its steps), "
             f"{f.reports:,} reports: {severity_mix(f.severities)}"
         )
-        out.append(f"- Steps: {md(', '.join(f.steps))}")
+        out.append(f"- Steps: {md(step_names(f, place))}")
         out.append(
             f"- Status: {md(status(f))}" + (f" — {md(f.status_note)}" if f.status_note else "")
         )
         if f.owner or f.ticket:
             out.append(f"- Owner: {md(f.owner) or '—'}; ticket: {md(f.ticket) or '—'}")
+        if corrections(f):
+            out.append(f"- By hand: {md(corrections(f))}")
         if f.releases:
             out.append(f"- Releases: {md(', '.join(f.releases))}")
         out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")
         out.append("")
-        out += [f"> {md(q)}" for q in f.quotes[:3] if q.strip()] + [""] if f.quotes else []
+        said = [q for q in quotes(f) if q.strip()]
+        out += [*(f"> {md(q)}" for q in said), ""] if said else []
         if f.suggestions:
             out += ["Suggested fixes:", ""]
             out += [f"- {md(t)} ({n})" for t, n in f.suggestions[:3]] + [""]
@@ -166,11 +174,11 @@ def to_markdown(report: Report) -> str:
         out.append("Reported once and in no problem above; in a small lab these matter most.")
         out.append("")
         out += _table(
-            ["Severity", "Journey / step", "Release", "Walker", "What they wrote", "Suggested fix"],
+            ["Severity", "Step", "Release", "Walker", "What they wrote", "Suggested fix"],
             [
                 [
                     str(p.severity),
-                    md(f"{p.journey}/{p.step}"),
+                    md(place(p.journey, p.step)),
                     md(p.release),
                     md(p.walker or "anonymous"),
                     md(p.text),
@@ -201,12 +209,12 @@ def to_markdown(report: Report) -> str:
 
     out += ["## Praise — don't break this", ""]
     out += [
-        f"- {md(n.text)} — {md(n.journey)}/{md(n.step)}, {md(n.walker)}"
+        f"- {md(n.text)} — {md(place(n.journey, n.step))}, {md(n.walker)}"
         for n in report.praise[:NOTES_SHOWN]
     ] or ["None yet."]
     out += ["", "## Closing comments", ""]
     out += [
-        f"- {md(n.text)} — {md(n.journey)}, {md(n.walker)}"
+        f"- {md(n.text)} — {md(place(n.journey, ''))}, {md(n.walker)}"
         + (f", would recommend {n.nps}/10" if n.nps is not None else "")
         for n in report.comments[:NOTES_SHOWN]
     ] or ["None yet."]

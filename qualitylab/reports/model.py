@@ -9,7 +9,7 @@ Pure: no database, no screens, no template engine. ``to_json`` is the documented
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 SCHEMA_VERSION = 1
@@ -166,6 +166,10 @@ class FixRow:
     one_off: bool = False  # a lone blocker report, listed so it cannot be missed
     owner: str = ""
     ticket: str = ""
+    # a person's corrections (``fix merge`` / ``fix move``): problems merged in, reports moved
+    merged: tuple[tuple[str, str], ...] = ()  # (problem id, title)
+    moved_in: int = 0
+    moved_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -244,7 +248,9 @@ def _nps_json(nps: Nps) -> dict[str, Any]:
 
 def to_json(report: Report) -> dict[str, Any]:
     """The report as JSON-ready data (see README, "Report JSON")."""
-    data = asdict(report)
+    data = asdict(replace(report, pain_points=()))
+    # flat rows: a shallow copy each is ~10x faster than asdict's deep copy (100,000 of them)
+    data["pain_points"] = [dict(p.__dict__) for p in report.pain_points]
     data["schema_version"] = report.schema_version
     data["nps"] = _nps_json(report.nps)
     data["nps_by_journey"] = [_nps_json(n) for n in report.nps_by_journey]
@@ -257,4 +263,5 @@ def to_json(report: Report) -> dict[str, Any]:
     for out, fix in zip(data["fixes"], report.fixes, strict=True):
         out["severities"] = {str(k): v for k, v in fix.severities.items()}
         out["suggestions"] = [{"text": t, "count": n} for t, n in fix.suggestions]
+        out["merged"] = [{"id": i, "title": t} for i, t in fix.merged]
     return {"schema_version": report.schema_version, **data}

@@ -7,6 +7,7 @@ The CLI and the triage app both call this; each format's module is imported only
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from qualitylab.errors import InvalidInput
 from qualitylab.reports.model import Report, to_json
@@ -27,12 +28,30 @@ SUFFIX = {
 }
 
 
-def render(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
-    """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows."""
+def _json(report: Report) -> str:
+    """Indented JSON, with one pain point per line: readable, and written by the C encoder
+    (``indent`` makes json fall back to pure Python: 4.7 s instead of ~1 s at 100,000 rows)."""
+    data = to_json(report)
+    pains = data.pop("pain_points")
+    head = json.dumps(data, ensure_ascii=False, indent=2)
+    rows = ",\n".join("    " + json.dumps(p, ensure_ascii=False) for p in pains)
+    tail = f'"pain_points": [\n{rows}\n  ]' if pains else '"pain_points": []'
+    return head[: head.rindex("}")].rstrip() + ",\n  " + tail + "\n}\n"
+
+
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    what: str = "pains",
+    progress: Callable[[str, float], None] | None = None,
+) -> str | bytes:
+    """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows; ``progress``
+    hears how far a slow format (XLSX) got."""
     if what not in CSV_WHAT:
         raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
     if fmt == "json":
-        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+        return _json(report)
     if fmt == "md":
         from qualitylab.reports.markdown import to_markdown
 
@@ -52,5 +71,5 @@ def render(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
     if fmt == "xlsx":
         from qualitylab.reports.tabular import to_xlsx
 
-        return to_xlsx(report)
+        return to_xlsx(report, progress)
     raise InvalidInput(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")

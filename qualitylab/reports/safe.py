@@ -15,8 +15,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0/C1 controls except tab/newline, and bidi overrides: a terminal or viewer would act on them.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _SPACE = re.compile(r"\s+")
-# Every ASCII punctuation character CommonMark lets a backslash escape.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:/&\"'=$@%^;?,])")
+# What can make markup inline: emphasis, code, links and images, raw HTML and entities, tables,
+# strike-through. (CommonMark lets a backslash escape any ASCII punctuation; these are enough.)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|!~&#$])")
+# Bare URLs that GitHub-flavoured Markdown turns into links by itself ("https://", "www.").
+_MD_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")
+# A line start that would become a list item or a quote.
+_MD_LINE_START = re.compile(r"^(\s*)([-+>]|\d+)([.)]?)(?=\s|$)")
 _JIRA_SPECIAL = re.compile(r"([\\\[\]{}|!*_^~+\-?#])")
 
 
@@ -44,9 +49,17 @@ def is_formula_like(text: str) -> bool:
 
 
 def md(text: str) -> str:
-    """Markdown-safe inline text: every punctuation mark escaped, so feedback cannot make a link,
-    an image, HTML, a heading or a table column; newlines become spaces (one table cell)."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+    """Markdown-safe inline text: what makes markup is escaped, so feedback cannot make a link,
+    an image, HTML, emphasis, a list or a table column; newlines become spaces (one cell)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", one_line(text))
+    escaped = _MD_AUTOLINK.sub(lambda m: "\\" + m[0], escaped)
+    return _MD_LINE_START.sub(_line_start, escaped, count=1)
+
+
+def _line_start(m: re.Match[str]) -> str:
+    if m[2][0].isdigit():  # "1." -> "1\.": a backslash before a digit escapes nothing
+        return m[1] + m[2] + ("\\" + m[3] if m[3] else "")
+    return m[1] + "\\" + m[2] + m[3]
 
 
 def jira(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
@@ -57,6 +57,7 @@ FIX_COLUMNS = (
     "status_note",
     "owner",
     "ticket",
+    "merged_by_hand",
     "quotes",
     "suggested_fixes",
 )
@@ -110,6 +111,7 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.status_note,
             f.owner,
             f.ticket,
+            "; ".join(pid for pid, _ in f.merged),
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
         ]
@@ -236,7 +238,7 @@ def _label(text: str) -> str:
 def _jira_description(fix: FixRow) -> str:
     sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
     lines = [
-        f"Quality lab problem {jira(fix.id)} (stable id: later exports carry it too).",
+        f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
         f"Rank {fix.rank}, score {fix.score:.1f}: reach {fix.parts['reach']:.0%}, severity "
         f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst, impact "
         f"{fix.parts['impact']:.2f}, persistence {fix.parts['persistence']:.1f}.",
@@ -245,6 +247,8 @@ def _jira_description(fix: FixRow) -> str:
     ]
     if fix.releases:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
+    if fix.merged:
+        lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
     if fix.quotes:
         lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:
@@ -274,9 +278,12 @@ def to_jira_csv(report: Report) -> str:
 
 
 # ---------------------------------------------------------------------------------- XLSX
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
-    with a bold filled header row, frozen below the header, and an autofilter."""
+    with a bold filled header row, frozen below the header, and an autofilter.
+
+    openpyxl writes ~60,000 cells a second here, so 100,000 pain points take seconds:
+    ``progress`` hears ``("Writing xlsx", fraction of rows)`` along the way."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -301,6 +308,8 @@ def to_xlsx(report: Report) -> bytes:
                 {"title": 60},
             )
         )
+    total = max(1, len(report.fixes) + len(report.pain_points))
+    written = 0
     for name, header, rows, widths in sheets:
         ws = wb.create_sheet(name)
         ws.freeze_panes = "A2"
@@ -318,6 +327,9 @@ def to_xlsx(report: Report) -> bytes:
         for row in rows:
             count += 1
             ws.append([_xlsx_cell(ws, v, WriteOnlyCell, wrap) for v in row])
+            if progress is not None and count % 2000 == 0:
+                progress("Writing xlsx", min(1.0, (written + count) / total))
+        written += count
         ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
     out = io.BytesIO()
     wb.save(out)

@@ -96,6 +96,9 @@ def print_summary(report: Report, console: Console) -> None:
             )
         console.print(table)
 
+    if not report.fixes:
+        console.print(_t("No recurring problem yet (one-offs: the HTML, Markdown or CSV report)."))
+        return
     top = Table(title="Top problems", title_justify="left", show_lines=True)
     top.add_column("#", justify="right")
     top.add_column("score", justify="right")
@@ -117,7 +120,11 @@ def print_summary(report: Report, console: Console) -> None:
             f"{f.score:.1f}",
             problem,
             f"{f.walkers} walkers\n{f.reports} reports",
-            _t(status(f)),
+            _t(
+                status(f)
+                + (f"\n{f.owner}" if f.owner else "")
+                + (f" {f.ticket}" if f.ticket else "")
+            ),
         )
     console.print(top)
     if len(report.fixes) > TERMINAL_TOP:

@@ -6,7 +6,10 @@ director gets and the Markdown pasted in the wiki say the same thing the same wa
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Nps, Report, StepRow
+from qualitylab.reports.safe import one_line
 
 #: Problems shown in full in HTML/Markdown/terminal; every format with rows has them all.
 TOP_DETAILED = 25
@@ -81,6 +84,16 @@ def status(fix: FixRow) -> str:
     return label
 
 
+def corrections(fix: FixRow) -> str:
+    """What people changed by hand ('' when nothing): merged problems, moved reports."""
+    parts = [f"merged {title or pid} ({pid})" for pid, title in fix.merged]
+    if fix.moved_in:
+        parts.append(f"{plural(fix.moved_in, 'report')} moved in")
+    if fix.moved_out:
+        parts.append(f"{plural(fix.moved_out, 'report')} moved out")
+    return "; ".join(parts)
+
+
 def flags(fix: FixRow) -> list[str]:
     out = []
     if fix.blocker:
@@ -92,16 +105,45 @@ def flags(fix: FixRow) -> list[str]:
     return out
 
 
+def quotes(fix: FixRow, n: int = 3) -> list[str]:
+    """Up to ``n`` quotes that say more than the title (titles are shortened quotes)."""
+    title = one_line(fix.title).rstrip("…")
+    return [q for q in fix.quotes if one_line(q).rstrip("…") != title][:n]
+
+
+def places(report: Report) -> Callable[[str, str], str]:
+    """``place(journey, step)``: the step's title, and the journey's when the report has several
+    (ids are for machines; a director reads "Install the eSIM on the phone")."""
+    steps = {(j.journey_id, s.step_id): s.title for j in report.journeys for s in j.steps}
+    journeys = {j.journey_id: j.title for j in report.journeys}
+    several = len(journeys) > 1
+
+    def place(journey: str, step: str) -> str:
+        title = steps.get((journey, step), step) if step else ""
+        if not several:
+            return title or journeys.get(journey, journey)
+        where = journeys.get(journey, journey)
+        return f"{title} ({where})" if title else where
+
+    return place
+
+
+def step_names(fix: FixRow, place: Callable[[str, str], str]) -> str:
+    """A problem's steps by title, most frequent first."""
+    return ", ".join(place(*(key.split("/", 1) + [""])[:2]) for key in fix.steps)
+
+
 def headline(report: Report) -> list[str]:
     """The header as short sentences (same in every format)."""
     h = report.header
+    titles = {j.journey_id: j.title for j in report.journeys}
     when = ""
     if h.first_walk and h.last_walk:
         when = f"{h.first_walk[:10]} to {h.last_walk[:10]}"
     lines = [
         f"Scope: {h.scope.label}"
         + (f", compared with release {h.scope.compare_to}" if h.scope.compare_to else ""),
-        f"Journeys: {', '.join(h.journeys) or 'none'}",
+        f"Journeys: {', '.join(titles.get(j, j) for j in h.journeys) or 'none'}",
         f"Releases: {', '.join(h.releases) or 'none'}",
         f"Walks: {plural(h.walks, 'walk')} by {plural(h.walkers, 'walker')}"
         + (f", {when}" if when else ""),

@@ -2,9 +2,10 @@
 
 The logic is pure and lives in ``qualitylab.fixlist`` (score, releases, lineage, one-offs, a
 person's corrections, similar problems); decisions are in ``services.decisions``, corrections in
-``services.corrections`` and configured weights in ``services.weights``. Pain points are clustered journey by journey (see ``_load_and_cluster``); a lab or product fix list
-is the union of its journeys' clusters. Releases are *not* part of the clustering: a fix list for
-one release slices a clustering of every release, so a cluster keeps its id across releases —
+``services.corrections`` and configured weights in ``services.weights``. Pain points are
+clustered journey by journey (see ``_load_and_cluster``); a lab or product fix list is the union
+of its journeys' clusters. Releases are *not* part of the clustering: a fix list for one release
+slices a clustering of every release, so a cluster keeps its id across releases —
 which is what lets a fixed problem be seen coming back (regressed).
 The clustering engine and the store's queries (sqlalchemy) are imported only when a list is built.
 """

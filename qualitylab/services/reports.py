@@ -66,10 +66,8 @@ def build_report(
         scope_walks = store_reports.scope_walks(
             unit, journey_id=journey, product_id=product, release=release
         )
-    points = [p for p in fixes.pain_points if release is None or p.release == release]
-    every_release = sort_releases(
-        [w.release for w in scope_walks.walks] + [p.release for p in fixes.pain_points]
-    )
+    points = fixes.pain_points  # the slice: one release, or all
+    every_release = sort_releases([w.release for w in scope_walks.walks])
     comparison = None
     if compare_to:
         comparison = _comparison(
@@ -90,7 +88,7 @@ def build_report(
             journeys=scope_walks.journeys,
             pain_points=points,
             items=fixes.items,
-            members=fixes.members,
+            members={i.cluster.id: [p.uuid for p in fixes.reports_of(i)] for i in fixes.items},
             factors={i.cluster.id: factors_of(i.priority) for i in fixes.items},
             releases=sort_releases(
                 [w.release for w in scope_walks.walks] + [p.release for p in points]
@@ -122,14 +120,18 @@ def _comparison(
             f"--compare-to {from_release} is the release the report is about; give an earlier "
             "release (or --release for the later one)"
         )
-    changes = compare_releases(
-        lab,
-        from_release=from_release,
-        to_release=to_release,
-        journey=journey,
-        product=product,
-        cluster_fn=cluster_fn,
-    )
+    try:
+        changes = compare_releases(
+            lab,
+            from_release=from_release,
+            to_release=to_release,
+            journey=journey,
+            product=product,
+            cluster_fn=cluster_fn,
+        )
+    except NotFound as exc:  # compare names its own flags; say the ones this command took
+        message = str(exc).replace("(--from)", "(--compare-to)").replace("(--to)", "(--release)")
+        raise NotFound(message) from None
     kinds = ("regressed", "new", "persisting", "resolved")
     return Comparison(
         from_release=from_release,
@@ -167,11 +169,17 @@ def check_format(fmt: str, what: str = "pains") -> None:
         raise InvalidInput("--what is for --format csv (jira-csv always has one row per problem)")
 
 
-def render_report(report: Report, fmt: str, *, what: str = "pains") -> str | bytes:
+def render_report(
+    report: Report,
+    fmt: str,
+    *,
+    what: str = "pains",
+    progress: Callable[[str, float], None] | None = None,
+) -> str | bytes:
     """``report`` as a file's content (see ``qualitylab.reports.render``)."""
     from qualitylab.reports.render import render
 
-    return render(report, fmt, what=what)
+    return render(report, fmt, what=what, progress=progress)
 
 
 def print_summary(report: Report, console: Console) -> None:

@@ -298,10 +298,7 @@ def triage_list(lab: Lab, *, journey: str | None = None, release: str | None = N
         points = unit.pain_points(journey_id=journey or None, release=release or None)
         everything = unit.pain_points() if release else points
     clustered = {
-        m
-        for item in report.items
-        if not is_one_off(item)
-        for m in report.members.get(item.cluster.id, item.cluster.members)
+        p.uuid for item in report.items if not is_one_off(item) for p in report.reports_of(item)
     }
     loose = [p for p in points if p.uuid not in clustered]
     return TriageList(

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import select
+from sqlmodel import col
 
-from qualitylab.domain import Journey, Praise, StepVisit, Walk, WalkStatus
+from qualitylab.domain import Journey, Outcome, Praise, StepVisit, Walk, Walker, WalkStatus
 from qualitylab.store.models import JourneySnapshotRow, PraiseRow, StepVisitRow, WalkerRow, WalkRow
-from qualitylab.store.unit import Unit, visit_of, walker_of, where_walks
+from qualitylab.store.unit import Unit, where_walks
+
+
+def _columns(*columns: Any) -> Any:
+    """A select of plain columns (rows, not ORM instances)."""
+    return select(*(col(c) for c in columns))
 
 
 @dataclass(frozen=True)
@@ -35,54 +42,97 @@ def scope_walks(
     release: str | None = None,
 ) -> ScopeWalks:
     scope = {"journey_id": journey_id, "product_id": product_id, "release": release}
+    # Plain column rows, not ORM instances: building 100,000 mapped objects took most of the time.
     visits: dict[int, list[StepVisit]] = defaultdict(list)
-    visit_query = select(StepVisitRow).join(WalkRow, col(WalkRow.id) == col(StepVisitRow.walk_id))
+    visit_query: Any = _columns(
+        StepVisitRow.walk_id,
+        StepVisitRow.step_id,
+        StepVisitRow.position,
+        StepVisitRow.outcome,
+        StepVisitRow.ease,
+        StepVisitRow.seconds_spent,
+    ).join(WalkRow, col(WalkRow.id) == col(StepVisitRow.walk_id))
     visit_query = where_walks(visit_query, **scope).order_by(col(StepVisitRow.position))
-    for visit in unit.session.exec(visit_query):
-        visits[visit.walk_id].append(visit_of(visit))
-    walk_query = select(WalkRow, WalkerRow).join(
-        WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id)
-    )
+    outcome = {o.value: o for o in Outcome}
+    for walk_id, step_id, position, result, ease, seconds in unit.session.execute(visit_query):
+        visits[walk_id].append(
+            StepVisit(
+                step_id=step_id,
+                position=position,
+                outcome=outcome.get(result or ""),
+                ease=ease,
+                seconds_spent=seconds,
+            )
+        )
+    walk_query: Any = _columns(
+        WalkRow.id,
+        WalkRow.uuid,
+        WalkRow.journey_id,
+        WalkRow.journey_hash,
+        WalkRow.product_id,
+        WalkRow.release,
+        WalkRow.status,
+        WalkRow.started_at,
+        WalkRow.finished_at,
+        WalkRow.current_step,
+        WalkRow.nps,
+        WalkRow.closing_comment,
+        WalkRow.source,
+        WalkerRow.uuid,
+        WalkerRow.name,
+        WalkerRow.department,
+        WalkerRow.anonymous,
+    ).join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
     walk_query = where_walks(walk_query, **scope).order_by(
         col(WalkRow.started_at), col(WalkRow.uuid)
     )
     walks: list[Walk] = []
     newest_hash: dict[str, str] = {}
     uuid_of: dict[int, str] = {}
-    for w, walker in unit.session.exec(walk_query):
-        uuid_of[w.id or 0] = w.uuid
-        newest_hash[w.journey_id] = w.journey_hash
+    walkers: dict[str, Walker] = {}
+    for row in unit.session.execute(walk_query):
+        (walk_id, uuid, journey, digest, product, rel, status, started, finished) = row[:9]
+        current, nps, comment, source, w_uuid, w_name, w_department, w_anonymous = row[9:]
+        uuid_of[walk_id or 0] = uuid
+        newest_hash[journey] = digest
+        walker = walkers.get(w_uuid)
+        if walker is None:
+            walker = walkers[w_uuid] = Walker(
+                uuid=w_uuid, name=w_name, department=w_department, anonymous=bool(w_anonymous)
+            )
         walks.append(
             Walk(
-                uuid=w.uuid,
-                journey_id=w.journey_id,
-                journey_hash=w.journey_hash,
-                product_id=w.product_id,
-                release=w.release,
-                walker=walker_of(walker),
-                status=WalkStatus(w.status),
-                started_at=w.started_at,
-                finished_at=w.finished_at,
-                current_step=w.current_step,
-                nps=w.nps,
-                closing_comment=w.closing_comment,
-                source=w.source,
-                visits=tuple(visits.get(w.id or 0, ())),
+                uuid=uuid,
+                journey_id=journey,
+                journey_hash=digest,
+                product_id=product,
+                release=rel,
+                walker=walker,
+                status=WalkStatus(status),
+                started_at=started,
+                finished_at=finished,
+                current_step=current,
+                nps=nps,
+                closing_comment=comment,
+                source=source,
+                visits=tuple(visits.get(walk_id or 0, ())),
             )
         )
-    praise_query = select(PraiseRow).join(WalkRow, col(WalkRow.id) == col(PraiseRow.walk_id))
+    praise_query: Any = _columns(
+        PraiseRow.uuid, PraiseRow.walk_id, PraiseRow.step_id, PraiseRow.text, PraiseRow.created_at
+    ).join(WalkRow, col(WalkRow.id) == col(PraiseRow.walk_id))
     praise_query = where_walks(praise_query, **scope).order_by(
         col(PraiseRow.created_at), col(PraiseRow.id)
     )
     praise = [
         Praise(
-            uuid=p.uuid,
-            walk_uuid=uuid_of.get(p.walk_id, ""),
-            step_id=p.step_id,
-            text=p.text,
-            created_at=p.created_at,
+            uuid=p_uuid,
+            walk_uuid=uuid_of.get(walk_id, ""),
+            step_id=step,
+            text=text,
+            created_at=created,
         )
-        for p in unit.session.exec(praise_query)
+        for p_uuid, walk_id, step, text, created in unit.session.execute(praise_query)
     ]
     journeys: dict[str, Journey | None] = {}
     for journey, digest in sorted(newest_hash.items()):

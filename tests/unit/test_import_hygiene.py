@@ -6,7 +6,17 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("textual", "sklearn", "sqlalchemy", "sqlmodel", "numpy", "scipy", "jinja2", "alembic")
+HEAVY = (
+    "textual",
+    "sklearn",
+    "sqlalchemy",
+    "sqlmodel",
+    "numpy",
+    "scipy",
+    "jinja2",
+    "alembic",
+    "openpyxl",
+)
 
 
 def _modules_after(code: str) -> set[str]:
@@ -25,6 +35,16 @@ def test_importing_the_package_is_light() -> None:
 def test_cli_help_imports_no_heavy_framework() -> None:
     code = (
         "import sys\nfrom qualitylab.cli.app import app\nsys.argv=['qualitylab','--help']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass"
+    )
+    loaded = _modules_after(code)
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_report_help_imports_no_template_engine_or_workbook_writer() -> None:
+    code = (
+        "import sys\nfrom qualitylab.cli.app import app\n"
+        "sys.argv=['qualitylab','report','--help']\n"
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
     loaded = _modules_after(code)

@@ -1,0 +1,145 @@
+"""``qualitylab report`` and ``walks show`` on the demo lab, end to end (real engine, SQLite).
+
+Also the headless-Chromium look at the HTML report (phone and desktop sizes): skipped with a
+reason where chromium is missing; scripts/test installs it in CI.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from qualitylab.cli.app import app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> str:
+    db = str(tmp_path_factory.mktemp("report") / "lab.db")
+    result = CliRunner().invoke(app, ["demo", "--db", db])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner(env={"QUALITYLAB_WEIGHTS": "", "COLUMNS": "120"})
+
+
+def test_terminal_summary(lab: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", "--db", lab])
+    assert result.exit_code == 0, result.output
+    assert "Would recommend (NPS)" in result.output and "Top problems" in result.output
+    assert "-67" in result.output  # the eSIM journey's NPS, as the issue computed by hand
+
+
+@pytest.mark.parametrize("suffix", [".html", ".md", ".csv", ".xlsx", ".json"])
+def test_every_format_by_suffix(lab: str, runner: CliRunner, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"report{suffix}"
+    result = runner.invoke(app, ["report", "--db", lab, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 1000 and "Wrote" in result.output
+
+
+def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", "--db", lab, "-f", "json", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    esim = next(j for j in data["journeys"] if j["journey_id"] == "esim-activation")
+    assert esim["nps"]["nps"] == pytest.approx(-66.7, abs=0.1) and esim["nps"]["n"] == 21
+    install = next(s for s in esim["steps"] if s["step_id"] == "install-profile")
+    assert round(install["bad_share"] * 100) == 57 and install["worst"]
+    assert data["header"]["abandoned"] == 26
+    assert data["praise"] and data["comments"]
+    assert all(isinstance(q, str) for f in data["fixes"] for q in f["quotes"])
+
+
+def test_jira_and_fixes_csv(lab: str, runner: CliRunner) -> None:
+    jira = runner.invoke(app, ["report", "--db", lab, "-f", "jira-csv", "-o", "-"])
+    rows = list(csv.reader(io.StringIO(jira.stdout)))
+    assert rows[0] == ["Summary", "Description", "Priority", "Labels", "Labels", "Labels"]
+    assert all(r[4].startswith("qualitylab-") for r in rows[1:])
+    fixes = runner.invoke(app, ["report", "--db", lab, "-f", "csv", "--what", "fixes", "-o", "-"])
+    assert len(list(csv.reader(io.StringIO(fixes.stdout)))) == len(rows)
+
+
+def test_compare_and_release(lab: str, runner: CliRunner) -> None:
+    result = runner.invoke(
+        app,
+        ["report", "--db", lab, "-j", "esim-activation", "-r", "1.2", "--compare-to", "1.1"]
+        + ["-f", "json", "-o", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["comparison"]["from_release"] == "1.1" and data["comparison"]["changes"]
+    assert data["header"]["releases"] == ["1.2"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-f", "pdf", "-o", "x.pdf"], "unknown format 'pdf'"),
+        (["-o", "report.txt"], "cannot tell the format"),
+        (["-f", "html"], "add -o FILE"),
+        (["-f", "json", "--what", "fixes", "-o", "-"], "--what is for --format csv"),
+        (["--release", "9.9", "-f", "md", "-o", "-"], "no walks in release '9.9'"),
+        (["--compare-to", "9.9"], "no walks in release '9.9' (--compare-to)"),
+    ],
+)
+def test_bad_input_is_one_line(lab: str, runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["report", "--db", lab, *args])
+    assert result.exit_code != 0
+    assert message in result.output and "Traceback" not in result.output
+
+
+def test_walks_show(lab: str, runner: CliRunner) -> None:
+    listed = json.loads(runner.invoke(app, ["walks", "list", "--db", lab, "--json"]).stdout)
+    walk = next(w for w in listed if w["pain_points"] and w["status"] == "completed")
+    result = runner.invoke(app, ["walks", "show", walk["uuid"][:8], "--db", lab, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["uuid"] == walk["uuid"] and len(data["pain_points"]) == walk["pain_points"]
+    assert data["steps"] and "closing_comment" in data
+    table = runner.invoke(app, ["walks", "show", walk["uuid"], "--db", lab])
+    assert table.exit_code == 0 and walk["journey"] in table.output
+    missing = runner.invoke(app, ["walks", "show", "nope", "--db", lab])
+    assert missing.exit_code == 1 and "is not a walk id" in missing.output
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("size", ["390,844", "1280,900"])
+def test_html_report_renders_in_chromium(
+    lab: str, runner: CliRunner, tmp_path: Path, size: str
+) -> None:
+    html, png = tmp_path / "report.html", tmp_path / "shot.png"
+    assert runner.invoke(app, ["report", "--db", lab, "-o", str(html)]).exit_code == 0
+    subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        + ["--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}"]
+        + [f"--window-size={size}", f"--screenshot={png}", html.as_uri()],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert f"{width},{height}" == size
+    assert len(data) > 20_000  # a drawn page, not a blank one (blank PNGs are ~5 KB)
+
+
+def test_fixes_json_carries_the_texts_of_its_reports(lab: str, runner: CliRunner) -> None:
+    result = runner.invoke(app, ["fixes", "--db", lab, "--json", "--top", "5"])
+    assert result.exit_code == 0, result.output
+    for fix in json.loads(result.stdout)["fixes"]:
+        # members lists ids; reports adds the texts (and the copies the engine collapsed)
+        assert {r["id"] for r in fix["reports"]} >= set(fix["members"])
+        assert all(r["text"] for r in fix["reports"])

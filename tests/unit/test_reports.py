@@ -1,0 +1,368 @@
+"""The report model and every renderer, on a small hand-made lab (no database, no engine).
+
+Golden files (tests/unit/golden/) pin the Markdown, CSV and JSON; refresh them with
+``QUALITYLAB_UPDATE_GOLDEN=1 pytest tests/unit/test_reports.py`` after reading the diff.
+Every format also gets the hostile-text corpus: user text must stay data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from qualitylab.domain import (
+    Cluster,
+    FixItem,
+    FixStatus,
+    Outcome,
+    PainPoint,
+    Praise,
+    PriorityParts,
+    Severity,
+    StepVisit,
+    Walk,
+    Walker,
+    WalkStatus,
+)
+from qualitylab.reports.assemble import Facts, assemble
+from qualitylab.reports.model import Change, Comparison, Nps, Report, Scope
+from qualitylab.reports.render import render
+from qualitylab.reports.safe import md
+
+GOLDEN = Path(__file__).parent / "golden"
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+STEPS = ("open", "pay", "done")
+
+HOSTILE = (
+    '=HYPERLINK("http://evil","x") [click](javascript:alert(1)) <script>alert(1)</script> '
+    '" onmouseover="alert(1) | col | \x1b[31mred\x1b[0m **bold** \u202eevil'
+)
+
+
+def _walk(
+    n: int,
+    outcomes: list[tuple[str, Outcome | None, int | None, float]],
+    *,
+    status: WalkStatus,
+    nps: int | None,
+    comment: str = "",
+    release: str = "1.0",
+    anonymous: bool = False,
+) -> Walk:
+    walker = Walker(uuid=f"w{n}", name=f"Walker {n}", anonymous=anonymous)
+    return Walk(
+        uuid=f"walk-{n}",
+        journey_id="esim",
+        journey_hash="h",
+        product_id="mobile",
+        release=release,
+        walker=walker,
+        status=status,
+        started_at=T0 + timedelta(hours=n),
+        finished_at=T0 + timedelta(hours=n, minutes=10) if status is WalkStatus.COMPLETED else None,
+        nps=nps,
+        closing_comment=comment,
+        visits=tuple(
+            StepVisit(step_id=s, position=i, outcome=o, ease=e, seconds_spent=sec)
+            for i, (s, o, e, sec) in enumerate(outcomes)
+        ),
+    )
+
+
+def _point(n: int, walk: Walk, step: str, text: str, severity: int, fix: str = "") -> PainPoint:
+    return PainPoint(
+        uuid=f"p{n}",
+        walk_uuid=walk.uuid,
+        journey_id="esim",
+        step_id=step,
+        text=text,
+        severity=Severity(severity),
+        category="bug",
+        suggested_fix=fix,
+        created_at=T0 + timedelta(minutes=n),
+        walker_uuid=walk.walker.uuid,
+        release=walk.release,
+        walker_anonymous=walk.walker.anonymous,
+    )
+
+
+def small_report(text: str = "payment page froze", *, compare: bool = False) -> Report:
+    d, f, b = Outcome.DONE, Outcome.FRICTION, Outcome.BLOCKED
+    walks = [
+        _walk(
+            1,
+            [("open", d, 6, 30), ("pay", b, 2, 120), ("done", d, 5, 20)],
+            status=WalkStatus.COMPLETED,
+            nps=3,
+            comment="fix the " + text,
+        ),
+        _walk(2, [("open", f, 4, 40), ("pay", b, 1, 200)], status=WalkStatus.ABANDONED, nps=None),
+        _walk(
+            3,
+            [("open", d, 7, 25), ("pay", f, 4, 90), ("done", d, 6, 15)],
+            status=WalkStatus.COMPLETED,
+            nps=9,
+            anonymous=True,
+        ),
+        _walk(
+            4,
+            [("open", d, 6, 20), ("pay", d, 5, 60), ("done", None, None, 0)],
+            status=WalkStatus.COMPLETED,
+            nps=10,
+            release="1.1",
+        ),
+    ]
+    points = [
+        _point(1, walks[0], "pay", text, 4, "show the error"),
+        _point(2, walks[1], "pay", text + " again", 4, "show the error"),
+        _point(3, walks[2], "pay", "card form is slow", 2),
+        _point(4, walks[2], "open", "menu label unclear " + text, 3, "rename it"),
+    ]
+    cluster = Cluster(
+        id="c-pay",
+        title=text,
+        terms=("pay",),
+        members=("p1", "p2"),
+        quotes=(text, text + " again"),
+        cohesion=0.9,
+        suggestions=(("show the error", 2),),
+    )
+    item = FixItem(
+        rank=1,
+        cluster=cluster,
+        priority=PriorityParts(
+            reach=2 / 3,
+            severity_mean=4.0,
+            severity_max=4,
+            impact=0.8,
+            persistence=0.5,
+            score=26.7,
+            blockers=1.0,
+        ),
+        walkers=2,
+        pain_points=2,
+        steps=(("esim", "pay"),),
+        releases=("1.0",),
+        status=FixStatus.PLANNED,
+        status_release="1.2",
+        status_note="sprint 12",
+        blocker=True,
+        merged=(("c-old", "card declined"),),
+        moved_in=("p2",),
+        owner="Irina (payments)",
+        ticket="PAY-12",
+    )
+    comparison = None
+    if compare:
+        comparison = Comparison(
+            "1.0",
+            "1.1",
+            {"regressed": 0, "new": 0, "persisting": 0, "resolved": 1},
+            (Change("c-pay", text, "resolved", 2, 0, "planned"),),
+        )
+    return assemble(
+        Facts(
+            scope=Scope(),
+            walks=walks,
+            praise=[Praise(uuid="pr1", walk_uuid="walk-3", step_id="open", text="nice " + text)],
+            journeys={"esim": None},
+            pain_points=points,
+            items=[item],
+            members={"c-pay": ("p1", "p2")},
+            factors={
+                "c-pay": {"reach": 0.6667, "severity": 1.0, "impact": 0.8, "persistence": 0.5}
+            },
+            releases=("1.0", "1.1"),
+            comparison=comparison,
+            generated_at=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------- the model
+def test_model_numbers_match_the_walks() -> None:
+    r = small_report()
+    h = r.header
+    assert (h.walks, h.walkers, h.completed, h.abandoned) == (4, 4, 3, 1)
+    assert h.median_walk_seconds == 130.0  # completed walks: 170, 130, 80 s on steps
+    assert (r.nps.n, r.nps.promoters, r.nps.passives, r.nps.detractors) == (3, 2, 0, 1)
+    assert r.nps.score == pytest.approx(100 / 3)
+    assert r.nps.small and r.nps.interval is not None
+    low, high = r.nps.interval
+    assert -100 <= low < r.nps.score < high <= 100
+    pay = next(s for s in r.journeys[0].steps if s.step_id == "pay")
+    assert pay.reached == 4 and pay.outcomes["blocked"] == 2 and pay.dropped == 1
+    assert pay.median_seconds == 105.0 and pay.mean_ease == 3.0
+    assert pay.severities == {4: 2, 3: 0, 2: 1, 1: 0} and pay.worst
+    assert [s.step_id for s in r.journeys[0].steps] == ["open", "pay", "done"]
+    assert [p.text for p in r.one_offs] == ["menu label unclear payment page froze"]
+    assert r.fixes[0].severities == {4: 2, 3: 0, 2: 0, 1: 0}
+    assert {p.walker for p in r.pain_points} == {"Walker 1", "Walker 2", "anonymous"}
+    assert [n.text for n in r.praise] == ["nice payment page froze"]
+    assert [n.nps for n in r.comments] == [3]
+
+
+def test_nps_interval_is_wide_for_three_answers_and_narrow_for_many() -> None:
+    few, many = Nps.of("few", [10, 10, 10]), Nps.of("many", [10] * 300 + [0] * 100)
+    assert few.score == 100 and few.interval and few.interval[0] < 30  # not "certain"
+    assert many.interval and many.interval[1] - many.interval[0] < 20 and not many.small
+
+
+# ---------------------------------------------------------------------------------- golden
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("md", "report.md"), ("csv", "report.csv"), ("json", "report.json")]
+)
+def test_golden(fmt: str, name: str) -> None:
+    out = render(small_report(compare=True), fmt)
+    assert isinstance(out, str)
+    path = GOLDEN / name
+    if os.environ.get("QUALITYLAB_UPDATE_GOLDEN"):
+        path.write_text(out, encoding="utf-8", newline="")
+    expected = path.read_bytes().decode("utf-8")
+    assert out == expected, f"{name} changed; see the module docstring"
+
+
+def test_json_has_schema_version_and_texts() -> None:
+    data = json.loads(render(small_report(), "json"))
+    assert data["schema_version"] == 1
+    assert data["fixes"][0]["quotes"] == ["payment page froze", "payment page froze again"]
+    assert data["nps"]["small_n"] is True and len(data["nps"]["interval"]) == 2
+    assert data["pain_points"][0]["problem_id"] == "c-pay"
+
+
+def test_csv_fixes_has_one_row_per_problem() -> None:
+    rows = list(
+        csv.DictReader(
+            io.StringIO(str(render(small_report(), "csv", what="fixes")).lstrip("\ufeff"))
+        )
+    )
+    assert [r["problem_id"] for r in rows] == ["c-pay"]
+    assert rows[0]["status"] == "planned" and rows[0]["blocker_reports"] == "2"
+    assert rows[0]["owner"] == "Irina (payments)" and rows[0]["ticket"] == "PAY-12"
+    assert rows[0]["merged_by_hand"] == "c-old"
+
+
+# ---------------------------------------------------------------------------------- HTML
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += attrs
+        self.ids |= {v or "" for k, v in attrs if k == "id"}
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html: str) -> _Collect:
+    parser = _Collect()
+    parser.feed(html)
+    return parser
+
+
+def test_html_structure_is_self_contained() -> None:
+    html = str(render(small_report(compare=True), "html"))
+    p = _parse(html)
+    assert {"nps", "map", "fixes", "one-offs", "compare", "praise"} <= p.ids
+    assert p.tags.count("svg") >= 5  # NPS split, funnel, outcome mix, ease per step
+    assert "script" not in p.tags and "link" not in p.tags and "img" not in p.tags
+    for name, value in p.attrs:
+        if name in ("href", "src", "xlink:href", "action"):
+            assert (value or "").startswith("#"), (name, value)
+    assert not re.search(r"url\(|@import|https?:|//[a-z]", html)  # no request can leave it
+    assert "@media print" in html and "page-break-before" in html
+    assert 'name="viewport"' in html
+    assert "5.5" in "".join(p.text)  # the ease reference is said, not only drawn
+
+
+def test_html_escapes_hostile_text() -> None:
+    html = str(render(small_report(HOSTILE), "html"))
+    p = _parse(html)
+    assert "script" not in p.tags
+    assert not any(name.startswith("on") for name, _ in p.attrs)
+    assert "javascript:" not in "".join(v or "" for _, v in p.attrs)
+    text = "".join(p.text)
+    assert "<script>alert(1)</script>" in text  # shown as text
+    assert "\x1b" not in html and "\u202e" not in html and "\\x1b[31m" in text
+
+
+# ---------------------------------------------------------------------------------- the rest
+def test_markdown_escapes_hostile_text() -> None:
+    out = str(render(small_report(HOSTILE), "md"))
+    assert not re.search(r"(?<!\\)\]\(", out)  # no link or image
+    assert "<script>" not in out and "\x1b" not in out
+    tables: list[list[int]] = [[]]
+    for line in out.splitlines():  # a pain point cannot add a column to a table
+        if line.startswith("|"):
+            tables[-1].append(len(re.findall(r"(?<!\\)\|", line)))
+        elif tables[-1]:
+            tables.append([])
+    assert len(tables) > 3 and all(len(set(t)) <= 1 for t in tables), tables
+    assert md("[a](b)") == "\\[a\\](b)" and md("x | y") == "x \\| y"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jira-csv"])
+def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
+    out = str(render(small_report(HOSTILE), fmt)).lstrip("\ufeff")
+    for row in csv.reader(io.StringIO(out)):
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert "'=HYPERLINK" in out
+
+
+def test_jira_csv_columns_and_priority() -> None:
+    rows = list(csv.reader(io.StringIO(str(render(small_report(HOSTILE), "jira-csv")))))
+    assert rows[0] == ["Summary", "Description", "Priority", "Labels", "Labels", "Labels"]
+    summary, description, priority, *labels = rows[1]
+    assert priority == "Highest"  # a blocker
+    assert labels == ["qualitylab", "qualitylab-c-pay", "esim"]
+    assert "c-pay" in description and "\\[click\\]" in description  # no Jira link
+    assert "\n" not in summary
+
+
+def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(small_report(HOSTILE, compare=True), "xlsx")))
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Fix list", "Pain points", "Steps", "NPS", "Release comparison"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref
+        assert ws["A1"].font.bold
+    pains = wb["Pain points"]
+    header = [c.value for c in pains[1]]
+    text = [row[header.index("text")] for row in pains.iter_rows(min_row=2)]
+    hostile = next(c for c in text if str(c.value).startswith("=HYPERLINK"))
+    assert hostile.data_type == "s" and hostile.quotePrefix  # text, never a formula
+    assert len(text) == 4
+    assert [c.value for c in wb["Fix list"][2]][:3] == [
+        1,
+        "c-pay",
+        HOSTILE.replace("\x1b", "\\x1b").replace("\u202e", "\\u202e"),
+    ]
+
+
+def test_terminal_summary_prints_markup_literally() -> None:
+    from rich.console import Console
+
+    from qualitylab.reports.terminal import print_summary
+
+    console = Console(record=True, width=100, force_terminal=True)
+    print_summary(small_report("[bold]x[/bold] \x1b[31mred"), console)
+    out = console.export_text()
+    assert "[bold]x[/bold]" in out and "\\x1b[31mred" in out

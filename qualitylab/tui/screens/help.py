@@ -19,10 +19,15 @@ class HelpScreen(QLModal[None]):
         [Binding("escape,q,question_mark,f1", "close", "key.close")]
     )
 
+    def __init__(self, body: str = "help.body") -> None:
+        """``body``: the i18n key of the key list (the triage app has its own)."""
+        super().__init__()
+        self.body = body
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog help"):
             yield Static(self.t("help.title"), classes="dialog-title", markup=False)
-            yield Static(self.t("help.body"), markup=False)
+            yield Static(self.t(self.body), markup=False)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -147,10 +147,10 @@ class TriageApp(LabApp):
             reload()
 
     def action_help(self) -> None:
-        from qualitylab.tui.triage.dialogs import TriageHelp
+        from qualitylab.tui.screens.help import HelpScreen
 
-        if not isinstance(self.screen, TriageHelp):
-            self.push_screen(TriageHelp())
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen("tri.help.body"))
 
     def action_export(self) -> None:
         from qualitylab.tui.triage.export import ExportDialog

@@ -14,32 +14,16 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from qualitylab.domain import FixStatus
 from qualitylab.tui.text import one_line
-from qualitylab.tui.triage.base import TriageModal, with_layout_aliases
+from qualitylab.tui.triage.base import TriageModal
 
 if TYPE_CHECKING:
     from qualitylab.services.triage import TriageList
-
-
-class TriageHelp(TriageModal[None]):
-    """Every key of the triage app; escape, q, ? or f1 closes it."""
-
-    BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
-        [Binding("escape,q,question_mark,f1", "close", "key.close")]
-    )
-
-    def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog help"):
-            yield Static(self.t("help.title"), classes="dialog-title", markup=False)
-            yield Static(self.t("tri.help.body"), markup=False)
-
-    def action_close(self) -> None:
-        self.dismiss()
 
 
 FormT = TypeVar("FormT")

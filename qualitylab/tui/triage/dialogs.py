@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 FormT = TypeVar("FormT")
 
 
-class _Form(TriageModal[FormT]):
+class FormDialog(TriageModal[FormT]):
     """A dialog with fields: ctrl+s saves, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -61,7 +61,7 @@ def _options(values: Sequence[str], any_label: str) -> list[tuple[Text, str]]:
     return [(Text(any_label), ""), *((Text(one_line(v, 40)), v) for v in values)]
 
 
-class FilterDialog(_Form[bool]):
+class FilterDialog(FormDialog[bool]):
     """Journey and release (the list is rebuilt for them), status and blockers (filtered)."""
 
     AUTO_FOCUS = "#f-journey"
@@ -123,7 +123,7 @@ class DecisionInput:
     ticket: str
 
 
-class DecideDialog(_Form[DecisionInput]):
+class DecideDialog(FormDialog[DecisionInput]):
     """Status, release, note, owner and ticket of one problem, prefilled with the current ones."""
 
     def __init__(self, cluster_id: str, current: DecisionInput, focus: str = "d-status") -> None:
@@ -188,7 +188,7 @@ class Candidate:
     same_step: bool = False
 
 
-class ChooseProblem(_Form[str]):
+class ChooseProblem(FormDialog[str]):
     """Pick a problem: the suggestions (with their similarity) come first, then the other problems
     of the same journey. Typing filters the list by id or words of the title; enter takes the
     highlighted one, or exactly the id typed."""

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label, Select, Static
 
-from qualitylab.tui.triage.dialogs import _Form
+from qualitylab.tui.triage.dialogs import FormDialog
 from qualitylab.tui.triage.fixlist import scope_label
 
 DEFAULT_FORMAT = "html"
 
 
-class ExportDialog(_Form[tuple[str, str]]):
+class ExportDialog(FormDialog[tuple[str, str]]):
     """Pick a format (and, in a terminal, a folder); dismissed with (format, folder)."""
 
     AUTO_FOCUS = "#x-format"

@@ -20,7 +20,9 @@ ENV_LANG = "QUALITYLAB_LANG"
 ENV_DATA_DIR = "QUALITYLAB_DATA_DIR"
 ENV_CONFIG_DIR = "QUALITYLAB_CONFIG_DIR"
 LANGUAGES = ("en", "ru")
-_BUNDLED_JOURNEYS = Path(__file__).resolve().parent.parent / "journeys.yaml"
+#: The catalog shipped in the package (a symlink to the repository's journeys.yaml; the wheel holds
+#: a copy), used when neither --journeys, $QUALITYLAB_JOURNEYS nor ./journeys.yaml is given.
+_BUNDLED_JOURNEYS = Path(__file__).resolve().parent / "journeys.yaml"
 
 
 def data_dir() -> Path:

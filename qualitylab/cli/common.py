@@ -34,6 +34,14 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Encoding of the CSV file, e.g. cp1251 \\[default: UTF-8, or UTF-16 by its BOM].",
+        show_default=False,
+    ),
+]
 JourneysOption = Annotated[
     str | None,
     typer.Option(

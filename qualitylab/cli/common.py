@@ -164,7 +164,7 @@ class LabGroup(TyperGroup):
         except CatalogError as exc:
             for problem in exc.problems:
                 sys.stderr.write(visible(problem) + "\n")
-            sys.stderr.write(f"qualitylab: error: {len(exc.problems)} problem(s) in the journeys\n")
+            sys.stderr.write(f"qualitylab: error: {exc.count} problem(s) in the journeys\n")
             raise typer.Exit(1) from None
         except MissingDatabase as exc:
             fail(f"{exc}; {MISSING_DB_HINT}")

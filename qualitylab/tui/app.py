@@ -66,6 +66,11 @@ def _save_ui_prefs(prefs: dict[str, object]) -> None:
         pass  # a theme preference is not worth an error message
 
 
+#: See QualityLabApp.call: when the walker hears that a save is slow, and how often it is retried.
+SAVE_NOTICE_AFTER_S = 5.0
+SAVE_RETRY_EVERY_S = 2.0
+
+
 class QualityLabApp(App[None]):
     """Walk customer journeys and log pain points."""
 
@@ -96,6 +101,11 @@ class QualityLabApp(App[None]):
         self.journeys_path = journeys
         self.tr = Translator(config.resolve_lang(lang))
         self.walker_override = walker_name.strip() if walker_name else None
+        #: A save taking longer than this tells the walker it is being retried (seconds).
+        self.save_notice_after = SAVE_NOTICE_AFTER_S
+        #: Pause between attempts while the database does not answer (seconds).
+        self.save_retry_every = SAVE_RETRY_EVERY_S
+        self._quitting = False
         #: Seconds source for step timers; tests freeze it so snapshots are stable.
         self.clock: Callable[[], float] = clock or time.monotonic
         self.profile: config.Profile | None = None
@@ -121,16 +131,53 @@ class QualityLabApp(App[None]):
         """Run ``fn(lab, *args, **kwargs)`` on a thread and wait for it; report expected errors.
 
         Re-raises the :class:`QualityLabError` after showing it, so callers can stay on screen.
+
+        Once the lab is open, a database that stops answering never loses an answer and never
+        lets the screen move on unsaved: after SAVE_NOTICE_AFTER_S (or at once, on an error) the
+        walker reads "could not save, nothing lost, retrying", and the same call is tried again
+        every SAVE_RETRY_EVERY_S until it is committed; only then does this return.
         """
 
         def run() -> T:
             return fn(self.lab(), *args, **kwargs)
 
-        try:
-            return await asyncio.to_thread(run)
-        except QualityLabError as err:
-            self.report_error(err)
-            raise
+        retrying = False
+        while True:
+            may_retry = self._lab is not None and self._lab.is_open and not self._quitting
+            attempt = asyncio.ensure_future(asyncio.to_thread(run))
+            try:
+                if not retrying and may_retry:
+                    await asyncio.wait({attempt}, timeout=self.save_notice_after)
+                    if not attempt.done():  # e.g. a frozen server: say so, keep waiting
+                        retrying = True
+                        self._tell_retrying()
+                result = await attempt
+            except StorageUnavailable as err:
+                if not may_retry:  # a wrong --db or a server never reached: say so at once
+                    self.report_error(err)
+                    raise
+                if not retrying:
+                    retrying = True
+                    self._tell_retrying()
+                await asyncio.sleep(self.save_retry_every)
+                continue
+            except QualityLabError as err:
+                self.report_error(err)
+                raise
+            if retrying:
+                self.clear_notifications()
+                self.notify(self.tr("save.resumed"), timeout=4, markup=False)
+            return result
+
+    def _tell_retrying(self) -> None:
+        self.clear_notifications()  # one message at a time, not a stack of them
+        self.notify(
+            self.tr("save.retrying"),
+            title=self.tr("err.title"),
+            severity="warning",
+            timeout=600,
+            markup=False,
+        )
 
     def report_error(self, err: BaseException) -> None:
         """One clear message in the app; the traceback never reaches the walker."""
@@ -180,13 +227,14 @@ class QualityLabApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save what the current screen holds (the step timer) and leave; resume picks it up."""
+        self._quitting = True  # no retrying now: the walker chose to leave
         for screen in reversed(self.screen_stack):  # a dialog may sit on the step screen
             saver = getattr(screen, "save_before_quit", None)
             if saver is not None:
                 try:
-                    await saver()
-                except QualityLabError:
-                    pass  # already reported; confirmed answers were saved when confirmed
+                    await asyncio.wait_for(saver(), self.save_notice_after)
+                except (QualityLabError, TimeoutError):
+                    pass  # reported; confirmed answers were saved when confirmed
                 break
         self.exit()
 

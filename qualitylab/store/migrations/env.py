@@ -20,6 +20,8 @@ def run_migrations_online() -> None:
             render_as_batch=connection.dialect.name == "sqlite",
         )
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # a migration may outlast a statement's
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")  # usual limit
             context.run_migrations()
         connection.commit()
 

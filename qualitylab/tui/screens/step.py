@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from qualitylab import services
 from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLScreen, with_layout_aliases
+from qualitylab.tui.base import QLScreen, save_in_order, with_layout_aliases
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
@@ -228,8 +228,10 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ answers
 
-    async def action_outcome(self, value: str) -> None:
-        outcome = Outcome(value)
+    def action_outcome(self, value: str) -> None:
+        save_in_order(self, lambda: self._save_outcome(Outcome(value)))
+
+    async def _save_outcome(self, outcome: Outcome) -> None:
         try:
             await self.qapp.call(
                 services.record_step, self.walk.uuid, self.step_id, outcome=outcome
@@ -239,7 +241,10 @@ class StepScreen(QLScreen[None]):
         self.outcome = outcome
         self._draw_answers()
 
-    async def action_ease(self, value: int) -> None:
+    def action_ease(self, value: int) -> None:
+        save_in_order(self, lambda: self._save_ease(value))
+
+    async def _save_ease(self, value: int) -> None:
         try:
             await self.qapp.call(services.record_step, self.walk.uuid, self.step_id, ease=value)
         except QualityLabError:
@@ -264,7 +269,10 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ moving
 
-    async def action_next(self) -> None:
+    def action_next(self) -> None:
+        save_in_order(self, self._next)
+
+    async def _next(self) -> None:
         if self._busy or not self.ready:
             return
         if self.outcome is None:
@@ -296,7 +304,10 @@ class StepScreen(QLScreen[None]):
         else:  # back from finish to the last step: the timer restarts from the saved total
             self.run_worker(self._enter(self.index), exclusive=True, group="step-enter")
 
-    async def action_prev(self) -> None:
+    def action_prev(self) -> None:
+        save_in_order(self, self._prev)
+
+    async def _prev(self) -> None:
         if self._busy or not self.ready or self.index == 0:
             return
         self._busy = True

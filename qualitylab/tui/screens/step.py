@@ -2,6 +2,8 @@
 
 Every confirmed answer (outcome, ease, a saved form, a deletion) is written through the service
 and awaited before anything on screen changes; moving between steps saves the step's time first.
+Answers and moves run in a worker, one at a time in the order pressed (``save_in_order``), so
+the screen keeps drawing, and the walker reads the app's notice, while a database is slow.
 The screen stays mounted for the whole walk and redraws its content for each step.
 """
 
@@ -317,7 +319,10 @@ class StepScreen(QLScreen[None]):
         finally:
             self._busy = False
 
-    async def action_home(self) -> None:
+    def action_home(self) -> None:
+        save_in_order(self, self._home)
+
+    async def _home(self) -> None:
         if self.ready and await self._save_time():
             self.dismiss()
 

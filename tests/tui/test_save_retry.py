@@ -8,18 +8,32 @@ answer is saved, once, when the database answers again.
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
-from tui_helpers import AppFactory, fill_form, open_journey, screen_is, step_ready, wait_for
+from tui_helpers import (
+    CATALOG,
+    AppFactory,
+    FrozenClock,
+    fill_form,
+    open_journey,
+    screen_is,
+    step_ready,
+    wait_for,
+)
 
 from qualitylab import config, services
 from qualitylab.domain import Outcome
 from qualitylab.errors import StorageUnavailable
 from qualitylab.services import Lab
-from qualitylab.tui.app import QualityLabApp
+from qualitylab.tui.app import SAVE_NOTICE_AFTER_S, QualityLabApp, make_app
 from qualitylab.tui.screens.pain_point import PainPointForm
 from qualitylab.tui.screens.step import StepScreen
 
@@ -125,3 +139,48 @@ async def test_a_pain_point_typed_during_an_outage_is_saved_once_when_it_ends(
         await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
     (point,) = services.list_pain_points(lab)
     assert point.text == "Offer page is blank"
+
+
+@contextmanager
+def frozen_postgres(pg_dir: str) -> Iterator[None]:
+    """SIGSTOP every process of the test server (as the finding did), SIGCONT on the way out."""
+    master = int((Path(pg_dir) / "data" / "postmaster.pid").read_text().split()[0])
+    pids = [master]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == master:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+
+
+@pytest.mark.postgres
+async def test_a_frozen_postgres_server_is_announced_within_ten_seconds_and_nothing_is_lost(
+    pg_url: str, profile: config.Profile, clock: FrozenClock
+) -> None:
+    """The finding itself, against the real server: SIGSTOP while the walker answers."""
+    pg_dir = os.environ.get("QUALITYLAB_TEST_PG_DIR")
+    if not pg_dir:
+        pytest.skip("needs the throwaway PostgreSQL server that scripts/test starts")
+    app = make_app(db=pg_url, journeys=CATALOG, lang="en", walker_name=None, clock=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        with frozen_postgres(pg_dir):
+            started = time.monotonic()
+            await pilot.press("d")
+            await wait_for(pilot, lambda: retrying(app), timeout=15)
+            told = time.monotonic() - started
+            assert SAVE_NOTICE_AFTER_S - 0.5 < told < 10
+            assert step.outcome is None and screen_is(pilot, StepScreen)
+        await wait_for(pilot, lambda: step.outcome == Outcome.DONE, timeout=60)
+        assert "Saved." in messages(app)
+    with Lab.open(db=pg_url, journeys=CATALOG) as lab:
+        visit = services.get_walk(lab, step.walk.uuid).visit("find-offer")
+        assert visit is not None and visit.outcome == Outcome.DONE

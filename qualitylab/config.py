@@ -24,7 +24,9 @@ ENV_SERVED = "QUALITYLAB_SERVED"
 ENV_WALKER_SECRET = "QUALITYLAB_WALKER_SECRET"
 ENV_RESUME_URL = "QUALITYLAB_RESUME_URL"
 LANGUAGES = ("en", "ru")
-_BUNDLED_JOURNEYS = Path(__file__).resolve().parent.parent / "journeys.yaml"
+#: The catalog shipped in the package (a symlink to the repository's journeys.yaml; the wheel holds
+#: a copy), used when neither --journeys, $QUALITYLAB_JOURNEYS nor ./journeys.yaml is given.
+_BUNDLED_JOURNEYS = Path(__file__).resolve().parent / "journeys.yaml"
 
 
 def data_dir() -> Path:

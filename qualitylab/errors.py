@@ -31,9 +31,18 @@ class MissingDatabase(StorageUnavailable):
         super().__init__(f"no lab database at {path}")
 
 
+#: Problems a CatalogError lists; a broken 2 MB file can have hundreds of thousands, and
+#: printing them all took minutes (issue 9 §8). The first ones say what to fix.
+MAX_SHOWN_PROBLEMS = 50
+
+
 class CatalogError(QualityLabError):
-    """journeys.yaml is broken; ``problems`` holds every problem as ``file:line:col: message``."""
+    """journeys.yaml is broken; ``problems`` lists them as ``file:line:col: message`` (the first
+    MAX_SHOWN_PROBLEMS, then "... and K more problems"), ``count`` says how many there are."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
+        self.count = len(problems)
+        self.problems = list(problems[:MAX_SHOWN_PROBLEMS])
+        if self.count > MAX_SHOWN_PROBLEMS:
+            self.problems.append(f"... and {self.count - MAX_SHOWN_PROBLEMS:,} more problems")
         super().__init__("\n".join(self.problems))

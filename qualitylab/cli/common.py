@@ -14,7 +14,6 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from click.exceptions import ClickException, Exit
 from rich.console import Console
 from typer.core import TyperGroup
 
@@ -31,6 +30,14 @@ DbOption = Annotated[
         envvar="QUALITYLAB_DB",
         show_envvar=True,
         help="SQLite file or postgresql+psycopg:// URL (default: a file in the user data dir).",
+        show_default=False,
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="Encoding of the CSV file, e.g. cp1251 \\[default: UTF-8, or UTF-16 by its BOM].",
         show_default=False,
     ),
 ]
@@ -135,7 +142,7 @@ class LabGroup(TyperGroup):
         token = _COMMAND.set(None)
         try:
             return super().invoke(ctx)
-        except (ClickException, Exit, typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort):
             raise
         except typer.TyperException as exc:  # typer's own (vendored) click: bad arguments
             if type(exc).__name__ == "NoArgsIsHelpError":  # the group's help is already shown
@@ -144,7 +151,7 @@ class LabGroup(TyperGroup):
         except CatalogError as exc:
             for problem in exc.problems:
                 sys.stderr.write(visible(problem) + "\n")
-            sys.stderr.write(f"qualitylab: error: {len(exc.problems)} problem(s) in the journeys\n")
+            sys.stderr.write(f"qualitylab: error: {exc.count} problem(s) in the journeys\n")
             raise typer.Exit(1) from None
         except MissingDatabase as exc:
             fail(f"{exc}; {MISSING_DB_HINT}")

@@ -12,6 +12,7 @@ import typer
 
 from qualitylab.cli.common import (
     DbOption,
+    EncodingOption,
     JourneysOption,
     JsonOption,
     fail,
@@ -61,13 +62,7 @@ def log(
             "category, suggest, walker, department, release). Repeatable.",
         ),
     ] = None,
-    encoding: Annotated[
-        str | None,
-        typer.Option(
-            "--encoding",
-            help="Encoding of the CSV file, e.g. cp1251 \\[default: UTF-8, or UTF-16 by its BOM].",
-        ),
-    ] = None,
+    encoding: EncodingOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
     journeys: JourneysOption = None,

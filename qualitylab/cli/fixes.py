@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
+from qualitylab.cli.common import (
+    DbOption,
+    EncodingOption,
+    JourneysOption,
+    JsonOption,
+    open_lab,
+    print_json,
+)
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.corrections import ByOption, register_corrections
@@ -358,7 +365,7 @@ def cluster_texts(
     file: Annotated[
         Path,
         typer.Argument(
-            help="A CSV file (UTF-8; comma, semicolon, tab or | separated; a one-column file "
+            help="A CSV file (comma, semicolon, tab or | separated; a one-column file "
             "needs no quoting)."
         ),
     ],
@@ -381,6 +388,7 @@ def cluster_texts(
             "texts with the same value are a little more likely to be grouped.",
         ),
     ] = None,
+    encoding: EncodingOption = None,
     json_out: JsonOption = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the JSON to this file.")
@@ -402,7 +410,11 @@ def cluster_texts(
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
     texts, ids, context = read_csv_texts(
-        file, text_column=text_column, id_column=id_column, context_column=context_column
+        file,
+        text_column=text_column,
+        id_column=id_column,
+        context_column=context_column,
+        encoding=encoding,
     )
     with progress_bar(not json_out, "Clustering texts") as progress:
         result = cluster_table(texts, ids, context=context, progress=progress)

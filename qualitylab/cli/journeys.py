@@ -70,7 +70,7 @@ def _load(path: Path) -> Catalog:
             sys.stderr.write(literal(problem) + "\n")
         # Always, even for one problem, like every other command (LabGroup): the last line says
         # that the command failed and how many problems there are.
-        count = _count(len(err.problems), "problem")
+        count = _count(err.count, "problem")
         sys.stderr.write(f"qualitylab: error: {count} in {literal(str(path))}\n")
         raise typer.Exit(1) from None
 

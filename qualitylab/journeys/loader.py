@@ -30,17 +30,24 @@ from qualitylab.journeys.source import (
 _LISTS = ("products", "journeys", "categories")
 _TOP_KEYS = tuple(Catalog.model_fields)
 YAML_SUFFIXES = (".yaml", ".yml")
+#: All the files of one catalog together (each file is also capped, at source.MAX_BYTES).
+MAX_TOTAL_BYTES = 5 * 1024 * 1024
 
 
 def load_catalog(path: Path) -> Catalog:
     """Load a catalog file, or every ``*.yaml``/``*.yml`` in a folder merged into one catalog."""
     path = Path(path)
     files = catalog_files(path)
+    _check_total_size(path, files, sum(_size(file) for file in files))
     documents: list[Document] = []
     problems: list[Problem] = []
+    read = 0
     for file in files:
         try:
-            documents.append(parse(read_text(file, str(file)), str(file)))
+            text = read_text(file, str(file))
+            read += len(text)  # characters <= bytes: a file whose size stat hides still counts
+            _check_total_size(path, files, read)
+            documents.append(parse(text, str(file)))
         except SourceError as err:
             problems.extend(err.problems)
     if not documents:
@@ -62,6 +69,26 @@ def load_catalog_text(text: str | bytes, name: str = "journeys.yaml") -> Catalog
     except SourceError as err:
         raise CatalogError(_format(err.problems, [])) from None
     return _validate([document], [])
+
+
+def _size(file: Path) -> int:
+    try:
+        return file.stat().st_size
+    except OSError:
+        return 0  # read_text reports why it cannot be read
+
+
+def _check_total_size(path: Path, files: list[Path], size: int) -> None:
+    """A catalog (all its files) holds at most MAX_TOTAL_BYTES: a folder of 60 files of 2 MB
+    took minutes and gigabytes to check (issue 9 §8), while a real catalog is a few hundred KB."""
+    if size > MAX_TOTAL_BYTES:
+        raise CatalogError(
+            [
+                f"{path}: the catalog's {len(files)} file(s) hold more than "
+                f"{MAX_TOTAL_BYTES // 2**20} MB in all; keep only the journey catalog in it "
+                "(a catalog of 100 journeys is about 0.5 MB)"
+            ]
+        )
 
 
 def catalog_files(path: Path) -> list[Path]:

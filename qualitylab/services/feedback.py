@@ -6,8 +6,6 @@ counts in fix lists like any other (reach, releases) without pretending someone 
 
 from __future__ import annotations
 
-import codecs
-import csv
 import json
 import uuid
 from collections.abc import Mapping
@@ -25,6 +23,7 @@ from qualitylab.domain import (
     utcnow,
 )
 from qualitylab.errors import InvalidInput
+from qualitylab.services.csv_input import read_csv
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     _text,
@@ -218,27 +217,6 @@ def row_uuids(items: list[Feedback]) -> list[str]:
     return out
 
 
-def _encoding_of(path: Path, head: bytes, encoding: str | None) -> str:
-    """The given encoding, else what a byte-order mark says (Excel's "Unicode text" is UTF-16)."""
-    if encoding:
-        try:
-            return codecs.lookup(encoding).name
-        except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r}; try utf-8 or cp1251") from None
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        raise InvalidInput(f"{path} is not a CSV text file (it holds NUL bytes)")
-    return "utf-8-sig"
-
-
-def _delimiter(first_line: str) -> str:
-    """The header decides: texts full of ',' must not fool a ';' or tab separated file."""
-    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
 def _columns(header: list[str], mapping: Mapping[str, str], path: Path) -> dict[str, int]:
     """Field -> column index, from --map or the known column names."""
     shown = ", ".join(header[:30]) + (" ..." if len(header) > 30 else "")
@@ -292,55 +270,31 @@ def import_feedback_csv(
         raise InvalidInput(
             f"unknown field(s) {', '.join(sorted(unknown))} in --map; fields: {', '.join(FIELDS)}"
         )
-    try:
-        with path.open("rb") as raw:
-            head = raw.read(4096)
-        chosen = _encoding_of(path, head, encoding)
-        handle = path.open(encoding=chosen, newline="")
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-    result = CsvImport()
+    # Every row is read (and a broken file refused, naming its line) before any is imported.
+    known = {alias for aliases in FIELDS.values() for alias in aliases}
+    table = read_csv(path, encoding=encoding, columns=known | set(mapping.values()))
+    header = table.header
+    if not any(header):
+        raise InvalidInput(f"{path} is empty; it needs a header row")
+    columns = _columns(header, mapping, path)
+    result = CsvImport(columns={name: header[index] for name, index in columns.items()})
     good: list[Feedback] = []
-    with handle:
+    for row in table.rows:
+        if not any(cell.strip() for cell in row.fields):
+            continue  # blank line
+        problem = table.extra_fields(row)
+        if problem:
+            result.rejected.append(problem)
+            continue
+        values: dict[str, str | int] = dict(defaults or {})
+        for name, index in columns.items():
+            cell = row.fields[index].strip() if index < len(row.fields) else ""
+            if cell:
+                values[name] = cell
         try:
-            first_line = handle.readline()
-            handle.seek(0)
-            delimiter = _delimiter(first_line)
-            reader = csv.reader(handle, delimiter=delimiter)
-            header = [h.strip() for h in next(reader, [])]
-            if not any(header):
-                raise InvalidInput(f"{path} is empty; it needs a header row")
-            columns = _columns(header, mapping, path)
-            result.columns = {name: header[index] for name, index in columns.items()}
-            end = reader.line_num
-            for cells in reader:
-                start, end = end + 1, reader.line_num
-                if not any(cell.strip() for cell in cells):
-                    continue  # blank line
-                where = f"{path}:{start}" if start == end else f"{path}:{start}-{end}"
-                if any(cell.strip() for cell in cells[len(header) :]):
-                    result.rejected.append(
-                        f"{where}: {len(cells)} cells but the header has {len(header)} columns; "
-                        f"put text that contains {delimiter!r} in double quotes"
-                    )
-                    continue
-                values: dict[str, str | int] = dict(defaults or {})
-                for name, index in columns.items():
-                    cell = cells[index].strip() if index < len(cells) else ""
-                    if cell:
-                        values[name] = cell
-                try:
-                    good.append(check_feedback(lab, values))
-                except InvalidInput as exc:
-                    result.rejected.append(f"{where}: {exc}")
-        except UnicodeDecodeError as exc:
-            hint = "" if encoding else " or pass --encoding (e.g. --encoding cp1251)"
-            raise InvalidInput(
-                f"{path} is not {'UTF-8' if chosen == 'utf-8-sig' else chosen} text "
-                f"({exc.reason}); save it as UTF-8{hint}"
-            ) from exc
-        except csv.Error as exc:
-            raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from exc
+            good.append(check_feedback(lab, values))
+        except InvalidInput as exc:
+            result.rejected.append(f"{row.where}: {exc}")
     if good:
         result.imported = len(save_feedback(lab, good, row_uuids(good)))
         result.already = len(good) - result.imported

@@ -68,6 +68,12 @@ class Lab:
         if journey_id not in known:
             self.journey(journey_id)  # raises the one-line error
 
+    @property
+    def is_open(self) -> bool:
+        """The database was reached (and migrated) once: a failure now is the server's, worth
+        retrying, not a wrong ``--db``."""
+        return self.store.is_open
+
     def close(self) -> None:
         self.store.close()
 

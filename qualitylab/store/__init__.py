@@ -34,6 +34,10 @@ class Store:
             self._engine = open_engine(self.url, create=self.create)
         return self._engine
 
+    @property
+    def is_open(self) -> bool:
+        return self._engine is not None
+
     @contextlib.contextmanager
     def unit(self, *, read_only: bool = False) -> Iterator[Unit]:
         """One transaction: committed when the block ends, rolled back on any error.

@@ -1,7 +1,9 @@
 """Opening a database: engine settings per back end, connectivity errors, and migrations on open.
 
-SQLite runs with WAL, a busy timeout and foreign keys on, and write transactions start with
-``BEGIN IMMEDIATE`` so two walkers on one file never lose a write to "database is locked".
+SQLite runs with WAL, ``synchronous=FULL``, a busy timeout and foreign keys on, and write
+transactions start with ``BEGIN IMMEDIATE`` so two walkers on one file never lose a write to
+"database is locked". PostgreSQL connections carry timeouts and TCP keepalives
+(``_pg_connect_args``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from qualitylab.errors import StorageUnavailable
 from qualitylab.store import MissingDatabase
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: PostgreSQL: the longest one statement may run (the server cancels it; migrations lift it).
+PG_STATEMENT_TIMEOUT_MS = 20_000
+PG_CONNECT_TIMEOUT_S = 5
 #: Execution option marking a read-only unit of work (SQLite then starts a deferred transaction).
 READ_ONLY_OPTION = "qualitylab_read_only"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -47,17 +52,42 @@ def create_lab_engine(url: str, *, create: bool = True) -> Engine:
             in_memory = parsed.database in (None, "", ":memory:")
             return _sqlite_engine(url, in_memory=in_memory, create=create)
         if parsed.get_backend_name() == "postgresql":
-            return create_engine(
-                url,
-                pool_pre_ping=True,
-                connect_args={"connect_timeout": 10, "application_name": "qualitylab"},
-            )
+            return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(parsed))
     except (NoSuchModuleError, ImportError) as exc:
         raise StorageUnavailable(f"unsupported database URL {describe(url)}: {exc}") from exc
     raise StorageUnavailable(
         f"unsupported database URL {describe(url)}; use a SQLite file path or a "
         "postgresql://user:password@host/database URL"
     )
+
+
+def _pg_connect_args(parsed: Any) -> dict[str, object]:
+    """libpq settings so a save never hangs on a server that stopped answering (issue 9 §6).
+
+    - ``connect_timeout``: a server that does not accept within PG_CONNECT_TIMEOUT_S;
+    - TCP keepalives and ``tcp_user_timeout``: a peer gone without a word (network cut, host
+      down) is noticed in about 10 s instead of the kernel's two hours;
+    - ``statement_timeout``: a statement stuck behind a lock (a long import) is cancelled by
+      the server. A URL's own ``options`` come after ours, so they win.
+
+    A server process that is frozen (SIGSTOP) still has its kernel answer TCP, so none of these
+    fires; the walk app tells the walker after SAVE_NOTICE_AFTER_S and keeps waiting (the save
+    completes when the server resumes).
+    """
+    options = f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"
+    given = parsed.query.get("options")
+    if given:
+        options += " " + (given if isinstance(given, str) else " ".join(given))
+    return {
+        "connect_timeout": PG_CONNECT_TIMEOUT_S,
+        "application_name": "qualitylab",
+        "keepalives": 1,
+        "keepalives_idle": 5,
+        "keepalives_interval": 2,
+        "keepalives_count": 3,
+        "tcp_user_timeout": 10_000,
+        "options": options,
+    }
 
 
 def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
@@ -84,7 +114,10 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if not in_memory:
             _set_wal(cur)
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit is on disk (the WAL fsynced) before it returns, so a power cut
+            # cannot take a confirmed answer; NORMAL could lose the last commits. Cost:
+            # benchmarks/README.md (reliability).
+            cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
 
@@ -138,6 +171,8 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     """Only one process upgrades a database at a time."""
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
+            # Waiting for another process's migration may take longer than a statement may.
+            conn.execute(text("SET LOCAL statement_timeout = 0"))
             conn.execute(text("SELECT pg_advisory_lock(727274)"))
             try:
                 yield

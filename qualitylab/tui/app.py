@@ -8,6 +8,7 @@ traceback; the caller decides whether to stay put.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -152,13 +153,14 @@ class QualityLabApp(LabApp):
 
     async def action_quit(self) -> None:
         """Save what the current screen holds (the step timer) and leave; resume picks it up."""
+        self._quitting = True  # no retrying now: the walker chose to leave
         for screen in reversed(self.screen_stack):  # a dialog may sit on the step screen
             saver = getattr(screen, "save_before_quit", None)
             if saver is not None:
                 try:
-                    await saver()
-                except QualityLabError:
-                    pass  # already reported; confirmed answers were saved when confirmed
+                    await asyncio.wait_for(saver(), self.save_notice_after)
+                except (QualityLabError, TimeoutError):
+                    pass  # reported; confirmed answers were saved when confirmed
                 break
         self.exit()
 

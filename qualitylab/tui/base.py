@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
+from textual.worker import Worker
 
 from qualitylab.tui.i18n import Translator
 
@@ -57,6 +60,27 @@ def _lab_app(node: DOMNode) -> LabApp:
     app = node.app
     assert isinstance(app, LabApp)
     return app
+
+
+def save_in_order(screen: Screen[Any], save: Callable[[], Awaitable[None]]) -> Worker[None]:
+    """Run ``save`` (a save and what follows it) in a worker, one at a time in the order asked.
+
+    Why a worker: an awaited action holds the screen's message loop, so nothing on it redraws;
+    while the database does not answer the walker must still see the app's "could not save,
+    nothing lost, retrying" notice. Why in order: "d" then "→" must save the outcome before the
+    step is left. Whatever ``save`` does after its service call (the next step, closing a form)
+    happens only once the call is committed (``QualityLabApp.call``).
+    """
+    lock: asyncio.Lock | None = getattr(screen, "_qualitylab_save_lock", None)
+    if lock is None:
+        lock = asyncio.Lock()
+        screen._qualitylab_save_lock = lock  # type: ignore[attr-defined]
+
+    async def in_order() -> None:
+        async with lock:
+            await save()
+
+    return screen.run_worker(in_order(), group="saves")
 
 
 class QLScreen(Screen[ResultT]):

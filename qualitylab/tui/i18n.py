@@ -27,6 +27,13 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "The database cannot be reached: {detail}. Nothing you confirmed is lost; try again.",
         "База данных недоступна: {detail}. Всё подтверждённое сохранено; попробуйте ещё раз.",
     ),
+    "save.retrying": (
+        "Could not save yet. Nothing is lost: your answer is kept and saving is retried "
+        "until the database answers.",
+        "Пока не удалось сохранить. Ничего не потеряно: ответ сохранится, как только база "
+        "данных ответит (повторяем попытки).",
+    ),
+    "save.resumed": ("Saved.", "Сохранено."),
     "err.catalog": (
         "The journey catalog cannot be read:\n{detail}",
         "Не удалось прочитать каталог путей:\n{detail}",

@@ -28,6 +28,10 @@ T = TypeVar("T")
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
+#: See LabApp.call: when the user hears that a save is slow, and how often it is retried.
+SAVE_NOTICE_AFTER_S = 5.0
+SAVE_RETRY_EVERY_S = 2.0
+
 
 def _default_theme() -> str:
     """Dark unless the terminal says its background is light (``COLORFGBG`` like ``0;15``)."""
@@ -84,6 +88,11 @@ class LabApp(App[None]):
         self.journeys_path = journeys
         self.tr = Translator(config.resolve_lang(lang), strings)
         self._lab: Lab | None = None
+        #: A save taking longer than this tells the user it is being retried (seconds).
+        self.save_notice_after = SAVE_NOTICE_AFTER_S
+        #: Pause between attempts while the database does not answer (seconds).
+        self.save_retry_every = SAVE_RETRY_EVERY_S
+        self._quitting = False
         self.theme = _default_theme()
         translate_bindings(self, self.tr)
 
@@ -103,16 +112,54 @@ class LabApp(App[None]):
         """Run ``fn(lab, *args, **kwargs)`` on a thread and wait for it; report expected errors.
 
         Re-raises the :class:`QualityLabError` after showing it, so callers can stay on screen.
+
+        Once the lab is open, a database that stops answering never loses an answer and never
+        lets the screen move on unsaved: after ``save_notice_after`` seconds (or at once, on an
+        error) the user reads "could not save, nothing lost, retrying", and the same call is
+        tried again every ``save_retry_every`` seconds until it is committed; only then does
+        this return.
         """
 
         def run() -> T:
             return fn(self.lab(), *args, **kwargs)
 
-        try:
-            return await asyncio.to_thread(run)
-        except QualityLabError as err:
-            self.report_error(err)
-            raise
+        retrying = False
+        while True:
+            may_retry = self._lab is not None and self._lab.is_open and not self._quitting
+            attempt = asyncio.ensure_future(asyncio.to_thread(run))
+            try:
+                if not retrying and may_retry:
+                    await asyncio.wait({attempt}, timeout=self.save_notice_after)
+                    if not attempt.done():  # e.g. a frozen server: say so, keep waiting
+                        retrying = True
+                        self._tell_retrying()
+                result = await attempt
+            except StorageUnavailable as err:
+                if not may_retry:  # a wrong --db or a server never reached: say so at once
+                    self.report_error(err)
+                    raise
+                if not retrying:
+                    retrying = True
+                    self._tell_retrying()
+                await asyncio.sleep(self.save_retry_every)
+                continue
+            except QualityLabError as err:
+                self.report_error(err)
+                raise
+            if retrying:
+                self.clear_notifications()
+                self.notify(self.tr("save.resumed"), timeout=4, markup=False)
+            return result
+
+    def _tell_retrying(self) -> None:
+        self.clear_notifications()  # one message at a time, not a stack of them
+        self.notify(
+            self.tr("save.retrying"),
+            title=self.tr("err.title"),
+            severity="warning",
+            timeout=600,
+            markup=False,
+        )
 
     def report_error(self, err: BaseException) -> None:
         """One clear message in the app; the traceback never reaches the user."""

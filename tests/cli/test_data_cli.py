@@ -266,7 +266,7 @@ def test_csv_row_with_more_cells_than_the_header_is_rejected_not_cut_short(
     )
     code, out, err = _csv_import(env, csv_file)
     assert code == 0 and "Imported 1 pain point(s); rejected 1 row(s)." in out
-    assert f"{csv_file}:2: 3 cells but the header has 2 columns" in err
+    assert f"{csv_file}:2: this row has 3 fields but the header has 2" in err
     code, out, _ = run("export", "-o", "-", "--db", env[1])
     texts = [json.loads(line)["text"] for line in out.splitlines() if '"pain_point"' in line]
     assert texts == ["quoted, fine"]

@@ -331,3 +331,49 @@ def test_show_makes_bidi_overrides_visible(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "\\u202eEve" in result.stdout and "\u202e" not in result.stdout
+
+
+# ------------------------------------------------------------- caps (issue 9 §8)
+def _broken_journeys(count: int) -> str:
+    """A catalog whose every journey has one problem (a title that is a number)."""
+    items = "".join(f"  - id: j{n}\n    title: {n}\n    steps: x\n" for n in range(count))
+    return "products: []\njourneys:\n" + items
+
+
+def test_a_catalog_folder_too_big_in_all_is_one_line_before_any_parsing(tmp_path: Path) -> None:
+    """Found: 60 files of 1.99 MB took 2 min 47 s, 2.2 GB and printed 526,711 problem lines."""
+    import time
+
+    from qualitylab.journeys.loader import MAX_TOTAL_BYTES
+    from qualitylab.journeys.source import MAX_BYTES
+
+    folder = tmp_path / "catalog"
+    folder.mkdir()
+    one = _broken_journeys(40_000).encode()[: MAX_BYTES - 10_000]
+    files = MAX_TOTAL_BYTES // len(one) + 1
+    for n in range(files):
+        (folder / f"part{n:02}.yaml").write_bytes(one)
+    started = time.monotonic()
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert time.monotonic() - started < 5
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and lines[-1] == f"qualitylab: error: 1 problem in {folder}"
+    assert lines[0].startswith(
+        f"{folder}: the catalog's {files} file(s) hold more than 5 MB in all"
+    )
+
+
+def test_at_most_fifty_problems_are_printed_then_how_many_more(tmp_path: Path) -> None:
+    from qualitylab.errors import MAX_SHOWN_PROBLEMS
+
+    path = tmp_path / "broken.yaml"
+    path.write_text(_broken_journeys(120), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    total = int(lines[-1].split()[2])
+    assert total > MAX_SHOWN_PROBLEMS
+    assert len(lines) == MAX_SHOWN_PROBLEMS + 2
+    assert all(line.startswith(f"{path}:") for line in lines[:MAX_SHOWN_PROBLEMS])
+    assert lines[MAX_SHOWN_PROBLEMS] == f"... and {total - MAX_SHOWN_PROBLEMS:,} more problems"

@@ -112,3 +112,69 @@ def test_postgres_restart_loses_nothing_and_the_lab_reconnects(
     fresh = Lab.open(db=db_url, journeys=small_catalog)
     assert [p.text for p in services.list_pain_points(fresh)] == ["before", "after"]
     fresh.close()
+
+
+# ------------------------------------------------------- a save never hangs (issue 9 §6)
+def test_sqlite_commits_are_synchronous_full(tmp_path: Path, small_catalog: Path) -> None:
+    """NORMAL could lose the last confirmed saves on a power cut; the README promises none."""
+    from sqlalchemy import text
+
+    lab = Lab.open(db=str(tmp_path / "lab.db"), journeys=small_catalog)
+    with lab.store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+    lab.close()
+
+
+@pytest.mark.postgres
+def test_postgres_sessions_carry_a_statement_timeout_and_keepalives(
+    pg_url: str, small_catalog: Path
+) -> None:
+    from sqlalchemy import text
+
+    from qualitylab.store import engine as store_engine
+
+    lab = Lab.open(db=pg_url, journeys=small_catalog)
+    with lab.store.engine.connect() as conn:
+        timeout = conn.execute(text("SHOW statement_timeout")).scalar()
+        assert timeout == f"{store_engine.PG_STATEMENT_TIMEOUT_MS // 1000}s"
+        info = conn.connection.dbapi_connection.info  # type: ignore[union-attr]
+        params = info.get_parameters()
+        assert params["keepalives"] == "1" and params["tcp_user_timeout"] == "10000"
+    lab.close()
+    own = Lab.open(db=pg_url + "?options=-c%20statement_timeout%3D7s", journeys=small_catalog)
+    with own.store.engine.connect() as conn:  # a URL's own options win
+        assert conn.execute(text("SHOW statement_timeout")).scalar() == "7s"
+    own.close()
+
+
+@pytest.mark.postgres
+def test_a_save_stuck_behind_a_lock_fails_after_the_statement_timeout_with_nothing_saved(
+    pg_url: str, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long import holding the walk's row must not make a walker's save hang: the server
+    cancels it, the app reports it (and retries), and nothing half-done is kept."""
+    import time
+
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from qualitylab.errors import StorageUnavailable
+    from qualitylab.store import engine as store_engine
+
+    monkeypatch.setattr(store_engine, "PG_STATEMENT_TIMEOUT_MS", 1000)
+    lab = Lab.open(db=pg_url, journeys=small_catalog)
+    walker = services.get_or_create_walker(lab, name="Locked out")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    dsn = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as blocker:
+        blocker.execute("SELECT id FROM walk WHERE uuid = %s FOR UPDATE", (walk.uuid,))
+        started = time.monotonic()
+        with pytest.raises(StorageUnavailable, match="nothing was saved"):
+            services.record_step(lab, walk.uuid, "find", seconds_spent=5.0)
+        assert time.monotonic() - started < 10
+        blocker.rollback()
+    services.record_step(lab, walk.uuid, "find", seconds_spent=6.0)  # the retry goes through
+    visit = services.get_walk(lab, walk.uuid).visit("find")
+    assert visit is not None and visit.seconds_spent == 6.0
+    lab.close()

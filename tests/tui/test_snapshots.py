@@ -148,7 +148,7 @@ def test_finish(
         home = await home_loaded(pilot)
         await home.action_open()
         step = await step_ready(pilot, 2)
-        await step.action_next()
+        step.action_next()  # a worker: to_finish waits for it
         finish = await to_finish(pilot)
         await wait_for(pilot, lambda: "03:03" in str(finish.query_one("#summary").render()))
 

@@ -27,6 +27,8 @@ def run_migrations_online() -> None:
         )
         try:
             with context.begin_transaction():
+                if not sqlite:  # a migration may outlast a statement's usual time limit
+                    connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
                 context.run_migrations()
                 if sqlite:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 from qualitylab import services
 from qualitylab.domain import NPS_MAX, NPS_MIN, Journey, Severity, Walk, WalkSummary
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLScreen
+from qualitylab.tui.base import QLScreen, save_in_order
 from qualitylab.tui.i18n import format_duration
 from qualitylab.tui.text import one_line
 
@@ -124,13 +124,16 @@ class FinishScreen(QLScreen[bool]):
         self.query_one("#comment", TextArea).focus()
 
     @on(Button.Pressed, "#finish")
-    async def action_finish(self) -> None:
+    def action_finish(self) -> None:
         raw = self.query_one("#nps", Input).value
         nps = self._nps_value(raw)
         if raw.strip() and nps is None:
             self._error(self.t("finish.nps_bad"))
             return
         comment = self.query_one("#comment", TextArea).text
+        save_in_order(self, lambda: self._finish(nps, comment))
+
+    async def _finish(self, nps: int | None, comment: str) -> None:
         try:
             await self.qapp.call(services.finish_walk, self.walk.uuid, nps=nps, comment=comment)
         except QualityLabError as err:

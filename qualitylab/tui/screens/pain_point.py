@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select,
 from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
 from qualitylab.services.attachments import AttachmentLink
-from qualitylab.tui.base import QLModal
+from qualitylab.tui.base import QLModal, save_in_order
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,7 @@ class PainPointForm(QLModal[PainPoint | None]):
         self.step_title = step_title
         self.categories = list(categories)
         self.save = save
+        self._saving = False
         self.existing = existing
 
     def compose(self) -> ComposeResult:
@@ -165,16 +166,24 @@ class PainPointForm(QLModal[PainPoint | None]):
     # ------------------------------------------------------------------ actions
 
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
         draft = self.draft()
         if isinstance(draft, str):
             self.show_error(draft)
             return
+        if self._saving:  # ctrl+s again while the database is slow: one pain point, not two
+            return
+        self._saving = True
+        save_in_order(self, lambda: self._save(draft))
+
+    async def _save(self, draft: PainPointDraft) -> None:
         try:
             saved = await self.save(draft)
         except QualityLabError as err:
             self.show_error(str(err))  # the form keeps everything typed
             return
+        finally:
+            self._saving = False
         self.dismiss(saved)
 
     @on(Button.Pressed, "#cancel")

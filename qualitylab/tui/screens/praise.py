@@ -13,7 +13,7 @@ from textual.widgets import Button, Label, Static, TextArea
 
 from qualitylab.domain import Praise
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLModal
+from qualitylab.tui.base import QLModal, save_in_order
 
 
 class PraiseForm(QLModal[Praise | None]):
@@ -29,6 +29,7 @@ class PraiseForm(QLModal[Praise | None]):
         super().__init__()
         self.step_title = step_title
         self.save = save
+        self._saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog praise-form"):
@@ -43,16 +44,24 @@ class PraiseForm(QLModal[Praise | None]):
                 yield Button(f"{self.t('key.cancel')} (esc)", id="cancel")
 
     @on(Button.Pressed, "#save")
-    async def action_save(self) -> None:
+    def action_save(self) -> None:
         text = self.query_one("#praise-text", TextArea).text
         if not text.strip():
             self._error(self.t("praise.what"))
             return
+        if self._saving:  # ctrl+s again while the database is slow: saved once
+            return
+        self._saving = True
+        save_in_order(self, lambda: self._save(text))
+
+    async def _save(self, text: str) -> None:
         try:
             saved = await self.save(text)
         except QualityLabError as err:
             self._error(str(err))  # the text stays in the form
             return
+        finally:
+            self._saving = False
         self.dismiss(saved)
 
     def _error(self, message: str) -> None:

@@ -2,6 +2,8 @@
 
 Every confirmed answer (outcome, ease, a saved form, a deletion) is written through the service
 and awaited before anything on screen changes; moving between steps saves the step's time first.
+Answers and moves run in a worker, one at a time in the order pressed (``save_in_order``), so
+the screen keeps drawing, and the walker reads the app's notice, while a database is slow.
 The screen stays mounted for the whole walk and redraws its content for each step.
 """
 
@@ -20,7 +22,7 @@ from textual.widgets.option_list import Option
 from qualitylab import services
 from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLScreen, with_layout_aliases
+from qualitylab.tui.base import QLScreen, save_in_order, with_layout_aliases
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
@@ -228,8 +230,10 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ answers
 
-    async def action_outcome(self, value: str) -> None:
-        outcome = Outcome(value)
+    def action_outcome(self, value: str) -> None:
+        save_in_order(self, lambda: self._save_outcome(Outcome(value)))
+
+    async def _save_outcome(self, outcome: Outcome) -> None:
         try:
             await self.qapp.call(
                 services.record_step, self.walk.uuid, self.step_id, outcome=outcome
@@ -239,7 +243,10 @@ class StepScreen(QLScreen[None]):
         self.outcome = outcome
         self._draw_answers()
 
-    async def action_ease(self, value: int) -> None:
+    def action_ease(self, value: int) -> None:
+        save_in_order(self, lambda: self._save_ease(value))
+
+    async def _save_ease(self, value: int) -> None:
         try:
             await self.qapp.call(services.record_step, self.walk.uuid, self.step_id, ease=value)
         except QualityLabError:
@@ -264,7 +271,10 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ moving
 
-    async def action_next(self) -> None:
+    def action_next(self) -> None:
+        save_in_order(self, self._next)
+
+    async def _next(self) -> None:
         if self._busy or not self.ready:
             return
         if self.outcome is None:
@@ -296,7 +306,10 @@ class StepScreen(QLScreen[None]):
         else:  # back from finish to the last step: the timer restarts from the saved total
             self.run_worker(self._enter(self.index), exclusive=True, group="step-enter")
 
-    async def action_prev(self) -> None:
+    def action_prev(self) -> None:
+        save_in_order(self, self._prev)
+
+    async def _prev(self) -> None:
         if self._busy or not self.ready or self.index == 0:
             return
         self._busy = True
@@ -306,7 +319,10 @@ class StepScreen(QLScreen[None]):
         finally:
             self._busy = False
 
-    async def action_home(self) -> None:
+    def action_home(self) -> None:
+        save_in_order(self, self._home)
+
+    async def _home(self) -> None:
         if self.ready and await self._save_time():
             self.dismiss()
 

@@ -5,7 +5,6 @@ Kept free of heavy imports: services are imported inside the commands that use t
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shlex
@@ -19,6 +18,7 @@ from click.exceptions import ClickException, Exit
 from rich.console import Console
 from typer.core import TyperGroup
 
+from qualitylab import jsonout
 from qualitylab.errors import CatalogError, QualityLabError
 from qualitylab.store import MissingDatabase
 
@@ -122,7 +122,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Pretty JSON on stdout; bidi and C1 controls escaped (``qualitylab.jsonout``)."""
+    sys.stdout.write(jsonout.dumps(data, indent=2, default=str) + "\n")
 
 
 class LabGroup(TyperGroup):

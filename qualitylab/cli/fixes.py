@@ -6,12 +6,12 @@ inside the commands, so ``qualitylab --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from qualitylab import jsonout
 from qualitylab.cli.common import DbOption, JourneysOption, JsonOption, open_lab, print_json
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
@@ -371,9 +371,7 @@ def cluster_texts(
         result = cluster_table(texts, ids, context=context, progress=progress)
     if output is not None:
         try:
-            output.write_text(
-                json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            output.write_text(jsonout.dumps(result, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
     if json_out:

@@ -7,7 +7,6 @@ control characters included); only step instructions are rendered, as Markdown.
 from __future__ import annotations
 
 import difflib
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -20,6 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from qualitylab import jsonout
 from qualitylab.cli.common import JourneysOption, JsonOption, print_json, visible
 from qualitylab.config import resolve_journeys_path
 from qualitylab.errors import CatalogError
@@ -274,7 +274,7 @@ def schema(
     """
     from qualitylab.journeys import json_schema
 
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = jsonout.dumps(json_schema(), indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
         return

@@ -88,6 +88,13 @@ class Profile:
     name: str
     department: str = ""
     anonymous: bool = False
+    #: An anonymous walker's own walks: the database holds nothing that links them to each other
+    #: or to this computer, so this file is the only way back to an unfinished walk.
+    walks: tuple[str, ...] = ()
+
+
+#: How many of an anonymous walker's walks the profile remembers (the newest).
+MAX_REMEMBERED_WALKS = 50
 
 
 def profile_path() -> Path:
@@ -101,6 +108,7 @@ def load_profile() -> Profile | None:
             name=str(data["name"]),
             department=str(data.get("department", "")),
             anonymous=bool(data.get("anonymous", False)),
+            walks=tuple(str(w) for w in data.get("walks", []))[-MAX_REMEMBERED_WALKS:],
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -112,5 +120,7 @@ def save_profile(profile: Profile) -> None:
     tmp = path.with_suffix(".tmp")
     payload = {"name": profile.name, "department": profile.department}
     payload["anonymous"] = profile.anonymous  # type: ignore[assignment]
+    if profile.walks:
+        payload["walks"] = list(profile.walks)  # type: ignore[assignment]
     tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     tmp.replace(path)

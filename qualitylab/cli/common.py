@@ -94,7 +94,9 @@ def close_labs() -> None:
 
 # C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them
 # (ESC starts ANSI sequences), so user text shows them as escapes instead.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: Lone surrogates: how Python spells command-line bytes that do not decode (surrogateescape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def visible(text: str) -> str:
@@ -133,6 +135,13 @@ class LabGroup(TyperGroup):
         # The root's own options are parsed before ``invoke``, so without this a misplaced
         # option (``qualitylab --db x fixes``) would get typer's multi-line error box.
         given = list(args)  # the parser consumes ``args``
+        for number, arg in enumerate(given, start=1):
+            if _SURROGATE.search(arg):  # bytes that are not text in the locale's encoding
+                fail(
+                    f"argument {number} ({visible(arg)[:60]}) is not valid "
+                    f"{sys.getfilesystemencoding().upper()} text; retype it or fix the "
+                    "terminal's encoding"
+                )
         try:
             return super().parse_args(ctx, args)
         except typer.TyperException as exc:

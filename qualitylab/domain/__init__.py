@@ -10,6 +10,7 @@ Nothing here knows about screens, databases or the command line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
@@ -107,6 +108,22 @@ MAX_SECONDS_SPENT = 366 * 24 * 3600.0
 #: Times outside this range are typos or attacks (year 9999 overflows once moved to UTC).
 TIME_MIN = datetime(2000, 1, 1, tzinfo=UTC)
 TIME_MAX = datetime(2100, 1, 1, tzinfo=UTC)
+
+#: NUL and lone surrogates: PostgreSQL refuses NUL in text and no database can store a lone
+#: surrogate as UTF-8; SQLite would keep both and a later move of the lab to PostgreSQL would fail.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """What makes ``value`` unstorable (NUL, a lone surrogate), or None."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    at = found.start() + 1
+    if found[0] == "\x00":
+        return f"holds a NUL character (at {at})"
+    return f"holds a lone surrogate \\u{ord(found[0]):04x} (at {at}); it is not text"
+
 
 # --------------------------------------------------------------------------------------------------
 # Walks and what walkers record (read models returned by the service layer)

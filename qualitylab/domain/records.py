@@ -53,6 +53,7 @@ from qualitylab.domain import (
     FixStatus,
     Outcome,
     WalkStatus,
+    text_problem,
 )
 
 FORMAT = "qualitylab-export"
@@ -64,20 +65,6 @@ def _bad(message: str, **context: Any) -> PydanticCustomError:
 
 
 # ------------------------------------------------------------------------------------------ checks
-def text_problem(value: str) -> str | None:
-    """What makes ``value`` unstorable (NUL, a lone surrogate), or None.
-
-    PostgreSQL refuses NUL in text and no database can encode a lone surrogate as UTF-8; SQLite
-    would keep both and a later move of the lab to PostgreSQL would then fail.
-    """
-    if "\x00" in value:
-        return f"holds a NUL character (at {value.index(chr(0)) + 1})"
-    for index, char in enumerate(value):
-        if "\ud800" <= char <= "\udfff":
-            return f"holds a lone surrogate \\u{ord(char):04x} (at {index + 1}); it is not text"
-    return None
-
-
 def _text_check(max_len: int, *, required: bool) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if not isinstance(value, str):

@@ -29,9 +29,11 @@ from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     _text,
     check_category,
+    check_name,
     check_severity,
     resolve_step,
 )
+from qualitylab.textcodec import text_encoding
 
 #: Feedback fields and the CSV column names recognised for them without a mapping.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -78,6 +80,10 @@ def _journey_and_step(lab: Lab, journey_id: str, step_id: str) -> Journey:
     return journey
 
 
+#: The one walker record all anonymous CLI/CSV feedback hangs off (no department).
+ANONYMOUS_FEEDBACK = "anonymous-feedback"
+
+
 @dataclass(frozen=True)
 class Feedback:
     journey_id: str
@@ -91,12 +97,8 @@ class Feedback:
     release: str = ""
 
 
-#: Longest walker name/department the database keeps (PostgreSQL enforces it).
-MAX_NAME_CHARS = 200
-
-
 def _short(value: str | int, what: str, limit: int) -> str:
-    cleaned = str(value).strip()
+    cleaned = _text(str(value), what, required=False)
     if len(cleaned) > limit:
         raise InvalidInput(
             f"{what} is longer than {limit} characters ({len(cleaned):,}); shorten it"
@@ -120,8 +122,8 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
         severity=parse_severity(values.get("severity") or 2),
         category=check_category(lab, str(values.get("category") or "other")),
         suggested_fix=_text(str(values.get("suggest", "")), "the suggested fix", required=False),
-        walker=_short(values.get("walker", ""), "the walker name", MAX_NAME_CHARS),
-        department=_short(values.get("department", ""), "the department", MAX_NAME_CHARS),
+        walker=check_name(str(values.get("walker", "")), "the walker name"),
+        department=check_name(str(values.get("department", "")), "the department"),
         release=_short(values.get("release", ""), "the release", MAX_RELEASE_CHARS)
         or lab.catalog.product(journey.product).release,
     )
@@ -147,16 +149,21 @@ def save_feedback(
             items = [i for i, _ in kept]
             uuids = [n for _, n in kept]
         for n, item in enumerate(items):
-            who = (item.walker, item.department)
+            # Anonymous feedback (no walker name) keeps no department either: all of it shares
+            # one nameless walker record, which links nobody's feedback to anybody.
+            who = (item.walker, item.department if item.walker else "")
             if who not in walkers:
                 walkers[who] = u.find_or_create_walker(
-                    name=item.walker or "anonymous-feedback",
-                    department=item.department,
+                    name=item.walker or ANONYMOUS_FEEDBACK,
+                    department=who[1],
                     anonymous=not item.walker,
                 )
             walker = walkers[who]
             key = (walker.uuid, item.journey_id, item.release)
             if key not in walks:
+                # Sixteen `log` calls at once must find one walk, not make sixteen (PostgreSQL;
+                # SQLite's BEGIN IMMEDIATE already runs them one after another).
+                u.lock("feedback-walk", *key)
                 walk = u.feedback_walk(
                     walker_uuid=walker.uuid, journey_id=item.journey_id, release=item.release
                 )
@@ -221,10 +228,7 @@ def row_uuids(items: list[Feedback]) -> list[str]:
 def _encoding_of(path: Path, head: bytes, encoding: str | None) -> str:
     """The given encoding, else what a byte-order mark says (Excel's "Unicode text" is UTF-16)."""
     if encoding:
-        try:
-            return codecs.lookup(encoding).name
-        except LookupError:
-            raise InvalidInput(f"unknown encoding {encoding!r}; try utf-8 or cp1251") from None
+        return text_encoding(encoding)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if b"\x00" in head:

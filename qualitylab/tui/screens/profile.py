@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import ClassVar
 
 from textual import on
@@ -58,8 +57,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
 
     @on(Button.Pressed, "#anonymous")
     def action_anonymous(self) -> None:
-        # A per-computer random id keeps anonymous walkers distinct (reach counts people).
-        self._remember(config.Profile(name=f"anonymous-{secrets.token_hex(4)}", anonymous=True))
+        # No name and no id: each anonymous walk gets a walker record of its own (services.walks).
+        self._remember(config.Profile(name="", anonymous=True))
 
     def _remember(self, profile: config.Profile) -> None:
         if self.remember:

@@ -59,8 +59,8 @@ def export_jsonl(lab: Lab, out: IO[str], *, anonymize: bool = False) -> dict[str
     from qualitylab.store.transfer import export_records
 
     counts: dict[str, int] = {}
-    out.write(jsonout.dumps(HeaderRecord().to_json(), compact=True) + "\n")
     with lab.store.unit(read_only=True) as u:
+        out.write(jsonout.dumps(HeaderRecord().to_json(), compact=True) + "\n")
         records: Iterable[DataRecord] = export_records(u)
         if anonymize:
             records = Anonymizer().records(records)

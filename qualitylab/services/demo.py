@@ -161,6 +161,19 @@ class _Draft:
     finished_at: datetime | None = None
     current_step: int = 0
 
+    @property
+    def walker(self) -> Walker:
+        """Whom the walk is stored under: as in the app, an anonymous person's walks share no
+        walker record (derived from the walk's uuid, so the dice stay as they were)."""
+        person = self.persona.walker
+        if not person.anonymous:
+            return person
+        uuid = str(uuidlib.uuid5(_ANONYMOUS_WALKS, self.uuid))
+        return Walker(uuid, f"anonymous-{uuid}", "", True)
+
+
+_ANONYMOUS_WALKS = uuidlib.UUID("0b5a7d1e-3c42-5f6a-8e9b-1d2c3b4a5f60")
+
 
 class _Builder:
     def __init__(self, catalog: Catalog, bank: Bank, seed: int, now: datetime) -> None:
@@ -431,7 +444,7 @@ class _Builder:
                 suggested_fix=fix,
                 created_at=created,
                 updated_at=max(edited, created),
-                walker_uuid=draft.persona.walker.uuid,
+                walker_uuid=draft.walker.uuid,
                 release=draft.release,
             )
             self.points.append(point)
@@ -564,6 +577,7 @@ def build_demo(
     drafts.sort(key=lambda d: (d.started_at, d.uuid))
     counts = Counter(p.walk_uuid for p in builder.points)
     used_people = {d.persona.walker.uuid for d in drafts}
+    anonymous_walkers = [d.walker for d in drafts if d.walker.anonymous]
     releases = {
         p.id: (previous_release(p.release), p.release)
         for p in catalog.products
@@ -571,7 +585,10 @@ def build_demo(
     }
     return DemoData(
         releases=releases,
-        walkers=tuple(p.walker for p in people if p.walker.uuid in used_people),
+        walkers=tuple(
+            p.walker for p in people if p.walker.uuid in used_people and not p.walker.anonymous
+        )
+        + tuple(anonymous_walkers),
         walks=tuple(_freeze(d, counts[d.uuid]) for d in drafts),
         pain_points=tuple(sorted(builder.points, key=lambda p: (p.created_at or anchor, p.uuid))),
         praise=tuple(builder.praise),
@@ -587,7 +604,7 @@ def _freeze(draft: _Draft, pain_points: int) -> Walk:
         journey_hash=draft.journey.content_hash(),
         product_id=draft.journey.product,
         release=draft.release,
-        walker=draft.persona.walker,
+        walker=draft.walker,
         status=draft.status,
         started_at=draft.started_at,
         finished_at=draft.finished_at,

@@ -6,8 +6,8 @@ Import is two passes over the file, both streaming:
    key but different content, and resolve every reference (a walk's walker, a pain point's walk)
    within the file or this lab. Any problem: every one is listed as ``FILE:LINE: what is wrong``
    and nothing is imported. Memory holds the keys seen, not the records.
-2. **Import** in short batches (``BATCH_RECORDS`` records or ``BATCH_SECONDS``, whichever comes
-   first), each its own transaction, so walkers saving meanwhile never wait long for the write
+2. **Import** in short batches (each transaction about ``BATCH_SECONDS``), each its own
+   transaction, so walkers saving meanwhile never wait long for the write
    lock. A crash between batches leaves a partial import; running the same import again completes
    it (every record is keyed, so what is already here is skipped).
 """
@@ -38,9 +38,13 @@ if TYPE_CHECKING:
 MAX_PROBLEMS_SHOWN = 20
 #: Longest line read: a 5 MB attachment is ~7 MB of base64; anything longer is refused unread.
 MAX_LINE_BYTES = 8 * 1024 * 1024
-#: A batch ends after this many records or this long, whichever comes first: a walker's save
-#: waits at most about that long (SQLite's busy timeout is 30 s).
+#: A batch ends after ``limit`` records or ``BATCH_SECONDS`` of reading, whichever comes first;
+#: ``limit`` starts at ``FIRST_BATCH`` and halves (down to ``MIN_BATCH``) or doubles (up to
+#: ``BATCH_RECORDS``) so that each transaction takes about ``BATCH_SECONDS``: a walker's save then
+#: waits about that long at most, far below SQLite's 30 s busy timeout.
 BATCH_RECORDS = 2_000
+FIRST_BATCH = 250
+MIN_BATCH = 20
 BATCH_SECONDS = 0.2
 #: Files up to this size are checked in memory; larger ones are spooled to a temporary file.
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
@@ -320,19 +324,27 @@ def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
 
     state = ImportState()
     batch: list[DataRecord] = []
+    limit = min(FIRST_BATCH, BATCH_RECORDS)
     started = time.monotonic()
 
     def flush() -> None:
-        nonlocal started
+        nonlocal started, limit
         if batch:
+            began = time.monotonic()
             with lab.store.unit() as u:
                 import_batch(u, batch, state)
             batch.clear()
+            # Keep each transaction near BATCH_SECONDS whatever the records cost on this machine.
+            took = time.monotonic() - began
+            if took > BATCH_SECONDS:
+                limit = min(BATCH_RECORDS, max(MIN_BATCH, limit // 2))
+            elif took < BATCH_SECONDS / 2:
+                limit = min(BATCH_RECORDS, limit * 2)
         started = time.monotonic()
 
     for record in records:
         batch.append(record)
-        if len(batch) >= BATCH_RECORDS or time.monotonic() - started >= BATCH_SECONDS:
+        if len(batch) >= limit or time.monotonic() - started >= BATCH_SECONDS:
             flush()
     flush()
     result = state.result

@@ -250,32 +250,34 @@ def import_batch(u: Unit, records: Sequence[DataRecord], state: ImportState) -> 
 def _walkers(u: Unit, records: list[WalkerRecord], state: ImportState) -> None:
     s = u.session
     known = _ids(u, WalkerRow, [r.uuid for r in records])
+    identity: dict[tuple[str, str, bool], WalkerRow] = {}  # (name, department, anonymous)
+    for chunk in _chunks(sorted({r.name for r in records})):
+        for row in s.exec(select(WalkerRow).where(col(WalkerRow.name).in_(chunk))):
+            identity[(row.name, row.department, row.anonymous)] = row
+    merged: dict[str, WalkerRow] = {}
+    new: list[WalkerRow] = []
     for rec in records:
+        key = (rec.name, rec.department, rec.anonymous)
         if rec.uuid in known or rec.uuid in state.merged_walkers:
             state.result.skipped["walker"] += 1
-            continue
-        same = s.exec(
-            select(WalkerRow).where(
-                WalkerRow.name == rec.name,
-                WalkerRow.department == rec.department,
-                WalkerRow.anonymous == rec.anonymous,
-            )
-        ).first()
-        if same is not None:  # the same person known under another uuid in this lab: merge
-            state.merged_walkers[rec.uuid] = same.id or 0
+        elif key in identity:  # the same person known under another uuid in this lab: merge
+            merged[rec.uuid] = identity[key]
             state.result.skipped["walker"] += 1
-            continue
-        row = WalkerRow(
-            uuid=rec.uuid,
-            name=rec.name,
-            department=rec.department,
-            anonymous=rec.anonymous,
-            created_at=rec.created_at or datetime.now(UTC),
-        )
-        s.add(row)
-        s.flush()
-        known[rec.uuid] = row.id or 0
-        state.result.added["walker"] += 1
+        else:
+            row = WalkerRow(
+                uuid=rec.uuid,
+                name=rec.name,
+                department=rec.department,
+                anonymous=rec.anonymous,
+                created_at=rec.created_at or datetime.now(UTC),
+            )
+            new.append(row)
+            known[rec.uuid] = 0
+            identity[key] = row
+            state.result.added["walker"] += 1
+    s.add_all(new)
+    s.flush()  # one flush for the batch; merged walkers added in it get their ids here
+    state.merged_walkers.update({uuid: row.id or 0 for uuid, row in merged.items()})
 
 
 def _journeys(u: Unit, records: list[JourneyRecord], result: ImportResult) -> None:

@@ -122,7 +122,9 @@ JSON = st.recursive(
     | st.integers(min_value=-(10**40), max_value=10**40)
     | st.floats()
     | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 

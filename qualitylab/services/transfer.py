@@ -124,12 +124,6 @@ def _day(value: datetime | None) -> datetime | None:
 
 # ------------------------------------------------------------------------------------------ check
 @dataclass
-class _Seen:
-    line: int
-    digest: bytes
-
-
-@dataclass
 class CheckedFile:
     """A file that passed the check: its lines (spooled) and each line's kind code (0: skip)."""
 
@@ -185,7 +179,7 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
     codes = bytearray()
     problems: list[str] = []
-    seen: dict[tuple[str, str], _Seen] = {}
+    seen: dict[tuple[str, str], tuple[int, bytes]] = {}  # (kind, key) -> (line, digest)
     defined: dict[str, set[str]] = {"walker": set(), "journey": set(), "walk": set()}
     wanted: dict[str, list[tuple[int, str, str]]] = {"walker": [], "journey": [], "walk": []}
     header, in_order = False, True
@@ -220,14 +214,14 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                 digest = hashlib.blake2b(text.strip().encode(), digest_size=16).digest()
                 first = seen.get(key)
                 if first is not None:
-                    if first.digest != digest:
+                    if first[1] != digest:
                         what = "cluster id" if record.type == "cluster_fix" else "key"
                         problems.append(
                             f"{name}:{number}: {record.type} {key[1]!r} is also on line "
-                            f"{first.line} with other content; one {what}, one record"
+                            f"{first[0]} with other content; one {what}, one record"
                         )
                     continue  # an identical copy: harmless, imported once
-                seen[key] = _Seen(number, digest)
+                seen[key] = (number, digest)
                 code = KIND_CODES[record.type]
                 codes[-1] = code
                 in_order = in_order and code >= last_code
@@ -236,7 +230,8 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                 if record.type in defined:
                     defined[record.type].add(key[1])
                 for kind, ref in _references(record):
-                    wanted[kind].append((number, record.type, ref))
+                    if ref not in defined[kind]:  # usually defined above: nothing to keep
+                        wanted[kind].append((number, record.type, ref))
     except OSError as exc:
         spool.close()
         raise InvalidInput(f"cannot read {name}: {exc.strerror or exc}") from exc

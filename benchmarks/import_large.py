@@ -24,13 +24,13 @@ import json
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = (
@@ -41,6 +41,7 @@ WORDS = (
 WRITER = r"""
 import json, sys, time
 from pathlib import Path
+from typing import Any
 from qualitylab import services
 from qualitylab.services import Lab
 
@@ -188,11 +189,13 @@ def build_file(path: Path, records: int, seed: int = 7) -> None:
             )
 
 
-def run_one(label: str, src: Path, command: list[str], file: Path, work: Path) -> dict[str, object]:
+def run_one(label: str, src: Path, command: list[str], file: Path, work: Path) -> dict[str, Any]:
     db = work / f"{label}.db"
     env = {**os.environ, "PYTHONPATH": str(src), "OMP_NUM_THREADS": "1"}
+    # cwd comes first on sys.path: with `-m` or `-c` it decides which checkout is imported
+    run: dict[str, Any] = {"env": env, "cwd": src}
     setup = subprocess.run(
-        [sys.executable, "-c", SETUP, str(db)], env=env, check=True, capture_output=True, text=True
+        [sys.executable, "-c", SETUP, str(db)], **run, check=True, capture_output=True, text=True
     )
     walk_uuid, step = setup.stdout.split()
     stop, out = work / f"{label}.stop", work / f"{label}.saves.json"
@@ -206,12 +209,18 @@ def run_one(label: str, src: Path, command: list[str], file: Path, work: Path) -
             str(stop),
             str(out),
         ],
-        env=env,
+        **run,
     )
     time.sleep(1.0)  # the walker is saving before the import starts
+    if not command:  # the walker alone: what saves cost on this machine right now
+        time.sleep(10.0)
+        stop.touch()
+        writer.wait(timeout=120)
+        saves = json.loads(out.read_text())
+        return _figures(label, 0, "-", 0.0, saves, "no import")
     timed = subprocess.run(
         ["/usr/bin/time", "-v", sys.executable, *command, "import", str(file), "--db", str(db)],
-        env=env,
+        **run,
         capture_output=True,
         text=True,
     )
@@ -221,21 +230,31 @@ def run_one(label: str, src: Path, command: list[str], file: Path, work: Path) -
     saves = json.loads(out.read_text())
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", timed.stderr)
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): ([\d:.]+)", timed.stderr)
-    lat = sorted(saves["latencies"])
-    pick = (lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000) if lat else (lambda q: 0.0)
     last = [line for line in (timed.stdout + timed.stderr).splitlines() if line.strip()]
+    result = (timed.stdout.strip().splitlines() or last or [""])[-1][:120]
+    rss_mb = int(rss[1]) / 1024 if rss else 0.0
+    return _figures(label, timed.returncode, wall[1] if wall else "?", rss_mb, saves, result)
+
+
+def _figures(
+    label: str, code: int, wall: str, rss_mb: float, saves: dict[str, Any], result: str
+) -> dict[str, Any]:
+    lat = sorted(saves["latencies"])
+
+    def pick(q: float) -> float:
+        return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000 if lat else 0.0
+
     return {
         "label": label,
-        "exit": timed.returncode,
-        "wall": wall[1] if wall else "?",
-        "rss_mb": int(rss[1]) / 1024 if rss else 0.0,
+        "exit": code,
+        "wall": wall,
+        "rss_mb": rss_mb,
         "saves": len(lat) + len(saves["failures"]),
         "failed": len(saves["failures"]),
         "p50": pick(0.5),
         "p99": pick(0.99),
         "worst": lat[-1] * 1000 if lat else 0.0,
-        "median_ok": statistics.median(lat) * 1000 if lat else 0.0,
-        "result": (timed.stdout.strip().splitlines() or last or [""])[-1][:120],
+        "result": result,
         "first_failure": saves["failures"][0] if saves["failures"] else "",
     }
 
@@ -256,7 +275,7 @@ def main() -> None:
             f"file: {lines - 1:,} records, {file.stat().st_size / 1e6:.0f} MB "
             f"(built in {time.perf_counter() - started:.0f} s)"
         )
-        runs = [("current", REPO, ["-m", "qualitylab"])]
+        runs = [("walker alone", REPO, []), ("current", REPO, ["-m", "qualitylab"])]
         if not args.skip_one_transaction:
             runs.append(("one-transaction", REPO, ["-c", ONE_TRANSACTION]))
         if args.baseline_src:

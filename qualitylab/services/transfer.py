@@ -46,6 +46,9 @@ BATCH_RECORDS = 2_000
 FIRST_BATCH = 250
 MIN_BATCH = 20
 BATCH_SECONDS = 0.2
+#: Between two batches on SQLite: a walker whose save waits for the lock retries every few ms to
+#: 100 ms (SQLite's busy handler); without a gap the next batch would take the lock first again.
+PAUSE_SECONDS = 0.05
 #: Files up to this size are checked in memory; larger ones are spooled to a temporary file.
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
 KIND_CODES: dict[str, int] = {}  # filled on first use from domain.records.KINDS
@@ -320,6 +323,7 @@ def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
     state = ImportState()
     batch: list[DataRecord] = []
     limit = min(FIRST_BATCH, BATCH_RECORDS)
+    pause = lab.store.one_writer_at_a_time
     started = time.monotonic()
 
     def flush() -> None:
@@ -331,6 +335,8 @@ def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
             batch.clear()
             # Keep each transaction near BATCH_SECONDS whatever the records cost on this machine.
             took = time.monotonic() - began
+            if pause:  # SQLite: let waiting walkers in before the next batch locks the file
+                time.sleep(PAUSE_SECONDS)
             if took > BATCH_SECONDS:
                 limit = min(BATCH_RECORDS, max(MIN_BATCH, limit // 2))
             elif took < BATCH_SECONDS / 2:

@@ -8,20 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from test_data_cli import run
 
 from qualitylab import services
-from qualitylab.cli.app import app
 from qualitylab.services import Lab
 from qualitylab.services.feedback import log_feedback
 
-runner = CliRunner()
 BIDI_AND_C1 = "a\u202eb\u2066c\x85d\x9be"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

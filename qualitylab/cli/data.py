@@ -298,6 +298,10 @@ def import_(
     unless the export holds a newer version of it (a walk finished or a pain point edited since),
     which is taken over.
 
+    The whole file is checked first: any problem is listed as FILE:LINE and nothing is imported.
+    Then it is added in short batches, so walkers can keep saving; if the import is interrupted,
+    run it again to complete it.
+
     [bold]Example[/bold]
 
       qualitylab import office-moscow.jsonl --db shared.db

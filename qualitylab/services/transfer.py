@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from qualitylab import jsonout
-from qualitylab.errors import InvalidInput
+from qualitylab.errors import InvalidInput, QualityLabError
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -357,5 +357,10 @@ def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:
     checked = check_file(lab, path)
     try:
         return import_records(lab, _checked_records(checked))
+    except QualityLabError as exc:  # e.g. the database went away between two batches
+        raise QualityLabError(
+            f"{exc}\nthe import stopped part-way: what was imported before stays; run the same "
+            "import again to complete it (what is already here is skipped)"
+        ) from exc
     finally:
         checked.close()

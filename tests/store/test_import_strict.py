@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from qualitylab import services
-from qualitylab.errors import InvalidInput
+from qualitylab.errors import InvalidInput, QualityLabError
 from qualitylab.services import Lab, transfer
 from qualitylab.services.transfer import export_jsonl, import_jsonl
 
@@ -257,5 +257,33 @@ def test_a_large_import_commits_in_batches(
     records = path.read_text().count("\n") - 1
     assert units["n"] == -(-records // 2)
     assert _export(target) == _export(source)
+    source.close()
+    target.close()
+
+
+def test_a_failure_between_batches_says_to_run_the_import_again(
+    tmp_path: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab.errors import StorageUnavailable
+    from qualitylab.store import transfer as store_transfer
+
+    source = Lab.open(db=str(tmp_path / "source.db"), journeys=small_catalog)
+    _fill(source)
+    path = tmp_path / "all.jsonl"
+    path.write_text(_export(source), encoding="utf-8")
+    monkeypatch.setattr(transfer, "BATCH_RECORDS", 2)
+    real = store_transfer.import_batch
+    calls = {"n": 0}
+
+    def server_gone(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise StorageUnavailable("database is unavailable: server closed the connection")
+        real(*args)
+
+    monkeypatch.setattr(store_transfer, "import_batch", server_gone)
+    target = Lab.open(db=str(tmp_path / "target.db"), journeys=small_catalog)
+    with pytest.raises(QualityLabError, match="run the same import again to complete it"):
+        import_jsonl(target, path)
     source.close()
     target.close()

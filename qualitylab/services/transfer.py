@@ -203,12 +203,20 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                 if not text.strip():
                     continue
                 try:
-                    record = parse_record(json.loads(text))
+                    data = json.loads(text)
                 except json.JSONDecodeError as exc:
                     problems.append(f"{name}:{number}: not valid JSON ({exc.msg})")
                     continue
+                try:
+                    record = parse_record(data)
                 except RecordProblem as exc:
                     problems.append(f"{name}:{number}: {exc}")
+                    # Its key still counts as defined: one bad walk must not make each of its
+                    # pain points another "unknown walk" line.
+                    kind = data.get("type") if isinstance(data, dict) else None
+                    key = data.get("hash" if kind == "journey" else "uuid") if kind else None
+                    if kind in defined and isinstance(key, str):
+                        defined[kind].add(key)
                     continue
                 if record.type == "header":
                     header = True

@@ -287,3 +287,16 @@ def test_a_failure_between_batches_says_to_run_the_import_again(
         import_jsonl(target, path)
     source.close()
     target.close()
+
+
+def test_a_bad_walk_is_one_problem_not_one_per_pain_point(
+    tmp_path: Path, small_catalog: Path, records: list[dict[str, Any]]
+) -> None:
+    line, walk = _first(records, "walk")
+    walk["current_step"] = 10**30
+    message = _refused(tmp_path, small_catalog, _dumps(records))
+    assert message.splitlines() == [
+        f"{tmp_path / 'bad.jsonl'}:{line}: walk record: current_step must be from 0 to 1000, "
+        "not 10000000000000000000...",
+        "nothing was imported",
+    ]

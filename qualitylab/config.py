@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualitylab import jsonout
+
 APP_NAME = "qualitylab"
 ENV_DB = "QUALITYLAB_DB"
 ENV_JOURNEYS = "QUALITYLAB_JOURNEYS"
@@ -122,5 +124,5 @@ def save_profile(profile: Profile) -> None:
     payload["anonymous"] = profile.anonymous  # type: ignore[assignment]
     if profile.walks:
         payload["walks"] = list(profile.walks)  # type: ignore[assignment]
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(jsonout.dumps(payload), encoding="utf-8")
     tmp.replace(path)

@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualitylab.domain import jsonout
+
 APP_NAME = "qualitylab"
 ENV_DB = "QUALITYLAB_DB"
 ENV_JOURNEYS = "QUALITYLAB_JOURNEYS"
@@ -116,6 +118,13 @@ class Profile:
     name: str
     department: str = ""
     anonymous: bool = False
+    #: An anonymous walker's own walks: the database holds nothing that links them to each other
+    #: or to this computer, so this file is the only way back to an unfinished walk.
+    walks: tuple[str, ...] = ()
+
+
+#: How many of an anonymous walker's walks the profile remembers (the newest).
+MAX_REMEMBERED_WALKS = 50
 
 
 def profile_path() -> Path:
@@ -129,6 +138,7 @@ def load_profile() -> Profile | None:
             name=str(data["name"]),
             department=str(data.get("department", "")),
             anonymous=bool(data.get("anonymous", False)),
+            walks=tuple(str(w) for w in data.get("walks", []))[-MAX_REMEMBERED_WALKS:],
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -140,7 +150,9 @@ def save_profile(profile: Profile) -> None:
     tmp = path.with_suffix(".tmp")
     payload = {"name": profile.name, "department": profile.department}
     payload["anonymous"] = profile.anonymous  # type: ignore[assignment]
-    tmp.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    if profile.walks:
+        payload["walks"] = list(profile.walks)  # type: ignore[assignment]
+    tmp.write_text(jsonout.dumps(payload), encoding="utf-8")
     tmp.replace(path)
 
 

@@ -5,8 +5,8 @@ Kept free of heavy imports: services are imported inside the commands that use t
 
 from __future__ import annotations
 
-import json
 import os
+import re
 import shlex
 import sys
 from collections.abc import Sequence
@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from qualitylab.domain import jsonout
 from qualitylab.domain.text import visible as visible  # re-exported: commands print with it
 from qualitylab.errors import CatalogError, MissingDatabase, QualityLabError
 
@@ -98,6 +99,10 @@ def close_labs() -> None:
             continue
 
 
+#: Lone surrogates: how Python spells command-line bytes that do not decode (surrogateescape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def say(message: str) -> None:
     """One plain line on stdout, never wrapped or styled (scripts read it)."""
     sys.stdout.write(visible(message) + "\n")
@@ -116,7 +121,8 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Pretty JSON on stdout; bidi and C1 controls escaped (``qualitylab.domain.jsonout``)."""
+    sys.stdout.write(jsonout.dumps(data, indent=2, default=str) + "\n")
 
 
 class LabGroup(TyperGroup):
@@ -126,6 +132,13 @@ class LabGroup(TyperGroup):
         # The root's own options are parsed before ``invoke``, so without this a misplaced
         # option (``qualitylab --db x fixes``) would get typer's multi-line error box.
         given = list(args)  # the parser consumes ``args``
+        for number, arg in enumerate(given, start=1):
+            if _SURROGATE.search(arg):  # bytes that are not text in the locale's encoding
+                fail(
+                    f"argument {number} ({visible(arg)[:60]}) is not valid "
+                    f"{sys.getfilesystemencoding().upper()} text; retype it or fix the "
+                    "terminal's encoding"
+                )
         try:
             return super().parse_args(ctx, args)
         except typer.TyperException as exc:

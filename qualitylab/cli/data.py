@@ -324,16 +324,29 @@ def export(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="File to write (JSON Lines); '-' for stdout.")
     ],
+    anonymize: Annotated[
+        bool,
+        typer.Option(
+            "--anonymize",
+            help="Walkers as walker-TAG-001, ... (consistent within this file), no departments, "
+            "times rounded to the day. Pain point texts are kept as written.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Export the whole lab to JSON Lines (lossless; import it into another lab to merge).
 
-    [bold]Example[/bold]
+    [bold]Examples[/bold]
 
       qualitylab export -o office-moscow.jsonl
-    """
-    from qualitylab.services.transfer import export_jsonl
 
+      qualitylab export --anonymize -o for-the-vendor.jsonl
+    """
+    from functools import partial
+
+    from qualitylab.services.transfer import export_jsonl as export_all
+
+    export_jsonl = partial(export_all, anonymize=anonymize)
     lab = open_lab(db)
     if str(output) == "-":
         export_jsonl(lab, sys.stdout)
@@ -375,6 +388,10 @@ def import_(
     """Import an export into this lab. Idempotent by uuid: what is already here is skipped,
     unless the export holds a newer version of it (a walk finished or a pain point edited since),
     which is taken over.
+
+    The whole file is checked first: any problem is listed as FILE:LINE and nothing is imported.
+    Then it is added in short batches, so walkers can keep saving; if the import is interrupted,
+    run it again to complete it.
 
     [bold]Example[/bold]
 

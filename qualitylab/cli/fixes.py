@@ -6,7 +6,6 @@ inside the commands, so ``qualitylab --help`` stays fast.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +23,7 @@ from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.corrections import ByOption, register_corrections
 from qualitylab.cli.progress import progress_bar
+from qualitylab.domain import jsonout
 from qualitylab.errors import InvalidInput
 from qualitylab.reports.fixes_table import (
     KINDS,
@@ -420,9 +420,7 @@ def cluster_texts(
         result = cluster_table(texts, ids, context=context, progress=progress)
     if output is not None:
         try:
-            output.write_text(
-                json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-            )
+            output.write_text(jsonout.dumps(result, indent=2) + "\n", encoding="utf-8")
         except OSError as exc:
             raise InvalidInput(f"cannot write {output}: {exc.strerror or exc}") from None
     if json_out:

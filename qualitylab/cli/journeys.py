@@ -7,7 +7,6 @@ control characters included); only step instructions are rendered, as Markdown.
 from __future__ import annotations
 
 import difflib
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -22,6 +21,7 @@ from rich.text import Text
 
 from qualitylab.cli.common import JourneysOption, JsonOption, print_json, visible
 from qualitylab.config import resolve_journeys_path
+from qualitylab.domain import jsonout
 from qualitylab.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -274,7 +274,7 @@ def schema(
     """
     from qualitylab.services.catalog import catalog_schema
 
-    text = json.dumps(catalog_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = jsonout.dumps(catalog_schema(), indent=2) + "\n"
     if output is None:
         sys.stdout.write(text)
         return

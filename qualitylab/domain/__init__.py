@@ -10,6 +10,7 @@ Nothing here knows about screens, databases or the command line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum, StrEnum
@@ -85,6 +86,46 @@ EASE_MIN, EASE_MAX = 1, 7  # Single Ease Question
 #: enforces and SQLite does not, so every way in checks it.
 MAX_RELEASE_CHARS = 64
 NPS_MIN, NPS_MAX = 0, 10  # "would you recommend this to a friend"
+
+# Limits every way in checks (walk services, CSV feedback, import, the demo): the record model in
+# ``domain.records`` and ``services.walks`` both read them here, so no two paths disagree.
+#: A pain point, praise, suggested fix, closing comment or decision note.
+MAX_TEXT_CHARS = 20_000
+#: A walker's name or department, a fix's scope (the database columns' size).
+MAX_NAME_CHARS = 200
+#: Ids of journeys, steps, products, clusters, categories; content hashes.
+MAX_ID_CHARS = 64
+#: A tracker's key on a fix decision ("PROJ-123"): the database column's size.
+MAX_TICKET_CHARS = 64
+MAX_UUID_CHARS = 36
+MAX_FILENAME_CHARS = 255
+MAX_MEDIA_TYPE_CHARS = 100
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+#: A journey snapshot as JSON (a journey of a hundred long steps is ~100 kB).
+MAX_JOURNEY_CHARS = 1_000_000
+#: Steps in one journey, so a step position or visit count beyond it is nonsense.
+MAX_STEPS = 1_000
+#: Time on one step: a screen left open for a year is the most a real walk records.
+MAX_SECONDS_SPENT = 366 * 24 * 3600.0
+#: Times outside this range are typos or attacks (year 9999 overflows once moved to UTC).
+TIME_MIN = datetime(2000, 1, 1, tzinfo=UTC)
+TIME_MAX = datetime(2100, 1, 1, tzinfo=UTC)
+
+#: NUL and lone surrogates: PostgreSQL refuses NUL in text and no database can store a lone
+#: surrogate as UTF-8; SQLite would keep both and a later move of the lab to PostgreSQL would fail.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def text_problem(value: str) -> str | None:
+    """What makes ``value`` unstorable (NUL, a lone surrogate), or None."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    at = found.start() + 1
+    if found[0] == "\x00":
+        return f"holds a NUL character (at {at})"
+    return f"holds a lone surrogate \\u{ord(found[0]):04x} (at {at}); it is not text"
+
 
 # --------------------------------------------------------------------------------------------------
 # Walks and what walkers record (read models returned by the service layer)

@@ -10,7 +10,8 @@ import re
 
 # C0/C1 control characters except tab and newline, and bidi overrides: a terminal would act on them
 # (ESC starts ANSI sequences), so user text shows them as escapes instead.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Lone surrogates are how Python spells command-line bytes that do not decode (surrogateescape).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def visible(text: str) -> str:

@@ -18,9 +18,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from qualitylab.domain import MAX_ATTACHMENT_BYTES
 from qualitylab.errors import InvalidInput
 
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_LINK_CHARS = 2000
 LINK_FILENAME = "link.url"
 LINK_MEDIA_TYPE = "text/uri-list"

@@ -12,11 +12,11 @@ import random
 import re
 import uuid as uuidlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qualitylab.domain import (
     Catalog,
@@ -42,6 +42,9 @@ from qualitylab.services.demo_bank import (
     load_bank,
 )
 from qualitylab.services.lab import Lab
+
+if TYPE_CHECKING:
+    from qualitylab.domain.records import DataRecord
 
 WINDOW_DAYS = 42  # the demo covers the last six weeks
 OLD_RELEASE_SHARE = 0.4  # the earlier release was walked in the first half of the window
@@ -157,6 +160,19 @@ class _Draft:
     nps: int | None = None
     finished_at: datetime | None = None
     current_step: int = 0
+
+    @property
+    def walker(self) -> Walker:
+        """Whom the walk is stored under: as in the app, an anonymous person's walks share no
+        walker record (derived from the walk's uuid, so the dice stay as they were)."""
+        person = self.persona.walker
+        if not person.anonymous:
+            return person
+        uuid = str(uuidlib.uuid5(_ANONYMOUS_WALKS, self.uuid))
+        return Walker(uuid, f"anonymous-{uuid}", "", True)
+
+
+_ANONYMOUS_WALKS = uuidlib.UUID("0b5a7d1e-3c42-5f6a-8e9b-1d2c3b4a5f60")
 
 
 class _Builder:
@@ -428,7 +444,7 @@ class _Builder:
                 suggested_fix=fix,
                 created_at=created,
                 updated_at=max(edited, created),
-                walker_uuid=draft.persona.walker.uuid,
+                walker_uuid=draft.walker.uuid,
                 release=draft.release,
             )
             self.points.append(point)
@@ -561,6 +577,7 @@ def build_demo(
     drafts.sort(key=lambda d: (d.started_at, d.uuid))
     counts = Counter(p.walk_uuid for p in builder.points)
     used_people = {d.persona.walker.uuid for d in drafts}
+    anonymous_walkers = [d.walker for d in drafts if d.walker.anonymous]
     releases = {
         p.id: (previous_release(p.release), p.release)
         for p in catalog.products
@@ -568,7 +585,10 @@ def build_demo(
     }
     return DemoData(
         releases=releases,
-        walkers=tuple(p.walker for p in people if p.walker.uuid in used_people),
+        walkers=tuple(
+            p.walker for p in people if p.walker.uuid in used_people and not p.walker.anonymous
+        )
+        + tuple(anonymous_walkers),
         walks=tuple(_freeze(d, counts[d.uuid]) for d in drafts),
         pain_points=tuple(sorted(builder.points, key=lambda p: (p.created_at or anchor, p.uuid))),
         praise=tuple(builder.praise),
@@ -584,7 +604,7 @@ def _freeze(draft: _Draft, pain_points: int) -> Walk:
         journey_hash=draft.journey.content_hash(),
         product_id=draft.journey.product,
         release=draft.release,
-        walker=draft.persona.walker,
+        walker=draft.walker,
         status=draft.status,
         started_at=draft.started_at,
         finished_at=draft.finished_at,
@@ -596,90 +616,89 @@ def _freeze(draft: _Draft, pain_points: int) -> Walk:
     )
 
 
-def _ts(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
+def demo_records(data: DemoData) -> Iterator[DataRecord]:
+    """The demo as export records (the typed records of ``qualitylab export``), checked by the
+    same models an import uses: the demo cannot write what an import would refuse."""
+    from qualitylab.domain.records import (
+        JourneyRecord,
+        PainPointRecord,
+        PraiseRecord,
+        VisitRecord,
+        WalkerRecord,
+        WalkRecord,
+    )
 
-
-def demo_records(data: DemoData) -> Iterator[dict[str, Any]]:
-    """The demo as export records (the JSONL format of ``qualitylab export``)."""
     first_walk: dict[str, datetime] = {}
     for walk in data.walks:
         first_walk.setdefault(walk.walker.uuid, walk.started_at)
     for walker in data.walkers:
-        joined = first_walk[walker.uuid] - timedelta(minutes=3)
-        yield {
-            "type": "walker",
-            "uuid": walker.uuid,
-            "name": walker.name,
-            "department": walker.department,
-            "anonymous": walker.anonymous,
-            "created_at": _ts(joined),
-        }
+        yield WalkerRecord(
+            uuid=walker.uuid,
+            name=walker.name,
+            department=walker.department,
+            anonymous=walker.anonymous,
+            created_at=first_walk[walker.uuid] - timedelta(minutes=3),
+        )
     for journey in data.journeys:
-        yield {
-            "type": "journey",
-            "hash": journey.content_hash(),
-            "journey_id": journey.id,
-            "product_id": journey.product,
-            "title": journey.title,
-            "content": journey.model_dump_json(),
-            "created_at": _ts(min(w.started_at for w in data.walks)),
-        }
+        yield JourneyRecord(
+            hash=journey.content_hash(),
+            journey_id=journey.id,
+            product_id=journey.product,
+            title=journey.title,
+            content=journey.model_dump_json(),
+            created_at=min(w.started_at for w in data.walks),
+        )
     for walk in data.walks:
         last = walk.finished_at or max(
             (v.left_at or walk.started_at for v in walk.visits), default=walk.started_at
         )
-        yield {
-            "type": "walk",
-            "uuid": walk.uuid,
-            "journey_id": walk.journey_id,
-            "journey_hash": walk.journey_hash,
-            "product_id": walk.product_id,
-            "release": walk.release,
-            "walker": walk.walker.uuid,
-            "status": walk.status.value,
-            "current_step": walk.current_step,
-            "started_at": _ts(walk.started_at),
-            "finished_at": _ts(walk.finished_at),
-            "updated_at": _ts(last),
-            "nps": walk.nps,
-            "closing_comment": walk.closing_comment,
-            "visits": [
-                {
-                    "step_id": v.step_id,
-                    "position": v.position,
-                    "outcome": v.outcome.value if v.outcome else None,
-                    "ease": v.ease,
-                    "seconds_spent": v.seconds_spent,
-                    "entered_at": _ts(v.entered_at),
-                    "left_at": _ts(v.left_at),
-                }
+        yield WalkRecord(
+            uuid=walk.uuid,
+            journey_id=walk.journey_id,
+            journey_hash=walk.journey_hash,
+            product_id=walk.product_id,
+            release=walk.release,
+            walker=walk.walker.uuid,
+            status=walk.status.value,
+            current_step=walk.current_step,
+            started_at=walk.started_at,
+            finished_at=walk.finished_at,
+            updated_at=last,
+            nps=walk.nps,
+            closing_comment=walk.closing_comment,
+            visits=[
+                VisitRecord(
+                    step_id=v.step_id,
+                    position=v.position,
+                    outcome=v.outcome.value if v.outcome else None,
+                    ease=v.ease,
+                    seconds_spent=v.seconds_spent,
+                    entered_at=v.entered_at or walk.started_at,
+                    left_at=v.left_at,
+                )
                 for v in walk.visits
             ],
-        }
+        )
     for point in data.pain_points:
-        yield {
-            "type": "pain_point",
-            "uuid": point.uuid,
-            "walk": point.walk_uuid,
-            "step_id": point.step_id,
-            "text": point.text,
-            "severity": int(point.severity),
-            "category": point.category,
-            "suggested_fix": point.suggested_fix,
-            "created_at": _ts(point.created_at),
-            "updated_at": _ts(point.updated_at),
-            "attachment": None,
-        }
+        yield PainPointRecord(
+            uuid=point.uuid,
+            walk=point.walk_uuid,
+            step_id=point.step_id,
+            text=point.text,
+            severity=int(point.severity),
+            category=point.category,
+            suggested_fix=point.suggested_fix,
+            created_at=point.created_at,
+            updated_at=point.updated_at,
+        )
     for praise in data.praise:
-        yield {
-            "type": "praise",
-            "uuid": praise.uuid,
-            "walk": praise.walk_uuid,
-            "step_id": praise.step_id,
-            "text": praise.text,
-            "created_at": _ts(praise.created_at),
-        }
+        yield PraiseRecord(
+            uuid=praise.uuid,
+            walk=praise.walk_uuid,
+            step_id=praise.step_id,
+            text=praise.text,
+            created_at=praise.created_at,
+        )
 
 
 def stats_of(data: DemoData) -> DemoStats:
@@ -704,7 +723,7 @@ def run_demo(
     force: bool = False,
     now: datetime | None = None,
 ) -> DemoStats:
-    """Write demo data into the lab's database in one transaction.
+    """Write demo data into the lab's database (through the import's batches).
 
     Refuses a database that already holds walks unless ``force`` (demo data mixed into real data
     would skew every fix list). Records are keyed by seed-derived uuids, so running the same seed
@@ -722,7 +741,6 @@ def run_demo(
             "Use an empty database (e.g. --db /tmp/demo.db) or add --force"
         )
     data = build_demo(lab.catalog, seed=seed, walkers=walkers, walks=walks, now=now)
-    records: Sequence[tuple[int, dict[str, Any]]] = list(enumerate(demo_records(data), start=1))
-    result = import_records(lab, records)
+    result = import_records(lab, demo_records(data))
     stats = stats_of(data)
     return replace(stats, added=dict(result["added"]), seconds=perf_counter() - started)

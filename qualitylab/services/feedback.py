@@ -28,6 +28,7 @@ from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
     _text,
     check_category,
+    check_name,
     check_severity,
     resolve_step,
 )
@@ -77,6 +78,10 @@ def _journey_and_step(lab: Lab, journey_id: str, step_id: str) -> Journey:
     return journey
 
 
+#: The one walker record all anonymous CLI/CSV feedback hangs off (no department).
+ANONYMOUS_FEEDBACK = "anonymous-feedback"
+
+
 @dataclass(frozen=True)
 class Feedback:
     journey_id: str
@@ -90,12 +95,8 @@ class Feedback:
     release: str = ""
 
 
-#: Longest walker name/department the database keeps (PostgreSQL enforces it).
-MAX_NAME_CHARS = 200
-
-
 def _short(value: str | int, what: str, limit: int) -> str:
-    cleaned = str(value).strip()
+    cleaned = _text(str(value), what, required=False)
     if len(cleaned) > limit:
         raise InvalidInput(
             f"{what} is longer than {limit} characters ({len(cleaned):,}); shorten it"
@@ -119,8 +120,8 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
         severity=parse_severity(values.get("severity") or 2),
         category=check_category(lab, str(values.get("category") or "other")),
         suggested_fix=_text(str(values.get("suggest", "")), "the suggested fix", required=False),
-        walker=_short(values.get("walker", ""), "the walker name", MAX_NAME_CHARS),
-        department=_short(values.get("department", ""), "the department", MAX_NAME_CHARS),
+        walker=check_name(str(values.get("walker", "")), "the walker name"),
+        department=check_name(str(values.get("department", "")), "the department"),
         release=_short(values.get("release", ""), "the release", MAX_RELEASE_CHARS)
         or lab.catalog.product(journey.product).release,
     )
@@ -146,16 +147,21 @@ def save_feedback(
             items = [i for i, _ in kept]
             uuids = [n for _, n in kept]
         for n, item in enumerate(items):
-            who = (item.walker, item.department)
+            # Anonymous feedback (no walker name) keeps no department either: all of it shares
+            # one nameless walker record, which links nobody's feedback to anybody.
+            who = (item.walker, item.department if item.walker else "")
             if who not in walkers:
                 walkers[who] = u.find_or_create_walker(
-                    name=item.walker or "anonymous-feedback",
-                    department=item.department,
+                    name=item.walker or ANONYMOUS_FEEDBACK,
+                    department=who[1],
                     anonymous=not item.walker,
                 )
             walker = walkers[who]
             key = (walker.uuid, item.journey_id, item.release)
             if key not in walks:
+                # Sixteen `log` calls at once must find one walk, not make sixteen (PostgreSQL;
+                # SQLite's BEGIN IMMEDIATE already runs them one after another).
+                u.lock("feedback-walk", *key)
                 walk = u.feedback_walk(
                     walker_uuid=walker.uuid, journey_id=item.journey_id, release=item.release
                 )

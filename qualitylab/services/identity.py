@@ -15,8 +15,8 @@ from qualitylab.config import is_walker_secret
 from qualitylab.domain import Walker
 from qualitylab.errors import InvalidInput
 from qualitylab.services.lab import Lab
+from qualitylab.services.walks import check_name
 
-MAX_NAME_CHARS = 200
 ANONYMOUS_NAME = "anonymous"
 
 
@@ -35,14 +35,12 @@ def served_walker(lab: Lab, secret: str) -> Walker | None:
 
 
 def _label(name: str, department: str, anonymous: bool) -> tuple[str, str]:
-    name, department = name.strip(), department.strip()
     if anonymous:
         return ANONYMOUS_NAME, ""
+    name = check_name(name, "the display name")
     if not name:
         raise InvalidInput("a display name is needed (or walk anonymously)")
-    if len(name) > MAX_NAME_CHARS or len(department) > MAX_NAME_CHARS:
-        raise InvalidInput(f"a name or department is longer than {MAX_NAME_CHARS} characters")
-    return name, department
+    return name, check_name(department, "the department")
 
 
 def save_served_walker(

@@ -1,335 +1,382 @@
-"""Export a lab to JSON Lines and import it elsewhere: lossless, idempotent by uuid, mergeable."""
+"""Export a lab to JSON Lines and import it elsewhere: lossless, idempotent by uuid, mergeable.
+
+Import is two passes over the file, both streaming:
+
+1. **Check** every line against its record model (``domain.records``), find two records with one
+   key but different content, and resolve every reference (a walk's walker, a pain point's walk)
+   within the file or this lab. Any problem: every one is listed as ``FILE:LINE: what is wrong``
+   and nothing is imported. Memory holds the keys seen, not the records.
+2. **Import** in short batches (each transaction about ``BATCH_SECONDS``), each its own
+   transaction, so walkers saving meanwhile never wait long for the write
+   lock. A crash between batches leaves a partial import; running the same import again completes
+   it (every record is keyed, so what is already here is skipped).
+"""
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import io
+import hashlib
 import json
+import secrets
 import sys
-from collections.abc import Callable, Iterable, Mapping
+import tempfile
+import time
+import uuid as uuidlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from qualitylab.domain import (
-    EASE_MAX,
-    EASE_MIN,
-    NPS_MAX,
-    NPS_MIN,
-    SEVERITY_MAX,
-    SEVERITY_MIN,
-    FixStatus,
-    Journey,
-    Outcome,
-    WalkStatus,
-)
-from qualitylab.errors import InvalidInput
+from qualitylab.domain import jsonout
+from qualitylab.errors import InvalidInput, QualityLabError
 from qualitylab.services.lab import Lab
 
-Check = Callable[[Any], str | None]  # None when the value is fine, else what is wrong with it
-
-
-def _text(max_len: int | None = None) -> Check:
-    def check(value: Any) -> str | None:
-        if not isinstance(value, str):
-            return "must be text"
-        if max_len is not None and len(value) > max_len:
-            return f"is longer than {max_len} characters"
-        return None
-
-    return check
-
-
-def _time(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return "must be an ISO 8601 time string"
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return f"{value[:40]!r} is not an ISO 8601 time"
-    return None
-
-
-def _whole(low: int, high: int | None = None) -> Check:
-    def check(value: Any) -> str | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            return "must be a whole number"
-        if value < low or (high is not None and value > high):
-            return f"must be from {low} to {high}" if high is not None else f"must be >= {low}"
-        return None
-
-    return check
-
-
-def _seconds(value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        return "must be a number of seconds >= 0"
-    return None
-
-
-def _flag(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
-
-
-def _one_of(choices: Iterable[str]) -> Check:
-    allowed = [str(c) for c in choices]
-
-    def check(value: Any) -> str | None:
-        if value not in allowed:
-            return f"{str(value)[:40]!r} is not one of {', '.join(allowed)}"
-        return None
-
-    return check
-
-
-def _journey_content(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return "must be text (the journey as JSON)"
-    try:
-        Journey.model_validate_json(value)
-    except ValueError:
-        return "is not a journey snapshot qualitylab can read"
-    return None
-
-
-def _attachment(value: Any) -> str | None:
-    if not isinstance(value, dict):
-        return "must be an object with filename and content_base64"
-    return _problems_in(value, ATTACHMENT_FIELDS, "object")
-
-
-def _base64(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return "must be base64 text"
-    try:
-        base64.b64decode(value, validate=True)
-    except ValueError:
-        return "is not valid base64"
-    return None
-
-
-def _visits(value: Any) -> str | None:
-    if not isinstance(value, list):
-        return "must be a list of step visits"
-    for number, visit in enumerate(value, start=1):
-        if not isinstance(visit, dict):
-            return f"#{number} must be an object"
-        problem = _problems_in(visit, VISIT_FIELDS, f"#{number}")
-        if problem:
-            return problem
-    return None
-
-
-def _sha256(value: Any) -> str | None:
-    """A browser walker's secret hash: 64 lowercase hex digits (anything else could never match)."""
-    if not (
-        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-    ):
-        return "must be 64 lowercase hexadecimal digits (a SHA-256)"
-    return None
-
-
-# field -> (check, required). Lengths are those of the database columns, so a record that passes
-# here also fits PostgreSQL (SQLite would silently accept longer values).
-Fields = dict[str, tuple[Check, bool]]
-VISIT_FIELDS: Fields = {
-    "step_id": (_text(64), True),
-    "position": (_whole(0), False),
-    "outcome": (_one_of(o.value for o in Outcome), False),
-    "ease": (_whole(EASE_MIN, EASE_MAX), False),
-    "seconds_spent": (_seconds, False),
-    "entered_at": (_time, True),
-    "left_at": (_time, False),
-}
-ATTACHMENT_FIELDS: Fields = {
-    "filename": (_text(255), True),
-    "media_type": (_text(100), False),
-    "content_base64": (_base64, True),
-}
-FIELDS: dict[str, Fields] = {
-    "walker": {
-        "uuid": (_text(36), True),
-        "name": (_text(200), True),
-        "department": (_text(200), False),
-        "anonymous": (_flag, False),
-        "created_at": (_time, False),
-        "secret_sha256": (_sha256, False),
-    },
-    "journey": {
-        "hash": (_text(64), True),
-        "journey_id": (_text(64), True),
-        "product_id": (_text(64), True),
-        "title": (_text(), True),
-        "content": (_journey_content, True),
-        "created_at": (_time, False),
-    },
-    "walk": {
-        "uuid": (_text(36), True),
-        "journey_id": (_text(64), True),
-        "journey_hash": (_text(64), True),
-        "product_id": (_text(64), True),
-        "release": (_text(64), True),
-        "walker": (_text(36), True),
-        "status": (_one_of(s.value for s in WalkStatus), True),
-        "current_step": (_whole(0), False),
-        "started_at": (_time, True),
-        "finished_at": (_time, False),
-        "updated_at": (_time, False),
-        "nps": (_whole(NPS_MIN, NPS_MAX), False),
-        "closing_comment": (_text(), False),
-        "source": (_one_of(["walk", "feedback"]), False),
-        "visits": (_visits, False),
-    },
-    "pain_point": {
-        "uuid": (_text(36), True),
-        "walk": (_text(36), True),
-        "step_id": (_text(64), True),
-        "text": (_text(), True),
-        "severity": (_whole(SEVERITY_MIN, SEVERITY_MAX), True),
-        "category": (_text(64), True),
-        "suggested_fix": (_text(), False),
-        "created_at": (_time, False),
-        "updated_at": (_time, False),
-        "attachment": (_attachment, False),
-    },
-    "praise": {
-        "uuid": (_text(36), True),
-        "walk": (_text(36), True),
-        "step_id": (_text(64), True),
-        "text": (_text(), True),
-        "created_at": (_time, False),
-    },
-    "cluster_fix": {
-        "cluster_id": (_text(64), True),
-        "scope": (_text(200), False),
-        "title": (_text(), False),
-        "status": (_one_of(s.value for s in FixStatus), True),
-        "release": (_text(64), False),
-        "note": (_text(), False),
-        "owner": (_text(200), False),
-        "ticket": (_text(64), False),
-        "updated_at": (_time, False),
-    },
-    # a person's merge or move (qualitylab fix merge / move); applied on top of every clustering
-    "fix_correction": {
-        "uuid": (_text(36), True),
-        "kind": (_one_of(["merge", "move"]), True),
-        "subject": (_text(64), True),
-        "target": (_text(64), False),
-        "by": (_text(200), False),
-        "created_at": (_time, True),
-        "undone_at": (_time, False),
-        "undone_by": (_text(200), False),
-    },
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    kind: tuple(name for name, (_check, required) in fields.items() if required)
-    for kind, fields in FIELDS.items()
-}
-
-
-def _problems_in(record: Mapping[str, Any], fields: Fields, what: str) -> str | None:
-    """The first problem with a record's values (missing required ones are listed together)."""
-    missing = [n for n, (_c, needed) in fields.items() if needed and record.get(n) in (None, "")]
-    if missing:
-        return f"{what} is missing {', '.join(missing)}"
-    for name, (check, _needed) in fields.items():
-        value = record.get(name)
-        if value is None:
-            continue
-        problem = check(value)
-        if problem:
-            return f"{what}: {name} {problem}"
-    return None
-
+if TYPE_CHECKING:
+    from qualitylab.domain.records import DataRecord
 
 MAX_PROBLEMS_SHOWN = 20
+#: Longest line read: a 5 MB attachment is ~7 MB of base64; anything longer is refused unread.
+MAX_LINE_BYTES = 8 * 1024 * 1024
+#: A batch ends after ``limit`` records or ``BATCH_SECONDS`` of reading, whichever comes first;
+#: ``limit`` starts at ``FIRST_BATCH`` and halves (down to ``MIN_BATCH``) or doubles (up to
+#: ``BATCH_RECORDS``) so that each transaction takes about ``BATCH_SECONDS``: a walker's save then
+#: waits about that long at most, far below SQLite's 30 s busy timeout.
+BATCH_RECORDS = 2_000
+FIRST_BATCH = 250
+MIN_BATCH = 20
+BATCH_SECONDS = 0.2
+#: Between two batches on SQLite: a walker whose save waits for the lock retries every few ms to
+#: 100 ms (SQLite's busy handler); without a gap the next batch would take the lock first again.
+PAUSE_SECONDS = 0.05
+#: Files up to this size are checked in memory; larger ones are spooled to a temporary file.
+SPOOL_IN_MEMORY = 16 * 1024 * 1024
+KIND_CODES: dict[str, int] = {}  # filled on first use from domain.records.KINDS
 
 
-def export_jsonl(lab: Lab, out: IO[str]) -> dict[str, int]:
-    """Write every record as one JSON line; returns how many of each kind were written."""
+# ------------------------------------------------------------------------------------------ export
+def export_jsonl(lab: Lab, out: IO[str], *, anonymize: bool = False) -> dict[str, int]:
+    """Write every record as one JSON line; returns how many of each kind were written.
+
+    ``anonymize``: walkers become ``walker-TAG-001`` ... (numbered within this file, TAG random
+    per export so two anonymised files never merge different people), departments are dropped,
+    walker uuids are replaced, and every time is rounded down to the day (UTC).
+    """
+    from qualitylab.domain.records import HeaderRecord
     from qualitylab.store.transfer import export_records
 
     counts: dict[str, int] = {}
     with lab.store.unit(read_only=True) as u:
-        for record in export_records(u):
-            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
-            kind = str(record["type"])
-            if kind != "header":
-                counts[kind] = counts.get(kind, 0) + 1
+        out.write(jsonout.dumps(HeaderRecord().to_json(), compact=True) + "\n")
+        records: Iterable[DataRecord] = export_records(u)
+        if anonymize:
+            records = Anonymizer().records(records)
+        for record in records:
+            out.write(jsonout.dumps(record.to_json(), compact=True) + "\n")
+            counts[record.type] = counts.get(record.type, 0) + 1
     return counts
 
 
-def read_jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
-    """Parse and check a JSONL export (``-`` reads stdin); every problem is named by its line."""
+@dataclass
+class Anonymizer:
+    """Pseudonyms and day-rounded times for ``export --anonymize``."""
+
+    tag: str = field(default_factory=lambda: secrets.token_hex(2))
+    salt: uuidlib.UUID = field(default_factory=uuidlib.uuid4)
+    walkers: dict[str, str] = field(default_factory=dict)  # real uuid -> file uuid
+
+    def walker_uuid(self, real: str) -> str:
+        return self.walkers.setdefault(real, str(uuidlib.uuid5(self.salt, real)))
+
+    def records(self, records: Iterable[DataRecord]) -> Iterator[DataRecord]:
+        from qualitylab.domain.records import (
+            FixCorrectionRecord,
+            VisitRecord,
+            WalkerRecord,
+            WalkRecord,
+        )
+
+        number = 0
+        for record in records:
+            changes: dict[str, Any] = {
+                name: _day(value)
+                for name, value in record.__dict__.items()
+                if isinstance(value, datetime)
+            }
+            if isinstance(record, WalkerRecord):
+                number += 1
+                who = "anonymous" if record.anonymous else "walker"
+                changes.update(
+                    uuid=self.walker_uuid(record.uuid),
+                    name=f"{who}-{self.tag}-{number:03d}",
+                    department="",
+                    secret_sha256=None,  # it would link the file back to a browser
+                )
+            elif isinstance(record, FixCorrectionRecord):
+                changes.update(by="", undone_by="")  # who corrected the list is a person too
+            elif isinstance(record, WalkRecord):
+                changes["walker"] = self.walker_uuid(record.walker)
+                changes["visits"] = [
+                    VisitRecord.model_construct(
+                        **{
+                            **v.__dict__,
+                            "entered_at": _day(v.entered_at),
+                            "left_at": _day(v.left_at),
+                        }
+                    )
+                    for v in record.visits
+                ]
+            yield type(record).model_construct(**{**record.__dict__, **changes})
+
+
+def _day(value: datetime | None) -> datetime | None:
+    return value.replace(hour=0, minute=0, second=0, microsecond=0) if value else None
+
+
+# ------------------------------------------------------------------------------------------ check
+@dataclass
+class CheckedFile:
+    """A file that passed the check: its lines (spooled) and each line's kind code (0: skip)."""
+
+    name: str
+    spool: IO[bytes]
+    codes: bytearray
+    in_order: bool
+    records: int
+
+    def close(self) -> None:
+        self.spool.close()
+
+
+def _open_source(path: Path) -> tuple[str, contextlib.AbstractContextManager[IO[bytes]]]:
     if str(path) == "-":  # export -o - | import -: labs merged over a pipe or ssh
-        stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig")
-        opened: contextlib.AbstractContextManager[IO[str]] = contextlib.nullcontext(stdin)
-        path = Path("<stdin>")
-    else:
-        try:
-            opened = path.open(encoding="utf-8-sig")  # a BOM from a Windows editor is harmless
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
-    records: list[tuple[int, dict[str, Any]]] = []
+        return "<stdin>", contextlib.nullcontext(sys.stdin.buffer)
+    try:
+        return str(path), path.open("rb")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, line) with memory bounded by ``MAX_LINE_BYTES``; None for a longer line."""
+    number = 0
+    while True:
+        line = handle.readline(MAX_LINE_BYTES + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of it unread
+                line = handle.readline(MAX_LINE_BYTES)
+            yield number, None
+            continue
+        yield number, line
+
+
+def _decode(number: int, line: bytes) -> str:
+    if number == 1 and line.startswith(b"\xef\xbb\xbf"):  # a BOM from a Windows editor
+        line = line[3:]
+    return line.decode("utf-8")
+
+
+def check_file(lab: Lab, path: Path) -> CheckedFile:
+    """Pass 1: check the whole file (see the module docstring); raises ``InvalidInput`` listing
+    every problem as ``FILE:LINE: ...`` followed by "nothing was imported"."""
+    from qualitylab.domain.records import KINDS, RecordProblem, key_of, parse_record
+
+    if not KIND_CODES:
+        KIND_CODES.update({kind: code for code, kind in enumerate(KINDS, start=1)})
+    name, opened = _open_source(path)
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)  # noqa: SIM115
+    codes = bytearray()
     problems: list[str] = []
-    seen_header = False
-    with opened as handle:
-        try:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+    seen: dict[tuple[str, str], tuple[int, bytes]] = {}  # (kind, key) -> (line, digest)
+    defined: dict[str, set[str]] = {"walker": set(), "journey": set(), "walk": set()}
+    wanted: dict[str, list[tuple[int, str, str]]] = {"walker": [], "journey": [], "walk": []}
+    header, in_order = False, True
+    last_code = records = 0
+    try:
+        with opened as handle:
+            for number, line in _lines(handle):
+                codes.append(0)
+                spool.write(line if line is not None else b"\n")
+                if line is None:
+                    problems.append(f"{name}:{number}: longer than {MAX_LINE_BYTES:,} bytes")
                     continue
                 try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    problems.append(f"{path}:{number}: not valid JSON ({exc.msg})")
+                    text = _decode(number, line)
+                except UnicodeDecodeError as exc:
+                    problems.append(f"{name}:{number}: not UTF-8 text ({exc.reason})")
                     continue
-                problem = check_record(record)
-                if problem:
-                    problems.append(f"{path}:{number}: {problem}")
-                elif record["type"] != "header":
-                    records.append((number, record))
-                else:
-                    seen_header = True
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{path} is not UTF-8 text ({exc.reason})") from exc
-    if not records and not seen_header and not problems:
-        raise InvalidInput(f"{path} is empty; it is not a qualitylab export")
+                if not text.strip():
+                    continue
+                try:
+                    data = json.loads(text)
+                except json.JSONDecodeError as exc:
+                    problems.append(f"{name}:{number}: not valid JSON ({exc.msg})")
+                    continue
+                try:
+                    record = parse_record(data)
+                except RecordProblem as exc:
+                    problems.append(f"{name}:{number}: {exc}")
+                    # Its key still counts as defined: one bad walk must not make each of its
+                    # pain points another "unknown walk" line.
+                    kind = data.get("type") if isinstance(data, dict) else None
+                    key = data.get("hash" if kind == "journey" else "uuid") if kind else None
+                    if kind in defined and isinstance(key, str):
+                        defined[kind].add(key)
+                    continue
+                if record.type == "header":
+                    header = True
+                    continue
+                key = (record.type, key_of(record))
+                digest = hashlib.blake2b(text.strip().encode(), digest_size=16).digest()
+                first = seen.get(key)
+                if first is not None:
+                    if first[1] != digest:
+                        what = "cluster id" if record.type == "cluster_fix" else "key"
+                        problems.append(
+                            f"{name}:{number}: {record.type} {key[1]!r} is also on line "
+                            f"{first[0]} with other content; one {what}, one record"
+                        )
+                    continue  # an identical copy: harmless, imported once
+                seen[key] = (number, digest)
+                code = KIND_CODES[record.type]
+                codes[-1] = code
+                in_order = in_order and code >= last_code
+                last_code = code
+                records += 1
+                if record.type in defined:
+                    defined[record.type].add(key[1])
+                for kind, ref in _references(record):
+                    if ref not in defined[kind]:  # usually defined above: nothing to keep
+                        wanted[kind].append((number, record.type, ref))
+    except OSError as exc:
+        spool.close()
+        raise InvalidInput(f"cannot read {name}: {exc.strerror or exc}") from exc
+    if not records and not problems and not header:
+        spool.close()
+        raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
+    problems += _unresolved(lab, name, defined, wanted)
     if problems:
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        tail = [f"... and {more} more problems"] if more else []
-        raise InvalidInput("\n".join([*shown, *tail, "nothing was imported"]))
-    return records
+        spool.close()
+        _refuse(problems)
+    spool.seek(0)
+    return CheckedFile(name, spool, codes, in_order, records)
 
 
-def check_record(record: object) -> str | None:
-    if not isinstance(record, dict):
-        return "each line must be a JSON object"
-    kind = record.get("type")
-    if kind == "header":
-        if record.get("format") != "qualitylab-export":
-            return "this is not a qualitylab export (the header's format is wrong)"
-        if record.get("version") != 1:
-            return f"export version {record.get('version')!r} is not supported (expected 1)"
-        return None
-    if kind not in REQUIRED:
-        return f"unknown record type {kind!r}; expected one of: {', '.join(REQUIRED)}"
-    return _problems_in(record, FIELDS[kind], f"{kind} record")
+def _references(record: DataRecord) -> list[tuple[str, str]]:
+    from qualitylab.domain.records import PainPointRecord, PraiseRecord, WalkRecord
+
+    if isinstance(record, WalkRecord):
+        return [("walker", record.walker), ("journey", record.journey_hash)]
+    if isinstance(record, PainPointRecord | PraiseRecord):
+        return [("walk", record.walk)]
+    return []
 
 
-def import_records(lab: Lab, records: Iterable[tuple[int, Mapping[str, Any]]]) -> dict[str, Any]:
-    """Add what is new in one transaction (all or nothing); returns added/skipped per kind."""
-    from qualitylab.store.transfer import import_records as store_import
+def _unresolved(
+    lab: Lab,
+    name: str,
+    defined: dict[str, set[str]],
+    wanted: dict[str, list[tuple[int, str, str]]],
+) -> list[str]:
+    """References to walkers, journeys or walks that are neither in the file nor in this lab."""
+    from qualitylab.store.transfer import missing_keys
 
+    outside = {
+        kind: sorted({ref for _n, _k, ref in refs} - defined[kind]) for kind, refs in wanted.items()
+    }
+    if not any(outside.values()):
+        return []
+    with lab.store.unit(read_only=True) as u:
+        missing = {kind: missing_keys(u, kind, keys) for kind, keys in outside.items()}
+    label = {"pain_point": "pain point", "cluster_fix": "cluster fix"}
+    return [
+        f"{name}:{number}: {label.get(kind_of, kind_of)} names unknown {kind} {ref[:64]!r}"
+        for kind, refs in wanted.items()
+        for number, kind_of, ref in refs
+        if ref in missing[kind]
+    ]
+
+
+def _refuse(problems: list[str]) -> None:
+    shown = sorted(problems, key=_line_of)[:MAX_PROBLEMS_SHOWN]
+    more = len(problems) - len(shown)
+    tail = [f"... and {more} more problems"] if more else []
+    raise InvalidInput("\n".join([*shown, *tail, "nothing was imported"]))
+
+
+def _line_of(problem: str) -> int:
     try:
-        with lab.store.unit() as u:
-            result = store_import(u, list(records))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidInput(f"import failed, nothing was imported: {exc}") from exc
+        return int(problem.split(":", 2)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+# ------------------------------------------------------------------------------------------ import
+def _checked_records(checked: CheckedFile) -> Iterator[DataRecord]:
+    """Pass 2: the file's records again, kind by kind (references point back), each parsed anew."""
+    from qualitylab.domain.records import KINDS, parse_record
+
+    order = [0] if checked.in_order else [KIND_CODES[k] for k in KINDS]
+    for wanted in order:
+        checked.spool.seek(0)
+        for index, (number, line) in enumerate(_lines(checked.spool)):
+            code = checked.codes[index]
+            if not code or (wanted and code != wanted) or line is None:
+                continue
+            record = parse_record(json.loads(_decode(number, line)))
+            if record.type != "header":
+                yield record
+
+
+def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
+    """Add what is new, in batches of one short transaction each; returns added/updated/skipped
+    per kind. ``records`` must be valid and in kind order (as ``check_file`` leaves a file)."""
+    from qualitylab.store.transfer import ImportState, import_batch
+
+    state = ImportState()
+    batch: list[DataRecord] = []
+    limit = min(FIRST_BATCH, BATCH_RECORDS)
+    pause = lab.store.one_writer_at_a_time
+    started = time.monotonic()
+
+    def flush() -> None:
+        nonlocal started, limit
+        if batch:
+            began = time.monotonic()
+            with lab.store.unit() as u:
+                import_batch(u, batch, state)
+            batch.clear()
+            # Keep each transaction near BATCH_SECONDS whatever the records cost on this machine.
+            took = time.monotonic() - began
+            if pause:  # SQLite: let waiting walkers in before the next batch locks the file
+                time.sleep(PAUSE_SECONDS)
+            if took > BATCH_SECONDS:
+                limit = min(BATCH_RECORDS, max(MIN_BATCH, limit // 2))
+            elif took < BATCH_SECONDS / 2:
+                limit = min(BATCH_RECORDS, limit * 2)
+        started = time.monotonic()
+
+    for record in records:
+        batch.append(record)
+        if len(batch) >= limit or time.monotonic() - started >= BATCH_SECONDS:
+            flush()
+    flush()
+    result = state.result
     return {"added": result.added, "updated": result.updated, "skipped": result.skipped}
 
 
 def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:
-    return import_records(lab, read_jsonl(path))
+    """Check the whole file, then import it (see the module docstring)."""
+    checked = check_file(lab, path)
+    try:
+        return import_records(lab, _checked_records(checked))
+    except QualityLabError as exc:  # e.g. the database went away between two batches
+        raise QualityLabError(
+            f"{exc}\nthe import stopped part-way: what was imported before stays; run the same "
+            "import again to complete it (what is already here is skipped)"
+        ) from exc
+    finally:
+        checked.close()

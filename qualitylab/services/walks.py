@@ -6,14 +6,17 @@ saved is in the database even if the process is killed a moment later.
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualitylab.domain import (
     EASE_MAX,
     EASE_MIN,
+    MAX_NAME_CHARS,
     MAX_RELEASE_CHARS,
+    MAX_SECONDS_SPENT,
+    MAX_TEXT_CHARS,
     NPS_MAX,
     NPS_MIN,
     SEVERITY_MAX,
@@ -28,6 +31,7 @@ from qualitylab.domain import (
     Walker,
     WalkStatus,
     WalkSummary,
+    text_problem,
     utcnow,
 )
 from qualitylab.errors import InvalidInput, NotFound
@@ -37,14 +41,15 @@ from qualitylab.services.lab import Lab
 if TYPE_CHECKING:
     from qualitylab.store.unit import Unit
 
-MAX_TEXT_CHARS = 20_000
-
 
 # ---------------------------------------------------------------------------------- checks
 def _text(value: str, what: str, *, required: bool = True) -> str:
     if not isinstance(value, str):
         raise InvalidInput(f"{what} must be text")
     cleaned = value.replace("\r\n", "\n").replace("\x00", "")
+    problem = text_problem(cleaned)  # NUL is gone: what is left is a lone surrogate
+    if problem:
+        raise InvalidInput(f"{what} {problem}")
     if required and not cleaned.strip():
         raise InvalidInput(f"{what} is empty; write what happened")
     if len(cleaned) > MAX_TEXT_CHARS:
@@ -98,34 +103,66 @@ def _open_walk_journey(u: Unit, walk_uuid: str) -> Journey:
 
 
 # ---------------------------------------------------------------------------------- walkers
+#: Who an anonymous walker is until a walk starts: nobody. ``start_or_resume_walk`` stores each
+#: anonymous walk under a walker record of its own, so no name, department or id links two walks.
+ANONYMOUS = Walker(uuid="", name="", department="", anonymous=True)
+
+
+def check_name(value: str, what: str) -> str:
+    """A walker's name or department: the same limit on every way in (walk, log, CSV, import)."""
+    cleaned = _text(value, what, required=False)
+    if len(cleaned) > MAX_NAME_CHARS:
+        raise InvalidInput(
+            f"{what} is longer than {MAX_NAME_CHARS} characters ({len(cleaned):,}); shorten it"
+        )
+    return cleaned
+
+
 def get_or_create_walker(
     lab: Lab, *, name: str, department: str = "", anonymous: bool = False
 ) -> Walker:
-    """Anonymous walkers get a private random handle so their walks still count as one person."""
-    name = name.strip()
-    if anonymous and not name:
-        name = "anonymous-" + secrets.token_hex(4)
+    """The named walker's record; for ``anonymous``, ``ANONYMOUS`` (name and department are
+    dropped, and nothing is stored until a walk starts)."""
+    if anonymous:
+        return ANONYMOUS
+    name = check_name(name, "the display name")
     if not name:
         raise InvalidInput("a display name is needed (or walk anonymously)")
+    department = check_name(department, "the department")
     with lab.store.unit() as u:
-        return u.find_or_create_walker(
-            name=name[:200], department=department.strip()[:200], anonymous=anonymous
-        )
+        return u.find_or_create_walker(name=name, department=department, anonymous=False)
 
 
 # ---------------------------------------------------------------------------------- walks
 def start_or_resume_walk(
-    lab: Lab, *, journey_id: str, walker: Walker, release: str | None = None
+    lab: Lab,
+    *,
+    journey_id: str,
+    walker: Walker,
+    release: str | None = None,
+    own_walks: Sequence[str] = (),
 ) -> Walk:
-    """Resume this walker's open walk of the journey, or start one against the current catalog."""
+    """Resume this walker's open walk of the journey, or start one against the current catalog.
+
+    An anonymous walker in the terminal (``ANONYMOUS``, no record) has nothing that could find
+    their walks: ``own_walks`` (the walk ids their own computer remembers) are the ones they may
+    resume, and a new walk gets a walker record of its own. A browser walker, anonymous or not,
+    has a record bound to the browser's secret, and that record finds their walks.
+    """
+    by_computer = walker.anonymous and not walker.uuid
     journey = lab.journey(journey_id)
     with lab.store.unit() as u:
-        existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
+        if by_computer:
+            existing = u.in_progress_walk(walk_uuids=own_walks, journey_id=journey_id)
+        else:
+            existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
         if existing is not None:
             return existing
         product_release = (release or "").strip() or lab.catalog.product(journey.product).release
         if len(product_release) > MAX_RELEASE_CHARS:  # the column's size; PostgreSQL enforces it
             raise InvalidInput(f"the release is longer than {MAX_RELEASE_CHARS} characters")
+        if by_computer:
+            walker = u.new_anonymous_walker()
         return u.add_walk(journey=journey, walker=walker, release=product_release)
 
 
@@ -189,8 +226,8 @@ def record_step(
     if ease is not None:
         values["ease"] = _in_range(ease, EASE_MIN, EASE_MAX, "ease")
     if seconds_spent is not None:
-        if seconds_spent < 0:
-            raise InvalidInput("seconds spent cannot be negative")
+        if not 0 <= seconds_spent <= MAX_SECONDS_SPENT:  # also refuses NaN
+            raise InvalidInput(f"seconds spent must be from 0 to {MAX_SECONDS_SPENT:,.0f}")
         values["seconds_spent"] = float(seconds_spent)
     with lab.store.unit() as u:
         position = resolve_step(_open_walk_journey(u, walk_uuid), step_id)
@@ -220,13 +257,19 @@ def list_walks(
     lab: Lab,
     *,
     walker_uuid: str | None = None,
+    walk_uuids: Sequence[str] | None = None,
     journey_id: str | None = None,
     status: WalkStatus | None = None,
     release: str | None = None,
 ) -> list[Walk]:
+    """Walks, newest first; ``walk_uuids`` narrows them to those (an anonymous walker's own)."""
     with lab.store.unit(read_only=True) as u:
         found = u.list_walks(
-            walker_uuid=walker_uuid, journey_id=journey_id, status=status, release=release
+            walker_uuid=walker_uuid,
+            walk_uuids=walk_uuids,
+            journey_id=journey_id,
+            status=status,
+            release=release,
         )
         if journey_id and not found:  # a typo is an error, not an empty list
             walked = {w.journey_id for w in u.list_walks(journey_id=journey_id)}

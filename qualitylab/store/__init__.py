@@ -38,6 +38,12 @@ class Store:
     def is_open(self) -> bool:
         return self._engine is not None
 
+    @property
+    def one_writer_at_a_time(self) -> bool:
+        """SQLite: a write transaction locks the whole file, so a long series of them (an import)
+        must leave gaps for other writers (walkers saving) to get in."""
+        return self.engine.dialect.name == "sqlite"
+
     @contextlib.contextmanager
     def unit(self, *, read_only: bool = False) -> Iterator[Unit]:
         """One transaction: committed when the block ends, rolled back on any error.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -139,6 +139,28 @@ class Unit:
         self.session.flush()
         return walker_of(row)
 
+    def new_anonymous_walker(self) -> Walker:
+        """A walker record for one anonymous walk: no name, no department, nothing shared.
+
+        The name column is unique with department, so it holds the record's own random uuid."""
+        row = WalkerRow(name="", department="", anonymous=True)
+        row.name = f"anonymous-{row.uuid}"
+        self.session.add(row)
+        self.session.flush()
+        return walker_of(row)
+
+    def lock(self, *key: str) -> None:
+        """Hold a lock on ``key`` until this transaction ends, on PostgreSQL (where two
+        transactions can both find nothing and both insert). SQLite needs none: write
+        transactions start with BEGIN IMMEDIATE, so they already run one at a time."""
+        if self.session.get_bind().dialect.name != "postgresql":
+            return
+        import hashlib
+
+        digest = hashlib.blake2b("\x1f".join(key).encode(), digest_size=8).digest()
+        number = int.from_bytes(digest, "big", signed=True)
+        self.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": number})
+
     def _walker_row(self, walker_uuid: str) -> WalkerRow:
         row = self.session.exec(select(WalkerRow).where(WalkerRow.uuid == walker_uuid)).first()
         if row is None:
@@ -208,18 +230,28 @@ class Unit:
         ).first()
         return self.walk(row.uuid) if row else None
 
-    def in_progress_walk(self, *, walker_uuid: str, journey_id: str) -> Walk | None:
-        row = self.session.exec(
+    def in_progress_walk(
+        self,
+        *,
+        journey_id: str,
+        walker_uuid: str | None = None,
+        walk_uuids: Sequence[str] | None = None,
+    ) -> Walk | None:
+        """The open walk of the journey by this walker, or among these walks (anonymous)."""
+        query = (
             select(WalkRow)
             .join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
             .where(
-                WalkerRow.uuid == walker_uuid,
                 WalkRow.journey_id == journey_id,
                 WalkRow.status == WalkStatus.IN_PROGRESS.value,
                 WalkRow.source == "walk",
             )
-            .order_by(col(WalkRow.updated_at).desc())
-        ).first()
+        )
+        if walk_uuids is not None:
+            query = query.where(col(WalkRow.uuid).in_(list(walk_uuids)))
+        else:
+            query = query.where(WalkerRow.uuid == walker_uuid)
+        row = self.session.exec(query.order_by(col(WalkRow.updated_at).desc())).first()
         return self.walk(row.uuid) if row else None
 
     def walk(self, walk_uuid: str) -> Walk:
@@ -273,6 +305,7 @@ class Unit:
     def list_walks(
         self,
         *,
+        walk_uuids: Sequence[str] | None = None,
         walker_uuid: str | None = None,
         journey_id: str | None = None,
         status: WalkStatus | None = None,
@@ -281,6 +314,8 @@ class Unit:
         query = select(WalkRow).join(WalkerRow, col(WalkerRow.id) == col(WalkRow.walker_id))
         if walker_uuid:
             query = query.where(WalkerRow.uuid == walker_uuid)
+        if walk_uuids is not None:
+            query = query.where(col(WalkRow.uuid).in_(list(walk_uuids)))
         if status:
             query = query.where(WalkRow.status == status.value)
         query = where_walks(query, journey_id=journey_id, release=release)

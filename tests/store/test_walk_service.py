@@ -195,10 +195,25 @@ def test_old_walks_keep_the_journey_they_were_walked_against(lab: Lab, small_cat
     assert newer.journey_hash != walk.journey_hash
 
 
-def test_anonymous_walkers_stay_distinct(lab: Lab) -> None:
-    first = services.get_or_create_walker(lab, name="", anonymous=True)
-    second = services.get_or_create_walker(lab, name="", anonymous=True)
-    assert first.uuid != second.uuid and first.anonymous and first.label == "anonymous"
+def test_anonymous_walks_share_no_name_department_or_id(lab: Lab) -> None:
+    """Issue 9 §7: a terminal anonymous walker had one fixed ``anonymous-<8 hex>`` walker per
+    computer, linking all their walks. Now each anonymous walk has a walker of its own."""
+    me = services.get_or_create_walker(lab, name="Secret", department="Legal", anonymous=True)
+    assert me.anonymous and me.name == "" and me.department == "" and me.label == "anonymous"
+    first = services.start_or_resume_walk(lab, journey_id="buy", walker=me)
+    services.finish_walk(lab, first.uuid, nps=None)
+    second = services.start_or_resume_walk(lab, journey_id="buy", walker=me)
+    assert first.walker.uuid != second.walker.uuid
+    for walk in (first, second):
+        assert walk.walker.anonymous and walk.walker.department == ""
+        assert "Secret" not in walk.walker.name
+    # Resuming needs the walk ids the walker's own computer keeps; nobody else's open walk.
+    someone_else = services.start_or_resume_walk(lab, journey_id="buy", walker=me)
+    assert someone_else.uuid != second.uuid
+    again = services.start_or_resume_walk(lab, journey_id="buy", walker=me, own_walks=[second.uuid])
+    assert again.uuid == second.uuid
+    mine = services.list_walks(lab, walk_uuids=[first.uuid, second.uuid])
+    assert {w.uuid for w in mine} == {first.uuid, second.uuid}
     with pytest.raises(InvalidInput, match="display name"):
         services.get_or_create_walker(lab, name="  ")
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Static
-from tui_helpers import AppFactory, home_loaded, screen_is, wait_for
+from tui_helpers import (
+    AppFactory,
+    home_loaded,
+    open_journey,
+    screen_is,
+    step_ready,
+    wait_for,
+)
 
 from qualitylab import config, services
 from qualitylab.services import Lab
@@ -12,19 +19,37 @@ from qualitylab.tui.app import DARK, LIGHT
 from qualitylab.tui.screens.profile import ProfileScreen
 
 
-async def test_walk_anonymously_is_remembered_as_one_private_walker(
+async def test_walk_anonymously_keeps_no_name_and_links_no_walks(
     new_app: AppFactory, lab: Lab
 ) -> None:
+    """Issue 9 §7: the anonymous profile was a fixed ``anonymous-<8 hex>`` walker per computer.
+    Now the profile holds no name, each walk gets a walker record of its own, and only this
+    computer's profile remembers which walks are its own (to resume them)."""
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
         await pilot.click("#anonymous")
         home = await home_loaded(pilot)
         assert "anonymous walker" in str(home.query_one("#topbar", Static).render())
+        step = await open_journey(pilot, "buy")
+        walk_uuid = step.walk.uuid
     saved = config.load_profile()
-    assert saved is not None and saved.anonymous and saved.name.startswith("anonymous-")
-    walker = services.get_or_create_walker(lab, name=saved.name, anonymous=True)
-    assert walker.anonymous
+    assert saved is not None and saved.anonymous and saved.name == ""
+    assert saved.walks == (walk_uuid,)
+    walk = services.get_walk(lab, walk_uuid)
+    assert walk.walker.anonymous and walk.walker.department == ""
+    other = services.start_or_resume_walk(
+        lab,
+        journey_id=walk.journey_id,
+        walker=services.get_or_create_walker(lab, name="", anonymous=True),
+    )
+    assert other.walker.uuid != walk.walker.uuid  # another anonymous person: no shared record
+    app = new_app()  # next day, same computer: the open walk is on home, and it resumes
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_loaded(pilot)
+        await pilot.press("enter")  # the open walk is the first row: resume it
+        step = await step_ready(pilot)
+        assert step.walk.uuid == walk_uuid
 
 
 async def test_as_name_overrides_the_saved_profile_without_replacing_it(

@@ -292,7 +292,7 @@ def test_hostile_texts_are_planted_verbatim(demo: DemoData) -> None:
 
 
 def test_records_follow_the_export_format(demo: DemoData) -> None:
-    records = list(demo_records(demo))
+    records = [r.to_json() for r in demo_records(demo)]
     kinds = Counter(r["type"] for r in records)
     assert kinds == {
         "walker": len(demo.walkers),
@@ -340,3 +340,11 @@ def test_steps_the_bank_does_not_know_still_get_consistent_visits(catalog: Catal
     ]
     assert blocked and all(max(severities[key]) >= 3 for key in blocked)
     assert any(p.step_id.startswith("new-") for p in data.pain_points)  # one-offs land there
+
+
+def test_anonymous_demo_walks_share_no_walker(demo: DemoData) -> None:
+    """As in the app (issue 9 §7): each anonymous walk has a walker record of its own."""
+    anonymous = [w for w in demo.walks if w.walker.anonymous]
+    assert len(anonymous) >= 2
+    assert len({w.walker.uuid for w in anonymous}) == len(anonymous)
+    assert all(w.walker.department == "" for w in anonymous)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qualitylab import services
+from qualitylab import config, services
 from qualitylab.domain import Catalog, Walker
 from qualitylab.errors import NotFound, QualityLabError
 
@@ -57,10 +58,31 @@ async def start_walk(app: QualityLabApp, journey_id: str) -> None:
     """Start (or resume) the walker's walk of a journey and replace the intro with its step."""
     try:
         walker = await ensure_walker(app)
-        walk = await app.call(services.start_or_resume_walk, journey_id=journey_id, walker=walker)
+        own = app.profile.walks if app.profile is not None else ()
+        walk = await app.call(
+            services.start_or_resume_walk, journey_id=journey_id, walker=walker, own_walks=own
+        )
     except QualityLabError:
         return
+    if walker.anonymous:
+        remember_walk(app, walk.uuid)
     await _show_walk(app, walk.uuid, replace=True)
+
+
+def remember_walk(app: QualityLabApp, walk_uuid: str) -> None:
+    """Keep an anonymous walker's walk in their profile (this computer only), so home can list
+    it and it can be resumed; the database links it to nothing."""
+    profile = app.profile
+    if profile is None or walk_uuid in profile.walks:
+        return
+    walks = (*profile.walks, walk_uuid)[-config.MAX_REMEMBERED_WALKS :]
+    app.profile = replace(profile, walks=walks)
+    if app.served is not None:  # a browser: its secret finds its walks, no profile file
+        return
+    try:
+        config.save_profile(app.profile)
+    except OSError as err:
+        app.report_error(err)
 
 
 async def resume_walk(app: QualityLabApp, walk_uuid: str) -> None:

@@ -201,6 +201,7 @@ class HomeScreen(QLScreen[None]):
                 walker = app.walker
                 if walker is None:
                     return
+                walks = services.list_walks(lab, walker_uuid=walker.uuid)
             else:
                 walker = services.get_or_create_walker(
                     lab,
@@ -208,7 +209,10 @@ class HomeScreen(QLScreen[None]):
                     department=profile.department,
                     anonymous=profile.anonymous,
                 )
-            walks = services.list_walks(lab, walker_uuid=walker.uuid)
+                if walker.anonymous:  # only the walks this computer remembers are theirs
+                    walks = services.list_walks(lab, walk_uuids=profile.walks)
+                else:
+                    walks = services.list_walks(lab, walker_uuid=walker.uuid)
             snapshots = {
                 w.uuid: services.walk_journey(lab, w.uuid)
                 for w in walks

@@ -3,7 +3,6 @@ browser in ``serve`` (where the answer labels the browser's own walker, never pi
 
 from __future__ import annotations
 
-import secrets
 from typing import ClassVar
 
 from textual import on
@@ -79,10 +78,9 @@ class ProfileScreen(QLScreen[config.Profile | None]):
 
     @on(Button.Pressed, "#anonymous")
     async def action_anonymous(self) -> None:
-        # A per-computer random id keeps anonymous walkers distinct (reach counts people); in the
-        # browser the walker's secret does that, so the label is just "anonymous".
-        name = "anonymous" if self.served is not None else f"anonymous-{secrets.token_hex(4)}"
-        await self._remember(config.Profile(name=name, anonymous=True))
+        # In the terminal: no name and no id; each anonymous walk gets a walker record of its own
+        # (services.walks). In the browser the walker's secret is what finds their walks again.
+        await self._remember(config.Profile(name="", anonymous=True))
 
     @on(Button.Pressed, "#open-link")
     def _open_link(self) -> None:

@@ -22,6 +22,14 @@ class StorageUnavailable(QualityLabError):
 class CatalogError(QualityLabError):
     """journeys.yaml is broken; ``problems`` holds every problem as ``file:line:col: message``."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
         self.problems = list(problems)
+        #: The catalog file or folder that was read (None: text from memory).
+        self.source = source
         super().__init__("\n".join(self.problems))
+
+    def summary(self) -> str:
+        """The one closing line every front end shows: ``2 problems in journeys.yaml``."""
+        n = len(self.problems)
+        where = self.source or "the journeys catalog"
+        return f"{n} problem in {where}" if n == 1 else f"{n} problems in {where}"

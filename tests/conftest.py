@@ -125,7 +125,9 @@ def _no_postgres() -> None:
     """Skip a PostgreSQL test where no server was started (a laptop without PostgreSQL); in CI
     (``CI=true``) fail instead, so a broken server start can never pass as skipped tests."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail("CI=true but QUALITYLAB_TEST_PG_URL is not set: PostgreSQL tests must run in CI")
+        pytest.fail(
+            "CI=true but QUALITYLAB_TEST_PG_URL is not set: PostgreSQL tests must run in CI"
+        )
     pytest.skip(
         "no PostgreSQL here: QUALITYLAB_TEST_PG_URL is not set (scripts/test starts a server "
         "when PostgreSQL is installed, or can install it as root on Debian)"

@@ -121,6 +121,15 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def catalog_failure(exc: CatalogError) -> NoReturn:
+    """Every problem of a broken catalog as ``file:line:col: message``, then one closing line
+    that says the command failed and how many problems there are (even for one)."""
+    for problem in exc.problems:
+        sys.stderr.write(visible(problem) + "\n")
+    sys.stderr.write(f"qualitylab: error: {visible(exc.summary())}\n")
+    raise typer.Exit(1)
+
+
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
@@ -155,10 +164,7 @@ class LabGroup(TyperGroup):
                 raise typer.Exit(exc.exit_code) from None
             usage_error(exc)
         except CatalogError as exc:
-            for problem in exc.problems:
-                sys.stderr.write(visible(problem) + "\n")
-            sys.stderr.write(f"qualitylab: error: {len(exc.problems)} problem(s) in the journeys\n")
-            raise typer.Exit(1) from None
+            catalog_failure(exc)
         except MissingDatabase as exc:
             fail(f"{exc}; {MISSING_DB_HINT}")
         except QualityLabError as exc:

@@ -20,7 +20,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from qualitylab.cli.common import JourneysOption, JsonOption, print_json, visible
+from qualitylab.cli.common import (
+    JourneysOption,
+    JsonOption,
+    catalog_failure,
+    print_json,
+    visible,
+)
 from qualitylab.config import resolve_journeys_path
 from qualitylab.errors import CatalogError
 
@@ -66,13 +72,7 @@ def _load(path: Path) -> Catalog:
     try:
         return load_catalog(path)
     except CatalogError as err:
-        for problem in err.problems:
-            sys.stderr.write(literal(problem) + "\n")
-        # Always, even for one problem, like every other command (LabGroup): the last line says
-        # that the command failed and how many problems there are.
-        count = _count(len(err.problems), "problem")
-        sys.stderr.write(f"qualitylab: error: {count} in {literal(str(path))}\n")
-        raise typer.Exit(1) from None
+        catalog_failure(err)
 
 
 def _catalog_path(journeys: str | None) -> Path:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, fail
+from qualitylab.cli.common import DbOption, JourneysOption, fail, open_lab
+
+if TYPE_CHECKING:
+    from qualitylab.services.lab import Lab
 
 LangOption = Annotated[
     str | None,
@@ -52,16 +55,32 @@ def walk(
     """Walk a customer journey step by step and log pain points (the main app)."""
     from qualitylab.tui.app import make_app
 
+    lang = _check_lang(lang)
+    lab = _reachable_server_lab(db, journeys)
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
-        lang=_check_lang(lang),
+        lang=lang,
         walker_name=as_name,
         ask_profile=ask_name,
+        lab=lab,
     )
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)
+
+
+def _reachable_server_lab(db: str | None, journeys: str | None) -> Lab | None:
+    """A lab on a database server, connected and migrated before the app opens, so a server
+    that cannot be reached is one line and exit 1 here, not a toast in an app that cannot save.
+    A SQLite lab stays lazy (opened on first use) to keep the app's start-up fast."""
+    from qualitylab.config import resolve_db_url
+
+    if resolve_db_url(db).startswith("sqlite"):
+        return None
+    lab = open_lab(db, journeys)
+    lab.store.engine  # noqa: B018 - connects and migrates; raises StorageUnavailable
+    return lab
 
 
 def serve_command(db: str | None, journeys: str | None, lang: str | None) -> str:

@@ -34,7 +34,14 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def load_catalog(path: Path) -> Catalog:
     """Load a catalog file, or every ``*.yaml``/``*.yml`` in a folder merged into one catalog."""
-    path = Path(path)
+    try:
+        return _load_catalog(Path(path))
+    except CatalogError as err:
+        err.source = err.source or str(path)
+        raise
+
+
+def _load_catalog(path: Path) -> Catalog:
     files = catalog_files(path)
     documents: list[Document] = []
     problems: list[Problem] = []

@@ -713,6 +713,7 @@ def run_demo(
     from qualitylab.services.transfer import import_records
 
     started = perf_counter()
+    catalog = lab.catalog  # a broken catalog fails here, before a new database file is created
     with lab.store.unit() as u:
         counts = u.counts()
     if (counts.get("walks") or counts.get("pain_points")) and not force:
@@ -721,7 +722,7 @@ def run_demo(
             f"{counts.get('pain_points', 0):,} pain points; demo data would mix with them. "
             "Use an empty database (e.g. --db /tmp/demo.db) or add --force"
         )
-    data = build_demo(lab.catalog, seed=seed, walkers=walkers, walks=walks, now=now)
+    data = build_demo(catalog, seed=seed, walkers=walkers, walks=walks, now=now)
     records: Sequence[tuple[int, dict[str, Any]]] = list(enumerate(demo_records(data), start=1))
     result = import_records(lab, records)
     stats = stats_of(data)

@@ -88,6 +88,7 @@ class QualityLabApp(App[None]):
         walker_name: str | None = None,
         clock: Callable[[], float] | None = None,
         ask_profile: bool = False,
+        lab: Lab | None = None,
     ) -> None:
         super().__init__()
         #: Browser sessions share one server: ask every time and write no profile file.
@@ -100,7 +101,8 @@ class QualityLabApp(App[None]):
         self.clock: Callable[[], float] = clock or time.monotonic
         self.profile: config.Profile | None = None
         self.walker: Walker | None = None
-        self._lab: Lab | None = None
+        #: Opened on first use, unless the command line already opened it (a database server).
+        self._lab: Lab | None = lab
         self.theme = _default_theme()
         self.sub_title = self.tr("app.sub")
         translate_bindings(self, self.tr)
@@ -217,6 +219,7 @@ def make_app(
     walker_name: str | None,
     clock: Callable[[], float] | None = None,
     ask_profile: bool = False,
+    lab: Lab | None = None,
 ) -> QualityLabApp:
     """The one way the CLI and the tests build the app."""
     return QualityLabApp(
@@ -226,4 +229,5 @@ def make_app(
         walker_name=walker_name,
         clock=clock,
         ask_profile=ask_profile,
+        lab=lab,
     )

@@ -177,7 +177,7 @@ def fix_set(
 
       qualitylab fix set c-3f2a91 --status fixed --release 2.1
 
-      qualitylab fix set c-3f2a91 --status wont_fix --note "by design: legal requirement"
+      qualitylab fix set c-3f2a91 --status wont_fix --note "legal requirement"
     """
     from qualitylab.services.fixes import set_fix_status
 
@@ -356,11 +356,11 @@ def cluster_texts(
 
     [bold]Examples[/bold]
 
-      qualitylab cluster-texts feedback.csv --text-column comment --json | jq '.clusters[0]'
+      qualitylab cluster-texts feedback.csv -t comment --json | jq '.clusters[0]'
 
-      qualitylab cluster-texts tickets.csv --text-column body --id-column ticket -o clusters.json
+      qualitylab cluster-texts tickets.csv -t body --id-column ticket -o out.json
 
-      qualitylab cluster-texts notes.csv --text-column note --context-column step --json
+      qualitylab cluster-texts notes.csv -t note --context-column step --json
     """
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 

@@ -52,7 +52,18 @@ def walk(
         ),
     ] = False,
 ) -> None:
-    """Walk a customer journey step by step and log pain points (the main app)."""
+    """Walk a customer journey step by step and log pain points (the main app).
+
+    The first run asks your name and department and remembers them; F1 in the app shows every key.
+
+    [bold]Examples[/bold]
+
+      qualitylab walk
+
+      qualitylab walk --lang ru --as "Anna K." --journeys my-product.yaml
+
+      qualitylab walk --db postgresql://me@lab-server/lab
+    """
     from qualitylab.tui.app import make_app
 
     lang = _check_lang(lang)
@@ -111,7 +122,14 @@ def serve(
         ),
     ] = None,
 ) -> None:
-    """Serve the walk app to browser tabs (each tab asks who is walking)."""
+    """Serve the walk app to browser tabs (each tab asks who is walking).
+
+    [bold]Examples[/bold]
+
+      qualitylab serve
+
+      qualitylab serve --host 0.0.0.0 --port 8080 --db /srv/lab/lab.db
+    """
     from textual_serve.server import Server
 
     from qualitylab.config import resolve_db_url

@@ -89,7 +89,8 @@ class StepScreen(QLScreen[None]):
             yield Markdown("", id="instructions")
             with Vertical(id="expected-box"):
                 yield Static(self.t("step.expected"), classes="label")
-                yield Static("", id="expected", markup=False)
+                # Catalog text, Markdown like the step's instructions beside it.
+                yield Markdown("", id="expected")
             with Vertical(id="watch-box"):
                 yield Static(self.t("step.watch"), classes="label")
                 yield Static("", id="watch", markup=False)
@@ -157,7 +158,7 @@ class StepScreen(QLScreen[None]):
         self.query_one("#progress", ProgressBar).update(progress=self.index + 1)
         self.query_one("#step-title", Static).update(literal(step.title))
         await self.query_one("#instructions", Markdown).update(step.instructions)
-        self.query_one("#expected", Static).update(literal(step.expected))
+        await self.query_one("#expected", Markdown).update(step.expected)
         self.query_one("#expected-box").display = bool(step.expected.strip())
         self.query_one("#watch", Static).update(
             "\n".join(f"• {literal(w)}" for w in step.watch_for)

@@ -1,0 +1,66 @@
+"""The walk without rough edges (issue 13): what a first-time walker met in the first hour."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Markdown
+from tui_helpers import AppFactory, home_loaded, open_journey, screen_is, wait_for
+
+from qualitylab import config
+
+
+def screen_text(pilot: Pilot[None]) -> str:
+    """Every character on the screen as plain text, row by row (what a walker reads)."""
+    strips = pilot.app.screen._compositor.render_strips()  # noqa: SLF001
+    return "\n".join(strip.text for strip in strips)
+
+
+async def test_what_good_looks_like_renders_markdown_like_the_instructions(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """``**first**`` showed with its asterisks while the step text beside it was rendered."""
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "SIM")
+        expected = step.query_one("#expected")
+        assert isinstance(expected, Markdown)
+        shown = screen_text(pilot)
+        assert "The offer is on the first screen." in shown
+        assert "**" not in shown
+
+
+async def test_pressing_next_again_without_an_outcome_shows_one_warning(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """Five presses of → stacked five identical toasts over half of an 80x24 screen."""
+    app = new_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_journey(pilot, "SIM")
+        for _ in range(5):
+            await pilot.press("right")
+        await pilot.pause()
+        warnings = [n for n in app._notifications if n.severity == "warning"]  # noqa: SLF001
+        assert len(warnings) == 1
+        assert screen_text(pilot).count(app.tr("step.need_outcome").split("\n")[0][:30]) == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_the_help_fits_24_rows_and_says_how_to_enter_the_score(
+    new_app: AppFactory, profile: config.Profile, lang: str
+) -> None:
+    """The F1 help was taller than 30 rows and never said how to enter the 0-10 score."""
+    from textual.containers import VerticalScroll
+
+    from qualitylab.tui.screens.help import HelpScreen
+
+    app = new_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_loaded(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: screen_is(pilot, HelpScreen))
+        await pilot.pause()
+        dialog = app.screen.query_one(VerticalScroll)
+        assert dialog.max_scroll_y == 0  # nothing hidden below the fold
+        assert dialog.outer_size.height <= 24
+        assert "0 … 10" in screen_text(pilot)

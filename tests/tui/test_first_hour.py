@@ -64,3 +64,33 @@ async def test_the_help_fits_24_rows_and_says_how_to_enter_the_score(
         assert dialog.max_scroll_y == 0  # nothing hidden below the fold
         assert dialog.outer_size.height <= 24
         assert "0 … 10" in screen_text(pilot)
+
+
+@pytest.mark.parametrize("rows", [24, 30, 40])
+async def test_the_open_category_list_stays_inside_the_form(
+    new_app: AppFactory, profile: config.Profile, rows: int
+) -> None:
+    """At 30 rows the open category list drew over the form's border and the footer."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Select
+    from textual.widgets._select import SelectOverlay
+
+    from qualitylab.tui.screens.pain_point import PainPointForm
+
+    app = new_app()
+    async with app.run_test(size=(80, rows)) as pilot:
+        await open_journey(pilot, "SIM")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        select = app.screen.query_one("#category", Select)
+        select.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: select.expanded)
+        await pilot.pause()
+        await pilot.pause()
+        form = app.screen.query_one(".pain-form", VerticalScroll)
+        overlay = select.query_one(SelectOverlay)
+        assert overlay.region.height >= 3
+        assert overlay.region.bottom <= form.region.bottom - 1  # above the form's bottom border
+        await pilot.press("down", "enter")
+        assert isinstance(select.value, str)  # still usable: a category was chosen

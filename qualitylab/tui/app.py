@@ -79,6 +79,11 @@ class QualityLabApp(App[None]):
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
+        # Priority, so focus moves when the app reads the key, not after the focused field has
+        # handled it: by then the keys typed after Tab ("Anna" Tab "Shop" in one burst, or a
+        # paste) were already queued for the old field and the name became "AnnaShop".
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(

@@ -8,6 +8,7 @@ from textual.widgets import Markdown
 from tui_helpers import AppFactory, home_loaded, open_journey, screen_is, wait_for
 
 from qualitylab import config
+from qualitylab.tui.app import QualityLabApp
 
 
 def screen_text(pilot: Pilot[None]) -> str:
@@ -94,3 +95,32 @@ async def test_the_open_category_list_stays_inside_the_form(
         assert overlay.region.bottom <= form.region.bottom - 1  # above the form's bottom border
         await pilot.press("down", "enter")
         assert isinstance(select.value, str)  # still usable: a category was chosen
+
+
+def type_at_once(app: QualityLabApp, keys: list[str]) -> None:
+    """Queue every key before the app handles any, as a paste or a fast typist does in a real
+    terminal (Pilot.press waits for the app after each key, which hides the race)."""
+    from textual import events
+
+    for key in keys:
+        char = key if len(key) == 1 else None
+        app.post_message(events.Key(key, char))
+
+
+async def test_keys_typed_right_after_tab_land_in_the_next_field(
+    new_app: AppFactory,
+) -> None:
+    """ "Anna" Tab "Shop" gave the name "AnnaShop" in a real terminal (reproduced in tmux)."""
+    from textual.widgets import Input
+
+    from qualitylab.tui.screens.profile import ProfileScreen
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.pause()
+        type_at_once(app, [*"Anna", "tab", *"Shop", "shift+tab"])
+        department = app.screen.query_one("#department", Input)
+        await wait_for(pilot, lambda: department.value == "Shop" and app.focused is not department)
+        assert app.screen.query_one("#name", Input).value == "Anna"
+        assert app.focused is app.screen.query_one("#name", Input)

@@ -5,9 +5,19 @@ from __future__ import annotations
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown
-from tui_helpers import AppFactory, home_loaded, open_journey, screen_is, wait_for
+from tui_helpers import (
+    AppFactory,
+    FrozenClock,
+    home_loaded,
+    open_journey,
+    screen_is,
+    step_ready,
+    to_finish,
+    wait_for,
+)
 
 from qualitylab import config
+from qualitylab.services import Lab
 from qualitylab.tui.app import QualityLabApp
 
 
@@ -124,3 +134,35 @@ async def test_keys_typed_right_after_tab_land_in_the_next_field(
         await wait_for(pilot, lambda: department.value == "Shop" and app.focused is not department)
         assert app.screen.query_one("#name", Input).value == "Anna"
         assert app.focused is app.screen.query_one("#name", Input)
+
+
+async def test_time_on_the_finish_screen_is_not_added_to_the_last_step(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, clock: FrozenClock
+) -> None:
+    """The finish screen said "time: 01:39" while the stored step times added up to 1:54.
+
+    The finish screen was right: the last step's timer kept running under it, and its 30-second
+    autosave (and ctrl+q) stored the minutes spent typing the score as time on the last step."""
+    from qualitylab import services
+    from qualitylab.domain import Outcome
+    from qualitylab.tui.screens.step import StepScreen
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "sim")
+        for index in range(len(step.journey.steps)):
+            step = await step_ready(pilot, index)
+            clock.advance(33)
+            await pilot.press("d", "6")
+            await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
+            await pilot.press("right")
+        finish = await to_finish(pilot)
+        await wait_for(pilot, lambda: "01:39" in str(finish.query_one("#summary").render()))
+        clock.advance(15)  # reading the summary, typing the score
+        under = next(s for s in app.screen_stack if isinstance(s, StepScreen))
+        under._autosave()  # noqa: SLF001 - what its 30-second interval does
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    (walk,) = services.list_walks(lab)
+    visits = services.get_walk(lab, walk.uuid).visits
+    assert sum(v.seconds_spent for v in visits) == 3 * 33  # 01:39, as the finish screen said

@@ -289,6 +289,11 @@ class StepScreen(QLScreen[None]):
             await self.qapp.call(services.reach_finish, self.walk.uuid)
         except QualityLabError:
             return
+        # The last step's time was saved on the way here. Under the finish screen this screen
+        # must not save it again: its timer still runs, and the autosave (or ctrl+q) stored the
+        # minutes spent typing the score as time on the last step (1:54 stored vs 1:39 shown).
+        # Back from the finish screen, _enter restarts the timer from the saved total.
+        self.ready = False
         await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
 
     def _finished(self, finished: bool | None) -> None:

@@ -77,12 +77,52 @@ class RootGroup(LabGroup):
             self.commands.update(_load(module))
         return self.commands.get(cmd_name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if not args or any(a in ("--help", "-h") for a in args):
+            _import_help_renderer()
+        return super().parse_args(ctx, args)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         self._listing = True
         try:
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+
+class _Unused:
+    """Stands in for a rich class typer's help renderer imports but this CLI never uses."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("qualitylab renders help without rich.markdown / rich.traceback")
+
+
+def _import_help_renderer() -> None:
+    """Import ``typer.rich_utils`` without the two rich modules it imports for nothing here.
+
+    It imports ``rich.markdown`` (with markdown-it) for help in Markdown mode and
+    ``rich.traceback`` (with rich.pretty) for pretty tracebacks: about 40 ms of a 150 ms
+    ``qualitylab --help`` (benchmarks/README.md). This CLI uses rich markup mode and no pretty
+    tracebacks, so both are stand-ins while typer's module loads, and are then taken out of
+    ``sys.modules``: anything that imports them later gets the real modules.
+    """
+    import sys
+    import types
+
+    if "typer.rich_utils" in sys.modules:
+        return
+    stood_in = []
+    for name, attr in (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")):
+        if name not in sys.modules:
+            stub = types.ModuleType(name)
+            setattr(stub, attr, _Unused)
+            sys.modules[name] = stub
+            stood_in.append(name)
+    try:
+        import typer.rich_utils  # noqa: F401
+    finally:
+        for name in stood_in:
+            del sys.modules[name]
 
 
 def _load(module: str) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from click.exceptions import ClickException, Exit
 from rich.console import Console
 from typer.core import TyperGroup
 
@@ -181,7 +180,7 @@ class LabGroup(TyperGroup):
         token = _COMMAND.set(None)
         try:
             return super().invoke(ctx)
-        except (ClickException, Exit, typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort):  # typer vendors click: no `click` import needed
             raise
         except typer.TyperException as exc:  # typer's own (vendored) click: bad arguments
             if type(exc).__name__ == "NoArgsIsHelpError":  # the group's help is already shown

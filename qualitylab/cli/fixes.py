@@ -332,8 +332,8 @@ def cluster_texts(
         str | None,
         typer.Option(
             "--id-column",
-            help="Column of unique ids to list as members (default: row "
-            "indexes, 0 = first data row).",
+            help="Column of unique ids to list as members (default: the file line each text "
+            "starts on; the header is line 1, as in error messages).",
         ),
     ] = None,
     context_column: Annotated[
@@ -352,7 +352,9 @@ def cluster_texts(
     """Cluster the texts of any CSV, no database needed (try the engine on other feedback).
 
     JSON: {"clusters": [{"id", "title", "terms", "size", "members", "quotes"}],
-    "labels": \\[cluster id or null for each row, in order]}.
+    "labels": \\[cluster id or null for each row, in order]}. Rows are named by --id-column, else by
+    the file line they start on (the header is line 1), in the table, the JSON and error messages
+    alike.
 
     [bold]Examples[/bold]
 
@@ -364,11 +366,11 @@ def cluster_texts(
     """
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
-    texts, ids, context = read_csv_texts(
+    texts, ids, context, lines = read_csv_texts(
         file, text_column=text_column, id_column=id_column, context_column=context_column
     )
     with progress_bar(not json_out, "Clustering texts") as progress:
-        result = cluster_table(texts, ids, context=context, progress=progress)
+        result = cluster_table(texts, ids, context=context, progress=progress, lines=lines)
     if output is not None:
         try:
             output.write_text(
@@ -387,7 +389,9 @@ def cluster_texts(
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(result, summary, texts, ids)
+    render_clusters(
+        result, summary, texts, ids if ids is not None else [f"line {n}" for n in lines]
+    )
 
 
 def register(app: typer.Typer) -> None:

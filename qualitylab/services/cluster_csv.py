@@ -28,6 +28,7 @@ class CsvTexts(NamedTuple):
     texts: list[str]
     ids: list[str] | None  # the id column, if one was asked for
     context: list[str] | None  # the context column (where each text was written), if asked for
+    lines: list[int]  # the file line each text starts on (the header is line 1)
 
 
 class _Record(NamedTuple):
@@ -90,14 +91,19 @@ def read_csv_texts(
     texts: list[str] = []
     ids: list[str] = []
     context: list[str] = []
+    lines: list[int] = []
     for record in records[1:]:
         if single:  # each line is a text, unless it is one cleanly quoted field
             field = record.fields[0]
             quoted = '"' + field.replace('"', '""') + '"'
             if record.raw in (field, quoted):
                 texts.append(field)
+                lines.append(record.line)
             else:  # a stray quote must not swallow the lines after it into one text
-                texts.extend(line for line in record.raw.split("\n") if line.strip())
+                for offset, line in enumerate(record.raw.split("\n")):
+                    if line.strip():
+                        texts.append(line)
+                        lines.append(record.line + offset)
             continue
         extra = record.fields[len(header) :]
         if any(f.strip() for f in extra):  # never drop what a user wrote
@@ -107,6 +113,7 @@ def read_csv_texts(
                 f'double quotes ("like{delimiter if delimiter != chr(9) else " <tab>"} this")'
             )
         texts.append(cell(record.fields, text_column))
+        lines.append(record.line)
         if id_column is not None:
             ids.append(cell(record.fields, id_column).strip())
         if context_column is not None:
@@ -121,6 +128,7 @@ def read_csv_texts(
         texts,
         ids if id_column is not None else None,
         context if context_column is not None else None,
+        lines,
     )
 
 
@@ -207,11 +215,13 @@ def cluster_table(
     context: Sequence[str] | None = None,
     progress: Callable[[str, float], None] | None = None,
     cluster_fn: _fixes.ClusterFn | None = None,
+    lines: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Cluster any list of texts, no database: the ``cluster-texts`` JSON document.
 
     ``{"clusters": [{"id", "title", "terms", "size", "members", "quotes"}], "labels": [...]}``;
-    members are row indexes (or the given ids), labels hold a cluster id or None per input row.
+    members are the given ids, else the texts' file ``lines``, else 0-based indexes; labels hold
+    a cluster id or None per input text, in order.
     """
     keys = [str(n) for n in range(len(texts))]
     fn = cluster_fn or _fixes._default_cluster_fn()
@@ -243,7 +253,13 @@ def cluster_table(
                 "title": cluster.title,
                 "terms": list(cluster.terms),
                 "size": len(rows),
-                "members": [ids[r] for r in rows] if ids is not None else rows,
+                "members": (
+                    [ids[r] for r in rows]
+                    if ids is not None
+                    else [lines[r] for r in rows]
+                    if lines is not None
+                    else rows
+                ),
                 "quotes": list(cluster.quotes),
             }
         )

@@ -64,6 +64,13 @@ class RootGroup(LabGroup):
 
     _listing = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.name == "version":
+                param.__class__ = _PlainFlag
+        _plain_help_flags(self)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
 
@@ -88,6 +95,35 @@ class RootGroup(LabGroup):
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+
+class _PlainFlag(typer.core.TyperOption):
+    """A flag whose value needs no conversion. typer converts a flag that was not given through
+    pydantic, and the root's ``--version`` and ``--help`` are processed on every command line:
+    they alone made each ``qualitylab COMMAND --help`` import pydantic (about half of its time;
+    benchmarks/README.md)."""
+
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        value = bool(value)
+        if self.callback is not None:
+            value = self.callback(ctx, self, value)
+        return value
+
+
+def _plain_help_flags(command: Any) -> None:
+    """Give ``command`` (and its subcommands) a ``--help`` flag that needs no pydantic: each
+    group's help flag is processed, as "not given", on the way to a subcommand's help."""
+    original = command.get_help_option
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original(ctx)
+        if isinstance(option, typer.core.TyperOption):
+            option.__class__ = _PlainFlag
+        return option
+
+    command.get_help_option = get_help_option
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help_flags(sub)
 
 
 class _Unused:
@@ -134,6 +170,7 @@ def _load(module: str) -> dict[str, Any]:
     assert isinstance(group, TyperGroup)
     for command in group.commands.values():
         unwrap_help(command)
+        _plain_help_flags(command)
     return dict(group.commands)
 
 

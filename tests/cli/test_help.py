@@ -153,3 +153,32 @@ def test_walks_list_never_splits_an_id(tmp_path: Path, width: int) -> None:
     assert len(rows) == 2
     assert all(len(line) <= width for line in result.output.splitlines())
     assert any("Konstantin" in row for row in rows)
+
+
+@pytest.mark.parametrize("path", [(), ("fixes",), ("walks", "list"), ("journeys", "list")])
+def test_help_imports_no_pydantic_markdown_or_click(path: tuple[str, ...]) -> None:
+    """Issue 13 start-up: ``--help`` pays only for typer and rich (benchmarks/cli_startup.py)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        f"sys.argv = ['qualitylab', *{list(path)!r}, '--help']\n"
+        "from qualitylab.cli.app import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'pydantic', 'markdown_it', 'click', 'sqlalchemy', 'textual'}\n"
+        "sys.stderr.write(repr(sorted({m.split('.')[0] for m in sys.modules} & heavy)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "[]"
+    assert "Usage: qualitylab" in done.stdout
+
+
+def test_version_is_printed_and_the_real_markdown_module_is_still_there() -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.stdout.startswith("qualitylab ")
+    runner.invoke(app, ["--help"])
+    import rich.markdown
+
+    assert rich.markdown.Markdown.__module__ == "rich.markdown"
+    assert hasattr(rich.markdown, "MarkdownContext")  # the real module, not the stand-in

@@ -40,9 +40,17 @@ class CatalogError(QualityLabError):
     """journeys.yaml is broken; ``problems`` lists them as ``file:line:col: message`` (the first
     MAX_SHOWN_PROBLEMS, then "... and K more problems"), ``count`` says how many there are."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], source: str | None = None) -> None:
         self.count = len(problems)
         self.problems = list(problems[:MAX_SHOWN_PROBLEMS])
         if self.count > MAX_SHOWN_PROBLEMS:
             self.problems.append(f"... and {self.count - MAX_SHOWN_PROBLEMS:,} more problems")
+        #: The catalog file or folder that was read (None: text from memory).
+        self.source = source
         super().__init__("\n".join(self.problems))
+
+    def summary(self) -> str:
+        """The one closing line every front end shows: ``2 problems in journeys.yaml``."""
+        n = self.count
+        where = self.source or "the journeys catalog"
+        return f"{n} problem in {where}" if n == 1 else f"{n:,} problems in {where}"

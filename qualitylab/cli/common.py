@@ -120,6 +120,39 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def catalog_failure(exc: CatalogError) -> NoReturn:
+    """Every problem of a broken catalog as ``file:line:col: message``, then one closing line
+    that says the command failed and how many problems there are (even for one)."""
+    for problem in exc.problems:
+        sys.stderr.write(visible(problem) + "\n")
+    sys.stderr.write(f"qualitylab: error: {visible(exc.summary())}\n")
+    raise typer.Exit(1)
+
+
+def unwrap_help(command: Any) -> None:
+    """Join the hard line breaks inside each help paragraph of ``command`` (and its options and
+    subcommands), so rich wraps sentences to the terminal's width instead of keeping the source's
+    breaks: "and\nshown in the\ntable" used to print as three ragged lines at 80 columns.
+    Indented lines (examples) and blank lines between paragraphs are kept as written."""
+    if getattr(command, "help", None):
+        command.help = _unwrap(command.help)
+    for param in getattr(command, "params", []):
+        if getattr(param, "help", None):
+            param.help = _unwrap(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        unwrap_help(sub)
+
+
+def _unwrap(text: str) -> str:
+    paragraphs = []
+    for paragraph in text.split("\n\n"):
+        lines = paragraph.split("\n")
+        if not any(line.startswith((" ", "\b")) for line in lines):
+            paragraph = " ".join(line.strip() for line in lines)
+        paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
 def print_json(data: Any) -> None:
     """Pretty JSON on stdout; bidi and C1 controls escaped (``qualitylab.domain.jsonout``)."""
     sys.stdout.write(jsonout.dumps(data, indent=2, default=str) + "\n")
@@ -155,17 +188,14 @@ class LabGroup(TyperGroup):
         token = _COMMAND.set(None)
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort):  # typer vendors click: no `click` import needed
             raise
         except typer.TyperException as exc:  # typer's own (vendored) click: bad arguments
             if type(exc).__name__ == "NoArgsIsHelpError":  # the group's help is already shown
                 raise typer.Exit(exc.exit_code) from None
             usage_error(exc)
         except CatalogError as exc:
-            for problem in exc.problems:
-                sys.stderr.write(visible(problem) + "\n")
-            sys.stderr.write(f"qualitylab: error: {exc.count} problem(s) in the journeys\n")
-            raise typer.Exit(1) from None
+            catalog_failure(exc)
         except MissingDatabase as exc:
             fail(f"{exc}; {MISSING_DB_HINT}")
         except QualityLabError as exc:
@@ -213,16 +243,16 @@ def misplaced_option_hint(
     if not option or at is None:
         return None
     after = list(args[at + 1 :])
-    start = next((i for i, a in enumerate(after) if a in group.commands), len(after))
+    start = next((i for i, a in enumerate(after) if a in _subcommands(group)), len(after))
     path, rest = after[start : start + 1], after[start + 1 :]
-    command: Any = group.commands[path[0]] if path else group
-    while rest and rest[0] in getattr(command, "commands", {}):  # a group: walks list, fix set
-        command = command.commands[rest[0]]
+    command: Any = _subcommands(group)[path[0]] if path else group
+    while rest and rest[0] in _subcommands(command):  # a group: walks list, fix set
+        command = _subcommands(command)[rest[0]]
         path.append(rest.pop(0))
     param = _find_option(command, option)
     if param is None:
         return None
-    if getattr(command, "commands", None):  # no command, or a group without its subcommand
+    if _subcommands(command):  # no command, or a group without its subcommand
         path.append("COMMAND")
     moved = [args[at]]
     if "=" not in args[at] and not (param.is_flag or param.count):
@@ -236,8 +266,16 @@ def _find_option(command: Any, option: str) -> Any:
     for param in getattr(command, "params", []):
         if option in (*getattr(param, "opts", ()), *getattr(param, "secondary_opts", ())):
             return param
-    for sub in getattr(command, "commands", {}).values():
+    for sub in _subcommands(command).values():
         found = _find_option(sub, option)
         if found is not None:
             return found
     return None
+
+
+def _subcommands(command: Any) -> dict[str, Any]:
+    """A group's subcommands by name (built if the group builds them lazily); {} for a command."""
+    if not hasattr(command, "list_commands"):
+        return {}
+    names = command.list_commands(None)
+    return {name: command.get_command(None, name) for name in names}

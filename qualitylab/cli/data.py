@@ -171,32 +171,56 @@ def walks_list(
     from rich.table import Table
     from rich.text import Text
 
-    # Compact (no outer edge, light rules) so the table stays readable on an 80-column terminal.
+    # One line per walk, even at 80 columns: ids (copied into other commands), dates and numbers
+    # are never wrapped or cut; a long walker name is cut with an ellipsis, and on a narrow
+    # terminal the start time shows the day only (--json has the full timestamp).
+    names = ("started", "journey", "release", "walker", "status", "steps", "pains", "NPS")
+
+    def cells(stamp: str) -> list[tuple[str, ...]]:
+        return [
+            (
+                w.started_at.strftime(stamp),
+                visible(w.journey_id),
+                visible(w.release),
+                visible(w.walker.label),
+                w.status.value,
+                str(len(w.visits)),
+                str(w.pain_point_count),
+                "" if w.nps is None else str(w.nps),
+            )
+            for w in found[:limit]
+        ]
+
+    def widths(rows: list[tuple[str, ...]]) -> list[int]:
+        return [max(len(name), *(len(r[n]) for r in rows)) for n, name in enumerate(names)]
+
+    def walker_room(rows: list[tuple[str, ...]]) -> int:
+        others = [w for n, w in enumerate(widths(rows)) if names[n] != "walker"]
+        return stdout.width - sum(others) - len(names) + 1  # one space between columns
+
+    rows = cells("%Y-%m-%d %H:%M")
+    if walker_room(rows) < 14:
+        rows = cells("%Y-%m-%d")
+    # Compact: no outer edge, light rules.
     table = Table(
         title=f"Walks ({len(found)})",
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
+        padding=0,  # the box draws one space between columns
         pad_edge=False,
-        collapse_padding=True,
     )
-    table.add_column("started", no_wrap=True)
-    for name in ("journey", "release", "walker"):
-        table.add_column(name, overflow="fold")
-    table.add_column("status", no_wrap=True)
-    for name in ("steps", "pains", "NPS"):
-        table.add_column(name, no_wrap=True, justify="right")
-    for w in found[:limit]:
-        table.add_row(
-            w.started_at.strftime("%Y-%m-%d %H:%M"),
-            Text(visible(w.journey_id)),
-            Text(visible(w.release)),
-            Text(visible(w.walker.label)),
-            w.status.value,
-            str(len(w.visits)),
-            str(w.pain_point_count),
-            "" if w.nps is None else str(w.nps),
-        )
+    for n, (name, width) in enumerate(zip(names, widths(rows), strict=True)):
+        if name == "walker":
+            room = max(8, walker_room(rows))
+            table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=room)
+        else:
+            count = n >= 5
+            table.add_column(
+                name, no_wrap=True, min_width=width, justify="right" if count else "left"
+            )
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in row))
     stdout.print(table)
     if len(found) > limit:
         say(f"... {len(found) - limit} more (use --limit)")
@@ -385,9 +409,10 @@ def import_(
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Import an export into this lab. Idempotent by uuid: what is already here is skipped,
-    unless the export holds a newer version of it (a walk finished or a pain point edited since),
-    which is taken over.
+    """Import an export into this lab (idempotent: importing it again adds nothing).
+
+    Records are matched by uuid: what is already here is skipped, unless the export holds a newer
+    version of it (a walk finished or a pain point edited since), which is taken over.
 
     The whole file is checked first: any problem is listed as FILE:LINE and nothing is imported.
     Then it is added in short batches, so walkers can keep saving; if the import is interrupted,

@@ -194,7 +194,7 @@ def fix_set(
 
       qualitylab fix set c-3f2a91 --status fixed --release 2.1
 
-      qualitylab fix set c-3f2a91 --status wont_fix --note "by design: legal requirement"
+      qualitylab fix set c-3f2a91 --status wont_fix --note "legal requirement"
 
       qualitylab fix set c-3f2a91 --owner "Payments team" --ticket PAY-123
     """
@@ -376,8 +376,8 @@ def cluster_texts(
         str | None,
         typer.Option(
             "--id-column",
-            help="Column of unique ids to list as members (default: row "
-            "indexes, 0 = first data row).",
+            help="Column of unique ids to list as members (default: the file line each text "
+            "starts on; the header is line 1, as in error messages).",
         ),
     ] = None,
     context_column: Annotated[
@@ -397,19 +397,21 @@ def cluster_texts(
     """Cluster the texts of any CSV, no database needed (try the engine on other feedback).
 
     JSON: {"clusters": [{"id", "title", "terms", "size", "members", "quotes"}],
-    "labels": \\[cluster id or null for each row, in order]}.
+    "labels": \\[cluster id or null for each row, in order]}. Rows are named by --id-column, else by
+    the file line they start on (the header is line 1), in the table, the JSON and error messages
+    alike.
 
     [bold]Examples[/bold]
 
-      qualitylab cluster-texts feedback.csv --text-column comment --json | jq '.clusters[0]'
+      qualitylab cluster-texts feedback.csv -t comment --json | jq '.clusters[0]'
 
-      qualitylab cluster-texts tickets.csv --text-column body --id-column ticket -o clusters.json
+      qualitylab cluster-texts tickets.csv -t body --id-column ticket -o out.json
 
-      qualitylab cluster-texts notes.csv --text-column note --context-column step --json
+      qualitylab cluster-texts notes.csv -t note --context-column step --json
     """
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
 
-    texts, ids, context = read_csv_texts(
+    texts, ids, context, lines = read_csv_texts(
         file,
         text_column=text_column,
         id_column=id_column,
@@ -417,7 +419,7 @@ def cluster_texts(
         encoding=encoding,
     )
     with progress_bar(not json_out, "Clustering texts") as progress:
-        result = cluster_table(texts, ids, context=context, progress=progress)
+        result = cluster_table(texts, ids, context=context, progress=progress, lines=lines)
     if output is not None:
         try:
             output.write_text(jsonout.dumps(result, indent=2) + "\n", encoding="utf-8")
@@ -434,7 +436,13 @@ def cluster_texts(
     if output is not None:
         out_console.print(summary, markup=False)
         return
-    render_clusters(out_console, result, summary, texts, ids)
+    render_clusters(
+        out_console,
+        result,
+        summary,
+        texts,
+        ids if ids is not None else [f"line {n}" for n in lines],
+    )
 
 
 def register(app: typer.Typer) -> None:

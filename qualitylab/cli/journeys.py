@@ -19,7 +19,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from qualitylab.cli.common import JourneysOption, JsonOption, print_json, visible
+from qualitylab.cli.common import (
+    JourneysOption,
+    JsonOption,
+    catalog_failure,
+    print_json,
+    visible,
+)
 from qualitylab.config import resolve_journeys_path
 from qualitylab.domain import jsonout
 from qualitylab.errors import CatalogError
@@ -66,13 +72,7 @@ def _load(path: Path) -> Catalog:
     try:
         return load_catalog_file(path)
     except CatalogError as err:
-        for problem in err.problems:
-            sys.stderr.write(literal(problem) + "\n")
-        # Always, even for one problem, like every other command (LabGroup): the last line says
-        # that the command failed and how many problems there are.
-        count = _count(err.count, "problem")
-        sys.stderr.write(f"qualitylab: error: {count} in {literal(str(path))}\n")
-        raise typer.Exit(1) from None
+        catalog_failure(err)
 
 
 def _catalog_path(journeys: str | None) -> Path:
@@ -145,26 +145,41 @@ def list_journeys(journeys: JourneysOption = None, as_json: JsonOption = False) 
     if as_json:
         print_json(rows)
         return
+    console = _console()
+    # One line per journey at any width: ids (copied into other commands) are never cut, a long
+    # title is cut with an ellipsis (`journeys show ID` has it whole), and on a narrow terminal
+    # the channel and language columns give way before the title gets too short to read.
+    short: list[tuple[str, str]] = [("id", "id"), ("product", "product")]
+    extra = [("channel", "channel"), ("lang", "language")]
+    counts = [("steps", "steps"), ("min", "estimated_minutes")]
+
+    def width(columns: list[tuple[str, str]]) -> int:
+        return sum(max(len(name), *(len(str(r[key])) for r in rows)) for name, key in columns)
+
+    def title_room(columns: list[tuple[str, str]]) -> int:
+        return console.width - width(columns) - 2 * len(columns) - 2  # gaps and edges
+
+    columns = [*short, *extra, *counts]
+    if title_room(columns) < 28:
+        columns = [*short, *counts]
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
-    # Ids are what people copy into other commands: never wrap or cut them.
-    table.add_column("id", no_wrap=True, min_width=max(len(r["id"]) for r in rows), style="bold")
-    table.add_column("title", ratio=1, min_width=12)
-    table.add_column("product", no_wrap=True)
-    table.add_column("channel", no_wrap=True)
-    table.add_column("lang", no_wrap=True)
-    table.add_column("steps", justify="right")
-    table.add_column("min", justify="right")
+    for name, key in columns[:1]:
+        table.add_column(name, no_wrap=True, min_width=width([(name, key)]), style="bold")
+    table.add_column(
+        "title", no_wrap=True, overflow="ellipsis", max_width=max(12, title_room(columns))
+    )
+    for name, key in columns[1:]:
+        right = key in ("steps", "estimated_minutes")
+        table.add_column(
+            name, no_wrap=True, min_width=width([(name, key)]), justify="right" if right else "left"
+        )
     for row in rows:
         table.add_row(
             _text(row["id"]),
             _text(row["title"]),
-            _text(row["product"]),
-            _text(row["channel"]),
-            _text(row["language"]),
-            Text(str(row["steps"])),
-            Text(str(row["estimated_minutes"])),
+            *(_text(str(row[key])) for _, key in columns[1:]),
         )
-    _console().print(table)
+    console.print(table)
 
 
 def render_journey(catalog: Catalog, journey: Journey) -> list[RenderableType]:
@@ -283,3 +298,8 @@ def schema(
     except OSError as err:
         _fail(f"cannot write {output}: {err.strerror or err}")
     typer.echo(f"Wrote the catalog schema to {output}", err=True)
+
+
+def register(root: typer.Typer) -> None:
+    """Mount ``qualitylab journeys ...`` on the root command."""
+    root.add_typer(app, name="journeys")

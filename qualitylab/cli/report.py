@@ -55,8 +55,11 @@ def report(
     db: DbOption = None,
     journeys: JourneysOption = None,
 ) -> None:
-    """A report to send: header, NPS, each journey's friction map, the fix list with quotes,
-    one-offs, a release comparison, praise and closing comments.
+    """A report to send: NPS, each journey's friction map and the fix list, as HTML, Markdown,
+    CSV, XLSX, Jira CSV or JSON.
+
+    It holds the header (what was walked, by how many), NPS, each journey's friction map, the
+    fix list with quotes, one-offs, a release comparison, praise and closing comments.
 
     [bold]Examples[/bold]
 

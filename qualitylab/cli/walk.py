@@ -6,13 +6,16 @@ Textual and textual-serve are imported inside the commands, so ``qualitylab --he
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qualitylab.cli.common import DbOption, JourneysOption, fail, open_lab, warn
 from qualitylab.serving.apps import SERVED_APPS
 from qualitylab.serving.options import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS, browser_url
+
+if TYPE_CHECKING:
+    from qualitylab.services.lab import Lab
 
 LangOption = Annotated[
     str | None,
@@ -50,7 +53,18 @@ def walk(
         ),
     ] = False,
 ) -> None:
-    """Walk a customer journey step by step and log pain points (the main app)."""
+    """Walk a customer journey step by step and log pain points (the main app).
+
+    The first run asks your name and department and remembers them; F1 in the app shows every key.
+
+    [bold]Examples[/bold]
+
+      qualitylab walk
+
+      qualitylab walk --lang ru --as "Anna K." --journeys my-product.yaml
+
+      qualitylab walk --db postgresql://me@lab-server/lab
+    """
     import os
 
     from qualitylab.config import ENV_RESUME_URL, ENV_WALKER_SECRET, is_walker_secret
@@ -67,16 +81,32 @@ def walk(
         session = ServedSession(secret=secret, resume_url=resume_url)
     from qualitylab.tui.app import make_app
 
+    lang = check_lang(lang)
+    lab = _reachable_server_lab(db, journeys)
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
-        lang=check_lang(lang),
+        lang=lang,
         walker_name=None if served else as_name,
         served=session,
+        lab=lab,
     )
     app.run()
     if app.return_code:
         raise typer.Exit(app.return_code)
+
+
+def _reachable_server_lab(db: str | None, journeys: str | None) -> Lab | None:
+    """A lab on a database server, connected and migrated before the app opens, so a server
+    that cannot be reached is one line and exit 1 here, not a toast in an app that cannot save.
+    A SQLite lab stays lazy (opened on first use) to keep the app's start-up fast."""
+    from qualitylab.config import resolve_db_url
+
+    if resolve_db_url(db).startswith("sqlite"):
+        return None
+    lab = open_lab(db, journeys)
+    lab.store.engine  # noqa: B018 - connects and migrates; raises StorageUnavailable
+    return lab
 
 
 def serve(
@@ -139,7 +169,15 @@ def serve(
 ) -> None:
     """Serve the walk app to browser tabs, behind an access key (each browser is its own walker).
 
-    Example: QUALITYLAB_DB=postgresql://lab@db/lab qualitylab serve --max-sessions 20
+    [bold]Examples[/bold]
+
+      qualitylab serve
+
+      QUALITYLAB_DB=postgresql://lab@db/lab qualitylab serve --max-sessions 20
+
+      qualitylab serve --host 0.0.0.0 --public-url https://lab.example.com --db /srv/lab/lab.db
+
+      qualitylab serve --app triage --port 8001
     """
     from qualitylab.config import ENV_DB, ENV_JOURNEYS, ENV_LANG, mask_db_url, resolve_db_url
     from qualitylab.serving import ServeOptions, is_loopback, serve_app

@@ -36,7 +36,14 @@ MAX_TOTAL_BYTES = 5 * 1024 * 1024
 
 def load_catalog(path: Path) -> Catalog:
     """Load a catalog file, or every ``*.yaml``/``*.yml`` in a folder merged into one catalog."""
-    path = Path(path)
+    try:
+        return _load_catalog(Path(path))
+    except CatalogError as err:
+        err.source = err.source or str(path)
+        raise
+
+
+def _load_catalog(path: Path) -> Catalog:
     files = catalog_files(path)
     _check_total_size(path, files, sum(_size(file) for file in files))
     documents: list[Document] = []

@@ -271,7 +271,7 @@ def render_clusters(
     names: list[str] | None = None,
 ) -> None:
     """Clusters (largest first, each with a quote that is not its title), then the one-offs,
-    each named by ``names`` (the --id-column) or its row (0 = the first data row)."""
+    each named by ``names`` (the --id-column, or the file line of each text)."""
     from rich.table import Table
 
     console.print(summary, markup=False)
@@ -291,8 +291,7 @@ def render_clusters(
 
     alone = [n for n, label in enumerate(result["labels"]) if label is None]
     if alone:
-        what = "" if names is not None else " (row 0 = the first data row)"
-        console.print(f"One-offs, in no cluster: {len(alone):,}{what}", markup=False)
+        console.print(f"One-offs, in no cluster: {len(alone):,}", markup=False)
         for n in alone[:ONE_OFFS_SHOWN]:
             name = names[n] if names is not None else str(n)
             console.print(Text("  ") + literal(f"{name}: {texts[n]}"))

@@ -22,6 +22,7 @@ class CsvTexts(NamedTuple):
     texts: list[str]
     ids: list[str] | None  # the id column, if one was asked for
     context: list[str] | None  # the context column (where each text was written), if asked for
+    lines: list[int]  # the file line each text starts on (the header is line 1)
 
 
 def read_csv_texts(
@@ -61,14 +62,17 @@ def read_csv_texts(
     texts: list[str] = []
     ids: list[str] = []
     context: list[str] = []
+    lines: list[int] = []
     for row in table.rows:
         if table.one_column:
             texts.append(row.fields[0])
+            lines.append(row.line)
             continue
         problem = table.extra_fields(row)
         if problem:  # never drop what a user wrote
             raise InvalidInput(problem)
         texts.append(cell(row.fields, text_column))
+        lines.append(row.line)
         if id_column is not None:
             ids.append(cell(row.fields, id_column).strip())
         if context_column is not None:
@@ -83,6 +87,7 @@ def read_csv_texts(
         texts,
         ids if id_column is not None else None,
         context if context_column is not None else None,
+        lines,
     )
 
 
@@ -93,11 +98,13 @@ def cluster_table(
     context: Sequence[str] | None = None,
     progress: Callable[[str, float], None] | None = None,
     cluster_fn: _fixes.ClusterFn | None = None,
+    lines: Sequence[int] | None = None,
 ) -> dict[str, Any]:
     """Cluster any list of texts, no database: the ``cluster-texts`` JSON document.
 
     ``{"clusters": [{"id", "title", "terms", "size", "members", "quotes"}], "labels": [...]}``;
-    members are row indexes (or the given ids), labels hold a cluster id or None per input row.
+    members are the given ids, else the texts' file ``lines``, else 0-based indexes; labels hold
+    a cluster id or None per input text, in order.
     """
     keys = [str(n) for n in range(len(texts))]
     fn = cluster_fn or _fixes._default_cluster_fn()
@@ -129,7 +136,13 @@ def cluster_table(
                 "title": cluster.title,
                 "terms": list(cluster.terms),
                 "size": len(rows),
-                "members": [ids[r] for r in rows] if ids is not None else rows,
+                "members": (
+                    [ids[r] for r in rows]
+                    if ids is not None
+                    else [lines[r] for r in rows]
+                    if lines is not None
+                    else rows
+                ),
                 "quotes": list(cluster.quotes),
             }
         )

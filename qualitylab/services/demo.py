@@ -732,6 +732,7 @@ def run_demo(
     from qualitylab.services.transfer import import_records
 
     started = perf_counter()
+    catalog = lab.catalog  # a broken catalog fails here, before a new database file is created
     with lab.store.unit() as u:
         counts = u.counts()
     if (counts.get("walks") or counts.get("pain_points")) and not force:
@@ -740,7 +741,7 @@ def run_demo(
             f"{counts.get('pain_points', 0):,} pain points; demo data would mix with them. "
             "Use an empty database (e.g. --db /tmp/demo.db) or add --force"
         )
-    data = build_demo(lab.catalog, seed=seed, walkers=walkers, walks=walks, now=now)
+    data = build_demo(catalog, seed=seed, walkers=walkers, walks=walks, now=now)
     result = import_records(lab, demo_records(data))
     stats = stats_of(data)
     return replace(stats, added=dict(result["added"]), seconds=perf_counter() - started)

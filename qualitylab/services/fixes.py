@@ -92,6 +92,8 @@ def scope_key(*, journey: str | None = None, product: str | None = None) -> str:
 # ---------------------------------------------------------------------------------- load
 def _check_filters(lab: Lab, journey: str | None, product: str | None, seen: set[str]) -> None:
     """Unknown journey/product ids are an error unless old data still uses them."""
+    if not journey and not product:
+        return  # nothing to check: spare an unfiltered fix list the catalog's load (~0.1 s)
     if journey:
         lab.check_journey_filter(journey, used=seen)
     try:

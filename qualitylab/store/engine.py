@@ -98,12 +98,7 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         if path and not create and (not Path(path).exists() or Path(path).stat().st_size == 0):
             raise MissingDatabase(path)  # an empty file is no lab either: SQLite would make one
         if path:
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StorageUnavailable(
-                    f"cannot create the folder for database {path}: {exc.strerror or exc}"
-                ) from exc
+            _ensure_folder(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -130,6 +125,26 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _ensure_folder(path: Path) -> None:
+    """Create the user data folder for the default lab; any other missing folder is an error,
+    since ``--db /nonexistent-dir/x.db`` is far more often a typo than a wish for a new folder."""
+    from qualitylab.config import data_dir
+
+    folder = path.parent
+    if folder.is_dir():
+        return
+    if folder.resolve() != data_dir().expanduser().resolve():
+        raise StorageUnavailable(
+            f"no folder {folder} for database {path.name}; create it first or choose another --db"
+        )
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"cannot create the folder for database {path}: {exc.strerror or exc}"
+        ) from exc
 
 
 def _set_wal(cur: Any) -> None:
@@ -189,14 +204,42 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     ):
         yield
         return
+    with _lock_file(db_path + ".migrate-lock"):
+        yield
+
+
+@contextlib.contextmanager
+def _lock_file(path: str) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` that leaves no file behind.
+
+    The holder deletes the file before it lets go. A process that was waiting on the old file
+    then holds a lock on a file no longer at ``path``, so it checks that the inode it locked is
+    still the one at ``path`` and tries again if not: two processes can never both hold it.
+    """
     import fcntl
 
-    with open(db_path + ".migrate-lock", "a+") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            yield
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            locked = os.fstat(fd)
+            if current is None or (current.st_ino, current.st_dev) != (
+                locked.st_ino,
+                locked.st_dev,
+            ):
+                continue  # the holder before us removed it: lock the new file instead
+            try:
+                yield
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+            return
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            os.close(fd)  # also releases the lock
 
 
 def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]

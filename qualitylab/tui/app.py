@@ -23,6 +23,7 @@ from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 
 if TYPE_CHECKING:
     from qualitylab.domain import Walker
+    from qualitylab.services import Lab
 
 __all__ = ["DARK", "LIGHT", "QualityLabApp", "ServedSession", "make_app"]
 
@@ -49,6 +50,11 @@ class QualityLabApp(LabApp):
         Binding("question_mark", "help", "key.help", key_display="?"),
         Binding("f1", "help", "key.help", show=False),
         Binding("ctrl+t", "toggle_theme", "key.theme", show=False),
+        # Priority, so focus moves when the app reads the key, not after the focused field has
+        # handled it: by then the keys typed after Tab ("Anna" Tab "Shop" in one burst, or a
+        # paste) were already queued for the old field and the name became "AnnaShop".
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
     ]
 
     def __init__(
@@ -60,6 +66,7 @@ class QualityLabApp(LabApp):
         walker_name: str | None = None,
         clock: Callable[[], float] | None = None,
         served: ServedSession | None = None,
+        lab: Lab | None = None,
     ) -> None:
         super().__init__(db=db, journeys=journeys, lang=lang)
         #: A browser tab of ``serve``: the walker is the holder of ``served.secret`` (never a
@@ -71,6 +78,9 @@ class QualityLabApp(LabApp):
         self.clock: Callable[[], float] = clock or time.monotonic
         self.profile: config.Profile | None = None
         self.walker: Walker | None = None
+        #: Opened on first use, unless the command line already opened it (a database server).
+        if lab is not None:
+            self._lab = lab
         self.sub_title = self.tr("app.sub")
 
     # ------------------------------------------------------------------ start-up
@@ -179,6 +189,7 @@ def make_app(
     walker_name: str | None,
     clock: Callable[[], float] | None = None,
     served: ServedSession | None = None,
+    lab: Lab | None = None,
 ) -> QualityLabApp:
     """The one way the CLI and the tests build the app."""
     return QualityLabApp(
@@ -188,4 +199,5 @@ def make_app(
         walker_name=walker_name,
         clock=clock,
         served=served,
+        lab=lab,
     )

@@ -22,6 +22,8 @@ from qualitylab.tui.base import translate_bindings
 from qualitylab.tui.i18n import STRINGS, Translator
 
 if TYPE_CHECKING:
+    from textual.notifications import Notify
+
     from qualitylab.services import Lab
 
 T = TypeVar("T")
@@ -172,6 +174,16 @@ class LabApp(App[None]):
         else:
             message = self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
         self.notify(message, title=self.tr("err.title"), severity="error", timeout=12, markup=False)
+
+    def _on_notify(self, event: Notify) -> None:
+        """One toast per message: pressing → five times without an outcome showed five identical
+        warnings over half of an 80x24 screen. The same message again replaces the one shown
+        (so it stays for its full time after the last press) instead of stacking."""
+        new = event.notification
+        for old in list(self._notifications):
+            if (old.message, old.title, old.severity) == (new.message, new.title, new.severity):
+                self._unnotify(old, refresh=False)
+        super()._on_notify(event)
 
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK

@@ -110,20 +110,71 @@ def test_a_relative_missing_database_is_named_by_its_full_path(
 
 
 def test_commands_that_add_data_still_create_the_database(work: Path, small_catalog: Path) -> None:
-    first = work / "new" / "first.db"
+    first = work / "first.db"
     log = ["log", "-j", "buy", "-s", "pay", "Card refused", "--journeys", str(small_catalog)]
     code, _, err = run(*log, "--db", str(first))
     assert code == 0, err
     assert first.is_file()
     export = work / "lab.jsonl"
     assert run("export", "-o", str(export), "--db", str(first))[0] == 0
-    second = work / "other" / "second.db"
+    second = work / "second.db"
     code, _, err = run("import", str(export), "--db", str(second))
     assert code == 0, err
     assert second.is_file()
     code, out, err = run("walks", "list", "--json", "--db", str(second))
     assert code == 0, err
     assert len(json.loads(out)) == 1
+
+
+@pytest.mark.parametrize("command", [["demo"], ["log", "-j", "buy", "-s", "pay", "x"]])
+def test_a_database_in_a_missing_folder_is_an_error_and_no_folder_appears(
+    work: Path, small_catalog: Path, command: list[str]
+) -> None:
+    """Issue 13: ``demo --db /nonexistent-dir/x.db`` silently created the folder."""
+    db = work / "nonexistent-dir" / "x.db"
+    code, _, err = run(*command, "--db", str(db), "--journeys", str(small_catalog))
+    assert code == 1
+    assert one_line(err) == (
+        f"qualitylab: error: no folder {db.parent} for database x.db; "
+        "create it first or choose another --db"
+    )
+    assert created(work) == []
+
+
+def test_the_default_lab_folder_is_still_created(tmp_path: Path, small_catalog: Path) -> None:
+    data = tmp_path / "home" / "data"  # QUALITYLAB_DATA_DIR of the tests; not there yet
+    env = {"QUALITYLAB_DATA_DIR": str(data)}
+    result = runner.invoke(
+        app, ["log", "-j", "buy", "-s", "pay", "x", "--journeys", str(small_catalog)], env=env
+    )
+    assert result.exit_code == 0, result.stderr
+    assert (data / "qualitylab.db").is_file()
+
+
+def test_demo_with_a_broken_catalog_leaves_no_database(work: Path) -> None:
+    """Issue 13: the catalog error came after an empty 139 KB lab had been created."""
+    broken = work.parent / "broken.yaml"
+    broken.write_text("products: [\n", encoding="utf-8")
+    code, _, err = run("demo", "--db", str(work / "new.db"), "--journeys", str(broken))
+    assert code == 1
+    assert err.splitlines()[-1] == f"qualitylab: error: 1 problem in {broken}"
+    assert created(work) == []
+
+
+def test_a_catalog_error_reads_the_same_in_every_command(work: Path) -> None:
+    """Issue 13: "1 problem(s) in the journeys" in one command, "1 problem in …" in another."""
+    broken = work.parent / "broken.yaml"
+    broken.write_text("products: [\n", encoding="utf-8")
+    endings = set()
+    for args in (
+        ["journeys", "validate", str(broken)],
+        ["journeys", "list", "--journeys", str(broken)],
+        ["log", "-j", "a", "-s", "b", "x", "--db", str(work / "l.db"), "--journeys", str(broken)],
+    ):
+        code, _, err = run(*args)
+        assert code == 1, args
+        endings.add(err.splitlines()[-1])
+    assert endings == {f"qualitylab: error: 1 problem in {broken}"}
 
 
 def test_an_in_memory_database_is_still_opened() -> None:
@@ -188,3 +239,30 @@ def test_the_lab_opens_an_existing_database_only_when_told_not_to_create(work: P
         assert writer.store.engine
     with Lab.open(db=str(db), create=False) as reader:
         assert reader.store.engine
+
+
+def test_walk_on_an_unreachable_server_fails_before_the_app_opens(tmp_path: Path) -> None:
+    """Issue 13: the app opened, showed a toast, let the walker start journeys and exited 0."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qualitylab",
+            "walk",
+            "--db",
+            "postgresql://nobody@127.0.0.1:1/none",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "QUALITYLAB_CONFIG_DIR": str(tmp_path), "TERM": "xterm"},
+    )
+    assert done.returncode == 1
+    assert one_line(done.stderr).startswith(
+        "qualitylab: error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/none: "
+    )
+    assert done.stdout == ""  # the app never drew

@@ -328,8 +328,9 @@ def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path)
         set(c) == {"id", "title", "terms", "size", "members", "quotes"} for c in data["clusters"]
     )
     by_title = {c["title"]: c for c in data["clusters"]}
-    assert by_title["pay"]["members"] == [0, 2] and by_title["pay"]["size"] == 2
-    assert by_title["menu"]["members"] == [1, 4]
+    # members are file lines (the header is line 1), as in error messages (issue 13)
+    assert by_title["pay"]["members"] == [2, 4] and by_title["pay"]["size"] == 2
+    assert by_title["menu"]["members"] == [3, 6]
     assert len(data["labels"]) == 5 and data["labels"][3] is None
     assert data["labels"][0] == data["labels"][2] == by_title["pay"]["id"]
 
@@ -346,8 +347,8 @@ def test_cluster_texts_json(runner: CliRunner, app: typer.Typer, tmp_path: Path)
     assert table.startswith("5 texts -> 2 clusters, 1 one-off\n")
     # another member than the title, and the one-off rows (the review saw an empty table)
     assert "“pay: error 500”" in table or "“pay: card rejected”" in table
-    assert "One-offs, in no cluster: 1 (row 0 = the first data row)" in table
-    assert "  3: lonely: one-off" in table
+    assert "One-offs, in no cluster: 1\n" in table
+    assert "  line 5: lonely: one-off" in table
     named = run(runner, app, "cluster-texts", str(csv_path), "-t", "body", "--id-column", "ticket")
     assert "  t4: lonely: one-off" in named.stdout
 
@@ -464,7 +465,9 @@ def test_cluster_texts_with_the_real_engine(
     labels = data["labels"]
     assert len(labels) == len(REAL_TEXTS)
     for cluster in data["clusters"]:
-        assert cluster["members"] == [i for i, label in enumerate(labels) if label == cluster["id"]]
+        assert cluster["members"] == [  # file lines: the header is line 1
+            i + 2 for i, label in enumerate(labels) if label == cluster["id"]
+        ]
         assert cluster["size"] == len(cluster["members"]) and cluster["title"]
     assert labels[0] is not None and labels[0] == labels[1] == labels[2]
     assert labels[3] is not None and labels[3] == labels[4] == labels[5]
@@ -497,7 +500,7 @@ def test_any_csv_round_trips_every_row_in_order(
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(["id", "text"])
         writer.writerows([[str(n), t] for n, t in enumerate(texts)])
-    read, ids, _ = read_csv_texts(path, text_column="text", id_column="id")
+    read, ids, _, _ = read_csv_texts(path, text_column="text", id_column="id")
     # universal newlines: a "\r" or "\r\n" inside a text reads back as "\n"
     assert read == [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
     assert ids == [str(n) for n in range(len(texts))]
@@ -512,10 +515,10 @@ def test_semicolons_in_texts_do_not_change_the_delimiter(tmp_path: Path) -> None
 
     path = tmp_path / "semi.csv"
     path.write_text('text,id\n"a;b;c;d",1\n"e;f;g",2\n', encoding="utf-8")
-    assert read_csv_texts(path, text_column="text") == (["a;b;c;d", "e;f;g"], None, None)
+    assert read_csv_texts(path, text_column="text")[:3] == (["a;b;c;d", "e;f;g"], None, None)
     semi = tmp_path / "semi2.csv"
     semi.write_text("id;text\n1;hello, world\n", encoding="utf-8")
-    assert read_csv_texts(semi, text_column="text") == (["hello, world"], None, None)
+    assert read_csv_texts(semi, text_column="text")[:3] == (["hello, world"], None, None)
 
 
 def test_help_brackets_are_not_eaten_as_markup(runner: CliRunner, app: typer.Typer) -> None:

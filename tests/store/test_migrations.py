@@ -91,3 +91,61 @@ def test_the_fast_path_head_constant_is_the_newest_migration(tmp_path) -> None: 
     store = Store(f"sqlite:///{tmp_path / 'h.db'}")
     assert head_revision(store.engine) == HEAD_REVISION, "update HEAD_REVISION in store/engine.py"
     store.close()
+
+
+def test_creating_a_lab_leaves_no_lock_file_beside_it(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 13: every new lab used to get a 0-byte ``lab.db.migrate-lock`` next to it."""
+    store = Store(f"sqlite:///{tmp_path / 'lab.db'}")
+    store.engine  # noqa: B018 - opening creates and migrates the file
+    store.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("lab.db-")) == [
+        "lab.db"
+    ]
+
+
+def test_the_migration_lock_excludes_others_and_cleans_up(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Many holders in a row, racing: never two inside at once, and no file left afterwards."""
+    import threading
+    import time
+
+    from qualitylab.store.engine import _lock_file
+
+    path = str(tmp_path / "x.migrate-lock")
+    inside: list[int] = []
+    overlaps: list[int] = []
+
+    def work(n: int) -> None:
+        for _ in range(20):
+            with _lock_file(path):
+                inside.append(n)
+                if len(inside) > 1:
+                    overlaps.append(n)
+                time.sleep(0.0005)
+                inside.remove(n)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert overlaps == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_labs_created_at_once_by_several_processes_all_open(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from qualitylab.store import Store; "
+        "s = Store('sqlite:///' + sys.argv[1]); s.engine; s.close()"
+    )
+    db = str(tmp_path / "lab.db")
+    procs = [subprocess.Popen([sys.executable, "-c", code, db]) for _ in range(4)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0, 0]
+    assert not (tmp_path / "lab.db.migrate-lock").exists()
+    from qualitylab.store.engine import current_revision
+
+    store = Store(f"sqlite:///{db}")
+    assert current_revision(store.engine) == HEAD_REVISION
+    store.close()

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select, Static, TextArea
+from textual.widgets._select import SelectOverlay
 
 from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
@@ -74,6 +75,20 @@ class PainPointForm(QLModal[PainPoint | None]):
         self.save = save
         self._saving = False
         self.existing = existing
+
+    def on_mount(self) -> None:
+        self.watch(self.query_one("#category", Select), "expanded", self._fit_category_list)
+
+    def _fit_category_list(self, expanded: bool) -> None:
+        """Keep the open category list inside the form: on a 30-row terminal it drew over the
+        form's border and the footer. It gets the rows left below the field (and scrolls)."""
+        if not expanded:
+            return
+        select = self.query_one("#category", Select)
+        form = self.query_one(".pain-form", VerticalScroll)
+        room = form.region.bottom - 1 - (select.region.y + 1)  # inside the bottom border
+        overlay = select.query_one(SelectOverlay)
+        overlay.styles.max_height = max(4, room)
 
     def compose(self) -> ComposeResult:
         e = self.existing

@@ -91,7 +91,8 @@ class StepScreen(QLScreen[None]):
             yield Markdown("", id="instructions")
             with Vertical(id="expected-box"):
                 yield Static(self.t("step.expected"), classes="label")
-                yield Static("", id="expected", markup=False)
+                # Catalog text, Markdown like the step's instructions beside it.
+                yield Markdown("", id="expected")
             with Vertical(id="watch-box"):
                 yield Static(self.t("step.watch"), classes="label")
                 yield Static("", id="watch", markup=False)
@@ -159,7 +160,7 @@ class StepScreen(QLScreen[None]):
         self.query_one("#progress", ProgressBar).update(progress=self.index + 1)
         self.query_one("#step-title", Static).update(literal(step.title))
         await self.query_one("#instructions", Markdown).update(step.instructions)
-        self.query_one("#expected", Static).update(literal(step.expected))
+        await self.query_one("#expected", Markdown).update(step.expected)
         self.query_one("#expected-box").display = bool(step.expected.strip())
         self.query_one("#watch", Static).update(
             "\n".join(f"• {literal(w)}" for w in step.watch_for)
@@ -298,6 +299,11 @@ class StepScreen(QLScreen[None]):
             await self.qapp.call(services.reach_finish, self.walk.uuid)
         except QualityLabError:
             return
+        # The last step's time was saved on the way here. Under the finish screen this screen
+        # must not save it again: its timer still runs, and the autosave (or ctrl+q) stored the
+        # minutes spent typing the score as time on the last step (1:54 stored vs 1:39 shown).
+        # Back from the finish screen, _enter restarts the timer from the saved total.
+        self.ready = False
         await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
 
     def _finished(self, finished: bool | None) -> None:

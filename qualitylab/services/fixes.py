@@ -308,6 +308,8 @@ def _run_payload(
                 "quotes": list(c.quotes),
                 "cohesion": c.cohesion,
                 "suggestions": [[text, n] for text, n in c.suggestions],
+                "split_strength": c.split_strength,
+                "looks_mixed": c.looks_mixed,
             }
             for c in clustering.clusters
         },
@@ -333,6 +335,8 @@ def _clustering_of(run: store_fixes.StoredRun | None, fingerprint: str) -> Clust
                 quotes=tuple(str(q) for q in detail[cid]["quotes"]),
                 cohesion=float(detail[cid]["cohesion"]),
                 suggestions=tuple((str(t), int(n)) for t, n in detail[cid]["suggestions"]),
+                split_strength=float(detail[cid].get("split_strength", 1.0)),
+                looks_mixed=bool(detail[cid].get("looks_mixed", False)),
             )
             for cid, members in run.clusters.items()
         )

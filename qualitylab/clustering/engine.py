@@ -69,6 +69,9 @@ MIXED_MAX_TEXTS = 300
 SUGGESTION_MIN = 0.5
 #: Weight of a same-fix link per unit of that cosine (a same-place text link weighs up to 3).
 SUGGESTION_WEIGHT = 3.0
+#: Two suggestions must share this many stemmed words to say the same: "fix it" and "please
+#: fix" share one and link nothing.
+SUGGESTION_MIN_WORDS = 2
 
 
 @dataclass
@@ -208,8 +211,8 @@ def suggestion_links(
     same-place text link of that similarity.
 
     Two wordings of one problem often share no words ("code never came" / "нет смс") while the
-    fix their authors ask for is the same; the graph otherwise cannot see that. A generic
-    suggestion ("fix it") has no content words left and links nothing.
+    fix their authors ask for is the same; the graph otherwise cannot see that. Two suggestions
+    must share ``SUGGESTION_MIN_WORDS`` stems, so a generic "fix it" links nothing.
     """
     import numpy as np
     from scipy import sparse as sp
@@ -223,6 +226,9 @@ def suggestion_links(
     if x.nnz == 0:
         return None
     sims = np.asarray((x @ x.T).todense(), dtype=np.float32)
+    present = sp.csr_matrix(x, copy=True)
+    present.data[:] = 1.0
+    sims[np.asarray((present @ present.T).todense()) < SUGGESTION_MIN_WORDS] = 0.0
     np.fill_diagonal(sims, 0.0)
     idx = np.asarray(rows, dtype=np.int64)
     if places is not None and len(set(places[places >= 0].tolist())) >= 2:

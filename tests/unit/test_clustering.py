@@ -572,3 +572,11 @@ def test_every_cluster_carries_its_self_check() -> None:
         assert 0.0 <= cluster.cohesion <= 1.0
         assert 0.0 <= cluster.split_strength <= 1.0
         assert cluster.looks_mixed == (cluster.split_strength < 0.15)
+
+
+def test_a_generic_suggestion_links_nothing() -> None:
+    """ "fix it" under two different problems of one step says nothing about which fix."""
+    texts, (spinner, twice) = _corpus(EN_SPINNER, RU_TWICE)
+    context = ["confirm"] * len(texts)
+    result = cluster_texts(texts, context=context, suggestions=["please fix it"] * len(texts))
+    assert {result.labels[i] for i in spinner}.isdisjoint({result.labels[i] for i in twice})

@@ -50,6 +50,11 @@ def dataset(name: str) -> tuple[list[str], list[str]]:
     ``ru-heldout``: a different stratified half of the same file (seed 7). Half B of the source is
       held out by the data owners, so this is *not* unseen text; it only checks that the settings
       do not hinge on one exact sample.
+    ``clinc-all``: every in-scope CLINC150 row (22,500 texts, 150 intents): the size target.
+    ``clinc-fifth``: a stratified fifth (seed 7) of ``clinc-all`` (4,500 texts), the same
+      distribution at a fifth of the size: ``clinc-all`` must score at least as well.
+    ``ru-fifth``: a stratified fifth (seed 7) of the Russian file (2,000 texts), for the same
+      comparison against ``ru``.
     ``mixed``: ``clinc-test`` and ``ru-heldout`` in one corpus (9,500 texts, 256 labels, about
       half in each language). The two domains share no problem, so this checks that the
       cross-language glossary features do not merge unrelated texts of a bilingual corpus.
@@ -58,6 +63,11 @@ def dataset(name: str) -> tuple[list[str], list[str]]:
         en_texts, en_labels = dataset("clinc-test")
         ru_texts, ru_labels = dataset("ru-heldout")
         return en_texts + ru_texts, [f"en:{x}" for x in en_labels] + [f"ru:{x}" for x in ru_labels]
+    if name in ("clinc-all", "clinc-fifth"):
+        rows = read_rows("clinc150_inscope.csv")
+        if name == "clinc-fifth":
+            rows = stratified_sample(rows, "label", 0.2, seed=7)
+        return [r["text"] for r in rows], [r["label"] for r in rows]
     if name.startswith("clinc"):
         split = "test" if name == "clinc-test" else "train"
         rows = [r for r in read_rows("clinc150_inscope.csv") if r["split"] == split]
@@ -67,7 +77,11 @@ def dataset(name: str) -> tuple[list[str], list[str]]:
     rows = read_rows("ru_spb_appeals.csv")
     if name == "ru-heldout":
         rows = stratified_sample(rows, "label", 0.5, seed=7)
+    elif name == "ru-fifth":
+        rows = stratified_sample(rows, "label", 0.2, seed=7)
     return [r["text"] for r in rows], [r["label"] for r in rows]
 
 
 DATASETS = ("clinc-test", "ru", "clinc-heldout", "ru-heldout", "mixed")
+#: The size check: each large set against a stratified fifth of itself.
+SIZE_SETS = ("clinc-all", "clinc-fifth", "ru", "ru-fifth")

@@ -133,6 +133,63 @@ def _scores(use_glossary: bool, use_context: bool = True) -> dict[str, float]:
     return {**tally.scores(), "seconds": seconds}
 
 
+def _demo_lab() -> Any:
+    from datetime import UTC, datetime
+
+    from benchmarks._data import REPO
+    from qualitylab.journeys import load_catalog
+    from qualitylab.services.demo import build_demo
+
+    return build_demo(
+        load_catalog(REPO / "journeys.yaml"), seed=7, now=datetime(2026, 11, 1, tzinfo=UTC)
+    )
+
+
+#: Unrelated real feedback added to every journey of the bilingual corpus, per language.
+DISTRACTORS = 200
+
+
+def _bilingual_scores() -> dict[str, float]:
+    """A bilingual corpus from the demo lab and the shared data: per journey, the demo's pain
+    points (Russian and English, with step, walker and suggested fix) plus ``DISTRACTORS``
+    CLINC150 and ``DISTRACTORS`` St Petersburg texts each, real feedback that belongs to no
+    problem of the lab (no step, no walker). Reported: the share of bilingual problems whose
+    Russian and English reports share their main cluster, and the share of the shared-data
+    texts that ended in a cluster with lab reports (false joins)."""
+    import random
+
+    from benchmarks._data import dataset
+
+    features.USE_GLOSSARY = True
+    data = _demo_lab()
+    en, _ = dataset("clinc-heldout")
+    ru, _ = dataset("ru-heldout")
+    rng = random.Random(0)
+    by_journey: dict[str, list[Any]] = {}
+    for point in data.pain_points:
+        by_journey.setdefault(point.journey_id, []).append(point)
+    tally = _Tally()
+    joined = outside = 0
+    for _journey, points in sorted(by_journey.items()):
+        extra = rng.sample(en, DISTRACTORS) + rng.sample(ru, DISTRACTORS)
+        texts = [p.text for p in points] + extra
+        ids = [p.uuid for p in points] + [f"x{i}" for i in range(len(extra))]
+        result = cluster_texts(
+            texts,
+            ids=ids,
+            context=[p.step_id for p in points] + [""] * len(extra),
+            authors=[p.walker_uuid or p.walk_uuid for p in points] + [""] * len(extra),
+            suggestions=[p.suggested_fix for p in points] + [""] * len(extra),
+        )
+        truth = [data.problem_of[p.uuid] for p in points] + [None] * len(extra)
+        tally.add(texts, truth, result, ids)
+        lab_clusters = {result.labels.get(p.uuid) for p in points} - {None}
+        for i in range(len(extra)):
+            outside += 1
+            joined += result.labels.get(f"x{i}") in lab_clusters
+    return {**tally.scores(), "false_joins": joined / max(outside, 1)}
+
+
 def _demo_scores() -> dict[str, float]:
     """The same measures on a generated demo lab (``qualitylab demo``'s data, seed 7).
 
@@ -141,20 +198,13 @@ def _demo_scores() -> dict[str, float]:
     clustered journey by journey with the step as context and the walker as author, exactly as
     ``qualitylab fixes`` does.
     """
-    from datetime import UTC, datetime
-
-    from benchmarks._data import REPO
-    from qualitylab.journeys import load_catalog
-    from qualitylab.services.demo import build_demo
-
     features.USE_GLOSSARY = True  # as shipped, whatever the table above left set
-    data = build_demo(
-        load_catalog(REPO / "journeys.yaml"), seed=7, now=datetime(2026, 11, 1, tzinfo=UTC)
-    )
+    data = _demo_lab()
     by_journey: dict[str, list[Any]] = {}
     for point in data.pain_points:
         by_journey.setdefault(point.journey_id, []).append(point)
     tally = _Tally()
+    cluster_of: dict[str, str | None] = {}
     for _journey, points in sorted(by_journey.items()):
         texts = [p.text for p in points]
         ids = [p.uuid for p in points]
@@ -163,9 +213,37 @@ def _demo_scores() -> dict[str, float]:
             ids=ids,
             context=[p.step_id for p in points],
             authors=[p.walker_uuid or p.walk_uuid for p in points],
+            suggestions=[p.suggested_fix for p in points],
         )
         tally.add(texts, [data.problem_of[p.uuid] for p in points], result, ids)
-    return {**tally.scores(), "points": len(data.pain_points)}
+        for p in points:
+            cluster_of[p.uuid] = result.labels.get(p.uuid) or result.labels.get(
+                result.duplicates.get(p.uuid, "")
+            )
+    together = sum(
+        _main_cluster(data.pain_points, cluster_of, a)
+        == _main_cluster(data.pain_points, cluster_of, b)
+        is not None
+        for a, b in ISSUE_11_PAIRS
+    )
+    return {**tally.scores(), "points": len(data.pain_points), "pairs": together}
+
+
+#: The five problems issue 11 found listed twice in the demo's top 20, each as two wordings of
+#: the bank (the Russian and English one, or two wordings of one failure).
+ISSUE_11_PAIRS = (
+    ("Не приходит код", "signing code never arrived"),
+    ("app never stopped loading", "нажала два раза — две заявки"),
+    ("Swap says failed", "got charged twice"),
+    ("3-D Secure зациклился", "stuck on a white page"),
+    ("Звонки проходят, а SMS нет", "no service for 6 hours on the porting day"),
+)
+
+
+def _main_cluster(points: list[Any], cluster_of: dict[str, str | None], phrase: str) -> str | None:
+    """The cluster most pain points containing ``phrase`` ended in (None: mostly one-offs)."""
+    votes = Counter(cluster_of[p.uuid] for p in points if phrase.lower() in p.text.lower())
+    return votes.most_common(1)[0][0] if votes else None
 
 
 def main() -> None:
@@ -190,7 +268,17 @@ def main() -> None:
         f"{int(d['bilingual'])}  mixed-up {int(d['impure'])}\n"
         f"  purity {d['purity']:.3f} (members in their cluster's main problem), inverse purity "
         f"{d['inverse_purity']:.3f} (members in their problem's biggest cluster), purity of the "
-        f"{TOP} largest clusters {d['top_purity']:.3f}"
+        f"{TOP} largest clusters {d['top_purity']:.3f}\n"
+        f"  clusters per problem {d['clusters'] / max(d['problems'], 1):.2f}; issue 11's five "
+        f"pairs in one cluster: {int(d['pairs'])} of {len(ISSUE_11_PAIRS)}"
+    )
+    b = _bilingual_scores()
+    print(
+        f"\nbilingual corpus (demo lab + {DISTRACTORS} CLINC150 and {DISTRACTORS} Russian "
+        f"appeals per journey): Russian and English of one problem in one cluster for "
+        f"{b['merged']:.0%} of {int(b['bilingual'])} bilingual problems; shared-data texts "
+        f"joined to a lab problem: {b['false_joins']:.1%}; purity {b['purity']:.3f}, "
+        f"inverse purity {b['inverse_purity']:.3f}"
     )
 
 

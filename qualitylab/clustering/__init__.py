@@ -15,7 +15,7 @@ __all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
 #: Bumped whenever the same input would cluster or read differently (titles, terms, quotes), so
 #: stored runs are recomputed.
-ENGINE_VERSION = "4"
+ENGINE_VERSION = "5"
 
 
 def engine_fingerprint() -> str:
@@ -33,6 +33,11 @@ def engine_fingerprint() -> str:
 MIN_REPEATS = 2
 #: ... or copies of it, when the caller cannot say who wrote what.
 MIN_COPIES = 3
+#: A cluster whose best two-way split is held by less than this (``engine.split_strength``)
+#: looks like two problems; the fix list flags it.
+MIXED_BELOW = 0.15
+#: Let the authors' suggested fixes link texts (``engine.suggestion_links``).
+USE_SUGGESTIONS = True
 
 
 def _written_by_several(copies: Sequence[int], author_of: list[str], place_of: list[str]) -> bool:
@@ -157,6 +162,9 @@ def _cluster(
         stemmer=Stemmer(),
         progress=report,
         context=None if context is None else [place_of[i] for i in unique],
+        suggestions=None
+        if suggestions is None or not USE_SUGGESTIONS
+        else [" ".join(normalise(fixes[m]) for m in copies[i] if fixes[m]) for i in unique],
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
@@ -174,7 +182,9 @@ def _cluster(
     copy_counts = [len(copies[i]) for i in unique]
     unique_norm = [norm[i] for i in unique]
     background = np.asarray(grouping.feats.stem_block.mean(axis=0)).ravel()
-    drafts: list[tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]]]] = []
+    drafts: list[
+        tuple[list[str], str, list[str], list[str], float, list[tuple[str, int]], float]
+    ] = []
     totals = describe.TermTotals(grouping.feats, labels, k)
     by_label = np.argsort(labels, kind="stable")
     bounds = np.searchsorted(labels[by_label], np.arange(k + 1))
@@ -186,10 +196,12 @@ def _cluster(
         if seen.size:
             vec_rows = grouping.vector_of[seen]
             sims, cohesion = describe.centrality(grouping.vectors, vec_rows)
+            strength = engine.split_strength(grouping.links, vec_rows)
             by_centrality = [int(seen[j]) for j in np.argsort(-sims, kind="stable")]
             picked = [int(seen[j]) for j in describe.pick_quotes(grouping.vectors, vec_rows, sims)]
         else:  # one repeated text whose words are all too rare for the graph: it is its own centre
             by_centrality, picked, cohesion = rows.tolist(), rows.tolist()[:1], 1.0
+            strength = 1.0
         title = describe.title_for(
             unique_texts, unique_norm, by_centrality, terms, normalise, copy_counts
         )
@@ -198,7 +210,15 @@ def _cluster(
         members = [ids[m] for m in positions]
         fix_texts = [fixes[m] for m in positions]
         drafts.append(
-            (members, title, terms, quotes, cohesion, describe.common_suggestions(fix_texts))
+            (
+                members,
+                title,
+                terms,
+                quotes,
+                cohesion,
+                describe.common_suggestions(fix_texts),
+                strength,
+            )
         )
         report("describe", (c + 1) / max(k, 1))
     drafts.sort(key=lambda d: (-len(d[0]), min(d[0])))
@@ -212,8 +232,10 @@ def _cluster(
             quotes=tuple(quotes),
             cohesion=round(cohesion, 4),
             suggestions=tuple(sugg),
+            split_strength=round(strength, 4),
+            looks_mixed=strength < MIXED_BELOW,
         )
-        for cid, (members, title, terms, quotes, cohesion, sugg) in zip(
+        for cid, (members, title, terms, quotes, cohesion, sugg, strength) in zip(
             cluster_ids, drafts, strict=True
         )
     )

@@ -45,6 +45,10 @@ MIN_NEIGHBOURS = 5
 RESOLUTION = 8.0
 #: Upper bound on the per-pair similarity two groups need to be merged (see ``resolution_for``).
 MAX_LINK_DENSITY = 0.1
+#: ... lowered towards this as same-fix links (``suggestion_links``) reach up to
+#: ``LINKED_FULL_SHARE`` of the texts.
+LINKED_LINK_DENSITY = 0.02
+LINKED_FULL_SHARE = 0.3
 #: Largest number of unique texts clustered as one graph; beyond it, sample + assign.
 GRAPH_MAX = 5_000
 #: A text is a one-off when its closeness to the rest of its group is below this share of the
@@ -57,6 +61,17 @@ ONE_OFF_RATIO = 0.45
 #: copies of "Refund never arrived after cancellation". Scores on the benchmark sets move by
 #: < 0.001 (CLINC 12.3 -> 12.4 % one-offs); 0.2 still let the second case through.
 MIN_SHARED = 0.3
+#: Each side of a split must hold this many texts for ``split_strength`` to consider it.
+MIXED_MIN_PART = 3
+#: Largest number of a cluster's texts ``split_strength`` looks at (an eigen-decomposition).
+MIXED_MAX_TEXTS = 300
+#: Cosine between two suggested fixes (stemmed words) from which they count as the same fix.
+SUGGESTION_MIN = 0.5
+#: Weight of a same-fix link per unit of that cosine (a same-place text link weighs up to 3).
+SUGGESTION_WEIGHT = 3.0
+#: Two suggestions must share this many stemmed words to say the same: "fix it" and "please
+#: fix" share one and link nothing.
+SUGGESTION_MIN_WORDS = 2
 
 
 @dataclass
@@ -71,6 +86,8 @@ class Grouping:
     vectors: FloatArray
     vector_of: IntArray
     feats: features.Features
+    #: The graph the communities were found on (rows as in ``vectors``), for ``split_strength``.
+    links: sparse.csr_matrix | None = None
 
 
 def _noop(stage: str, fraction: float) -> None:
@@ -142,9 +159,13 @@ def same_place_boost(g: sparse.csr_matrix, places: IntArray) -> sparse.csr_matri
 
 
 def _communities(
-    z: FloatArray, lengths: FloatArray, seed: int, places: IntArray | None = None
-) -> tuple[IntArray, float]:
-    """Leiden labels with one-offs as -1 (renumbered 0..), and the one-off similarity floor.
+    z: FloatArray,
+    lengths: FloatArray,
+    seed: int,
+    places: IntArray | None = None,
+    extra: sparse.csr_matrix | None = None,
+) -> tuple[IntArray, sparse.csr_matrix]:
+    """Leiden labels with one-offs as -1 (renumbered 0..), and the graph they were found on.
 
     A member is a one-off when its similarity to the rest of its group, scaled by how much of
     the text the shared topics explain (``lengths``), falls below ``ONE_OFF_RATIO`` x the median.
@@ -152,13 +173,18 @@ def _communities(
     import numpy as np
 
     g = knn_graph(z, neighbours_for(z.shape[0]))
-    resolution = resolution_for(g)  # from content alone: a context must not move the cap
+    linked = 0.0 if extra is None else float(np.mean(np.diff(extra.indptr) > 0))
+    # from content alone (a context must not move the cap), lowered as far as same-fix links
+    # reach the texts: they keep pieces of one problem together that words alone would not
+    resolution = resolution_for(g, linked)
     if places is not None:
         g = same_place_boost(g, places)
+    if extra is not None:
+        g = sparse_max(g, extra)
     labels = graph.communities(g, resolution=resolution, seed=seed)
     labels = _drop_small(np.where(lengths >= MIN_SHARED, labels, -1))
     if labels.max(initial=-1) < 0:
-        return labels, 0.0
+        return labels, g
     sims = _centroid_sims(z, labels) * lengths
     floor = ONE_OFF_RATIO * float(np.median(sims[labels >= 0]))
     for _ in range(3):  # dropping a one-off can leave its last companion alone
@@ -167,7 +193,51 @@ def _communities(
             break
         labels = kept
         sims = _centroid_sims(z, labels) * lengths
-    return labels, floor
+    return labels, g
+
+
+def sparse_max(a: sparse.csr_matrix, b: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Element-wise maximum of two graphs (a link counts once, at its stronger weight)."""
+    from scipy import sparse as sp
+
+    return sp.csr_matrix(a.maximum(b))
+
+
+def suggestion_links(
+    suggestions: Sequence[str], stemmer: Stemmer, places: IntArray | None
+) -> sparse.csr_matrix | None:
+    """Links between texts whose authors suggested the same fix (``SUGGESTION_MIN`` cosine of
+    their suggestions' stemmed words, same place when places are known), weighted like a
+    same-place text link of that similarity.
+
+    Two wordings of one problem often share no words ("code never came" / "нет смс") while the
+    fix their authors ask for is the same; the graph otherwise cannot see that. Two suggestions
+    must share ``SUGGESTION_MIN_WORDS`` stems, so a generic "fix it" links nothing.
+    """
+    import numpy as np
+    from scipy import sparse as sp
+
+    n = len(suggestions)
+    rows = [i for i, text in enumerate(suggestions) if text]
+    if len(rows) < 2:
+        return None
+    feats = features.build([suggestions[i] for i in rows], stemmer, char_weight=0.0)
+    x = feats.stem_block
+    if x.nnz == 0:
+        return None
+    sims = np.asarray((x @ x.T).todense(), dtype=np.float32)
+    present = sp.csr_matrix(x, copy=True)
+    present.data[:] = 1.0
+    sims[np.asarray((present @ present.T).todense()) < SUGGESTION_MIN_WORDS] = 0.0
+    np.fill_diagonal(sims, 0.0)
+    idx = np.asarray(rows, dtype=np.int64)
+    if places is not None and len(set(places[places >= 0].tolist())) >= 2:
+        p = places[idx]
+        sims[(p[:, None] != p[None, :]) | (p[:, None] < 0)] = 0.0
+    sims[sims < SUGGESTION_MIN] = 0.0
+    r, c = np.nonzero(sims)
+    weight = sims[r, c] * np.float32(SUGGESTION_WEIGHT)
+    return sp.csr_matrix((weight.astype(np.float64), (idx[r], idx[c])), shape=(n, n))
 
 
 def neighbours_for(n: int) -> int:
@@ -175,7 +245,7 @@ def neighbours_for(n: int) -> int:
     return int(min(NEIGHBOURS, max(MIN_NEIGHBOURS, round(n**0.5))))
 
 
-def resolution_for(g: sparse.csr_matrix) -> float:
+def resolution_for(g: sparse.csr_matrix, linked: float = 0.0) -> float:
     """``RESOLUTION``, capped so two groups never need a denser link than ``MAX_LINK_DENSITY``.
 
     At resolution r, modularity joins two groups when the similarity between them per pair of
@@ -187,7 +257,9 @@ def resolution_for(g: sparse.csr_matrix) -> float:
     total = float(g.sum())
     if n == 0 or total <= 0:
         return RESOLUTION
-    return float(min(RESOLUTION, MAX_LINK_DENSITY * n * n / total))
+    reach = min(1.0, linked / LINKED_FULL_SHARE)
+    density = MAX_LINK_DENSITY + (LINKED_LINK_DENSITY - MAX_LINK_DENSITY) * reach
+    return float(min(RESOLUTION, density * n * n / total))
 
 
 def _drop_small(labels: IntArray) -> IntArray:
@@ -310,8 +382,10 @@ def group(
     stemmer: Stemmer | None = None,
     progress: Progress | None = None,
     context: Sequence[str] | None = None,
+    suggestions: Sequence[str] | None = None,
 ) -> Grouping:
-    """Cluster unique texts (normalised, in canonical order); ``context`` see ``cluster_texts``."""
+    """Cluster unique texts (normalised, in canonical order); ``context`` and ``suggestions``
+    (normalised) see ``cluster_texts``."""
     import numpy as np
 
     report = progress or _noop
@@ -328,6 +402,7 @@ def group(
     vector_of = np.full(n, -1, dtype=np.int64)
     labels = np.full(n, -1, dtype=np.int64)
     z = np.zeros((0, 1), dtype=np.float32)
+    links = None
     if has_terms.size >= 2:
         report("lsa", 0.0)
         x = x[has_terms]
@@ -339,7 +414,10 @@ def group(
         report("lsa", 1.0)
         report("neighbours", 0.0)
         places = None if context is None else _place_codes(context)[graph_rows]
-        sub, _ = _communities(z, lengths, seed, places)
+        extra = None
+        if suggestions is not None and any(suggestions):
+            extra = suggestion_links([suggestions[i] for i in graph_rows], stemmer, places)
+        sub, links = _communities(z, lengths, seed, places, extra)
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)
@@ -347,4 +425,48 @@ def group(
             report("assign", 1.0)
         else:
             labels[graph_rows] = sub
-    return Grouping(labels=_renumber(labels), vectors=z, vector_of=vector_of, feats=feats)
+    return Grouping(
+        labels=_renumber(labels), vectors=z, vector_of=vector_of, feats=feats, links=links
+    )
+
+
+def split_strength(links: sparse.csr_matrix | None, rows: IntArray) -> float:
+    """How strongly the best two-way split of a cluster is held together (0..1, 1 = one piece).
+
+    The conductance of the cluster's own links cut in two along the Fiedler vector of their
+    normalised Laplacian: the weight crossing the cut over the smaller side's total weight. Two
+    problems that share a word or two sit in one cluster as two well-linked halves with a thin
+    bridge, which shows here as a low figure; a problem written in several wordings still has
+    links (same-fix, same-step) across its wordings. Texts outside the graph are not counted; a
+    cluster larger than ``MIXED_MAX_TEXTS`` is judged on an evenly spaced subset of that size.
+    """
+    import numpy as np
+
+    if links is None or rows.size < 2 * MIXED_MIN_PART:
+        return 1.0
+    if rows.size > MIXED_MAX_TEXTS:
+        rows = np.sort(rows)[np.linspace(0, rows.size - 1, MIXED_MAX_TEXTS).astype(np.int64)]
+    sub = links[rows][:, rows].toarray().astype(np.float64)
+    sub = np.maximum(sub, sub.T)
+    degree = sub.sum(axis=1)
+    live = degree > 0
+    if np.count_nonzero(live) < 2 * MIXED_MIN_PART:
+        return 1.0
+    sub, degree = sub[np.ix_(live, live)], degree[live]
+    inv = 1.0 / np.sqrt(degree)
+    laplacian = np.eye(degree.size) - inv[:, None] * sub * inv[None, :]
+    _, vecs = np.linalg.eigh(laplacian)
+    order = np.argsort(vecs[:, 1] * inv, kind="stable")
+    # sweep the Fiedler order: cut and volume of each prefix, computed incrementally
+    ordered = sub[np.ix_(order, order)]
+    deg = degree[order]
+    inward = np.tril(ordered, k=-1).sum(axis=1)  # weight from each node to the nodes before it
+    cut = np.cumsum(deg - 2.0 * inward)
+    volume = np.cumsum(deg)
+    total = float(volume[-1])
+    sizes = np.arange(1, deg.size + 1)
+    valid = (sizes >= MIXED_MIN_PART) & (deg.size - sizes >= MIXED_MIN_PART)
+    if not valid.any():
+        return 1.0
+    smaller = np.minimum(volume, total - volume)[valid]
+    return float(min(1.0, np.min(cut[valid] / np.maximum(smaller, 1e-12))))

@@ -240,8 +240,12 @@ class Cluster:
     terms: tuple[str, ...]
     members: tuple[str, ...]
     quotes: tuple[str, ...]
-    cohesion: float
+    cohesion: float  # mean cosine of its texts to their centre (0..1; low = loose wording)
     suggestions: tuple[tuple[str, int], ...] = ()  # (suggested fix, how many said it)
+    #: How strongly its best two-way split is held together (0..1, 1 = no weak seam): the
+    #: links crossing the cut over the smaller side's links. Low = two problems sharing words.
+    split_strength: float = 1.0
+    looks_mixed: bool = False  # split_strength below the engine's threshold: check it by hand
 
     @property
     def size(self) -> int:

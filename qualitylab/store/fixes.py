@@ -94,6 +94,8 @@ class ClusterDetail(BaseModel):
     quotes: tuple[str, ...] = ()
     cohesion: float = 0.0
     suggestions: tuple[tuple[str, int], ...] = ()
+    split_strength: float = 1.0
+    looks_mixed: bool = False
 
 
 class ClusterRun(BaseModel):
@@ -129,7 +131,12 @@ class ClusterRun(BaseModel):
             input=fingerprint,
             detail={
                 c.id: ClusterDetail(
-                    terms=c.terms, quotes=c.quotes, cohesion=c.cohesion, suggestions=c.suggestions
+                    terms=c.terms,
+                    quotes=c.quotes,
+                    cohesion=c.cohesion,
+                    suggestions=c.suggestions,
+                    split_strength=c.split_strength,
+                    looks_mixed=c.looks_mixed,
                 )
                 for c in clustering.clusters
             },
@@ -152,6 +159,8 @@ class ClusterRun(BaseModel):
                 quotes=self.detail[cid].quotes,
                 cohesion=self.detail[cid].cohesion,
                 suggestions=self.detail[cid].suggestions,
+                split_strength=self.detail[cid].split_strength,
+                looks_mixed=self.detail[cid].looks_mixed,
             )
             for cid, members in self.clusters.items()
         )

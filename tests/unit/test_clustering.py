@@ -489,3 +489,94 @@ def test_importing_the_clustering_package_loads_no_numeric_library() -> None:
     loaded = set(json.loads(out))
     assert not loaded & {"numpy", "scipy", "sklearn", "snowballstemmer", "Stemmer", "igraph"}
     assert "pydantic" not in loaded  # the catalog models load only where a catalog is read
+
+
+EN_SPINNER = [
+    "the app never stopped loading after I confirmed",
+    "endless spinner on the confirm screen",
+    "confirmation just spins forever",
+    "stuck on loading after pressing confirm",
+    "spinner keeps going, nothing happens after confirm",
+    "loading wheel forever once I confirmed the change",
+]
+RU_TWICE = [
+    "нажала два раза — две заявки на смену",
+    "создались две заявки, потому что нажал дважды",
+    "нажал повторно, получил вторую заявку",
+    "дважды нажала и пришло две заявки",
+    "две одинаковые заявки после двойного нажатия",
+    "случайно отправил заявку два раза",
+]
+SAME_FIX = "Disable the confirm button after the first tap and show progress"
+
+
+def test_the_same_suggested_fix_joins_two_wordings_that_share_no_words() -> None:
+    """Issue 12: two wordings of one failure ("never stopped loading" / "две заявки") share no
+    word, so the texts alone keep them apart; the fix their authors suggest is the same."""
+    texts, (spinner, twice, price) = _corpus(EN_SPINNER, RU_TWICE, EN_PRICE)
+    context = ["confirm"] * len(texts)
+    fixes = [SAME_FIX if i % 2 == 0 else "" for i in range(len(spinner) + len(twice))]
+    fixes += ["Show the full monthly price with VAT"] * len(price)
+    without = cluster_texts(texts, context=context)
+    assert {without.labels[i] for i in spinner}.isdisjoint({without.labels[i] for i in twice})
+    result = cluster_texts(texts, context=context, suggestions=fixes)
+    assert _together(result, spinner + twice) >= 0.75, result
+    assert _together(result, price) >= 0.75
+    for cluster in result.clusters:  # the price problem stays apart
+        assert not (set(cluster.members) & set(price)) or set(cluster.members) <= set(price)
+
+
+def test_the_same_suggested_fix_never_links_texts_from_different_steps() -> None:
+    texts, (spinner, twice) = _corpus(EN_SPINNER, RU_TWICE)
+    context = ["confirm"] * len(spinner) + ["tariff"] * len(twice)
+    result = cluster_texts(texts, context=context, suggestions=[SAME_FIX] * len(texts))
+    assert {result.labels[i] for i in spinner}.isdisjoint({result.labels[i] for i in twice})
+
+
+def test_suggestions_keep_the_result_order_invariant() -> None:
+    texts, _ = _corpus(EN_SPINNER, RU_TWICE, EN_PRICE, EN_ONE_OFFS)
+    fixes = [SAME_FIX if i % 3 else "" for i in range(len(texts))]
+    base = cluster_texts(texts, context=["confirm"] * len(texts), suggestions=fixes)
+    order = list(range(len(texts)))
+    random.Random(2).shuffle(order)
+    shuffled = cluster_texts(
+        [texts[i] for i in order],
+        ids=[str(i) for i in order],
+        context=["confirm"] * len(texts),
+        suggestions=[fixes[i] for i in order],
+    )
+    assert _partition(shuffled) == _partition(base)
+    assert [c.id for c in shuffled.clusters] == [c.id for c in base.clusters]
+
+
+def test_split_strength_finds_two_problems_joined_by_a_thin_bridge() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from qualitylab.clustering import engine
+
+    block = np.ones((5, 5)) - np.eye(5)
+    two = np.zeros((10, 10))
+    two[:5, :5] = two[5:, 5:] = block
+    two[4, 5] = two[5, 4] = 0.2  # one weak link between the halves
+    rows = np.arange(10)
+    assert engine.split_strength(sparse.csr_matrix(two), rows) < 0.05
+    one = np.ones((10, 10)) - np.eye(10)
+    assert engine.split_strength(sparse.csr_matrix(one), rows) > 0.5
+    assert engine.split_strength(None, rows) == 1.0
+
+
+def test_every_cluster_carries_its_self_check() -> None:
+    texts, _ = _corpus(EN_QR, EN_PRICE, RU_COURIER, EN_ONE_OFFS)
+    for cluster in cluster_texts(texts).clusters:
+        assert 0.0 <= cluster.cohesion <= 1.0
+        assert 0.0 <= cluster.split_strength <= 1.0
+        assert cluster.looks_mixed == (cluster.split_strength < 0.15)
+
+
+def test_a_generic_suggestion_links_nothing() -> None:
+    """ "fix it" under two different problems of one step says nothing about which fix."""
+    texts, (spinner, twice) = _corpus(EN_SPINNER, RU_TWICE)
+    context = ["confirm"] * len(texts)
+    result = cluster_texts(texts, context=context, suggestions=["please fix it"] * len(texts))
+    assert {result.labels[i] for i in spinner}.isdisjoint({result.labels[i] for i in twice})

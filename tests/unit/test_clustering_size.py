@@ -1,0 +1,97 @@
+"""Issue 12: grouping holds as the corpus grows, on a corpus the test builds.
+
+Each of 12 made-up problems has its own small vocabulary, three words of it shared with the
+next problem; every text draws four of its problem's words and two that all problems use.
+With the graph limited to 300
+texts (``engine.GRAPH_MAX``), 1,500 texts go through the large-corpus path (a clustered
+sample, the rest joining the nearest cluster) and a fifth of them through the whole graph:
+the bigger corpus must score at least as well (within noise) and find about as many problems.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+from threadpoolctl import threadpool_limits
+
+from qualitylab.clustering import cluster_texts, engine
+from qualitylab.domain import Clustering
+
+PROBLEMS = 12
+SYLLABLES = ["ka", "lo", "mi", "ru", "te", "vo", "zi", "pa", "ne", "so", "du", "gri"]
+
+
+@pytest.fixture(autouse=True)
+def _small_graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(engine, "GRAPH_MAX", 300)
+    with threadpool_limits(1):
+        yield
+
+
+def _word(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(3))
+
+
+def corpus(n: int, seed: int = 0, own: int = 4, common: int = 2) -> tuple[list[str], list[int]]:
+    """``n`` texts, each ``own`` words of its problem's vocabulary and ``common`` shared ones."""
+    rng = random.Random(1)  # the same problems for every size
+    words_of = [[_word(rng) for _ in range(8)] for _ in range(PROBLEMS)]
+    # neighbouring problems share three words, as sister problems of one step do
+    vocab = [words_of[p] + words_of[(p + 1) % PROBLEMS][:3] for p in range(PROBLEMS)]
+    shared = [_word(rng) for _ in range(10)]
+    rng = random.Random(seed)
+    texts, gold = [], []
+    for i in range(n):
+        p = i % PROBLEMS
+        words = rng.sample(vocab[p], own) + rng.sample(shared, common)
+        rng.shuffle(words)
+        texts.append(" ".join(words))
+        gold.append(p)
+    return texts, gold
+
+
+def _scores(texts: list[str], gold: list[int], result: Clustering) -> tuple[float, float]:
+    index = {c.id: j for j, c in enumerate(result.clusters)}
+    pred = [index.get(result.labels[str(i)] or "", len(index) + i) for i in range(len(texts))]
+    return normalized_mutual_info_score(gold, pred), adjusted_rand_score(gold, pred)
+
+
+def test_all_texts_group_at_least_as_well_as_a_fifth_of_them() -> None:
+    texts, gold = corpus(1_500)
+    fifth = cluster_texts(texts[::5])
+    whole = cluster_texts(texts)
+    nmi_fifth, ari_fifth = _scores(texts[::5], gold[::5], fifth)
+    nmi_all, ari_all = _scores(texts, gold, whole)
+    assert nmi_all >= nmi_fifth - 0.02 and ari_all >= ari_fifth - 0.02
+    assert nmi_all >= 0.8
+    # as many problems found in all texts as in the fifth, and never far from the truth
+    assert 0.7 * len(fifth.clusters) <= len(whole.clusters) <= 1.3 * len(fifth.clusters)
+    for result in (fifth, whole):
+        assert 0.7 * PROBLEMS <= len(result.clusters) <= 1.5 * PROBLEMS
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 12 size target not met: with three words per text the sample + nearest "
+    "centroid path loses ~0.04 ARI against a fifth of the corpus (as CLINC150 all vs a fifth)",
+)
+def test_a_harder_corpus_also_groups_as_well_with_all_texts() -> None:
+    texts, gold = corpus(1_500, own=3, common=3)
+    _, ari_fifth = _scores(texts[::5], gold[::5], cluster_texts(texts[::5]))
+    _, ari_all = _scores(texts, gold, cluster_texts(texts))
+    assert ari_all >= ari_fifth - 0.02
+
+
+def test_a_large_corpus_clusters_the_same_every_time_in_any_order() -> None:
+    texts, _ = corpus(900, seed=3)
+    base = cluster_texts(texts)
+    assert cluster_texts(texts) == base
+    order = list(range(len(texts)))
+    random.Random(4).shuffle(order)
+    shuffled = cluster_texts([texts[i] for i in order], ids=[str(i) for i in order])
+    assert {c.id: set(c.members) for c in shuffled.clusters} == {
+        c.id: set(c.members) for c in base.clusters
+    }

@@ -284,6 +284,11 @@ class PriorityParts:
     blocked: float = 0.0  # share of its steps' visitors who rated it a blocker (reach x blockers)
 
 
+#: A problem reported by fewer distinct walkers than this rests on too few people to read much
+#: into its size or its score: the fix list and reports flag it ("check").
+MIN_WALKERS_TO_TRUST = 3
+
+
 @dataclass(frozen=True)
 class FixItem:
     """One line of a ranked fix list."""
@@ -306,6 +311,16 @@ class FixItem:
     moved_out: tuple[str, ...] = ()  # report uuids moved out of it by hand
     owner: str = ""  # who takes care of it (from the decision)
     ticket: str = ""  # the tracker key (from the decision)
+
+    @property
+    def looks_mixed(self) -> bool:
+        """The engine's self-check: its reports may be two problems sharing words (split it)."""
+        return self.cluster.looks_mixed
+
+    @property
+    def few_walkers(self) -> bool:
+        """Fewer than MIN_WALKERS_TO_TRUST people reported it (a lone blocker line included)."""
+        return self.walkers < MIN_WALKERS_TO_TRUST
 
 
 def utcnow() -> datetime:

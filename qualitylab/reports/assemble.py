@@ -182,6 +182,9 @@ def _fix_row(
         owner=item.owner,
         ticket=item.ticket,
         merged=tuple(item.merged),
+        cohesion=round(item.cluster.cohesion, 4),
+        looks_mixed=item.looks_mixed,
+        few_walkers=item.few_walkers,
         moved_in=len(item.moved_in),
         moved_out=len(item.moved_out),
     )

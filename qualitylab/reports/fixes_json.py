@@ -72,6 +72,12 @@ def fix_json(
         "pain_points": item.pain_points,
         "steps": [{"journey": j, "step": s} for j, s in item.steps],
         "releases": list(item.releases),
+        # the engine's self-check: how alike its texts are (0..1), how firmly its best two-way
+        # split holds (0..1), and the flags the table shows as "check: ..."
+        "cohesion": item.cluster.cohesion,
+        "split_strength": item.cluster.split_strength,
+        "looks_mixed": item.looks_mixed,
+        "few_walkers": item.few_walkers,
         "terms": list(item.cluster.terms),
         "quotes": list(item.cluster.quotes),
         "suggestions": [{"text": t, "count": n} for t, n in item.cluster.suggestions],

@@ -87,6 +87,19 @@ def correction_lines(item: FixItem) -> list[str]:
     return out
 
 
+def check_lines(item: FixItem) -> list[str]:
+    """The engine's self-check, when it asks for a person's look ('' lines otherwise)."""
+    out = []
+    if item.looks_mixed:
+        out.append(
+            f"check: may mix two problems (cohesion {item.cluster.cohesion:.2f}); "
+            "split it with: qualitylab fix split REPORT..."
+        )
+    if item.few_walkers:
+        out.append(f"check: rests on {plural(item.walkers, 'walker')} (fewer than 3)")
+    return out
+
+
 def _releases_text(releases: tuple[str, ...]) -> str:
     if len(releases) <= 4:
         return ", ".join(releases)
@@ -186,6 +199,8 @@ def render_fixes(
             problem.append(f"\nreleases: {clean(_releases_text(item.releases))}", style="dim")
         for line in correction_lines(item):
             problem.append(f"\n{line}", style="magenta")
+        for line in check_lines(item):
+            problem.append(f"\n{line}", style="yellow")
         table.add_row(
             str(item.rank),
             score,

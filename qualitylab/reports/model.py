@@ -170,6 +170,10 @@ class FixRow:
     merged: tuple[tuple[str, str], ...] = ()  # (problem id, title)
     moved_in: int = 0
     moved_out: int = 0
+    # the engine's self-check: how alike its texts are (0..1); flags a person should look at
+    cohesion: float = 1.0
+    looks_mixed: bool = False  # may be two problems sharing words: check, and split it
+    few_walkers: bool = False  # fewer than 3 walkers: too few people to read much into it
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from typing import Any
 
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
+from qualitylab.reports.text import flags
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -58,6 +59,8 @@ FIX_COLUMNS = (
     "owner",
     "ticket",
     "merged_by_hand",
+    "check",
+    "cohesion",
     "quotes",
     "suggested_fixes",
 )
@@ -112,6 +115,8 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.owner,
             f.ticket,
             "; ".join(pid for pid, _ in f.merged),
+            "; ".join(x.removeprefix("check: ") for x in flags(f) if x.startswith("check")),
+            f.cohesion,
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
         ]
@@ -249,6 +254,9 @@ def _jira_description(fix: FixRow) -> str:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
     if fix.merged:
         lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
+    checks = [x.removeprefix("check: ") for x in flags(fix) if x.startswith("check")]
+    if checks:
+        lines.append("Check before you fix: " + "; ".join(checks) + ".")
     if fix.quotes:
         lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:

@@ -108,7 +108,7 @@ def print_summary(report: Report, console: Console) -> None:
     for f in report.fixes[:TERMINAL_TOP]:
         problem = _t(f.title or "(untitled)", "bold")
         for flag in flags(f):
-            problem.append(f" {flag}", style="bold red")
+            problem.append(f" {flag}", style="yellow" if flag.startswith("check") else "bold red")
         quote = next((q for q in f.quotes if one_line(q) != one_line(f.title)), "")
         if quote:
             problem.append("\n“")

@@ -102,6 +102,10 @@ def flags(fix: FixRow) -> list[str]:
         out.append("REGRESSED")
     if fix.one_off:
         out.append("one report")
+    if fix.looks_mixed:
+        out.append("check: may mix two problems")
+    if fix.few_walkers and not fix.one_off:
+        out.append("check: fewer than 3 walkers")
     return out
 
 

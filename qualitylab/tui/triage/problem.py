@@ -152,6 +152,11 @@ class ProblemScreen(TriageScreen[None]):
         )
         factors = " × ".join(f"{f:.3f}" for _, f, _ in why.factors)
         out.append(f"  score = 100 × {factors} = {p.score:.2f}\n", style="dim")
+        if item.looks_mixed:
+            out.append("  " + self.t("pr.looks_mixed", cohesion=item.cluster.cohesion) + "\n",
+                       style="yellow")  # fmt: skip
+        if item.few_walkers:
+            out.append("  " + self.t("pr.few_walkers", n=item.walkers) + "\n", style="yellow")
         heading("pr.where")
         for journey_id, step_id in item.steps[:6]:
             out.append(f"  {one_line(journey_id, 40)} / {one_line(step_id, 60)}\n")

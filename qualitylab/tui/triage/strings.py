@@ -124,6 +124,16 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "pr.fixes": ("Suggested fixes", "Предложенные исправления"),
     "pr.similar": ("Similar problems (m to merge)", "Похожие проблемы (m — объединить)"),
     "pr.no_similar": ("No similar problem found.", "Похожих проблем не найдено."),
+    "pr.looks_mixed": (
+        "Check: its reports may be two problems sharing words (cohesion {cohesion:.2f}); "
+        "move the stray ones out (x).",
+        "Проверьте: здесь могут быть две разные проблемы с похожими словами (связность "
+        "{cohesion:.2f}); вынесите лишние отчёты (x).",
+    ),
+    "pr.few_walkers": (
+        "Check: only {n} walker(s) reported it, too few to read much into its size.",
+        "Проверьте: об этом сообщили только {n} участника(ов), по размеру судить рано.",
+    ),
     "pr.reports": ("Reports ({n})", "Отчёты ({n})"),
     "pr.history": ("Decision history", "История решений"),
     "pr.no_history": ("No decision recorded yet.", "Решений пока не было."),

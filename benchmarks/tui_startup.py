@@ -1,15 +1,20 @@
 """How long until a walker can use the home screen, as a whole process in a real terminal (pty).
 
-Each run starts a fresh Python process in an 80x24 pseudo-terminal and reads what it draws until a
-marker appears; the clock stops there. Compared in the same run against:
+Each run starts ``python -m qualitylab walk`` (the command a walker types, on the bundled
+catalog) in an 80x24 pseudo-terminal and reads what it draws until a marker appears; the clock
+stops there. Compared in the same run against:
 
 * ``python -c pass``            - interpreter start-up alone;
 * a bare Textual ``App``        - the floor any Textual app pays (import + first frame);
-* the walk app, two milestones  - "journeys listed" (usable: filter, open a journey) and
-                                  "progress shown" (the walker's own walks read from the database),
-  each on an existing database and on a brand-new one (first launch creates and migrates it).
+* the walk app, three milestones - "first frame", "journeys listed" (usable: filter, open a
+  journey) and "progress shown" (the walker's own walks read from the database), on an existing
+  database and, for the last, on a brand-new one (first launch creates and migrates it).
 
-Run: ``.venv/bin/python benchmarks/tui_startup.py [--runs 7]``. Prints medians and minima.
+With ``--baseline /path/to/older/checkout`` every walk case also runs that checkout's code
+(``PYTHONPATH``), alternating run by run, so both see the same load on a shared machine.
+
+Run: ``.venv/bin/python benchmarks/tui_startup.py [--runs 7] [--baseline DIR] [--journeys FILE]``.
+Prints medians and minima.
 """
 
 from __future__ import annotations
@@ -31,7 +36,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-CATALOG = REPO / "tests" / "tui" / "catalog.yaml"
+CATALOG = REPO / "qualitylab" / "journeys.yaml"
+#: The bundled catalog's first journey and the home screen's words for "no walk yet".
+LISTED, PROGRESS = b"Get an eSIM with a new number", b"not started"
 ANSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-_]")
 
 BARE_APP = """
@@ -43,12 +50,6 @@ class Bare(App[None]):
 Bare().run()
 """
 
-WALK_APP = """
-from pathlib import Path
-from qualitylab.cli.walk import walk
-walk(db={db!r}, journeys={journeys!r}, lang="en", as_name="Bench Walker", ask_name=False)
-"""
-
 
 def time_until(
     argv: list[str], marker: bytes | tuple[bytes, ...], env: dict[str, str], timeout: float = 30.0
@@ -58,8 +59,8 @@ def time_until(
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     start = time.perf_counter()
-    proc = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=REPO
+    proc = subprocess.Popen(  # not from the checkout: `-m` puts the working folder on sys.path
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True, cwd=env["HOME"]
     )
     os.close(slave)
     seen = b""
@@ -97,27 +98,39 @@ def time_until(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--baseline", help="an older checkout to time alongside (PYTHONPATH)")
+    parser.add_argument("--journeys", default=str(CATALOG), help="catalog (default: bundled)")
+    parser.add_argument("--listed", default=LISTED.decode(), help="text of its first journey")
     args = parser.parse_args()
+    listed = args.listed.encode()
 
     work = Path(tempfile.mkdtemp(prefix="ql-bench-"))
     env = {
         **os.environ,
+        "HOME": str(work),
         "TERM": "xterm-256color",
         "COLUMNS": "80",
         "LINES": "24",
         "QUALITYLAB_CONFIG_DIR": str(work / "config"),
         "QUALITYLAB_DATA_DIR": str(work / "data"),
+        "PYTHONPATH": str(REPO),
     }
-    env.pop("TEXTUAL", None)
+    for name in ("TEXTUAL", "QUALITYLAB_DB", "QUALITYLAB_JOURNEYS", "QUALITYLAB_LANG"):
+        env.pop(name, None)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a walker's laptop has bytecode caches; so do we
+    versions = {"": env}
+    if args.baseline:
+        versions["before: "] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
     py = sys.executable
     existing_db = str(work / "existing.db")
 
     def walk_argv(db: str) -> list[str]:
-        return [py, "-c", WALK_APP.format(db=db, journeys=str(CATALOG))]
+        return [py, "-m", "qualitylab", "walk", "--db", db, "--journeys", args.journeys,
+                "--lang", "en", "--as", "Bench Walker"]  # fmt: skip
 
     # warm caches (bytecode, page cache) and create the "existing" database once
-    time_until(walk_argv(existing_db), b"not started", env)
+    for each in versions.values():
+        time_until(walk_argv(existing_db), PROGRESS, each)
     time_until([py, "-c", BARE_APP], b"bare-ready", env)
 
     cases: dict[str, list[float]] = {}
@@ -130,28 +143,29 @@ def main() -> None:
         record(
             "bare Textual App, first frame", time_until([py, "-c", BARE_APP], b"bare-ready", env)
         )
-        record(
-            "walk: first frame (existing db)",
-            time_until(walk_argv(existing_db), (b"Loading journeys", b"Buy a SIM card"), env),
-        )
-        record(
-            "walk: journeys listed (existing db)",
-            time_until(walk_argv(existing_db), b"Buy a SIM card online", env),
-        )
-        record(
-            "walk: progress shown (existing db)",
-            time_until(walk_argv(existing_db), b"not started", env),
-        )
-        fresh = str(work / f"fresh-{run}.db")
-        record("walk: progress shown (new db)", time_until(walk_argv(fresh), b"not started", env))
+        for label, each in versions.items():
+            first = (b"Loading journeys", listed)
+            record(f"{label}walk: first frame", time_until(walk_argv(existing_db), first, each))
+            record(
+                f"{label}walk: journeys listed", time_until(walk_argv(existing_db), listed, each)
+            )
+            record(
+                f"{label}walk: progress shown",
+                time_until(walk_argv(existing_db), PROGRESS, each),
+            )
+            fresh = str(work / f"fresh-{len(label)}-{run}.db")
+            record(
+                f"{label}walk: progress shown (new db)",
+                time_until(walk_argv(fresh), PROGRESS, each),
+            )
 
     print(f"start-up, whole process in an 80x24 pty, {args.runs} runs (seconds)")
-    print(f"{'case':<40} {'median':>8} {'min':>8}")
+    print(f"{'case':<44} {'median':>8} {'min':>8}")
     for name, values in cases.items():
-        print(f"{name:<40} {statistics.median(values):8.3f} {min(values):8.3f}")
+        print(f"{name:<44} {statistics.median(values):8.3f} {min(values):8.3f}")
     bare = statistics.median(cases["bare Textual App, first frame"])
-    listed = statistics.median(cases["walk: journeys listed (existing db)"])
-    print(f"walk app over bare Textual App (journeys listed): +{listed - bare:.3f} s")
+    usable = statistics.median(cases["walk: journeys listed"])
+    print(f"walk app over bare Textual App (journeys listed): +{usable - bare:.3f} s")
     print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     shutil.rmtree(work, ignore_errors=True)
 

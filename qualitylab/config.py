@@ -13,8 +13,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from qualitylab.domain import jsonout
-
 APP_NAME = "qualitylab"
 ENV_DB = "QUALITYLAB_DB"
 ENV_JOURNEYS = "QUALITYLAB_JOURNEYS"
@@ -145,6 +143,8 @@ def load_profile() -> Profile | None:
 
 
 def save_profile(profile: Profile) -> None:
+    from qualitylab.domain import jsonout  # ~10 ms to import: not on every command's start-up
+
     path = profile_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

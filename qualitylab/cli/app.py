@@ -76,10 +76,7 @@ class RootGroup(LabGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for param in self.params:
-            if param.name == "version":
-                param.__class__ = _PlainFlag
-        _plain_help_flags(self)
+        _plain_values(self)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -107,33 +104,77 @@ class RootGroup(LabGroup):
             self._listing = False
 
 
-class _PlainFlag(typer.core.TyperOption):
-    """A flag whose value needs no conversion. typer converts a flag that was not given through
-    pydantic, and the root's ``--version`` and ``--help`` are processed on every command line:
-    they alone made each ``qualitylab COMMAND --help`` import pydantic (about half of its time;
-    benchmarks/README.md)."""
+def _needs_no_conversion(param: Any, value: Any) -> bool:
+    """Is ``value`` already what typer's conversion would return for ``param``? True for a
+    value not given (None), a string for a ``str`` parameter and a bool for a ``bool`` one, with
+    no custom parser: typer would return each as it is, after importing pydantic to say so."""
+    if value is None:
+        return True
+    descriptor = param.type_descriptor
+    if descriptor.parameter_info.parser is not None or param.multiple or param.nargs != 1:
+        return False
+    return (descriptor.annotation is str and isinstance(value, str)) or (
+        descriptor.annotation is bool and isinstance(value, bool)
+    )
 
+
+def _process_value(param: Any, ctx: Any, value: Any, convert: Any) -> Any:
+    """A parameter's value, converted through typer (and pydantic) only when it has to be.
+
+    typer 0.29 converts every option value through a pydantic ``TypeAdapter``, built on first
+    use: running a command imported pydantic (~0.1 s before the walk app could draw), and each
+    ``qualitylab COMMAND --help`` did too, because the root's ``--version`` and each group's
+    ``--help`` are processed as "not given" on the way (benchmarks/README.md). A value not
+    given, a string for a ``str`` option or a bool for a flag is kept as it is; anything else
+    (numbers, paths, choices, bools from the environment, custom parsers) goes to ``convert``,
+    typer's own conversion.
+    """
+    if not _needs_no_conversion(param, value):
+        return convert(ctx, value)
+    if value is None and (param.multiple or param.nargs == -1):
+        value = ()
+    if param.required and param.value_is_missing(value):
+        from typer._click.exceptions import MissingParameter
+
+        raise MissingParameter(ctx=ctx, param=param)
+    if param.callback is not None:
+        value = param.callback(ctx, param, value)
+    return value
+
+
+class _PlainOption(typer.core.TyperOption):
     def process_value(self, ctx: Any, value: Any) -> Any:
-        value = bool(value)
-        if self.callback is not None:
-            value = self.callback(ctx, self, value)
-        return value
+        return _process_value(self, ctx, value, super().process_value)
 
 
-def _plain_help_flags(command: Any) -> None:
-    """Give ``command`` (and its subcommands) a ``--help`` flag that needs no pydantic: each
-    group's help flag is processed, as "not given", on the way to a subcommand's help."""
+class _PlainArgument(typer.core.TyperArgument):
+    def process_value(self, ctx: Any, value: Any) -> Any:
+        return _process_value(self, ctx, value, super().process_value)
+
+
+def _plain(param: Any) -> None:
+    """Let ``param`` skip typer's pydantic conversion where it changes nothing."""
+    if type(param) is typer.core.TyperOption:
+        param.__class__ = _PlainOption
+    elif type(param) is typer.core.TyperArgument:
+        param.__class__ = _PlainArgument
+
+
+def _plain_values(command: Any) -> None:
+    """``_plain`` for every parameter of ``command`` and its subcommands, and their ``--help``
+    flags (each group's help flag is processed, as "not given", on the way to a subcommand)."""
+    for param in getattr(command, "params", []):
+        _plain(param)
     original = command.get_help_option
 
     def get_help_option(ctx: Any) -> Any:
         option = original(ctx)
-        if isinstance(option, typer.core.TyperOption):
-            option.__class__ = _PlainFlag
+        _plain(option)
         return option
 
     command.get_help_option = get_help_option
     for sub in getattr(command, "commands", {}).values():
-        _plain_help_flags(sub)
+        _plain_values(sub)
 
 
 class _Unused:
@@ -180,7 +221,7 @@ def _load(module: str) -> dict[str, Any]:
     assert isinstance(group, TyperGroup)
     for command in group.commands.values():
         unwrap_help(command)
-        _plain_help_flags(command)
+        _plain_values(command)
     return dict(group.commands)
 
 

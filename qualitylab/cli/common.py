@@ -17,8 +17,6 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from qualitylab.domain import jsonout
-from qualitylab.domain.text import visible as visible  # re-exported: commands print with it
 from qualitylab.errors import CatalogError, MissingDatabase, QualityLabError
 
 if TYPE_CHECKING:
@@ -103,6 +101,15 @@ def close_labs() -> None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def visible(text: str) -> str:
+    """``text`` with control characters shown as escapes (``qualitylab.domain.text.visible``),
+    imported when first needed: ``qualitylab.domain`` takes ~10 ms to import, a twentieth of a
+    ``--help`` that never prints user text (benchmarks/README.md)."""
+    from qualitylab.domain.text import visible as escaped
+
+    return escaped(text)
+
+
 def say(message: str) -> None:
     """One plain line on stdout, never wrapped or styled (scripts read it)."""
     sys.stdout.write(visible(message) + "\n")
@@ -155,6 +162,8 @@ def _unwrap(text: str) -> str:
 
 def print_json(data: Any) -> None:
     """Pretty JSON on stdout; bidi and C1 controls escaped (``qualitylab.domain.jsonout``)."""
+    from qualitylab.domain import jsonout
+
     sys.stdout.write(jsonout.dumps(data, indent=2, default=str) + "\n")
 
 

@@ -27,7 +27,6 @@ from qualitylab.cli.common import (
     visible,
 )
 from qualitylab.config import resolve_journeys_path
-from qualitylab.domain import jsonout
 from qualitylab.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -287,6 +286,7 @@ def schema(
 
       qualitylab journeys schema | jq '.properties | keys'
     """
+    from qualitylab.domain import jsonout
     from qualitylab.services.catalog import catalog_schema
 
     text = jsonout.dumps(catalog_schema(), indent=2) + "\n"

@@ -16,11 +16,13 @@ from qualitylab.errors import CatalogError
 from qualitylab.journeys.messages import describe, subject, suggest
 from qualitylab.journeys.source import (
     MAX_BYTES,
+    MAX_TOTAL_BYTES,
     Document,
     Path_,
     Position,
     Problem,
     SourceError,
+    catalog_files,
     decode,
     parse,
     quote,
@@ -29,9 +31,6 @@ from qualitylab.journeys.source import (
 
 _LISTS = ("products", "journeys", "categories")
 _TOP_KEYS = tuple(Catalog.model_fields)
-YAML_SUFFIXES = (".yaml", ".yml")
-#: All the files of one catalog together (each file is also capped, at source.MAX_BYTES).
-MAX_TOTAL_BYTES = 5 * 1024 * 1024
 
 
 def load_catalog(path: Path) -> Catalog:
@@ -96,22 +95,6 @@ def _check_total_size(path: Path, files: list[Path], size: int) -> None:
                 "(a catalog of 100 journeys is about 0.5 MB)"
             ]
         )
-
-
-def catalog_files(path: Path) -> list[Path]:
-    """The files a catalog path stands for; a missing path or an empty folder is an error."""
-    if path.is_dir():
-        files = sorted(
-            p
-            for p in path.iterdir()
-            if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
-        )
-        if not files:
-            raise CatalogError([f"{path}: no *.yaml or *.yml files in this folder"])
-        return files
-    if not path.exists():
-        raise CatalogError([f"{path}: journeys file not found; check the path or pass --journeys"])
-    return [path]
 
 
 def _validate(

@@ -17,7 +17,12 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from qualitylab.errors import CatalogError
+
 MAX_BYTES = 2 * 1024 * 1024
+#: All the files of one catalog together (each file is also capped, at MAX_BYTES).
+MAX_TOTAL_BYTES = 5 * 1024 * 1024
+YAML_SUFFIXES = (".yaml", ".yml")
 MAX_DEPTH = 50
 #: Extra nodes that aliases may add when expanded; a real catalog needs a few hundred at most.
 MAX_ALIAS_EXPANSION = 10_000
@@ -132,6 +137,22 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def catalog_files(path: Path) -> list[Path]:
+    """The files a catalog path stands for; a missing path or an empty folder is an error."""
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.iterdir()
+            if p.suffix.lower() in YAML_SUFFIXES and p.is_file() and not p.name.startswith(".")
+        )
+        if not files:
+            raise CatalogError([f"{path}: no *.yaml or *.yml files in this folder"])
+        return files
+    if not path.exists():
+        raise CatalogError([f"{path}: journeys file not found; check the path or pass --journeys"])
+    return [path]
 
 
 def read_text(path: Path, shown: str) -> str:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from qualitylab.domain import Catalog
+    from qualitylab.domain.outline import CatalogOutline
+    from qualitylab.services.lab import Lab
 
 
 def load_catalog_file(path: Path) -> Catalog:
@@ -25,3 +27,16 @@ def catalog_schema() -> dict[str, Any]:
     from qualitylab.journeys import json_schema
 
     return json_schema()
+
+
+def catalog_outline(lab: Lab) -> CatalogOutline | None:
+    """What a list of the lab's journeys shows: from the validated catalog once it is loaded,
+    before that read straight from the file (fast, no validation; None if it cannot be read
+    that simply). ``lab.catalog`` still decides whether a journey can be opened."""
+    from qualitylab.domain.outline import CatalogOutline
+
+    if lab.catalog_loaded:
+        return CatalogOutline.of(lab.catalog)
+    from qualitylab.journeys.outline import read_outline
+
+    return read_outline(lab.journeys_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Collection
 from os import PathLike
 from pathlib import Path
@@ -23,6 +24,9 @@ class Lab:
         self.journeys_path = journeys_path
         self.store = Store(db_url, create=create)
         self._catalog: Catalog | None = None
+        #: The walk app loads the catalog on a worker thread while a key press may already ask
+        #: for it on another: one loads, the other waits for that result.
+        self._catalog_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -38,9 +42,16 @@ class Lab:
 
     @property
     def catalog(self) -> Catalog:
-        if self._catalog is None:
-            self._catalog = self.reload_catalog()
-        return self._catalog
+        catalog = self._catalog
+        if catalog is None:
+            with self._catalog_lock:
+                catalog = self._catalog or self.reload_catalog()
+        return catalog
+
+    @property
+    def catalog_loaded(self) -> bool:
+        """The catalog was loaded (and validated): ``catalog`` answers at once."""
+        return self._catalog is not None
 
     def reload_catalog(self) -> Catalog:
         from qualitylab.journeys import load_catalog

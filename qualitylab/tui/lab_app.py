@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -90,6 +91,7 @@ class LabApp(App[None]):
         self.journeys_path = journeys
         self.tr = Translator(config.resolve_lang(lang), strings)
         self._lab: Lab | None = None
+        self._lab_lock = threading.Lock()  # the home screen's worker and a key press may race
         #: A save taking longer than this tells the user it is being retried (seconds).
         self.save_notice_after = SAVE_NOTICE_AFTER_S
         #: Pause between attempts while the database does not answer (seconds).
@@ -100,15 +102,16 @@ class LabApp(App[None]):
 
     def lab(self) -> Lab:
         """The opened lab; imported and opened on first use (off the start-up path)."""
-        if self._lab is None:
-            from qualitylab.services import Lab
+        with self._lab_lock:
+            if self._lab is None:
+                from qualitylab.services import Lab
 
-            self._lab = Lab.open(
-                db=self.db,
-                journeys=str(self.journeys_path) if self.journeys_path else None,
-                create=self.create_db,
-            )
-        return self._lab
+                self._lab = Lab.open(
+                    db=self.db,
+                    journeys=str(self.journeys_path) if self.journeys_path else None,
+                    create=self.create_db,
+                )
+            return self._lab
 
     async def call(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(lab, *args, **kwargs)`` on a thread and wait for it; report expected errors.

@@ -1,7 +1,9 @@
 """Home: the catalog's journeys with the walker's own progress; walks in progress come first.
 
 The list is drawn at once with a loading line and filled by a thread worker (STYLE model 2), so the
-catalog (pydantic), the database (SQLAlchemy) and their imports never delay the first frame.
+catalog (pydantic), the database (SQLAlchemy) and their imports never delay the first frame. The
+journeys are listed from the catalog file's outline, read before the catalog is validated; the
+walker's progress follows from the database (benchmarks/README.md, "TUI start-up").
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ from qualitylab.tui.text import one_line
 
 if TYPE_CHECKING:
     from qualitylab.config import Profile
-    from qualitylab.domain import Catalog, Journey, Walk, Walker
+    from qualitylab.domain import Walk, Walker
+    from qualitylab.domain.outline import CatalogOutline, JourneyOutline
+    from qualitylab.services import Lab
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,9 @@ class HomeRow:
 
 
 def build_rows(
-    catalog: Catalog | None,
+    catalog: CatalogOutline | None,
     walks: list[Walk] | None,
-    snapshots: dict[str, Journey],
+    snapshots: dict[str, JourneyOutline],
     tr: Translator,
 ) -> list[HomeRow]:
     """Resume rows (from each walk's own snapshot) first, then the catalog's journeys.
@@ -68,16 +72,16 @@ def build_rows(
             done[walk.journey_id] = done.get(walk.journey_id, 0) + 1
         else:
             abandoned[walk.journey_id] = abandoned.get(walk.journey_id, 0) + 1
-    journeys = catalog.journeys if catalog is not None else []
+    journeys = catalog.journeys if catalog is not None else ()
     in_catalog = {j.id for j in journeys}
-    products = {p.id: p.name for p in catalog.products} if catalog is not None else {}
+    products = catalog.products if catalog is not None else {}
 
-    def row(key: str, journey: Journey, walk_uuid: str | None, progress: str) -> HomeRow:
+    def row(key: str, journey: JourneyOutline, walk_uuid: str | None, progress: str) -> HomeRow:
         product = products.get(journey.product, journey.product)
         meta = tr(
             "home.meta",
             product=product,
-            steps=len(journey.steps),
+            steps=journey.steps,
             minutes=journey.estimated_minutes,
         )
         hay = f"{journey.id} {journey.title} {product} {journey.persona}".casefold()
@@ -90,7 +94,7 @@ def build_rows(
         journey = snapshots.get(walk.uuid)
         if journey is None:
             continue
-        steps = len(journey.steps)
+        steps = journey.steps
         step = min(walk.current_step, steps - 1) + 1
         open_by_journey.setdefault(journey.id, (step, steps))
         progress = tr("home.resume", step=step, steps=steps)
@@ -173,9 +177,10 @@ class HomeScreen(QLScreen[None]):
 
     @work(thread=True, exclusive=True, group="home-load")
     def reload(self) -> None:
-        """Catalog first (journeys become usable), then the walker's own walks from the database."""
+        """The journeys first (from the file's outline: usable at once), then the validated
+        catalog and the walker's own walks from the database."""
         from qualitylab import services
-        from qualitylab.domain import WalkStatus
+        from qualitylab.domain.outline import CatalogOutline
 
         app = self.qapp
         profile = app.profile
@@ -183,52 +188,72 @@ class HomeScreen(QLScreen[None]):
         if profile is None:
             return
         lab = app.lab()
-        catalog: Catalog | None = None
+        if not self.loaded:
+            outline = services.catalog_outline(lab)
+            if outline is not None:
+                self._show_first(build_rows(outline, None, {}, app.tr))
+        catalog: CatalogOutline | None = None
         problem: QualityLabError | None = None
         try:
-            catalog = lab.catalog
+            catalog = CatalogOutline.of(lab.catalog)
         except QualityLabError as err:  # broken journeys.yaml: open walks still resume
             problem = err
-        if catalog is not None and not self.loaded:
-            rows = build_rows(catalog, None, {}, app.tr)
-            drawn = threading.Event()
-            app.call_from_thread(self._show, rows, None, drawn)
-            # Let the journeys reach the screen before the database imports compete for the GIL.
-            drawn.wait(timeout=0.5)
+        if catalog is not None and not self.loaded and not self.rows:
+            self._show_first(build_rows(catalog, None, {}, app.tr))
         try:
-            if app.served is not None:
-                # Bound to the browser's secret before home opened; a name never selects walks.
-                walker = app.walker
-                if walker is None:
-                    return
-                walks = services.list_walks(lab, walker_uuid=walker.uuid)
-            else:
-                walker = services.get_or_create_walker(
-                    lab,
-                    name=profile.name,
-                    department=profile.department,
-                    anonymous=profile.anonymous,
-                )
-                if walker.anonymous:  # only the walks this computer remembers are theirs
-                    walks = services.list_walks(lab, walk_uuids=profile.walks)
-                else:
-                    walks = services.list_walks(lab, walker_uuid=walker.uuid)
-            snapshots = {
-                w.uuid: services.walk_journey(lab, w.uuid)
-                for w in walks
-                if w.status == WalkStatus.IN_PROGRESS
-            }
+            walks, snapshots, walker = self._walks(lab)
         except QualityLabError as err:
             app.call_from_thread(app.report_error, err)
             app.call_from_thread(self._show_problem, problem or err)
             return
-        if worker.is_cancelled:
+        if worker.is_cancelled or walker is None:
             return
         rows = build_rows(catalog, walks, snapshots, app.tr)
         app.call_from_thread(self._show, rows, walker)
         if problem is not None:
             app.call_from_thread(app.report_error, problem)
             app.call_from_thread(self._show_problem, problem)
+
+    def _show_first(self, rows: list[HomeRow]) -> None:
+        """Show the journeys (from the worker) and wait until they are on screen, so the database
+        imports that follow do not compete with drawing them for the GIL."""
+        drawn = threading.Event()
+        self.qapp.call_from_thread(self._show, rows, None, drawn)
+        drawn.wait(timeout=0.5)
+
+    def _walks(self, lab: Lab) -> tuple[list[Walk], dict[str, JourneyOutline], Walker | None]:
+        """The walker's own walks, the journey each open walk follows (its snapshot) and the
+        walker (None for a browser tab that has no walker yet)."""
+        from qualitylab import services
+        from qualitylab.domain import WalkStatus
+        from qualitylab.domain.outline import JourneyOutline
+
+        app = self.qapp
+        profile = app.profile
+        assert profile is not None
+        if app.served is not None:
+            # Bound to the browser's secret before home opened; a name never selects walks.
+            walker = app.walker
+            if walker is None:
+                return [], {}, None
+            walks = services.list_walks(lab, walker_uuid=walker.uuid)
+        else:
+            walker = services.get_or_create_walker(
+                lab,
+                name=profile.name,
+                department=profile.department,
+                anonymous=profile.anonymous,
+            )
+            if walker.anonymous:  # only the walks this computer remembers are theirs
+                walks = services.list_walks(lab, walk_uuids=profile.walks)
+            else:
+                walks = services.list_walks(lab, walker_uuid=walker.uuid)
+        snapshots = {
+            w.uuid: JourneyOutline.of(services.walk_journey(lab, w.uuid))
+            for w in walks
+            if w.status == WalkStatus.IN_PROGRESS
+        }
+        return walks, snapshots, walker
 
     def _show(
         self, rows: list[HomeRow], walker: Walker | None, drawn: threading.Event | None = None

@@ -69,20 +69,19 @@ def walk(
 
     from qualitylab.config import ENV_RESUME_URL, ENV_WALKER_SECRET, is_walker_secret
 
-    session = None
+    secret = resume_url = ""
     if served:
         # Read once and drop from the environment: nothing this process starts inherits it.
         secret = os.environ.pop(ENV_WALKER_SECRET, "")
         resume_url = os.environ.pop(ENV_RESUME_URL, "")
         if not is_walker_secret(secret):
             fail("--served is for `qualitylab serve` (no walker key in the environment)")
-        from qualitylab.tui.app import ServedSession
-
-        session = ServedSession(secret=secret, resume_url=resume_url)
-    from qualitylab.tui.app import make_app
-
+    # Bad input is one line and exit 1 before the app (and Textual) loads.
     lang = check_lang(lang)
-    lab = _reachable_server_lab(db, journeys)
+    lab = _checked_lab(db, journeys)
+    from qualitylab.tui.app import ServedSession, make_app
+
+    session = ServedSession(secret=secret, resume_url=resume_url) if served else None
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
@@ -96,13 +95,21 @@ def walk(
         raise typer.Exit(app.return_code)
 
 
-def _reachable_server_lab(db: str | None, journeys: str | None) -> Lab | None:
-    """A lab on a database server, connected and migrated before the app opens, so a server
-    that cannot be reached is one line and exit 1 here, not a toast in an app that cannot save.
-    A SQLite lab stays lazy (opened on first use) to keep the app's start-up fast."""
+def _checked_lab(db: str | None, journeys: str | None) -> Lab | None:
+    """Refuse a database the app could not use, before it opens: one line and exit 1, not a
+    toast in an app that cannot save.
+
+    A SQLite lab is only checked for where its file goes (a missing folder; ``demo`` says the
+    same) and stays closed: the app opens it after its first frame, and importing SQLAlchemy
+    here would delay that frame by ~0.2 s. A lab on a database server is connected and
+    migrated here, and handed to the app.
+    """
     from qualitylab.config import resolve_db_url
 
     if resolve_db_url(db).startswith("sqlite"):
+        from qualitylab.services import Lab
+
+        Lab.open(db=db, journeys=journeys).check_location()
         return None
     lab = open_lab(db, journeys)
     lab.store.engine  # noqa: B018 - connects and migrates; raises StorageUnavailable

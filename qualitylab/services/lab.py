@@ -79,6 +79,11 @@ class Lab:
         if journey_id not in known:
             self.journey(journey_id)  # raises the one-line error
 
+    def check_location(self) -> None:
+        """Raise now if the database cannot be where ``--db`` says (a SQLite file's folder is
+        missing), without opening it: the walk app refuses a wrong path before it starts."""
+        self.store.check_location()
+
     @property
     def is_open(self) -> bool:
         """The database was reached (and migrated) once: a failure now is the server's, worth

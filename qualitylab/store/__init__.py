@@ -34,6 +34,16 @@ class Store:
             self._engine = open_engine(self.url, create=self.create)
         return self._engine
 
+    def check_location(self) -> None:
+        """Fail now, without opening anything, where a SQLite lab cannot be (its folder is
+        missing; for a reader, its file): ``location.check_sqlite_file``. Other back ends are
+        checked by connecting (``engine``)."""
+        from qualitylab.store.location import check_sqlite_file, sqlite_file
+
+        path = sqlite_file(self.url)
+        if path is not None:
+            check_sqlite_file(path, create=self.create)
+
     @property
     def is_open(self) -> bool:
         return self._engine is not None

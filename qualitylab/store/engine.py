@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
-from qualitylab.store import MissingDatabase
+from qualitylab.store.location import check_sqlite_file
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: PostgreSQL: the longest one statement may run (the server cancels it; migrations lift it).
@@ -95,10 +95,8 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=StaticPool)
     else:
         path = make_url(url).database
-        if path and not create and (not Path(path).exists() or Path(path).stat().st_size == 0):
-            raise MissingDatabase(path)  # an empty file is no lab either: SQLite would make one
-        if path:
-            _ensure_folder(Path(path))
+        if path and check_sqlite_file(Path(path), create=create):
+            _create_folder(Path(path))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
     @event.listens_for(engine, "connect")
@@ -127,20 +125,10 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
     return engine
 
 
-def _ensure_folder(path: Path) -> None:
-    """Create the user data folder for the default lab; any other missing folder is an error,
-    since ``--db /nonexistent-dir/x.db`` is far more often a typo than a wish for a new folder."""
-    from qualitylab.config import data_dir
-
-    folder = path.parent
-    if folder.is_dir():
-        return
-    if folder.resolve() != data_dir().expanduser().resolve():
-        raise StorageUnavailable(
-            f"no folder {folder} for database {path.name}; create it first or choose another --db"
-        )
+def _create_folder(path: Path) -> None:
+    """The user data folder, for the default lab (``location.check_sqlite_file``)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StorageUnavailable(
             f"cannot create the folder for database {path}: {exc.strerror or exc}"

@@ -266,3 +266,61 @@ def test_walk_on_an_unreachable_server_fails_before_the_app_opens(tmp_path: Path
         "qualitylab: error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/none: "
     )
     assert done.stdout == ""  # the app never drew
+
+
+WALK_PROBE = """
+import sys
+sys.argv = ['qualitylab', 'walk', *sys.argv[1:]]
+from qualitylab.cli.app import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+else:
+    code = 0
+heavy = {'textual', 'pydantic', 'sqlalchemy'}
+print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy))
+"""
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("nonexistent-dir/x.db", "no folder {work}/nonexistent-dir for database x.db; "),
+        (".", "{work} is a folder, not a database file; choose a file, e.g. --db {work}/lab.db"),
+    ],
+)
+def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
+    work: Path, where: str, message: str
+) -> None:
+    """``walk --db /no/such/folder/x.db`` opened the app, which then failed inside (issue 13):
+    now one line and exit 1, as ``demo`` says it, without loading Textual, pydantic or
+    SQLAlchemy (the check is a path check) and without creating anything."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", WALK_PROBE, "--db", str(work / where)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # before the fix the app opened here and waited for keys
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "QUALITYLAB_CONFIG_DIR": str(work.parent / "config"), "TERM": "xterm"},
+    )
+    assert one_line(done.stderr).startswith("qualitylab: error: " + message.format(work=work))
+    assert done.stdout.strip() == "1 []"  # exit 1; the app was never loaded
+    assert created(work) == []
+
+
+def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A good path passes the check untouched: nothing is created before the app runs."""
+    from qualitylab.tui.app import QualityLabApp
+
+    ran: list[QualityLabApp] = []
+    monkeypatch.setattr(QualityLabApp, "run", lambda self, *a, **k: ran.append(self))
+    code, _, err = run("walk", "--db", str(work / "lab.db"))
+    assert (code, err) == (0, "")
+    assert len(ran) == 1 and ran[0]._lab is None  # noqa: SLF001 - opened by the app itself
+    assert created(work) == []

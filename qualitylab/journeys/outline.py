@@ -19,6 +19,12 @@ from qualitylab.errors import CatalogError
 from qualitylab.journeys.source import MAX_BYTES, MAX_TOTAL_BYTES, catalog_files
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: What the catalog's models strip from a text (pydantic's ``strip_whitespace``: Unicode
+#: White_Space), which is not quite ``str.strip()``: that also strips \x1c-\x1f.
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 def read_outline(path: Path) -> CatalogOutline | None:
@@ -71,6 +77,6 @@ def _journey(item: Any) -> JourneyOutline:
 
 def _text(value: Any) -> str:
     """A non-empty string, stripped as the catalog's models strip it."""
-    if not isinstance(value, str) or not value.strip():
+    if not isinstance(value, str) or not value.strip(_WHITESPACE):
         raise _NotOutline
-    return value.strip()
+    return value.strip(_WHITESPACE)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Markdown
 from tui_helpers import (
+    CATALOG,
     AppFactory,
     FrozenClock,
     home_loaded,
@@ -166,3 +169,68 @@ async def test_time_on_the_finish_screen_is_not_added_to_the_last_step(
     (walk,) = services.list_walks(lab)
     visits = services.get_walk(lab, walk.uuid).visits
     assert sum(v.seconds_spent for v in visits) == 3 * 33  # 01:39, as the finish screen said
+
+
+async def test_journeys_are_listed_before_the_catalog_is_validated(
+    new_app: AppFactory, profile: config.Profile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up (issue 13): the list comes from the catalog's outline, so validating the catalog
+    (pydantic, ~0.15 s) no longer delays it; a journey opened meanwhile opens once validated."""
+    import asyncio
+    import threading
+
+    from qualitylab.tui.screens.home import HomeScreen
+    from qualitylab.tui.screens.intro import IntroScreen
+
+    validated = threading.Event()
+    real = Lab.reload_catalog
+
+    def slow_validation(lab: Lab) -> object:
+        assert validated.wait(10)
+        return real(lab)
+
+    monkeypatch.setattr(Lab, "reload_catalog", slow_validation)
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Buy a SIM card online" in screen_text(pilot))
+        home = app.screen
+        assert isinstance(home, HomeScreen) and not home.loaded
+        assert "Перенести номер в салоне" in screen_text(pilot)
+        type_at_once(app, ["enter"])  # opens the journey once the catalog is validated
+        await asyncio.sleep(0.3)
+        assert not screen_is(pilot, IntroScreen)
+        validated.set()
+        await wait_for(pilot, lambda: screen_is(pilot, IntroScreen))
+        await pilot.press("escape")
+        await home_loaded(pilot)
+        assert "not started" in screen_text(pilot)
+
+
+async def test_a_catalog_that_fails_validation_is_reported_after_its_outline_was_listed(
+    db_path: str, profile: config.Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The outline does not check ids: the list shows the journeys, then validation's problem
+    replaces them (as it showed before there was an outline)."""
+    import threading
+
+    from qualitylab.tui.app import make_app
+
+    validated = threading.Event()
+    real = Lab.reload_catalog
+
+    def slow_validation(lab: Lab) -> object:
+        assert validated.wait(10)
+        return real(lab)
+
+    monkeypatch.setattr(Lab, "reload_catalog", slow_validation)
+    broken = tmp_path / "journeys.yaml"
+    broken.write_text(
+        CATALOG.read_text(encoding="utf-8").replace("id: buy-sim", "id: Buy SIM!"),
+        encoding="utf-8",
+    )
+    app = make_app(db=db_path, journeys=broken, lang="en", walker_name=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: "Buy a SIM card online" in screen_text(pilot))
+        validated.set()
+        await wait_for(pilot, lambda: "ids use only lower-case letters" in screen_text(pilot))
+        assert "Buy a SIM card online" not in screen_text(pilot)

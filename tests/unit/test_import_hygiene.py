@@ -59,3 +59,49 @@ def test_python_dash_m_works() -> None:
         timeout=60,
     )
     assert result.returncode == 0 and result.stdout.startswith("qualitylab ")
+
+
+def test_the_walk_apps_journey_list_needs_no_pydantic_or_database() -> None:
+    """The home screen lists the journeys from the catalog's outline before the catalog is
+    validated (pydantic) and before the database opens (SQLAlchemy): benchmarks/tui_startup.py."""
+    code = (
+        "from qualitylab import services\n"
+        "lab = services.Lab.open(db='/nonexistent/lab.db')\n"
+        "assert services.catalog_outline(lab).journeys\n"
+    )
+    loaded = _modules_after(code)
+    assert not loaded & {"pydantic", "sqlalchemy", "sqlmodel", "textual"}, loaded
+
+
+def _lazy_names(package: str) -> tuple[dict[str, str], dict[str, str], list[str]]:
+    """(``_HOMES``, what the ``if TYPE_CHECKING:`` block imports from where, ``__all__``)."""
+    import ast
+    import importlib
+
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    tree = ast.parse(open(module.__file__, encoding="utf-8").read())
+    imported: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module is not None
+                for alias in imp.names:
+                    imported[alias.name] = imp.module.removeprefix(package + ".")
+    return module._HOMES, imported, module.__all__
+
+
+def test_lazy_packages_export_what_their_type_imports_say() -> None:
+    """``services`` and ``journeys`` import each name on first use: the table that says where
+    it lives must match the imports type checkers read, and every name must resolve."""
+    import importlib
+
+    for package in ("qualitylab.services", "qualitylab.journeys"):
+        homes, imported, exported = _lazy_names(package)
+        assert homes == imported, package
+        assert exported == sorted(homes), package
+        module = importlib.import_module(package)
+        for name, home in homes.items():
+            assert getattr(module, name) is getattr(
+                importlib.import_module(f"{package}.{home}"), name
+            )

@@ -124,3 +124,60 @@ def test_damaged_bundled_catalog_loads_or_raises_catalog_error(data: st.DataObje
             char = data.draw(st.sampled_from(list(":-[]{}&*!|>'\"#\t @%`,?")))
             lines[i] = lines[i][:j] + char + lines[i][j + 1 :]
     _loads_or_catalog_error("\n".join(lines) + "\n")
+
+
+def _outline_agrees(text: str) -> None:
+    """The home screen's fast outline never fails, and where the catalog is valid it lists what
+    the validated catalog lists (or nothing, leaving the list to validation)."""
+    import tempfile
+
+    from qualitylab.domain.outline import CatalogOutline
+    from qualitylab.journeys.outline import read_outline
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "journeys.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        outline = read_outline(path)
+    try:
+        catalog = load_catalog_text(text)
+    except CatalogError:
+        return
+    if outline is not None:
+        assert outline == CatalogOutline.of(catalog)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(catalogs())
+def test_the_outline_of_a_generated_catalog_is_what_validation_lists(catalog: Catalog) -> None:
+    from qualitylab.domain.outline import CatalogOutline
+    from qualitylab.journeys.outline import read_outline
+
+    text = dump_catalog(catalog)
+    _outline_agrees(text)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "journeys.yaml"
+        path.write_text(text, encoding="utf-8")
+        assert read_outline(path) == CatalogOutline.of(catalog)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+@example(SAMPLE)
+@example(SAMPLE.replace("estimated_minutes: 20", 'estimated_minutes: "20"'))
+@example(SAMPLE.replace("title: Get an eSIM", "title: \x1cGet an eSIM"))
+def test_the_outline_of_any_text_agrees_with_validation(text: str) -> None:
+    _outline_agrees(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_the_outline_of_a_damaged_catalog_agrees_with_validation(data: st.DataObject) -> None:
+    lines = SAMPLE.splitlines()
+    for _ in range(data.draw(st.integers(1, 3))):
+        i = data.draw(st.integers(0, len(lines) - 1))
+        j = data.draw(st.integers(0, len(lines[i])))
+        char = data.draw(st.sampled_from(list(":-[]{}&*!|>'\"#\t @%`,?0\x1c")))
+        lines[i] = lines[i][:j] + char + lines[i][j + 1 :]
+    _outline_agrees("\n".join(lines) + "\n")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from textual.actions import SkipAction
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
@@ -83,8 +84,31 @@ def save_in_order(screen: Screen[Any], save: Callable[[], Awaitable[None]]) -> W
     return screen.run_worker(in_order(), group="saves")
 
 
+#: Put in a screen's BINDINGS with ``ENTER_MOVES`` (see ``QLScreen.action_enter_moves_focus``).
+ENTER_MOVES_FOCUS = Binding("enter", "enter_moves_focus", show=False, priority=True)
+
+
 class QLScreen(Screen[ResultT]):
     """A screen that knows the QualityLab app and speaks the walker's language."""
+
+    #: Fields where Enter goes on to the next field: field id -> next field id.
+    ENTER_MOVES: ClassVar[dict[str, str]] = {}
+
+    def action_enter_moves_focus(self) -> None:
+        """Enter in a field of ``ENTER_MOVES``: focus its next field, as the app reads the key.
+
+        Moving focus when the field reports Enter (``Input.Submitted``) was too late: keys typed
+        right after it ("Anna" Enter "Shop" in one burst, or a paste) were already queued for
+        the field, and the name became "AnnaShop" — the race the app's Tab binding fixed for
+        Tab. A priority binding runs before the app hands the next key to anyone, and
+        ``set_focus`` moves focus at once (``Widget.focus`` would wait its turn behind those
+        keys). Elsewhere Enter does what the focused widget makes of it (``SkipAction``).
+        """
+        focused = self.focused
+        target = self.ENTER_MOVES.get(focused.id or "") if focused is not None else None
+        if target is None:
+            raise SkipAction()
+        self.set_focus(self.query_one(f"#{target}"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -234,3 +234,55 @@ async def test_a_catalog_that_fails_validation_is_reported_after_its_outline_was
         validated.set()
         await wait_for(pilot, lambda: "ids use only lower-case letters" in screen_text(pilot))
         assert "Buy a SIM card online" not in screen_text(pilot)
+
+
+async def test_keys_typed_right_after_enter_in_the_name_land_in_the_department(
+    new_app: AppFactory,
+) -> None:
+    """ "Anna" Enter "Shop" typed at once (a paste, a fast typist): Enter moved focus only once
+    the name field had taken the keys after it, as Tab did (reproduced in tmux)."""
+    from textual.widgets import Input
+
+    from qualitylab.tui.screens.profile import ProfileScreen
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.pause()
+        type_at_once(app, [*"Anna", "enter", *"Shop"])
+        department = app.screen.query_one("#department", Input)
+        await wait_for(pilot, lambda: department.value == "Shop")
+        assert app.screen.query_one("#name", Input).value == "Anna"
+        assert app.focused is department
+        type_at_once(app, ["enter"])  # Enter in the department still starts
+        await home_loaded(pilot)
+        assert app.profile == config.Profile(name="Anna", department="Shop")
+
+
+async def test_keys_typed_right_after_enter_in_the_score_land_in_the_comment(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """The finish screen's 0-10 score: Enter moves to the comment, and "9" Enter "Great" typed
+    at once left the comment empty (the score field took the letters, and refused them)."""
+    from textual.widgets import Input, TextArea
+
+    from qualitylab.domain import Outcome
+    from qualitylab.tui.screens.finish import FinishScreen
+
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "sim")
+        for index in range(len(step.journey.steps)):
+            step = await step_ready(pilot, index)
+            await pilot.press("d", "6")
+            await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
+            await pilot.press("right")
+        assert isinstance(await to_finish(pilot), FinishScreen)
+        score = app.screen.query_one("#nps", Input)
+        score.focus()
+        await pilot.pause()
+        type_at_once(app, ["9", "enter", *"Great"])
+        comment = app.screen.query_one("#comment", TextArea)
+        await wait_for(pilot, lambda: comment.text == "Great")
+        assert score.value == "9"
+        assert app.focused is comment

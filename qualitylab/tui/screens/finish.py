@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static, TextArea
 from qualitylab import services
 from qualitylab.domain import NPS_MAX, NPS_MIN, Journey, Severity, Walk, WalkSummary
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.base import QLScreen, save_in_order
+from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, save_in_order
 from qualitylab.tui.i18n import format_duration
 from qualitylab.tui.text import one_line
 
@@ -27,7 +27,9 @@ class FinishScreen(QLScreen[bool]):
         Binding("ctrl+s", "finish", "key.finish"),
         Binding("escape", "back", "finish.back"),
         Binding("f1", "app.help", "key.help", show=False),
+        ENTER_MOVES_FOCUS,
     ]
+    ENTER_MOVES: ClassVar[dict[str, str]] = {"nps": "comment"}
 
     def __init__(self, walk: Walk, journey: Journey) -> None:
         super().__init__()
@@ -118,10 +120,6 @@ class FinishScreen(QLScreen[bool]):
 
     def action_nps(self, value: int) -> None:
         self.query_one("#nps", Input).value = str(value)
-
-    @on(Input.Submitted, "#nps")
-    def _nps_entered(self) -> None:
-        self.query_one("#comment", TextArea).focus()
 
     @on(Button.Pressed, "#finish")
     def action_finish(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from qualitylab import config
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.app import ServedSession
-from qualitylab.tui.base import QLScreen
+from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen
 
 
 class ProfileScreen(QLScreen[config.Profile | None]):
@@ -22,7 +22,9 @@ class ProfileScreen(QLScreen[config.Profile | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "profile.start"),
+        ENTER_MOVES_FOCUS,
     ]
+    ENTER_MOVES: ClassVar[dict[str, str]] = {"name": "department"}
 
     def __init__(self, *, remember: bool = True, served: ServedSession | None = None) -> None:
         super().__init__()
@@ -60,10 +62,6 @@ class ProfileScreen(QLScreen[config.Profile | None]):
                 if self.served is not None and self.served.resume_url:
                     yield Button(self.t("profile.open_link"), id="open-link")
         yield Footer(compact=True)
-
-    @on(Input.Submitted, "#name")
-    def _name_entered(self) -> None:
-        self.query_one("#department", Input).focus()
 
     @on(Input.Submitted, "#department")
     @on(Button.Pressed, "#start")

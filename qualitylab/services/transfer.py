@@ -91,6 +91,7 @@ class Anonymizer:
     def records(self, records: Iterable[DataRecord]) -> Iterator[DataRecord]:
         from qualitylab.domain.records import (
             FixCorrectionRecord,
+            FixDecisionEventRecord,
             VisitRecord,
             WalkerRecord,
             WalkRecord,
@@ -114,6 +115,8 @@ class Anonymizer:
                 )
             elif isinstance(record, FixCorrectionRecord):
                 changes.update(by="", undone_by="")  # who corrected the list is a person too
+            elif isinstance(record, FixDecisionEventRecord):
+                changes.update(by="", owner="")  # who decided, and who owns the fix
             elif isinstance(record, WalkRecord):
                 changes["walker"] = self.walker_uuid(record.walker)
                 changes["visits"] = [

@@ -266,7 +266,7 @@ def current_revision(engine: Engine) -> str | None:
 
 #: The newest migration in migrations/versions (tests/store/test_migrations.py keeps it true).
 #: Comparing against it with one query spares every launch the alembic import (~0.15 s).
-HEAD_REVISION = "0004_fix_corrections"
+HEAD_REVISION = "0005_decision_event_uuid"
 
 
 def _stored_revision(engine: Engine) -> str | None:

@@ -7,40 +7,22 @@ The services are held back on a gate, so every key here is pressed before the da
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from test_triage import _fake_engine, new_triage  # noqa: F401 (fixtures)
 from textual import events
 from textual.widgets import DataTable
-from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
-from tui_helpers import CATALOG, wait_for
+from triage_helpers import TriageFactory, list_ready, problem_ready
+from tui_helpers import wait_for
 
 from qualitylab.services import Lab
 from qualitylab.services import triage as triage_service
 from qualitylab.services.fixes import list_fix_records
 from qualitylab.tui.screens.confirm import ConfirmDialog
-from qualitylab.tui.triage.app import make_triage_app
 from qualitylab.tui.triage.fixlist import FixListScreen
 from qualitylab.tui.triage.problem import ProblemScreen
-
-
-@pytest.fixture(autouse=True)
-def _fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: fake_engine)
-
-
-@pytest.fixture
-def new_triage(db_path: str) -> TriageFactory:
-    build_lab(db_path)
-    return lambda lang="en": make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
-
-
-@pytest.fixture
-def lab(db_path: str) -> Iterator[Lab]:
-    opened = Lab.open(db=db_path, journeys=CATALOG)
-    yield opened
-    opened.close()
 
 
 class Gate:
@@ -69,7 +51,8 @@ def rows(table: DataTable[object]) -> list[str]:
 
 
 async def test_downs_and_enter_typed_before_the_list_arrives_open_that_row(
-    new_triage: TriageFactory, monkeypatch: pytest.MonkeyPatch
+    new_triage: TriageFactory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     gate = Gate(monkeypatch, "triage_list")
     app = new_triage()
@@ -85,7 +68,7 @@ async def test_downs_and_enter_typed_before_the_list_arrives_open_that_row(
 
 
 async def test_a_burst_of_downs_and_enter_is_not_overtaken_by_enter(
-    new_triage: TriageFactory,
+    new_triage: TriageFactory,  # noqa: F811
 ) -> None:
     """Keys that arrive in one read (tmux send-keys, a fast typist) keep their order: enter is
     the screen's priority key, so the cursor keys must not take a longer way than it."""
@@ -100,7 +83,9 @@ async def test_a_burst_of_downs_and_enter_is_not_overtaken_by_enter(
 
 
 async def test_keys_typed_while_a_problem_loads_act_on_it(
-    new_triage: TriageFactory, monkeypatch: pytest.MonkeyPatch, lab: Lab
+    new_triage: TriageFactory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    lab: Lab,
 ) -> None:
     app = new_triage()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -127,3 +112,19 @@ def corrections(lab: Lab) -> list[tuple[str, str, str]]:
     from qualitylab.services.corrections import list_corrections
 
     return [(c.kind, c.subject, c.target) for c in list_corrections(lab)]
+
+
+async def test_enter_typed_before_the_journeys_arrive_opens_the_journeys_fixes(
+    new_triage: TriageFactory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        gate = Gate(monkeypatch, "journey_friction")
+        await pilot.press("1", "enter")  # the journeys, and the first one's fixes
+        await wait_for(pilot, lambda: gate.calls == 1)
+        assert app.scope.journey == ""
+        gate.open()
+        await wait_for(pilot, lambda: app.scope.journey == "buy-sim")
+        await wait_for(pilot, lambda: isinstance(app.screen, FixListScreen))

@@ -113,8 +113,9 @@ def test_clinc150_all_rows_group_as_well_as_a_fifth_of_them_on_the_same_rows() -
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 12 size target not met: all 22,500 rows score 0.775 / 0.482 with 231 groups "
-    "(107 of them texts three rows repeat word for word); see benchmarks/README.md",
+    reason="issue 12 size target not met: all 22,500 rows score 0.776 / 0.483 with 193 groups "
+    "(NMI 0.81 not reached; the same labels score 0.809 on the fifth's rows); see "
+    "benchmarks/README.md",
 )
 def test_clinc150_all_rows_meet_the_size_target() -> None:
     texts, gold, _ = _clinc_all_and_fifth()

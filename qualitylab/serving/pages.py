@@ -56,6 +56,43 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 
+#: The app page's own words (its "session ended" dialog), by language.
+TAB_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ended": "This lab tab has ended (it closes after a while with no typing). "
+        "Everything you confirmed is saved.",
+        "restart": "Open again",
+    },
+    "ru": {
+        "ended": "Эта вкладка лаборатории закрыта (она закрывается, если долго ничего не "
+        "вводить). Всё подтверждённое сохранено.",
+        "restart": "Открыть снова",
+    },
+}
+
+
+def content_security_policy(origin: str) -> str:
+    """Everything from this server only. ``origin`` (the public ``scheme://host[:port]``) is named
+    again as ``ws(s)://`` because older browsers do not count a websocket to the page's own host
+    as 'self'. Inline styles stay allowed: textual.js (webpack's style-loader) and xterm inject
+    ``<style>`` elements, and the pages here carry theirs inline; every URL a style could name is
+    still held to 'self' by img-src and font-src. No inline script, no eval, no framing."""
+    websocket = "ws" + origin[len("http") :] if origin.startswith("http") else ""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            f"connect-src 'self' {websocket}".rstrip(),
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
 def pick_lang(fixed: str | None, accept_language: str) -> str:
     """The server's --lang if given, else the browser's first preference of en/ru."""
     if fixed in _TEXTS:

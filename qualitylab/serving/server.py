@@ -16,8 +16,9 @@ import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
@@ -32,7 +33,13 @@ from qualitylab.config import (
 )
 from qualitylab.serving.apps import ServedApp
 from qualitylab.serving.options import ServeOptions
-from qualitylab.serving.pages import FAVICON_SVG, page, pick_lang
+from qualitylab.serving.pages import (
+    FAVICON_SVG,
+    TAB_TEXTS,
+    content_security_policy,
+    page,
+    pick_lang,
+)
 
 log = logging.getLogger("qualitylab.serve")
 
@@ -45,9 +52,11 @@ MAX_COLUMNS, MAX_ROWS = 400, 200
 #: How long a quitting app process gets to save and exit before it is killed.
 STOP_GRACE_SECONDS = 10.0
 WALKER_COOKIE_DAYS = 365
+#: The lab's own page template and script (textual-serve's JS, font and images stay in its package).
+HERE = Path(__file__).parent
+LAB_SCRIPT = "lab.js"
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",  # no framing: a foreign page cannot click through the app
-    "Content-Security-Policy": "frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",  # the token link never leaks as a Referer
     "X-Content-Type-Options": "nosniff",
 }
@@ -118,19 +127,24 @@ class LabServer(Server):
         self.options = options
         #: App processes running now (at most ``options.max_sessions``).
         self.sessions = 0
+        self.csp = content_security_policy(options.origin)
+        self.lab_script = (HERE / "static" / LAB_SCRIPT).read_bytes()
 
     # ------------------------------------------------------------------ application
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes (no static directory listing) behind :meth:`guard`."""
+        """textual-serve's routes (no static directory listing) behind :meth:`guard`, with the
+        lab's own self-contained page template instead of textual-serve's."""
         import aiohttp_jinja2
         import jinja2
 
         app = web.Application(client_max_size=MAX_MESSAGE_BYTES, middlewares=[self.guard])
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        loader = jinja2.FileSystemLoader(HERE / "templates")
+        aiohttp_jinja2.setup(app, loader=loader, autoescape=True)
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
+                web.get(f"/lab/{LAB_SCRIPT}", self.handle_lab_script, name="lab-script"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.get("/favicon.ico", self.handle_favicon, name="favicon"),
@@ -141,10 +155,10 @@ class LabServer(Server):
         app.on_response_prepare.append(self._security_headers)
         return app
 
-    @staticmethod
-    async def _security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    async def _security_headers(self, _request: web.Request, response: web.StreamResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
 
     def initialize_logging(self) -> None:
         """One line per session; no request log (URLs may carry the token) and no tracebacks
@@ -266,13 +280,32 @@ class LabServer(Server):
             headers={"Cache-Control": "max-age=86400"},
         )
 
+    async def handle_lab_script(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=self.lab_script,
+            content_type="text/javascript",
+            headers={"Cache-Control": "max-age=3600"},
+        )
+
     def full(self) -> bool:
         return self.sessions >= self.options.max_sessions
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.full():
             return self._page(request, "full", 503, refresh="60")
-        response: web.StreamResponse = await super().handle_index(request)
+        import aiohttp_jinja2
+
+        lang = self._lang(request)
+        scheme, rest = self.public_url.split("://", 1)
+        context = {
+            "base": urlsplit(self.public_url).path.rstrip("/"),  # behind a proxy's path prefix
+            "lang": lang,
+            "title": self.title,
+            "websocket_url": f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws",
+            "font_size": _clamp(request.query.get("fontsize", "16"), 16, 64),
+            **TAB_TEXTS[lang],
+        }
+        response = aiohttp_jinja2.render_template("lab_index.html.j2", request, context)
         response.headers["Cache-Control"] = "no-store"
         if self.served_app.walker_identity and not is_walker_secret(
             request.cookies.get(WALKER_COOKIE, "")

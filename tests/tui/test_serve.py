@@ -236,6 +236,56 @@ async def test_the_key_link_becomes_a_private_cookie_and_opens_the_page(
     assert "qualitylab_walker" not in log and "qualitylab_access" not in log
 
 
+OTHER_ORIGIN_URLS = re.compile(r"(?<!xmlns=.)(?:https?|wss?)://[^\s\"'<>()]+")
+LOADED = re.compile(r"""(?:src|href)=["']([^"']+)["']|url\(["']?([^"')]+)""")
+
+
+def other_origin_urls(text: str, origin: str) -> list[str]:
+    """URLs in served HTML/CSS pointing anywhere but ``origin`` (an SVG's ``xmlns`` names a
+    namespace, not a place, and CSS comments load nothing)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    own = (f"{origin}/", origin.replace("http", "ws", 1) + "/")
+    return [u for u in OTHER_ORIGIN_URLS.findall(text) if not (u + "/").startswith(own)]
+
+
+async def test_the_page_loads_nothing_from_another_origin(serve: ServeFactory) -> None:
+    """The finding: textual-serve's page fetched Roboto Mono from Google Fonts, so every visit
+    told a third party, and a lab on a network without internet waited on it. Now the page and
+    everything it names come from the lab, and the CSP forbids any other origin."""
+    served = serve()
+    ws_origin = served.url.replace("http://", "ws://")
+    browser = await new_browser(served.url)
+    async with browser.session as session:
+        async with session.get(f"{served.url}/?token={TOKEN}") as resp:  # the "opening" page
+            assert other_origin_urls(await resp.text(), served.url) == []
+            assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+        async with session.get(f"{served.url}/") as resp:
+            html = await resp.text()
+            csp = dict(part.strip().split(" ", 1) for part in resp.headers[
+                "Content-Security-Policy"].split(";"))  # fmt: skip
+        assert other_origin_urls(html, served.url) == [], html
+        assert "googleapis" not in html and "<script>" not in html and "onclick" not in html.lower()
+        assert csp["default-src"] == "'none'" and csp["script-src"] == "'self'"
+        assert csp["font-src"] == "'self'" and csp["img-src"] == "'self' data:"
+        assert csp["connect-src"] == f"'self' {ws_origin}" and csp["frame-ancestors"] == "'none'"
+        assert "http" not in csp["style-src"] and "*" not in resp.headers["Content-Security-Policy"]
+        assets = {a or b for a, b in LOADED.findall(html)}
+        assert {"/static/js/textual.js", "/lab/lab.js", "/static/css/xterm.css"} <= assets
+        assert any(a.startswith("/static/fonts/RobotoMono") for a in assets)  # the shipped font
+        for asset in sorted(assets):
+            assert asset.startswith("/"), asset  # this server, whatever host the browser used
+            async with session.get(served.url + asset) as resp:
+                assert resp.status == 200, asset
+                if asset.endswith((".css", ".js")) and resp.content_type != "text/javascript":
+                    assert other_origin_urls(await resp.text(), served.url) == [], asset
+                assert "Content-Security-Policy" in resp.headers
+        async with aiohttp.ClientSession() as stranger:  # refusal pages are self-contained too
+            async with stranger.get(f"{served.url}/") as resp:
+                assert resp.status == 403
+                assert other_origin_urls(await resp.text(), served.url) == []
+                assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+
+
 async def test_a_foreign_page_cannot_drive_the_app(serve: ServeFactory) -> None:
     """Even in a browser that holds the cookie, a websocket from another Origin is refused."""
     served = serve()
@@ -499,9 +549,14 @@ def shows_the_app(png: bytes) -> bool:
 
 
 async def chromium_screenshot(
-    url: str, profile: Path, ready: Callable[[bytes], bool], timeout: float = 60.0
+    url: str,
+    profile: Path,
+    ready: Callable[[bytes], bool],
+    timeout: float = 60.0,
+    events: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """Open ``url`` and screenshot it every 2 s until ``ready(png)`` (or give the last one)."""
+    """Open ``url`` and screenshot it every 2 s until ``ready(png)`` (or give the last one).
+    ``events`` collects what the page did meanwhile (DevTools Network and Log events)."""
     assert CHROMIUM is not None
     port = free_port()
     argv = [
@@ -537,8 +592,12 @@ async def chromium_screenshot(
                         reply = json.loads((await ws.receive()).data)
                         if reply.get("id") == counter:
                             return dict(reply.get("result", {}))
+                        if events is not None and "method" in reply:
+                            events.append(reply)
 
                 await call("Page.enable")
+                await call("Network.enable")
+                await call("Log.enable")
                 await call("Page.navigate", url=url)
                 deadline = time.monotonic() + timeout
                 while True:  # the page, then the websocket, then the app's frames
@@ -556,8 +615,22 @@ async def chromium_screenshot(
 async def test_chromium_shows_the_walk_app_from_the_key_link(
     serve: ServeFactory, tmp_path: Path
 ) -> None:
+    """... and everything the page fetched came from the lab itself, with nothing refused by its
+    Content-Security-Policy (a page open to a company leaks no visit to a font CDN)."""
     served = serve()
     link = f"{served.url}/?token={TOKEN}"
-    png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app)
+    events: list[dict[str, Any]] = []
+    png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app, events=events)
     (tmp_path / "serve.png").write_bytes(png)
     assert shows_the_app(png), f"the browser does not show the walk app; see {tmp_path}"
+    requested = {
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    }
+    requested |= {e["params"]["url"] for e in events if e["method"] == "Network.webSocketCreated"}
+    assert any(url.endswith("/static/js/textual.js") for url in requested), requested
+    assert any("/static/fonts/RobotoMono" in url for url in requested), requested  # ours
+    assert any(url.startswith(served.url.replace("http", "ws")) for url in requested), requested
+    own = (served.url, served.url.replace("http", "ws"), "data:")
+    assert [url for url in requested if not url.startswith(own)] == []
+    logged = [e["params"]["entry"]["text"] for e in events if e["method"] == "Log.entryAdded"]
+    assert not [text for text in logged if "Content Security Policy" in text], logged

@@ -99,17 +99,33 @@ class LabAppService(AppService):
         return process
 
     async def stop_within(self, seconds: float) -> None:
-        """Ask the app to quit (it saves what it holds); kill it if it has not gone in time."""
+        """Ask the app to quit (it saves what it holds); kill it only if it has not gone in time.
+
+        The app closing its output (which ends :meth:`stop`) comes a moment before asyncio's
+        child watcher reports its exit, so ``returncode`` is still None then. Killing at that
+        point was the cause of asyncio's "Unknown child process pid N, will report returncode
+        255": ``Popen.send_signal`` polls first (bpo-38630) and so reaps the exited child under
+        the watcher's thread, which then finds nothing to wait for. So: wait for the exit the
+        watcher reports, and signal only a child that is still running when time is up.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
         try:
             await asyncio.wait_for(self.stop(), seconds)
         except (TimeoutError, Exception):  # noqa: BLE001 - a stuck or broken child is killed
             pass
         process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(process.wait(), seconds)
+        if process is None:
+            return
+        try:
+            await asyncio.wait_for(process.wait(), max(0.1, deadline - loop.time()))
+            return
+        except TimeoutError:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(process.wait(), seconds)
 
 
 class LabServer(Server):

@@ -418,6 +418,53 @@ async def test_oversized_and_malformed_messages_do_no_harm(serve: ServeFactory) 
     assert served.proc.poll() is None
 
 
+async def test_an_app_that_quits_by_itself_is_not_killed() -> None:
+    """The finding: "Unknown child process pid N, will report returncode 255" in serve's log when
+    tabs closed. The app had quit, but asyncio had not yet reported it, and killing it then made
+    ``Popen.send_signal`` reap the child from under asyncio's child watcher."""
+    from textual_serve.download_manager import DownloadManager
+
+    from qualitylab.serving.server import LabAppService
+
+    async def ignore(*_args: Any) -> None:
+        return None
+
+    quits_on_input = "import sys; print('__GANGLION__', flush=True); sys.stdin.buffer.read(1)"
+    signalled: list[int] = []
+    for _ in range(5):
+        service = LabAppService(
+            [sys.executable, "-c", quits_on_input],
+            {},
+            write_bytes=ignore,
+            write_str=ignore,
+            close=ignore,
+            download_manager=DownloadManager(),
+            debug=False,
+        )
+        await service.start(80, 24)
+        process = service._process
+        assert process is not None
+        process.kill = lambda pid=process.pid: signalled.append(pid)  # type: ignore[method-assign]
+        await service.stop_within(10)
+        assert signalled == [] and process.returncode == 0
+
+
+async def test_closing_tabs_leaves_no_child_process_warning(serve: ServeFactory) -> None:
+    served = serve()
+    for _ in range(3):
+        browser = await new_browser(served.url)
+        async with browser.session:
+            assert await browser.open_lab() == 200
+            await browser.connect()
+            await browser.wait_for("Welcome to QualityLab")
+            await browser.close()
+    deadline = time.monotonic() + 20
+    while served.output().count("a browser tab closed") < 3:
+        assert time.monotonic() < deadline, served.output()
+        await asyncio.sleep(0.1)
+    assert "Unknown child process" not in served.output()
+
+
 async def app_command_lines(served: Served) -> list[list[bytes]]:
     """Open one tab and read the command lines of the app processes it started (``ps``)."""
     browser = await new_browser(served.url)

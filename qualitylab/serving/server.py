@@ -26,16 +26,19 @@ from textual_serve.server import Server
 
 from qualitylab.config import (
     ENV_RESUME_URL,
+    ENV_RESUME_URL_KEPT,
     ENV_SERVED,
     ENV_WALKER_SECRET,
     is_walker_secret,
     new_walker_secret,
+    resolve_lang,
 )
 from qualitylab.serving.apps import ServedApp
 from qualitylab.serving.options import ServeOptions
 from qualitylab.serving.pages import (
     FAVICON_SVG,
     TAB_TEXTS,
+    banner,
     content_security_policy,
     page,
     pick_lang,
@@ -192,22 +195,19 @@ class LabServer(Server):
         )
 
     async def on_startup(self, app: web.Application) -> None:
-        """The banner: what is served where, and the one link (with the token) to open."""
+        """The banner (in --lang, else the locale's language): see :func:`pages.banner`."""
         o = self.options
-        link = f"{self.public_url}/?{urlencode({'token': o.token})}"
-        lines = [
-            f"QualityLab is serving the {self.served_app.name} app on {self.public_url}",
-            *([f"  database: {o.db_label}"] if o.db_label else []),
-            f"  at most {o.max_sessions} browser tabs at once; idle tabs end after "
-            f"{o.idle_seconds / 60:g} min",
-            "",
-            "Open this link in a browser (it carries the lab's access key; share it only with "
-            "the people who should use the lab):",
-            f"  {link}",
-            "",
-            "Press Ctrl+C to stop.",
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        text = banner(
+            resolve_lang(o.lang),
+            app=self.served_app.name,
+            url=self.public_url,
+            link=f"{self.public_url}/?{urlencode({'token': o.token})}",
+            db=o.db_label,
+            tabs=o.max_sessions,
+            idle_minutes=o.idle_seconds / 60,
+            token_fixed=o.token_fixed,
+        )
+        sys.stdout.write(text)
         sys.stdout.flush()
 
     # ------------------------------------------------------------------ access control
@@ -264,7 +264,10 @@ class LabServer(Server):
             return self._page(request, "refused", 403)
         if "token" in request.query or "walker" in request.query:
             return self._exchange(request)
-        if not self.token_ok(request.cookies.get(ACCESS_COOKIE)):
+        cookie = request.cookies.get(ACCESS_COOKIE)
+        if not self.token_ok(cookie):
+            if cookie:  # the key of an earlier run of the server (restarted with a new key)
+                return self._page(request, "stale", 403)
             # A navigation from another site arrives without the Strict cookie even when the
             # browser holds it; one same-site reload (``?again``) brings it along.
             again = request.path == "/" and "again" not in request.query
@@ -279,7 +282,9 @@ class LabServer(Server):
         if token is None:
             token = request.cookies.get(ACCESS_COOKIE)
         if not self.token_ok(token):
-            return self._page(request, "forbidden", 403)
+            # A link with a key that is not (or no longer) this server's: most often a link
+            # from before a restart of a server whose key was made up at start.
+            return self._page(request, "stale" if token else "forbidden", 403)
         response = self._page(request, "opening", 200, refresh="0;url=/")
         self._set_cookie(response, ACCESS_COOKIE, self.options.token, days=0)
         walker = request.query.get("walker", "")
@@ -341,6 +346,7 @@ class LabServer(Server):
             env[ENV_WALKER_SECRET] = walker_secret
             query = urlencode({"token": self.options.token, "walker": walker_secret})
             env[ENV_RESUME_URL] = f"{self.public_url}/?{query}"
+            env[ENV_RESUME_URL_KEPT] = "1" if self.options.token_fixed else "0"
         return env
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:

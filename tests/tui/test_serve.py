@@ -70,11 +70,17 @@ def serve(tmp_path: Path) -> Iterator[ServeFactory]:
     started: list[tuple[Served, Any]] = []
 
     def start(
-        *extra: str, env: dict[str, str] | None = None, db: str | None = None, lang: str = "en"
+        *extra: str,
+        env: dict[str, str] | None = None,
+        db: str | None = None,
+        lang: str = "en",
+        token: str | None = TOKEN,
     ) -> Served:
         port = free_port()
         environ = {**os.environ, "QUALITYLAB_CONFIG_DIR": str(tmp_path / "config")}
-        environ["QUALITYLAB_SERVE_TOKEN"] = TOKEN
+        environ.pop("QUALITYLAB_SERVE_TOKEN", None)
+        if token is not None:  # None: serve makes up a key at start
+            environ["QUALITYLAB_SERVE_TOKEN"] = token
         environ.update(env or {})
         lab = tmp_path / "lab.db"
         argv = [sys.executable, "-m", "qualitylab", "serve", "--port", str(port)]
@@ -86,7 +92,7 @@ def serve(tmp_path: Path) -> Iterator[ServeFactory]:
         served = Served(f"http://127.0.0.1:{port}", proc, log_path, lab)
         started.append((served, log))
         deadline = time.monotonic() + 30
-        while "Press Ctrl+C" not in served.output():
+        while "Ctrl+C" not in served.output():
             assert proc.poll() is None, served.output()
             assert time.monotonic() < deadline, served.output()
             time.sleep(0.1)
@@ -191,7 +197,7 @@ async def test_without_the_access_key_every_request_is_refused(serve: ServeFacto
                 assert resp.status == 403, path
         async with session.get(served.url + "/?token=wrong-key-0123456789") as resp:
             assert resp.status == 403
-            assert "link you were given" in await resp.text()
+            assert "no longer opens the lab" in await resp.text()
         async with session.post(served.url + "/", data=b"x") as resp:
             assert resp.status == 403
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
@@ -362,6 +368,60 @@ async def test_a_personal_link_resumes_on_another_device(serve: ServeFactory) ->
         await laptop.wait_for("Hello, Kim")  # no question: the same walker
         await laptop.close()
     assert [name for _, name, _ in walkers(served.db)] == ["Kim"]
+
+
+def banner_link(served: Served) -> str:
+    match = re.search(r"^  (http://\S+/\?token=\S+)$", served.output(), flags=re.M)
+    assert match, served.output()
+    return match.group(1)
+
+
+async def test_the_banner_and_the_walker_learn_how_long_links_last(serve: ServeFactory) -> None:
+    """The finding: personal links silently broke when serve restarted with a key made up at
+    start. Now the banner and the walker's form say so, and an old link says what happened."""
+    served = serve(token=None)
+    assert "last until this server stops" in served.output()
+    assert "Set QUALITYLAB_SERVE_TOKEN" in served.output()
+    link = banner_link(served)
+    browser = await new_browser(served.url)
+    async with browser.session:
+        async with browser.session.get(link) as resp:
+            assert resp.status == 200
+        async with browser.session.get(f"{served.url}/") as resp:  # the page: a walker cookie
+            assert resp.status == 200
+        await browser.connect()
+        await browser.wait_for("Your personal link")
+        await browser.wait_for("This link works only until")
+        await browser.close()
+        served.proc.terminate()
+        served.proc.wait(timeout=20)
+
+        again = serve(token=None, lang="")  # the same lab restarted: a new key
+        assert banner_link(again) != link
+        old_query = link.split("/?", 1)[1]
+        async with browser.session.get(f"{again.url}/") as resp:  # the old key's cookie
+            assert resp.status == 403
+            assert "no longer opens the lab" in await resp.text()
+        async with aiohttp.ClientSession() as fresh:  # the old link on another device
+            async with fresh.get(f"{again.url}/?{old_query}") as resp:
+                assert resp.status == 403
+                assert "restarted without a fixed key" in await resp.text()
+            ru = {"Accept-Language": "ru"}
+            async with fresh.get(f"{again.url}/?{old_query}", headers=ru) as resp:
+                assert "ссылка больше не открывает лабораторию" in await resp.text()
+
+    fixed = serve(lang="ru")  # a key from the environment: links outlive restarts
+    assert "будут работать и после перезапуска" in fixed.output()
+    assert "Нажмите Ctrl+C" in fixed.output()
+    assert banner_link(fixed).endswith(f"?token={TOKEN}")
+    browser = await new_browser(fixed.url)
+    async with browser.session:
+        assert await browser.open_lab() == 200
+        await browser.connect()
+        await browser.wait_for("Ваша личная ссылка")
+        await asyncio.sleep(0.5)
+        assert "до перезапуска" not in browser.text()
+        await browser.close()
 
 
 # ---------------------------------------------------------------------------- limits

@@ -66,6 +66,21 @@ SECURITY_HEADERS = {
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
+AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.websocket", "aiohttp.internal")
+
+
+def one_line_without_request_data(record: logging.LogRecord) -> bool:
+    """aiohttp logs a request it cannot parse (an over-long URL or header) with a traceback whose
+    message quotes the start of that URL or header: the access key and a walker's secret from a
+    link, or a cookie. Keep the line, drop the quote: only the error's type is shown."""
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg = f"{record.getMessage()}: {type(error).__name__} (details withheld)"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
 
 def _clamp(value: str | int, default: int, high: int) -> int:
     try:
@@ -183,6 +198,8 @@ class LabServer(Server):
         """One line per session; no request log (URLs may carry the token) and no tracebacks
         with local variables (they may hold cookies)."""
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        for name in AIOHTTP_LOGGERS:
+            logging.getLogger(name).addFilter(one_line_without_request_data)
 
     def serve(self, debug: bool = False) -> None:
         self.initialize_logging()

@@ -458,6 +458,69 @@ async def test_a_full_lab_says_so_and_idle_tabs_end(serve: ServeFactory) -> None
         await first.close()
 
 
+def raw_get(served: Served, path: str, headers: str = "") -> tuple[str, bytes]:
+    """A GET sent byte for byte (an HTTP client would normalise ``..`` and ``%2e`` away)."""
+    host, port = served.url.removeprefix("http://").split(":")
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n{headers}\r\n"
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(request.encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body
+
+
+def test_static_files_never_reach_outside_their_folder(serve: ServeFactory) -> None:
+    """Even with the access key: ``..`` in any spelling reads nothing but the page's own files."""
+    served = serve()
+    cookie = f"Cookie: qualitylab_access={TOKEN}\r\n"
+    status, body = raw_get(served, "/static/js/textual.js", cookie)
+    assert status.endswith("200 OK") and len(body) > 100_000
+    for path in (
+        "/static/../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/server.py",
+        "/static/js/%2e%2e/%2e%2e/server.py",
+        "/static/%252e%252e/server.py",
+        "/static/..\\..\\server.py",
+        "/static/%2fetc%2fpasswd",
+        "/static//etc/passwd",
+        "/lab/%2e%2e/server.py",
+        "/download/..%2f..%2fserver.py",
+        "//etc/passwd",
+        "/static/",
+    ):
+        status, body = raw_get(served, path, cookie)
+        assert status.split()[1] in ("403", "404"), (path, status)
+        assert b"root:" not in body and b"import " not in body, path
+    for origin in ("http://evil.example", "null"):  # plain HTTP too, not just the websocket
+        status, _ = raw_get(served, "/", cookie + f"Origin: {origin}\r\n")
+        assert status.split()[1] == "403", origin
+
+
+def test_a_malformed_request_never_puts_a_key_in_the_log(serve: ServeFactory) -> None:
+    """The finding (driving serve as a hostile page would): a URL or header too long for aiohttp
+    was logged with a traceback quoting its start, so a link's access key and walker secret (or
+    a cookie) landed in the server's log."""
+    served = serve()
+    secret = "W" * 43
+    padding = "a" * 9000
+    cookie = f"Cookie: qualitylab_access={TOKEN}; qualitylab_walker={secret}{padding}\r\n"
+    for path, headers in ((f"/?token={TOKEN}&walker={secret}&x={padding}", ""), ("/", cookie)):
+        status, _ = raw_get(served, path, headers)
+        assert status.split()[1] == "400"
+    deadline = time.monotonic() + 10
+    while served.output().count("Error handling request") < 2:
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.1)
+    log = served.output()
+    assert log.count(TOKEN) == 1, log  # the banner's link, nothing else
+    assert secret not in log and "Traceback" not in log and padding[:100] not in log
+    assert served.proc.poll() is None
+
+
 async def test_oversized_and_malformed_messages_do_no_harm(serve: ServeFactory) -> None:
     served = serve()
     browser = await new_browser(served.url)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -161,6 +161,8 @@ class LabServer(Server):
         self.options = options
         #: App processes running now (at most ``options.max_sessions``).
         self.sessions = 0
+        #: The open tabs' websockets, closed first when the server stops.
+        self.tabs: set[web.WebSocketResponse] = set()
         self.csp = content_security_policy(options.origin)
         self.lab_script = (HERE / "static" / LAB_SCRIPT).read_bytes()
 
@@ -186,6 +188,7 @@ class LabServer(Server):
             ]
         )
         app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.close_tabs)
         app.on_response_prepare.append(self._security_headers)
         return app
 
@@ -210,6 +213,14 @@ class LabServer(Server):
             access_log=None,
             print=lambda *args: None,
         )
+
+    async def close_tabs(self, _app: web.Application) -> None:
+        """On Ctrl+C or SIGTERM: close every tab now, so each app saves and quits and the
+        server exits in seconds. Left open, aiohttp waits up to 60 s for the tabs' handlers, long
+        enough for a service manager (Docker: 10 s) to kill the server before any app quit."""
+        for websocket in list(self.tabs):
+            with contextlib.suppress(Exception):
+                await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
 
     async def on_startup(self, app: web.Application) -> None:
         """The banner (in --lang, else the locale's language): see :func:`pages.banner`."""
@@ -388,6 +399,7 @@ class LabServer(Server):
         width = _clamp(request.query.get("width", "80"), 80, MAX_COLUMNS)
         height = _clamp(request.query.get("height", "24"), 24, MAX_ROWS)
         await websocket.prepare(request)
+        self.tabs.add(websocket)
         service = LabAppService(
             [sys.executable, "-m", "qualitylab", *self.served_app.argv],
             self.app_env(request, walker_secret),
@@ -406,6 +418,7 @@ class LabServer(Server):
         except Exception as error:  # noqa: BLE001 - one line, no locals (they hold cookies)
             log.warning("a browser tab failed: %s", type(error).__name__)
         finally:
+            self.tabs.discard(websocket)
             await service.stop_within(STOP_GRACE_SECONDS)
             with contextlib.suppress(Exception):
                 await websocket.close()

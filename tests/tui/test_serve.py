@@ -588,6 +588,28 @@ async def test_closing_tabs_leaves_no_child_process_warning(serve: ServeFactory)
     assert "Unknown child process" not in served.output()
 
 
+async def test_stopping_the_server_closes_the_tabs_at_once(serve: ServeFactory) -> None:
+    """Found while driving it: SIGTERM (or Ctrl+C) with a tab open took 60 s, aiohttp's wait for
+    open handlers; a service manager kills the server long before (Docker after 10 s)."""
+    served = serve()
+    browser = await new_browser(served.url)
+    async with browser.session:
+        assert await browser.open_lab() == 200
+        await browser.connect()
+        await browser.wait_for("Welcome to QualityLab")
+        (app,) = child_pids(served.proc.pid)
+        started = time.monotonic()
+        served.proc.terminate()
+        assert browser.reader is not None
+        await asyncio.wait_for(browser.reader, 20)  # the tab is closed by the server
+        while served.proc.poll() is None:
+            assert time.monotonic() - started < 20, "serve did not stop"
+            await asyncio.sleep(0.1)
+        await browser.close()
+    assert not Path(f"/proc/{app}").exists() or "Z" in Path(f"/proc/{app}/stat").read_text()
+    assert "a browser tab closed (0/8 open)" in served.output()
+
+
 async def app_command_lines(served: Served) -> list[list[bytes]]:
     """Open one tab and read the command lines of the app processes it started (``ps``)."""
     browser = await new_browser(served.url)

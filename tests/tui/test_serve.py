@@ -815,6 +815,8 @@ async def test_chromium_shows_the_walk_app_from_the_key_link(
     png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app, events=events)
     (tmp_path / "serve.png").write_bytes(png)
     assert shows_the_app(png), f"the browser does not show the walk app; see {tmp_path}"
+    logged = [e["params"]["entry"]["text"] for e in events if e["method"] == "Log.entryAdded"]
+    assert not [text for text in logged if "Content Security Policy" in text], logged
     requested = {
         e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
     }
@@ -824,5 +826,3 @@ async def test_chromium_shows_the_walk_app_from_the_key_link(
     assert any(url.startswith(served.url.replace("http", "ws")) for url in requested), requested
     own = (served.url, served.url.replace("http", "ws"), "data:")
     assert [url for url in requested if not url.startswith(own)] == []
-    logged = [e["params"]["entry"]["text"] for e in events if e["method"] == "Log.entryAdded"]
-    assert not [text for text in logged if "Content Security Policy" in text], logged

@@ -67,18 +67,24 @@ def walk(
     """
     import os
 
-    from qualitylab.config import ENV_RESUME_URL, ENV_WALKER_SECRET, is_walker_secret
+    from qualitylab.config import (
+        ENV_RESUME_URL,
+        ENV_RESUME_URL_KEPT,
+        ENV_WALKER_SECRET,
+        is_walker_secret,
+    )
 
     session = None
     if served:
         # Read once and drop from the environment: nothing this process starts inherits it.
         secret = os.environ.pop(ENV_WALKER_SECRET, "")
         resume_url = os.environ.pop(ENV_RESUME_URL, "")
+        link_kept = os.environ.pop(ENV_RESUME_URL_KEPT, "") == "1"
         if not is_walker_secret(secret):
             fail("--served is for `qualitylab serve` (no walker key in the environment)")
         from qualitylab.tui.app import ServedSession
 
-        session = ServedSession(secret=secret, resume_url=resume_url)
+        session = ServedSession(secret=secret, resume_url=resume_url, link_kept=link_kept)
     from qualitylab.tui.app import make_app
 
     lang = check_lang(lang)
@@ -212,6 +218,7 @@ def serve(
         port=port,
         public_url=(public_url or browser_url(host, port)).rstrip("/"),
         token=token.strip() if token else secrets.token_urlsafe(24),
+        token_fixed=token is not None,
         app_env=env,
         lang=lang,
         max_sessions=max_sessions,

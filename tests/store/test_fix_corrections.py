@@ -190,15 +190,14 @@ def test_decision_history_travels_through_export_and_import_once(
     anonymous = tmp_path / "anon.jsonl"
     with anonymous.open("w", encoding="utf-8") as out:
         export_jsonl(lab, out, anonymize=True)
-    events = [
-        json.loads(line)
-        for line in anonymous.read_text(encoding="utf-8").splitlines()
-        if '"fix_decision_event"' in line
-    ]
+    records = [json.loads(line) for line in anonymous.read_text(encoding="utf-8").splitlines()]
+    events = [r for r in records if r["type"] == "fix_decision_event"]
     assert [(e["by"], e["owner"], e["ticket"]) for e in events] == [
         ("", "", ""),
         ("", "", "PAY-123"),
     ]
+    decisions = [r for r in records if r["type"] == "cluster_fix"]
+    assert [(d["owner"], d["ticket"]) for d in decisions] == [("", "PAY-123")]
 
 
 def test_one_offs_are_listed_worst_first_and_can_be_attached(lab: Lab) -> None:

@@ -8,11 +8,11 @@ workbook is made.
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
 from qualitylab.reports.text import flags
@@ -293,16 +293,12 @@ def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None
 
     Written with XlsxWriter (about twice openpyxl's speed: 100,000 pain points are 1.3 million
     cells, see benchmarks/README.md); ``progress`` hears ``("Writing xlsx", fraction of rows)``.
-    The cyclic garbage collector is paused meanwhile: the workbook holds a tuple per cell and
-    nothing here makes cycles worth collecting, so its passes over them cost ~15 % for nothing.
+    Its default mode (not constant_memory) is a third faster and writes a shared string table
+    (9.9 MB instead of 16 MB) for ~150 MB more memory at that size; the sheets' XML goes through
+    temporary files. The garbage collector is paused: a tuple per cell, no cycles (~15 %).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _workbook(report, progress)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> bytes:
@@ -313,7 +309,6 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
     wb = xlsxwriter.Workbook(
         out,
         {
-            "in_memory": True,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,

@@ -29,6 +29,13 @@ def stratified_sample(
     rows: list[dict[str, str]], label: str, fraction: float, seed: int
 ) -> list[dict[str, str]]:
     """The same share of every label, picked with ``seed``; input order kept."""
+    return [rows[i] for i in stratified_indices(rows, label, fraction, seed)]
+
+
+def stratified_indices(
+    rows: list[dict[str, str]], label: str, fraction: float, seed: int
+) -> list[int]:
+    """Positions of ``stratified_sample``'s rows in ``rows``, ascending."""
     by_label: dict[str, list[int]] = defaultdict(list)
     for i, row in enumerate(rows):
         by_label[row[label]].append(i)
@@ -37,7 +44,7 @@ def stratified_sample(
     for key in sorted(by_label):
         idx = by_label[key]
         chosen.extend(rng.sample(idx, max(1, round(len(idx) * fraction))))
-    return [rows[i] for i in sorted(chosen)]
+    return sorted(chosen)
 
 
 def dataset(name: str) -> tuple[list[str], list[str]]:
@@ -85,3 +92,11 @@ def dataset(name: str) -> tuple[list[str], list[str]]:
 DATASETS = ("clinc-test", "ru", "clinc-heldout", "ru-heldout", "mixed")
 #: The size check: each large set against a stratified fifth of itself.
 SIZE_SETS = ("clinc-all", "clinc-fifth", "ru", "ru-fifth")
+#: The fifth of each large set, for scoring the large set's run on the fifth's own rows.
+FIFTH_OF = {"clinc-all": "clinc-fifth", "ru": "ru-fifth"}
+
+
+def fifth_rows(name: str) -> list[int]:
+    """Positions in ``dataset(name)`` of the rows its fifth (``FIFTH_OF[name]``) holds."""
+    file = "clinc150_inscope.csv" if name == "clinc-all" else "ru_spb_appeals.csv"
+    return stratified_indices(read_rows(file), "label", 0.2, seed=7)

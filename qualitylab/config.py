@@ -23,6 +23,9 @@ ENV_CONFIG_DIR = "QUALITYLAB_CONFIG_DIR"
 ENV_SERVED = "QUALITYLAB_SERVED"
 ENV_WALKER_SECRET = "QUALITYLAB_WALKER_SECRET"
 ENV_RESUME_URL = "QUALITYLAB_RESUME_URL"
+#: "1" when the server's access key is fixed (``--token``/``$QUALITYLAB_SERVE_TOKEN``): only then
+#: does the personal link outlive a restart of ``serve``.
+ENV_RESUME_URL_KEPT = "QUALITYLAB_RESUME_URL_KEPT"
 LANGUAGES = ("en", "ru")
 #: The catalog shipped in the package (a symlink to the repository's journeys.yaml; the wheel holds
 #: a copy), used when neither --journeys, $QUALITYLAB_JOURNEYS nor ./journeys.yaml is given.

@@ -1,7 +1,7 @@
 """``qualitylab report``: the lab's report as a terminal summary or a file to send
 (HTML, Markdown, CSV, XLSX, Jira CSV, JSON). Parse -> ``services.reports`` -> write.
 
-The report service, jinja2 and openpyxl are imported inside the command, so start-up stays fast.
+The report service, jinja2 and XlsxWriter are imported inside the command, so start-up stays fast.
 """
 
 from __future__ import annotations

@@ -67,13 +67,20 @@ def walk(
     """
     import os
 
-    from qualitylab.config import ENV_RESUME_URL, ENV_WALKER_SECRET, is_walker_secret
+    from qualitylab.config import (
+        ENV_RESUME_URL,
+        ENV_RESUME_URL_KEPT,
+        ENV_WALKER_SECRET,
+        is_walker_secret,
+    )
 
     secret = resume_url = ""
+    link_kept = False
     if served:
         # Read once and drop from the environment: nothing this process starts inherits it.
         secret = os.environ.pop(ENV_WALKER_SECRET, "")
         resume_url = os.environ.pop(ENV_RESUME_URL, "")
+        link_kept = os.environ.pop(ENV_RESUME_URL_KEPT, "") == "1"
         if not is_walker_secret(secret):
             fail("--served is for `qualitylab serve` (no walker key in the environment)")
     # Bad input is one line and exit 1 before the app (and Textual) loads.
@@ -81,7 +88,9 @@ def walk(
     lab = _checked_lab(db, journeys)
     from qualitylab.tui.app import ServedSession, make_app
 
-    session = ServedSession(secret=secret, resume_url=resume_url) if served else None
+    session = (
+        ServedSession(secret=secret, resume_url=resume_url, link_kept=link_kept) if served else None
+    )
     app = make_app(
         db=db,
         journeys=Path(journeys) if journeys else None,
@@ -219,6 +228,7 @@ def serve(
         port=port,
         public_url=(public_url or browser_url(host, port)).rstrip("/"),
         token=token.strip() if token else secrets.token_urlsafe(24),
+        token_fixed=token is not None,
         app_env=env,
         lang=lang,
         max_sessions=max_sessions,

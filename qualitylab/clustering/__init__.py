@@ -15,7 +15,7 @@ __all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
 #: Bumped whenever the same input would cluster or read differently (titles, terms, quotes), so
 #: stored runs are recomputed.
-ENGINE_VERSION = "5"
+ENGINE_VERSION = "6"
 
 
 def engine_fingerprint() -> str:
@@ -85,6 +85,8 @@ def cluster_texts(
     context are a recurring problem even when nothing else resembles them, while one author
     pasting them twice is still a one-off; an unknown author (``""``, or no ``authors`` at all)
     counts per copy, and then it takes ``MIN_COPIES`` (two could be one person's double paste).
+    Such repeated texts of one context whose stemmed words are alike (``engine.join_repeats``:
+    "you are correct", "that's correct") are one problem, not one per wording.
     The result is deterministic for a given ``seed`` and does not depend on input order.
     """
     import gc
@@ -168,11 +170,20 @@ def _cluster(
     )
     labels = grouping.labels
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-    for row in np.flatnonzero(labels < 0).tolist():  # the same words from several people
-        group = copies[unique[row]]
-        if _written_by_several(group, author_of, place_of) and _has_words(norm[unique[row]]):
-            labels[row] = k
-            k += 1
+    repeated = [  # the same words from several people
+        row
+        for row in np.flatnonzero(labels < 0).tolist()
+        if _written_by_several(copies[unique[row]], author_of, place_of)
+        and _has_words(norm[unique[row]])
+    ]
+    if repeated:  # several wordings of one request, each repeated, are one problem
+        rows = np.asarray(repeated, dtype=np.int64)
+        places = (
+            None if context is None else engine.place_codes([place_of[unique[r]] for r in repeated])
+        )
+        joined = engine.join_repeats(grouping.feats.stem_block[rows], places)
+        labels[rows] = k + joined
+        k += int(joined.max()) + 1
 
     report("describe", 0.0)
     unique_texts = [  # only groups of copies need a choice of wording (a million do not)

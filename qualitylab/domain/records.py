@@ -392,6 +392,22 @@ class FixCorrectionRecord(Record):
     undone_by: ShortText = ""
 
 
+class FixDecisionEventRecord(Record):
+    """One decision saved for a problem (``fix history``): ``cluster_fix`` keeps only the last,
+    this keeps each, so a lab moved by export/import shows the same history."""
+
+    type: Literal["fix_decision_event"] = "fix_decision_event"
+    uuid: Uuid
+    cluster_id: Id
+    status: FixStatusName
+    release: Release | None = None
+    note: OptionalWords = ""
+    owner: ShortText = ""
+    ticket: Annotated[str, _checked(_text_check(MAX_TICKET_CHARS, required=False))] = ""
+    by: ShortText = ""
+    at: Time
+
+
 DataRecord = (
     WalkerRecord
     | JourneyRecord
@@ -400,6 +416,7 @@ DataRecord = (
     | PraiseRecord
     | ClusterFixRecord
     | FixCorrectionRecord
+    | FixDecisionEventRecord
 )
 #: Kinds in the order an export writes them and an import adds them (references point back).
 MODELS: dict[str, type[Record]] = {
@@ -410,6 +427,7 @@ MODELS: dict[str, type[Record]] = {
     "praise": PraiseRecord,
     "cluster_fix": ClusterFixRecord,
     "fix_correction": FixCorrectionRecord,
+    "fix_decision_event": FixDecisionEventRecord,
 }
 KINDS = tuple(MODELS)
 

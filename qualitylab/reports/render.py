@@ -1,7 +1,7 @@
 """One entry point for every file format: ``render(report, fmt)`` -> text or bytes.
 
 The CLI and the triage app both call this; each format's module is imported only when asked for
-(jinja2 and openpyxl stay out of every other path).
+(jinja2 and XlsxWriter stay out of every other path).
 """
 
 from __future__ import annotations

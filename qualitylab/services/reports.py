@@ -44,6 +44,7 @@ def build_report(
     from qualitylab.fixlist.releases import sort_releases
     from qualitylab.fixlist.score import factors_of
     from qualitylab.reports.assemble import Facts, assemble
+    from qualitylab.reports.gcpause import paused_gc
     from qualitylab.reports.model import Scope
     from qualitylab.store import reports as store_reports
 
@@ -62,7 +63,9 @@ def build_report(
     )
     if progress:
         progress("Reading walks", 0.0)
-    with lab.store.unit(read_only=True) as unit:
+    # Both steps make a row per walk, visit and pain point, none in a cycle: the collector's
+    # passes over them were ~30 % of this work at 100,000 pain points (benchmarks/README.md).
+    with paused_gc(), lab.store.unit(read_only=True) as unit:
         scope_walks = store_reports.scope_walks(
             unit, journey_id=journey, product_id=product, release=release
         )
@@ -80,23 +83,26 @@ def build_report(
         )
     if progress:
         progress("Assembling the report", 0.5)
-    report = assemble(
-        Facts(
-            scope=Scope(journey=journey, product=product, release=release, compare_to=compare_to),
-            walks=scope_walks.walks,
-            praise=scope_walks.praise,
-            journeys=scope_walks.journeys,
-            pain_points=points,
-            items=fixes.items,
-            members={i.cluster.id: [p.uuid for p in fixes.reports_of(i)] for i in fixes.items},
-            factors={i.cluster.id: factors_of(i.priority) for i in fixes.items},
-            releases=sort_releases(
-                [w.release for w in scope_walks.walks] + [p.release for p in points]
-            ),
-            comparison=comparison,
-            generated_at=now or utcnow(),
+    with paused_gc():
+        report = assemble(
+            Facts(
+                scope=Scope(
+                    journey=journey, product=product, release=release, compare_to=compare_to
+                ),
+                walks=scope_walks.walks,
+                praise=scope_walks.praise,
+                journeys=scope_walks.journeys,
+                pain_points=points,
+                items=fixes.items,
+                members={i.cluster.id: [p.uuid for p in fixes.reports_of(i)] for i in fixes.items},
+                factors={i.cluster.id: factors_of(i.priority) for i in fixes.items},
+                releases=sort_releases(
+                    [w.release for w in scope_walks.walks] + [p.release for p in points]
+                ),
+                comparison=comparison,
+                generated_at=now or utcnow(),
+            )
         )
-    )
     if progress:
         progress("Assembling the report", 1.0)
     return report

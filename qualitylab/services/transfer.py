@@ -90,7 +90,9 @@ class Anonymizer:
 
     def records(self, records: Iterable[DataRecord]) -> Iterator[DataRecord]:
         from qualitylab.domain.records import (
+            ClusterFixRecord,
             FixCorrectionRecord,
+            FixDecisionEventRecord,
             VisitRecord,
             WalkerRecord,
             WalkRecord,
@@ -114,6 +116,10 @@ class Anonymizer:
                 )
             elif isinstance(record, FixCorrectionRecord):
                 changes.update(by="", undone_by="")  # who corrected the list is a person too
+            elif isinstance(record, FixDecisionEventRecord):
+                changes.update(by="", owner="")  # who decided, and who owns the fix
+            elif isinstance(record, ClusterFixRecord):
+                changes.update(owner="")  # the owner is a person's name as well
             elif isinstance(record, WalkRecord):
                 changes["walker"] = self.walker_uuid(record.walker)
                 changes["visits"] = [

@@ -23,6 +23,9 @@ class ServeOptions:
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
     #: Shown in the banner instead of the URL itself (its password masked).
     db_label: str = ""
+    #: The token was given (``--token``/``$QUALITYLAB_SERVE_TOKEN``), not made up at this start:
+    #: only then do links (the lab's and walkers' personal ones) keep working after a restart.
+    token_fixed: bool = False
 
     @property
     def origin(self) -> str:

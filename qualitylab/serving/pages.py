@@ -1,5 +1,6 @@
-"""The few pages the server answers itself (no access, lab full, opening), in English and Russian,
-and the favicon. Plain strings with nothing from the request in them: nothing to escape."""
+"""What the server says itself, in English and Russian: the start banner, the few pages it answers
+(no access, stale link, lab full, opening), and the favicon. Plain strings with nothing from the
+request in them: nothing to escape."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "retries by itself.",
         ),
         "opening": ("QualityLab", "Opening the lab…"),
+        "stale": (
+            "QualityLab: this link no longer opens the lab",
+            "This link does not open the lab (any more): links stop working when the lab's "
+            "server is restarted without a fixed key. Ask the person who runs the lab for the "
+            "current link; if you walked in this browser before, it will still know you.",
+        ),
         "refused": (
             "QualityLab: not allowed",
             "This page may not open the lab. Open the lab's own link in a new tab.",
@@ -47,6 +54,13 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "обновится сама.",
         ),
         "opening": ("QualityLab", "Открываем лабораторию…"),
+        "stale": (
+            "QualityLab: ссылка больше не открывает лабораторию",
+            "Эта ссылка не открывает лабораторию (больше): ссылки перестают работать, когда "
+            "сервер лаборатории перезапускают без постоянного ключа. Попросите актуальную "
+            "ссылку у того, кто запустил лабораторию; если вы уже проходили пути в этом "
+            "браузере, он вас узнает.",
+        ),
         "refused": (
             "QualityLab: доступ запрещён",
             "Эта страница не может открыть лабораторию. Откройте ссылку лаборатории в новой "
@@ -54,6 +68,102 @@ _TEXTS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+
+
+#: The app page's own words (its "session ended" dialog), by language.
+TAB_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "ended": "This lab tab has ended (it closes after a while with no typing). "
+        "Everything you confirmed is saved.",
+        "restart": "Open again",
+    },
+    "ru": {
+        "ended": "Эта вкладка лаборатории закрыта (она закрывается, если долго ничего не "
+        "вводить). Всё подтверждённое сохранено.",
+        "restart": "Открыть снова",
+    },
+}
+
+
+_BANNER: dict[str, dict[str, str]] = {
+    "en": {
+        "serving": "QualityLab is serving the {app} app on {url}",
+        "database": "  database: {db}",
+        "limits": "  at most {tabs} browser tabs at once; idle tabs end after {minutes:g} min",
+        "open": "Open this link in a browser (it carries the lab's access key; share it only "
+        "with the people who should use the lab):",
+        "until_stop": "This link, and the personal links walkers get, last until this server "
+        "stops. Set QUALITYLAB_SERVE_TOKEN (a fixed key of at least 16 characters) for links "
+        "that survive restarts.",
+        "kept": "The access key is fixed (--token / QUALITYLAB_SERVE_TOKEN): this link and "
+        "walkers' personal links keep working after a restart with the same key.",
+        "stop": "Press Ctrl+C to stop.",
+    },
+    "ru": {
+        "serving": "QualityLab открывает приложение {app} по адресу {url}",
+        "database": "  база данных: {db}",
+        "limits": "  не больше {tabs} вкладок браузера одновременно; вкладка без ввода "
+        "закрывается через {minutes:g} мин",
+        "open": "Откройте эту ссылку в браузере (в ней ключ доступа к лаборатории; давайте её "
+        "только тем, кому нужна лаборатория):",
+        "until_stop": "Эта ссылка и личные ссылки участников действуют, пока сервер не "
+        "остановлен. Задайте QUALITYLAB_SERVE_TOKEN (постоянный ключ не короче 16 символов), "
+        "чтобы ссылки работали и после перезапуска.",
+        "kept": "Ключ доступа постоянный (--token / QUALITYLAB_SERVE_TOKEN): эта ссылка и личные "
+        "ссылки участников будут работать и после перезапуска с тем же ключом.",
+        "stop": "Нажмите Ctrl+C, чтобы остановить.",
+    },
+}
+
+
+def banner(
+    lang: str,
+    *,
+    app: str,
+    url: str,
+    link: str,
+    db: str,
+    tabs: int,
+    idle_minutes: float,
+    token_fixed: bool,
+) -> str:
+    """What ``serve`` prints at start: what is served where, its limits, the one link (with the
+    access key) to open, and how long that link lasts."""
+    words = _BANNER.get(lang, _BANNER["en"])
+    lines = [
+        words["serving"].format(app=app, url=url),
+        *([words["database"].format(db=db)] if db else []),
+        words["limits"].format(tabs=tabs, minutes=idle_minutes),
+        "",
+        words["open"],
+        f"  {link}",
+        words["kept" if token_fixed else "until_stop"],
+        "",
+        words["stop"],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def content_security_policy(origin: str) -> str:
+    """Everything from this server only. ``origin`` (the public ``scheme://host[:port]``) is named
+    again as ``ws(s)://`` because older browsers do not count a websocket to the page's own host
+    as 'self'. Inline styles stay allowed: textual.js (webpack's style-loader) and xterm inject
+    ``<style>`` elements, and the pages here carry theirs inline; every URL a style could name is
+    still held to 'self' by img-src and font-src. No inline script, no eval, no framing."""
+    websocket = "ws" + origin[len("http") :] if origin.startswith("http") else ""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            f"connect-src 'self' {websocket}".rstrip(),
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def pick_lang(fixed: str | None, accept_language: str) -> str:

@@ -16,23 +16,33 @@ import logging
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from qualitylab.config import (
     ENV_RESUME_URL,
+    ENV_RESUME_URL_KEPT,
     ENV_SERVED,
     ENV_WALKER_SECRET,
     is_walker_secret,
     new_walker_secret,
+    resolve_lang,
 )
 from qualitylab.serving.apps import ServedApp
 from qualitylab.serving.options import ServeOptions
-from qualitylab.serving.pages import FAVICON_SVG, page, pick_lang
+from qualitylab.serving.pages import (
+    FAVICON_SVG,
+    TAB_TEXTS,
+    banner,
+    content_security_policy,
+    page,
+    pick_lang,
+)
 
 log = logging.getLogger("qualitylab.serve")
 
@@ -45,14 +55,31 @@ MAX_COLUMNS, MAX_ROWS = 400, 200
 #: How long a quitting app process gets to save and exit before it is killed.
 STOP_GRACE_SECONDS = 10.0
 WALKER_COOKIE_DAYS = 365
+#: The lab's own page template and script (textual-serve's JS, font and images stay in its package).
+HERE = Path(__file__).parent
+LAB_SCRIPT = "lab.js"
 SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",  # no framing: a foreign page cannot click through the app
-    "Content-Security-Policy": "frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",  # the token link never leaks as a Referer
     "X-Content-Type-Options": "nosniff",
 }
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+AIOHTTP_LOGGERS = ("aiohttp.server", "aiohttp.web", "aiohttp.websocket", "aiohttp.internal")
+
+
+def one_line_without_request_data(record: logging.LogRecord) -> bool:
+    """aiohttp logs a request it cannot parse (an over-long URL or header) with a traceback whose
+    message quotes the start of that URL or header: the access key and a walker's secret from a
+    link, or a cookie. Keep the line, drop the quote: only the error's type is shown."""
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        record.msg = f"{record.getMessage()}: {type(error).__name__} (details withheld)"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 def _clamp(value: str | int, default: int, high: int) -> int:
@@ -90,17 +117,33 @@ class LabAppService(AppService):
         return process
 
     async def stop_within(self, seconds: float) -> None:
-        """Ask the app to quit (it saves what it holds); kill it if it has not gone in time."""
+        """Ask the app to quit (it saves what it holds); kill it only if it has not gone in time.
+
+        The app closing its output (which ends :meth:`stop`) comes a moment before asyncio's
+        child watcher reports its exit, so ``returncode`` is still None then. Killing at that
+        point was the cause of asyncio's "Unknown child process pid N, will report returncode
+        255": ``Popen.send_signal`` polls first (bpo-38630) and so reaps the exited child under
+        the watcher's thread, which then finds nothing to wait for. So: wait for the exit the
+        watcher reports, and signal only a child that is still running when time is up.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
         try:
             await asyncio.wait_for(self.stop(), seconds)
         except (TimeoutError, Exception):  # noqa: BLE001 - a stuck or broken child is killed
             pass
         process = self._process
-        if process is not None and process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(process.wait(), seconds)
+        if process is None:
+            return
+        try:
+            await asyncio.wait_for(process.wait(), max(0.1, deadline - loop.time()))
+            return
+        except TimeoutError:
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(process.wait(), seconds)
 
 
 class LabServer(Server):
@@ -118,19 +161,26 @@ class LabServer(Server):
         self.options = options
         #: App processes running now (at most ``options.max_sessions``).
         self.sessions = 0
+        #: The open tabs' websockets, closed first when the server stops.
+        self.tabs: set[web.WebSocketResponse] = set()
+        self.csp = content_security_policy(options.origin)
+        self.lab_script = (HERE / "static" / LAB_SCRIPT).read_bytes()
 
     # ------------------------------------------------------------------ application
 
     async def _make_app(self) -> web.Application:
-        """textual-serve's routes (no static directory listing) behind :meth:`guard`."""
+        """textual-serve's routes (no static directory listing) behind :meth:`guard`, with the
+        lab's own self-contained page template instead of textual-serve's."""
         import aiohttp_jinja2
         import jinja2
 
         app = web.Application(client_max_size=MAX_MESSAGE_BYTES, middlewares=[self.guard])
-        aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+        loader = jinja2.FileSystemLoader(HERE / "templates")
+        aiohttp_jinja2.setup(app, loader=loader, autoescape=True)
         app.add_routes(
             [
                 web.get("/", self.handle_index, name="index"),
+                web.get(f"/lab/{LAB_SCRIPT}", self.handle_lab_script, name="lab-script"),
                 web.get("/ws", self.handle_websocket, name="websocket"),
                 web.get("/download/{key}", self.handle_download, name="download"),
                 web.get("/favicon.ico", self.handle_favicon, name="favicon"),
@@ -138,18 +188,21 @@ class LabServer(Server):
             ]
         )
         app.on_startup.append(self.on_startup)
+        app.on_shutdown.append(self.close_tabs)
         app.on_response_prepare.append(self._security_headers)
         return app
 
-    @staticmethod
-    async def _security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    async def _security_headers(self, _request: web.Request, response: web.StreamResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        response.headers.setdefault("Content-Security-Policy", self.csp)
 
     def initialize_logging(self) -> None:
         """One line per session; no request log (URLs may carry the token) and no tracebacks
         with local variables (they may hold cookies)."""
         logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+        for name in AIOHTTP_LOGGERS:
+            logging.getLogger(name).addFilter(one_line_without_request_data)
 
     def serve(self, debug: bool = False) -> None:
         self.initialize_logging()
@@ -161,23 +214,28 @@ class LabServer(Server):
             print=lambda *args: None,
         )
 
+    async def close_tabs(self, _app: web.Application) -> None:
+        """On Ctrl+C or SIGTERM: close every tab now, so each app saves and quits and the
+        server exits in seconds. Left open, aiohttp waits up to 60 s for the tabs' handlers, long
+        enough for a service manager (Docker: 10 s) to kill the server before any app quit."""
+        for websocket in list(self.tabs):
+            with contextlib.suppress(Exception):
+                await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
+
     async def on_startup(self, app: web.Application) -> None:
-        """The banner: what is served where, and the one link (with the token) to open."""
+        """The banner (in --lang, else the locale's language): see :func:`pages.banner`."""
         o = self.options
-        link = f"{self.public_url}/?{urlencode({'token': o.token})}"
-        lines = [
-            f"QualityLab is serving the {self.served_app.name} app on {self.public_url}",
-            *([f"  database: {o.db_label}"] if o.db_label else []),
-            f"  at most {o.max_sessions} browser tabs at once; idle tabs end after "
-            f"{o.idle_seconds / 60:g} min",
-            "",
-            "Open this link in a browser (it carries the lab's access key; share it only with "
-            "the people who should use the lab):",
-            f"  {link}",
-            "",
-            "Press Ctrl+C to stop.",
-        ]
-        sys.stdout.write("\n".join(lines) + "\n")
+        text = banner(
+            resolve_lang(o.lang),
+            app=self.served_app.name,
+            url=self.public_url,
+            link=f"{self.public_url}/?{urlencode({'token': o.token})}",
+            db=o.db_label,
+            tabs=o.max_sessions,
+            idle_minutes=o.idle_seconds / 60,
+            token_fixed=o.token_fixed,
+        )
+        sys.stdout.write(text)
         sys.stdout.flush()
 
     # ------------------------------------------------------------------ access control
@@ -234,7 +292,10 @@ class LabServer(Server):
             return self._page(request, "refused", 403)
         if "token" in request.query or "walker" in request.query:
             return self._exchange(request)
-        if not self.token_ok(request.cookies.get(ACCESS_COOKIE)):
+        cookie = request.cookies.get(ACCESS_COOKIE)
+        if not self.token_ok(cookie):
+            if cookie:  # the key of an earlier run of the server (restarted with a new key)
+                return self._page(request, "stale", 403)
             # A navigation from another site arrives without the Strict cookie even when the
             # browser holds it; one same-site reload (``?again``) brings it along.
             again = request.path == "/" and "again" not in request.query
@@ -249,7 +310,9 @@ class LabServer(Server):
         if token is None:
             token = request.cookies.get(ACCESS_COOKIE)
         if not self.token_ok(token):
-            return self._page(request, "forbidden", 403)
+            # A link with a key that is not (or no longer) this server's: most often a link
+            # from before a restart of a server whose key was made up at start.
+            return self._page(request, "stale" if token else "forbidden", 403)
         response = self._page(request, "opening", 200, refresh="0;url=/")
         self._set_cookie(response, ACCESS_COOKIE, self.options.token, days=0)
         walker = request.query.get("walker", "")
@@ -266,13 +329,32 @@ class LabServer(Server):
             headers={"Cache-Control": "max-age=86400"},
         )
 
+    async def handle_lab_script(self, request: web.Request) -> web.Response:
+        return web.Response(
+            body=self.lab_script,
+            content_type="text/javascript",
+            headers={"Cache-Control": "max-age=3600"},
+        )
+
     def full(self) -> bool:
         return self.sessions >= self.options.max_sessions
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
         if self.full():
             return self._page(request, "full", 503, refresh="60")
-        response: web.StreamResponse = await super().handle_index(request)
+        import aiohttp_jinja2
+
+        lang = self._lang(request)
+        scheme, rest = self.public_url.split("://", 1)
+        context = {
+            "base": urlsplit(self.public_url).path.rstrip("/"),  # behind a proxy's path prefix
+            "lang": lang,
+            "title": self.title,
+            "websocket_url": f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws",
+            "font_size": _clamp(request.query.get("fontsize", "16"), 16, 64),
+            **TAB_TEXTS[lang],
+        }
+        response = aiohttp_jinja2.render_template("lab_index.html.j2", request, context)
         response.headers["Cache-Control"] = "no-store"
         if self.served_app.walker_identity and not is_walker_secret(
             request.cookies.get(WALKER_COOKIE, "")
@@ -292,6 +374,7 @@ class LabServer(Server):
             env[ENV_WALKER_SECRET] = walker_secret
             query = urlencode({"token": self.options.token, "walker": walker_secret})
             env[ENV_RESUME_URL] = f"{self.public_url}/?{query}"
+            env[ENV_RESUME_URL_KEPT] = "1" if self.options.token_fixed else "0"
         return env
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
@@ -316,6 +399,7 @@ class LabServer(Server):
         width = _clamp(request.query.get("width", "80"), 80, MAX_COLUMNS)
         height = _clamp(request.query.get("height", "24"), 24, MAX_ROWS)
         await websocket.prepare(request)
+        self.tabs.add(websocket)
         service = LabAppService(
             [sys.executable, "-m", "qualitylab", *self.served_app.argv],
             self.app_env(request, walker_secret),
@@ -334,6 +418,7 @@ class LabServer(Server):
         except Exception as error:  # noqa: BLE001 - one line, no locals (they hold cookies)
             log.warning("a browser tab failed: %s", type(error).__name__)
         finally:
+            self.tabs.discard(websocket)
             await service.stop_within(STOP_GRACE_SECONDS)
             with contextlib.suppress(Exception):
                 await websocket.close()

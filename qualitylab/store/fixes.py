@@ -267,7 +267,7 @@ def decision_events(unit: Unit, cluster_id: str) -> list[StoredDecisionEvent]:
     rows = unit.session.exec(
         select(FixDecisionEventRow)
         .where(FixDecisionEventRow.cluster_id == cluster_id)
-        .order_by(col(FixDecisionEventRow.id))
+        .order_by(col(FixDecisionEventRow.at), col(FixDecisionEventRow.id))
     )
     return [
         StoredDecisionEvent(

@@ -154,6 +154,8 @@ class FixDecisionEventRow(SQLModel, table=True):
     __tablename__ = "fix_decision_event"
 
     id: int | None = Field(default=None, primary_key=True)
+    #: What makes an event "the same one" in another lab (export/import adds it once).
+    uuid: str = Field(default_factory=new_uuid, unique=True, index=True, max_length=36)
     cluster_id: str = Field(index=True, max_length=64)
     status: str = Field(max_length=16)
     release: str | None = Field(default=None, max_length=64)

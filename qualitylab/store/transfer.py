@@ -25,6 +25,7 @@ from qualitylab.domain.records import (
     ClusterFixRecord,
     DataRecord,
     FixCorrectionRecord,
+    FixDecisionEventRecord,
     JourneyRecord,
     PainPointRecord,
     PraiseRecord,
@@ -36,6 +37,7 @@ from qualitylab.store.models import (
     AttachmentRow,
     ClusterFixRow,
     FixCorrectionRow,
+    FixDecisionEventRow,
     JourneySnapshotRow,
     PainPointRow,
     PraiseRow,
@@ -194,6 +196,21 @@ def export_records(u: Unit) -> Iterator[DataRecord]:
             undone_at=_aware(c.undone_at),
             undone_by=c.undone_by,
         )
+    events = select(FixDecisionEventRow).order_by(
+        col(FixDecisionEventRow.at), col(FixDecisionEventRow.uuid)
+    )
+    for e in s.exec(events):
+        yield FixDecisionEventRecord.model_construct(
+            uuid=e.uuid,
+            cluster_id=e.cluster_id,
+            status=e.status,
+            release=e.release,
+            note=e.note,
+            owner=e.owner,
+            ticket=e.ticket,
+            by=e.by,
+            at=_aware(e.at),
+        )
 
 
 def _b64(content: bytes) -> str:
@@ -264,6 +281,7 @@ def import_batch(u: Unit, records: Sequence[DataRecord], state: ImportState) -> 
     _praise(u, by_kind["praise"], state.result)
     _fixes(u, by_kind["cluster_fix"], state.result)
     _corrections(u, by_kind["fix_correction"], state.result)
+    _decision_events(u, by_kind["fix_decision_event"], state.result)
     s.flush()
 
 
@@ -559,3 +577,34 @@ def _corrections(u: Unit, records: list[FixCorrectionRecord], result: ImportResu
         s.add(row)
         known[row.uuid] = row
         result.added["fix_correction"] += 1
+
+
+def _decision_events(u: Unit, records: list[FixDecisionEventRecord], result: ImportResult) -> None:
+    """A problem's decision history by uuid: an event is added once, never changed."""
+    s = u.session
+    known = {
+        uuid
+        for chunk in _chunks([r.uuid for r in records])
+        for uuid in s.exec(
+            select(FixDecisionEventRow.uuid).where(col(FixDecisionEventRow.uuid).in_(chunk))
+        )
+    }
+    for rec in records:
+        if rec.uuid in known:
+            result.skipped["fix_decision_event"] += 1
+            continue
+        s.add(
+            FixDecisionEventRow(
+                uuid=rec.uuid,
+                cluster_id=rec.cluster_id,
+                status=rec.status,
+                release=rec.release,
+                note=rec.note,
+                owner=rec.owner,
+                ticket=rec.ticket,
+                by=rec.by,
+                at=rec.at,
+            )
+        )
+        known.add(rec.uuid)
+        result.added["fix_decision_event"] += 1

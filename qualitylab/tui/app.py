@@ -33,11 +33,14 @@ class ServedSession:
     """What ``qualitylab serve`` tells a browser tab's app process (through its environment).
 
     ``secret`` identifies the browser's walker (its SHA-256 is in the lab); ``resume_url`` is the
-    walker's personal link, to come back from another device.
+    walker's personal link, to come back from another device. ``link_kept``: the server's access
+    key is fixed, so that link still works after the server restarts (otherwise it does not, and
+    the walker is told so).
     """
 
     secret: str
     resume_url: str = ""
+    link_kept: bool = False
 
 
 class QualityLabApp(LabApp):

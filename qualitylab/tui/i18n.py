@@ -87,6 +87,14 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Ваша личная ссылка — откройте её, чтобы продолжить на другом устройстве. Не "
         "передавайте её другим:",
     ),
+    "profile.resume_until_restart": (
+        "This link works only until the lab's server restarts. After a restart, ask the lab's "
+        "organiser for the new lab link: this browser will still know you and show your new "
+        "personal link.",
+        "Ссылка действует только до перезапуска сервера лаборатории. После перезапуска "
+        "попросите у организатора новую ссылку на лабораторию: этот браузер вас узнает и "
+        "покажет новую личную ссылку.",
+    ),
     "profile.open_link": ("Open my link", "Открыть мою ссылку"),
     # --- home ---
     "home.title": ("Journeys", "Пути клиента"),

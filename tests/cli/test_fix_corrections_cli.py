@@ -9,6 +9,7 @@ import typer
 from test_fixes_cli import RELEASE_10, fake, lab_args, run, seed  # noqa: F401 (fixtures)
 from typer.testing import CliRunner
 
+from qualitylab.cli.app import app as qualitylab
 from qualitylab.domain import Outcome
 
 HOSTILE = "menu: [bold]x[/bold] \x1b[31m=HYPERLINK()"
@@ -142,3 +143,34 @@ def test_split_makes_a_new_problem(
     assert after[new]["title"] == HOSTILE and after[new]["moved_in"] == [hostile]
     table = run(runner, app, "fixes", *lab_args).stdout
     assert "[bold]x[/bold]" in table and "\x1b" not in table  # user text stays literal
+
+
+def test_export_import_export_is_byte_identical_with_the_decision_history(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+    tmp_path: Any,
+) -> None:
+    """Moving a lab keeps every decision of ``fix history``, not only the latest (issue 11)."""
+    seed(lab_args, RELEASE_10 + MORE)
+    fixes(runner, app, lab_args)
+    db = lab_args[:2]
+    for args in (
+        ["c-1", "--status", "planned", "--note", "sprint 12", "--by", "anna"],
+        ["c-1", "--owner", "Pay team", "--ticket", "PAY-1", "--by", "boris"],
+    ):
+        result = run(runner, app, "fix", "set", *args, *db)
+        assert result.exit_code == 0, result.stderr
+    assert run(runner, app, "fix", "merge", "c-2", "c-0", *db).exit_code == 0
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    other = ["--db", str(tmp_path / "other.db")]
+    assert run(runner, qualitylab, "export", "-o", str(first), *db).exit_code == 0
+    imported = run(runner, qualitylab, "import", str(first), "--json", *other)
+    assert imported.exit_code == 0, imported.stderr
+    assert json.loads(imported.stdout)["added"]["fix_decision_event"] == 2
+    assert run(runner, qualitylab, "export", "-o", str(second), *other).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    history = ["fix", "history", "c-1", "--json"]
+    here = json.loads(run(runner, app, *history, *db).stdout)
+    assert [h["by"] for h in here] == ["anna", "boris"]
+    assert json.loads(run(runner, app, *history, *other).stdout) == here

@@ -7,8 +7,10 @@ reason where chromium is missing; scripts/test installs it in CI.
 from __future__ import annotations
 
 import csv
+import html as htmlmod
 import io
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -114,6 +116,18 @@ def test_walks_show(lab: str, runner: CliRunner) -> None:
     assert missing.exit_code == 1 and "is not a walk id" in missing.output
 
 
+def _chromium(tmp_path: Path, *args: str) -> str:
+    """Headless Chromium with a profile of its own; what it printed (``--dump-dom``)."""
+    return subprocess.run(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+        + ["--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    ).stdout
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
 @pytest.mark.parametrize("size", ["390,844", "1280,900"])
 def test_html_report_renders_in_chromium(
@@ -121,19 +135,49 @@ def test_html_report_renders_in_chromium(
 ) -> None:
     html, png = tmp_path / "report.html", tmp_path / "shot.png"
     assert runner.invoke(app, ["report", "--db", lab, "-o", str(html)]).exit_code == 0
-    subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-        + ["--disable-background-networking", f"--user-data-dir={tmp_path / 'profile'}"]
-        + [f"--window-size={size}", f"--screenshot={png}", html.as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+    _chromium(tmp_path, f"--window-size={size}", f"--screenshot={png}", html.as_uri())
     data = png.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert f"{width},{height}" == size
     assert len(data) > 20_000  # a drawn page, not a blank one (blank PNGs are ~5 KB)
+
+
+# Finds table cells too narrow for a word of theirs (the browser then breaks it letter by letter:
+# "throug|h the voice menu"). Long tokens (URLs, ids) may break; words of 12 characters may not.
+_MEASURE = """<script>
+const ctx = document.createElement('canvas').getContext('2d'), broken = [];
+for (const td of document.querySelectorAll('td')) {
+  if (!td.clientWidth) continue;
+  const cs = getComputedStyle(td);
+  ctx.font = cs.font;
+  const room = td.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+  for (const word of td.innerText.split(/\\s+/)) {
+    if (word.length <= 12 && ctx.measureText(word).width > room + 1) broken.push(word);
+  }
+}
+document.body.setAttribute('data-broken', JSON.stringify(broken));
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("size", ["390,844", "760,1000", "1280,900"])
+def test_html_report_tables_break_no_word(
+    lab: str, runner: CliRunner, tmp_path: Path, size: str
+) -> None:
+    """Phone (tables become cards), about an A4 page's width (the width print lays out) and
+    desktop: every table cell is wide enough for its words."""
+    html = tmp_path / "report.html"
+    assert runner.invoke(app, ["report", "--db", lab, "-o", str(html)]).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    # The report forbids scripts (CSP); this copy drops that line to run the measuring one.
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    measured = tmp_path / "measured.html"
+    measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path, f"--window-size={size}", "--dump-dom", measured.as_uri())
+    found = re.search(r'data-broken="([^"]*)"', dom)
+    assert found, "chromium did not run the measuring script"
+    assert json.loads(htmlmod.unescape(found[1])) == []
 
 
 def test_fixes_json_carries_the_texts_of_its_reports(lab: str, runner: CliRunner) -> None:

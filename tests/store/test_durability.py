@@ -5,8 +5,11 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -177,4 +180,67 @@ def test_a_save_stuck_behind_a_lock_fails_after_the_statement_timeout_with_nothi
     services.record_step(lab, walk.uuid, "find", seconds_spent=6.0)  # the retry goes through
     visit = services.get_walk(lab, walk.uuid).visit("find")
     assert visit is not None and visit.seconds_spent == 6.0
+    lab.close()
+
+
+def _hold_write_lock(db: str, seconds: float) -> threading.Thread:
+    """Another writer (a bare sqlite3 connection) holding the file's write lock for a while."""
+    holding = threading.Event()
+
+    def hold() -> None:
+        conn = sqlite3.connect(db, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        holding.set()
+        time.sleep(seconds)
+        conn.execute("COMMIT")
+        conn.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    assert holding.wait(5)
+    return thread
+
+
+def test_a_save_waits_for_the_write_lock_and_lands_soon_after(
+    tmp_path: Path, small_catalog: Path
+) -> None:
+    """The save polls for the lock in small steps, so it lands within a few ms of its release
+    (SQLite's own busy handler sleeps up to 100 ms between tries)."""
+    db = str(tmp_path / "lab.db")
+    lab = Lab.open(db=db, journeys=small_catalog)
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    started = time.monotonic()
+    holder = _hold_write_lock(db, 0.3)
+    services.log_pain_point(
+        lab, walk_uuid=walk.uuid, step_id="find", text="waited", severity=2, category="bug"
+    )
+    waited = time.monotonic() - started
+    holder.join()
+    assert 0.3 <= waited < 0.3 + 5  # it waited for the lock, and did not give up
+    assert [p.text for p in services.list_pain_points(lab)] == ["waited"]
+    lab.close()
+
+
+def test_a_lock_held_past_the_timeout_is_one_clear_error(
+    tmp_path: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab.errors import StorageUnavailable
+    from qualitylab.store import engine
+
+    db = str(tmp_path / "lab.db")
+    lab = Lab.open(db=db, journeys=small_catalog)
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    monkeypatch.setattr(engine, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    holder = _hold_write_lock(db, 1.0)
+    with pytest.raises(StorageUnavailable, match="database is locked; nothing was saved"):
+        services.log_pain_point(
+            lab, walk_uuid=walk.uuid, step_id="find", text="late", severity=2, category="bug"
+        )
+    holder.join()
+    services.log_pain_point(  # the lab still works once the lock is free
+        lab, walk_uuid=walk.uuid, step_id="find", text="later", severity=2, category="bug"
+    )
+    assert [p.text for p in services.list_pain_points(lab)] == ["later"]
     lab.close()

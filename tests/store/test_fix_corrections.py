@@ -3,6 +3,7 @@ export/import, are undoable, and decisions keep owner, ticket and a history (iss
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -159,6 +160,44 @@ def test_corrections_and_owners_travel_through_export_and_import(
         assert items(other)["c-pay"].moved_out == ()
     finally:
         other.close()
+
+
+def test_decision_history_travels_through_export_and_import_once(
+    lab: Lab, tmp_path: Path, fixes_catalog: Path
+) -> None:
+    """``fix history`` reads the same in a lab the export went into (it did not: the decision
+    events stayed behind), importing twice adds nothing, and ``--anonymize`` drops the names."""
+    release_10(lab)
+    items(lab)
+    set_fix_status(lab, "c-pay", "planned", note="sprint 12", by="anna")
+    set_fix_status(lab, "c-pay", owner="Payments team", ticket="PAY-123", by="boris")
+    path = tmp_path / "lab.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        counts = export_jsonl(lab, out)
+    assert counts["fix_decision_event"] == 2
+    other = Lab.open(db=f"sqlite:///{tmp_path / 'other.db'}", journeys=fixes_catalog)
+    try:
+        assert import_jsonl(other, path)["added"]["fix_decision_event"] == 2
+        items(other)
+        set_fix_status(other, "c-menu", "wont_fix", note="by design", by="chloe")
+        assert import_jsonl(other, path)["skipped"]["fix_decision_event"] == 2
+        here = [(h.at, h.what, h.by) for h in problem_history(lab, "c-pay")]
+        assert [(h.at, h.what, h.by) for h in problem_history(other, "c-pay")] == here
+        assert [h.by for h in problem_history(other, "c-pay")] == ["anna", "boris"]
+        assert [h.by for h in problem_history(other, "c-menu")] == ["chloe"]
+    finally:
+        other.close()
+    anonymous = tmp_path / "anon.jsonl"
+    with anonymous.open("w", encoding="utf-8") as out:
+        export_jsonl(lab, out, anonymize=True)
+    records = [json.loads(line) for line in anonymous.read_text(encoding="utf-8").splitlines()]
+    events = [r for r in records if r["type"] == "fix_decision_event"]
+    assert [(e["by"], e["owner"], e["ticket"]) for e in events] == [
+        ("", "", ""),
+        ("", "", "PAY-123"),
+    ]
+    decisions = [r for r in records if r["type"] == "cluster_fix"]
+    assert [(d["owner"], d["ticket"]) for d in decisions] == [("", "PAY-123")]
 
 
 def test_one_offs_are_listed_worst_first_and_can_be_attached(lab: Lab) -> None:

@@ -149,3 +149,32 @@ def test_labs_created_at_once_by_several_processes_all_open(tmp_path) -> None:  
     store = Store(f"sqlite:///{db}")
     assert current_revision(store.engine) == HEAD_REVISION
     store.close()
+
+
+def test_decision_events_saved_before_0005_get_a_uuid_each(db_url: str) -> None:
+    """0005 gives every stored decision event its own uuid (the export/import key)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from qualitylab.config import resolve_db_url
+    from qualitylab.store.engine import alembic_config, create_lab_engine
+
+    url = resolve_db_url(db_url)
+    old = create_lab_engine(url)
+    command.upgrade(alembic_config(old), "0004_fix_corrections")
+    with old.begin() as conn:
+        for status in ("open", "planned"):
+            conn.execute(
+                text(
+                    'INSERT INTO fix_decision_event (cluster_id, status, note, owner, ticket, "by",'
+                    " \"at\") VALUES ('c-1', :status, '', '', '', 'anna', '2026-01-01 00:00:00+00')"
+                ),
+                {"status": status},
+            )
+    old.dispose()
+    store = Store(url)
+    assert current_revision(store.engine) == HEAD_REVISION
+    with store.engine.connect() as conn:
+        uuids = conn.execute(text("SELECT uuid FROM fix_decision_event")).scalars().all()
+    assert len(set(uuids)) == 2 and all(len(u) == 36 for u in uuids)
+    store.close()

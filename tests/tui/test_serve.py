@@ -70,11 +70,17 @@ def serve(tmp_path: Path) -> Iterator[ServeFactory]:
     started: list[tuple[Served, Any]] = []
 
     def start(
-        *extra: str, env: dict[str, str] | None = None, db: str | None = None, lang: str = "en"
+        *extra: str,
+        env: dict[str, str] | None = None,
+        db: str | None = None,
+        lang: str = "en",
+        token: str | None = TOKEN,
     ) -> Served:
         port = free_port()
         environ = {**os.environ, "QUALITYLAB_CONFIG_DIR": str(tmp_path / "config")}
-        environ["QUALITYLAB_SERVE_TOKEN"] = TOKEN
+        environ.pop("QUALITYLAB_SERVE_TOKEN", None)
+        if token is not None:  # None: serve makes up a key at start
+            environ["QUALITYLAB_SERVE_TOKEN"] = token
         environ.update(env or {})
         lab = tmp_path / "lab.db"
         argv = [sys.executable, "-m", "qualitylab", "serve", "--port", str(port)]
@@ -86,7 +92,7 @@ def serve(tmp_path: Path) -> Iterator[ServeFactory]:
         served = Served(f"http://127.0.0.1:{port}", proc, log_path, lab)
         started.append((served, log))
         deadline = time.monotonic() + 30
-        while "Press Ctrl+C" not in served.output():
+        while "Ctrl+C" not in served.output():
             assert proc.poll() is None, served.output()
             assert time.monotonic() < deadline, served.output()
             time.sleep(0.1)
@@ -191,7 +197,7 @@ async def test_without_the_access_key_every_request_is_refused(serve: ServeFacto
                 assert resp.status == 403, path
         async with session.get(served.url + "/?token=wrong-key-0123456789") as resp:
             assert resp.status == 403
-            assert "link you were given" in await resp.text()
+            assert "no longer opens the lab" in await resp.text()
         async with session.post(served.url + "/", data=b"x") as resp:
             assert resp.status == 403
         with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
@@ -234,6 +240,56 @@ async def test_the_key_link_becomes_a_private_cookie_and_opens_the_page(
     log = served.output()
     assert log.count(TOKEN) == 1, "the key link is printed once, at start"
     assert "qualitylab_walker" not in log and "qualitylab_access" not in log
+
+
+OTHER_ORIGIN_URLS = re.compile(r"(?<!xmlns=.)(?:https?|wss?)://[^\s\"'<>()]+")
+LOADED = re.compile(r"""(?:src|href)=["']([^"']+)["']|url\(["']?([^"')]+)""")
+
+
+def other_origin_urls(text: str, origin: str) -> list[str]:
+    """URLs in served HTML/CSS pointing anywhere but ``origin`` (an SVG's ``xmlns`` names a
+    namespace, not a place, and CSS comments load nothing)."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    own = (f"{origin}/", origin.replace("http", "ws", 1) + "/")
+    return [u for u in OTHER_ORIGIN_URLS.findall(text) if not (u + "/").startswith(own)]
+
+
+async def test_the_page_loads_nothing_from_another_origin(serve: ServeFactory) -> None:
+    """The finding: textual-serve's page fetched Roboto Mono from Google Fonts, so every visit
+    told a third party, and a lab on a network without internet waited on it. Now the page and
+    everything it names come from the lab, and the CSP forbids any other origin."""
+    served = serve()
+    ws_origin = served.url.replace("http://", "ws://")
+    browser = await new_browser(served.url)
+    async with browser.session as session:
+        async with session.get(f"{served.url}/?token={TOKEN}") as resp:  # the "opening" page
+            assert other_origin_urls(await resp.text(), served.url) == []
+            assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
+        async with session.get(f"{served.url}/") as resp:
+            html = await resp.text()
+            csp = dict(part.strip().split(" ", 1) for part in resp.headers[
+                "Content-Security-Policy"].split(";"))  # fmt: skip
+        assert other_origin_urls(html, served.url) == [], html
+        assert "googleapis" not in html and "<script>" not in html and "onclick" not in html.lower()
+        assert csp["default-src"] == "'none'" and csp["script-src"] == "'self'"
+        assert csp["font-src"] == "'self'" and csp["img-src"] == "'self' data:"
+        assert csp["connect-src"] == f"'self' {ws_origin}" and csp["frame-ancestors"] == "'none'"
+        assert "http" not in csp["style-src"] and "*" not in resp.headers["Content-Security-Policy"]
+        assets = {a or b for a, b in LOADED.findall(html)}
+        assert {"/static/js/textual.js", "/lab/lab.js", "/static/css/xterm.css"} <= assets
+        assert any(a.startswith("/static/fonts/RobotoMono") for a in assets)  # the shipped font
+        for asset in sorted(assets):
+            assert asset.startswith("/"), asset  # this server, whatever host the browser used
+            async with session.get(served.url + asset) as resp:
+                assert resp.status == 200, asset
+                if asset.endswith((".css", ".js")):  # what they load (comments load nothing)
+                    assert other_origin_urls(await resp.text(), served.url) == [], asset
+                assert "Content-Security-Policy" in resp.headers
+        async with aiohttp.ClientSession() as stranger:  # refusal pages are self-contained too
+            async with stranger.get(f"{served.url}/") as resp:
+                assert resp.status == 403
+                assert other_origin_urls(await resp.text(), served.url) == []
+                assert "default-src 'none'" in resp.headers["Content-Security-Policy"]
 
 
 async def test_a_foreign_page_cannot_drive_the_app(serve: ServeFactory) -> None:
@@ -314,6 +370,60 @@ async def test_a_personal_link_resumes_on_another_device(serve: ServeFactory) ->
     assert [name for _, name, _ in walkers(served.db)] == ["Kim"]
 
 
+def banner_link(served: Served) -> str:
+    match = re.search(r"^  (http://\S+/\?token=\S+)$", served.output(), flags=re.M)
+    assert match, served.output()
+    return match.group(1)
+
+
+async def test_the_banner_and_the_walker_learn_how_long_links_last(serve: ServeFactory) -> None:
+    """The finding: personal links silently broke when serve restarted with a key made up at
+    start. Now the banner and the walker's form say so, and an old link says what happened."""
+    served = serve(token=None)
+    assert "last until this server stops" in served.output()
+    assert "Set QUALITYLAB_SERVE_TOKEN" in served.output()
+    link = banner_link(served)
+    browser = await new_browser(served.url)
+    async with browser.session:
+        async with browser.session.get(link) as resp:
+            assert resp.status == 200
+        async with browser.session.get(f"{served.url}/") as resp:  # the page: a walker cookie
+            assert resp.status == 200
+        await browser.connect()
+        await browser.wait_for("Your personal link")
+        await browser.wait_for("This link works only until")
+        await browser.close()
+        served.proc.terminate()
+        served.proc.wait(timeout=20)
+
+        again = serve(token=None, lang="")  # the same lab restarted: a new key
+        assert banner_link(again) != link
+        old_query = link.split("/?", 1)[1]
+        async with browser.session.get(f"{again.url}/") as resp:  # the old key's cookie
+            assert resp.status == 403
+            assert "no longer opens the lab" in await resp.text()
+        async with aiohttp.ClientSession() as fresh:  # the old link on another device
+            async with fresh.get(f"{again.url}/?{old_query}") as resp:
+                assert resp.status == 403
+                assert "restarted without a fixed key" in await resp.text()
+            ru = {"Accept-Language": "ru"}
+            async with fresh.get(f"{again.url}/?{old_query}", headers=ru) as resp:
+                assert "ссылка больше не открывает лабораторию" in await resp.text()
+
+    fixed = serve(lang="ru")  # a key from the environment: links outlive restarts
+    assert "будут работать и после перезапуска" in fixed.output()
+    assert "Нажмите Ctrl+C" in fixed.output()
+    assert banner_link(fixed).endswith(f"?token={TOKEN}")
+    browser = await new_browser(fixed.url)
+    async with browser.session:
+        assert await browser.open_lab() == 200
+        await browser.connect()
+        await browser.wait_for("Ваша личная ссылка")
+        await asyncio.sleep(0.5)
+        assert "до перезапуска" not in browser.text()
+        await browser.close()
+
+
 # ---------------------------------------------------------------------------- limits
 
 
@@ -348,6 +458,69 @@ async def test_a_full_lab_says_so_and_idle_tabs_end(serve: ServeFactory) -> None
         await first.close()
 
 
+def raw_get(served: Served, path: str, headers: str = "") -> tuple[str, bytes]:
+    """A GET sent byte for byte (an HTTP client would normalise ``..`` and ``%2e`` away)."""
+    host, port = served.url.removeprefix("http://").split(":")
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nConnection: close\r\n{headers}\r\n"
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(request.encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), body
+
+
+def test_static_files_never_reach_outside_their_folder(serve: ServeFactory) -> None:
+    """Even with the access key: ``..`` in any spelling reads nothing but the page's own files."""
+    served = serve()
+    cookie = f"Cookie: qualitylab_access={TOKEN}\r\n"
+    status, body = raw_get(served, "/static/js/textual.js", cookie)
+    assert status.endswith("200 OK") and len(body) > 100_000
+    for path in (
+        "/static/../../etc/passwd",
+        "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+        "/static/%2e%2e/server.py",
+        "/static/js/%2e%2e/%2e%2e/server.py",
+        "/static/%252e%252e/server.py",
+        "/static/..\\..\\server.py",
+        "/static/%2fetc%2fpasswd",
+        "/static//etc/passwd",
+        "/lab/%2e%2e/server.py",
+        "/download/..%2f..%2fserver.py",
+        "//etc/passwd",
+        "/static/",
+    ):
+        status, body = raw_get(served, path, cookie)
+        assert status.split()[1] in ("403", "404"), (path, status)
+        assert b"root:" not in body and b"import " not in body, path
+    for origin in ("http://evil.example", "null"):  # plain HTTP too, not just the websocket
+        status, _ = raw_get(served, "/", cookie + f"Origin: {origin}\r\n")
+        assert status.split()[1] == "403", origin
+
+
+def test_a_malformed_request_never_puts_a_key_in_the_log(serve: ServeFactory) -> None:
+    """The finding (driving serve as a hostile page would): a URL or header too long for aiohttp
+    was logged with a traceback quoting its start, so a link's access key and walker secret (or
+    a cookie) landed in the server's log."""
+    served = serve()
+    secret = "W" * 43
+    padding = "a" * 9000
+    cookie = f"Cookie: qualitylab_access={TOKEN}; qualitylab_walker={secret}{padding}\r\n"
+    for path, headers in ((f"/?token={TOKEN}&walker={secret}&x={padding}", ""), ("/", cookie)):
+        status, _ = raw_get(served, path, headers)
+        assert status.split()[1] == "400"
+    deadline = time.monotonic() + 10
+    while served.output().count("Error handling request") < 2:
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.1)
+    log = served.output()
+    assert log.count(TOKEN) == 1, log  # the banner's link, nothing else
+    assert secret not in log and "Traceback" not in log and padding[:100] not in log
+    assert served.proc.poll() is None
+
+
 async def test_oversized_and_malformed_messages_do_no_harm(serve: ServeFactory) -> None:
     served = serve()
     browser = await new_browser(served.url)
@@ -366,6 +539,75 @@ async def test_oversized_and_malformed_messages_do_no_harm(serve: ServeFactory) 
         await asyncio.wait_for(browser.reader, 20)  # the server closes a too-large message
         await browser.close()
     assert served.proc.poll() is None
+
+
+async def test_an_app_that_quits_by_itself_is_not_killed() -> None:
+    """The finding: "Unknown child process pid N, will report returncode 255" in serve's log when
+    tabs closed. The app had quit, but asyncio had not yet reported it, and killing it then made
+    ``Popen.send_signal`` reap the child from under asyncio's child watcher."""
+    from textual_serve.download_manager import DownloadManager
+
+    from qualitylab.serving.server import LabAppService
+
+    async def ignore(*_args: Any) -> None:
+        return None
+
+    quits_on_input = "import sys; print('__GANGLION__', flush=True); sys.stdin.buffer.read(1)"
+    signalled: list[int] = []
+    for _ in range(5):
+        service = LabAppService(
+            [sys.executable, "-c", quits_on_input],
+            {},
+            write_bytes=ignore,
+            write_str=ignore,
+            close=ignore,
+            download_manager=DownloadManager(),
+            debug=False,
+        )
+        await service.start(80, 24)
+        process = service._process
+        assert process is not None
+        process.kill = lambda pid=process.pid: signalled.append(pid)  # type: ignore[method-assign]
+        await service.stop_within(10)
+        assert signalled == [] and process.returncode == 0
+
+
+async def test_closing_tabs_leaves_no_child_process_warning(serve: ServeFactory) -> None:
+    served = serve()
+    for _ in range(3):
+        browser = await new_browser(served.url)
+        async with browser.session:
+            assert await browser.open_lab() == 200
+            await browser.connect()
+            await browser.wait_for("Welcome to QualityLab")
+            await browser.close()
+    deadline = time.monotonic() + 20
+    while served.output().count("a browser tab closed") < 3:
+        assert time.monotonic() < deadline, served.output()
+        await asyncio.sleep(0.1)
+    assert "Unknown child process" not in served.output()
+
+
+async def test_stopping_the_server_closes_the_tabs_at_once(serve: ServeFactory) -> None:
+    """Found while driving it: SIGTERM (or Ctrl+C) with a tab open took 60 s, aiohttp's wait for
+    open handlers; a service manager kills the server long before (Docker after 10 s)."""
+    served = serve()
+    browser = await new_browser(served.url)
+    async with browser.session:
+        assert await browser.open_lab() == 200
+        await browser.connect()
+        await browser.wait_for("Welcome to QualityLab")
+        (app,) = child_pids(served.proc.pid)
+        started = time.monotonic()
+        served.proc.terminate()
+        assert browser.reader is not None
+        await asyncio.wait_for(browser.reader, 20)  # the tab is closed by the server
+        while served.proc.poll() is None:
+            assert time.monotonic() - started < 20, "serve did not stop"
+            await asyncio.sleep(0.1)
+        await browser.close()
+    assert not Path(f"/proc/{app}").exists() or "Z" in Path(f"/proc/{app}/stat").read_text()
+    assert "a browser tab closed (0/8 open)" in served.output()
 
 
 async def app_command_lines(served: Served) -> list[list[bytes]]:
@@ -499,9 +741,14 @@ def shows_the_app(png: bytes) -> bool:
 
 
 async def chromium_screenshot(
-    url: str, profile: Path, ready: Callable[[bytes], bool], timeout: float = 60.0
+    url: str,
+    profile: Path,
+    ready: Callable[[bytes], bool],
+    timeout: float = 60.0,
+    events: list[dict[str, Any]] | None = None,
 ) -> bytes:
-    """Open ``url`` and screenshot it every 2 s until ``ready(png)`` (or give the last one)."""
+    """Open ``url`` and screenshot it every 2 s until ``ready(png)`` (or give the last one).
+    ``events`` collects what the page did meanwhile (DevTools Network and Log events)."""
     assert CHROMIUM is not None
     port = free_port()
     argv = [
@@ -537,8 +784,12 @@ async def chromium_screenshot(
                         reply = json.loads((await ws.receive()).data)
                         if reply.get("id") == counter:
                             return dict(reply.get("result", {}))
+                        if events is not None and "method" in reply:
+                            events.append(reply)
 
                 await call("Page.enable")
+                await call("Network.enable")
+                await call("Log.enable")
                 await call("Page.navigate", url=url)
                 deadline = time.monotonic() + timeout
                 while True:  # the page, then the websocket, then the app's frames
@@ -556,8 +807,22 @@ async def chromium_screenshot(
 async def test_chromium_shows_the_walk_app_from_the_key_link(
     serve: ServeFactory, tmp_path: Path
 ) -> None:
+    """... and everything the page fetched came from the lab itself, with nothing refused by its
+    Content-Security-Policy (a page open to a company leaks no visit to a font CDN)."""
     served = serve()
     link = f"{served.url}/?token={TOKEN}"
-    png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app)
+    events: list[dict[str, Any]] = []
+    png = await chromium_screenshot(link, tmp_path / "chrome", shows_the_app, events=events)
     (tmp_path / "serve.png").write_bytes(png)
     assert shows_the_app(png), f"the browser does not show the walk app; see {tmp_path}"
+    logged = [e["params"]["entry"]["text"] for e in events if e["method"] == "Log.entryAdded"]
+    assert not [text for text in logged if "Content Security Policy" in text], logged
+    requested = {
+        e["params"]["request"]["url"] for e in events if e["method"] == "Network.requestWillBeSent"
+    }
+    requested |= {e["params"]["url"] for e in events if e["method"] == "Network.webSocketCreated"}
+    assert any(url.endswith("/static/js/textual.js") for url in requested), requested
+    assert any("/static/fonts/RobotoMono" in url for url in requested), requested  # ours
+    assert any(url.startswith(served.url.replace("http", "ws")) for url in requested), requested
+    own = (served.url, served.url.replace("http", "ws"), "data:")
+    assert [url for url in requested if not url.startswith(own)] == []

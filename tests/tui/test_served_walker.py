@@ -92,6 +92,30 @@ async def test_a_returning_browser_skips_the_question_and_sees_its_own_walk(
     assert renamed is not None and (renamed.uuid, renamed.name) == (walker.uuid, "Kim Lee")
 
 
+async def test_the_walker_is_told_when_the_personal_link_ends(
+    db_path: str, clock: FrozenClock
+) -> None:
+    """With a key made up at each start of ``serve``, the personal link dies with the server."""
+    secret = new_walker_secret()
+    url = f"http://lab:8000/?token=t&walker={secret}"
+    for lang, kept, note in (
+        ("en", False, "works only until the lab's server restarts"),
+        ("ru", False, "действует только до перезапуска сервера"),
+        ("en", True, None),
+    ):
+        session = ServedSession(secret=secret, resume_url=url, link_kept=kept)
+        app = make_app(
+            db=db_path, journeys=CATALOG, lang=lang, walker_name=None, clock=clock, served=session
+        )
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+            notes = pilot.app.screen.query("#resume-lasts")
+            if note is None:
+                assert not notes
+            else:
+                assert note in str(notes.first(Static).render())
+
+
 async def test_the_browser_form_takes_a_link_and_never_reads_the_servers_disk(
     db_path: str, lab: Lab, clock: FrozenClock
 ) -> None:

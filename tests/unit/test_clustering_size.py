@@ -95,3 +95,41 @@ def test_a_large_corpus_clusters_the_same_every_time_in_any_order() -> None:
     assert {c.id: set(c.members) for c in shuffled.clusters} == {
         c.id: set(c.members) for c in base.clusters
     }
+
+
+#: One request in three fixed wordings, each written three times (as CLINC150's crowd did), in
+#: words no problem of ``corpus`` uses; and one unrelated repeated note.
+WORDINGS = ["zorkel blipper quantel", "blipper zorkel", "quantel blipper wexo zorkel"]
+UNRELATED = "frobnitz glorp"
+
+
+def _with_repeats(steps: list[str] | None = None) -> tuple[list[str], list[str]]:
+    texts, _ = corpus(900, seed=5)
+    extra = [w for w in WORDINGS for _ in range(3)] + [UNRELATED] * 3
+    context = ["step"] * len(texts) + (steps or ["step"] * len(extra))
+    return texts + extra, context
+
+
+def _cluster_of(result: Clustering, text_index: int) -> str | None:
+    return result.labels[str(text_index)]
+
+
+def test_wordings_of_one_request_each_repeated_are_one_problem() -> None:
+    """CLINC150 all rows: 107 of 231 groups were single wordings repeated three times, several
+    of them wordings of one request ("you are correct", "that's correct")."""
+    texts, context = _with_repeats()
+    result = cluster_texts(texts, context=context)
+    first = len(texts) - 12
+    owners = {_cluster_of(result, first + j) for j in range(9)}
+    assert len(owners) == 1 and None not in owners
+    unrelated = _cluster_of(result, first + 9)
+    assert unrelated is not None and unrelated not in owners
+
+
+def test_wordings_repeated_on_different_steps_stay_apart() -> None:
+    steps = ["a"] * 3 + ["b"] * 3 + ["a"] * 3 + ["a"] * 3
+    texts, context = _with_repeats(steps)
+    result = cluster_texts(texts, context=context)
+    first = len(texts) - 12
+    assert _cluster_of(result, first) == _cluster_of(result, first + 6)
+    assert _cluster_of(result, first) != _cluster_of(result, first + 3)

@@ -16,6 +16,7 @@ HEAVY = (
     "jinja2",
     "alembic",
     "openpyxl",
+    "xlsxwriter",
 )
 
 

@@ -136,6 +136,20 @@ RECORDS: dict[str, Any] = {
             "undone_by": TEXT,
         }
     ),
+    "fix_decision_event": st.fixed_dictionaries(
+        {
+            "type": st.just("fix_decision_event"),
+            "uuid": UUID,
+            "cluster_id": ID,
+            "status": st.sampled_from(["open", "planned", "fixed", "wont_fix"]),
+            "release": st.none() | ID,
+            "note": TEXT,
+            "owner": TEXT,
+            "ticket": TEXT,
+            "by": TEXT,
+            "at": TIME,
+        }
+    ),
 }
 VALID = st.one_of(*RECORDS.values())
 JSON = st.recursive(

@@ -349,6 +349,7 @@ def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> N
     text = [row[header.index("text")] for row in pains.iter_rows(min_row=2)]
     hostile = next(c for c in text if str(c.value).startswith("=HYPERLINK"))
     assert hostile.data_type == "s" and hostile.quotePrefix  # text, never a formula
+    assert hostile.hyperlink is None  # and its http://... is not made a link
     assert len(text) == 4
     assert [c.value for c in wb["Fix list"][2]][:3] == [
         1,

@@ -56,6 +56,9 @@ class ProfileScreen(QLScreen[config.Profile | None]):
             if self.served is not None and self.served.resume_url:
                 yield Static(self.t("profile.resume"), classes="muted", markup=False)
                 yield Static(self.served.resume_url, id="resume-url", markup=False)
+                if not self.served.link_kept:
+                    note = self.t("profile.resume_until_restart")
+                    yield Static(note, id="resume-lasts", classes="muted", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("profile.start"), id="start", variant="primary")
                 yield Button(self.t("profile.anon"), id="anonymous")

@@ -11,9 +11,9 @@ import asyncio
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import ModalScreen
@@ -24,6 +24,10 @@ from qualitylab.tui.triage.strings import TRIAGE_STRINGS
 
 if TYPE_CHECKING:
     from qualitylab.services.triage import TriageList
+    from qualitylab.tui.triage.base import TriageScreen
+
+#: Keys never held for a loading screen: leaving must not wait for the data.
+_NEVER_HELD = frozenset({"ctrl+q", "ctrl+c"})
 
 
 @dataclass
@@ -101,6 +105,36 @@ class TriageApp(LabApp):
             built = await self.call(triage_list, journey=key[0] or None, release=key[1] or None)
             self._cache[key] = (self._generation, built)
             return built
+
+    # ------------------------------------------------------------------ typing ahead
+    async def on_event(self, event: events.Event) -> None:
+        """A key for a screen still loading its data waits for it (see ``TriageScreen``)."""
+        if isinstance(event, events.Key) and not event.is_forwarded and self._hold(event):
+            return
+        await super().on_event(event)
+
+    def _hold(self, key: events.Key) -> bool:
+        from qualitylab.tui.triage.base import TriageScreen
+
+        screen = self.screen
+        if key.key in _NEVER_HELD or not isinstance(screen, TriageScreen):
+            return False
+        if screen.waiting or screen.held:
+            screen.held.append(key)
+            return True
+        return False
+
+    def replay_keys_later(self, screen: TriageScreen[Any]) -> None:
+        """Once ``screen`` has drawn: its held keys, in order, behind every message already queued
+        (a key that arrives meanwhile is held too, so the order is the order typed)."""
+        self.call_later(self._replay_keys, screen)
+
+    def _replay_keys(self, screen: TriageScreen[Any]) -> None:
+        # posted afresh they take the way every key takes; one that opens a loading screen
+        # makes the keys after it wait for that screen in turn
+        held, screen.held = screen.held, []
+        for key in held:
+            self.post_message(events.Key(key.key, key.character))
 
     # ------------------------------------------------------------------ start-up & modes
     def on_mount(self) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Input, Static
@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from qualitylab.domain import FixItem, FixStatus
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.text import one_line
-from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
+from qualitylab.tui.triage.base import TABLE_KEYS, TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import number, status_cell, text
 
 if TYPE_CHECKING:
@@ -71,6 +71,9 @@ class FixListScreen(TriageScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
         [
             Binding("enter", "open", "tk.open", priority=True),
+            # an enter typed before the app took the terminal arrives as a newline
+            Binding("ctrl+j", "open", show=False, priority=True),
+            *TABLE_KEYS,
             Binding("slash", "search", "tk.search", key_display="/"),
             Binding("f", "filter", "tk.filter"),
             Binding("s", "sort", "tk.sort"),
@@ -104,8 +107,7 @@ class FixListScreen(TriageScreen[None]):
     def _wanted(self) -> tuple[int, tuple[str, str]]:
         return (self.tapp.generation, self.tapp.scope.key)
 
-    @work(exclusive=True, group="fixlist-load")
-    async def load(self) -> None:
+    async def fetch(self) -> None:
         wanted = self._wanted()
         try:
             self.data = await self.tapp.fix_list()

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
+from qualitylab.tui.triage.base import TABLE_KEYS, TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import duration, legend, number, strip, text
 
 if TYPE_CHECKING:
@@ -29,6 +29,9 @@ class JourneysScreen(TriageScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
         [
             Binding("enter", "open", "tk.its_fixes", priority=True),
+            # an enter typed before the app took the terminal arrives as a newline
+            Binding("ctrl+j", "open", show=False, priority=True),
+            *TABLE_KEYS,
             Binding("ctrl+r", "reload", "tk.reload", show=False),
         ]
     )
@@ -52,8 +55,7 @@ class JourneysScreen(TriageScreen[None]):
         if self.loaded_for != self.tapp.generation:
             self.load()
 
-    @work(exclusive=True, group="journeys-load")
-    async def load(self) -> None:
+    async def fetch(self) -> None:
         from qualitylab.services.triage import journey_friction
 
         generation = self.tapp.generation

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
@@ -64,8 +64,7 @@ class OneOffsScreen(TriageScreen[None]):
         if self.loaded_for != (self.tapp.generation, self.tapp.scope.key):
             self.load()
 
-    @work(exclusive=True, group="oneoffs-load")
-    async def load(self) -> None:
+    async def fetch(self) -> None:
         wanted = (self.tapp.generation, self.tapp.scope.key)
         try:
             self.data = await self.tapp.fix_list()

@@ -69,8 +69,7 @@ class ProblemScreen(TriageScreen[None]):
         if self.loaded_for != self.tapp.generation:
             self.load()
 
-    @work(exclusive=True, group="problem-load")
-    async def load(self) -> None:
+    async def fetch(self) -> None:
         from qualitylab.services.triage import problem_detail
 
         scope = self.tapp.scope

@@ -122,15 +122,16 @@ def main() -> None:
     if args.baseline:
         versions["before: "] = {**env, "PYTHONPATH": str(Path(args.baseline).resolve())}
     py = sys.executable
-    existing_db = str(work / "existing.db")
+    # one "existing" database per version: an older checkout cannot open a newer schema
+    existing = {label: str(work / f"existing-{n}.db") for n, label in enumerate(versions)}
 
     def walk_argv(db: str) -> list[str]:
         return [py, "-m", "qualitylab", "walk", "--db", db, "--journeys", args.journeys,
                 "--lang", "en", "--as", "Bench Walker"]  # fmt: skip
 
     # warm caches (bytecode, page cache) and create the "existing" database once
-    for each in versions.values():
-        time_until(walk_argv(existing_db), PROGRESS, each)
+    for label, each in versions.items():
+        time_until(walk_argv(existing[label]), PROGRESS, each)
     time_until([py, "-c", BARE_APP], b"bare-ready", env)
 
     cases: dict[str, list[float]] = {}
@@ -144,6 +145,7 @@ def main() -> None:
             "bare Textual App, first frame", time_until([py, "-c", BARE_APP], b"bare-ready", env)
         )
         for label, each in versions.items():
+            existing_db = existing[label]
             first = (b"Loading journeys", listed)
             record(f"{label}walk: first frame", time_until(walk_argv(existing_db), first, each))
             record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from tui_helpers import (
     CATALOG,
     AppFactory,
     FrozenClock,
+    done_to_finish,
     home_loaded,
     open_journey,
     screen_is,
@@ -171,25 +174,32 @@ async def test_time_on_the_finish_screen_is_not_added_to_the_last_step(
     assert sum(v.seconds_spent for v in visits) == 3 * 33  # 01:39, as the finish screen said
 
 
+@pytest.fixture
+def slow_validation(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Validating the catalog waits until the test sets the event (listing must not wait)."""
+    validated = threading.Event()
+    real = Lab.reload_catalog
+
+    def reload_catalog(lab: Lab) -> object:
+        assert validated.wait(10)
+        return real(lab)
+
+    monkeypatch.setattr(Lab, "reload_catalog", reload_catalog)
+    yield validated
+    validated.set()
+
+
 async def test_journeys_are_listed_before_the_catalog_is_validated(
-    new_app: AppFactory, profile: config.Profile, monkeypatch: pytest.MonkeyPatch
+    new_app: AppFactory, profile: config.Profile, slow_validation: threading.Event
 ) -> None:
     """Start-up (issue 13): the list comes from the catalog's outline, so validating the catalog
     (pydantic, ~0.15 s) no longer delays it; a journey opened meanwhile opens once validated."""
     import asyncio
-    import threading
 
     from qualitylab.tui.screens.home import HomeScreen
     from qualitylab.tui.screens.intro import IntroScreen
 
-    validated = threading.Event()
-    real = Lab.reload_catalog
-
-    def slow_validation(lab: Lab) -> object:
-        assert validated.wait(10)
-        return real(lab)
-
-    monkeypatch.setattr(Lab, "reload_catalog", slow_validation)
+    validated = slow_validation
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: "Buy a SIM card online" in screen_text(pilot))
@@ -207,22 +217,13 @@ async def test_journeys_are_listed_before_the_catalog_is_validated(
 
 
 async def test_a_catalog_that_fails_validation_is_reported_after_its_outline_was_listed(
-    db_path: str, profile: config.Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    db_path: str, profile: config.Profile, tmp_path: Path, slow_validation: threading.Event
 ) -> None:
     """The outline does not check ids: the list shows the journeys, then validation's problem
     replaces them (as it showed before there was an outline)."""
-    import threading
-
     from qualitylab.tui.app import make_app
 
-    validated = threading.Event()
-    real = Lab.reload_catalog
-
-    def slow_validation(lab: Lab) -> object:
-        assert validated.wait(10)
-        return real(lab)
-
-    monkeypatch.setattr(Lab, "reload_catalog", slow_validation)
+    validated = slow_validation
     broken = tmp_path / "journeys.yaml"
     broken.write_text(
         CATALOG.read_text(encoding="utf-8").replace("id: buy-sim", "id: Buy SIM!"),
@@ -266,18 +267,11 @@ async def test_keys_typed_right_after_enter_in_the_score_land_in_the_comment(
     at once left the comment empty (the score field took the letters, and refused them)."""
     from textual.widgets import Input, TextArea
 
-    from qualitylab.domain import Outcome
     from qualitylab.tui.screens.finish import FinishScreen
 
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        step = await open_journey(pilot, "sim")
-        for index in range(len(step.journey.steps)):
-            step = await step_ready(pilot, index)
-            await pilot.press("d", "6")
-            await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
-            await pilot.press("right")
-        assert isinstance(await to_finish(pilot), FinishScreen)
+        assert isinstance(await done_to_finish(pilot), FinishScreen)
         score = app.screen.query_one("#nps", Input)
         score.focus()
         await pilot.pause()

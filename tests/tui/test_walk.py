@@ -10,6 +10,7 @@ from tui_helpers import (
     AppFactory,
     FrozenClock,
     catalog_without,
+    done_to_finish,
     fill_form,
     home_loaded,
     list_text,
@@ -177,18 +178,12 @@ async def test_quitting_on_the_finish_screen_resumes_there(
     """All steps answered, finish screen open, app closed: the next start reopens the finish."""
     first = new_app()
     async with first.run_test(size=(80, 24)) as pilot:
-        step = await open_journey(pilot, "sim")
-        for index in range(len(step.journey.steps)):
-            step = await step_ready(pilot, index)
-            await pilot.press("d", "6")
-            await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
-            await pilot.press("right")
-        await to_finish(pilot)
+        finish = await done_to_finish(pilot)
         await pilot.press("ctrl+q")
 
     (walk,) = services.list_walks(lab)
     assert walk.status == WalkStatus.IN_PROGRESS
-    assert walk.current_step == len(step.journey.steps)  # "at the finish"
+    assert walk.current_step == len(finish.journey.steps)  # "at the finish"
 
     second = new_app()
     async with second.run_test(size=(80, 24)) as pilot:
@@ -200,7 +195,7 @@ async def test_quitting_on_the_finish_screen_resumes_there(
         resumed = services.get_walk(lab, walk.uuid)
         assert all(v.left_at is not None for v in resumed.visits)  # no step is left open
         await pilot.press("escape")  # back to the last step: resuming now opens that step
-        step = await step_ready(pilot, 2)
+        await step_ready(pilot, 2)
     assert services.get_walk(lab, walk.uuid).current_step == 2
 
 

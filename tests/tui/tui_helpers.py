@@ -137,6 +137,19 @@ async def to_finish(pilot: Pilot[None]) -> FinishScreen:
     return screen
 
 
+async def done_to_finish(pilot: Pilot[None], query: str = "sim") -> FinishScreen:
+    """Open the journey, mark every step done (ease 6) and go on to the finish screen."""
+    from qualitylab.domain import Outcome
+
+    step = await open_journey(pilot, query)
+    for index in range(len(step.journey.steps)):
+        step = await step_ready(pilot, index)
+        await pilot.press("d", "6")
+        await wait_for(pilot, lambda s=step: s.outcome == Outcome.DONE)  # type: ignore[misc]
+        await pilot.press("right")
+    return await to_finish(pilot)
+
+
 def list_text(widget: OptionList) -> str:
     """What the option list actually draws (rendered lines, not the data behind them)."""
     return "\n".join(widget.render_line(y).text for y in range(widget.size.height))

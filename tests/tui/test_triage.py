@@ -120,6 +120,27 @@ async def test_search_and_filter(new_triage: TriageFactory) -> None:
         assert "blockers only" in line
 
 
+async def test_search_typed_at_once_after_slash_lands_in_the_search(
+    new_triage: TriageFactory,
+) -> None:
+    """ "/" then "404" typed at once (a paste, a fast typist) lost the words in a real terminal:
+    focus moved to the search box only after the keys behind "/" were handled. A "/" typed in the
+    search is text."""
+    from textual import events
+
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        for key in ["slash", *"404"]:  # queued before any is handled (Pilot.press would wait)
+            pilot.app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await wait_for(pilot, lambda: rows(table) == ["c-track"])
+        search = screen.query_one("#search", Input)
+        assert search.value == "404"
+        await pilot.press("slash")
+        assert search.value == "404/"
+
+
 async def test_export_writes_the_scope_report_into_the_chosen_folder(
     new_triage: TriageFactory, tmp_path: Path
 ) -> None:

@@ -74,7 +74,9 @@ class FixListScreen(TriageScreen[None]):
             # an enter typed before the app took the terminal arrives as a newline
             Binding("ctrl+j", "open", show=False, priority=True),
             *TABLE_KEYS,
-            Binding("slash", "search", "tk.search", key_display="/"),
+            # priority: "/" then the words at once (a paste, a fast typist) must all land in the
+            # search box, so focus moves as the key is read (see action_search)
+            Binding("slash", "search", "tk.search", key_display="/", priority=True),
             Binding("f", "filter", "tk.filter"),
             Binding("s", "sort", "tk.sort"),
             Binding("r", "reverse", "tk.reverse", show=False),
@@ -261,8 +263,11 @@ class FixListScreen(TriageScreen[None]):
     # ------------------------------------------------------------------ search, filter, sort
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
+        if search.has_focus:  # a "/" typed inside the search is text
+            search.insert_text_at_cursor("/")
+            return
         search.display = True
-        search.focus()
+        self.set_focus(search)  # at once: Widget.focus() would wait behind the keys typed after
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

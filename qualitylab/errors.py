@@ -16,7 +16,15 @@ class NotFound(InvalidInput):
 
 
 class StorageUnavailable(QualityLabError):
-    """The database cannot be opened or reached."""
+    """The database cannot be opened or reached.
+
+    ``lasting``: the database answered, and the answer will not change by waiting (a read-only
+    file, a missing table, a corrupt file): an app reports it once instead of retrying.
+    """
+
+    def __init__(self, message: str = "", *, lasting: bool = False) -> None:
+        super().__init__(message)
+        self.lasting = lasting
 
 
 class MissingDatabase(StorageUnavailable):

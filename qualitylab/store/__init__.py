@@ -19,6 +19,21 @@ if TYPE_CHECKING:
     from qualitylab.store.unit import Unit
 
 
+#: Errors the database gives that waiting will not change (it answered; it will answer the same).
+_LASTING = (
+    "readonly database",
+    "read-only",
+    "no such table",
+    "no such column",
+    "malformed",
+    "not a database",
+    "permission denied",
+    "does not exist",
+    "undefinedtable",
+    "undefinedcolumn",
+)
+
+
 class Store:
     def __init__(self, url: str, *, create: bool = True) -> None:
         self.url = url
@@ -87,7 +102,8 @@ class Store:
             orig = getattr(exc, "orig", None) or exc
             first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
             raise StorageUnavailable(
-                f"database {describe(self.url)} is unavailable: {first}; nothing was saved"
+                f"database {describe(self.url)} is unavailable: {first}; nothing was saved",
+                lasting=any(sign in first.lower() for sign in _LASTING),
             ) from exc
 
     def close(self) -> None:

@@ -135,12 +135,14 @@ class LabApp(App[None]):
             try:
                 if not retrying and may_retry:
                     await asyncio.wait({attempt}, timeout=self.save_notice_after)
+                    # (reads never show it: see ``read``)
                     if not attempt.done():  # e.g. a frozen server: say so, keep waiting
                         retrying = True
                         self._tell_retrying()
                 result = await attempt
             except StorageUnavailable as err:
-                if not may_retry:  # a wrong --db or a server never reached: say so at once
+                if not may_retry or err.lasting:  # a wrong --db, a server never reached, or a
+                    # database that answered "no" (read-only, no such table): say so at once
                     self.report_error(err)
                     raise
                 if not retrying:
@@ -155,6 +157,23 @@ class LabApp(App[None]):
                 self.clear_notifications()
                 self.notify(self.tr("save.resumed"), timeout=4, markup=False)
             return result
+
+    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a service call that saves nothing (a list, a detail, an export) on a thread.
+
+        Unlike ``call`` it is tried once: a "could not save yet, retrying" notice would be
+        untrue for it, and the screen that asked can simply be reloaded. Expected errors are
+        shown once and re-raised.
+        """
+
+        def run() -> T:
+            return fn(self.lab(), *args, **kwargs)
+
+        try:
+            return await asyncio.to_thread(run)
+        except QualityLabError as err:
+            self.report_error(err)
+            raise
 
     def _tell_retrying(self) -> None:
         self.clear_notifications()  # one message at a time, not a stack of them

@@ -102,6 +102,51 @@ async def test_an_outcome_is_retried_until_saved_and_the_step_waits_for_it(
     assert visit is not None and visit.outcome == Outcome.DONE
 
 
+async def test_a_database_that_answers_no_is_reported_once_not_retried(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only file (or a missing table) will not change by waiting: the walker reads the
+    real reason once, instead of "retrying until the database answers" forever."""
+    calls = []
+
+    def read_only(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        raise StorageUnavailable(
+            "database lab.db is unavailable: attempt to write a readonly database; "
+            "nothing was saved",
+            lasting=True,
+        )
+
+    app = fast(new_app())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        monkeypatch.setattr(services, "record_step", read_only)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: any("readonly database" in m for m in messages(app)))
+        await pilot.pause(0.3)
+        assert len(calls) == 1 and not retrying(app)
+        assert step.outcome is None  # not drawn as saved
+
+
+def test_the_store_marks_a_read_only_database_as_lasting(tmp_path: Path) -> None:
+    import sqlite3
+
+    from sqlalchemy import event
+
+    db = tmp_path / "lab.db"
+    ro = Lab.open(db=str(db), journeys=CATALOG)
+    engine = ro.store.engine  # creates the schema; from now on every connection is read-only
+    event.listen(engine, "connect", lambda conn, _: conn.execute("PRAGMA query_only=1"))
+    engine.dispose()
+    try:
+        with pytest.raises(StorageUnavailable) as caught:
+            services.get_or_create_walker(ro, name="Zed")
+        assert caught.value.lasting and "readonly" in str(caught.value)
+    finally:
+        ro.close()
+    assert sqlite3.connect(db).execute("select count(*) from walker").fetchone() == (0,)
+
+
 async def test_a_hanging_save_tells_the_walker_and_the_next_step_waits_for_it(
     new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:

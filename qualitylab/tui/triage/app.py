@@ -102,7 +102,7 @@ class TriageApp(LabApp):
             cached = self._cache.get(key)
             if cached is not None and cached[0] == self._generation:
                 return cached[1]
-            built = await self.call(triage_list, journey=key[0] or None, release=key[1] or None)
+            built = await self.read(triage_list, journey=key[0] or None, release=key[1] or None)
             self._cache[key] = (self._generation, built)
             return built
 
@@ -203,7 +203,7 @@ class TriageApp(LabApp):
         journey, release = self.scope.key
         where = None if self.served else Path(folder or ".")
         try:
-            made = await self.call(
+            made = await self.read(
                 export_report, fmt, journey=journey or None, release=release or None, folder=where
             )
         except QualityLabError:

@@ -60,7 +60,7 @@ class JourneysScreen(TriageScreen[None]):
 
         generation = self.tapp.generation
         try:
-            self.journeys = await self.tapp.call(journey_friction)
+            self.journeys = await self.tapp.read(journey_friction)
         except QualityLabError:
             return
         self.loaded_for = generation

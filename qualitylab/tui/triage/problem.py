@@ -75,7 +75,7 @@ class ProblemScreen(TriageScreen[None]):
         scope = self.tapp.scope
         generation = self.tapp.generation
         try:
-            self.detail = await self.tapp.call(
+            self.detail = await self.tapp.read(
                 problem_detail,
                 self.cluster_id,
                 journey=scope.journey or None,

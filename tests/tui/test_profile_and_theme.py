@@ -52,6 +52,27 @@ async def test_walk_anonymously_keeps_no_name_and_links_no_walks(
         assert step.walk.uuid == walk_uuid
 
 
+async def test_choosing_anonymous_again_keeps_the_remembered_walks(
+    new_app: AppFactory, lab: Lab
+) -> None:
+    """Review finding: "change name" -> anonymous saved a profile with no walks, and the
+    computer's unfinished anonymous walks could no longer be listed or resumed."""
+    config.save_profile(config.Profile(name="", anonymous=True))
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await home_loaded(pilot)
+        step = await open_journey(pilot, "buy")
+        walk_uuid = step.walk.uuid
+        await pilot.press("escape")
+        await home_loaded(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.click("#anonymous")
+        await home_loaded(pilot)
+    saved = config.load_profile()
+    assert saved is not None and saved.walks == (walk_uuid,)
+
+
 async def test_as_name_overrides_the_saved_profile_without_replacing_it(
     new_app: AppFactory, profile: config.Profile
 ) -> None:

@@ -3,6 +3,7 @@ browser in ``serve`` (where the answer labels the browser's own walker, never pi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on
@@ -96,6 +97,11 @@ class ProfileScreen(QLScreen[config.Profile | None]):
                 self.query_one("#profile-error", Static).update(str(err))
                 return
         elif self.remember:
+            # The walks this computer remembers are the only way back to unfinished anonymous
+            # walks: a new name (or anonymous again) must not forget them.
+            known = self.qapp.profile or config.load_profile()
+            if known is not None and known.walks and not profile.walks:
+                profile = replace(profile, walks=known.walks)
             try:
                 config.save_profile(profile)
             except OSError as err:  # config dir read-only: still walk, just ask next time

@@ -288,16 +288,27 @@ def import_batch(u: Unit, records: Sequence[DataRecord], state: ImportState) -> 
 def _walkers(u: Unit, records: list[WalkerRecord], state: ImportState) -> None:
     s = u.session
     known = _ids(u, WalkerRow, [r.uuid for r in records])
-    # (name, department, anonymous, secret hash): browser walkers are only ever the same person
-    # when their secrets are, whatever their names
-    identity: dict[tuple[str, str, bool, str], WalkerRow] = {}
-    for chunk in _chunks(sorted({r.name for r in records})):
-        for row in s.exec(select(WalkerRow).where(col(WalkerRow.name).in_(chunk))):
-            identity[(row.name, row.department, row.anonymous, row.secret_hash)] = row
+    # Who is "the same person" here: a browser walker is the holder of its secret, whatever the
+    # label (the same browser may have typed another name in each lab), so it is keyed by the
+    # secret alone; any other walker by (name, department, anonymous).
+    Key = tuple[str, ...]
+    identity: dict[Key, WalkerRow] = {}
+    for chunk in _chunks(sorted({r.name for r in records if not r.secret_sha256})):
+        query = select(WalkerRow).where(col(WalkerRow.name).in_(chunk), WalkerRow.secret_hash == "")
+        for row in s.exec(query):
+            identity[(row.name, row.department, str(row.anonymous))] = row
+    for chunk in _chunks(sorted({r.secret_sha256 for r in records if r.secret_sha256})):
+        query = select(WalkerRow).where(col(WalkerRow.secret_hash).in_(chunk))
+        for row in s.exec(query.order_by(col(WalkerRow.id))):
+            identity.setdefault(("secret", row.secret_hash), row)
     merged: dict[str, WalkerRow] = {}
     new: list[WalkerRow] = []
     for rec in records:
-        key = (rec.name, rec.department, rec.anonymous, rec.secret_sha256 or "")
+        key: Key = (
+            ("secret", rec.secret_sha256)
+            if rec.secret_sha256
+            else (rec.name, rec.department, str(rec.anonymous))
+        )
         if rec.uuid in known or rec.uuid in state.merged_walkers:
             state.result.skipped["walker"] += 1
         elif key in identity:  # the same person known under another uuid in this lab: merge

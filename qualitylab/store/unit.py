@@ -105,8 +105,8 @@ class Unit:
         """The browser walker whose secret hashes to ``secret_hash``, if they registered."""
         if not secret_hash:
             return None
-        row = self.session.exec(select(WalkerRow).where(WalkerRow.secret_hash == secret_hash))
-        found = row.first()
+        query = select(WalkerRow).where(WalkerRow.secret_hash == secret_hash)
+        found = self.session.exec(query.order_by(col(WalkerRow.id))).first()  # oldest: stable
         return walker_of(found) if found is not None else None
 
     def add_secret_walker(

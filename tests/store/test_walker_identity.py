@@ -58,3 +58,29 @@ def test_a_moved_lab_keeps_browser_walkers_apart_and_their_links_working(
         assert services.served_walker(target, secret) == served
     finally:
         target.close()
+
+
+def test_one_browser_with_another_label_in_each_lab_stays_one_walker_after_import(
+    lab: Lab, tmp_path: Path, small_catalog: Path
+) -> None:
+    """Review finding: the import keyed browser walkers on (name, department, secret), so the same
+    browser labelled "Alice" here and "Alice S" there became two records with one secret, and
+    the browser then reached only one record's walks."""
+    secret = new_walker_secret()
+    here = services.save_served_walker(lab, secret, name="Alice S")
+    services.start_or_resume_walk(lab, journey_id="buy", walker=here)
+    other = Lab.open(db=str(tmp_path / "other.db"), journeys=small_catalog)
+    try:
+        there = services.save_served_walker(other, secret, name="Alice")
+        walk_there = services.start_or_resume_walk(other, journey_id="buy", walker=there)
+        dump = tmp_path / "other.jsonl"
+        with dump.open("w", encoding="utf-8") as out:
+            export_jsonl(other, out)
+    finally:
+        other.close()
+    result = import_jsonl(lab, dump)
+    assert result["added"]["walker"] == 0
+    walker = services.served_walker(lab, secret)
+    assert walker is not None and walker.uuid == here.uuid
+    mine = {w.uuid for w in services.list_walks(lab, walker_uuid=walker.uuid)}
+    assert walk_there.uuid in mine and len(mine) == 2

@@ -134,7 +134,9 @@ def serve(
             "network: put a TLS reverse proxy in front (README).",
         ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")
+    ] = 8000,
     db: DbOption = None,
     journeys: JourneysOption = None,
     lang: LangOption = None,
@@ -175,6 +177,7 @@ def serve(
         typer.Option(
             "--idle-timeout",
             min=0.05,
+            max=24 * 60.0,  # a day: tabs must end, or abandoned ones lock everyone out
             help="Minutes without a key press after which a tab ends (its answers are saved).",
         ),
     ] = DEFAULT_IDLE_MINUTES,
@@ -203,6 +206,8 @@ def serve(
     served_app = SERVED_APPS.get(app_name)
     if served_app is None:
         fail(f"--app must be one of {', '.join(SERVED_APPS)}, not {app_name!r}")
+    if public_url is not None:
+        public_url = check_public_url(public_url)
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
         fail(f"--token must be at least {MIN_TOKEN_CHARS} characters (use a random one)")
     # Resolve the database now so every tab writes to the same place whatever its cwd, and fail
@@ -235,7 +240,24 @@ def serve(
         idle_seconds=idle_timeout * 60,
         db_label=mask_db_url(db_url),
     )
-    serve_app(served_app, options)
+    try:
+        serve_app(served_app, options)
+    except OSError as exc:  # the port is taken, the address is not this machine's, ...
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+
+
+def check_public_url(url: str) -> str:
+    """``--public-url`` as the browsers' origin: http(s), a host, a valid port; else one line."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        fail(f"--public-url {url!r} is not a valid address: {exc}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"--public-url must look like https://lab.example.com, not {url!r}")
+    return url.strip()
 
 
 def register(app: typer.Typer) -> None:

@@ -324,3 +324,44 @@ def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(
     assert (code, err) == (0, "")
     assert len(ran) == 1 and ran[0]._lab is None  # noqa: SLF001 - opened by the app itself
     assert created(work) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--port", "99999"], "less than or equal to 65535"),
+        (["--port", "0"], "greater than or equal to 1"),
+        (["--public-url", "http://x:99999"], "--public-url 'http://x:99999' is not a valid"),
+        (["--public-url", "http://[bad"], "is not a valid address"),
+        (["--public-url", "ftp://x"], "--public-url must look like https://"),
+        (["--idle-timeout", "inf"], "less than or equal to 1440"),
+    ],
+)
+def test_serve_refuses_bad_addresses_and_unbounded_tabs_in_one_line(
+    work: Path, args: list[str], expected: str
+) -> None:
+    """Review finding: these ended in "unexpected ValueError ... report it" (or, for an endless
+    idle timeout, tabs that never end and lock everyone out of a bounded server)."""
+    code, _, err = run("serve", "--db", str(work / "lab.db"), *args)
+    assert code != 0
+    assert expected in one_line(err)
+
+
+def test_serve_on_a_port_in_use_is_one_line(work: Path, small_catalog: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
+             "--journeys", str(small_catalog), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"qualitylab: error: cannot listen on 127.0.0.1:{port}")
+    assert "Traceback" not in done.stderr and "report it" not in done.stderr

@@ -11,13 +11,14 @@ import shlex
 import sys
 from collections.abc import Sequence
 from contextvars import ContextVar
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from qualitylab.errors import CatalogError, MissingDatabase, QualityLabError
+from qualitylab.errors import CatalogError, InvalidInput, MissingDatabase, QualityLabError
 
 if TYPE_CHECKING:
     from qualitylab.services.lab import Lab
@@ -77,6 +78,11 @@ def open_lab(db: str | None, journeys: str | None = None, *, create: bool | None
     in ``CREATING_COMMANDS`` (and callers outside a command line) may create a SQLite file."""
     from qualitylab.services.lab import Lab
 
+    if journeys is not None and not Path(journeys).expanduser().exists():
+        # commands that read stored journey snapshots would otherwise ignore a mistyped path
+        raise InvalidInput(
+            f"no journey catalog at {journeys}; check --journeys / $QUALITYLAB_JOURNEYS"
+        )
     if create is None:
         command = _COMMAND.get()
         create = command is None or command in CREATING_COMMANDS

@@ -365,3 +365,19 @@ def test_serve_on_a_port_in_use_is_one_line(work: Path, small_catalog: Path) -> 
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith(f"qualitylab: error: cannot listen on 127.0.0.1:{port}")
     assert "Traceback" not in done.stderr and "report it" not in done.stderr
+
+
+def test_a_mistyped_catalog_path_is_an_error_even_where_the_catalog_is_not_read(
+    work: Path, small_catalog: Path
+) -> None:
+    """Review finding: ``fixes --journeys /tmp/nope.yaml`` exited 0 and ignored the path."""
+    db = str(work / "lab.db")
+    where = ["--journeys", str(small_catalog), "--journey", "buy", "--step", "find"]
+    code, _, err = run("log", "--db", db, *where, "--severity", "2", "--category", "bug", "slow")
+    assert code == 0, err
+    code, _, err = run("fixes", "--db", db, "--journeys", str(work / "nope.yaml"))
+    assert code == 1
+    assert one_line(err) == (
+        f"qualitylab: error: no journey catalog at {work / 'nope.yaml'}; "
+        "check --journeys / $QUALITYLAB_JOURNEYS"
+    )

@@ -312,7 +312,10 @@ def log_pain_point(
     category: str,
     suggested_fix: str = "",
     attachment: Path | AttachmentLink | None = None,
+    uuid: str | None = None,
 ) -> PainPoint:
+    """Store one pain point. ``uuid``: the caller's id for it, so a save that is tried again
+    (the database committed, then the answer was lost with the connection) is stored once."""
     cleaned = _text(text, "the pain point")
     level = check_severity(severity)
     category = check_category(lab, category)
@@ -328,6 +331,7 @@ def log_pain_point(
             category=category,
             suggested_fix=fix,
             attachment=blob,
+            uuid=uuid,
         )
 
 

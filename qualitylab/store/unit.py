@@ -25,7 +25,7 @@ from qualitylab.domain import (
     WalkStatus,
     utcnow,
 )
-from qualitylab.errors import NotFound
+from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.store.models import (
     AttachmentRow,
     JourneySnapshotRow,
@@ -369,8 +369,16 @@ class Unit:
         category: str,
         suggested_fix: str,
         attachment: tuple[str, str, bytes] | None = None,
+        uuid: str | None = None,
     ) -> PainPoint:
         walk = self.walk_row(walk_uuid)
+        if uuid is not None:  # the same save tried again: it is already here
+            existing = self.session.exec(select(PainPointRow).where(PainPointRow.uuid == uuid))
+            found = existing.first()
+            if found is not None:
+                if found.walk_id != walk.id:
+                    raise InvalidInput(f"pain point id {uuid} is taken")
+                return self.pain_point(uuid)
         row = PainPointRow(
             walk_id=walk.id or 0,
             step_id=step_id,
@@ -379,6 +387,8 @@ class Unit:
             category=category,
             suggested_fix=suggested_fix,
         )
+        if uuid is not None:
+            row.uuid = uuid
         self.session.add(row)
         self.session.flush()
         if attachment is not None:

@@ -292,3 +292,19 @@ def test_a_finished_walk_refuses_edits_and_deletes_too(lab: Lab) -> None:
             lab, walk_uuid=walk.uuid, step_id="find", text="x", severity=True, category="bug"
         )
     assert [p.text for p in services.list_pain_points(lab, walk_uuid=walk.uuid)] == ["kept"]
+
+
+def test_a_pain_point_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    uuid = "11111111-1111-4111-8111-111111111111"
+
+    def save() -> object:
+        return services.log_pain_point(
+            lab, walk_uuid=walk.uuid, step_id="find", text="blank", severity=2, category="bug",
+            uuid=uuid,
+        )  # fmt: skip
+
+    first, again = save(), save()
+    assert again == first
+    assert [p.uuid for p in services.list_pain_points(lab)] == [uuid]

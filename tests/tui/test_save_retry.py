@@ -187,6 +187,33 @@ async def test_a_pain_point_typed_during_an_outage_is_saved_once_when_it_ends(
     assert point.text == "Offer page is blank"
 
 
+async def test_a_pain_point_whose_commit_answer_was_lost_is_stored_once(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review finding: the connection can drop after the database committed but before it said
+    so; the app then retries the same save. It must not store the pain point twice."""
+    real = services.log_pain_point
+    answers_lost = [1]
+
+    def commit_then_lose_the_answer(*args: Any, **kwargs: Any) -> Any:
+        saved = real(*args, **kwargs)
+        if answers_lost:
+            answers_lost.pop()
+            raise StorageUnavailable("database lab is unavailable: server closed the connection")
+        return saved
+
+    app = fast(new_app())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        monkeypatch.setattr(services, "log_pain_point", commit_then_lose_the_answer)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        await fill_form(pilot, "Offer page is blank", severity=3, category="bug")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
+    assert [p.text for p in services.list_pain_points(lab)] == ["Offer page is blank"]
+
+
 @contextmanager
 def frozen_postgres(pg_dir: str) -> Iterator[None]:
     """SIGSTOP every process of the test server (as the finding did), SIGCONT on the way out."""

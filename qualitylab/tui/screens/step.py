@@ -346,8 +346,13 @@ class StepScreen(QLScreen[None]):
     # ------------------------------------------------------------------ pain points & praise
 
     async def _save_new(self, draft: PainPointDraft) -> PainPoint:
+        from uuid import uuid4
+
+        # One id per confirmed form: if the database commits and the answer is lost with the
+        # connection, the retry (QualityLabApp.call) finds it instead of storing it twice.
         return await self.qapp.call(
             services.log_pain_point,
+            uuid=str(uuid4()),
             walk_uuid=self.walk.uuid,
             step_id=self.step_id,
             text=draft.text,

@@ -122,7 +122,7 @@ class LabApp(App[None]):
         lets the screen move on unsaved: after ``save_notice_after`` seconds (or at once, on an
         error) the user reads "could not save, nothing lost, retrying", and the same call is
         tried again every ``save_retry_every`` seconds until it is committed; only then does
-        this return.
+        this return. Calls that save nothing use ``read`` (no such notice).
         """
 
         def run() -> T:
@@ -135,7 +135,6 @@ class LabApp(App[None]):
             try:
                 if not retrying and may_retry:
                     await asyncio.wait({attempt}, timeout=self.save_notice_after)
-                    # (reads never show it: see ``read``)
                     if not attempt.done():  # e.g. a frozen server: say so, keep waiting
                         retrying = True
                         self._tell_retrying()

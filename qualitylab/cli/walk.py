@@ -12,7 +12,12 @@ import typer
 
 from qualitylab.cli.common import DbOption, JourneysOption, fail, open_lab, warn
 from qualitylab.serving.apps import SERVED_APPS
-from qualitylab.serving.options import DEFAULT_IDLE_MINUTES, DEFAULT_MAX_SESSIONS, browser_url
+from qualitylab.serving.options import (
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_MAX_SESSIONS,
+    browser_url,
+    public_url_problem,
+)
 
 if TYPE_CHECKING:
     from qualitylab.services.lab import Lab
@@ -207,7 +212,10 @@ def serve(
     if served_app is None:
         fail(f"--app must be one of {', '.join(SERVED_APPS)}, not {app_name!r}")
     if public_url is not None:
-        public_url = check_public_url(public_url)
+        problem = public_url_problem(public_url)
+        if problem:
+            fail(problem)
+        public_url = public_url.strip()
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
         fail(f"--token must be at least {MIN_TOKEN_CHARS} characters (use a random one)")
     # Resolve the database now so every tab writes to the same place whatever its cwd, and fail
@@ -244,20 +252,6 @@ def serve(
         serve_app(served_app, options)
     except OSError as exc:  # the port is taken, the address is not this machine's, ...
         fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
-
-
-def check_public_url(url: str) -> str:
-    """``--public-url`` as the browsers' origin: http(s), a host, a valid port; else one line."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
-    except ValueError as exc:
-        fail(f"--public-url {url!r} is not a valid address: {exc}")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        fail(f"--public-url must look like https://lab.example.com, not {url!r}")
-    return url.strip()
 
 
 def register(app: typer.Typer) -> None:

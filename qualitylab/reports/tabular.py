@@ -15,7 +15,7 @@ from typing import Any
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import flags
+from qualitylab.reports.text import checks
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -116,7 +116,7 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.owner,
             f.ticket,
             "; ".join(pid for pid, _ in f.merged),
-            "; ".join(x.removeprefix("check: ") for x in flags(f) if x.startswith("check")),
+            "; ".join(checks(f)),
             f.cohesion,
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
@@ -255,9 +255,8 @@ def _jira_description(fix: FixRow) -> str:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
     if fix.merged:
         lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
-    checks = [x.removeprefix("check: ") for x in flags(fix) if x.startswith("check")]
-    if checks:
-        lines.append("Check before you fix: " + "; ".join(checks) + ".")
+    if checks(fix):
+        lines.append("Check before you fix: " + "; ".join(checks(fix)) + ".")
     if fix.quotes:
         lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:

@@ -102,10 +102,17 @@ def flags(fix: FixRow) -> list[str]:
         out.append("REGRESSED")
     if fix.one_off:
         out.append("one report")
+    out += [f"check: {what}" for what in checks(fix)]
+    return out
+
+
+def checks(fix: FixRow) -> list[str]:
+    """What the engine's self-check asks a person to look at before fixing (may be empty)."""
+    out = []
     if fix.looks_mixed:
-        out.append("check: may mix two problems")
-    if fix.few_walkers and not fix.one_off:
-        out.append("check: fewer than 3 walkers")
+        out.append("may mix two problems")
+    if fix.few_walkers and not fix.one_off:  # a lone report already says "one report"
+        out.append("fewer than 3 walkers")
     return out
 
 

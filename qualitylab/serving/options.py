@@ -48,6 +48,19 @@ def url_origin(url: str) -> str:
     return f"{scheme}://{host}" + (f":{port}" if port and port != default else "")
 
 
+def public_url_problem(url: str) -> str | None:
+    """Why ``--public-url`` cannot be the browsers' origin (``url_origin`` of it), or None:
+    it needs http(s), a host and a valid port."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        return f"--public-url {url!r} is not a valid address: {exc}"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"--public-url must look like https://lab.example.com, not {url!r}"
+    return None
+
+
 def is_loopback(host: str) -> bool:
     import ipaddress
 

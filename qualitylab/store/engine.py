@@ -9,8 +9,9 @@ transactions start with ``BEGIN IMMEDIATE`` so two walkers on one file never los
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,25 @@ def _create_folder(path: Path) -> None:
 _LOCK_WAITS = (0.0005, 0.001, 0.002, 0.003, 0.005)
 
 
+def _while_locked(statement: Callable[[], object], waits: Sequence[float]) -> None:
+    """Run ``statement`` until SQLite stops answering "locked"/"busy", pausing ``waits[n]`` after
+    the n-th try (the last one from then on), for at most SQLITE_BUSY_TIMEOUT_MS in all."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    for attempt in itertools.count():
+        try:
+            statement()
+            return
+        except sqlite3.OperationalError as exc:
+            if ("locked" not in str(exc) and "busy" not in str(exc)) or (
+                time.monotonic() > deadline
+            ):
+                raise
+        time.sleep(waits[min(attempt, len(waits) - 1)])
+
+
 def begin_immediate(dbapi_conn: Any) -> None:
     """``BEGIN IMMEDIATE``, waiting for the write lock in steps of at most 5 ms.
 
@@ -149,21 +169,12 @@ def begin_immediate(dbapi_conn: Any) -> None:
     is a short poll, within the same overall limit (SQLITE_BUSY_TIMEOUT_MS).
     """
     import sqlite3
-    import time
 
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
     dbapi_conn.execute("PRAGMA busy_timeout=0")
     try:
-        for attempt in range(1_000_000):
-            try:
-                dbapi_conn.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                if ("locked" not in str(exc) and "busy" not in str(exc)) or (
-                    time.monotonic() > deadline
-                ):  # as SQLAlchemy would have raised it: the store turns it into one line
-                    raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
-            time.sleep(_LOCK_WAITS[min(attempt, len(_LOCK_WAITS) - 1)])
+        _while_locked(lambda: dbapi_conn.execute("BEGIN IMMEDIATE"), _LOCK_WAITS)
+    except sqlite3.OperationalError as exc:  # as SQLAlchemy would have raised it: the store
+        raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc  # makes it one line
     finally:
         dbapi_conn.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
 
@@ -171,18 +182,7 @@ def begin_immediate(dbapi_conn: Any) -> None:
 def _set_wal(cur: Any) -> None:
     """Switch a file to WAL. On a brand-new file that another connection is creating, SQLite
     answers "database is locked" at once instead of waiting, so wait here (WAL then sticks)."""
-    import sqlite3
-    import time
-
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            cur.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
+    _while_locked(lambda: cur.execute("PRAGMA journal_mode=WAL"), (0.05,))
 
 
 def check_connection(engine: Engine) -> None:

@@ -27,13 +27,16 @@ from pathlib import Path
 from benchmarks._data import REPO, read_rows
 
 
-def synthetic_corpus(size: int, seed: int = 0) -> list[str]:
+def synthetic_corpus(size: int, seed: int = 0, english: float = 0.5) -> list[str]:
+    """``size`` texts spliced from two real ones each; ``english`` of them from CLINC150 (the
+    rest Russian appeals). At 1.0 the engine's English meaning signal is on (a mixed corpus
+    keeps it off: qualitylab/clustering/semantic.py), so ``--english`` measures its cost."""
     en = [r["text"] for r in read_rows("clinc150_inscope.csv")]
     ru = [r["text"] for r in read_rows("ru_spb_appeals.csv")]
     rng = random.Random(seed)
     out: list[str] = []
     for _ in range(size):
-        pool = en if rng.random() < 0.5 else ru
+        pool = en if rng.random() < english else ru
         a = pool[rng.randrange(len(pool))].split()
         b = pool[rng.randrange(len(pool))].split()
         cut_a = rng.randint(1, max(1, len(a)))
@@ -98,6 +101,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--threads", default="1,default", help="OMP threads per run: 1, default")
     parser.add_argument("--methods", default="engine,recipe", help="engine, recipe or both")
     parser.add_argument("--repeat", type=int, default=1, help="runs per cell; the median is shown")
+    parser.add_argument(
+        "--english", action="store_true", help="English texts only (the meaning signal is on)"
+    )
     parser.add_argument("--child", nargs=2, metavar=("METHOD", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -110,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
             path = str(Path(tmp) / f"corpus_{size}.txt")
-            Path(path).write_text("\n".join(synthetic_corpus(size)) + "\n", encoding="utf-8")
+            corpus = synthetic_corpus(size, english=1.0 if args.english else 0.5)
+            Path(path).write_text("\n".join(corpus) + "\n", encoding="utf-8")
             for threads in args.threads.split(","):
                 for method, label in (
                     ("engine", "qualitylab engine"),

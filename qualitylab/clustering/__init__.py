@@ -5,6 +5,7 @@ Importing this package is cheap: numpy, scipy and the stemmer load inside ``clus
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from qualitylab.clustering.threads import BLAS_THREADS, blas_threads
@@ -15,18 +16,23 @@ __all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
 #: Bumped whenever the same input would cluster or read differently (titles, terms, quotes), so
 #: stored runs are recomputed.
-ENGINE_VERSION = "6"
+ENGINE_VERSION = "7"
 
 
+@functools.cache
 def engine_fingerprint() -> str:
-    """``ENGINE_VERSION`` plus a hash of the shipped glossary: editing either reclusters."""
+    """``ENGINE_VERSION`` plus a hash of the shipped glossary and word vectors: editing any of
+    them reclusters."""
     import hashlib
     from importlib import resources
 
+    from qualitylab.clustering.semantic import VECTORS_FILE
     from qualitylab.clustering.text import GLOSSARY_FILE
 
-    glossary = resources.files(__package__).joinpath(GLOSSARY_FILE).read_bytes()
-    return f"{ENGINE_VERSION}:{hashlib.sha256(glossary).hexdigest()[:12]}"
+    digest = hashlib.sha256()
+    for name in (GLOSSARY_FILE, VECTORS_FILE):
+        digest.update(resources.files(__package__).joinpath(name).read_bytes())
+    return f"{ENGINE_VERSION}:{digest.hexdigest()[:12]}"
 
 
 #: Different authors who must write the same text for it to count as a problem on its own...

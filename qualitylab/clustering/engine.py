@@ -2,7 +2,9 @@
 
 Settings are the same for every corpus (measured in ``benchmarks/README.md``):
 stemmed words (glossary words shared across languages) + character 3-grams -> TF-IDF -> LSA(200)
--> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``.
+-> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``. On an
+English corpus the graph's vectors also carry each text's word meaning (``semantic``: static
+sentence-model word vectors), so wordings of one request that share no word can meet.
 Modularity is scale-free (it compares each group's internal weight with what the graph's own
 degree distribution predicts), so the number of clusters follows from the data. Members far from
 the rest of their group, and groups of one, are one-offs. Inputs above ``GRAPH_MAX`` unique texts
@@ -16,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qualitylab.clustering import features, graph, threads
+from qualitylab.clustering import features, graph, semantic, threads
 from qualitylab.clustering.text import Stemmer
 
 if TYPE_CHECKING:
@@ -77,6 +79,8 @@ SUGGESTION_MIN_WORDS = 2
 #: 192 groups (231 unjoined) at the same NMI / ARI (benchmarks/README.md); Leiden on the same
 #: links instead of connected sets gave the same groups.
 REPEAT_JOIN = 0.4
+#: Use English word meaning next to TF-IDF where a corpus is English (``semantic``).
+USE_MEANING = True
 
 
 @dataclass
@@ -338,12 +342,17 @@ def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
 
 
 def _assign_by_stems(
-    stems: sparse.csr_matrix, sample: IntArray, sample_labels: IntArray, chunk: int = 100_000
+    stems: sparse.csr_matrix,
+    sample: IntArray,
+    sample_labels: IntArray,
+    chunk: int = 100_000,
+    meaning: semantic.Meaning | None = None,
 ) -> IntArray:
     """Labels for all rows of a large corpus from the clustered sample.
 
     The rest join the nearest cluster centroid in stemmed-word TF-IDF space (cheap: ~10 terms a
-    text) when at least as close as ``ONE_OFF_RATIO`` x the sample members' median closeness.
+    text), next to the meaning vectors when the corpus has them, when at least as close as
+    ``ONE_OFF_RATIO`` x the sample members' median closeness.
     """
     import numpy as np
     from scipy import sparse as sp
@@ -361,19 +370,39 @@ def _assign_by_stems(
         shape=(k, owner.size),
     )
     cents = np.asarray((onehot @ stems[member]).todense(), dtype=np.float32)
-    norms = np.linalg.norm(cents, axis=1, keepdims=True)
+    weight = np.float32(semantic.WEIGHT)
+    member_meaning = None if meaning is None else weight * meaning.rows(member)
+    if member_meaning is None:
+        norms = np.linalg.norm(cents, axis=1, keepdims=True)
+    else:  # centroids of [stems | weight x meaning], unit length as a whole
+        meaning_cents = np.asarray(onehot @ member_meaning, dtype=np.float32)
+        norms = np.sqrt(
+            np.square(cents).sum(axis=1, keepdims=True)
+            + np.square(meaning_cents).sum(axis=1, keepdims=True)
+        )
+        meaning_cents /= np.where(norms == 0, 1.0, norms)
     cents /= np.where(norms == 0, 1.0, norms)
+    cents_t = np.ascontiguousarray(cents.T)
+
+    def closeness(idx: IntArray, rows_meaning: FloatArray | None = None) -> FloatArray:
+        sims: FloatArray = np.asarray(stems[idx] @ cents_t)
+        if meaning is not None:
+            extra = weight * meaning.rows(idx) if rows_meaning is None else rows_meaning
+            sims += extra @ meaning_cents.T
+        return sims
+
     # each member's similarity to its own centroid, without materialising a dense row per member
-    own_all = np.asarray(stems[member] @ np.ascontiguousarray(cents.T))
+    own_all = closeness(member, member_meaning)
     own = own_all[np.arange(owner.size), owner]
     floor = ONE_OFF_RATIO * float(np.median(own))
     rest = np.ones(n, dtype=bool)
     rest[sample] = False
     rest_idx = np.flatnonzero(rest)
-    cents_t = np.ascontiguousarray(cents.T)
+    if meaning is not None:
+        chunk = min(chunk, 25_000)  # a dense row of meaning per text in the chunk
     for start in range(0, rest_idx.size, chunk):
         idx = rest_idx[start : start + chunk]
-        sims = np.asarray(stems[idx] @ cents_t)
+        sims = closeness(idx)
         best = np.argmax(sims, axis=1)
         ok = sims[np.arange(idx.size), best] >= max(floor, 1e-6)
         labels[idx[ok]] = best[ok]
@@ -416,17 +445,23 @@ def group(
             x, LSA_DIM, seed=seed, fit_rows=LSA_FIT_ROWS, n_iter=LSA_POWER_ITERATIONS
         )
         vector_of[graph_rows] = np.arange(graph_rows.size)
+        meaning = (
+            semantic.meaning(feats.counts, feats.vocabulary.words, graph_rows)
+            if USE_MEANING
+            else None
+        )
         report("lsa", 1.0)
         report("neighbours", 0.0)
         places = None if context is None else place_codes(context)[graph_rows]
         extra = None
         if suggestions is not None and any(suggestions):
             extra = suggestion_links([suggestions[i] for i in graph_rows], stemmer, places)
-        sub, links = _communities(z, lengths, seed, places, extra)
+        near = z if meaning is None else semantic.joined(z, meaning.rows(graph_rows))
+        sub, links = _communities(near, lengths, seed, places, extra)
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)
-            labels = _assign_by_stems(feats.stem_block, graph_rows, sub)
+            labels = _assign_by_stems(feats.stem_block, graph_rows, sub, meaning=meaning)
             report("assign", 1.0)
         else:
             labels[graph_rows] = sub

@@ -57,7 +57,7 @@ def visit_of(row: StepVisitRow) -> StepVisit:
 
 SelectT = TypeVar("SelectT")
 #: Tables whose rows a user's confirmed change stores under ids made on the user's side.
-Saved = TypeVar("Saved", PainPointRow, FixCorrectionRow, FixDecisionEventRow)
+Saved = TypeVar("Saved", PainPointRow, PraiseRow, FixCorrectionRow, FixDecisionEventRow)
 
 
 def where_walks(
@@ -521,16 +521,24 @@ class Unit:
         return (att.filename, att.media_type, att.content) if att else None
 
     # ---------------------------------------------------------------- praise
-    def add_praise(self, *, walk_uuid: str, step_id: str, text: str) -> Praise:
+    def add_praise(
+        self, *, walk_uuid: str, step_id: str, text: str, uuid: str | None = None
+    ) -> Praise:
         walk = self.walk_row(walk_uuid)
-        row = PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
-        self.session.add(row)
-        self.session.flush()
+        found = self.saved(PraiseRow, [] if uuid is None else [uuid])  # the same save again
+        if found and found[0].walk_id != walk.id:
+            raise InvalidInput(f"praise id {uuid} is taken")
+        row = found[0] if found else PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
+        if not found:
+            if uuid is not None:
+                row.uuid = uuid
+            self.session.add(row)
+            self.session.flush()
         return Praise(
             uuid=row.uuid,
             walk_uuid=walk_uuid,
-            step_id=step_id,
-            text=text,
+            step_id=row.step_id,
+            text=row.text,
             created_at=row.created_at,
         )
 

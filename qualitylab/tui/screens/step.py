@@ -464,7 +464,11 @@ class StepScreen(QLScreen[None]):
 
         async def save(text: str) -> Praise:
             return await self.qapp.call(
-                services.add_praise, walk_uuid=self.walk.uuid, step_id=self.step_id, text=text
+                services.add_praise,
+                uuid=change_id(),
+                walk_uuid=self.walk.uuid,
+                step_id=self.step_id,
+                text=text,
             )
 
         form = PraiseForm(step_title=self.journey.steps[self.index].title, save=save)

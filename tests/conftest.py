@@ -151,3 +151,34 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if not PG_URL:
         _no_postgres()
     yield from _pg_database()
+
+
+class CommitAnswerLost:
+    """``arm()``: the next COMMIT goes through, then fails as a connection that dropped before
+    the database's answer came back (review of issue 9: a retry must not store it twice)."""
+
+    def __init__(self) -> None:
+        self.armed = 0
+        self.lost = 0
+
+    def arm(self, times: int = 1) -> None:
+        self.armed = times
+
+
+@pytest.fixture
+def commit_answer_lost(monkeypatch: pytest.MonkeyPatch) -> CommitAnswerLost:
+    """Every engine's COMMIT (SQLite and PostgreSQL) goes through the dialect's ``do_commit``."""
+    from sqlalchemy.engine.default import DefaultDialect
+
+    lost = CommitAnswerLost()
+    real = DefaultDialect.do_commit
+
+    def do_commit(self: DefaultDialect, dbapi_connection: object) -> None:
+        real(self, dbapi_connection)
+        if lost.armed:
+            lost.armed -= 1
+            lost.lost += 1
+            raise self.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(DefaultDialect, "do_commit", do_commit)
+    return lost

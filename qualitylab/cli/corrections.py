@@ -26,6 +26,16 @@ ByOption = Annotated[
         help="Who made the change, for the problem's history.",
     ),
 ]
+ChangeIdOption = Annotated[
+    str | None,
+    typer.Option(
+        "--change-id",
+        metavar="UUID",
+        help="An id you make for this change (`uuidgen`). Run again with the same id, e.g. "
+        "after a dropped connection, the change is stored once.",
+        show_default=False,
+    ),
+]
 
 
 def _say(corrections: list[Correction], json_out: bool, done: str = "") -> None:
@@ -45,6 +55,7 @@ def fix_merge(
     into: Annotated[str, typer.Argument(help="The problem that stays (an id from `fixes`).")],
     ids: Annotated[list[str], typer.Argument(help="Problems to merge into it.")],
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -61,7 +72,7 @@ def fix_merge(
     """
     from qualitylab.services.corrections import merge_problems
 
-    _say(merge_problems(open_lab(db), into, ids, by=by), json_out)
+    _say(merge_problems(open_lab(db), into, ids, by=by, uuid=change_id), json_out)
 
 
 def fix_unmerge(
@@ -69,6 +80,7 @@ def fix_unmerge(
         str, typer.Argument(help="A problem merged into another (or one others were merged into).")
     ],
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -80,7 +92,7 @@ def fix_unmerge(
     """
     from qualitylab.services.corrections import unmerge
 
-    _say(unmerge(open_lab(db), problem_id, by=by), json_out, "undid: ")
+    _say(unmerge(open_lab(db), problem_id, by=by, uuid=change_id), json_out, "undid: ")
 
 
 def fix_move(
@@ -95,6 +107,7 @@ def fix_move(
         bool, typer.Option("--out", help="Take it out of every problem (a one-off).")
     ] = False,
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -112,7 +125,8 @@ def fix_move(
 
     if bool(to) == out:
         raise InvalidInput("give one of --to PROBLEM or --out")
-    _say(move_reports(open_lab(db), reports, to if to else None, by=by), json_out)
+    moved = move_reports(open_lab(db), reports, to if to else None, by=by, uuid=change_id)
+    _say(moved, json_out)
 
 
 def fix_split(
@@ -121,6 +135,7 @@ def fix_split(
         typer.Argument(help="Report ids to split off together (`fixes --json` lists them)."),
     ],
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -135,7 +150,7 @@ def fix_split(
     """
     from qualitylab.services.corrections import split_reports
 
-    done = split_reports(open_lab(db), reports, by=by)
+    done = split_reports(open_lab(db), reports, by=by, uuid=change_id)
     _say(done, json_out)
     if done and not json_out:
         out_console.print(f"New problem: {done[0].target}", markup=False)
@@ -147,6 +162,7 @@ def fix_undo(
         typer.Argument(help="A correction id from `fix history` (default: the latest one)."),
     ] = None,
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -160,7 +176,8 @@ def fix_undo(
     """
     from qualitylab.services.corrections import undo_correction
 
-    _say([undo_correction(open_lab(db), correction, by=by)], json_out, "undid: ")
+    undone = undo_correction(open_lab(db), correction, by=by, uuid=change_id)
+    _say([undone], json_out, "undid: ")
 
 
 def fix_history(

@@ -21,7 +21,7 @@ from qualitylab.cli.common import (
 )
 from qualitylab.cli.common import stderr as err_console
 from qualitylab.cli.common import stdout as out_console
-from qualitylab.cli.corrections import ByOption, register_corrections
+from qualitylab.cli.corrections import ByOption, ChangeIdOption, register_corrections
 from qualitylab.cli.progress import progress_bar
 from qualitylab.domain import jsonout
 from qualitylab.errors import InvalidInput
@@ -183,6 +183,7 @@ def fix_set(
         typer.Option("--ticket", help='The tracker key, e.g. PROJ-123 ("" clears it).'),
     ] = None,
     by: ByOption = "",
+    change_id: ChangeIdOption = None,
     json_out: JsonOption = False,
     db: DbOption = None,
 ) -> None:
@@ -211,6 +212,7 @@ def fix_set(
         owner=owner,
         ticket=ticket,
         by=by,
+        uuid=change_id,
     )
     record = decision.record
     for warning in decision.warnings:

@@ -10,17 +10,42 @@ changes nothing and takes effect again if the problem comes back.
 from __future__ import annotations
 
 import hashlib
+import uuid as uuidlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from qualitylab.domain import Cluster, Clustering
+from qualitylab.errors import InvalidInput
 
 MERGE, MOVE = "merge", "move"
 KINDS = (MERGE, MOVE)
 #: Problems a person split off (reports moved together into a new problem) have ids like this.
 SPLIT_PREFIX = "s-"
+
+
+def check_change_id(change_id: str | None) -> str | None:
+    """A change's id as a face gives it (made when the person confirmed; ``--change-id``): a
+    UUID, written the canonical way so a retry spelled in capitals is the same change."""
+    if change_id is None:
+        return None
+    try:
+        return str(uuidlib.UUID(change_id.strip()))
+    except ValueError:
+        raise InvalidInput(
+            f"change id {change_id[:40]!r} is not a UUID, like "
+            "3f2a91c4-0d6e-4b8e-9a51-1c2d3e4f5a6b (`uuidgen` makes one)"
+        ) from None
+
+
+def change_ids(change_id: str | None, count: int) -> list[str | None]:
+    """Ids for the ``count`` corrections one change stores: the change's own id for the first,
+    ids made from it for the others (the same on every retry); None: ids are made as stored."""
+    if change_id is None:
+        return [None] * count
+    made = (str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"{change_id}/{n}")) for n in range(1, count))
+    return [change_id, *made]
 
 
 def is_split_id(cluster_id: str) -> bool:

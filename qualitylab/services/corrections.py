@@ -14,6 +14,11 @@ For the faces (CLI and the triage app)::
     undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
+
+Every change also takes ``uuid``: an id the face makes once, when the person confirms, and passes
+to every retry of the save. The triage app retries a save whose connection dropped, and the drop
+may come after the database committed; the same change saved again under its id then returns what
+was stored instead of recording the merge, move or undo a second time.
 """
 
 from __future__ import annotations
@@ -24,7 +29,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from qualitylab.errors import InvalidInput, NotFound
-from qualitylab.fixlist.corrections import MERGE, MOVE, Correction, split_id
+from qualitylab.fixlist.corrections import (
+    MERGE,
+    MOVE,
+    Correction,
+    change_ids,
+    check_change_id,
+    split_id,
+)
 from qualitylab.fixlist.releases import DecisionEvent, stored_status
 from qualitylab.services.fixes import find_problem
 from qualitylab.services.lab import Lab
@@ -80,6 +92,19 @@ def _root(alias: dict[str, str], cid: str) -> str:
     return cid
 
 
+def _saved_before(
+    unit: Unit, ids: Sequence[str | None], kind: str, target: str | None = None
+) -> list[Correction]:
+    """What a change with these ids stored when it was saved before (none: a new change)."""
+    from qualitylab.store import fixes as store_fixes
+
+    found = [_correction(c) for c in store_fixes.saved_corrections(unit, [i for i in ids if i])]
+    for c in found[:1]:
+        if c.kind != kind or (target is not None and c.target != target):
+            raise InvalidInput(f"correction id {c.uuid} is taken by another change")
+    return found
+
+
 def _scope_of(unit: Unit, cid: str) -> str:
     found = find_problem(unit, cid)
     if found is None:
@@ -90,22 +115,29 @@ def _scope_of(unit: Unit, cid: str) -> str:
     return found[0]
 
 
-def merge_problems(lab: Lab, into: str, ids: Sequence[str], *, by: str = "") -> list[Correction]:
+def merge_problems(
+    lab: Lab, into: str, ids: Sequence[str], *, by: str = "", uuid: str | None = None
+) -> list[Correction]:
     """Merge problems ``ids`` into problem ``into``: one problem from several, in every later list.
 
     Problems of different journeys cannot be merged (a journey's list would show half a merge).
+    ``uuid``: this change's id (see the module docstring); saved again, it is stored once.
     """
     from qualitylab.store import fixes as store_fixes
 
-    into, by = into.strip(), _by(by)
+    into, by, uuid = into.strip(), _by(by), check_change_id(uuid)
     wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
     if not wanted:
         raise InvalidInput("name at least one problem to merge into " + repr(into))
     out: list[Correction] = []
+    keys = change_ids(uuid, len(wanted))
     with lab.store.unit() as unit:
+        again = _saved_before(unit, keys, MERGE, into)
+        if again:  # checked first: "already part of" would call a saved merge a mistake
+            return again
         scope = _scope_of(unit, into)
         alias = _merged_into(_active(unit))
-        for cid in wanted:
+        for cid, key in zip(wanted, keys, strict=True):
             if _scope_of(unit, cid) != scope:
                 raise InvalidInput(
                     f"{cid} and {into} are problems of different journeys; only problems of one "
@@ -114,18 +146,24 @@ def merge_problems(lab: Lab, into: str, ids: Sequence[str], *, by: str = "") -> 
             if _root(alias, cid) == _root(alias, into):
                 raise InvalidInput(f"{cid} is already part of {_root(alias, into)}")
             alias[cid] = into
-            stored = store_fixes.add_correction(unit, kind=MERGE, subject=cid, target=into, by=by)
+            stored = store_fixes.add_correction(
+                unit, kind=MERGE, subject=cid, target=into, by=by, uuid=key
+            )
             out.append(_correction(stored))
     return out
 
 
-def unmerge(lab: Lab, problem_id: str, *, by: str = "") -> list[Correction]:
+def unmerge(
+    lab: Lab, problem_id: str, *, by: str = "", uuid: str | None = None
+) -> list[Correction]:
     """Undo the merge of ``problem_id`` into another problem; for a problem others were merged
-    into, undo all of those. Returns the merges undone."""
+    into, undo all of those. Returns the merges undone (``uuid``: this undo's id)."""
     from qualitylab.store import fixes as store_fixes
 
-    problem_id, by = problem_id.strip(), _by(by)
+    problem_id, by, uuid = problem_id.strip(), _by(by), check_change_id(uuid)
     with lab.store.unit() as unit:
+        if uuid and (again := store_fixes.undone_by_undo(unit, uuid)):
+            return [_correction(c) for c in again]
         merges = [c for c in _active(unit) if c.kind == MERGE]
         mine = [c for c in merges if c.subject == problem_id] or [
             c for c in merges if c.target == problem_id
@@ -134,7 +172,7 @@ def unmerge(lab: Lab, problem_id: str, *, by: str = "") -> list[Correction]:
             raise NotFound(f"{problem_id} is not merged with another problem")
         out = []
         for c in mine:
-            undone = store_fixes.undo_correction(unit, c.uuid, by=by)
+            undone = store_fixes.undo_correction(unit, c.uuid, by=by, undo_uuid=uuid or "")
             if undone is not None:
                 out.append(_correction(undone))
     return out
@@ -156,46 +194,66 @@ def _report_uuid(unit: Unit, report_id: str) -> str:
     return report_id if report_id in found else found[0]
 
 
-def move_report(lab: Lab, report_id: str, to: str | None = None, *, by: str = "") -> Correction:
+def move_report(
+    lab: Lab, report_id: str, to: str | None = None, *, by: str = "", uuid: str | None = None
+) -> Correction:
     """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
-    return move_reports(lab, [report_id], to, by=by)[0]
+    return move_reports(lab, [report_id], to, by=by, uuid=uuid)[0]
 
 
 def move_reports(
-    lab: Lab, report_ids: Sequence[str], to: str | None = None, *, by: str = ""
+    lab: Lab,
+    report_ids: Sequence[str],
+    to: str | None = None,
+    *,
+    by: str = "",
+    uuid: str | None = None,
 ) -> list[Correction]:
-    """Move several reports at once (all or none: one bad id moves nothing)."""
+    """Move several reports at once (all or none: one bad id moves nothing); ``uuid``: this
+    change's id (see the module docstring)."""
     from qualitylab.store import fixes as store_fixes
 
-    target, by = (to or "").strip(), _by(by)
+    target, by, uuid = (to or "").strip(), _by(by), check_change_id(uuid)
     if not report_ids:
         raise InvalidInput("name at least one report to move")
     out: list[Correction] = []
+    keys = change_ids(uuid, len(report_ids))
     with lab.store.unit() as unit:
+        again = _saved_before(unit, keys, MOVE, target)
+        if again:
+            return again
         scope = _scope_of(unit, target) if target else ""
-        for report_id in report_ids:
-            uuid = _report_uuid(unit, report_id)
-            journey = unit.pain_point(uuid).journey_id
+        for report_id, key in zip(report_ids, keys, strict=True):
+            report = _report_uuid(unit, report_id)
+            journey = unit.pain_point(report).journey_id
             if scope.startswith("journey=") and scope != f"journey={journey}":
                 raise InvalidInput(
-                    f"report {uuid[:8]} is from journey {journey!r}, and {target} is a problem "
+                    f"report {report[:8]} is from journey {journey!r}, and {target} is a problem "
                     f"of {scope.removeprefix('journey=')!r}; move it to a problem of its journey"
                 )
-            stored = store_fixes.add_correction(unit, kind=MOVE, subject=uuid, target=target, by=by)
+            stored = store_fixes.add_correction(
+                unit, kind=MOVE, subject=report, target=target, by=by, uuid=key
+            )
             out.append(_correction(stored))
     return out
 
 
-def split_reports(lab: Lab, report_ids: Sequence[str], *, by: str = "") -> list[Correction]:
+def split_reports(
+    lab: Lab, report_ids: Sequence[str], *, by: str = "", uuid: str | None = None
+) -> list[Correction]:
     """Split reports off into a problem of their own (a problem that mixes two): they are moved
     together into a new problem, titled after the first report, with a stable id (``s-...``)
-    that can be merged, decided and undone like any other. All reports must share a journey."""
+    that can be merged, decided and undone like any other. All reports must share a journey.
+    ``uuid``: this change's id (see the module docstring)."""
     from qualitylab.store import fixes as store_fixes
 
-    by = _by(by)
+    by, uuid = _by(by), check_change_id(uuid)
     if not report_ids:
         raise InvalidInput("name the reports to split off")
     with lab.store.unit() as unit:
+        again = _saved_before(unit, change_ids(uuid, len(report_ids)), MOVE)
+        if again:
+            return again
         uuids = list(dict.fromkeys(_report_uuid(unit, r) for r in report_ids))
         journeys = {p.journey_id for p in unit.pain_points(uuids=uuids)}
         if len(journeys) > 1:
@@ -205,19 +263,27 @@ def split_reports(lab: Lab, report_ids: Sequence[str], *, by: str = "") -> list[
         target = split_id(uuids)
         out = [
             _correction(
-                store_fixes.add_correction(unit, kind=MOVE, subject=u, target=target, by=by)
+                store_fixes.add_correction(
+                    unit, kind=MOVE, subject=u, target=target, by=by, uuid=key
+                )
             )
-            for u in uuids
+            for u, key in zip(uuids, change_ids(uuid, len(uuids)), strict=True)
         ]
     return out
 
 
-def undo_correction(lab: Lab, correction_id: str | None = None, *, by: str = "") -> Correction:
-    """Undo one correction (by its id, or a unique prefix of it), or the latest active one."""
+def undo_correction(
+    lab: Lab, correction_id: str | None = None, *, by: str = "", uuid: str | None = None
+) -> Correction:
+    """Undo one correction (by its id, or a unique prefix of it), or the latest active one.
+    ``uuid``: this undo's id; saved again under it, it returns what it undid and undoes
+    nothing more (the latest active correction is by then another one)."""
     from qualitylab.store import fixes as store_fixes
 
-    by = _by(by)
+    by, uuid = _by(by), check_change_id(uuid)
     with lab.store.unit() as unit:
+        if uuid and (again := store_fixes.undone_by_undo(unit, uuid)):
+            return _correction(again[0])
         active = _active(unit)
         if not active:
             raise NotFound("no correction to undo")
@@ -230,7 +296,7 @@ def undo_correction(lab: Lab, correction_id: str | None = None, *, by: str = "")
                 what = "matches no active correction" if not matches else "is ambiguous"
                 raise NotFound(f"correction id {key!r} {what}; `qualitylab fix history` lists them")
             chosen = matches[0]
-        undone = store_fixes.undo_correction(unit, chosen.uuid, by=by)
+        undone = store_fixes.undo_correction(unit, chosen.uuid, by=by, undo_uuid=uuid or "")
         if undone is None:  # someone else undid it a moment ago
             raise NotFound(f"correction {chosen.uuid[:8]} is already undone")
     return _correction(undone)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from qualitylab.domain import FixStatus
 from qualitylab.errors import NotFound
 from qualitylab.fixlist.build import release_warnings
-from qualitylab.fixlist.corrections import MOVE, is_split_id, split_title
+from qualitylab.fixlist.corrections import MOVE, check_change_id, is_split_id, split_title
 from qualitylab.fixlist.releases import (
     FixRecord,
     check_owner_ticket,
@@ -59,6 +59,7 @@ def set_fix_status(
     owner: str | None = None,
     ticket: str | None = None,
     by: str = "",
+    uuid: str | None = None,
 ) -> Decision:
     """Record the team's decision about a cluster; 'fixed' needs the release carrying the fix.
 
@@ -67,11 +68,15 @@ def set_fix_status(
     assigns it); "" clears a text. Every save is kept in the problem's history
     (``services.corrections.problem_history``).
     Warnings: see ``qualitylab.fixlist.build.release_warnings`` (nothing blocks saving).
+    ``uuid``: this save's id, made once when the person confirms it: the triage app saves again
+    when the connection drops, maybe after the COMMIT went through, and the decision is then
+    kept once in the history (``store.fixes.save_fix``).
     """
     from qualitylab.store import fixes as store_fixes
 
     cluster_id = cluster_id.strip()
     owner, ticket, by = check_owner_ticket(owner, ticket, by)
+    uuid = check_change_id(uuid)
     with lab.store.unit() as unit:
         found = find_problem(unit, cluster_id)
         existing = store_fixes.get_fix(unit, cluster_id)
@@ -109,6 +114,7 @@ def set_fix_status(
             owner=kept_owner,
             ticket=kept_ticket,
             by=by,
+            uuid=uuid,
         )
     return Decision(record_of(saved), warnings)
 

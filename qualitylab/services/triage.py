@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
-from qualitylab.errors import CatalogError, InvalidInput
+from qualitylab.errors import CatalogError, InvalidInput, NotFound
 from qualitylab.fixlist.releases import FixRecord, sort_releases
 from qualitylab.fixlist.score import Explanation
 from qualitylab.services.lab import Lab
@@ -383,37 +383,43 @@ def decide(
     note: str | None = None,
     owner: str | None = None,
     ticket: str | None = None,
+    uuid: str | None = None,
 ) -> tuple[str, ...]:
-    """Record the team's decision about a problem; returns the warnings to show."""
+    """Record the team's decision about a problem; returns the warnings to show.
+
+    ``uuid`` here and below: the change's id, made when the person confirms and reused by every
+    retry of the save, so a save whose answer was lost is stored once (``services.corrections``).
+    """
     from qualitylab.services.fixes import set_fix_status
 
     decision = set_fix_status(
-        lab, cluster_id, status, release=release, note=note, owner=owner, ticket=ticket
+        lab, cluster_id, status, release=release, note=note, owner=owner, ticket=ticket, uuid=uuid
     )
     return decision.warnings
 
 
-def merge_into(lab: Lab, into: str, others: Sequence[str]) -> None:
+def merge_into(lab: Lab, into: str, others: Sequence[str], *, uuid: str | None = None) -> None:
     """Make ``others`` part of problem ``into`` (a person's correction: survives re-clustering)."""
     from qualitylab.services.corrections import merge_problems
 
-    merge_problems(lab, into, others)
+    merge_problems(lab, into, others, uuid=uuid)
 
 
-def move_report(lab: Lab, report: str, *, to: str | None) -> None:
+def move_report(lab: Lab, report: str, *, to: str | None, uuid: str | None = None) -> None:
     """Move a report into problem ``to``, or out of every problem (``to=None``: a one-off)."""
     from qualitylab.services.corrections import move_report as move
 
-    move(lab, report, to)
+    move(lab, report, to, uuid=uuid)
 
 
-def undo_last(lab: Lab) -> str | None:
+def undo_last(lab: Lab, *, uuid: str | None = None) -> str | None:
     """Undo the latest correction; what was undone, or None when there is nothing to undo."""
-    from qualitylab.services.corrections import list_corrections, undo_correction
+    from qualitylab.services.corrections import undo_correction
 
-    if not any(c.active for c in list_corrections(lab, include_undone=False)):
+    try:  # an undo saved again finds what it undid, even when nothing is left to undo
+        return undo_correction(lab, uuid=uuid).sentence()
+    except NotFound:
         return None
-    return undo_correction(lab).sentence()
 
 
 # ---------------------------------------------------------------------------------- export

@@ -389,13 +389,16 @@ def pain_point_attachment(lab: Lab, uuid: str) -> tuple[str, str, bytes] | None:
 
 
 # ---------------------------------------------------------------------------------- praise
-def add_praise(lab: Lab, *, walk_uuid: str, step_id: str, text: str) -> Praise:
+def add_praise(
+    lab: Lab, *, walk_uuid: str, step_id: str, text: str, uuid: str | None = None
+) -> Praise:
+    """Store one praise note; ``uuid`` as for ``log_pain_point`` (a retried save is stored once)."""
     cleaned = _text(text, "the praise")
     with lab.store.unit() as u:
         walk = u.walk(walk_uuid)
         _open_walk(walk)
         resolve_step(u.snapshot(walk.journey_hash), step_id)
-        return u.add_praise(walk_uuid=walk_uuid, step_id=step_id, text=cleaned)
+        return u.add_praise(walk_uuid=walk_uuid, step_id=step_id, text=cleaned, uuid=uuid)
 
 
 def list_praise(lab: Lab, *, walk_uuid: str, step_id: str | None = None) -> list[Praise]:

@@ -89,9 +89,12 @@ class Store:
             if engine.dialect.name == "postgresql":  # one snapshot for every query of the unit
                 options.update(isolation_level="REPEATABLE READ", postgresql_readonly=True)
             bind = engine.execution_options(**options)
+        committing = False
         try:
             with Session(bind, expire_on_commit=False) as session, session.begin():
                 yield Unit(session)
+                session.flush()
+                committing = True  # only COMMIT is left: if its answer is lost, it may be done
         except (OperationalError, DBAPIError) as exc:
             if (
                 isinstance(exc, DBAPIError)
@@ -101,8 +104,13 @@ class Store:
                 raise
             orig = getattr(exc, "orig", None) or exc
             first = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+            outcome = (
+                "the answer to saving was lost, so it may or may not be saved"
+                if committing
+                else "nothing was saved"
+            )
             raise StorageUnavailable(
-                f"database {describe(self.url)} is unavailable: {first}; nothing was saved",
+                f"database {describe(self.url)} is unavailable: {first}; {outcome}",
                 lasting=any(sign in first.lower() for sign in _LASTING),
             ) from exc
 

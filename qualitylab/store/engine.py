@@ -287,7 +287,7 @@ def current_revision(engine: Engine) -> str | None:
 
 #: The newest migration in migrations/versions (tests/store/test_migrations.py keeps it true).
 #: Comparing against it with one query spares every launch the alembic import (~0.15 s).
-HEAD_REVISION = "0005_decision_event_uuid"
+HEAD_REVISION = "0006_walker_secret_unique"
 
 
 def _stored_revision(engine: Engine) -> str | None:

@@ -242,9 +242,15 @@ def save_fix(
     owner: str = "",
     ticket: str = "",
     by: str = "",
+    uuid: str | None = None,
 ) -> StoredFix:
-    """Insert or replace the decision for one cluster, and add it to the cluster's history."""
+    """Insert or replace the decision for one cluster, and add it to the cluster's history.
+
+    ``uuid``: the id of this save, made when the person confirmed it; saved again under it
+    (the COMMIT's answer was lost), it changes nothing and returns the decision as it is now."""
     row = unit.session.get(ClusterFixRow, cluster_id)
+    if row is not None and unit.saved(FixDecisionEventRow, [] if uuid is None else [uuid]):
+        return _fix_of(row)
     if row is None:
         row = ClusterFixRow(cluster_id=cluster_id)
     row.scope, row.title, row.status = scope, title, status
@@ -252,12 +258,13 @@ def save_fix(
     row.owner, row.ticket = owner, ticket
     row.updated_at = datetime.now(UTC)
     unit.session.add(row)
-    unit.session.add(
-        FixDecisionEventRow(
-            cluster_id=cluster_id, status=status, release=release, note=note, owner=owner,
-            ticket=ticket, by=by, at=row.updated_at,
-        )
+    event = FixDecisionEventRow(
+        cluster_id=cluster_id, status=status, release=release, note=note, owner=owner,
+        ticket=ticket, by=by, at=row.updated_at,
     )  # fmt: skip
+    if uuid is not None:
+        event.uuid = uuid
+    unit.session.add(event)
     unit.session.flush()
     return _fix_of(row)
 
@@ -298,6 +305,21 @@ def corrections(unit: Unit) -> list[StoredCorrection]:
     return [_correction_of(r) for r in rows]
 
 
+def saved_corrections(unit: Unit, uuids: Sequence[str]) -> list[StoredCorrection]:
+    """The corrections stored under these ids (a change saved again: ``Unit.saved``)."""
+    return [_correction_of(r) for r in unit.saved(FixCorrectionRow, uuids)]
+
+
+def undone_by_undo(unit: Unit, undo_uuid: str) -> list[StoredCorrection]:
+    """The corrections the undo ``undo_uuid`` took back (an undo saved again finds them)."""
+    rows = unit.session.exec(
+        select(FixCorrectionRow)
+        .where(FixCorrectionRow.undo_uuid == undo_uuid)
+        .order_by(col(FixCorrectionRow.id))
+    )
+    return [_correction_of(r) for r in rows]
+
+
 def add_correction(
     unit: Unit,
     *,
@@ -310,7 +332,7 @@ def add_correction(
     undone_at: datetime | None = None,
     undone_by: str = "",
 ) -> StoredCorrection:
-    """Record a merge or a move (``uuid``/times given when importing another lab's)."""
+    """Record a merge or a move (``uuid``: the id made when the person confirmed it)."""
     row = FixCorrectionRow(
         kind=kind, subject=subject, target=target, by=by,
         created_at=created_at or datetime.now(UTC), undone_at=undone_at, undone_by=undone_by,
@@ -322,12 +344,15 @@ def add_correction(
     return _correction_of(row)
 
 
-def undo_correction(unit: Unit, uuid: str, *, by: str = "") -> StoredCorrection | None:
-    """Mark a correction undone (kept in the history); None when there is no such active one."""
+def undo_correction(
+    unit: Unit, uuid: str, *, by: str = "", undo_uuid: str = ""
+) -> StoredCorrection | None:
+    """Mark a correction undone (kept in the history); None when there is no such active one.
+    ``undo_uuid``: the id of the undo, made when the person confirmed it (``undone_by_undo``)."""
     row = unit.session.exec(select(FixCorrectionRow).where(FixCorrectionRow.uuid == uuid)).first()
     if row is None or row.undone_at is not None:
         return None
-    row.undone_at, row.undone_by = datetime.now(UTC), by
+    row.undone_at, row.undone_by, row.undo_uuid = datetime.now(UTC), by, undo_uuid
     unit.session.add(row)
     unit.session.flush()
     return _correction_of(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from datetime import datetime
 
-from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from qualitylab.domain import utcnow
@@ -19,15 +19,27 @@ def new_uuid() -> str:
     return str(uuidlib.uuid4())
 
 
+#: Browser walkers only: terminal and feedback walkers all have an empty secret hash.
+_HAS_SECRET = text("secret_hash <> ''")
+
+
 class WalkerRow(SQLModel, table=True):
     """A person who walks. In the terminal a walker *is* their name (and department); in the
     browser (``serve``) a name is only a label, and the walker is whoever holds the secret whose
-    SHA-256 is ``secret_hash`` (empty for terminal and feedback walkers)."""
+    SHA-256 is ``secret_hash`` (empty for terminal and feedback walkers). One secret is one
+    walker: the database refuses a second row with the same non-empty hash (migration 0006)."""
 
     __tablename__ = "walker"
     __table_args__ = (
         UniqueConstraint(
             "name", "department", "anonymous", "secret_hash", name="uq_walker_identity"
+        ),
+        Index(
+            "uq_walker_secret_hash",
+            "secret_hash",
+            unique=True,
+            sqlite_where=_HAS_SECRET,
+            postgresql_where=_HAS_SECRET,
         ),
     )
 
@@ -186,6 +198,9 @@ class FixCorrectionRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     undone_at: datetime | None = Field(default=None)
     undone_by: str = Field(default="", max_length=200)
+    #: The id of the undo that took it back: an undo tried again after its COMMIT's answer was
+    #: lost finds it here instead of undoing the next correction too. Not exported (a retry key).
+    undo_uuid: str = Field(default="", max_length=36, sa_column_kwargs={"server_default": ""})
 
 
 class ClusterRunRow(SQLModel, table=True):

@@ -28,6 +28,8 @@ from qualitylab.domain import (
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.store.models import (
     AttachmentRow,
+    FixCorrectionRow,
+    FixDecisionEventRow,
     JourneySnapshotRow,
     PainPointRow,
     PraiseRow,
@@ -54,6 +56,8 @@ def visit_of(row: StepVisitRow) -> StepVisit:
 
 
 SelectT = TypeVar("SelectT")
+#: Tables whose rows a user's confirmed change stores under ids made on the user's side.
+Saved = TypeVar("Saved", PainPointRow, PraiseRow, FixCorrectionRow, FixDecisionEventRow)
 
 
 def where_walks(
@@ -79,6 +83,17 @@ class Unit:
 
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def saved(self, table: type[Saved], uuids: Sequence[str]) -> list[Saved]:
+        """Rows of ``table`` already stored under these uuids, oldest first.
+
+        A change the user confirmed carries ids made once, on the user's side; when the database
+        committed it but the answer was lost with the connection, the app saves the same change
+        again, and the store finds it here instead of storing it twice."""
+        if not uuids:
+            return []
+        query = select(table).where(col(table.uuid).in_(list(uuids))).order_by(col(table.id))
+        return list(self.session.exec(query))
 
     # ---------------------------------------------------------------- walkers
     def find_or_create_walker(self, *, name: str, department: str, anonymous: bool) -> Walker:
@@ -372,13 +387,12 @@ class Unit:
         uuid: str | None = None,
     ) -> PainPoint:
         walk = self.walk_row(walk_uuid)
-        if uuid is not None:  # the same save tried again: it is already here
-            existing = self.session.exec(select(PainPointRow).where(PainPointRow.uuid == uuid))
-            found = existing.first()
-            if found is not None:
-                if found.walk_id != walk.id:
-                    raise InvalidInput(f"pain point id {uuid} is taken")
-                return self.pain_point(uuid)
+        for found in self.saved(
+            PainPointRow, [] if uuid is None else [uuid]
+        ):  # the same save again
+            if found.walk_id != walk.id:
+                raise InvalidInput(f"pain point id {uuid} is taken")
+            return self.pain_point(found.uuid)
         row = PainPointRow(
             walk_id=walk.id or 0,
             step_id=step_id,
@@ -507,16 +521,24 @@ class Unit:
         return (att.filename, att.media_type, att.content) if att else None
 
     # ---------------------------------------------------------------- praise
-    def add_praise(self, *, walk_uuid: str, step_id: str, text: str) -> Praise:
+    def add_praise(
+        self, *, walk_uuid: str, step_id: str, text: str, uuid: str | None = None
+    ) -> Praise:
         walk = self.walk_row(walk_uuid)
-        row = PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
-        self.session.add(row)
-        self.session.flush()
+        found = self.saved(PraiseRow, [] if uuid is None else [uuid])  # the same save again
+        if found and found[0].walk_id != walk.id:
+            raise InvalidInput(f"praise id {uuid} is taken")
+        row = found[0] if found else PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
+        if not found:
+            if uuid is not None:
+                row.uuid = uuid
+            self.session.add(row)
+            self.session.flush()
         return Praise(
             uuid=row.uuid,
             walk_uuid=walk_uuid,
-            step_id=step_id,
-            text=text,
+            step_id=row.step_id,
+            text=row.text,
             created_at=row.created_at,
         )
 

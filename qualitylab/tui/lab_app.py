@@ -36,6 +36,17 @@ SAVE_NOTICE_AFTER_S = 5.0
 SAVE_RETRY_EVERY_S = 2.0
 
 
+def change_id() -> str:
+    """A new id for one change the user just confirmed (a pain point, a merge, an undo...).
+
+    Made once and passed with the save to ``LabApp.call``: when the database commits but the
+    answer is lost with the connection, the retry carries the same id, and the service finds
+    the change instead of storing it twice."""
+    import uuid
+
+    return str(uuid.uuid4())
+
+
 def _default_theme() -> str:
     """Dark unless the terminal says its background is light (``COLORFGBG`` like ``0;15``)."""
     remembered = _load_ui_prefs().get("theme")

@@ -98,11 +98,39 @@ def test_bad_corrections_are_one_line(
         (["fix", "undo"], "no correction to undo"),
         (["fix", "set", "c-1"], "nothing to set"),
         (["fix", "set", "c-1", "--ticket", "a b"], "not a tracker key"),
+        (["fix", "merge", "c-1", "c-0", "--change-id", "again"], "is not a UUID"),
     ]:
         result = run(runner, app, *args, *db)
         assert result.exit_code == 1, args
         assert message in result.stderr and "Traceback" not in result.stderr, args
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_a_merge_whose_commit_answer_was_lost_is_stored_once_when_run_again(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+    commit_answer_lost: Any,
+) -> None:
+    """The connection drops after COMMIT went through: the command cannot know, says so in one
+    line (not "nothing was saved"), and a script that runs it again with the same --change-id
+    gets the merge (or the decision) stored once."""
+    seed(lab_args, RELEASE_10 + MORE)
+    fixes(runner, app, lab_args)
+    db = lab_args[:2]
+    for command, key in [
+        (["fix", "merge", "c-2", "c-0"], "3f2a91c4-0d6e-4b8e-9a51-1c2d3e4f5a6b"),
+        (["fix", "set", "c-2", "--owner", "Olga"], "6f2a91c4-0d6e-4b8e-9a51-1c2d3e4f5a6b"),
+    ]:
+        commit_answer_lost.arm()
+        lost = run(runner, app, *command, "--change-id", key, *db)
+        assert lost.exit_code == 1 and "may or may not be saved" in lost.stderr
+        assert len(lost.stderr.strip().splitlines()) == 1, lost.stderr
+        again = run(runner, app, *command, "--change-id", key, *db)
+        assert again.exit_code == 0, again.stderr
+    history = json.loads(run(runner, app, "fix", "history", "c-2", "--json", *db).stdout)
+    assert [h["what"] for h in history] == ["merged c-0 into c-2", "set status open, owner Olga"]
+    assert commit_answer_lost.lost == 2
 
 
 def test_explain_lists_similar_problems_and_the_blocker_rule(

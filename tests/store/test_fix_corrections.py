@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_fixes_service import FakeEngine, release_10, walk
@@ -253,3 +254,65 @@ def test_a_mixed_problem_is_split_and_the_new_problem_is_a_problem_like_any(lab:
     assert new not in items(lab) and items(lab)["c-pay"].pain_points == 5
     undo_correction(lab)
     assert items(lab)[new].pain_points == 2
+
+
+def test_each_change_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
+    """Review of issue 9: the triage app saves a change again when the connection dropped, and
+    the drop may come after the COMMIT went through. Saved again under the id made when the
+    person confirmed it, a merge, a move (of several reports), a split, a decision and an undo
+    are each stored once, and return what the first save stored."""
+    release_10(lab)
+    items(lab)
+    ids = iter(f"{n}0000000-0000-4000-8000-000000000000" for n in range(1, 9))
+    grey, card = report_of(lab, "pay: button grey"), report_of(lab, "pay: card rejected")
+
+    def twice(change: Any, *args: Any, **kwargs: Any) -> Any:
+        key = next(ids)
+        first, again = (
+            change(lab, *args, uuid=key, **kwargs),
+            change(lab, *args, uuid=key, **kwargs),
+        )
+        assert again == first
+        return first
+
+    merged = twice(merge_problems, "c-pay", ["c-menu"])  # again: not "already part of c-pay"
+    assert [c.uuid for c in merged] == ["10000000-0000-4000-8000-000000000000"]
+    moved = twice(move_reports, [grey[:8], card[:8]], None)
+    assert len({c.uuid for c in moved}) == 2
+    twice(split_reports, [grey, card])
+    twice(set_fix_status, "c-pay", "planned", owner="Olga")
+    undone = twice(undo_correction)
+    assert undone.kind == "move" and undone.target.startswith("s-")
+    assert [c.active for c in list_corrections(lab)] == [True, True, True, True, False]
+    decided = [h.what for h in problem_history(lab, "c-pay") if h.what.startswith("set ")]
+    assert decided == ["set status planned, owner Olga"]
+    assert twice(unmerge, "c-menu")[0].uuid == merged[0].uuid
+    assert [c.active for c in list_corrections(lab)] == [False, True, True, True, False]
+    with pytest.raises(InvalidInput, match="taken by another change"):
+        move_report(lab, grey, "c-pay", uuid=merged[0].uuid)
+
+
+def test_a_change_whose_commit_answer_was_lost_is_stored_once_when_saved_again(
+    lab: Lab, commit_answer_lost: Any
+) -> None:
+    """The real thing on both databases: COMMIT went through, its answer did not. The error says
+    the change may be saved (not "nothing was saved"), and saving again under the same id finds
+    it: one merge, one decision event."""
+    from qualitylab.errors import StorageUnavailable
+
+    release_10(lab)
+    items(lab)
+    key, decided = "3f2a91c4-0d6e-4b8e-9a51-1c2d3e4f5a6b", "6f2a91c4-0d6e-4b8e-9a51-1c2d3e4f5a6b"
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable, match="may or may not be saved"):
+        merge_problems(lab, "c-pay", ["c-menu"], uuid=key)
+    (merge,) = merge_problems(lab, "c-pay", ["c-menu"], uuid=key.upper())
+    assert merge.uuid == key and len(list_corrections(lab)) == 1
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable, match="may or may not be saved"):
+        set_fix_status(lab, "c-pay", owner="Olga", uuid=decided)
+    assert set_fix_status(lab, "c-pay", owner="Olga", uuid=decided).record.owner == "Olga"
+    decisions = [h for h in problem_history(lab, "c-pay") if h.what.startswith("set ")]
+    assert len(decisions) == 1 and commit_answer_lost.lost == 2
+    with pytest.raises(InvalidInput, match="not a UUID"):
+        merge_problems(lab, "c-pay", ["c-menu"], uuid="again")

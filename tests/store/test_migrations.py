@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qualitylab.store import Store
 from qualitylab.store.engine import HEAD_REVISION, current_revision, head_revision
 
@@ -177,4 +179,71 @@ def test_decision_events_saved_before_0005_get_a_uuid_each(db_url: str) -> None:
     with store.engine.connect() as conn:
         uuids = conn.execute(text("SELECT uuid FROM fix_decision_event")).scalars().all()
     assert len(set(uuids)) == 2 and all(len(u) == 36 for u in uuids)
+    store.close()
+
+
+def test_0006_merges_walkers_sharing_a_secret_and_then_refuses_a_second_one(db_url: str) -> None:
+    """A lab from before import kept one browser as one walker may hold two walker rows with one
+    secret hash: 0006 keeps the oldest, gives it every walk, and the database then refuses a
+    second row with that hash (terminal walkers, hash '', stay many)."""
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from qualitylab.config import resolve_db_url
+    from qualitylab.store.engine import alembic_config, create_lab_engine
+
+    url = resolve_db_url(db_url)
+    old = create_lab_engine(url)
+    command.upgrade(alembic_config(old), "0005_decision_event_uuid")
+    at = "'2026-01-01 00:00:00+00'"
+    add_walker = (
+        "INSERT INTO walker (uuid, name, department, anonymous, secret_hash, created_at)"
+        f" VALUES (:uuid, :name, '', false, :secret, {at})"
+    )
+    with old.begin() as conn:
+        for n, (name, secret) in enumerate(
+            [("Anna", "ab" * 32), ("Anna (lab 2)", "ab" * 32), ("Boris", ""), ("Vera", "")]
+        ):
+            conn.execute(text(add_walker), {"uuid": f"w-{n}", "name": name, "secret": secret})
+        conn.execute(
+            text(
+                "INSERT INTO journey_snapshot (hash, journey_id, product_id, title, content,"
+                f" created_at) VALUES ('h1', 'buy', 'shop', 'Buy', '{{}}', {at})"
+            )
+        )
+        for n, walker_uuid in enumerate(("w-0", "w-1", "w-1", "w-2")):
+            conn.execute(
+                text(
+                    "INSERT INTO walk (uuid, journey_id, journey_hash, product_id, release,"
+                    " walker_id, status, source, current_step, started_at, updated_at,"
+                    f" closing_comment) SELECT :walk, 'buy', 'h1', 'shop', '1.0', id, 'completed',"
+                    f" 'walk', 0, {at}, {at}, '' FROM walker WHERE uuid = :walker"
+                ),
+                {"walk": f"k-{n}", "walker": walker_uuid},
+            )
+    old.dispose()
+    store = Store(url)
+    assert current_revision(store.engine) == HEAD_REVISION
+    with store.engine.connect() as conn:
+        walkers = conn.execute(text("SELECT uuid FROM walker ORDER BY id")).scalars().all()
+        owners = (
+            conn.execute(
+                text(
+                    "SELECT w.uuid FROM walk JOIN walker w ON w.id = walk.walker_id"
+                    " ORDER BY walk.id"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert walkers == ["w-0", "w-2", "w-3"]
+    assert owners == ["w-0", "w-0", "w-0", "w-2"]
+    with store.unit() as u:
+        kept = u.walker_by_secret("ab" * 32)
+        assert kept is not None and kept.uuid == "w-0" and kept.name == "Anna"
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        conn.execute(text(add_walker), {"uuid": "w-9", "name": "Anna again", "secret": "ab" * 32})
+    with store.engine.begin() as conn:  # many terminal walkers share the empty hash
+        conn.execute(text(add_walker), {"uuid": "w-8", "name": "Gleb", "secret": ""})
     store.close()

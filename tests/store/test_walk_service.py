@@ -308,3 +308,21 @@ def test_a_pain_point_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
     first, again = save(), save()
     assert again == first
     assert [p.uuid for p in services.list_pain_points(lab)] == [uuid]
+
+
+def test_praise_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    uuid = "22222222-2222-4222-8222-222222222222"
+
+    def save() -> object:
+        return services.add_praise(lab, walk_uuid=walk.uuid, step_id="find", text="fast", uuid=uuid)
+
+    first, again = save(), save()
+    assert again == first
+    assert [p.uuid for p in services.list_praise(lab, walk_uuid=walk.uuid)] == [uuid]
+    other = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="Boris")
+    )
+    with pytest.raises(InvalidInput, match="is taken"):
+        services.add_praise(lab, walk_uuid=other.uuid, step_id="find", text="x", uuid=uuid)

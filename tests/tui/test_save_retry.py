@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets import TextArea
 from tui_helpers import (
     CATALOG,
     AppFactory,
@@ -36,6 +37,7 @@ from qualitylab.services import Lab
 from qualitylab.tui.app import QualityLabApp, make_app
 from qualitylab.tui.lab_app import SAVE_NOTICE_AFTER_S
 from qualitylab.tui.screens.pain_point import PainPointForm
+from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.screens.step import StepScreen
 
 
@@ -212,6 +214,34 @@ async def test_a_pain_point_whose_commit_answer_was_lost_is_stored_once(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
     assert [p.text for p in services.list_pain_points(lab)] == ["Offer page is blank"]
+
+
+async def test_praise_whose_commit_answer_was_lost_is_stored_once(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same review finding for "this was great": the retry stored the praise twice."""
+    real = services.add_praise
+    calls: list[dict[str, Any]] = []
+
+    def commit_then_lose_the_answer(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs)
+        saved = real(*args, **kwargs)
+        if len(calls) == 1:
+            raise StorageUnavailable("database lab is unavailable: server closed the connection")
+        return saved
+
+    app = fast(new_app())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        monkeypatch.setattr(services, "add_praise", commit_then_lose_the_answer)
+        await pilot.press("g")
+        await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
+        pilot.app.screen.query_one("#praise-text", TextArea).load_text("Found it at once")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.praise) == 1)
+    assert len(calls) == 2
+    praise = services.list_praise(lab, walk_uuid=step.walk.uuid)
+    assert [p.text for p in praise] == ["Found it at once"]
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from qualitylab import services
 from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLScreen, save_in_order, with_layout_aliases
+from qualitylab.tui.lab_app import change_id
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
@@ -346,13 +347,9 @@ class StepScreen(QLScreen[None]):
     # ------------------------------------------------------------------ pain points & praise
 
     async def _save_new(self, draft: PainPointDraft) -> PainPoint:
-        from uuid import uuid4
-
-        # One id per confirmed form: if the database commits and the answer is lost with the
-        # connection, the retry (QualityLabApp.call) finds it instead of storing it twice.
         return await self.qapp.call(
             services.log_pain_point,
-            uuid=str(uuid4()),
+            uuid=change_id(),
             walk_uuid=self.walk.uuid,
             step_id=self.step_id,
             text=draft.text,
@@ -467,7 +464,11 @@ class StepScreen(QLScreen[None]):
 
         async def save(text: str) -> Praise:
             return await self.qapp.call(
-                services.add_praise, walk_uuid=self.walk.uuid, step_id=self.step_id, text=text
+                services.add_praise,
+                uuid=change_id(),
+                walk_uuid=self.walk.uuid,
+                step_id=self.step_id,
+                text=text,
             )
 
         form = PraiseForm(step_title=self.journey.steps[self.index].title, save=save)

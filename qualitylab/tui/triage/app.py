@@ -19,7 +19,7 @@ from textual.events import DeliveryComplete, DeliveryFailed
 from textual.screen import ModalScreen
 
 from qualitylab.errors import QualityLabError
-from qualitylab.tui.lab_app import LabApp
+from qualitylab.tui.lab_app import LabApp, change_id
 from qualitylab.tui.triage.strings import TRIAGE_STRINGS
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ class TriageApp(LabApp):
         if isinstance(self.screen, ModalScreen):
             return
         try:
-            what = await self.call(undo_last)
+            what = await self.call(undo_last, uuid=change_id())
         except QualityLabError:
             return
         if what is None:

@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import QualityLabError
+from qualitylab.tui.lab_app import change_id
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import text
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem
@@ -135,7 +136,7 @@ class OneOffsScreen(TriageScreen[None]):
         if chosen is None:
             return
         try:
-            await self.tapp.call(move_report, report.uuid, to=chosen)
+            await self.tapp.call(move_report, report.uuid, to=chosen, uuid=change_id())
         except QualityLabError:
             return
         self.notify(self.t("at.done", id=chosen), markup=False)

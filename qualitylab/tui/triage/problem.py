@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from qualitylab.errors import NotFound, QualityLabError
+from qualitylab.tui.lab_app import change_id
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
@@ -227,6 +228,7 @@ class ProblemScreen(TriageScreen[None]):
             warnings = await self.tapp.call(
                 decide,
                 cid,
+                uuid=change_id(),
                 status=answer.status,
                 release=answer.release or None,
                 note=answer.note,
@@ -278,7 +280,7 @@ class ProblemScreen(TriageScreen[None]):
             self.notify(self.t("mg.self"), severity="warning", markup=False)
             return
         try:
-            await self.tapp.call(merge_into, into, [chosen])
+            await self.tapp.call(merge_into, into, [chosen], uuid=change_id())
         except QualityLabError:
             return
         self.notify(self.t("mg.done", what=chosen, into=into), markup=False)
@@ -300,7 +302,7 @@ class ProblemScreen(TriageScreen[None]):
         if not yes or report is None or self.detail is None:
             return
         try:
-            await self.tapp.call(move_report, report.uuid, to=None)
+            await self.tapp.call(move_report, report.uuid, to=None, uuid=change_id())
         except QualityLabError:
             return
         self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)

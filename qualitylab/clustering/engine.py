@@ -351,8 +351,10 @@ def _assign_by_stems(
     """Labels for all rows of a large corpus from the clustered sample.
 
     The rest join the nearest cluster centroid in stemmed-word TF-IDF space (cheap: ~10 terms a
-    text), next to the meaning vectors when the corpus has them, when at least as close as
-    ``ONE_OFF_RATIO`` x the sample members' median closeness.
+    text) when at least as close as ``ONE_OFF_RATIO`` x the sample members' median closeness.
+    With a meaning signal, texts that have a meaning vector are compared on [stems | meaning]
+    (centroids unit length as a whole); the rest still on stems alone, against the stems-only
+    floor, so a text without a vector is not held to a bar it cannot reach.
     """
     import numpy as np
     from scipy import sparse as sp
@@ -369,32 +371,30 @@ def _assign_by_stems(
         (np.ones(owner.size, dtype=np.float32), (owner, np.arange(owner.size))),
         shape=(k, owner.size),
     )
-    cents = np.asarray((onehot @ stems[member]).todense(), dtype=np.float32)
+    stem_sums = np.asarray((onehot @ stems[member]).todense(), dtype=np.float32)
+    sums_t = np.ascontiguousarray(stem_sums.T)
+    stem_norms = _lengths(stem_sums)
     weight = np.float32(semantic.WEIGHT)
-    member_meaning = None if meaning is None else weight * meaning.rows(member)
-    if member_meaning is None:
-        norms = np.linalg.norm(cents, axis=1, keepdims=True)
-    else:  # centroids of [stems | weight x meaning], unit length as a whole
-        meaning_cents = np.asarray(onehot @ member_meaning, dtype=np.float32)
-        norms = np.sqrt(
-            np.square(cents).sum(axis=1, keepdims=True)
-            + np.square(meaning_cents).sum(axis=1, keepdims=True)
-        )
-        meaning_cents /= np.where(norms == 0, 1.0, norms)
-    cents /= np.where(norms == 0, 1.0, norms)
-    cents_t = np.ascontiguousarray(cents.T)
+    meaning_sums = np.zeros((k, 0), dtype=np.float32)
+    joint_norms = stem_norms
+    if meaning is not None:
+        meaning_sums = np.asarray(onehot @ (weight * meaning.rows(member)), dtype=np.float32)
+        joint_norms = _lengths(np.hstack([stem_sums, meaning_sums]))
 
-    def closeness(idx: IntArray, rows_meaning: FloatArray | None = None) -> FloatArray:
-        sims: FloatArray = np.asarray(stems[idx] @ cents_t)
-        if meaning is not None:
-            extra = weight * meaning.rows(idx) if rows_meaning is None else rows_meaning
-            sims += extra @ meaning_cents.T
-        return sims
+    def closeness(idx: IntArray, joint: bool) -> FloatArray:
+        """Cosine of rows ``idx`` to each centroid: stems only, or [stems | meaning]."""
+        raw = np.asarray(stems[idx] @ sums_t, dtype=np.float32)
+        if not joint:
+            return raw / stem_norms.T
+        extra = (weight * meaning.rows(idx)) @ meaning_sums.T if meaning is not None else 0.0
+        out: FloatArray = (raw + extra) / joint_norms.T
+        return out
 
-    # each member's similarity to its own centroid, without materialising a dense row per member
-    own_all = closeness(member, member_meaning)
-    own = own_all[np.arange(owner.size), owner]
-    floor = ONE_OFF_RATIO * float(np.median(own))
+    def floor(joint: bool) -> float:
+        own = closeness(member, joint)[np.arange(owner.size), owner]
+        return max(ONE_OFF_RATIO * float(np.median(own)), 1e-6)
+
+    floors = {False: floor(False)} | ({True: floor(True)} if meaning is not None else {})
     rest = np.ones(n, dtype=bool)
     rest[sample] = False
     rest_idx = np.flatnonzero(rest)
@@ -402,11 +402,23 @@ def _assign_by_stems(
         chunk = min(chunk, 25_000)  # a dense row of meaning per text in the chunk
     for start in range(0, rest_idx.size, chunk):
         idx = rest_idx[start : start + chunk]
-        sims = closeness(idx)
-        best = np.argmax(sims, axis=1)
-        ok = sims[np.arange(idx.size), best] >= max(floor, 1e-6)
-        labels[idx[ok]] = best[ok]
+        covered = meaning.covered[idx] if meaning is not None else np.zeros(idx.size, bool)
+        for joint, rows in ((True, idx[covered]), (False, idx[~covered])):
+            if rows.size:
+                sims = closeness(rows, joint)
+                best = np.argmax(sims, axis=1)
+                ok = sims[np.arange(rows.size), best] >= floors[joint]
+                labels[rows[ok]] = best[ok]
     return labels
+
+
+def _lengths(rows: FloatArray) -> FloatArray:
+    """Row lengths as a column, zeros replaced by 1 (an empty centroid stays empty)."""
+    import numpy as np
+
+    norms: FloatArray = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return norms
 
 
 def group(

@@ -79,6 +79,12 @@ def stop_words() -> frozenset[str]:
     return _load_stop_words("stopwords_en.txt") | _load_stop_words("stopwords_ru.txt")
 
 
+@lru_cache(maxsize=1)
+def english_stop_words() -> frozenset[str]:
+    """The English half of ``stop_words`` (the meaning signal's language check)."""
+    return _load_stop_words("stopwords_en.txt")
+
+
 def is_russian(word: str) -> bool:
     """Stem with the Russian rules when the word has a Cyrillic letter (ASCII words never do)."""
     return not word.isascii() and _CYRILLIC.search(word) is not None

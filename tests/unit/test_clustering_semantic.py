@@ -64,12 +64,14 @@ def _one_thread() -> Iterator[None]:
         yield
 
 
-def paraphrases() -> tuple[list[str], list[str], list[tuple[str, int]]]:
-    """Every wording written three times with a different ending (so TF-IDF has terms)."""
+def paraphrases(
+    ends: tuple[str, ...] = ("today", "again", "right now"),
+) -> tuple[list[str], list[str], list[tuple[str, int]]]:
+    """Every wording written once per ending (so TF-IDF has terms)."""
     texts, gold, wording = [], [], []
     for problem, lines in WORDINGS.items():
         for w, line in enumerate(lines):
-            for end in ("today", "again", "right now"):
+            for end in ends:
                 texts.append(f"{line} {end}")
                 gold.append(problem)
                 wording.append((problem, w))
@@ -148,16 +150,103 @@ def test_a_bilingual_corpus_groups_exactly_as_without_the_signal(
     assert _run(texts, True, monkeypatch) == _run(texts, False, monkeypatch)
 
 
-def test_meaning_keeps_the_engine_deterministic_and_order_invariant() -> None:
+def test_the_meaning_signal_does_not_depend_on_row_order() -> None:
+    """The engine sorts texts before grouping, so order invariance must hold here, in the
+    signal itself: the centre and every row's vector are the same for any order of the rows."""
     texts, _, _ = paraphrases()
-    first = cluster_texts(texts)
+    first = _meaning(texts)
     order = list(range(len(texts)))
     random.Random(7).shuffle(order)
-    shuffled = cluster_texts([texts[i] for i in order], ids=[str(i) for i in order])
-    assert cluster_texts(texts) == first
-    assert {c.id: sorted(c.members) for c in shuffled.clusters} == {
-        c.id: sorted(c.members) for c in first.clusters
-    }
+    shuffled = _meaning([texts[i] for i in order])
+    assert first is not None and shuffled is not None
+    np.testing.assert_allclose(shuffled.centre, first.centre, atol=1e-6)
+    rows = first.rows(np.arange(len(texts)))
+    np.testing.assert_allclose(shuffled.rows(np.arange(len(texts))), rows[order], atol=1e-5)
+
+
+def test_a_few_reports_of_one_problem_stay_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Centred on a corpus of one problem, meaning vectors point away from each other; below
+    ``MIN_TEXTS`` the signal is not used, so a young journey groups exactly as before."""
+    texts = [
+        "the app crashes when I log in",
+        "app crashes every time I log in",
+        "logging in crashes the app",
+        "the app closes itself at login",
+    ]
+    assert _meaning(texts) is None
+    with_signal = _run(texts, True, monkeypatch)
+    assert with_signal == _run(texts, False, monkeypatch)
+    assert with_signal[0] is not None and len(set(with_signal[:2])) == 1
+
+
+FRENCH = [
+    "ma carte a été refusée au magasin",
+    "la livraison est encore en retard",
+    "impossible de me connecter à l'application",
+    "le colis est arrivé abîmé",
+    "on m'a facturé deux fois",
+    "le code sms n'arrive jamais",
+    "je ne peux pas annuler mon abonnement",
+    "l'application est très lente",
+    "le suivi du colis ne marche pas",
+    "mot de passe oublié et pas de lien",
+]
+
+
+def test_latin_letters_are_not_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """French splits into word pieces the English model knows ("carte" = cart + e); the English
+    stop-word share keeps such a corpus on TF-IDF alone."""
+    french = [f"{t} {end}" for t in FRENCH for end in ("aujourd'hui", "encore", "hier", "ce matin")]
+    french += [f"{t} {end}" for t in FRENCH for end in ("vraiment", "toujours")]
+    assert len(french) >= semantic.MIN_TEXTS
+    assert _meaning(french) is None
+    monkeypatch.setattr(semantic, "MIN_ENGLISH_STOP", 0.0)
+    assert _meaning(french) is not None  # the stop-word share is what keeps it off
+
+
+def test_large_corpus_assignment_uses_meaning_and_spares_texts_without_it() -> None:
+    """The rest of a large corpus joins the nearest centroid of [stems | meaning] (as if the two
+    were one unit vector); a text without a meaning vector is judged on stems alone, as before."""
+    texts, gold, _ = paraphrases(("today", "again", "right now", "this morning", "once more"))
+    # mostly words the model has no vector for: judged on their stems ("cancel", "password")
+    odd = [
+        ("cancel subscription plorbix xqzvor", "cancel"),
+        ("cancel membership xqzvor plorbix", "cancel"),
+        ("password reset zumbatix qwertzix", "password"),
+        ("forgot password qwertzix zumbatix", "password"),
+    ]
+    problem_of = dict(zip((normalise(t) for t in texts), gold, strict=True))
+    problem_of |= {normalise(t): p for t, p in odd}
+    norm = sorted(problem_of)
+    n = len(norm)
+    problems = sorted(set(problem_of.values()))
+    feats = features.build(norm, Stemmer())
+    odd_rows = [norm.index(normalise(t)) for t, _ in odd]
+    sample = np.setdiff1d(np.arange(0, n, 2), odd_rows)
+    m = semantic.meaning(feats.counts, feats.vocabulary.words, sample)
+    assert m is not None and not m.covered[odd_rows].any()
+    sample_labels = np.asarray([problems.index(problem_of[norm[i]]) for i in sample])
+    labels = engine._assign_by_stems(feats.stem_block, sample, sample_labels, meaning=m)
+    plain = engine._assign_by_stems(feats.stem_block, sample, sample_labels)
+
+    stems = feats.stem_block.toarray().astype(np.float64)
+    joint = np.hstack([stems, semantic.WEIGHT * m.rows(np.arange(n)).astype(np.float64)])
+    expected = np.full(n, -1)
+    expected[sample] = sample_labels
+    rest = np.setdiff1d(np.arange(n), sample)
+    for x, rows in ((joint, rest[m.covered[rest]]), (stems, rest[~m.covered[rest]])):
+        cents = np.zeros((len(problems), x.shape[1]))
+        np.add.at(cents, sample_labels, x[sample])
+        cents /= np.maximum(np.linalg.norm(cents, axis=1, keepdims=True), 1e-30)
+        sims = x @ cents.T
+        floor = engine.ONE_OFF_RATIO * np.median(sims[sample, sample_labels])
+        best = sims[rows].argmax(axis=1)
+        ok = sims[rows, best] >= max(floor, 1e-6)
+        expected[rows[ok]] = best[ok]
+    np.testing.assert_array_equal(labels, expected)
+    # the texts without a vector land where stems alone put them: with their problem
+    np.testing.assert_array_equal(labels[odd_rows], plain[odd_rows])
+    assert [problems[i] for i in labels[odd_rows]] == [p for _, p in odd]
 
 
 def _plain(word: str) -> str:

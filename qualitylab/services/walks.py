@@ -358,10 +358,16 @@ def edit_pain_point(
         return u.update_pain_point(uuid, **values)
 
 
-def delete_pain_point(lab: Lab, uuid: str) -> None:
+def delete_pain_point(lab: Lab, uuid: str, *, walk_uuid: str | None = None) -> None:
+    """Delete one pain point of an open walk. ``walk_uuid``: the walk the caller shows it on (the
+    walk app's own). The point must be on it, and one already gone counts as deleted: when the
+    database committed the delete but its answer was lost, the app's retry finds nothing left
+    and must not report "no pain point" for a delete that worked. Without it (a script naming
+    an id), an unknown id is an error."""
     with lab.store.unit() as u:
-        _open_walk(u.walk(u.pain_point(uuid).walk_uuid))
-        u.delete_pain_point(uuid)
+        on = walk_uuid or u.pain_point(uuid).walk_uuid
+        _check_open(on, u.walk_row(on).status)
+        u.delete_pain_point(uuid, walk_uuid=walk_uuid)
 
 
 def list_pain_points(
@@ -406,6 +412,10 @@ def list_praise(lab: Lab, *, walk_uuid: str, step_id: str | None = None) -> list
         return u.list_praise(walk_uuid=walk_uuid, step_id=step_id)
 
 
-def delete_praise(lab: Lab, uuid: str) -> None:
+def delete_praise(lab: Lab, uuid: str, *, walk_uuid: str | None = None) -> None:
+    """Delete one praise note; ``walk_uuid`` as for ``delete_pain_point`` (the walk must then be
+    open, the note on it, and a note already gone counts as deleted)."""
     with lab.store.unit() as u:
-        u.delete_praise(uuid)
+        if walk_uuid is not None:
+            _check_open(walk_uuid, u.walk_row(walk_uuid).status)
+        u.delete_praise(uuid, walk_uuid=walk_uuid)

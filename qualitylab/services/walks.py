@@ -234,7 +234,16 @@ def record_step(
         return u.upsert_visit(walk_uuid, step_id, position, **values)
 
 
+def _closed_so(walk: Walk, status: WalkStatus, **values: object) -> bool:
+    """Is the walk closed already, just as this call would close it? The app's retry of a finish
+    or abandon whose COMMIT answer was lost finds it so: that is the change done, not "it can
+    no longer change"."""
+    return walk.status is status and all(getattr(walk, k) == v for k, v in values.items())
+
+
 def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "") -> Walk:
+    """Close the walk as completed. Finished already with this score and comment (a retried
+    save), it is returned as it is; any other closed walk can no longer change."""
     values: dict[str, object] = {
         "status": WalkStatus.COMPLETED.value,
         "finished_at": utcnow(),
@@ -243,13 +252,21 @@ def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "")
     if nps is not None:
         values["nps"] = _in_range(nps, NPS_MIN, NPS_MAX, "recommendation score")
     with lab.store.unit() as u:
-        _open_walk(u.walk(walk_uuid))
+        walk = u.walk(walk_uuid)
+        said = {"nps": values.get("nps"), "closing_comment": values["closing_comment"]}
+        if _closed_so(walk, WalkStatus.COMPLETED, **said):
+            return walk
+        _open_walk(walk)
         return u.update_walk(walk_uuid, **values)
 
 
 def abandon_walk(lab: Lab, walk_uuid: str) -> Walk:
+    """Close the walk as abandoned; one abandoned already (a retried save) is returned as is."""
     with lab.store.unit() as u:
-        _open_walk(u.walk(walk_uuid))
+        walk = u.walk(walk_uuid)
+        if _closed_so(walk, WalkStatus.ABANDONED):
+            return walk
+        _open_walk(walk)
         return u.update_walk(walk_uuid, status=WalkStatus.ABANDONED.value, finished_at=utcnow())
 
 

@@ -391,3 +391,30 @@ def test_a_walker_cannot_delete_another_walkers_notes(lab: Lab) -> None:
     with pytest.raises(InvalidInput, match="completed"):  # named by its own walk, still closed
         services.delete_praise(lab, praise.uuid, walk_uuid=anna.uuid)
     assert _notes(lab, anna.uuid) == (["Anna's"], ["Anna's too"])
+
+
+def test_a_finish_or_abandon_whose_commit_answer_was_lost_is_done_when_tried_again(
+    lab: Lab, commit_answer_lost: Any
+) -> None:
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable):
+        services.finish_walk(lab, walk.uuid, nps=8, comment=" Good ")
+    done = services.finish_walk(lab, walk.uuid, nps=8, comment=" Good ")  # the app's retry
+    assert (done.status, done.nps, done.closing_comment) == (WalkStatus.COMPLETED, 8, "Good")
+    for other in ({"nps": 3, "comment": "Good"}, {"nps": 8, "comment": "Bad"}, {"nps": None}):
+        with pytest.raises(InvalidInput, match="completed; it can no longer change"):
+            services.finish_walk(lab, walk.uuid, **other)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="completed"):
+        services.abandon_walk(lab, walk.uuid)
+    assert services.get_walk(lab, walk.uuid).finished_at == done.finished_at
+
+    second = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable):
+        services.abandon_walk(lab, second.uuid)
+    assert services.abandon_walk(lab, second.uuid).status is WalkStatus.ABANDONED
+    with pytest.raises(InvalidInput, match="abandoned"):
+        services.finish_walk(lab, second.uuid, nps=None)
+    assert commit_answer_lost.lost == 2

@@ -1,10 +1,11 @@
-"""Deleting or editing a note whose COMMIT answer was lost is done once, without a false error.
+"""What the walker confirms while COMMIT's answer is lost is done once, without a false error.
 
 The connection can drop after the database committed but before it said so; ``LabApp.call``
 then runs the same service again. Found: the retried delete of a pain point or a praise note
 found nothing left to delete and the walker read "no pain point with id ..." for a delete that
-had worked (and the item stayed drawn). Here COMMIT itself loses its answer (the
-``commit_answer_lost`` fixture), armed only for the call under test.
+had worked (and the item stayed drawn); a retried finish or abandon read "walk ... is
+completed; it can no longer change" and the screen stayed. Here COMMIT itself loses its answer
+(the ``commit_answer_lost`` fixture), armed only for the call under test.
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ import pytest
 from test_save_retry import fast
 from textual.pilot import Pilot
 from textual.widgets import OptionList, TextArea
-from tui_helpers import AppFactory, fill_form, log_pain, open_journey, screen_is, wait_for
+from tui_helpers import (
+    AppFactory,
+    done_to_finish,
+    fill_form,
+    home_loaded,
+    log_pain,
+    open_journey,
+    screen_is,
+    wait_for,
+)
 
 from qualitylab import config, services
-from qualitylab.domain import Severity
+from qualitylab.domain import Severity, WalkStatus
 from qualitylab.services import Lab
 from qualitylab.tui.screens.confirm import ConfirmDialog
+from qualitylab.tui.screens.home import HomeScreen
 from qualitylab.tui.screens.pain_point import PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.screens.step import StepScreen
@@ -158,3 +169,48 @@ async def test_an_edit_whose_commit_answer_was_lost_is_stored_once_without_an_er
         ("Offer page stays blank", Severity.BLOCKER, "delivery"),
         ("Price is hidden", Severity.MINOR, "usability"),
     ]
+
+
+async def test_a_walk_finished_while_commits_answer_was_lost_is_finished_without_an_error(
+    new_app: AppFactory,
+    profile: config.Profile,
+    lab: Lab,
+    monkeypatch: pytest.MonkeyPatch,
+    commit_answer_lost: Any,
+) -> None:
+    """Found with the same retry: "walk ... is completed; it can no longer change" under the
+    finish form, which stayed open however often the walker pressed save."""
+    app = fast(new_app())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        finish = await done_to_finish(pilot)
+        finishing = lose_first_answer(monkeypatch, commit_answer_lost, "finish_walk")
+        await pilot.press("8")
+        finish.query_one("#comment", TextArea).load_text("Good")
+        await pilot.press("ctrl+s")
+        await settled(pilot, "Walk finished. Thank you!")
+        assert errors(pilot) == []
+        assert finishing.calls == 2 and commit_answer_lost.lost == 1
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert (walk.status, walk.nps, walk.closing_comment) == (WalkStatus.COMPLETED, 8, "Good")
+
+
+async def test_a_walk_abandoned_while_commits_answer_was_lost_is_abandoned_without_an_error(
+    new_app: AppFactory,
+    profile: config.Profile,
+    lab: Lab,
+    monkeypatch: pytest.MonkeyPatch,
+    commit_answer_lost: Any,
+) -> None:
+    app = fast(new_app())
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_journey(pilot, "buy")
+        abandoning = lose_first_answer(monkeypatch, commit_answer_lost, "abandon_walk")
+        await pilot.press("a")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: bool(errors(pilot)) or screen_is(pilot, HomeScreen))
+        assert errors(pilot) == []
+        assert abandoning.calls == 2 and commit_answer_lost.lost == 1
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.ABANDONED

@@ -22,6 +22,7 @@ from tui_helpers import (
     done_to_finish,
     fill_form,
     home_loaded,
+    list_text,
     log_pain,
     open_journey,
     screen_is,
@@ -31,6 +32,7 @@ from tui_helpers import (
 from qualitylab import config, services
 from qualitylab.domain import Severity, WalkStatus
 from qualitylab.services import Lab
+from qualitylab.tui.app import QualityLabApp
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.home import HomeScreen
 from qualitylab.tui.screens.pain_point import PainPointForm
@@ -53,11 +55,30 @@ class FirstAnswerLost:
             self.lost.arm()
         return self.real(*args, **kwargs)
 
+    @property
+    def retried_once(self) -> bool:
+        """Called twice, the first COMMIT's answer lost: the app did retry."""
+        return self.calls == 2 and self.lost.lost == 1
 
-def lose_first_answer(monkeypatch: pytest.MonkeyPatch, lost: Any, name: str) -> FirstAnswerLost:
-    wrapped = FirstAnswerLost(getattr(services, name), lost)
-    monkeypatch.setattr(services, name, wrapped)
-    return wrapped
+
+LoseFirstAnswer = Callable[[str], FirstAnswerLost]
+
+
+@pytest.fixture
+def lose_first_answer(monkeypatch: pytest.MonkeyPatch, commit_answer_lost: Any) -> LoseFirstAnswer:
+    """``lose_first_answer("delete_praise")``: that service's first call loses its answer."""
+
+    def wrap(name: str) -> FirstAnswerLost:
+        wrapped = FirstAnswerLost(getattr(services, name), commit_answer_lost)
+        monkeypatch.setattr(services, name, wrapped)
+        return wrapped
+
+    return wrap
+
+
+@pytest.fixture
+def app(new_app: AppFactory, profile: config.Profile) -> QualityLabApp:
+    return fast(new_app())
 
 
 def errors(pilot: Pilot[None]) -> list[str]:
@@ -86,35 +107,27 @@ async def two_pain_points(pilot: Pilot[None]) -> StepScreen:
 
 
 async def test_a_pain_point_deleted_while_commits_answer_was_lost_is_gone_without_an_error(
-    new_app: AppFactory,
-    profile: config.Profile,
-    lab: Lab,
-    monkeypatch: pytest.MonkeyPatch,
-    commit_answer_lost: Any,
+    app: QualityLabApp, lab: Lab, lose_first_answer: LoseFirstAnswer
 ) -> None:
-    app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await two_pain_points(pilot)
-        deleting = lose_first_answer(monkeypatch, commit_answer_lost, "delete_pain_point")
+        deleting = lose_first_answer("delete_pain_point")
         step.query_one("#pains", OptionList).highlighted = 0
         await pilot.press("delete")
         await confirm(pilot)
         await settled(pilot, "Pain point deleted.")
         assert errors(pilot) == []
-        assert deleting.calls == 2 and commit_answer_lost.lost == 1  # it was retried
+        assert deleting.retried_once  # it was retried
         assert screen_is(pilot, StepScreen)
         assert [p.text for p in step.pains] == ["Price is hidden"]
+        drawn = list_text(step.query_one("#pains", OptionList))
+        assert "Price is hidden" in drawn and "Offer page is blank" not in drawn
     assert [p.text for p in services.list_pain_points(lab)] == ["Price is hidden"]
 
 
 async def test_praise_deleted_while_commits_answer_was_lost_is_gone_without_an_error(
-    new_app: AppFactory,
-    profile: config.Profile,
-    lab: Lab,
-    monkeypatch: pytest.MonkeyPatch,
-    commit_answer_lost: Any,
+    app: QualityLabApp, lab: Lab, lose_first_answer: LoseFirstAnswer
 ) -> None:
-    app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await open_journey(pilot, "buy")
         for count, text in enumerate(("Found it at once", "Clear prices"), start=1):
@@ -124,7 +137,7 @@ async def test_praise_deleted_while_commits_answer_was_lost_is_gone_without_an_e
             await pilot.press("ctrl+s")
             await wait_for(pilot, lambda n=count: len(step.praise) == n)  # type: ignore[misc]
         await log_pain(pilot, "Offer page is blank", severity=3, category="bug")
-        deleting = lose_first_answer(monkeypatch, commit_answer_lost, "delete_praise")
+        deleting = lose_first_answer("delete_praise")
         praise = step.query_one("#praise", OptionList)
         praise.focus()
         praise.highlighted = 1
@@ -132,25 +145,21 @@ async def test_praise_deleted_while_commits_answer_was_lost_is_gone_without_an_e
         await confirm(pilot)
         await settled(pilot, "Praise deleted.")
         assert errors(pilot) == []
-        assert deleting.calls == 2 and commit_answer_lost.lost == 1
+        assert deleting.retried_once
         assert [p.text for p in step.praise] == ["Found it at once"]
+        assert "Found it at once" in list_text(praise) and "Clear prices" not in list_text(praise)
     walk_uuid = step.walk.uuid
     assert [p.text for p in services.list_praise(lab, walk_uuid=walk_uuid)] == ["Found it at once"]
     assert [p.text for p in services.list_pain_points(lab)] == ["Offer page is blank"]
 
 
 async def test_an_edit_whose_commit_answer_was_lost_is_stored_once_without_an_error(
-    new_app: AppFactory,
-    profile: config.Profile,
-    lab: Lab,
-    monkeypatch: pytest.MonkeyPatch,
-    commit_answer_lost: Any,
+    app: QualityLabApp, lab: Lab, lose_first_answer: LoseFirstAnswer
 ) -> None:
     """Pins that an edit tried again sets the same values again: nothing doubles, no error."""
-    app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await two_pain_points(pilot)
-        editing = lose_first_answer(monkeypatch, commit_answer_lost, "edit_pain_point")
+        editing = lose_first_answer("edit_pain_point")
         step.query_one("#pains", OptionList).highlighted = 0
         await pilot.press("e")
         await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
@@ -158,7 +167,7 @@ async def test_an_edit_whose_commit_answer_was_lost_is_stored_once_without_an_er
         await pilot.press("ctrl+s")
         await settled(pilot, "Pain point saved.")
         assert errors(pilot) == []
-        assert editing.calls == 2 and commit_answer_lost.lost == 1
+        assert editing.retried_once
         assert screen_is(pilot, StepScreen)
         assert [(p.text, p.severity) for p in step.pains] == [
             ("Offer page stays blank", Severity.BLOCKER),
@@ -172,45 +181,35 @@ async def test_an_edit_whose_commit_answer_was_lost_is_stored_once_without_an_er
 
 
 async def test_a_walk_finished_while_commits_answer_was_lost_is_finished_without_an_error(
-    new_app: AppFactory,
-    profile: config.Profile,
-    lab: Lab,
-    monkeypatch: pytest.MonkeyPatch,
-    commit_answer_lost: Any,
+    app: QualityLabApp, lab: Lab, lose_first_answer: LoseFirstAnswer
 ) -> None:
     """Found with the same retry: "walk ... is completed; it can no longer change" under the
     finish form, which stayed open however often the walker pressed save."""
-    app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         finish = await done_to_finish(pilot)
-        finishing = lose_first_answer(monkeypatch, commit_answer_lost, "finish_walk")
+        finishing = lose_first_answer("finish_walk")
         await pilot.press("8")
         finish.query_one("#comment", TextArea).load_text("Good")
         await pilot.press("ctrl+s")
         await settled(pilot, "Walk finished. Thank you!")
         assert errors(pilot) == []
-        assert finishing.calls == 2 and commit_answer_lost.lost == 1
+        assert finishing.retried_once
         await home_loaded(pilot)
     (walk,) = services.list_walks(lab)
     assert (walk.status, walk.nps, walk.closing_comment) == (WalkStatus.COMPLETED, 8, "Good")
 
 
 async def test_a_walk_abandoned_while_commits_answer_was_lost_is_abandoned_without_an_error(
-    new_app: AppFactory,
-    profile: config.Profile,
-    lab: Lab,
-    monkeypatch: pytest.MonkeyPatch,
-    commit_answer_lost: Any,
+    app: QualityLabApp, lab: Lab, lose_first_answer: LoseFirstAnswer
 ) -> None:
-    app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_journey(pilot, "buy")
-        abandoning = lose_first_answer(monkeypatch, commit_answer_lost, "abandon_walk")
+        abandoning = lose_first_answer("abandon_walk")
         await pilot.press("a")
         await confirm(pilot)
         await wait_for(pilot, lambda: bool(errors(pilot)) or screen_is(pilot, HomeScreen))
         assert errors(pilot) == []
-        assert abandoning.calls == 2 and commit_answer_lost.lost == 1
+        assert abandoning.retried_once
         await home_loaded(pilot)
     (walk,) = services.list_walks(lab)
     assert walk.status == WalkStatus.ABANDONED

@@ -234,7 +234,16 @@ def record_step(
         return u.upsert_visit(walk_uuid, step_id, position, **values)
 
 
+def _closed_so(walk: Walk, status: WalkStatus, **values: object) -> bool:
+    """Is the walk closed already, just as this call would close it? The app's retry of a finish
+    or abandon whose COMMIT answer was lost finds it so: that is the change done, not "it can
+    no longer change"."""
+    return walk.status is status and all(getattr(walk, k) == v for k, v in values.items())
+
+
 def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "") -> Walk:
+    """Close the walk as completed. Finished already with this score and comment (a retried
+    save), it is returned as it is; any other closed walk can no longer change."""
     values: dict[str, object] = {
         "status": WalkStatus.COMPLETED.value,
         "finished_at": utcnow(),
@@ -243,13 +252,21 @@ def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "")
     if nps is not None:
         values["nps"] = _in_range(nps, NPS_MIN, NPS_MAX, "recommendation score")
     with lab.store.unit() as u:
-        _open_walk(u.walk(walk_uuid))
+        walk = u.walk(walk_uuid)
+        said = {"nps": values.get("nps"), "closing_comment": values["closing_comment"]}
+        if _closed_so(walk, WalkStatus.COMPLETED, **said):
+            return walk
+        _open_walk(walk)
         return u.update_walk(walk_uuid, **values)
 
 
 def abandon_walk(lab: Lab, walk_uuid: str) -> Walk:
+    """Close the walk as abandoned; one abandoned already (a retried save) is returned as is."""
     with lab.store.unit() as u:
-        _open_walk(u.walk(walk_uuid))
+        walk = u.walk(walk_uuid)
+        if _closed_so(walk, WalkStatus.ABANDONED):
+            return walk
+        _open_walk(walk)
         return u.update_walk(walk_uuid, status=WalkStatus.ABANDONED.value, finished_at=utcnow())
 
 
@@ -358,10 +375,16 @@ def edit_pain_point(
         return u.update_pain_point(uuid, **values)
 
 
-def delete_pain_point(lab: Lab, uuid: str) -> None:
+def delete_pain_point(lab: Lab, uuid: str, *, walk_uuid: str | None = None) -> None:
+    """Delete one pain point of an open walk. ``walk_uuid``: the walk the caller shows it on (the
+    walk app's own). The point must be on it, and one already gone counts as deleted: when the
+    database committed the delete but its answer was lost, the app's retry finds nothing left
+    and must not report "no pain point" for a delete that worked. Without it (a script naming
+    an id), an unknown id is an error."""
     with lab.store.unit() as u:
-        _open_walk(u.walk(u.pain_point(uuid).walk_uuid))
-        u.delete_pain_point(uuid)
+        on = walk_uuid or u.pain_point(uuid).walk_uuid
+        _check_open(on, u.walk_row(on).status)
+        u.delete_pain_point(uuid, walk_uuid=walk_uuid)
 
 
 def list_pain_points(
@@ -406,6 +429,10 @@ def list_praise(lab: Lab, *, walk_uuid: str, step_id: str | None = None) -> list
         return u.list_praise(walk_uuid=walk_uuid, step_id=step_id)
 
 
-def delete_praise(lab: Lab, uuid: str) -> None:
+def delete_praise(lab: Lab, uuid: str, *, walk_uuid: str | None = None) -> None:
+    """Delete one praise note; ``walk_uuid`` as for ``delete_pain_point`` (the walk must then be
+    open, the note on it, and a note already gone counts as deleted)."""
     with lab.store.unit() as u:
-        u.delete_praise(uuid)
+        if walk_uuid is not None:
+            _check_open(walk_uuid, u.walk_row(walk_uuid).status)
+        u.delete_praise(uuid, walk_uuid=walk_uuid)

@@ -58,6 +58,8 @@ def visit_of(row: StepVisitRow) -> StepVisit:
 SelectT = TypeVar("SelectT")
 #: Tables whose rows a user's confirmed change stores under ids made on the user's side.
 Saved = TypeVar("Saved", PainPointRow, PraiseRow, FixCorrectionRow, FixDecisionEventRow)
+#: What a walker notes on a step of their walk (and may delete while the walk is open).
+Note = TypeVar("Note", PainPointRow, PraiseRow)
 
 
 def where_walks(
@@ -94,6 +96,28 @@ class Unit:
             return []
         query = select(table).where(col(table.uuid).in_(list(uuids))).order_by(col(table.id))
         return list(self.session.exec(query))
+
+    def note_to_delete(
+        self, table: type[Note], uuid: str, *, what: str, walk_uuid: str | None
+    ) -> Note | None:
+        """The pain point or praise row a delete removes; None when it is gone already.
+
+        Without ``walk_uuid`` (a script naming an id) an unknown id is an error. With the walk the
+        caller shows the note on, the note must be on that walk (a walker deletes only their
+        own), and one that is no longer there was deleted already: the caller listed it from this
+        walk, so it is the delete's own earlier attempt (committed, its answer lost with the
+        connection, then tried again by the app) or the same walker's other tab."""
+        found = self.saved(table, [uuid])
+        if walk_uuid is None:
+            if not found:
+                raise NotFound(f"no {what} with id {uuid}")
+            return found[0]
+        walk = self.walk_row(walk_uuid)
+        if found and found[0].walk_id != walk.id:
+            raise InvalidInput(
+                f"{what} {uuid} is not on walk {walk_uuid}; it is not yours to delete"
+            )
+        return found[0] if found else None
 
     # ---------------------------------------------------------------- walkers
     def find_or_create_walker(self, *, name: str, department: str, anonymous: bool) -> Walker:
@@ -457,8 +481,11 @@ class Unit:
         self.session.flush()
         return self.pain_point(uuid)
 
-    def delete_pain_point(self, uuid: str) -> None:
-        row = self.pain_point_row(uuid)
+    def delete_pain_point(self, uuid: str, *, walk_uuid: str | None = None) -> None:
+        """Delete a pain point and its attachment; ``walk_uuid`` as for ``note_to_delete``."""
+        row = self.note_to_delete(PainPointRow, uuid, what="pain point", walk_uuid=walk_uuid)
+        if row is None:
+            return
         self.session.exec(delete(AttachmentRow).where(col(AttachmentRow.pain_point_id) == row.id))
         self.session.delete(row)
         self.session.flush()
@@ -559,12 +586,12 @@ class Unit:
             for r in self.session.exec(query)
         ]
 
-    def delete_praise(self, uuid: str) -> None:
-        row = self.session.exec(select(PraiseRow).where(PraiseRow.uuid == uuid)).first()
-        if row is None:
-            raise NotFound(f"no praise with id {uuid}")
-        self.session.delete(row)
-        self.session.flush()
+    def delete_praise(self, uuid: str, *, walk_uuid: str | None = None) -> None:
+        """Delete a praise note; ``walk_uuid`` as for ``note_to_delete``."""
+        row = self.note_to_delete(PraiseRow, uuid, what="praise", walk_uuid=walk_uuid)
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
 
     def counts(self) -> dict[str, int]:
         tables: dict[str, Any] = {

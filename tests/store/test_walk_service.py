@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qualitylab import services
 from qualitylab.domain import Outcome, Severity, WalkStatus
-from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.errors import InvalidInput, NotFound, StorageUnavailable
 from qualitylab.services import Lab
 
 
@@ -326,3 +327,94 @@ def test_praise_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
     )
     with pytest.raises(InvalidInput, match="is taken"):
         services.add_praise(lab, walk_uuid=other.uuid, step_id="find", text="x", uuid=uuid)
+
+
+def _notes(lab: Lab, walk_uuid: str) -> tuple[list[str], list[str]]:
+    points = services.list_pain_points(lab, walk_uuid=walk_uuid)
+    return [p.text for p in points], [
+        p.text for p in services.list_praise(lab, walk_uuid=walk_uuid)
+    ]
+
+
+def test_a_delete_whose_commit_answer_was_lost_is_done_when_tried_again(
+    lab: Lab, tmp_path: Path, commit_answer_lost: Any
+) -> None:
+    """The walk app names its walk; then a note already gone was deleted (by the attempt whose
+    answer was lost), not "no pain point with id ..."."""
+    shot = tmp_path / "screen.png"
+    shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 24)
+    walk = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="Anna")
+    )
+    gone = services.log_pain_point(
+        lab, walk_uuid=walk.uuid, step_id="find", text="blank", severity=2, category="bug",
+        attachment=shot,
+    )  # fmt: skip
+    services.log_pain_point(
+        lab, walk_uuid=walk.uuid, step_id="find", text="kept", severity=2, category="bug"
+    )
+    praise = services.add_praise(lab, walk_uuid=walk.uuid, step_id="find", text="fast")
+    services.add_praise(lab, walk_uuid=walk.uuid, step_id="find", text="kept too")
+    for delete, uuid in (
+        (services.delete_pain_point, gone.uuid),
+        (services.delete_praise, praise.uuid),
+    ):
+        commit_answer_lost.arm()
+        with pytest.raises(StorageUnavailable):
+            delete(lab, uuid, walk_uuid=walk.uuid)
+        delete(lab, uuid, walk_uuid=walk.uuid)  # the app's retry
+    assert commit_answer_lost.lost == 2
+    assert _notes(lab, walk.uuid) == (["kept"], ["kept too"])
+    with pytest.raises(NotFound, match="no pain point with id"):  # a script's unknown id
+        services.delete_pain_point(lab, gone.uuid)
+    with pytest.raises(NotFound, match="no praise with id"):
+        services.delete_praise(lab, praise.uuid)
+
+
+def test_a_walker_cannot_delete_another_walkers_notes(lab: Lab) -> None:
+    anna = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="Anna")
+    )
+    boris = services.start_or_resume_walk(
+        lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="Boris")
+    )
+    point = services.log_pain_point(
+        lab, walk_uuid=anna.uuid, step_id="find", text="Anna's", severity=2, category="bug"
+    )
+    praise = services.add_praise(lab, walk_uuid=anna.uuid, step_id="find", text="Anna's too")
+    with pytest.raises(InvalidInput, match="not yours to delete"):
+        services.delete_pain_point(lab, point.uuid, walk_uuid=boris.uuid)
+    with pytest.raises(InvalidInput, match="not yours to delete"):
+        services.delete_praise(lab, praise.uuid, walk_uuid=boris.uuid)
+    assert _notes(lab, anna.uuid) == (["Anna's"], ["Anna's too"])
+    services.finish_walk(lab, anna.uuid, nps=5)
+    with pytest.raises(InvalidInput, match="completed"):  # named by its own walk, still closed
+        services.delete_praise(lab, praise.uuid, walk_uuid=anna.uuid)
+    assert _notes(lab, anna.uuid) == (["Anna's"], ["Anna's too"])
+
+
+def test_a_finish_or_abandon_whose_commit_answer_was_lost_is_done_when_tried_again(
+    lab: Lab, commit_answer_lost: Any
+) -> None:
+    walker = services.get_or_create_walker(lab, name="Anna")
+    walk = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable):
+        services.finish_walk(lab, walk.uuid, nps=8, comment=" Good ")
+    done = services.finish_walk(lab, walk.uuid, nps=8, comment=" Good ")  # the app's retry
+    assert (done.status, done.nps, done.closing_comment) == (WalkStatus.COMPLETED, 8, "Good")
+    for other in ({"nps": 3, "comment": "Good"}, {"nps": 8, "comment": "Bad"}, {"nps": None}):
+        with pytest.raises(InvalidInput, match="completed; it can no longer change"):
+            services.finish_walk(lab, walk.uuid, **other)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInput, match="completed"):
+        services.abandon_walk(lab, walk.uuid)
+    assert services.get_walk(lab, walk.uuid).finished_at == done.finished_at
+
+    second = services.start_or_resume_walk(lab, journey_id="buy", walker=walker)
+    commit_answer_lost.arm()
+    with pytest.raises(StorageUnavailable):
+        services.abandon_walk(lab, second.uuid)
+    assert services.abandon_walk(lab, second.uuid).status is WalkStatus.ABANDONED
+    with pytest.raises(InvalidInput, match="abandoned"):
+        services.finish_walk(lab, second.uuid, nps=None)
+    assert commit_answer_lost.lost == 2

@@ -435,7 +435,7 @@ class StepScreen(QLScreen[None]):
             if not await self.app.push_screen_wait(ConfirmDialog(question)):
                 return
             try:
-                await self.qapp.call(services.delete_praise, item.uuid)
+                await self.qapp.call(services.delete_praise, item.uuid, walk_uuid=self.walk.uuid)
             except QualityLabError:
                 return
             self.praise = [p for p in self.praise if p.uuid != item.uuid]
@@ -450,7 +450,7 @@ class StepScreen(QLScreen[None]):
         if not await self.app.push_screen_wait(ConfirmDialog(question)):
             return
         try:
-            await self.qapp.call(services.delete_pain_point, current.uuid)
+            await self.qapp.call(services.delete_pain_point, current.uuid, walk_uuid=self.walk.uuid)
         except QualityLabError:
             return
         self.pains = [p for p in self.pains if p.uuid != current.uuid]

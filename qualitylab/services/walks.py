@@ -360,7 +360,10 @@ def edit_pain_point(
     severity: int | None = None,
     category: str | None = None,
     suggested_fix: str | None = None,
+    walk_uuid: str | None = None,
 ) -> PainPoint:
+    """Change a pain point of an open walk. ``walk_uuid``: the walk the caller shows it on (the
+    walk app's own); the point must be on it, so a walker edits only their own notes."""
     values: dict[str, object] = {}
     if text is not None:
         values["text"] = _text(text, "the pain point")
@@ -371,7 +374,12 @@ def edit_pain_point(
     if suggested_fix is not None:
         values["suggested_fix"] = _text(suggested_fix, "the suggested fix", required=False)
     with lab.store.unit() as u:
-        _open_walk(u.walk(u.pain_point(uuid).walk_uuid))  # same rule as adding one
+        on = u.pain_point(uuid).walk_uuid
+        if walk_uuid is not None and on != walk_uuid:
+            raise InvalidInput(
+                f"pain point {uuid} is not on walk {walk_uuid}; it is not yours to edit"
+            )
+        _open_walk(u.walk(on))  # same rule as adding one
         return u.update_pain_point(uuid, **values)
 
 

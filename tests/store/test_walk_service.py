@@ -371,7 +371,7 @@ def test_a_delete_whose_commit_answer_was_lost_is_done_when_tried_again(
         services.delete_praise(lab, praise.uuid)
 
 
-def test_a_walker_cannot_delete_another_walkers_notes(lab: Lab) -> None:
+def test_a_walker_cannot_delete_or_edit_another_walkers_notes(lab: Lab) -> None:
     anna = services.start_or_resume_walk(
         lab, journey_id="buy", walker=services.get_or_create_walker(lab, name="Anna")
     )
@@ -386,7 +386,12 @@ def test_a_walker_cannot_delete_another_walkers_notes(lab: Lab) -> None:
         services.delete_pain_point(lab, point.uuid, walk_uuid=boris.uuid)
     with pytest.raises(InvalidInput, match="not yours to delete"):
         services.delete_praise(lab, praise.uuid, walk_uuid=boris.uuid)
+    with pytest.raises(InvalidInput, match="not yours to edit"):
+        services.edit_pain_point(lab, point.uuid, text="Boris was here", walk_uuid=boris.uuid)
     assert _notes(lab, anna.uuid) == (["Anna's"], ["Anna's too"])
+    services.edit_pain_point(lab, point.uuid, text="Anna's, clearer", walk_uuid=anna.uuid)
+    assert _notes(lab, anna.uuid) == (["Anna's, clearer"], ["Anna's too"])
+    services.edit_pain_point(lab, point.uuid, text="Anna's")
     services.finish_walk(lab, anna.uuid, nps=5)
     with pytest.raises(InvalidInput, match="completed"):  # named by its own walk, still closed
         services.delete_praise(lab, praise.uuid, walk_uuid=anna.uuid)

@@ -412,6 +412,7 @@ class StepScreen(QLScreen[None]):
                 severity=draft.severity,
                 category=draft.category,
                 suggested_fix=draft.suggested_fix,
+                walk_uuid=self.walk.uuid,
             )
 
         form = PainPointForm(

@@ -331,14 +331,9 @@ def _renumber(labels: IntArray) -> IntArray:
 
 def centroids(z: FloatArray, labels: IntArray) -> FloatArray:
     """Unit-length mean vector per cluster label 0..k-1."""
-    import numpy as np
 
     k = int(labels.max()) + 1 if labels.size and labels.max() >= 0 else 0
-    out = _label_sums(z, labels, k)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    result: FloatArray = (out / norms).astype(np.float32)
-    return result
+    return features.normalise_dense(_label_sums(z, labels, k))[0]
 
 
 def _assign_by_stems(

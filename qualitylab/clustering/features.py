@@ -313,7 +313,7 @@ def lsa(
         # to itself, and normalising would blow its remainder up into a false likeness (four
         # unrelated texts once became one cluster); the TF-IDF rows themselves are exact
         dense = np.asarray(x.todense(), dtype=np.float32) if n else np.zeros((0, 1), np.float32)
-        return _normalise_dense(dense)
+        return normalise_dense(dense)
     dim = max(1, min(dim, d - 1, n - 1))
     fit = x if n <= fit_rows else x[np.linspace(0, n - 1, fit_rows).astype(np.int64)]
     fit_t = fit.T.tocsr()
@@ -336,14 +336,14 @@ def lsa(
     sv = np.sqrt(np.clip(evals[top], 1e-12, None))
     if fit is x:
         # X V = Q B V = Q U_b S: the fitted rows never need the d-wide components
-        return _normalise_dense((q @ (evecs[:, top] * sv).astype(np.float32)).astype(np.float32))
+        return normalise_dense((q @ (evecs[:, top] * sv).astype(np.float32)).astype(np.float32))
     components = np.ascontiguousarray(
         (bt @ evecs[:, top].astype(np.float32)) / sv.astype(np.float32)
     )
     out = np.empty((n, components.shape[1]), dtype=np.float32)
     for start in range(0, n, chunk):
         out[start : start + chunk] = _product(x[start : start + chunk], components)
-    return _normalise_dense(out)
+    return normalise_dense(out)
 
 
 def _product(x: sparse.csr_matrix, dense: FloatArray) -> FloatArray:
@@ -379,7 +379,8 @@ def _orthonormal(y: FloatArray) -> FloatArray:
     return q
 
 
-def _normalise_dense(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+def normalise_dense(z: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Rows cut to unit length (zero rows stay zero), and each row's length before."""
     import numpy as np
 
     lengths = np.linalg.norm(z, axis=1).astype(np.float32)

@@ -153,12 +153,9 @@ class Meaning:
 
 
 def _unit(e: FloatArray) -> FloatArray:
-    import numpy as np
+    from qualitylab.clustering.features import normalise_dense
 
-    norms = np.linalg.norm(e, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    out: FloatArray = (e / norms).astype(np.float32)
-    return out
+    return normalise_dense(e)[0]
 
 
 def _centred(raw: FloatArray, centre: FloatArray, covered: npt.NDArray[np.bool_]) -> FloatArray:

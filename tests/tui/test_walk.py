@@ -72,6 +72,9 @@ async def test_first_run_to_finish(new_app: AppFactory, lab: Lab, tmp_path: Path
         await pilot.press("e")
         await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
         assert pilot.app.screen.query_one("#pain-text", TextArea).text == "Card form rejects spaces"
+        await pilot.press("space", "x")  # editing starts at the end of what was written
+        text = pilot.app.screen.query_one("#pain-text", TextArea).text
+        assert text == "Card form rejects spaces x"
         await fill_form(pilot, "Card number field rejects spaces", severity=4, category="delivery")
         await pilot.press("ctrl+s")
         await step_ready(pilot, 1)

@@ -78,6 +78,9 @@ class PainPointForm(QLModal[PainPoint | None]):
 
     def on_mount(self) -> None:
         self.watch(self.query_one("#category", Select), "expanded", self._fit_category_list)
+        if self.existing:  # editing usually adds to what was written: start at its end
+            text = self.query_one("#pain-text", TextArea)
+            text.move_cursor(text.document.end)
 
     def _fit_category_list(self, expanded: bool) -> None:
         """Keep the open category list inside the form: on a 30-row terminal it drew over the

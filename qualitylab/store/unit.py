@@ -107,16 +107,22 @@ class Unit:
         own), and one that is no longer there was deleted already: the caller listed it from this
         walk, so it is the delete's own earlier attempt (committed, its answer lost with the
         connection, then tried again by the app) or the same walker's other tab."""
-        found = self.saved(table, [uuid])
         if walk_uuid is None:
+            found = self.saved(table, [uuid])
             if not found:
                 raise NotFound(f"no {what} with id {uuid}")
             return found[0]
-        walk = self.walk_row(walk_uuid)
+        refusal = f"{what} {uuid} is not on walk {walk_uuid}; it is not yours to delete"
+        return self._note_on(table, uuid, self.walk_row(walk_uuid), refusal)
+
+    def _note_on(
+        self, table: type[Note], uuid: str | None, walk: WalkRow, refusal: str
+    ) -> Note | None:
+        """The note stored under ``uuid`` on ``walk`` (None: no such note); one of that id on
+        another walk is refused with ``refusal``."""
+        found = self.saved(table, [] if uuid is None else [uuid])
         if found and found[0].walk_id != walk.id:
-            raise InvalidInput(
-                f"{what} {uuid} is not on walk {walk_uuid}; it is not yours to delete"
-            )
+            raise InvalidInput(refusal)
         return found[0] if found else None
 
     # ---------------------------------------------------------------- walkers
@@ -411,11 +417,8 @@ class Unit:
         uuid: str | None = None,
     ) -> PainPoint:
         walk = self.walk_row(walk_uuid)
-        for found in self.saved(
-            PainPointRow, [] if uuid is None else [uuid]
-        ):  # the same save again
-            if found.walk_id != walk.id:
-                raise InvalidInput(f"pain point id {uuid} is taken")
+        found = self._note_on(PainPointRow, uuid, walk, f"pain point id {uuid} is taken")
+        if found is not None:  # the same save again
             return self.pain_point(found.uuid)
         row = PainPointRow(
             walk_id=walk.id or 0,
@@ -552,11 +555,9 @@ class Unit:
         self, *, walk_uuid: str, step_id: str, text: str, uuid: str | None = None
     ) -> Praise:
         walk = self.walk_row(walk_uuid)
-        found = self.saved(PraiseRow, [] if uuid is None else [uuid])  # the same save again
-        if found and found[0].walk_id != walk.id:
-            raise InvalidInput(f"praise id {uuid} is taken")
-        row = found[0] if found else PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
-        if not found:
+        row = self._note_on(PraiseRow, uuid, walk, f"praise id {uuid} is taken")
+        if row is None:  # not the same save again
+            row = PraiseRow(walk_id=walk.id or 0, step_id=step_id, text=text)
             if uuid is not None:
                 row.uuid = uuid
             self.session.add(row)

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float32]
     IntArray = npt.NDArray[np.int64]
+    BoolArray = npt.NDArray[np.bool_]
 
 Progress = Callable[[str, float], None]
 
@@ -177,7 +178,8 @@ def _communities(
     """Leiden labels with one-offs as -1 (renumbered 0..), and the graph they were found on.
 
     A member is a one-off when its similarity to the rest of its group, scaled by how much of
-    the text the shared topics explain (``lengths``), falls below ``ONE_OFF_RATIO`` x the median.
+    the text the shared topics explain (``lengths``), falls below ``ONE_OFF_RATIO`` x the median,
+    unless its author suggested the same fix as another member's (``shares_a_fix``).
     """
     import numpy as np
 
@@ -197,12 +199,31 @@ def _communities(
     sims = _centroid_sims(z, labels) * lengths
     floor = ONE_OFF_RATIO * float(np.median(sims[labels >= 0]))
     for _ in range(3):  # dropping a one-off can leave its last companion alone
-        kept = _drop_small(np.where(sims >= floor, labels, -1))
+        kept = _drop_small(np.where((sims >= floor) | shares_a_fix(extra, labels), labels, -1))
         if np.array_equal(kept, labels):
             break
         labels = kept
         sims = _centroid_sims(z, labels) * lengths
     return labels, g
+
+
+def shares_a_fix(extra: sparse.csr_matrix | None, labels: IntArray) -> BoolArray:
+    """Members with a same-fix link (``suggestion_links``) to another member of their group.
+
+    Such a text is worded unlike the rest (that is why the link was needed), so its words sit
+    far from the group's centre; judged on words alone it went back to being a one-off, and
+    the link that put it into the group was undone (issue 12: "no service for 6 hours on the
+    porting day" next to "SMS от банка не приходят", one suggested fix).
+    """
+    import numpy as np
+
+    held = np.zeros(labels.shape, dtype=bool)
+    if extra is None or extra.nnz == 0:
+        return held
+    link = extra.tocoo()
+    same = (labels[link.row] == labels[link.col]) & (labels[link.row] >= 0)
+    held[link.row[same]] = True
+    return held
 
 
 def sparse_max(a: sparse.csr_matrix, b: sparse.csr_matrix) -> sparse.csr_matrix:

@@ -526,6 +526,31 @@ def test_the_same_suggested_fix_joins_two_wordings_that_share_no_words() -> None
         assert not (set(cluster.members) & set(price)) or set(cluster.members) <= set(price)
 
 
+ODD_WORDING = "no service for six hours on the porting day, my bank could not reach me"
+GAP_FIX = "Warn customers in advance about the hours without service"
+
+
+def test_a_text_that_shares_a_fix_with_its_group_is_no_one_off() -> None:
+    """Issue 12 (demo lab: "no service for 6 hours on the porting day" next to "SMS от банка не
+    приходят"): the same-fix link puts an oddly worded report into its problem, and the one-off
+    rule, which judges words alone, used to take it out again. With another fix it stays out."""
+    texts, (qr, price, sms, odd, one_offs) = _corpus(
+        EN_QR, EN_PRICE, EN_SMS, [ODD_WORDING], EN_ONE_OFFS
+    )
+    context = ["first-day"] * len(texts)
+    fixes = [""] * len(texts)
+    for i in sms[::3] + odd:
+        fixes[int(i)] = GAP_FIX
+    result = cluster_texts(texts, context=context, suggestions=fixes)
+    assert _together(result, sms + odd) == 1.0, result
+    assert all(result.labels[i] is None for i in one_offs)
+    assert _together(result, qr) == _together(result, price) == 1.0
+    fixes[int(odd[0])] = "Show the full monthly price with VAT"
+    other = cluster_texts(texts, context=context, suggestions=fixes)
+    assert other.labels[odd[0]] is None
+    assert _together(other, sms) == 1.0
+
+
 def test_the_same_suggested_fix_never_links_texts_from_different_steps() -> None:
     texts, (spinner, twice) = _corpus(EN_SPINNER, RU_TWICE)
     context = ["confirm"] * len(spinner) + ["tariff"] * len(twice)

@@ -5,11 +5,12 @@ tickets, and sees the list re-rank; the database holds every correction and deci
 The demo (seed 7) as the grouping work left it: of the issue's five pairs, three are one problem
 already ("Не приходит код" + "signing code never arrived"; "never stopped loading" + "нажала два
 раза — две заявки"; "Swap says failed" + "charged twice") and so are "calls work, SMS do not";
-the issue's #2 (scam link + 404) is two problems now. Still to put together: the bank's 3-D
-Secure step ("stuck on a white page" mixed with Gosuslugi reports, "the 3-D secure window closed
-by itself", and the one-off "3-D Secure зациклился"), and the same tariff-change add-on problem
-in two languages ("no warning that add-ons will be cancelled" + "при смене тарифа отключились все
-опции, молча"), which also holds three stray reports about the SMS code for a tariff change.
+the issue's #2 (scam link + 404) is two problems now, and since engine v8 the tariff-change
+add-on problem is one problem in two languages ("no warning that add-ons will be cancelled" +
+"при смене тарифа отключились все опции, молча"). Still to put together: the bank's 3-D Secure
+step ("stuck on a white page" mixed with the Gosuslugi reports of the identity step, "the 3-D
+secure window closed by itself", and the one-off "3-D Secure зациклился"); and the add-on problem
+still holds three stray reports about the SMS code for a tariff change.
 """
 
 from __future__ import annotations
@@ -35,11 +36,10 @@ from qualitylab.tui.triage.problem import ProblemScreen
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 WHITE_PAGE = (
-    "c-6838a8040f"  # After entering the bank SMS code nothing happened, stuck on a white page
+    "c-939d557aa1"  # After entering the bank SMS code nothing happened, stuck on a white page
 )
 WINDOW_CLOSED = "c-a8b2ac95a2"  # couldn't finish payment, the 3-D secure window closed by itself
-ADD_ONS = "c-cc0ec900bd"  # no warning that add-ons will be cancelled
-OPTIONS_RU = "c-57767d27d6"  # при смене тарифа отключились все опции, молча
+ADD_ONS = "c-87e7c64025"  # no warning that add-ons will be cancelled (+ "отключились все опции")
 
 
 @pytest.fixture
@@ -103,12 +103,12 @@ async def test_a_product_owner_merges_moves_and_assigns_on_the_demo_lab(demo: La
         fixes = await list_ready(pilot)
         table = fixes.query_one("#fixes", DataTable)
         before = rows(table)
-        assert {WHITE_PAGE, WINDOW_CLOSED, ADD_ONS, OPTIONS_RU} <= set(before)
+        assert {WHITE_PAGE, WINDOW_CLOSED, ADD_ONS} <= set(before)
 
-        # 1. the 3-D Secure white page: Gosuslugi reports out, the closing window merged in
+        # 1. the 3-D Secure white page: the identity step's reports out, the closing window in
         problem = await open_from_search(pilot, "white page", WHITE_PAGE)
         assert problem.detail is not None
-        stray = [r.uuid for r in problem.detail.reports if "gosuslugi" in r.text.casefold()]
+        stray = [r.uuid for r in problem.detail.reports if r.step_id == "verify-identity"]
         assert len(stray) >= 5
         for uuid in stray:
             await move_out(pilot, problem, uuid)
@@ -136,17 +136,11 @@ async def test_a_product_owner_merges_moves_and_assigns_on_the_demo_lab(demo: La
         await pilot.press(*keys(WHITE_PAGE), "enter")
         await wait_for(pilot, lambda: looped.uuid not in rows(oo_table))
 
-        # 3. the add-on problem in two languages: the top suggestion is the Russian one
+        # 3. the add-on problem, already one in both languages: the SMS-code reports out
         await pilot.press("2", "escape")  # the fix list's mode still shows the problem
         problem = await open_from_search(pilot, "add-ons cancelled", ADD_ONS)
-        await pilot.press("m")
-        await wait_for(pilot, lambda: isinstance(app.screen, ChooseProblem))
-        options = app.screen.query_one("#candidates", OptionList)
-        assert options.get_option_at_index(0).id == OPTIONS_RU
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: sum(c.kind == "merge" for c in list_corrections(demo)) == 2)
-        problem = await problem_ready(pilot, ADD_ONS)
         assert problem.detail is not None
+        assert any("отключились все опции" in r.text for r in problem.detail.reports)
         sms = [r.uuid for r in problem.detail.reports if "sms" in r.text.casefold()]
         assert len(sms) == 3
         for uuid in sms:
@@ -159,12 +153,11 @@ async def test_a_product_owner_merges_moves_and_assigns_on_the_demo_lab(demo: La
         fixes = await list_ready(pilot)
         await wait_for(pilot, lambda: WINDOW_CLOSED not in rows(table))
         after = rows(table)
-        assert OPTIONS_RU not in after
-        assert after.index(ADD_ONS) < before.index(ADD_ONS)
         item = next(i for i in fixes.shown if i.cluster.id == ADD_ONS)
         assert (item.owner, item.ticket) == ("Timur", "TAR-7")
-        assert {cid for cid, _ in item.merged} == {OPTIONS_RU}
-        # measured: add-ons 76 -> 42, white page 10 -> 4 (one problem now, no longer mixed)
+        white = next(i for i in fixes.shown if i.cluster.id == WHITE_PAGE)
+        assert {cid for cid, _ in white.merged} == {WINDOW_CLOSED}
+        # measured: white page 11th -> 4th (one problem now, no longer mixed)
         assert after.index(WHITE_PAGE) < before.index(WHITE_PAGE)
 
     corrections = [(c.kind, c.subject, c.target, c.active) for c in list_corrections(demo)]
@@ -172,7 +165,6 @@ async def test_a_product_owner_merges_moves_and_assigns_on_the_demo_lab(demo: La
         *(("move", uuid, "", True) for uuid in stray),
         ("merge", WINDOW_CLOSED, WHITE_PAGE, True),
         ("move", looped.uuid, WHITE_PAGE, True),
-        ("merge", OPTIONS_RU, ADD_ONS, True),
         *(("move", uuid, "", True) for uuid in sms),
     ]
     decided = {r.cluster_id: (r.owner, r.ticket) for r in list_fix_records(demo)}

@@ -57,9 +57,14 @@ def corpus(n: int, seed: int = 0, own: int = 4, common: int = 2) -> tuple[list[s
     return texts, gold
 
 
-def _scores(texts: list[str], gold: list[int], result: Clustering) -> tuple[float, float]:
+def _predicted(texts: list[str], result: Clustering) -> list[int]:
+    """A label per text; each one-off its own label."""
     index = {c.id: j for j, c in enumerate(result.clusters)}
-    pred = [index.get(result.labels[str(i)] or "", len(index) + i) for i in range(len(texts))]
+    return [index.get(result.labels[str(i)] or "", len(index) + i) for i in range(len(texts))]
+
+
+def _scores(texts: list[str], gold: list[int], result: Clustering) -> tuple[float, float]:
+    pred = _predicted(texts, result)
     return normalized_mutual_info_score(gold, pred), adjusted_rand_score(gold, pred)
 
 
@@ -91,9 +96,7 @@ def test_a_harder_corpus_also_groups_as_well_with_all_texts() -> None:
 
 
 def _ami(texts: list[str], gold: list[int], result: Clustering) -> float:
-    index = {c.id: j for j, c in enumerate(result.clusters)}
-    pred = [index.get(result.labels[str(i)] or "", len(index) + i) for i in range(len(texts))]
-    return float(adjusted_mutual_info_score(gold, pred))
+    return float(adjusted_mutual_info_score(gold, _predicted(texts, result)))
 
 
 def test_a_harder_corpus_carries_more_information_with_all_texts() -> None:

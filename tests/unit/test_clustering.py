@@ -551,6 +551,29 @@ def test_a_text_that_shares_a_fix_with_its_group_is_no_one_off() -> None:
     assert _together(other, sms) == 1.0
 
 
+@pytest.mark.parametrize(
+    "vague", ["Please fix the app asap", "Почините приложение, пожалуйста, срочно"]
+)
+def test_a_vague_shared_fix_keeps_no_unrelated_report_in_a_group(vague: str) -> None:
+    """A review of engine v8: with the same-fix link now keeping a report in its group, a fix
+    that names no fix ("please fix the app asap"), written for half the SMS reports and for an
+    unrelated one, put "lovely purple font on the about page" into the SMS problem."""
+    texts, (qr, price, sms, stray) = _corpus(EN_QR, EN_PRICE, EN_SMS, EN_ONE_OFFS[1:2])
+    context = ["first-day"] * len(texts)
+    fixes = [""] * len(texts)
+    for i in sms[::2] + stray:
+        fixes[int(i)] = vague
+    result = cluster_texts(texts, context=context, suggestions=fixes)
+    assert result.labels[stray[0]] is None
+    assert _together(result, sms) == _together(result, qr) == _together(result, price) == 1.0
+    # a fix that says what to do still links, even written with the same vague words
+    specific = "Please fix the app asap: send the SMS code again by a voice call"
+    for i in sms[::2]:
+        fixes[int(i)] = specific
+    fixes[int(stray[0])] = specific
+    assert cluster_texts(texts, context=context, suggestions=fixes).labels[stray[0]] is not None
+
+
 def test_the_same_suggested_fix_never_links_texts_from_different_steps() -> None:
     texts, (spinner, twice) = _corpus(EN_SPINNER, RU_TWICE)
     context = ["confirm"] * len(spinner) + ["tariff"] * len(twice)

@@ -119,9 +119,10 @@ def report(
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
     h = built.header
-    say(
+    recurring = "recurring problem" if h.problems == 1 else "recurring problems"
+    say(  # the report's own headline count: its fix list also ranks severe one-offs
         f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {h.walks:,} walks, "
-        f"{h.pain_points:,} pain points, {len(built.fixes):,} problems."
+        f"{h.pain_points:,} pain points, {h.problems:,} {recurring}."
     )
 
 

@@ -51,6 +51,20 @@ def test_every_format_by_suffix(lab: str, runner: CliRunner, tmp_path: Path, suf
     assert out.stat().st_size > 1000 and "Wrote" in result.output
 
 
+def test_the_written_message_counts_problems_as_the_report_does(
+    lab: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """The demo's message said "103 problems" next to a report headed "101 recurring problems"
+    (the fix list also ranks two severe one-offs)."""
+    import json
+
+    report = json.loads(runner.invoke(app, ["report", "--db", lab, "-f", "json", "-o", "-"]).stdout)
+    out = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--db", lab, "-o", str(out)])
+    assert f"{report['header']['problems']:,} recurring problems." in result.output
+    assert f"{report['header']['problems']:,} recurring problem" in out.read_text(encoding="utf-8")
+
+
 def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
     result = runner.invoke(app, ["report", "--db", lab, "-f", "json", "-o", "-"])
     assert result.exit_code == 0, result.output

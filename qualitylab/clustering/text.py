@@ -76,7 +76,7 @@ def _load_stop_words(name: str) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """English and Russian stop words shipped with the package (negations deliberately kept)."""
-    return _load_stop_words("stopwords_en.txt") | _load_stop_words("stopwords_ru.txt")
+    return english_stop_words() | _load_stop_words("stopwords_ru.txt")
 
 
 @lru_cache(maxsize=1)

@@ -255,8 +255,8 @@ def _jira_description(fix: FixRow) -> str:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
     if fix.merged:
         lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
-    if checks(fix):
-        lines.append("Check before you fix: " + "; ".join(checks(fix)) + ".")
+    if to_check := checks(fix):
+        lines.append("Check before you fix: " + "; ".join(to_check) + ".")
     if fix.quotes:
         lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:

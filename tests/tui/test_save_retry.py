@@ -56,6 +56,22 @@ class Outage:
         return self.real(*args, **kwargs)
 
 
+class AnswerLost:
+    """Wraps a service: the first call commits, then fails as a connection lost mid-COMMIT
+    does; later calls (the app's retries) go through as they are."""
+
+    def __init__(self, real: Callable[..., Any]) -> None:
+        self.real = real
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls.append(kwargs)
+        saved = self.real(*args, **kwargs)
+        if len(self.calls) == 1:
+            raise StorageUnavailable("database lab is unavailable: server closed the connection")
+        return saved
+
+
 class Freeze:
     """Wraps a service: calls block (like a frozen server) until ``thaw``."""
 
@@ -194,20 +210,10 @@ async def test_a_pain_point_whose_commit_answer_was_lost_is_stored_once(
 ) -> None:
     """Review finding: the connection can drop after the database committed but before it said
     so; the app then retries the same save. It must not store the pain point twice."""
-    real = services.log_pain_point
-    answers_lost = [1]
-
-    def commit_then_lose_the_answer(*args: Any, **kwargs: Any) -> Any:
-        saved = real(*args, **kwargs)
-        if answers_lost:
-            answers_lost.pop()
-            raise StorageUnavailable("database lab is unavailable: server closed the connection")
-        return saved
-
     app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await open_journey(pilot, "buy")
-        monkeypatch.setattr(services, "log_pain_point", commit_then_lose_the_answer)
+        monkeypatch.setattr(services, "log_pain_point", AnswerLost(services.log_pain_point))
         await pilot.press("p")
         await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
         await fill_form(pilot, "Offer page is blank", severity=3, category="bug")
@@ -220,26 +226,17 @@ async def test_praise_whose_commit_answer_was_lost_is_stored_once(
     new_app: AppFactory, profile: config.Profile, lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The same review finding for "this was great": the retry stored the praise twice."""
-    real = services.add_praise
-    calls: list[dict[str, Any]] = []
-
-    def commit_then_lose_the_answer(*args: Any, **kwargs: Any) -> Any:
-        calls.append(kwargs)
-        saved = real(*args, **kwargs)
-        if len(calls) == 1:
-            raise StorageUnavailable("database lab is unavailable: server closed the connection")
-        return saved
-
+    lost = AnswerLost(services.add_praise)
     app = fast(new_app())
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         step = await open_journey(pilot, "buy")
-        monkeypatch.setattr(services, "add_praise", commit_then_lose_the_answer)
+        monkeypatch.setattr(services, "add_praise", lost)
         await pilot.press("g")
         await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
         pilot.app.screen.query_one("#praise-text", TextArea).load_text("Found it at once")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.praise) == 1)
-    assert len(calls) == 2
+    assert len(lost.calls) == 2
     praise = services.list_praise(lab, walk_uuid=step.walk.uuid)
     assert [p.text for p in praise] == ["Found it at once"]
 

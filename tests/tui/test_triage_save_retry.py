@@ -9,38 +9,18 @@ second time (an undo tried again used to take back the next correction too).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from test_save_retry import fast
+from test_save_retry import AnswerLost, fast
 from test_triage import _fake_engine, corrections, new_triage  # noqa: F401 (fixtures)
 from textual.pilot import Pilot
 from triage_helpers import TriageFactory, open_problem
 from tui_helpers import wait_for
 
-from qualitylab.errors import StorageUnavailable
 from qualitylab.services import Lab
 from qualitylab.services import triage as triage_services
 from qualitylab.services.corrections import move_report, problem_history
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.triage.dialogs import ChooseProblem
-
-
-class AnswerLost:
-    """Wraps a service: the first call commits, then fails as a connection lost mid-COMMIT
-    does; later calls (the app's retries) go through as they are."""
-
-    def __init__(self, real: Callable[..., Any]) -> None:
-        self.real = real
-        self.calls: list[dict[str, Any]] = []
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        self.calls.append(kwargs)
-        saved = self.real(*args, **kwargs)
-        if len(self.calls) == 1:
-            raise StorageUnavailable("database lab is unavailable: server closed the connection")
-        return saved
 
 
 def retried_once_with_one_id(lost: AnswerLost) -> bool:

@@ -15,6 +15,17 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\b[\w.-]+@[\w-]+\.[\w.]+\b", re.IGNOR
 _REPEATS = re.compile(r"(\w)\1{2,}", re.UNICODE)
 _CYRILLIC = re.compile(r"[а-я]")
 _JUNK = re.compile(r"[\W\d_]+")
+#: A short number glued to a short Latin name: "4G", "5g", "3DS", "3-D", "2FA" (edge punctuation
+#: allowed). Such a token is one word; without its digits "4G" and "5G" would be the same letter.
+_NUMBER_NAME = re.compile(r"(\d{1,3})-?([a-z]{1,3})")
+_PIECES = re.compile(r"[^\w-]+|(?<=[a-z])-")
+#: Letters after a number that are a unit, an ordinal, a time or a plural, not a name: the number
+#: says nothing about the problem ("30GB" is "gb", "5th" is "th", "10pm" is "pm"). Measured on
+#: CLINC150, where ordinals and times are most of its number-letter tokens.
+NUMBER_UNITS = frozenset(
+    "st nd rd th am pm s k m b x p kb mb gb tb gbs mbs kbs mbps gbps bit h hr hrs min mins sec "
+    "secs ms mm cm km kg mg ml px dp pt em in ft lb lbs mi mph kmh yr yrs y w wk mo".split()
+)
 
 #: Shortest word kept as a feature; one-letter tokens are mostly noise (prepositions, initials).
 MIN_WORD_LEN = 2
@@ -27,7 +38,15 @@ def _clean_token(token: str) -> str:
         return _REPEATS.sub(r"\1", token_e) if _REPEATS.search(token_e) else token_e
     if "://" in token or token.startswith("www.") or "@" in token:
         return ""  # URLs and e-mail addresses say nothing about the problem
-    return " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", token.replace("ё", "е"))).split())
+    if any(c.isdigit() for c in token):  # "4G", "(3-D)", "4G/5G": keep the number names
+        return " ".join(filter(None, map(_clean_piece, _PIECES.split(token))))
+    return _clean_piece(token)
+
+
+def _clean_piece(piece: str) -> str:
+    if (named := _NUMBER_NAME.fullmatch(piece)) and named[2] not in NUMBER_UNITS:
+        return named[1] + named[2]
+    return " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", piece.replace("ё", "е"))).split())
 
 
 class Normaliser:
@@ -55,8 +74,8 @@ class Normaliser:
 def normalise(text: str) -> str:
     """Lower-case, ``ё``->``е``, URLs/e-mails/numbers/punctuation dropped, ``sooo`` -> ``so``.
 
-    The result is letters-only words separated by single spaces; it is the canonical form every
-    later step sees.
+    The result is words separated by single spaces, letters only except a number that names a
+    thing ("4g", "3ds", see ``NUMBER_UNITS``); it is the canonical form every later step sees.
     """
     return Normaliser()(text)
 

@@ -27,6 +27,11 @@ from qualitylab.clustering.text import (
         ("QR-код\tне\nпоявился", "qr код не появился"),
         ("😀😀 !!!", ""),
         ("snake_case_word", "snake case word"),
+        # a number that names a thing stays one word; units, ordinals and times lose the number
+        ("slow on 4G, fine on 3G (5g?)", "slow on 4g fine on 3g 5g"),
+        ("3-D Secure / 3DS / 3d-secure", "3d secure 3ds 3d secure"),
+        ("4G/5G toggle", "4g 5g toggle"),
+        ("30GB left after the 5th day, 10pm, 2-е число", "gb left after the th day pm е число"),
     ],
 )
 def test_normalise(raw: str, expected: str) -> None:
@@ -50,6 +55,8 @@ def test_content_words_and_dedup_key() -> None:
     assert content_words(normalise("The price is unclear")) == ["price", "unclear"]
     assert dedup_key(normalise("The price is unclear!")) == dedup_key(normalise("unclear price"))
     assert dedup_key(normalise("price unclear")) != dedup_key(normalise("price clear"))
+    # "4G" and "5G" are different networks, not a re-wording of one report
+    assert dedup_key(normalise("No 4G at all")) != dedup_key(normalise("No 5G at all"))
     # texts without content words never collapse with each other by accident
     assert dedup_key(normalise("the")) != dedup_key(normalise("and"))
 

@@ -46,7 +46,12 @@ def _clean_token(token: str) -> str:
 def _clean_piece(piece: str) -> str:
     if (named := _NUMBER_NAME.fullmatch(piece)) and named[2] not in NUMBER_UNITS:
         return named[1] + named[2]
-    return " ".join(_REPEATS.sub(r"\1", _JUNK.sub(" ", piece.replace("ё", "е"))).split())
+    # letters only: ``_JUNK`` drops digits, punctuation and "_"; "²", "½", "①" are neither
+    # letters nor ``\d`` and would survive it as words of their own
+    letters = _JUNK.sub(" ", piece.replace("ё", "е"))
+    if not letters.replace(" ", "").isalpha():
+        letters = "".join(c if c.isalpha() else " " for c in letters)
+    return " ".join(_REPEATS.sub(r"\1", letters).split())
 
 
 class Normaliser:

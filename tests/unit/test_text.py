@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qualitylab.clustering.text import (
     Stemmer,
@@ -121,3 +125,21 @@ def test_concept_boost_only_applies_to_a_bilingual_corpus() -> None:
     assert boost(english + russian) == features.CONCEPT_WEIGHT
     # one Russian text among twelve English ones: the boost is partial
     assert 1.0 < boost(english + russian[:2]) < features.CONCEPT_WEIGHT
+
+
+_NAMED_NUMBER = re.compile(r"\d{1,3}[a-z]{1,3}")
+_FEEDBACK_CHARS = st.text(
+    alphabet=st.sampled_from(list("abgdsxyzкодёЁG0123456789-/.,!_ ()\t\n@:") + ["ё", "²", "٣"]),
+    max_size=40,
+)
+
+
+@given(raw=st.one_of(_FEEDBACK_CHARS, st.text(max_size=40)))
+def test_normalise_is_idempotent_and_yields_only_words(raw: str) -> None:
+    """Any text, twice normalised, is what once normalised gave: the canonical form is stable,
+    and it holds only letter words or number names ("4g") separated by single spaces."""
+    once = normalise(raw)
+    assert normalise(once) == once
+    assert once == " ".join(once.split())
+    for word in once.split():
+        assert word.isalpha() or _NAMED_NUMBER.fullmatch(word), (raw, word)

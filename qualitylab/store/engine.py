@@ -46,8 +46,11 @@ def create_lab_engine(url: str, *, create: bool = True) -> Engine:
     """
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise StorageUnavailable(f"not a database path or URL: {describe(url)!r}") from exc
+    except (ArgumentError, ValueError) as exc:  # ValueError: a host or port that cannot be
+        raise StorageUnavailable(  # read, e.g. "[::1" or ":54x2" (the message quotes the URL)
+            f"not a database path or URL: {describe(url)!r}; a server URL reads "
+            "postgresql://user:password@host:port/database"
+        ) from exc
     try:
         if parsed.get_backend_name() == "sqlite":
             in_memory = parsed.database in (None, "", ":memory:")

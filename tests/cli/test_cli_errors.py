@@ -381,3 +381,21 @@ def test_a_mistyped_catalog_path_is_an_error_even_where_the_catalog_is_not_read(
         f"qualitylab: error: no journey catalog at {work / 'nope.yaml'}; "
         "check --journeys / $QUALITYLAB_JOURNEYS"
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://lab:S3cretPw@[::1/lab",  # IPv6 address without its closing bracket
+        "postgresql://lab:S3cretPw@db.example.com:54x2/lab",  # a port that is not a number
+    ],
+)
+def test_a_malformed_database_url_is_one_line_without_its_password(url: str) -> None:
+    """Admin QA: a typo in the URL's host or port ended in "unexpected ValueError: invalid
+    literal for int() ... report it", as if it were a bug of qualitylab."""
+    code, _, err = run("fixes", "--db", url)
+    line = one_line(err)
+    assert code == 1
+    assert line.startswith("qualitylab: error: not a database path or URL: ")
+    assert "unexpected" not in line and "S3cretPw" not in line and "***" in line
+    assert "host:port" in line

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 import uuid as uuidlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -337,9 +337,12 @@ def _checked_records(checked: CheckedFile) -> Iterator[DataRecord]:
                 yield record
 
 
-def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
+def import_records(
+    lab: Lab, records: Iterable[DataRecord], *, on_commit: Callable[[int], None] | None = None
+) -> dict[str, Any]:
     """Add what is new, in batches of one short transaction each; returns added/updated/skipped
-    per kind. ``records`` must be valid and in kind order (as ``check_file`` leaves a file)."""
+    per kind. ``records`` must be valid and in kind order (as ``check_file`` leaves a file).
+    ``on_commit`` is told the size of each batch once it is committed."""
     from qualitylab.store.transfer import ImportState, import_batch
 
     state = ImportState()
@@ -354,6 +357,8 @@ def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
             began = time.monotonic()
             with lab.store.unit() as u:
                 import_batch(u, batch, state)
+            if on_commit is not None:
+                on_commit(len(batch))
             batch.clear()
             # Keep each transaction near BATCH_SECONDS whatever the records cost on this machine.
             took = time.monotonic() - began
@@ -377,9 +382,14 @@ def import_records(lab: Lab, records: Iterable[DataRecord]) -> dict[str, Any]:
 def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:
     """Check the whole file, then import it (see the module docstring)."""
     checked = check_file(lab, path)
+    committed: list[int] = []
     try:
-        return import_records(lab, _checked_records(checked))
+        return import_records(lab, _checked_records(checked), on_commit=committed.append)
     except QualityLabError as exc:  # e.g. the database went away between two batches
+        if not committed:  # not reached at all, or gone during the first batch
+            raise QualityLabError(
+                f"{exc}\nnothing was imported; run the same import again once the database is back"
+            ) from exc
         raise QualityLabError(
             f"{exc}\nthe import stopped part-way: what was imported before stays; run the same "
             "import again to complete it (what is already here is skipped)"

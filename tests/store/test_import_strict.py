@@ -289,6 +289,35 @@ def test_a_failure_between_batches_says_to_run_the_import_again(
     target.close()
 
 
+def test_a_failure_before_any_batch_says_nothing_was_imported(
+    tmp_path: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Admin QA: an import into a database that could not be reached at all (or went away
+    during its first batch) said "the import stopped part-way: what was imported before
+    stays", when nothing had been imported."""
+    from qualitylab.errors import StorageUnavailable
+    from qualitylab.store import transfer as store_transfer
+
+    source = Lab.open(db=str(tmp_path / "source.db"), journeys=small_catalog)
+    _fill(source)
+    path = tmp_path / "all.jsonl"
+    path.write_text(_export(source), encoding="utf-8")
+
+    def server_gone(*args: Any) -> None:
+        raise StorageUnavailable("cannot open database postgresql://lab@db/lab: refused")
+
+    monkeypatch.setattr(store_transfer, "import_batch", server_gone)
+    target = Lab.open(db=str(tmp_path / "target.db"), journeys=small_catalog)
+    with pytest.raises(QualityLabError) as raised:
+        import_jsonl(target, path)
+    assert str(raised.value).splitlines() == [
+        "cannot open database postgresql://lab@db/lab: refused",
+        "nothing was imported; run the same import again once the database is back",
+    ]
+    source.close()
+    target.close()
+
+
 def test_a_bad_walk_is_one_problem_not_one_per_pain_point(
     tmp_path: Path, small_catalog: Path, records: list[dict[str, Any]]
 ) -> None:

@@ -56,6 +56,7 @@ def create_lab_engine(url: str, *, create: bool = True) -> Engine:
             in_memory = parsed.database in (None, "", ":memory:")
             return _sqlite_engine(url, in_memory=in_memory, create=create)
         if parsed.get_backend_name() == "postgresql":
+            _no_driver_last_words()
             return create_engine(url, pool_pre_ping=True, connect_args=_pg_connect_args(parsed))
     except (NoSuchModuleError, ImportError) as exc:
         raise StorageUnavailable(f"unsupported database URL {describe(url)}: {exc}") from exc
@@ -63,6 +64,18 @@ def create_lab_engine(url: str, *, create: bool = True) -> Engine:
         f"unsupported database URL {describe(url)}; use a SQLite file path or a "
         "postgresql://user:password@host/database URL"
     )
+
+
+def _no_driver_last_words() -> None:
+    """Keep psycopg's "error ignored terminating <Pipeline>: the connection is lost" off a
+    command's stderr. psycopg logs it only while another error is already on its way (the
+    one the command reports in its own words); with no logging set up, Python's last-resort
+    handler printed it as a stray line. A server (``serve``) that sets up logging keeps it."""
+    import logging
+
+    driver = logging.getLogger("psycopg")
+    if not any(isinstance(h, logging.NullHandler) for h in driver.handlers):
+        driver.addHandler(logging.NullHandler())
 
 
 def _pg_connect_args(parsed: Any) -> dict[str, object]:

@@ -399,3 +399,24 @@ def test_a_malformed_database_url_is_one_line_without_its_password(url: str) -> 
     assert line.startswith("qualitylab: error: not a database path or URL: ")
     assert "unexpected" not in line and "S3cretPw" not in line and "***" in line
     assert "host:port" in line
+
+
+def test_a_lost_postgres_connection_prints_no_driver_warning() -> None:
+    """Admin QA: PostgreSQL stopped during ``import`` printed psycopg's own "error ignored
+    terminating <psycopg.Pipeline [BAD] at 0x7f...>: the connection is lost" above the
+    command's two lines. psycopg logs it only while another error is on its way (the one the
+    command reports), through Python's last-resort handler: a script's stderr must hold only
+    qualitylab's lines."""
+    import subprocess
+    import sys
+
+    code = (
+        "import logging\n"
+        "from qualitylab.store.engine import create_lab_engine\n"
+        "create_lab_engine('postgresql://lab@127.0.0.1:1/lab')\n"
+        "logging.getLogger('psycopg').warning("
+        "'error ignored terminating %s: the connection is lost', '<psycopg.Pipeline [BAD]>')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""

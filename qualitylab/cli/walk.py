@@ -204,6 +204,7 @@ def serve(
       qualitylab serve --app triage --port 8001
     """
     from qualitylab.config import ENV_DB, ENV_JOURNEYS, ENV_LANG, mask_db_url, resolve_db_url
+    from qualitylab.services.catalog import check_catalog
     from qualitylab.serving import ServeOptions, is_loopback, serve_app
     from qualitylab.serving.options import MIN_TOKEN_CHARS
 
@@ -222,6 +223,8 @@ def serve(
     # here (one line) if it cannot be opened, instead of in every tab.
     db_url = resolve_db_url(db)
     lab = open_lab(db_url, journeys)
+    if served_app.needs_catalog:  # a broken one: told here once, not in every tab
+        check_catalog(lab)  # before the database, so a new lab file is not left behind
     lab.store.engine  # noqa: B018 - connects and migrates once, before any tab starts
     env = {ENV_DB: db_url}  # the environment, never argv: a password stays out of `ps`
     if journeys:

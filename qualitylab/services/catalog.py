@@ -22,6 +22,12 @@ def load_catalog_file(path: Path) -> Catalog:
     return load_catalog(path)
 
 
+def check_catalog(lab: Lab) -> None:
+    """Load and validate the lab's catalog now; a broken one raises ``CatalogError`` with every
+    problem (an app that loads it later would show them to each of its users instead)."""
+    lab.catalog  # noqa: B018 - loads and validates once; later uses get it at once
+
+
 def catalog_schema() -> dict[str, Any]:
     """The JSON Schema of journeys.yaml (for editors' completion and checks)."""
     from qualitylab.journeys import json_schema

@@ -23,10 +23,13 @@ class ServedApp:
     #: Give each browser a walker secret and pass it to the app (apps for walkers only).
     walker_identity: bool
     title: str = "QualityLab"
+    #: The app cannot be used without a valid journey catalog (walking needs the journeys; the
+    #: triage app reads the journeys stored with the walks), so ``serve`` checks it at start.
+    needs_catalog: bool = False
 
 
 SERVED_APPS: dict[str, ServedApp] = {
-    "walk": ServedApp("walk", ("walk", "--served"), walker_identity=True),
+    "walk": ServedApp("walk", ("walk", "--served"), walker_identity=True, needs_catalog=True),
     "triage": ServedApp(
         "triage", ("triage", "--served"), walker_identity=False, title="QualityLab triage"
     ),

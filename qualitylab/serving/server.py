@@ -187,7 +187,6 @@ class LabServer(Server):
                 web.static("/static", self.statics_path, show_index=False, name="static"),
             ]
         )
-        app.on_startup.append(self.on_startup)
         app.on_shutdown.append(self.close_tabs)
         app.on_response_prepare.append(self._security_headers)
         return app
@@ -211,7 +210,9 @@ class LabServer(Server):
             host=self.host,
             port=self.port,
             access_log=None,
-            print=lambda *args: None,
+            # aiohttp calls ``print`` once the port is open: the banner (with the access key)
+            # never announces a server that then fails to listen.
+            print=lambda *args: self.print_banner(),
         )
 
     async def close_tabs(self, _app: web.Application) -> None:
@@ -222,7 +223,7 @@ class LabServer(Server):
             with contextlib.suppress(Exception):
                 await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopping")
 
-    async def on_startup(self, app: web.Application) -> None:
+    def print_banner(self) -> None:
         """The banner (in --lang, else the locale's language): see :func:`pages.banner`."""
         o = self.options
         text = banner(

@@ -420,3 +420,53 @@ def test_a_lost_postgres_connection_prints_no_driver_warning() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_serve_with_a_broken_catalog_fails_before_it_listens(work: Path) -> None:
+    """Admin QA: ``serve --journeys broken.yaml`` printed its link and served; every browser
+    tab then showed "The journey catalog cannot be read", and the admin's terminal said
+    nothing. Now it is refused like in ``log`` and ``demo``: every problem as file:line:col,
+    one closing line, exit 1, no database created and no link printed."""
+    import socket
+    import subprocess
+    import sys
+
+    broken = work.parent / "broken.yaml"
+    broken.write_text("products:\n\t- id: shop\n", encoding="utf-8")
+    with socket.socket() as taken:  # were the catalog not checked, serve would stop here
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        done = subprocess.run(
+            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
+             "--journeys", str(broken), "--port", str(taken.getsockname()[1])],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{broken}:2:1: ")
+    assert lines[-1] == f"qualitylab: error: 1 problem in {broken}"
+    assert done.stdout == ""
+    assert created(work) == []
+
+
+def test_serve_that_cannot_listen_prints_no_link(work: Path, small_catalog: Path) -> None:
+    """Admin QA: the banner ("QualityLab is serving ... Open this link ... Press Ctrl+C to
+    stop") and its access key came before the port was taken, so a port in use printed a
+    working-looking link followed by the error. The banner now comes once the port is open."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
+             "--journeys", str(small_catalog), "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+            env={**os.environ, "QUALITYLAB_SERVE_TOKEN": "admin-qa-token-0123456789"},
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert "cannot listen on" in done.stderr
+    assert done.stdout == "" and "admin-qa-token-0123456789" not in done.stderr

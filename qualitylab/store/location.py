@@ -31,6 +31,12 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
         )
     if not create and (not path.exists() or path.stat().st_size == 0):
         raise MissingDatabase(str(path))
+    if not _starts_as_sqlite(path):
+        raise StorageUnavailable(
+            f"{path} is not a SQLite database (it does not start as one); check --db, or give "
+            "a new file name for a new lab",
+            lasting=True,
+        )
     folder = path.parent
     if folder.is_dir():
         return False
@@ -41,3 +47,20 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"no folder {folder} for database {path.name}; create it first or choose another --db"
         )
     return True
+
+
+#: The first 16 bytes of every SQLite 3 database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _starts_as_sqlite(path: Path) -> bool:
+    """False for a file that has bytes but not SQLite's header (notes, a spreadsheet, another
+    program's file): the walk app would open on it and fail at the first save. A file that is
+    not there or still empty is fine (SQLite makes it a lab); one we cannot read is left to
+    SQLite, whose own error says why."""
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(SQLITE_HEADER))
+    except OSError:
+        return True
+    return not start or start == SQLITE_HEADER

@@ -288,6 +288,7 @@ print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy))
     [
         ("nonexistent-dir/x.db", "no folder {work}/nonexistent-dir for database x.db; "),
         (".", "{work} is a folder, not a database file; choose a file, e.g. --db {work}/lab.db"),
+        ("notes.db", "{work}/notes.db is not a SQLite database (it does not start as one); "),
     ],
 )
 def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
@@ -299,6 +300,10 @@ def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
     import subprocess
     import sys
 
+    if where == "notes.db":  # admin QA: a file that is not a lab opened the app, which then
+        (work / where).write_text("meeting notes, not a lab\n" * 20, encoding="utf-8")  # said
+        # "The database cannot be reached ... try again" (it never can)
+    before = created(work)
     done = subprocess.run(
         [sys.executable, "-c", WALK_PROBE, "--db", str(work / where)],
         capture_output=True,
@@ -309,7 +314,7 @@ def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
     )
     assert one_line(done.stderr).startswith("qualitylab: error: " + message.format(work=work))
     assert done.stdout.strip() == "1 []"  # exit 1; the app was never loaded
-    assert created(work) == []
+    assert created(work) == before
 
 
 def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(

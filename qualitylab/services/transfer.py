@@ -388,7 +388,8 @@ def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:
     except QualityLabError as exc:  # e.g. the database went away between two batches
         if not committed:  # not reached at all, or gone during the first batch
             raise QualityLabError(
-                f"{exc}\nnothing was imported; run the same import again once the database is back"
+                f"{exc}\nnothing was imported; run the same import again once the database "
+                "works (see above)"
             ) from exc
         raise QualityLabError(
             f"{exc}\nthe import stopped part-way: what was imported before stays; run the same "

@@ -312,7 +312,7 @@ def test_a_failure_before_any_batch_says_nothing_was_imported(
         import_jsonl(target, path)
     assert str(raised.value).splitlines() == [
         "cannot open database postgresql://lab@db/lab: refused",
-        "nothing was imported; run the same import again once the database is back",
+        "nothing was imported; run the same import again once the database works (see above)",
     ]
     source.close()
     target.close()

@@ -317,7 +317,12 @@ class LabServer(Server):
         response = self._page(request, "opening", 200, refresh="0;url=/")
         self._set_cookie(response, ACCESS_COOKIE, self.options.token, days=0)
         walker = request.query.get("walker", "")
-        if walker and is_walker_secret(walker) and self.served_app.walker_identity:
+        # Only a link that carries the key (a personal link does) may set the walker: the
+        # Strict cookie also comes with requests that a page on the same *site* (another port
+        # or subdomain of this host) starts, and such a page must not switch a browser to a
+        # walker whose secret its author holds.
+        with_key = "token" in request.query
+        if with_key and walker and is_walker_secret(walker) and self.served_app.walker_identity:
             self._set_cookie(response, WALKER_COOKIE, walker, days=WALKER_COOKIE_DAYS)
         return response
 

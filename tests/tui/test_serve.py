@@ -353,6 +353,26 @@ async def test_two_browsers_typing_the_same_name_are_two_walkers(serve: ServeFac
     assert sorted(len(w) for w in by_walker.values()) == [0, 1, 1]  # Mallory has none
 
 
+async def test_only_a_link_with_the_key_can_change_a_browsers_walker(serve: ServeFactory) -> None:
+    """Admin QA: ``/?walker=SECRET`` without the key was honoured whenever the browser held the
+    access cookie. SameSite=Strict sends that cookie to requests a *same-site* page starts (any
+    other port or subdomain of the lab's host), so such a page could quietly switch a
+    colleague's browser to a walker its author controls, and read the walks she then made
+    through its own personal link. A personal link carries the key; only such a link may."""
+    from qualitylab.config import new_walker_secret
+
+    served = serve()
+    browser = await new_browser(served.url)
+    planted = new_walker_secret()
+    async with browser.session as session:
+        assert await browser.open_lab() == 200
+        own = next(c.value for c in session.cookie_jar if c.key == "qualitylab_walker")
+        async with session.get(f"{served.url}/?walker={planted}") as resp:
+            assert "qualitylab_walker" not in resp.headers.get("Set-Cookie", "")
+        walker = next(c.value for c in session.cookie_jar if c.key == "qualitylab_walker")
+        assert walker == own
+
+
 async def test_a_personal_link_resumes_on_another_device(serve: ServeFactory) -> None:
     served = serve()
     phone, laptop = await new_browser(served.url), await new_browser(served.url)

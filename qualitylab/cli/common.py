@@ -133,6 +133,23 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def require_terminal(command: str) -> None:
+    """Fail in one line when the Textual app of ``command`` has no terminal to run in: it reads
+    keys from stdin and draws on stderr, and without a terminal there (cron, CI, ``ssh host
+    qualitylab walk`` without -t, stdin from a file) it drew escape codes into a pipe and
+    waited for keys for ever. A driver chosen through $TEXTUAL_DRIVER (textual-serve's tabs)
+    needs no terminal."""
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return
+    if sys.stdin.isatty() and sys.__stderr__ is not None and sys.__stderr__.isatty():
+        return
+    fail(
+        f"{command} is an app for a terminal, and stdin or stderr is not one; run it in a "
+        "terminal (ssh -t for another machine), or serve it to a browser: "
+        f"qualitylab serve --app {command}"
+    )
+
+
 def catalog_failure(exc: CatalogError) -> NoReturn:
     """Every problem of a broken catalog as ``file:line:col: message``, then one closing line
     that says the command failed and how many problems there are (even for one)."""

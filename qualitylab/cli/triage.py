@@ -11,7 +11,13 @@ from typing import Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, close_labs, open_lab
+from qualitylab.cli.common import (
+    DbOption,
+    JourneysOption,
+    close_labs,
+    open_lab,
+    require_terminal,
+)
 from qualitylab.cli.walk import LangOption, check_lang
 
 
@@ -38,6 +44,8 @@ def triage(
     lang = check_lang(lang)
     check_lab(open_lab(db, journeys, create=False))  # fails fast, with one line
     close_labs()
+    if not served:
+        require_terminal("triage")
     app = make_triage_app(
         db=db, journeys=Path(journeys) if journeys else None, lang=lang, served=served
     )

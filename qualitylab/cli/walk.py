@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, fail, open_lab, warn
+from qualitylab.cli.common import (
+    DbOption,
+    JourneysOption,
+    fail,
+    open_lab,
+    require_terminal,
+    warn,
+)
 from qualitylab.serving.apps import SERVED_APPS
 from qualitylab.serving.options import (
     DEFAULT_IDLE_MINUTES,
@@ -91,6 +98,8 @@ def walk(
     # Bad input is one line and exit 1 before the app (and Textual) loads.
     lang = check_lang(lang)
     lab = _checked_lab(db, journeys)
+    if not served:
+        require_terminal("walk")
     from qualitylab.tui.app import ServedSession, make_app
 
     session = (

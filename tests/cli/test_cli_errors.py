@@ -325,6 +325,7 @@ def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(
 
     ran: list[QualityLabApp] = []
     monkeypatch.setattr(QualityLabApp, "run", lambda self, *a, **k: ran.append(self))
+    monkeypatch.setattr("qualitylab.cli.walk.require_terminal", lambda command: None)
     code, _, err = run("walk", "--db", str(work / "lab.db"))
     assert (code, err) == (0, "")
     assert len(ran) == 1 and ran[0]._lab is None  # noqa: SLF001 - opened by the app itself
@@ -475,3 +476,31 @@ def test_serve_that_cannot_listen_prints_no_link(work: Path, small_catalog: Path
     assert done.returncode == 1
     assert "cannot listen on" in done.stderr
     assert done.stdout == "" and "admin-qa-token-0123456789" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["walk", "triage"])
+def test_an_app_without_a_terminal_is_one_line_not_a_hang(
+    work: Path, small_catalog: Path, command: str
+) -> None:
+    """Admin QA: ``qualitylab walk`` (or ``triage``) from cron, CI, ``ssh host qualitylab
+    walk`` without -t or with stdin from a file drew the app as escape codes into stderr and
+    waited for keys that never come, for ever. It needs a terminal on stdin and stderr (where
+    Textual draws); without one it now says so and exits 1."""
+    import subprocess
+    import sys
+
+    db = work / "lab.db"
+    log = ["log", "-j", "buy", "-s", "pay", "Card refused", "--journeys", str(small_catalog)]
+    assert run(*log, "--db", str(db))[0] == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", command, "--db", str(db),
+         "--journeys", str(small_catalog)],
+        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+        env={**os.environ, "QUALITYLAB_CONFIG_DIR": str(work.parent / "config"), "TERM": "xterm"},
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert one_line(done.stderr) == (
+        f"qualitylab: error: {command} is an app for a terminal, and stdin or stderr is not "
+        "one; run it in a terminal (ssh -t for another machine), or serve it to a browser: "
+        f"qualitylab serve --app {command}"
+    )

@@ -30,7 +30,7 @@ from qualitylab.domain import (
     Walker,
     WalkStatus,
 )
-from qualitylab.errors import InvalidInput
+from qualitylab.errors import InvalidInput, QualityLabError
 from qualitylab.services.demo_bank import (
     HOSTILE_COMMENT,
     HOSTILE_NAME,
@@ -742,6 +742,17 @@ def run_demo(
             "Use an empty database (e.g. --db /tmp/demo.db) or add --force"
         )
     data = build_demo(catalog, seed=seed, walkers=walkers, walks=walks, now=now)
-    result = import_records(lab, demo_records(data))
+    committed: list[int] = []
+    try:
+        result = import_records(lab, demo_records(data), on_commit=committed.append)
+    except QualityLabError as exc:  # e.g. the database went away between two batches
+        if not committed:
+            raise
+        # The next run would refuse a database that is no longer empty; the same seed keeps the
+        # same record ids, so a forced run adds exactly what is missing.
+        raise QualityLabError(
+            f"{exc}\nthe demo stopped part-way; run the same demo again with --force (and the "
+            "same --seed) to complete it"
+        ) from exc
     stats = stats_of(data)
     return replace(stats, added=dict(result["added"]), seconds=perf_counter() - started)

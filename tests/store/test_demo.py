@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,6 +87,44 @@ def test_refuses_a_database_with_walks_unless_forced(lab: Lab) -> None:
     assert _counts(lab) == before
     _small(lab, 2, force=True)
     assert _counts(lab)["walks"] == 60
+
+
+def test_a_demo_cut_off_part_way_says_how_to_complete_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Admin QA: PostgreSQL stopped during ``demo`` printed only "... is unavailable: ...;
+    nothing was saved", though 240 walks and 827 pain points were in; the next ``demo`` then
+    refused the database as not empty. The same seed with --force completes it (its records
+    keep their ids), and the error now says so."""
+    from qualitylab.errors import QualityLabError, StorageUnavailable
+    from qualitylab.services import transfer
+    from qualitylab.store import transfer as store_transfer
+
+    monkeypatch.setattr(transfer, "BATCH_RECORDS", 20)
+    real = store_transfer.import_batch
+    calls = {"n": 0}
+
+    def server_gone(*args: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise StorageUnavailable("database is unavailable: server closed; nothing was saved")
+        real(*args)
+
+    monkeypatch.setattr(store_transfer, "import_batch", server_gone)
+    lab = Lab.open(str(tmp_path / "demo.db"), BUNDLED)
+    with pytest.raises(QualityLabError) as raised:
+        _small(lab, 5)
+    assert str(raised.value).splitlines()[1] == (
+        "the demo stopped part-way; run the same demo again with --force (and the same --seed) "
+        "to complete it"
+    )
+    monkeypatch.setattr(store_transfer, "import_batch", real)
+    _small(lab, 5, force=True)
+    complete = Lab.open(str(tmp_path / "complete.db"), BUNDLED)
+    _small(complete, 5)
+    assert _counts(lab) == _counts(complete)
+    lab.close()
+    complete.close()
 
 
 def test_demo_data_round_trips_through_export_and_import(lab: Lab, tmp_path: Path) -> None:

@@ -231,7 +231,7 @@ def serve(
     # Resolve the database now so every tab writes to the same place whatever its cwd, and fail
     # here (one line) if it cannot be opened, instead of in every tab.
     db_url = resolve_db_url(db)
-    lab = open_lab(db_url, journeys)
+    lab = open_lab(db_url, journeys, create=served_app.creates_lab)
     if served_app.needs_catalog:  # a broken one: told here once, not in every tab
         check_catalog(lab)  # before the database, so a new lab file is not left behind
     lab.store.engine  # noqa: B018 - connects and migrates once, before any tab starts

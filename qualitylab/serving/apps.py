@@ -26,11 +26,18 @@ class ServedApp:
     #: The app cannot be used without a valid journey catalog (walking needs the journeys; the
     #: triage app reads the journeys stored with the walks), so ``serve`` checks it at start.
     needs_catalog: bool = False
+    #: The app adds data, so ``serve`` may start a new SQLite lab for it; an app that only
+    #: reads (triage) refuses a path with no lab, as its terminal command does.
+    creates_lab: bool = True
 
 
 SERVED_APPS: dict[str, ServedApp] = {
     "walk": ServedApp("walk", ("walk", "--served"), walker_identity=True, needs_catalog=True),
     "triage": ServedApp(
-        "triage", ("triage", "--served"), walker_identity=False, title="QualityLab triage"
+        "triage",
+        ("triage", "--served"),
+        walker_identity=False,
+        title="QualityLab triage",
+        creates_lab=False,
     ),
 }

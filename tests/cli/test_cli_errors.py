@@ -504,3 +504,23 @@ def test_an_app_without_a_terminal_is_one_line_not_a_hang(
         "one; run it in a terminal (ssh -t for another machine), or serve it to a browser: "
         f"qualitylab serve --app {command}"
     )
+
+
+def test_serving_triage_on_a_mistyped_database_creates_nothing(work: Path) -> None:
+    """Admin QA: ``triage --db typo.db`` says there is no lab there, but ``serve --app triage
+    --db typo.db`` made an empty lab file and served product owners an empty fix list. Triage
+    only reads a lab, served or not."""
+    import socket
+
+    with socket.socket() as taken:  # were the lab not checked, serve would stop here
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        code, out, err = run(
+            "serve", "--app", "triage", "--db", str(work / "typo.db"), "--port", port
+        )
+    assert code == 1 and out == ""
+    assert one_line(err) == f"qualitylab: error: no lab database at {work / 'typo.db'}" + (
+        MISSING_HINT
+    )
+    assert created(work) == []

@@ -231,8 +231,9 @@ app = typer.Typer(
     help=(
         "A product quality lab: employees walk customer journeys, log pain points, "
         "and product owners get a ranked fix list.\n\n"
-        "Every command takes [bold]--db[/bold] after its name (SQLite path or PostgreSQL URL, "
-        "or $QUALITYLAB_DB): qualitylab fixes --db lab.db"
+        "Every command that works on a lab (all but journeys and cluster-texts) takes "
+        "[bold]--db[/bold] after its name (SQLite path or PostgreSQL URL, or $QUALITYLAB_DB): "
+        "qualitylab fixes --db lab.db"
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",

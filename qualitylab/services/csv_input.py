@@ -27,6 +27,10 @@ DELIMITER_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a '|
 #: Largest field, in characters: pasted logs easily pass Python's default 128 KiB, but a
 #: runaway quote should still stop with an error rather than eat memory.
 FIELD_LIMIT = 4 * 1024 * 1024
+#: Largest file read (it is read whole, then parsed): a million texts of 500 characters fit. A
+#: larger file, a device such as /dev/zero or an endless pipe is refused, not read until the
+#: machine runs out of memory.
+MAX_CSV_BYTES = 512 * 1024 * 1024
 DEFAULT_ENCODING = "utf-8-sig"  # UTF-8, with or without Excel's byte-order mark
 ENCODING_HINT = "e.g. --encoding cp1251"
 
@@ -114,14 +118,22 @@ def read_csv(path: Path, *, encoding: str | None = None, columns: Collection[str
 
 
 def _read_bytes(path: Path) -> bytes:
+    limit = MAX_CSV_BYTES
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InvalidInput(f"cannot read {path}: no such file") from None
     except IsADirectoryError:
         raise InvalidInput(f"cannot read {path}: it is a folder, not a CSV file") from None
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        size = f"{limit // 2**20:,} MB" if limit >= 2**20 else f"{limit:,} bytes"
+        raise InvalidInput(
+            f"cannot read {path}: it is larger than {size}; split it into smaller files"
+        )
+    return data
 
 
 def _decode(path: Path, data: bytes, encoding: str | None) -> str:

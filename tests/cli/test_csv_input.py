@@ -207,3 +207,21 @@ def test_any_table_written_by_csv_reads_back(
     )
     assert table.header == ["id", "text"]
     assert [tuple(r.fields + [""] * (2 - len(r.fields))) for r in table.rows] == rows
+
+
+@pytest.mark.parametrize("command", ["log", "cluster-texts"])
+def test_a_file_over_the_size_limit_is_one_line_and_read_no_further(
+    env: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Admin QA: the whole file was read into memory whatever its size, so ``cluster-texts
+    /dev/zero`` (or a log file of many gigabytes given by mistake) grew until the machine ran
+    out of memory. A file over the limit is refused after reading just past the limit."""
+    monkeypatch.setattr("qualitylab.services.csv_input.MAX_CSV_BYTES", 1000)
+    big = tmp_path / "big.csv"
+    big.write_text("text\n" + "a slow login page\n" * 100, encoding="utf-8")
+    result = log_csv(big, env) if command == "log" else cluster_csv(big)
+    assert error_of(result) == (
+        f"qualitylab: error: cannot read {big}: it is larger than 1,000 bytes; split it "
+        "into smaller files"
+    )
+    assert stored_texts(env) == []

@@ -164,7 +164,8 @@ def _open_source(path: Path) -> tuple[str, contextlib.AbstractContextManager[IO[
 
 
 def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, line) with memory bounded by ``MAX_LINE_BYTES``; None for a longer line."""
+    """(line number, line) with memory bounded by ``MAX_LINE_BYTES``; None for a longer line,
+    whose rest is skipped only if the caller reads on (the check stops there instead)."""
     number = 0
     while True:
         line = handle.readline(MAX_LINE_BYTES + 1)
@@ -172,9 +173,9 @@ def _lines(handle: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
             return
         number += 1
         if len(line) > MAX_LINE_BYTES and not line.endswith(b"\n"):
+            yield number, None
             while line and not line.endswith(b"\n"):  # skip the rest of it unread
                 line = handle.readline(MAX_LINE_BYTES)
-            yield number, None
             continue
         yield number, line
 
@@ -206,9 +207,12 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
             for number, line in _lines(handle):
                 codes.append(0)
                 spool.write(line if line is not None else b"\n")
-                if line is None:
-                    problems.append(f"{name}:{number}: longer than {MAX_LINE_BYTES:,} bytes")
-                    continue
+                if line is None:  # an export never holds one; its end may never come
+                    problems.append(
+                        f"{name}:{number}: longer than {MAX_LINE_BYTES:,} bytes; this is not a "
+                        "qualitylab export (it stops being read here)"
+                    )
+                    break
                 try:
                     text = _decode(number, line)
                 except UnicodeDecodeError as exc:

@@ -524,3 +524,22 @@ def test_serving_triage_on_a_mistyped_database_creates_nothing(work: Path) -> No
         MISSING_HINT
     )
     assert created(work) == []
+
+
+def test_importing_an_endless_stream_stops_at_its_first_overlong_line(work: Path) -> None:
+    """Admin QA: ``import /dev/zero`` (or an endless pipe with no newline) never ended: a line
+    over the limit was skipped by reading on to its end, which never came. An export never
+    holds such a line, so the check stops there: one problem, "nothing was imported"."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "import", "/dev/zero", "--db", str(work / "l.db")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "qualitylab: error: /dev/zero:1: longer than 8,388,608 bytes; this is not a "
+        "qualitylab export (it stops being read here)",
+        "qualitylab: error: nothing was imported",
+    ]

@@ -149,6 +149,7 @@ class HomeScreen(QLScreen[None]):
         super().__init__()
         self.rows: list[HomeRow] = []
         self.loaded = False
+        self._shown_query = ""  # the filter the list was last drawn for
 
     def compose(self) -> ComposeResult:
         yield Static(self._title_line(), id="topbar", markup=False)
@@ -281,6 +282,7 @@ class HomeScreen(QLScreen[None]):
 
     def _render_rows(self, *, keep_highlight: bool = True) -> None:
         query = self.query_one("#filter", Input).value.strip()
+        self._shown_query = query
         shown = [row for row in self.rows if matches(row, query)]
         options = self.query_one("#journeys", OptionList)
         highlighted = options.highlighted_option
@@ -345,6 +347,19 @@ class HomeScreen(QLScreen[None]):
         await self._open_key(event.option.id)
 
     async def action_open(self) -> None:
+        """Enter is a priority key (the filter field would take it), so it acts as soon as the
+        app reads it: letters typed just before it may still wait in the field. Open the
+        journey once the field has taken them ("porting" Enter in one burst opened the row
+        highlighted before the filter)."""
+        field = self.query_one("#filter", Input)
+        if field.has_focus:
+            field.call_later(self._open_highlighted)  # queued behind the typed letters
+        else:
+            await self._open_highlighted()
+
+    async def _open_highlighted(self) -> None:
+        if self.rows and self.query_one("#filter", Input).value.strip() != self._shown_query:
+            self._render_rows()  # the letters' Changed messages may not have reached us yet
         option = self.query_one("#journeys", OptionList).highlighted_option
         if option is not None and not option.disabled:
             await self._open_key(option.id)

@@ -40,10 +40,14 @@ SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
 
 
 class SeverityPicker(RadioSet):
-    """The four severities; besides arrows and space, the digits 1-4 pick one directly."""
+    """The four severities; besides arrows and space, the digits 1-4 pick one directly.
+
+    The digits are priority bindings, like the app's Tab: a digit then acts when the app reads
+    it, so "2" Tab arriving together picks 2 before focus moves on (it was lost, and the save
+    then asked for a severity the walker had typed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(level), f"pick({level})", show=False) for level in (1, 2, 3, 4)
+        Binding(str(level), f"pick({level})", show=False, priority=True) for level in (1, 2, 3, 4)
     ]
 
     def action_pick(self, level: int) -> None:

@@ -17,6 +17,7 @@ from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, save_in_order
 from qualitylab.tui.i18n import format_duration
 from qualitylab.tui.text import one_line
+from qualitylab.tui.widgets.fields import TextBox, TextField
 
 
 class FinishScreen(QLScreen[bool]):
@@ -45,7 +46,7 @@ class FinishScreen(QLScreen[bool]):
             yield Static("", id="by-severity", markup=False)
             yield Label(self.t("finish.nps"), classes="label")
             with Horizontal(id="nps-line"):
-                yield Input(
+                yield TextField(
                     placeholder=self.t("finish.nps_ph"),
                     id="nps",
                     compact=True,
@@ -54,7 +55,7 @@ class FinishScreen(QLScreen[bool]):
                 )
                 yield Static(self._nps_row(None), id="nps-row")
             yield Label(self.t("finish.comment"), classes="label")
-            yield TextArea(
+            yield TextBox(
                 self.walk.closing_comment, id="comment", soft_wrap=True, tab_behavior="focus"
             )
             yield Static("", id="form-error", classes="error", markup=False)

@@ -24,6 +24,7 @@ from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLScreen
 from qualitylab.tui.i18n import Translator
 from qualitylab.tui.text import one_line
+from qualitylab.tui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     from qualitylab.config import Profile
@@ -153,7 +154,7 @@ class HomeScreen(QLScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._title_line(), id="topbar", markup=False)
-        yield Input(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
+        yield TextField(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
         yield OptionList(id="journeys", markup=False)
         yield Footer(compact=True)
 

@@ -16,6 +16,7 @@ from qualitylab import config
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.app import ServedSession
 from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen
+from qualitylab.tui.widgets.fields import TextField
 
 
 class ProfileScreen(QLScreen[config.Profile | None]):
@@ -47,10 +48,10 @@ class ProfileScreen(QLScreen[config.Profile | None]):
             yield Static(self.t(intro), classes="muted", markup=False)
             yield Label(self.t("profile.name"))
             name = current.name if current and not current.anonymous else ""
-            yield Input(name, placeholder=self.t("profile.name_ph"), id="name", max_length=80)
+            yield TextField(name, placeholder=self.t("profile.name_ph"), id="name", max_length=80)
             yield Label(self.t("profile.dept"))
             department = current.department if current else ""
-            yield Input(
+            yield TextField(
                 department, placeholder=self.t("profile.dept_ph"), id="department", max_length=120
             )
             yield Static("", id="profile-error", classes="error", markup=False)

@@ -202,7 +202,9 @@ class StepScreen(QLScreen[None]):
             pains.add_option(Option(Content.assemble(*parts), id=p.uuid))
         pains.display = bool(self.pains)
         self.query_one("#no-pains").display = not self.pains
-        self.query_one("#pains-label", Static).update(self._label("step.pains", bool(self.pains)))
+        self.query_one("#pains-label", Static).update(
+            self._label("step.pains", "step.list_hint" if self.pains else None)
+        )
         if self.pains:
             pains.highlighted = min(keep, len(self.pains) - 1) if keep is not None else 0
         praise = self.query_one("#praise", OptionList)
@@ -212,15 +214,15 @@ class StepScreen(QLScreen[None]):
         praise.display = bool(self.praise)
         self.query_one("#no-praise").display = not self.praise
         self.query_one("#praise-label", Static).update(
-            self._label("step.praise", bool(self.praise))
+            self._label("step.praise", "step.praise_hint" if self.praise else None)
         )
         if self.praise:
             praise.highlighted = 0
 
-    def _label(self, key: str, with_hint: bool) -> Content:
+    def _label(self, key: str, hint: str | None) -> Content:
         label = Content.styled(self.t(key), "bold")
-        if with_hint:
-            label = label + Content.styled(f"  ({self.t('step.list_hint')})", "dim not bold")
+        if hint is not None:
+            label = label + Content.styled(f"  ({self.t(hint)})", "dim not bold")
         return label
 
     def _draw_answers(self) -> None:

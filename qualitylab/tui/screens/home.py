@@ -389,4 +389,4 @@ class HomeScreen(QLScreen[None]):
                 self.query_one("#topbar", Static).update(self._title_line())
                 self.reload()
 
-        self.app.push_screen(ProfileScreen(served=served), callback=chosen)
+        self.app.push_screen(ProfileScreen(served=served, can_cancel=True), callback=chosen)

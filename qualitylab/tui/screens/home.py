@@ -143,7 +143,10 @@ class HomeScreen(QLScreen[None]):
         Binding("pageup", "move(-5)", show=False),
         Binding("escape", "clear_filter", show=False),
         Binding("f1", "app.help", "key.help"),  # "?" would type into the filter
-        Binding("ctrl+n", "change_profile", "key.profile"),
+        # F2 first: a browser keeps ctrl+n (a new window) for itself, so in a served tab only
+        # F2 reaches this screen, the one with the walker's personal link.
+        Binding("f2", "change_profile", "key.profile"),
+        Binding("ctrl+n", "change_profile", "key.profile", show=False),
     ]
 
     def __init__(self) -> None:

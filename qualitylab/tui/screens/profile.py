@@ -36,7 +36,7 @@ class ProfileScreen(QLScreen[config.Profile | None]):
         served: ServedSession | None = None,
         can_cancel: bool = False,
     ) -> None:
-        """``can_cancel``: opened to change the name (ctrl+n on home), so Escape goes back
+        """``can_cancel``: opened to change the name (F2 on home), so Escape goes back
         unchanged; the first run has nothing to go back to."""
         super().__init__()
         #: A browser walker: the answer renames this browser's walker and no file is written.

@@ -2,9 +2,10 @@
 
 Settings are the same for every corpus (measured in ``benchmarks/README.md``):
 stemmed words (glossary words shared across languages) + character 3-grams -> TF-IDF -> LSA(200)
--> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``. On an
-English corpus the graph's vectors also carry each text's word meaning (``semantic``: static
-sentence-model word vectors), so wordings of one request that share no word can meet.
+-> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``. Two
+English texts are also compared on their words' meaning (``semantic``: static sentence-model
+word vectors), so wordings of one request that share no word can meet; a pair with a Russian
+text is compared on LSA alone.
 Modularity is scale-free (it compares each group's internal weight with what the graph's own
 degree distribution predicts), so the number of clusters follows from the data. Members far from
 the rest of their group, and groups of one, are one-offs. Inputs above ``GRAPH_MAX`` unique texts
@@ -96,7 +97,7 @@ VAGUE_FIX_WORDS = frozenset(
 #: 192 groups (231 unjoined) at the same NMI / ARI (benchmarks/README.md); Leiden on the same
 #: links instead of connected sets gave the same groups.
 REPEAT_JOIN = 0.4
-#: Use English word meaning next to TF-IDF where a corpus is English (``semantic``).
+#: Use English word meaning next to TF-IDF between English texts (``semantic``).
 USE_MEANING = True
 
 

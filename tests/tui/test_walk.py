@@ -202,6 +202,29 @@ async def test_quitting_on_the_finish_screen_resumes_there(
     assert services.get_walk(lab, walk.uuid).current_step == 2
 
 
+async def test_back_from_the_finish_keeps_the_score_and_comment_typed(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """Found walking: score 8 and a closing comment typed, Escape ("Back to last step") to look
+    at the last step once more, → again: the finish screen was empty. Going back is a move, not
+    a cancel."""
+    async with new_app().run_test(size=(80, 24)) as pilot:
+        finish = await done_to_finish(pilot)
+        finish.query_one("#nps", Input).value = "8"
+        finish.query_one("#comment", TextArea).load_text("Clear, but the refund took 3 calls")
+        await pilot.press("escape")
+        await step_ready(pilot, 2)
+        await pilot.press("right")
+        finish = await to_finish(pilot)
+        assert finish.query_one("#nps", Input).value == "8"
+        assert finish.query_one("#comment", TextArea).text == "Clear, but the refund took 3 calls"
+        await pilot.press("ctrl+s")
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.COMPLETED
+    assert (walk.nps, walk.closing_comment) == (8, "Clear, but the refund took 3 calls")
+
+
 async def test_walk_survives_journey_removed_from_catalog(
     new_app: AppFactory, profile: config.Profile, db_path: str, clock: FrozenClock, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ The screen stays mounted for the whole walk and redraws its content for each ste
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +29,9 @@ from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.widgets.step_timer import StepTimer
+
+if TYPE_CHECKING:
+    from qualitylab.tui.screens.finish import FinishDraft
 
 OUTCOME_KEYS: tuple[tuple[str, Outcome], ...] = (
     ("d", Outcome.DONE),
@@ -89,6 +92,8 @@ class StepScreen(QLScreen[None]):
         #: The pain-point form's categories, read once before the first step shows, so that
         #: "p" opens the form at once (see BINDINGS) instead of after a read.
         self.categories: list[str] = []
+        #: The finish screen's score and comment, kept while the walker goes back a step.
+        self.finish_draft: FinishDraft | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -309,7 +314,7 @@ class StepScreen(QLScreen[None]):
             self._busy = False
 
     async def _open_finish(self) -> None:
-        from qualitylab.tui.screens.finish import FinishScreen
+        from qualitylab.tui.screens.finish import FinishDraft, FinishScreen
 
         try:
             await self.qapp.call(services.reach_finish, self.walk.uuid)
@@ -320,7 +325,10 @@ class StepScreen(QLScreen[None]):
         # minutes spent typing the score as time on the last step (1:54 stored vs 1:39 shown).
         # Back from the finish screen, _enter restarts the timer from the saved total.
         self.ready = False
-        await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
+        if self.finish_draft is None:
+            self.finish_draft = FinishDraft.of(self.walk)
+        finish = FinishScreen(self.walk, self.journey, self.finish_draft)
+        await self.app.push_screen(finish, self._finished)
 
     def _finished(self, finished: bool | None) -> None:
         if finished:

@@ -225,6 +225,32 @@ async def test_back_from_the_finish_keeps_the_score_and_comment_typed(
     assert (walk.nps, walk.closing_comment) == (8, "Clear, but the refund took 3 calls")
 
 
+async def test_a_suggestion_pasted_on_several_lines_is_kept_whole(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """Found walking: a suggested fix pasted from a note on two lines kept only its first line
+    (a one-line field drops the rest of a paste); the walker saw the start and saved half."""
+    from textual import events
+
+    async with new_app().run_test(size=(100, 30)) as pilot:
+        await open_journey(pilot, "buy")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        await fill_form(pilot, "Price is hidden", severity=2, category="usability")
+        form = pilot.app.screen
+        form.set_focus(form.query_one("#fix", Input))
+        await pilot.pause()
+        paste = events.Paste("Show the price on the first screen\r\nand say it is free\n")
+        assert pilot.app._driver is not None
+        pilot.app._driver.send_message(paste)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+    (walk,) = services.list_walks(lab)
+    (point,) = services.list_pain_points(lab, walk_uuid=walk.uuid)
+    assert point.suggested_fix == "Show the price on the first screen and say it is free"
+
+
 async def test_walk_survives_journey_removed_from_catalog(
     new_app: AppFactory, profile: config.Profile, db_path: str, clock: FrozenClock, tmp_path: Path
 ) -> None:

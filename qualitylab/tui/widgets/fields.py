@@ -13,6 +13,7 @@ from typing import Any
 
 from rich.highlighter import Highlighter
 from rich.text import Text
+from textual import events
 from textual.widgets import Input, TextArea
 
 from qualitylab.tui.text import in_place
@@ -29,11 +30,25 @@ class _ControlsShown(Highlighter):
 
 
 class TextField(Input):
-    """An ``Input`` that never sends a control character to the terminal."""
+    """An ``Input`` that never sends a control character to the terminal, and keeps a paste of
+    several lines whole (joined by spaces: ``Input`` kept only the first line, so a suggestion
+    pasted from a note was saved half)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("highlighter", _ControlsShown())
         super().__init__(*args, **kwargs)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        lines = event.text.splitlines()
+        if len(lines) < 2:
+            return  # Input's own handler (Textual runs it after this one)
+        event.prevent_default()  # instead of Input's, which keeps the first line
+        event.stop()
+        joined = " ".join(line.strip() for line in lines if line.strip())
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(joined)
+        else:
+            self.replace(joined, *self.selection)
 
 
 class TextBox(TextArea):

@@ -9,7 +9,7 @@ The screen stays mounted for the whole walk and redraws its content for each ste
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,6 +32,8 @@ from qualitylab.tui.widgets.step_timer import StepTimer
 
 if TYPE_CHECKING:
     from qualitylab.tui.screens.finish import FinishDraft
+
+Entry = TypeVar("Entry", PainPoint, Praise)
 
 OUTCOME_KEYS: tuple[tuple[str, Outcome], ...] = (
     ("d", Outcome.DONE),
@@ -408,16 +410,20 @@ class StepScreen(QLScreen[None]):
         self.app.push_screen(form, self._pain_logged)
 
     def _pain_logged(self, saved: PainPoint | None) -> None:
-        if saved is None:
-            return
-        self.notify(self.t("pain.saved"), timeout=2)
+        if saved is not None:
+            self._added(saved, self.pains, "#pains", "pain.saved")
+
+    def _added(self, saved: Entry, entries: list[Entry], list_id: str, message: str) -> None:
+        """A saved pain point or praise joins its list, unless this screen has moved on to
+        another step meanwhile (it was saved on the step its form named)."""
+        self.notify(self.t(message), timeout=2)
         if saved.step_id != self.step_id:
-            return  # saved on the step it was written for; this screen has moved on
-        self.pains.append(saved)
+            return
+        entries.append(saved)
         self._draw_entries()
-        pains = self.query_one("#pains", OptionList)
-        pains.highlighted = len(self.pains) - 1
-        self.call_after_refresh(pains.scroll_visible, animate=False)
+        options = self.query_one(list_id, OptionList)
+        options.highlighted = len(entries) - 1
+        self.call_after_refresh(options.scroll_visible, animate=False)
 
     def _selected_pain(self) -> PainPoint | None:
         pains = self.query_one("#pains", OptionList)
@@ -510,15 +516,8 @@ class StepScreen(QLScreen[None]):
         self.app.push_screen(PraiseForm(step_title=step.title, save=save), self._praised)
 
     def _praised(self, saved: Praise | None) -> None:
-        if saved is None:
-            return
-        self.notify(self.t("praise.saved"), timeout=2)
-        if saved.step_id != self.step_id:
-            return  # saved on the step it was written for; this screen has moved on
-        self.praise.append(saved)
-        self._draw_entries()
-        praise = self.query_one("#praise", OptionList)
-        self.call_after_refresh(praise.scroll_visible, animate=False)
+        if saved is not None:
+            self._added(saved, self.praise, "#praise", "praise.saved")
 
     @on(OptionList.OptionSelected, "#pains")
     def _pain_chosen(self) -> None:

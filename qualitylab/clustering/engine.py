@@ -2,9 +2,10 @@
 
 Settings are the same for every corpus (measured in ``benchmarks/README.md``):
 stemmed words (glossary words shared across languages) + character 3-grams -> TF-IDF -> LSA(200)
--> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``. On an
-English corpus the graph's vectors also carry each text's word meaning (``semantic``: static
-sentence-model word vectors), so wordings of one request that share no word can meet.
+-> cosine 10-nearest-neighbour graph -> Leiden modularity at resolution ``RESOLUTION``. Two
+English texts are also compared on their words' meaning (``semantic``: static sentence-model
+word vectors), so wordings of one request that share no word can meet; a pair with a Russian
+text is compared on LSA alone.
 Modularity is scale-free (it compares each group's internal weight with what the graph's own
 degree distribution predicts), so the number of clusters follows from the data. Members far from
 the rest of their group, and groups of one, are one-offs. Inputs above ``GRAPH_MAX`` unique texts
@@ -96,7 +97,7 @@ VAGUE_FIX_WORDS = frozenset(
 #: 192 groups (231 unjoined) at the same NMI / ARI (benchmarks/README.md); Leiden on the same
 #: links instead of connected sets gave the same groups.
 REPEAT_JOIN = 0.4
-#: Use English word meaning next to TF-IDF where a corpus is English (``semantic``).
+#: Use English word meaning next to TF-IDF between English texts (``semantic``).
 USE_MEANING = True
 
 
@@ -120,7 +121,14 @@ def _noop(stage: str, fraction: float) -> None:
     del stage, fraction
 
 
-def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
+def knn_graph(
+    z: FloatArray,
+    k: int,
+    *,
+    chunk: int = 256,
+    meaning: FloatArray | None = None,
+    covered: BoolArray | None = None,
+) -> sparse.csr_matrix:
     """Symmetric cosine kNN graph (rows of ``z`` are unit vectors); weights are similarities > 0.
 
     Selecting the k largest per row is most of the cost: ``np.partition`` finds each row's
@@ -138,9 +146,15 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     if k <= 0:
         return sp.csr_matrix((n, n), dtype=np.float64)
     zt = np.ascontiguousarray(z.T)
+    mt = None if meaning is None else np.ascontiguousarray(meaning.T)
+    w2 = np.float32(semantic.WEIGHT**2)
 
     def neighbours(start: int) -> tuple[IntArray, FloatArray]:
         sims = z[start : start + chunk] @ zt  # small chunks stay in cache
+        if mt is not None and meaning is not None and covered is not None:
+            both = covered[start : start + chunk, None] & covered[None, :]
+            joint = (sims + w2 * (meaning[start : start + chunk] @ mt)) / (1 + w2)
+            sims = np.where(both, joint, sims)
         size = sims.shape[0]
         sims[np.arange(size), start + np.arange(size)] = -np.inf
         kth = np.partition(sims, n - k, axis=1)[:, n - k]
@@ -154,6 +168,15 @@ def knn_graph(z: FloatArray, k: int, *, chunk: int = 256) -> sparse.csr_matrix:
     parts = threads.map_in_order(neighbours, range(0, n, chunk))
     r, c = np.divmod(np.concatenate([p[0] for p in parts]), n)
     v = np.concatenate([p[1] for p in parts]).astype(np.float64)
+    if covered is not None and mt is not None and covered.mean() < semantic.ENGLISH_CORPUS:
+        # in a bilingual corpus meaning re-ranks and re-weighs the links between English texts,
+        # but their total stays what TF-IDF gave them: the modularity null model (2m) and the
+        # resolution cap read the graph's total, so a signal on the English half must not
+        # change how finely the Russian half is split
+        both = covered[r] & covered[c]
+        if both.any():
+            lsa = np.einsum("ij,ij->i", z[r[both]], z[c[both]]).astype(np.float64)
+            v[both] *= max(float(lsa.sum()), 0.0) / float(v[both].sum())
     g = sp.csr_matrix((v, (r, c)), shape=(n, n))
     return sp.csr_matrix(g.maximum(g.T))
 
@@ -190,6 +213,8 @@ def _communities(
     seed: int,
     places: IntArray | None = None,
     extra: sparse.csr_matrix | None = None,
+    meaning: FloatArray | None = None,
+    covered: BoolArray | None = None,
 ) -> tuple[IntArray, sparse.csr_matrix]:
     """Leiden labels with one-offs as -1 (renumbered 0..), and the graph they were found on.
 
@@ -199,7 +224,7 @@ def _communities(
     """
     import numpy as np
 
-    g = knn_graph(z, neighbours_for(z.shape[0]))
+    g = knn_graph(z, neighbours_for(z.shape[0]), meaning=meaning, covered=covered)
     linked = 0.0 if extra is None else float(np.mean(np.diff(extra.indptr) > 0))
     # from content alone (a context must not move the cap), lowered as far as same-fix links
     # reach the texts: they keep pieces of one problem together that words alone would not
@@ -212,14 +237,23 @@ def _communities(
     labels = _drop_small(np.where(lengths >= MIN_SHARED, labels, -1))
     if labels.max(initial=-1) < 0:
         return labels, g
-    sims = _centroid_sims(z, labels) * lengths
+    near = z if meaning is None else semantic.joined(z, meaning)
+
+    def closeness(labels: IntArray) -> FloatArray:
+        sims = _centroid_sims(near, labels)
+        if meaning is not None and covered is not None:
+            sims = np.where(covered, sims, _centroid_sims(z, labels))
+        out: FloatArray = sims * lengths
+        return out
+
+    sims = closeness(labels)
     floor = ONE_OFF_RATIO * float(np.median(sims[labels >= 0]))
     for _ in range(3):  # dropping a one-off can leave its last companion alone
         kept = _drop_small(np.where((sims >= floor) | shares_a_fix(extra, labels), labels, -1))
         if np.array_equal(kept, labels):
             break
         labels = kept
-        sims = _centroid_sims(z, labels) * lengths
+        sims = closeness(labels)
     return labels, g
 
 
@@ -508,8 +542,18 @@ def group(
         extra = None
         if suggestions is not None and any(suggestions):
             extra = suggestion_links([suggestions[i] for i in graph_rows], stemmer, places)
-        near = z if meaning is None else semantic.joined(z, meaning.rows(graph_rows))
-        sub, links = _communities(near, lengths, seed, places, extra)
+        if meaning is None:
+            sub, links = _communities(z, lengths, seed, places, extra)
+        else:
+            sub, links = _communities(
+                z,
+                lengths,
+                seed,
+                places,
+                extra,
+                meaning=meaning.rows(graph_rows),
+                covered=meaning.covered[graph_rows],
+            )
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)

@@ -34,6 +34,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "данных ответит (повторяем попытки).",
     ),
     "save.resumed": ("Saved.", "Сохранено."),
+    # what ctrl+c says (people press it to leave a terminal app; Textual's own words are English)
+    "quit.title": ("Leaving?", "Выйти?"),
+    "quit.how": (
+        "Press {key} to quit. Everything you confirmed is saved; you can resume later.",
+        "Нажмите {key}, чтобы выйти. Всё подтверждённое сохранено; продолжить можно позже.",
+    ),
     "err.catalog": (
         "The journey catalog cannot be read:\n{detail}",
         "Не удалось прочитать каталог путей:\n{detail}",
@@ -128,6 +134,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "intro.persona": ("Persona", "Персона"),
     "intro.goal": ("Goal", "Цель"),
     "intro.channel": ("Channel", "Канал"),
+    "channel.app": ("app", "приложение"),
+    "channel.web": ("website", "сайт"),
+    "channel.shop": ("shop", "салон"),
+    "channel.call-centre": ("call centre", "колл-центр"),
+    "channel.sms": ("SMS", "SMS"),
+    "channel.other": ("other", "другое"),
     "intro.product": ("Product", "Продукт"),
     "intro.release": ("Release", "Релиз"),
     "intro.time": ("About {minutes} min, {steps} steps", "Около {minutes} мин, шагов: {steps}"),
@@ -150,6 +162,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Пока нет. Нажмите p, чтобы записать то, что мешало.",
     ),
     "step.praise": ("Praise", "Что понравилось"),
+    "step.praise_hint": ("tab to the list: delete remove", "tab — к списку: delete удалить"),
     "step.no_praise": (
         "Press g to note something that was great.",
         "Нажмите g, чтобы отметить удачное.",
@@ -288,6 +301,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "  tab      next field     escape  back / cancel    ctrl+t  theme\n"
         "Journeys\n"
         "  type to filter;  ↑ ↓ choose;  enter  open\n"
+        "  f2       change name (in a browser: your personal link)\n"
         "Step\n"
         "  p  log a pain point   g  note praise   e  edit the selected one\n"
         "  delete   delete the selected pain point or praise\n"
@@ -306,6 +320,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "  tab      след. поле     escape  назад / отмена   ctrl+t  тема\n"
         "Пути\n"
         "  печатайте — фильтр;  ↑ ↓ выбрать;  enter  открыть\n"
+        "  f2       сменить имя (в браузере: ваша личная ссылка)\n"
         "Шаг (и в русской раскладке: з = p, в = d, т = n …)\n"
         "  p  записать проблему   g  удачное   e  изменить выбранную\n"
         "  delete   удалить выбранную проблему или похвалу\n"

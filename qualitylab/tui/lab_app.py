@@ -217,6 +217,17 @@ class LabApp(App[None]):
                 self._unnotify(old, refresh=False)
         super()._on_notify(event)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C: say how to leave, in the user's language (Textual's own notice is English)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    self.tr("quit.how", key=active.binding.key_display or key),
+                    title=self.tr("quit.title"),
+                    markup=False,
+                )
+                return
+
     def action_toggle_theme(self) -> None:
         self.theme = LIGHT if self.theme == DARK else DARK
         if not self.remember_theme:

@@ -8,6 +8,7 @@ with ``markup=False`` (or as ``Content``), so ``[bold]`` stays literal as well.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Bidi embedding/override/isolate controls: they would reorder everything after them on the line.
@@ -46,3 +47,20 @@ def one_line(text: str, limit: int = 160) -> str:
     """A single visible line for lists: whitespace collapsed, cut at ``limit`` with an ellipsis."""
     flat = " ".join(literal(text, keep_newlines=False).split())
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+#: What ``in_place`` redraws: every C0/C1 control but newline and tab, and the bidi controls.
+_IN_PLACE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + "".join(sorted(_BIDI_CONTROLS)) + "]")
+
+
+def _one_visible(match: re.Match[str]) -> str:
+    shown = _visible(match[0])
+    return shown if len(shown) == 1 else "\ufffd"
+
+
+def in_place(text: str) -> str:
+    """``text`` with each control character drawn as *one* visible character, for fields where
+    the walker edits the text: positions stay those of the text, so the cursor and selections
+    still land where the walker points. ESC shows as ␛ (control pictures); C1 and bidi
+    controls, which have no picture, as �. Newlines and tabs are the field's business."""
+    return _IN_PLACE.sub(_one_visible, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
-from textual.widgets import OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from tui_helpers import (
     AppFactory,
     list_text,
@@ -19,6 +19,7 @@ from qualitylab import config, services
 from qualitylab.services import Lab
 from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointForm
+from qualitylab.tui.screens.step import StepScreen
 from qualitylab.tui.text import literal, one_line
 
 HOSTILE = (
@@ -95,3 +96,37 @@ def test_literal_keeps_ordinary_text_unchanged(text: str) -> None:
     bidi = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
     if not bidi & set(text):
         assert literal(text) == text
+
+
+def drawn(widget: Input | TextArea) -> str:
+    """What a field sends to the terminal (its rendered lines), not the value behind it."""
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+async def test_fields_draw_control_characters_instead_of_sending_them_to_the_terminal(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """An escape sequence in a field (pasted, or in a pain point opened for editing) reached the
+    walker's terminal as is: ESC p was swallowed by tmux, and an OSC 8 or a "clear screen" would
+    be obeyed. Fields show it as ␛ like the lists do, and keep the text exactly as it was."""
+    text = "Red \x1b[31mALERT\x1b]8;;file:///etc/passwd\x07 here \u202eevil\u202c\x9b end"
+    fix = "\x1b[2Jclear"
+    async with new_app().run_test(size=(100, 30)) as pilot:
+        await open_journey(pilot, "buy")
+        await log_pain(pilot, text, severity=2, category="bug", fix=fix)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        form = pilot.app.screen
+        area = form.query_one("#pain-text", TextArea)
+        field = form.query_one("#fix", Input)
+        assert area.text == text and field.value == fix
+        shown = drawn(area) + drawn(field)
+        for raw in ("\x1b", "\x07", "\u202e", "\u202c", "\x9b"):
+            assert raw not in shown, repr(raw)
+        assert "Red ␛[31mALERT␛]8;;file:///etc/passwd␇ here" in drawn(area)
+        assert "␛[2Jclear" in drawn(field)
+        await pilot.press("ctrl+s")  # saved unchanged: only the drawing differs
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+    (walk,) = services.list_walks(lab)
+    (point,) = services.list_pain_points(lab, walk_uuid=walk.uuid)
+    assert (point.text, point.suggested_fix) == (text, fix)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tui_helpers import (
     AppFactory,
     home_loaded,
@@ -71,6 +71,31 @@ async def test_choosing_anonymous_again_keeps_the_remembered_walks(
         await home_loaded(pilot)
     saved = config.load_profile()
     assert saved is not None and saved.walks == (walk_uuid,)
+
+
+async def test_change_name_can_be_cancelled_and_offers_the_current_name(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """Found walking: ctrl+n ("Change name") opened an empty "Welcome … who are you?" form that
+    Escape did not close; the only ways out were retyping the name exactly, quitting, or going
+    anonymous, which hid the walker's unfinished walks from the list."""
+    app = new_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        walk_uuid = step.walk.uuid
+        await pilot.press("escape")
+        await home_loaded(pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        form = pilot.app.screen
+        assert form.query_one("#name", Input).value == "Anna Petrova"
+        assert form.query_one("#department", Input).value == "Shop 12"
+        await pilot.press("escape")
+        home = await home_loaded(pilot)
+        assert app.profile == profile
+        assert [r.walk_uuid for r in home.rows if r.resume] == [walk_uuid]
+    assert config.load_profile() == profile
+    assert len(services.list_walks(lab)) == 1
 
 
 async def test_as_name_overrides_the_saved_profile_without_replacing_it(

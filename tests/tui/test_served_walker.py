@@ -92,6 +92,29 @@ async def test_a_returning_browser_skips_the_question_and_sees_its_own_walk(
     assert renamed is not None and (renamed.uuid, renamed.name) == (walker.uuid, "Kim Lee")
 
 
+async def test_the_personal_link_is_one_key_away_in_a_browser_too(
+    db_path: str, lab: Lab, clock: FrozenClock
+) -> None:
+    """Found walking the browser tab: home offered only ctrl+n for "Change name", the screen with
+    the personal link, and a browser keeps ctrl+n (new window) for itself (as it does ctrl+t and
+    ctrl+w): a keyboard walker could not reach the link. F2 works in both, and the footer shows
+    it."""
+    secret = new_walker_secret()
+    await sign_in(served_app(db_path, secret, clock), "Kim")
+    app = served_app(db_path, secret, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        home = await home_loaded(pilot)
+        shown = [
+            b.binding.key
+            for b in home.active_bindings.values()
+            if b.binding.action == "change_profile" and b.binding.show
+        ]
+        assert shown == ["f2"]  # what the footer offers
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        assert secret in str(pilot.app.screen.query_one("#resume-url", Static).render())
+
+
 async def test_the_walker_is_told_when_the_personal_link_ends(
     db_path: str, clock: FrozenClock
 ) -> None:

@@ -39,7 +39,7 @@ WHITE_PAGE = (
     "c-939d557aa1"  # After entering the bank SMS code nothing happened, stuck on a white page
 )
 WINDOW_CLOSED = "c-a8b2ac95a2"  # couldn't finish payment, the 3-D secure window closed by itself
-ADD_ONS = "c-87e7c64025"  # no warning that add-ons will be cancelled (+ "отключились все опции")
+ADD_ONS = "c-e248016720"  # no warning that add-ons will be cancelled (+ "отключились все опции")
 
 
 @pytest.fixture

@@ -202,6 +202,55 @@ async def test_quitting_on_the_finish_screen_resumes_there(
     assert services.get_walk(lab, walk.uuid).current_step == 2
 
 
+async def test_back_from_the_finish_keeps_the_score_and_comment_typed(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """Found walking: score 8 and a closing comment typed, Escape ("Back to last step") to look
+    at the last step once more, → again: the finish screen was empty. Going back is a move, not
+    a cancel."""
+    async with new_app().run_test(size=(80, 24)) as pilot:
+        finish = await done_to_finish(pilot)
+        finish.query_one("#nps", Input).value = "8"
+        finish.query_one("#comment", TextArea).load_text("Clear, but the refund took 3 calls")
+        await pilot.press("escape")
+        await step_ready(pilot, 2)
+        await pilot.press("right")
+        finish = await to_finish(pilot)
+        assert finish.query_one("#nps", Input).value == "8"
+        assert finish.query_one("#comment", TextArea).text == "Clear, but the refund took 3 calls"
+        await pilot.press("ctrl+s")
+        await home_loaded(pilot)
+    (walk,) = services.list_walks(lab)
+    assert walk.status == WalkStatus.COMPLETED
+    assert (walk.nps, walk.closing_comment) == (8, "Clear, but the refund took 3 calls")
+
+
+async def test_a_suggestion_pasted_on_several_lines_is_kept_whole(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """Found walking: a suggested fix pasted from a note on two lines kept only its first line
+    (a one-line field drops the rest of a paste); the walker saw the start and saved half."""
+    from textual import events
+
+    async with new_app().run_test(size=(100, 30)) as pilot:
+        await open_journey(pilot, "buy")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        await fill_form(pilot, "Price is hidden", severity=2, category="usability")
+        form = pilot.app.screen
+        form.set_focus(form.query_one("#fix", Input))
+        await pilot.pause()
+        paste = events.Paste("Show the price on the first screen\r\nand say it is free\n")
+        assert pilot.app._driver is not None
+        pilot.app._driver.send_message(paste)
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+    (walk,) = services.list_walks(lab)
+    (point,) = services.list_pain_points(lab, walk_uuid=walk.uuid)
+    assert point.suggested_fix == "Show the price on the first screen and say it is free"
+
+
 async def test_walk_survives_journey_removed_from_catalog(
     new_app: AppFactory, profile: config.Profile, db_path: str, clock: FrozenClock, tmp_path: Path
 ) -> None:

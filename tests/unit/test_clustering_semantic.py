@@ -1,8 +1,9 @@
 """Issue 12: English word meaning next to TF-IDF (qualitylab/clustering/semantic.py).
 
 Wordings of one problem that share no word ("cancel my subscription" / "terminate the
-membership") are joined by the shipped word vectors; a Russian or mixed corpus is left to
-TF-IDF alone, and the engine stays deterministic and order-invariant with the signal on.
+membership") are joined by the shipped word vectors; a Russian corpus is left to TF-IDF alone,
+in a bilingual one only pairs of English texts use the signal, and the engine stays
+deterministic and order-invariant with the signal on.
 """
 
 from __future__ import annotations
@@ -126,7 +127,11 @@ def test_the_signal_is_used_only_on_an_english_corpus() -> None:
     ] * 5
     assert _meaning(english) is not None
     assert _meaning(russian) is None
-    assert _meaning(english[:20] + russian) is None  # a bilingual lab keeps TF-IDF alone
+    assert _meaning(english[:20] + russian) is None  # fewer than MIN_TEXTS English texts
+    # a bilingual lab: the English texts carry meaning, the Russian ones none
+    both = _meaning(english + russian)
+    assert both is not None
+    assert both.covered[: len(english)].mean() > 0.9 and not both.covered[len(english) :].any()
     # the odd Russian note in an English corpus has no meaning vector: zeros, not noise
     m = _meaning(english + ["не приходит код"])
     assert m is not None
@@ -137,17 +142,75 @@ def test_the_signal_is_used_only_on_an_english_corpus() -> None:
     assert not rows[~m.covered].any()
 
 
-def test_a_bilingual_corpus_groups_exactly_as_without_the_signal(
+RUSSIAN = [
+    f"{t} {end}"
+    for t in ("не приходит код", "списали дважды", "долго грузится")
+    for end in ("сегодня", "опять", "снова")
+]
+
+
+def _partition(labels: list[str | None], rows: range) -> set[frozenset[int]]:
+    """Which of ``rows`` share a cluster (one-offs alone), whatever the clusters are called."""
+    groups: dict[str, set[int]] = {}
+    for i in rows:
+        groups.setdefault(labels[i] or f"one-off {i}", set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_a_bilingual_corpus_joins_english_wordings_and_leaves_russian_as_it_was(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    english, _, _ = paraphrases()
-    russian = [
-        f"{t} {end}"
-        for t in ("не приходит код", "списали дважды", "долго грузится")
-        for end in ("сегодня", "опять", "снова")
-    ]
-    texts = english[:30] + russian
-    assert _run(texts, True, monkeypatch) == _run(texts, False, monkeypatch)
+    """In a Russian and English lab the English reports gain the signal among themselves; the
+    Russian ones meet everyone on TF-IDF alone, so they group exactly as without it."""
+    english, gold, wording = paraphrases()
+    texts = english + RUSSIAN
+    on, off = _run(texts, True, monkeypatch), _run(texts, False, monkeypatch)
+
+    def english_clusters(labels: list[str | None]) -> list[list[int]]:
+        clusters: dict[str, list[int]] = {}
+        for i, label in enumerate(labels[: len(english)]):
+            if label is not None:
+                clusters.setdefault(label, []).append(i)
+        return list(clusters.values())
+
+    def mixed(labels: list[str | None]) -> int:
+        return sum(len({gold[i] for i in rows}) > 1 for rows in english_clusters(labels))
+
+    joined = sum(
+        len({wording[i] for i in rows}) > 1 and len({gold[i] for i in rows}) == 1
+        for rows in english_clusters(on)
+    )
+    assert joined >= 5  # off: a wording joins only its own copies (previous test)
+    assert mixed(on) <= mixed(off)  # TF-IDF's own "stop my contract" / "spinner never stops"
+    # the Russian texts (three problems) are split exactly as finely as without the signal
+    russian_rows = range(len(english), len(texts))
+    assert _partition(on, russian_rows) == _partition(off, russian_rows)
+
+
+@pytest.mark.parametrize("uncovered_every", [4, 40])
+def test_a_text_without_meaning_meets_every_other_on_tf_idf_alone(uncovered_every: int) -> None:
+    """The kNN graph compares two texts on [TF-IDF | meaning] only when both have meaning; a
+    Russian note keeps its plain cosine to everyone (an empty meaning half would shrink it by
+    1/sqrt(2) and push Russian and English reports of one problem apart). In a bilingual corpus
+    (a quarter uncovered) the English links are scaled to TF-IDF's own total; in an English one
+    (one text in 40 uncovered) they are the plain mix."""
+    rng = np.random.default_rng(3)
+    z = features.normalise_dense(rng.normal(size=(40, 8)).astype(np.float32))[0]
+    e = features.normalise_dense(rng.normal(size=(40, 6)).astype(np.float32))[0]
+    covered = np.arange(40) % uncovered_every != 0
+    e[~covered] = 0.0
+    g = engine.knn_graph(z, 39, meaning=e, covered=covered).toarray()
+    lsa, mix = z @ z.T, (z @ z.T + e @ e.T) / 2
+    both = covered[:, None] & covered[None, :]
+    np.fill_diagonal(both, False)
+    kept = g > 0
+    assert np.allclose(g[~both & kept], lsa[~both & kept], atol=1e-5)
+    ratio = g[both & kept] / mix[both & kept]
+    assert np.allclose(ratio, ratio[0], atol=1e-4)  # one factor for all English links
+    if covered.mean() >= semantic.ENGLISH_CORPUS:
+        assert ratio[0] == pytest.approx(1.0, abs=1e-4)
+    else:
+        assert g[both & kept].sum() == pytest.approx(lsa[both & kept].sum(), rel=1e-4)
 
 
 def test_the_meaning_signal_does_not_depend_on_row_order() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -17,6 +18,21 @@ from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, save_in_order
 from qualitylab.tui.i18n import format_duration
 from qualitylab.tui.text import one_line
+from qualitylab.tui.widgets.fields import TextBox, TextField
+
+
+@dataclass
+class FinishDraft:
+    """The score and comment typed but not yet confirmed. The step screen keeps it while the
+    walker goes back to the last step ("Back to last step" is a move, not a cancel), so the
+    finish screen shows them again on return."""
+
+    score: str = ""
+    comment: str = ""
+
+    @classmethod
+    def of(cls, walk: Walk) -> FinishDraft:
+        return cls("" if walk.nps is None else str(walk.nps), walk.closing_comment)
 
 
 class FinishScreen(QLScreen[bool]):
@@ -31,10 +47,12 @@ class FinishScreen(QLScreen[bool]):
     ]
     ENTER_MOVES: ClassVar[dict[str, str]] = {"nps": "comment"}
 
-    def __init__(self, walk: Walk, journey: Journey) -> None:
+    def __init__(self, walk: Walk, journey: Journey, draft: FinishDraft | None = None) -> None:
         super().__init__()
         self.walk = walk
         self.journey = journey
+        #: Filled in from the form when the walker goes back, for the next visit.
+        self.draft = draft if draft is not None else FinishDraft.of(walk)
 
     def compose(self) -> ComposeResult:
         yield Static(f"QualityLab · {one_line(self.journey.title, 100)}", id="topbar", markup=False)
@@ -45,7 +63,7 @@ class FinishScreen(QLScreen[bool]):
             yield Static("", id="by-severity", markup=False)
             yield Label(self.t("finish.nps"), classes="label")
             with Horizontal(id="nps-line"):
-                yield Input(
+                yield TextField(
                     placeholder=self.t("finish.nps_ph"),
                     id="nps",
                     compact=True,
@@ -54,9 +72,7 @@ class FinishScreen(QLScreen[bool]):
                 )
                 yield Static(self._nps_row(None), id="nps-row")
             yield Label(self.t("finish.comment"), classes="label")
-            yield TextArea(
-                self.walk.closing_comment, id="comment", soft_wrap=True, tab_behavior="focus"
-            )
+            yield TextBox(self.draft.comment, id="comment", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(
@@ -69,8 +85,8 @@ class FinishScreen(QLScreen[bool]):
         yield Footer(compact=True)
 
     async def on_mount(self) -> None:
-        if self.walk.nps is not None:
-            self.query_one("#nps", Input).value = str(self.walk.nps)
+        if self.draft.score:
+            self.query_one("#nps", Input).value = self.draft.score
         try:
             summary = await self.qapp.call(services.walk_summary, self.walk.uuid)
         except QualityLabError:
@@ -147,4 +163,6 @@ class FinishScreen(QLScreen[bool]):
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
+        self.draft.score = self.query_one("#nps", Input).value
+        self.draft.comment = self.query_one("#comment", TextArea).text
         self.dismiss(False)

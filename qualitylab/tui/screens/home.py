@@ -24,6 +24,7 @@ from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLScreen
 from qualitylab.tui.i18n import Translator
 from qualitylab.tui.text import one_line
+from qualitylab.tui.widgets.fields import TextField
 
 if TYPE_CHECKING:
     from qualitylab.config import Profile
@@ -142,17 +143,21 @@ class HomeScreen(QLScreen[None]):
         Binding("pageup", "move(-5)", show=False),
         Binding("escape", "clear_filter", show=False),
         Binding("f1", "app.help", "key.help"),  # "?" would type into the filter
-        Binding("ctrl+n", "change_profile", "key.profile"),
+        # F2 first: a browser keeps ctrl+n (a new window) for itself, so in a served tab only
+        # F2 reaches this screen, the one with the walker's personal link.
+        Binding("f2", "change_profile", "key.profile"),
+        Binding("ctrl+n", "change_profile", "key.profile", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[HomeRow] = []
         self.loaded = False
+        self._shown_query = ""  # the filter the list was last drawn for
 
     def compose(self) -> ComposeResult:
         yield Static(self._title_line(), id="topbar", markup=False)
-        yield Input(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
+        yield TextField(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
         yield OptionList(id="journeys", markup=False)
         yield Footer(compact=True)
 
@@ -281,6 +286,7 @@ class HomeScreen(QLScreen[None]):
 
     def _render_rows(self, *, keep_highlight: bool = True) -> None:
         query = self.query_one("#filter", Input).value.strip()
+        self._shown_query = query
         shown = [row for row in self.rows if matches(row, query)]
         options = self.query_one("#journeys", OptionList)
         highlighted = options.highlighted_option
@@ -345,6 +351,19 @@ class HomeScreen(QLScreen[None]):
         await self._open_key(event.option.id)
 
     async def action_open(self) -> None:
+        """Enter is a priority key (the filter field would take it), so it acts as soon as the
+        app reads it: letters typed just before it may still wait in the field. Open the
+        journey once the field has taken them ("porting" Enter in one burst opened the row
+        highlighted before the filter)."""
+        field = self.query_one("#filter", Input)
+        if field.has_focus:
+            field.call_later(self._open_highlighted)  # queued behind the typed letters
+        else:
+            await self._open_highlighted()
+
+    async def _open_highlighted(self) -> None:
+        if self.rows and self.query_one("#filter", Input).value.strip() != self._shown_query:
+            self._render_rows()  # the letters' Changed messages may not have reached us yet
         option = self.query_one("#journeys", OptionList).highlighted_option
         if option is not None and not option.disabled:
             await self._open_key(option.id)
@@ -373,4 +392,4 @@ class HomeScreen(QLScreen[None]):
                 self.query_one("#topbar", Static).update(self._title_line())
                 self.reload()
 
-        self.app.push_screen(ProfileScreen(served=served), callback=chosen)
+        self.app.push_screen(ProfileScreen(served=served, can_cancel=True), callback=chosen)

@@ -39,7 +39,7 @@ class IntroScreen(QLScreen[None]):
             product = self.product_name + (f" {self.release}" if self.release else "")
             for label, value in (
                 ("intro.product", product),
-                ("intro.channel", j.channel.value),
+                ("intro.channel", self.t(f"channel.{j.channel.value}")),
                 ("intro.persona", j.persona),
                 ("intro.goal", j.goal),
             ):

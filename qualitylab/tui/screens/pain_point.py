@@ -22,6 +22,7 @@ from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
 from qualitylab.services.attachments import AttachmentLink
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.widgets.fields import TextBox, TextField
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,14 @@ SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
 
 
 class SeverityPicker(RadioSet):
-    """The four severities; besides arrows and space, the digits 1-4 pick one directly."""
+    """The four severities; besides arrows and space, the digits 1-4 pick one directly.
+
+    The digits are priority bindings, like the app's Tab: a digit then acts when the app reads
+    it, so "2" Tab arriving together picks 2 before focus moves on (it was lost, and the save
+    then asked for a severity the walker had typed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(str(level), f"pick({level})", show=False) for level in (1, 2, 3, 4)
+        Binding(str(level), f"pick({level})", show=False, priority=True) for level in (1, 2, 3, 4)
     ]
 
     def action_pick(self, level: int) -> None:
@@ -101,7 +106,7 @@ class PainPointForm(QLModal[PainPoint | None]):
                 self.t(title_key, step=self.step_title), classes="dialog-title", markup=False
             )
             yield Label(self.t("pain.what"))
-            yield TextArea(
+            yield TextBox(
                 e.text if e else "",
                 id="pain-text",
                 soft_wrap=True,
@@ -124,7 +129,7 @@ class PainPointForm(QLModal[PainPoint | None]):
                     value=e.category if e and e.category in self.categories else Select.NULL,
                 )
                 yield Label(self.t("pain.fix"))
-                yield Input(
+                yield TextField(
                     e.suggested_fix if e else "",
                     placeholder=self.t("pain.fix_ph"),
                     id="fix",
@@ -134,7 +139,7 @@ class PainPointForm(QLModal[PainPoint | None]):
                 yield Label(self.t("pain.link" if served else "pain.attach"))
                 kept = e.attachment_name if e else None
                 empty = self.t("pain.link_ph" if served else "pain.attach_ph")
-                yield Input(
+                yield TextField(
                     placeholder=self.t("pain.attach_kept", name=kept) if kept else empty,
                     id="attachment",
                     compact=True,

@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from qualitylab.domain import Praise
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.widgets.fields import TextBox
 
 
 class PraiseForm(QLModal[Praise | None]):
@@ -37,7 +38,7 @@ class PraiseForm(QLModal[Praise | None]):
                 self.t("praise.title", step=self.step_title), classes="dialog-title", markup=False
             )
             yield Label(self.t("praise.what"))
-            yield TextArea("", id="praise-text", soft_wrap=True, tab_behavior="focus")
+            yield TextBox("", id="praise-text", soft_wrap=True, tab_behavior="focus")
             yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.t('key.save')} (ctrl+s)", id="save", variant="primary")

@@ -16,6 +16,7 @@ from qualitylab import config
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.app import ServedSession
 from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen
+from qualitylab.tui.widgets.fields import TextField
 
 
 class ProfileScreen(QLScreen[config.Profile | None]):
@@ -23,18 +24,36 @@ class ProfileScreen(QLScreen[config.Profile | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "profile.start"),
+        Binding("escape", "cancel", "key.cancel"),
         ENTER_MOVES_FOCUS,
     ]
     ENTER_MOVES: ClassVar[dict[str, str]] = {"name": "department"}
 
-    def __init__(self, *, remember: bool = True, served: ServedSession | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        remember: bool = True,
+        served: ServedSession | None = None,
+        can_cancel: bool = False,
+    ) -> None:
+        """``can_cancel``: opened to change the name (F2 on home), so Escape goes back
+        unchanged; the first run has nothing to go back to."""
         super().__init__()
         #: A browser walker: the answer renames this browser's walker and no file is written.
         self.served = served
         self.remember = remember and served is None
+        self.can_cancel = can_cancel
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel":
+            return self.can_cancel
+        return True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
     def compose(self) -> ComposeResult:
-        current = self.qapp.profile if self.served is not None else None
+        current = self.qapp.profile  # None on a first run; the name to change otherwise
         with Vertical(id="profile-box", classes="dialog"):
             yield Static(self.t("profile.title"), classes="dialog-title", markup=False)
             intro = (
@@ -47,10 +66,10 @@ class ProfileScreen(QLScreen[config.Profile | None]):
             yield Static(self.t(intro), classes="muted", markup=False)
             yield Label(self.t("profile.name"))
             name = current.name if current and not current.anonymous else ""
-            yield Input(name, placeholder=self.t("profile.name_ph"), id="name", max_length=80)
+            yield TextField(name, placeholder=self.t("profile.name_ph"), id="name", max_length=80)
             yield Label(self.t("profile.dept"))
             department = current.department if current else ""
-            yield Input(
+            yield TextField(
                 department, placeholder=self.t("profile.dept_ph"), id="department", max_length=120
             )
             yield Static("", id="profile-error", classes="error", markup=False)

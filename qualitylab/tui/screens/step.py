@@ -9,7 +9,7 @@ The screen stays mounted for the whole walk and redraws its content for each ste
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +30,11 @@ from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.widgets.step_timer import StepTimer
 
+if TYPE_CHECKING:
+    from qualitylab.tui.screens.finish import FinishDraft
+
+Entry = TypeVar("Entry", PainPoint, Praise)
+
 OUTCOME_KEYS: tuple[tuple[str, Outcome], ...] = (
     ("d", Outcome.DONE),
     ("f", Outcome.FRICTION),
@@ -39,8 +44,13 @@ OUTCOME_KEYS: tuple[tuple[str, Outcome], ...] = (
 
 
 def _ease_bindings() -> list[BindingType]:
-    first = Binding(str(EASE_MIN), f"ease({EASE_MIN})", "key.ease", key_display="1-7")
-    rest = [Binding(str(n), f"ease({n})", show=False) for n in range(EASE_MIN + 1, EASE_MAX + 1)]
+    first = Binding(
+        str(EASE_MIN), f"ease({EASE_MIN})", "key.ease", key_display="1-7", priority=True
+    )
+    rest = [
+        Binding(str(n), f"ease({n})", show=False, priority=True)
+        for n in range(EASE_MIN + 1, EASE_MAX + 1)
+    ]
     return [first, *rest]
 
 
@@ -50,14 +60,18 @@ class StepScreen(QLScreen[None]):
     AUTO_FOCUS = "#step-body"
     BINDINGS: ClassVar[list[BindingType]] = with_layout_aliases(
         [
-            Binding("p", "log_pain", "key.pain"),
-            Binding("g", "praise", "key.praise"),
-            Binding("e", "edit", "key.edit", show=False),
+            # Priority: these act when the app reads the key, in the order typed, like the
+            # moves (→ ←) beside them. Otherwise "f 2 →" arriving together (a fast walker, a
+            # browser over a slow link) moved on first and saved "f 2" on the next step, and
+            # the words typed right after "p" were step commands until the form was open.
+            Binding("p", "log_pain", "key.pain", priority=True),
+            Binding("g", "praise", "key.praise", priority=True),
+            Binding("e", "edit", "key.edit", show=False, priority=True),
             Binding("delete,x", "delete", "key.delete", show=False),
-            Binding("d", "outcome('done')", "key.outcome", key_display="d/f/b/s"),
-            Binding("f", "outcome('done_with_friction')", show=False),
-            Binding("b", "outcome('blocked')", show=False),
-            Binding("s", "outcome('skipped')", show=False),
+            Binding("d", "outcome('done')", "key.outcome", key_display="d/f/b/s", priority=True),
+            Binding("f", "outcome('done_with_friction')", show=False, priority=True),
+            Binding("b", "outcome('blocked')", show=False, priority=True),
+            Binding("s", "outcome('skipped')", show=False, priority=True),
             *_ease_bindings(),
             Binding("right,n", "next", "key.next", key_display="→", priority=True),
             Binding("left,backspace", "prev", "key.prev", key_display="←", priority=True),
@@ -77,6 +91,11 @@ class StepScreen(QLScreen[None]):
         self.praise: list[Praise] = []
         self.ready = False
         self._busy = False
+        #: The pain-point form's categories, read once before the first step shows, so that
+        #: "p" opens the form at once (see BINDINGS) instead of after a read.
+        self.categories: list[str] = []
+        #: The finish screen's score and comment, kept while the walker goes back a step.
+        self.finish_draft: FinishDraft | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -114,6 +133,7 @@ class StepScreen(QLScreen[None]):
     AUTOSAVE_SECONDS: ClassVar[float] = 30.0
 
     async def on_mount(self) -> None:
+        self.categories = await self._categories()
         entered = await self._enter(self.index)
         self.set_interval(self.AUTOSAVE_SECONDS, self._autosave)
         if entered and self.walk.current_step >= len(self.journey.steps):
@@ -189,7 +209,9 @@ class StepScreen(QLScreen[None]):
             pains.add_option(Option(Content.assemble(*parts), id=p.uuid))
         pains.display = bool(self.pains)
         self.query_one("#no-pains").display = not self.pains
-        self.query_one("#pains-label", Static).update(self._label("step.pains", bool(self.pains)))
+        self.query_one("#pains-label", Static).update(
+            self._label("step.pains", "step.list_hint" if self.pains else None)
+        )
         if self.pains:
             pains.highlighted = min(keep, len(self.pains) - 1) if keep is not None else 0
         praise = self.query_one("#praise", OptionList)
@@ -199,15 +221,15 @@ class StepScreen(QLScreen[None]):
         praise.display = bool(self.praise)
         self.query_one("#no-praise").display = not self.praise
         self.query_one("#praise-label", Static).update(
-            self._label("step.praise", bool(self.praise))
+            self._label("step.praise", "step.praise_hint" if self.praise else None)
         )
         if self.praise:
             praise.highlighted = 0
 
-    def _label(self, key: str, with_hint: bool) -> Content:
+    def _label(self, key: str, hint: str | None) -> Content:
         label = Content.styled(self.t(key), "bold")
-        if with_hint:
-            label = label + Content.styled(f"  ({self.t('step.list_hint')})", "dim not bold")
+        if hint is not None:
+            label = label + Content.styled(f"  ({self.t(hint)})", "dim not bold")
         return label
 
     def _draw_answers(self) -> None:
@@ -294,7 +316,7 @@ class StepScreen(QLScreen[None]):
             self._busy = False
 
     async def _open_finish(self) -> None:
-        from qualitylab.tui.screens.finish import FinishScreen
+        from qualitylab.tui.screens.finish import FinishDraft, FinishScreen
 
         try:
             await self.qapp.call(services.reach_finish, self.walk.uuid)
@@ -305,7 +327,10 @@ class StepScreen(QLScreen[None]):
         # minutes spent typing the score as time on the last step (1:54 stored vs 1:39 shown).
         # Back from the finish screen, _enter restarts the timer from the saved total.
         self.ready = False
-        await self.app.push_screen(FinishScreen(self.walk, self.journey), self._finished)
+        if self.finish_draft is None:
+            self.finish_draft = FinishDraft.of(self.walk)
+        finish = FinishScreen(self.walk, self.journey, self.finish_draft)
+        await self.app.push_screen(finish, self._finished)
 
     def _finished(self, finished: bool | None) -> None:
         if finished:
@@ -346,12 +371,12 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ pain points & praise
 
-    async def _save_new(self, draft: PainPointDraft) -> PainPoint:
+    async def _save_new(self, step_id: str, draft: PainPointDraft) -> PainPoint:
         return await self.qapp.call(
             services.log_pain_point,
             uuid=change_id(),
             walk_uuid=self.walk.uuid,
-            step_id=self.step_id,
+            step_id=step_id,
             text=draft.text,
             severity=draft.severity,
             category=draft.category,
@@ -370,23 +395,35 @@ class StepScreen(QLScreen[None]):
 
             return list(DEFAULT_CATEGORIES)
 
-    @work(exclusive=True, group="dialog")
-    async def action_log_pain(self) -> None:
+    def action_log_pain(self) -> None:
+        """Open the form now, in the same turn as the key (nothing awaited first): the keys
+        typed after "p" then go to the form, never to this screen's one-letter commands. The
+        pain point belongs to the step the form names, even if a move was under way."""
         if not self.ready:
             return
+        step = self.journey.steps[self.index]
         form = PainPointForm(
-            step_title=self.journey.steps[self.index].title,
-            categories=await self._categories(),
-            save=self._save_new,
+            step_title=step.title,
+            categories=self.categories,
+            save=lambda draft: self._save_new(step.id, draft),
         )
-        saved = await self.app.push_screen_wait(form)
+        self.app.push_screen(form, self._pain_logged)
+
+    def _pain_logged(self, saved: PainPoint | None) -> None:
         if saved is not None:
-            self.pains.append(saved)
-            self._draw_entries()
-            pains = self.query_one("#pains", OptionList)
-            pains.highlighted = len(self.pains) - 1
-            self.call_after_refresh(pains.scroll_visible, animate=False)
-            self.notify(self.t("pain.saved"), timeout=2)
+            self._added(saved, self.pains, "#pains", "pain.saved")
+
+    def _added(self, saved: Entry, entries: list[Entry], list_id: str, message: str) -> None:
+        """A saved pain point or praise joins its list, unless this screen has moved on to
+        another step meanwhile (it was saved on the step its form named)."""
+        self.notify(self.t(message), timeout=2)
+        if saved.step_id != self.step_id:
+            return
+        entries.append(saved)
+        self._draw_entries()
+        options = self.query_one(list_id, OptionList)
+        options.highlighted = len(entries) - 1
+        self.call_after_refresh(options.scroll_visible, animate=False)
 
     def _selected_pain(self) -> PainPoint | None:
         pains = self.query_one("#pains", OptionList)
@@ -394,8 +431,8 @@ class StepScreen(QLScreen[None]):
             return None
         return self.pains[pains.highlighted]
 
-    @work(exclusive=True, group="dialog")
-    async def action_edit(self) -> None:
+    def action_edit(self) -> None:
+        """Opens the form at once, like ``action_log_pain``."""
         if self.focused is self.query_one("#praise", OptionList):
             self.notify(self.t("step.praise_no_edit"), markup=False)
             return
@@ -417,15 +454,18 @@ class StepScreen(QLScreen[None]):
 
         form = PainPointForm(
             step_title=self.journey.steps[self.index].title,
-            categories=await self._categories(),
+            categories=self.categories,
             save=save,
             existing=current,
         )
-        saved = await self.app.push_screen_wait(form)
-        if saved is not None:
-            self.pains = [saved if p.uuid == saved.uuid else p for p in self.pains]
-            self._draw_entries()
-            self.notify(self.t("pain.saved"), timeout=2)
+        self.app.push_screen(form, self._pain_edited)
+
+    def _pain_edited(self, saved: PainPoint | None) -> None:
+        if saved is None:
+            return
+        self.pains = [saved if p.uuid == saved.uuid else p for p in self.pains]
+        self._draw_entries()
+        self.notify(self.t("pain.saved"), timeout=2)
 
     @work(exclusive=True, group="dialog")
     async def action_delete(self) -> None:
@@ -458,28 +498,26 @@ class StepScreen(QLScreen[None]):
         self._draw_entries()
         self.notify(self.t("pain.deleted"), timeout=2)
 
-    @work(exclusive=True, group="dialog")
-    async def action_praise(self) -> None:
+    def action_praise(self) -> None:
+        """Opens the form at once, like ``action_log_pain``."""
         if not self.ready:
             return
+        step = self.journey.steps[self.index]
 
         async def save(text: str) -> Praise:
             return await self.qapp.call(
                 services.add_praise,
                 uuid=change_id(),
                 walk_uuid=self.walk.uuid,
-                step_id=self.step_id,
+                step_id=step.id,
                 text=text,
             )
 
-        form = PraiseForm(step_title=self.journey.steps[self.index].title, save=save)
-        saved = await self.app.push_screen_wait(form)
+        self.app.push_screen(PraiseForm(step_title=step.title, save=save), self._praised)
+
+    def _praised(self, saved: Praise | None) -> None:
         if saved is not None:
-            self.praise.append(saved)
-            self._draw_entries()
-            praise = self.query_one("#praise", OptionList)
-            self.call_after_refresh(praise.scroll_visible, animate=False)
-            self.notify(self.t("praise.saved"), timeout=2)
+            self._added(saved, self.praise, "#praise", "praise.saved")
 
     @on(OptionList.OptionSelected, "#pains")
     def _pain_chosen(self) -> None:

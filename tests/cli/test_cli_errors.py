@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,18 @@ def work(tmp_path: Path) -> Path:
     folder = tmp_path / "work"
     folder.mkdir()
     return folder
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port something else listens on: a serve that got past its checks stops there at once
+    (instead of serving until a test's timeout)."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        yield int(taken.getsockname()[1])
 
 
 def created(folder: Path) -> list[str]:
@@ -353,23 +366,25 @@ def test_serve_refuses_bad_addresses_and_unbounded_tabs_in_one_line(
     assert expected in one_line(err)
 
 
-def test_serve_on_a_port_in_use_is_one_line(work: Path, small_catalog: Path) -> None:
-    import socket
+def test_serve_on_a_port_in_use_is_one_line(
+    work: Path, small_catalog: Path, taken_port: int
+) -> None:
+    """Admin QA: the banner ("QualityLab is serving ... Open this link ... Press Ctrl+C to
+    stop") and its access key came before the port was taken, so a port in use printed a
+    working-looking link followed by the error. The banner now comes once the port is open."""
     import subprocess
     import sys
 
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
-             "--journeys", str(small_catalog), "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
+         "--journeys", str(small_catalog), "--port", str(taken_port)],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "QUALITYLAB_SERVE_TOKEN": "admin-qa-token-0123456789"},
+    )  # fmt: skip
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
-    assert last.startswith(f"qualitylab: error: cannot listen on 127.0.0.1:{port}")
+    assert last.startswith(f"qualitylab: error: cannot listen on 127.0.0.1:{taken_port}")
+    assert done.stdout == "" and "admin-qa-token-0123456789" not in done.stderr
     assert "Traceback" not in done.stderr and "report it" not in done.stderr
 
 
@@ -428,25 +443,21 @@ def test_a_lost_postgres_connection_prints_no_driver_warning() -> None:
     assert done.stderr == ""
 
 
-def test_serve_with_a_broken_catalog_fails_before_it_listens(work: Path) -> None:
+def test_serve_with_a_broken_catalog_fails_before_it_listens(work: Path, taken_port: int) -> None:
     """Admin QA: ``serve --journeys broken.yaml`` printed its link and served; every browser
     tab then showed "The journey catalog cannot be read", and the admin's terminal said
     nothing. Now it is refused like in ``log`` and ``demo``: every problem as file:line:col,
     one closing line, exit 1, no database created and no link printed."""
-    import socket
     import subprocess
     import sys
 
     broken = work.parent / "broken.yaml"
     broken.write_text("products:\n\t- id: shop\n", encoding="utf-8")
-    with socket.socket() as taken:  # were the catalog not checked, serve would stop here
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        done = subprocess.run(
-            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
-             "--journeys", str(broken), "--port", str(taken.getsockname()[1])],
-            capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
+         "--journeys", str(broken), "--port", str(taken_port)],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert lines[0].startswith(f"{broken}:2:1: ")
@@ -455,70 +466,12 @@ def test_serve_with_a_broken_catalog_fails_before_it_listens(work: Path) -> None
     assert created(work) == []
 
 
-def test_serve_that_cannot_listen_prints_no_link(work: Path, small_catalog: Path) -> None:
-    """Admin QA: the banner ("QualityLab is serving ... Open this link ... Press Ctrl+C to
-    stop") and its access key came before the port was taken, so a port in use printed a
-    working-looking link followed by the error. The banner now comes once the port is open."""
-    import socket
-    import subprocess
-    import sys
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        done = subprocess.run(
-            [sys.executable, "-m", "qualitylab", "serve", "--db", str(work / "lab.db"),
-             "--journeys", str(small_catalog), "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
-            env={**os.environ, "QUALITYLAB_SERVE_TOKEN": "admin-qa-token-0123456789"},
-        )  # fmt: skip
-    assert done.returncode == 1
-    assert "cannot listen on" in done.stderr
-    assert done.stdout == "" and "admin-qa-token-0123456789" not in done.stderr
-
-
-@pytest.mark.parametrize("command", ["walk", "triage"])
-def test_an_app_without_a_terminal_is_one_line_not_a_hang(
-    work: Path, small_catalog: Path, command: str
-) -> None:
-    """Admin QA: ``qualitylab walk`` (or ``triage``) from cron, CI, ``ssh host qualitylab
-    walk`` without -t or with stdin from a file drew the app as escape codes into stderr and
-    waited for keys that never come, for ever. It needs a terminal on stdin and stderr (where
-    Textual draws); without one it now says so and exits 1."""
-    import subprocess
-    import sys
-
-    db = work / "lab.db"
-    log = ["log", "-j", "buy", "-s", "pay", "Card refused", "--journeys", str(small_catalog)]
-    assert run(*log, "--db", str(db))[0] == 0
-    done = subprocess.run(
-        [sys.executable, "-m", "qualitylab", command, "--db", str(db),
-         "--journeys", str(small_catalog)],
-        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
-        env={**os.environ, "QUALITYLAB_CONFIG_DIR": str(work.parent / "config"), "TERM": "xterm"},
-    )  # fmt: skip
-    assert done.returncode == 1
-    assert one_line(done.stderr) == (
-        f"qualitylab: error: {command} is an app for a terminal, and stdin or stderr is not "
-        "one; run it in a terminal (ssh -t for another machine), or serve it to a browser: "
-        f"qualitylab serve --app {command}"
-    )
-
-
-def test_serving_triage_on_a_mistyped_database_creates_nothing(work: Path) -> None:
+def test_serving_triage_on_a_mistyped_database_creates_nothing(work: Path, taken_port: int) -> None:
     """Admin QA: ``triage --db typo.db`` says there is no lab there, but ``serve --app triage
     --db typo.db`` made an empty lab file and served product owners an empty fix list. Triage
     only reads a lab, served or not."""
-    import socket
-
-    with socket.socket() as taken:  # were the lab not checked, serve would stop here
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = str(taken.getsockname()[1])
-        code, out, err = run(
-            "serve", "--app", "triage", "--db", str(work / "typo.db"), "--port", port
-        )
+    typo = str(work / "typo.db")
+    code, out, err = run("serve", "--app", "triage", "--db", typo, "--port", str(taken_port))
     assert code == 1 and out == ""
     assert one_line(err) == f"qualitylab: error: no lab database at {work / 'typo.db'}" + (
         MISSING_HINT

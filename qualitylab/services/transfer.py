@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from qualitylab.domain.records import DataRecord
 
 MAX_PROBLEMS_SHOWN = 20
+#: The check stops reading after this many problems: an endless stream (``import /dev/urandom``)
+#: or a huge file that is no export would otherwise be read, and its problems kept, for ever.
+MAX_PROBLEMS_READ = 1_000
 #: Longest line read: a 5 MB attachment is ~7 MB of base64; anything longer is refused unread.
 MAX_LINE_BYTES = 8 * 1024 * 1024
 #: A batch ends after ``limit`` records or ``BATCH_SECONDS`` of reading, whichever comes first;
@@ -202,9 +205,16 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     wanted: dict[str, list[tuple[int, str, str]]] = {"walker": [], "journey": [], "walk": []}
     header, in_order = False, True
     last_code = records = 0
+    stopped = ""
     try:
         with opened as handle:
             for number, line in _lines(handle):
+                if len(problems) >= MAX_PROBLEMS_READ:
+                    stopped = (
+                        f"{name}: stopped at line {number:,} after {len(problems):,} problems; "
+                        "this is not a qualitylab export"
+                    )
+                    break
                 codes.append(0)
                 spool.write(line if line is not None else b"\n")
                 if line is None:  # an export never holds one; its end may never come
@@ -267,6 +277,9 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     if not records and not problems and not header:
         spool.close()
         raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
+    if stopped:  # references to what was never read would only add noise
+        spool.close()
+        _refuse(problems, stopped)
     problems += _unresolved(lab, name, defined, wanted)
     if problems:
         spool.close()
@@ -310,10 +323,11 @@ def _unresolved(
     ]
 
 
-def _refuse(problems: list[str]) -> None:
+def _refuse(problems: list[str], stopped: str = "") -> None:
     shown = sorted(problems, key=_line_of)[:MAX_PROBLEMS_SHOWN]
     more = len(problems) - len(shown)
     tail = [f"... and {more} more problems"] if more else []
+    tail += [stopped] if stopped else []
     raise InvalidInput("\n".join([*shown, *tail, "nothing was imported"]))
 
 

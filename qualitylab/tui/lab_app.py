@@ -111,6 +111,24 @@ class LabApp(App[None]):
         self.theme = _default_theme()
         translate_bindings(self, self.tr)
 
+    def _fatal_error(self) -> None:
+        """Exit after an unhandled exception with a traceback *without* local variables.
+
+        Textual's own shows each frame's locals. Under ``serve`` the app's output goes to the
+        server's log, and a frame may hold a walker's secret or the access key (the frames and
+        the error message are enough to find the bug).
+        """
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(
+            Segments(self.console.render(traceback, self.console.options))
+        )
+        self._close_messages_no_wait()
+
     def lab(self) -> Lab:
         """The opened lab; imported and opened on first use (off the start-up path)."""
         with self._lab_lock:

@@ -130,3 +130,21 @@ async def test_fields_draw_control_characters_instead_of_sending_them_to_the_ter
     (walk,) = services.list_walks(lab)
     (point,) = services.list_pain_points(lab, walk_uuid=walk.uuid)
     assert (point.text, point.suggested_fix) == (text, fix)
+
+
+async def test_a_crash_prints_no_local_variables(new_app: AppFactory) -> None:
+    """Under serve the app's output is the server's log: a crash's traceback must not show the
+    frames' local variables (a walker's secret, the access key), only where it happened."""
+    app = new_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        secret = "-".join(["walker", "secret", "3f9a"])  # its value is in no source line
+        try:
+            raise RuntimeError("boom " + str(len(secret)))
+        except RuntimeError:
+            app._fatal_error()
+        printed = "".join(
+            segment.text for renderable in app._exit_renderables for segment in renderable.segments
+        )
+    assert "RuntimeError" in printed and "boom 18" in printed
+    assert "walker-secret-3f9a" not in printed

@@ -203,7 +203,14 @@ def fix_history(
 
     lab = open_lab(db)
     if problem_id is None:
-        _say(list_corrections(lab), json_out)
+        corrections = list_corrections(lab)
+        if not corrections and not json_out:  # an empty history must not look like a failure
+            out_console.print(
+                "No merge, move or split recorded yet. A problem's decisions: "
+                "qualitylab fix history ID (decisions of the whole lab: qualitylab fix list).",
+                markup=False,
+            )
+        _say(corrections, json_out)
         return
     lines = problem_history(lab, problem_id)
     if json_out:

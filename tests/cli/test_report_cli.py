@@ -65,6 +65,18 @@ def test_the_written_message_counts_problems_as_the_report_does(
     assert f"{report['header']['problems']:,} recurring problem" in out.read_text(encoding="utf-8")
 
 
+def test_the_written_message_counts_one_of_a_kind_in_the_singular(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A first lab (one logged note) was reported as "0 walks, 1 pain points"."""
+    db = str(tmp_path / "one.db")
+    logged = runner.invoke(app, ["log", "--db", db, "-j", "esim-activation", "-s", "pay", "slow"])
+    assert logged.exit_code == 0, logged.output
+    result = runner.invoke(app, ["report", "--db", db, "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    assert ": 0 walks, 1 pain point, 0 recurring problems." in result.output
+
+
 def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
     result = runner.invoke(app, ["report", "--db", lab, "-f", "json", "-o", "-"])
     assert result.exit_code == 0, result.output

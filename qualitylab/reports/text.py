@@ -22,9 +22,9 @@ NOTES_SHOWN = 40
 #: How the fix list is ordered, said above it in HTML and Markdown: a blocker with a lower score
 #: can rank above one with a higher score, and a reader must not have to guess why.
 FIX_ORDER = (
-    "Problems in priority order: blockers first (enough walkers rated it a blocker), the ones "
-    "that stop the largest share of the walkers on their steps first (the % on the BLOCKER "
-    "flag), then regressions, then by score; fixed and won't fix last."
+    "Problems in priority order: blockers first (enough walkers rated it a blocker; a regressed "
+    "one first, then the ones that stop the largest share of the walkers on their steps, the % "
+    "on the BLOCKER flag), then regressions, then by score; fixed and won't fix last."
 )
 
 

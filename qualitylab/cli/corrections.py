@@ -46,7 +46,8 @@ def _say(corrections: list[Correction], json_out: bool, done: str = "") -> None:
         print_json([correction_json(c) for c in corrections])
         return
     for c in corrections:
-        line = literal(done + c.sentence() + (f" by {c.by}" if c.by else ""))
+        said = c.what() if done else c.sentence()  # "undid: merged ..." says the state already
+        line = literal(done + said + (f" by {c.by}" if c.by else ""))
         line.append(f"  [{c.uuid[:8]}]", style="dim")
         out_console.print(line)
 

@@ -422,7 +422,7 @@ def undo_last(lab: Lab, *, uuid: str | None = None) -> str | None:
     from qualitylab.services.corrections import undo_correction
 
     try:  # an undo saved again finds what it undid, even when nothing is left to undo
-        return undo_correction(lab, uuid=uuid).sentence()
+        return undo_correction(lab, uuid=uuid).what()  # shown as "Undone: ..."
     except NotFound:
         return None
 

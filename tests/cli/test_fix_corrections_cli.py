@@ -219,3 +219,30 @@ def test_history_of_a_lab_with_no_correction_says_so(
     assert "qualitylab fix history ID" in result.stdout  # where a problem's decisions are
     as_json = run(runner, app, "fix", "history", "--json", *db)
     assert as_json.exit_code == 0 and json.loads(as_json.stdout) == []
+
+
+def test_an_undo_says_what_it_undid_once(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    """`fix undo` printed "undid: merged c-0 into c-2 (undone)" and the triage app "Undone:
+    merged ... (undone)": the same fact twice in one line."""
+    from qualitylab.services import Lab
+    from qualitylab.services.triage import undo_last
+
+    seed(lab_args, RELEASE_10 + MORE)
+    assert set(fixes(runner, app, lab_args)) == {"c-0", "c-1", "c-2"}
+    db = lab_args[:2]
+    assert run(runner, app, "fix", "merge", "c-2", "c-0", *db).exit_code == 0
+    undone = run(runner, app, "fix", "undo", *db)
+    assert undone.exit_code == 0, undone.stderr
+    assert (
+        undone.stdout.startswith("undid: merged c-0 into c-2") and "(undone)" not in undone.stdout
+    )
+    assert run(runner, app, "fix", "merge", "c-2", "c-0", *db).exit_code == 0
+    lab = Lab.open(db=lab_args[1], journeys=lab_args[3])
+    try:
+        assert undo_last(lab) == "merged c-0 into c-2"  # the triage app shows "Undone: " + this
+    finally:
+        lab.close()

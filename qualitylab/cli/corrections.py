@@ -46,7 +46,8 @@ def _say(corrections: list[Correction], json_out: bool, done: str = "") -> None:
         print_json([correction_json(c) for c in corrections])
         return
     for c in corrections:
-        line = literal(done + c.sentence() + (f" by {c.by}" if c.by else ""))
+        said = c.what() if done else c.sentence()  # "undid: merged ..." says the state already
+        line = literal(done + said + (f" by {c.by}" if c.by else ""))
         line.append(f"  [{c.uuid[:8]}]", style="dim")
         out_console.print(line)
 
@@ -203,7 +204,14 @@ def fix_history(
 
     lab = open_lab(db)
     if problem_id is None:
-        _say(list_corrections(lab), json_out)
+        corrections = list_corrections(lab)
+        if not corrections and not json_out:  # an empty history must not look like a failure
+            for line in (  # short lines: an 80-column terminal must not break a command in two
+                "No merge, move or split recorded yet.",
+                "Decisions: qualitylab fix history ID (one problem), qualitylab fix list (all)",
+            ):
+                out_console.print(line, markup=False, overflow="ignore", crop=False)
+        _say(corrections, json_out)
         return
     lines = problem_history(lab, problem_id)
     if json_out:

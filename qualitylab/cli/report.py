@@ -118,11 +118,12 @@ def report(
         path.write_bytes(blob)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}") from None
+    from qualitylab.reports.text import plural
+
     h = built.header
-    recurring = "recurring problem" if h.problems == 1 else "recurring problems"
     say(  # the report's own headline count: its fix list also ranks severe one-offs
-        f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {h.walks:,} walks, "
-        f"{h.pain_points:,} pain points, {h.problems:,} {recurring}."
+        f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {plural(h.walks, 'walk')}, "
+        f"{plural(h.pain_points, 'pain point')}, {plural(h.problems, 'recurring problem')}."
     )
 
 

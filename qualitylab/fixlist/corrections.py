@@ -85,8 +85,12 @@ class Correction:
         return self.undone_at is None
 
     def sentence(self, titles: Mapping[str, str] | None = None) -> str:
-        """The correction as a line a product owner reads ("merged c-2 into c-1"); who made it is
-        ``by``, shown next to it."""
+        """The correction as a line a product owner reads ("merged c-2 into c-1", with
+        " (undone)" once it is); who made it is ``by``, shown next to it."""
+        return self.what(titles) + (" (undone)" if not self.active else "")
+
+    def what(self, titles: Mapping[str, str] | None = None) -> str:
+        """What the person said, without its state: for a line that already says "undid"."""
         titles = titles or {}
 
         def name(cid: str) -> str:
@@ -99,7 +103,7 @@ class Correction:
             what = f"moved report {self.subject[:8]} into {name(self.target)}"
         else:
             what = f"moved report {self.subject[:8]} out of its problem"
-        return what + (" (undone)" if not self.active else "")
+        return what
 
 
 @dataclass(frozen=True)

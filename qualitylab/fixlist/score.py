@@ -174,6 +174,7 @@ class _Impact:
     hit_ease: float | None  # mean SEQ of those visits
     other_ease: float | None  # mean SEQ of the same steps' other visits (same weighting)
     ease_drop: float  # 0..1, per-step drop / 6, weighted by rated visits
+    answered_visits: int = 0  # hit visits with an SEQ answer, a baseline or not
 
     @property
     def value(self) -> float:
@@ -213,6 +214,7 @@ def _impact(members: Sequence[PainFact], steps: Mapping[tuple[str, str], StepFac
         hit_ease=hit_total / weight if weight else None,
         other_ease=other_total / weight if weight else None,
         ease_drop=drop_weighted / weight if weight else 0.0,
+        answered_visits=sum(len(eases) for eases in hit_ease.values()),
     )
 
 
@@ -234,6 +236,7 @@ class Explanation:
     ease_drop: float
     releases: tuple[str, ...]
     factors: tuple[tuple[str, float, float], ...]  # (name, factor 0..1, weight)
+    answered_visits: int = 0  # of ``visits``, those with an SEQ answer (baseline or not)
 
     @property
     def is_blocker(self) -> bool:
@@ -248,12 +251,15 @@ class Explanation:
     def lines(self) -> list[str]:
         """The score as sentences with the numbers, in the order of the formula."""
         p, sev = self.parts, self.severities
-        ease = (
-            f"SEQ {self.hit_ease:.1f} on {self.rated_visits} of their visits vs "
-            f"{self.other_ease:.1f} on the steps' other visits -> drop {self.ease_drop:.2f}"
-            if self.hit_ease is not None and self.other_ease is not None
-            else "no SEQ baseline (nobody else rated these steps) -> drop 0"
-        )
+        if self.hit_ease is not None and self.other_ease is not None:
+            ease = (
+                f"SEQ {self.hit_ease:.1f} on {self.rated_visits} of their visits vs "
+                f"{self.other_ease:.1f} on the steps' other visits -> drop {self.ease_drop:.2f}"
+            )
+        elif not self.answered_visits:  # logged outside a walk, or the ease question skipped
+            ease = "no SEQ answer on their visits (skipped, or logged outside a walk) -> drop 0"
+        else:
+            ease = "no SEQ baseline (nobody else rated these steps) -> drop 0"
         counts = ", ".join(f"{sev.get(n, 0)}x{n}" for n in (4, 3, 2, 1) if sev.get(n))
         out = [
             f"reach {p.reach:.2f} = {_n(self.walkers, 'walker')} hit it / "
@@ -371,6 +377,7 @@ def explain(
         ease_drop=impact.ease_drop,
         releases=seen,
         factors=factors,
+        answered_visits=impact.answered_visits,
     )
 
 

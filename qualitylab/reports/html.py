@@ -16,6 +16,7 @@ from typing import Any
 from qualitylab.reports.model import EASE_REFERENCE, SEVERITY_NAMES, Report
 from qualitylab.reports.safe import visible
 from qualitylab.reports.text import (
+    FIX_ORDER,
     NOTES_SHOWN,
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
@@ -31,6 +32,7 @@ from qualitylab.reports.text import (
     places,
     plural,
     quotes,
+    score_product,
     severity_mix,
     status,
     step_names,
@@ -64,6 +66,7 @@ def _environment() -> Any:
         percent=percent,
         plural=plural,
         quotes=quotes,
+        score_product=score_product,
         severity_mix=severity_mix,
         status=status,
         step_names=step_names,
@@ -78,6 +81,7 @@ def to_html(report: Report) -> str:
         template.render(
             r=report,
             h=report.header,
+            fix_order=FIX_ORDER,
             headline=headline(report),
             place=places(report),
             worst_steps=top_steps(report),

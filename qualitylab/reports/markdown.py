@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import md
 from qualitylab.reports.text import (
+    FIX_ORDER,
     NOTES_SHOWN,
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
@@ -25,6 +26,7 @@ from qualitylab.reports.text import (
     percent,
     places,
     quotes,
+    score_product,
     severity_mix,
     status,
     step_names,
@@ -116,16 +118,15 @@ def to_markdown(report: Report) -> str:
         )
 
     out += ["## Fix list", ""]
-    if not report.fixes:
+    if report.fixes:
+        formula = "Score = 100 × reach × severity × impact × persistence (each 0-1)."
+        out += [f"{FIX_ORDER} {formula}", ""]
+    else:
         out += ["No recurring problem yet.", ""]
     for f in report.fixes[:TOP_DETAILED]:
         tag = " ".join(f"**{x}**" for x in flags(f))
         out += [f"### {f.rank}. {md(f.title) or '(untitled)'}" + (f" — {tag}" if tag else ""), ""]
-        out.append(
-            f"- Score **{f.score:.1f}** = 100 × reach {f.factors.get('reach', 0):.2f} × severity "
-            f"{f.factors.get('severity', 0):.2f} × impact {f.factors.get('impact', 0):.2f} × "
-            f"persistence {f.factors.get('persistence', 0):.2f}"
-        )
+        out.append(f"- Score **{f.score:.1f}** = {score_product(f)}")
         out.append(
             f"- Reach: {f.walkers:,} walkers ({f.parts['reach']:.0%} of those on its steps), "
             f"{f.reports:,} reports: {severity_mix(f.severities)}"

@@ -15,7 +15,7 @@ from typing import Any
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import checks
+from qualitylab.reports.text import checks, score_product
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -42,6 +42,11 @@ FIX_COLUMNS = (
     "severity_max",
     "impact",
     "persistence",
+    # what the score multiplies (reach is its own factor): the numbers the HTML, Markdown, Jira
+    # and `fixes` show as "severity", "impact" and "persistence"; the parts above feed them
+    "severity_factor",
+    "impact_factor",
+    "persistence_factor",
     "blocker_share",
     "blocker",
     "regressed",
@@ -98,6 +103,9 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             int(f.parts["severity_max"]),
             f.parts["impact"],
             f.parts["persistence"],
+            f.factors.get("severity", 0.0),
+            f.factors.get("impact", 0.0),
+            f.factors.get("persistence", 0.0),
             f.parts["blockers"],
             "yes" if f.blocker else "",
             "yes" if f.regressed else "",
@@ -245,9 +253,9 @@ def _jira_description(fix: FixRow) -> str:
     sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
     lines = [
         f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
-        f"Rank {fix.rank}, score {fix.score:.1f}: reach {fix.parts['reach']:.0%}, severity "
-        f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst, impact "
-        f"{fix.parts['impact']:.2f}, persistence {fix.parts['persistence']:.1f}.",
+        f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
+        f"Reach {fix.parts['reach']:.0%} of the walkers on its steps; severity "
+        f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
         f"{fix.walkers} walkers, {fix.reports} reports ({sev}).",
         "Steps: " + jira(", ".join(fix.steps)),
     ]

@@ -19,6 +19,14 @@ TOP_LISTED = 150
 ONE_OFFS_SHOWN = 60
 NOTES_SHOWN = 40
 
+#: How the fix list is ordered, said above it in HTML and Markdown: a blocker with a lower score
+#: can rank above one with a higher score, and a reader must not have to guess why.
+FIX_ORDER = (
+    "Problems in priority order: blockers first (enough walkers rated it a blocker; a regressed "
+    "one first, then the ones that stop the largest share of the walkers on their steps, the % "
+    "on the BLOCKER flag), then regressions, then by score; fixed and won't fix last."
+)
+
 
 def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {many or word + 's'}"
@@ -94,10 +102,25 @@ def corrections(fix: FixRow) -> str:
     return "; ".join(parts)
 
 
+def score_product(fix: FixRow) -> str:
+    """The four factors the score multiplies, as every format writes them ("100 × reach 0.88 ×
+    severity 0.93 × impact 0.69 × persistence 1.00"), so a ticket and the director's HTML agree."""
+    f = fix.factors
+    return (
+        f"100 × reach {f.get('reach', 0):.2f} × severity {f.get('severity', 0):.2f} × "
+        f"impact {f.get('impact', 0):.2f} × persistence {f.get('persistence', 0):.2f}"
+    )
+
+
+def stopped(fix: FixRow) -> float:
+    """Share of its steps' visitors who rated it a blocker: what orders the blocker group."""
+    return fix.parts.get("reach", 0.0) * fix.parts.get("blockers", 0.0)
+
+
 def flags(fix: FixRow) -> list[str]:
     out = []
-    if fix.blocker:
-        out.append("BLOCKER")
+    if fix.blocker:  # the share is the blockers' order (a lower score may rank higher)
+        out.append(f"BLOCKER stops {100 * stopped(fix):.0f} %")
     if fix.regressed:
         out.append("REGRESSED")
     if fix.one_off:

@@ -24,7 +24,7 @@ was stored instead of recording the merge, move or undo a second time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -344,7 +344,7 @@ def problem_history(lab: Lab, cluster_id: str) -> list[HistoryLine]:
     lines = [HistoryLine(e.at, e.by, _decision_sentence(e)) for e in events]
     for c in corrections:
         if cluster_id in (c.subject, c.target):
-            said = replace(c, undone_at=None).sentence()
+            said = c.what()
             lines.append(HistoryLine(c.created_at, c.by, said, c.uuid))
             if c.undone_at is not None:
                 lines.append(HistoryLine(c.undone_at, c.undone_by, "undid: " + said))

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
 from qualitylab.errors import CatalogError, InvalidInput, NotFound
 from qualitylab.fixlist.releases import FixRecord, sort_releases
-from qualitylab.fixlist.score import Explanation
+from qualitylab.fixlist.score import Explanation, factors_of
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
@@ -288,6 +288,11 @@ class TriageList:
     owners: Mapping[str, str] = field(default_factory=dict)  # cluster id -> owner (when known)
     tickets: Mapping[str, str] = field(default_factory=dict)  # cluster id -> ticket key
 
+    def factors(self, item: FixItem) -> Mapping[str, float]:
+        """What the item's score multiplies (reach, severity, impact, persistence; each 0..1), the
+        numbers ``qualitylab fixes`` and every report show, not the raw parts they come from."""
+        return factors_of(item.priority)
+
 
 def triage_list(lab: Lab, *, journey: str | None = None, release: str | None = None) -> TriageList:
     """The fix list (see ``build_fix_report``) plus every report left out of its clusters."""
@@ -417,7 +422,7 @@ def undo_last(lab: Lab, *, uuid: str | None = None) -> str | None:
     from qualitylab.services.corrections import undo_correction
 
     try:  # an undo saved again finds what it undid, even when nothing is left to undo
-        return undo_correction(lab, uuid=uuid).sentence()
+        return undo_correction(lab, uuid=uuid).what()  # shown as "Undone: ..."
     except NotFound:
         return None
 

@@ -202,3 +202,47 @@ def test_export_import_export_is_byte_identical_with_the_decision_history(
     here = json.loads(run(runner, app, *history, *db).stdout)
     assert [h["by"] for h in here] == ["anna", "boris"]
     assert json.loads(run(runner, app, *history, *other).stdout) == here
+
+
+def test_history_of_a_lab_with_no_correction_says_so(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    """`fix history` on a lab where nobody merged or moved anything printed nothing at all: a
+    product owner could not tell an empty history from a command that failed to read it."""
+    seed(lab_args, RELEASE_10)
+    db = lab_args[:2]
+    result = run(runner, app, "fix", "history", *db)
+    assert result.exit_code == 0, result.stderr
+    assert "No merge, move or split recorded yet" in result.stdout
+    assert "qualitylab fix history ID" in result.stdout  # where a problem's decisions are
+    as_json = run(runner, app, "fix", "history", "--json", *db)
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout) == []
+
+
+def test_an_undo_says_what_it_undid_once(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    """`fix undo` printed "undid: merged c-0 into c-2 (undone)" and the triage app "Undone:
+    merged ... (undone)": the same fact twice in one line."""
+    from qualitylab.services import Lab
+    from qualitylab.services.triage import undo_last
+
+    seed(lab_args, RELEASE_10 + MORE)
+    assert set(fixes(runner, app, lab_args)) == {"c-0", "c-1", "c-2"}
+    db = lab_args[:2]
+    assert run(runner, app, "fix", "merge", "c-2", "c-0", *db).exit_code == 0
+    undone = run(runner, app, "fix", "undo", *db)
+    assert undone.exit_code == 0, undone.stderr
+    assert (
+        undone.stdout.startswith("undid: merged c-0 into c-2") and "(undone)" not in undone.stdout
+    )
+    assert run(runner, app, "fix", "merge", "c-2", "c-0", *db).exit_code == 0
+    lab = Lab.open(db=lab_args[1], journeys=lab_args[3])
+    try:
+        assert undo_last(lab) == "merged c-0 into c-2"  # the triage app shows "Undone: " + this
+    finally:
+        lab.close()

@@ -65,6 +65,18 @@ def test_the_written_message_counts_problems_as_the_report_does(
     assert f"{report['header']['problems']:,} recurring problem" in out.read_text(encoding="utf-8")
 
 
+def test_the_written_message_counts_one_of_a_kind_in_the_singular(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """A first lab (one logged note) was reported as "0 walks, 1 pain points"."""
+    db = str(tmp_path / "one.db")
+    logged = runner.invoke(app, ["log", "--db", db, "-j", "esim-activation", "-s", "pay", "slow"])
+    assert logged.exit_code == 0, logged.output
+    result = runner.invoke(app, ["report", "--db", db, "-o", str(tmp_path / "r.md")])
+    assert result.exit_code == 0, result.output
+    assert ": 0 walks, 1 pain point, 0 recurring problems." in result.output
+
+
 def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
     result = runner.invoke(app, ["report", "--db", lab, "-f", "json", "-o", "-"])
     assert result.exit_code == 0, result.output
@@ -192,6 +204,50 @@ def test_html_report_tables_break_no_word(
     found = re.search(r'data-broken="([^"]*)"', dom)
     assert found, "chromium did not run the measuring script"
     assert json.loads(htmlmod.unescape(found[1])) == []
+
+
+# The page's own width against what it lays out: a wider page scrolls sideways on a phone.
+_SIDEWAYS = """<script>
+document.body.setAttribute('data-sideways',
+  JSON.stringify([document.documentElement.clientWidth, document.documentElement.scrollWidth]));
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def unbroken_lab(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Two walkers report one problem and suggest a fix that is one 400-character link (a
+    screenshot's address in a file share): a token with no place to break."""
+    db = str(tmp_path_factory.mktemp("unbroken") / "lab.db")
+    link = "https://share.example.com/screens/" + "a" * 400
+    for who in ("Anna", "Boris"):
+        args = ["log", "--db", db, "-j", "esim-activation", "-s", "pay", "--severity", "4"]
+        args += ["--as", who, "--suggest", link, f"payment froze {link}"]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("size", ["390,844", "1280,900"])
+def test_html_report_never_scrolls_sideways_for_a_long_link(
+    unbroken_lab: str, runner: CliRunner, tmp_path: Path, size: str
+) -> None:
+    """A suggested fix that is one long link pushed the page to ~3,900 px wide: on a phone the
+    whole report scrolled sideways (quotes wrapped; the suggestions' list did not)."""
+    html = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--db", unbroken_lab, "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    page = re.sub(
+        r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html.read_text(encoding="utf-8")
+    )
+    assert "Suggested fixes" in page
+    measured = tmp_path / "measured.html"
+    measured.write_text(page.replace("</body>", _SIDEWAYS + "</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path, f"--window-size={size}", "--dump-dom", measured.as_uri())
+    found = re.search(r'data-sideways="([^"]*)"', dom)
+    assert found, "chromium did not run the measuring script"
+    client, scroll = json.loads(htmlmod.unescape(found[1]))
+    assert scroll <= client, f"the page is {scroll} px wide in a {client} px window"
 
 
 def test_fixes_json_carries_the_texts_of_its_reports(lab: str, runner: CliRunner) -> None:

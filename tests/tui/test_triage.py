@@ -261,3 +261,21 @@ def test_every_triage_string_has_both_languages_with_the_same_placeholders() -> 
     for key, (en, ru) in TRIAGE_STRINGS.items():
         assert en.strip() and ru.strip(), key
         assert names(en) == names(ru), key
+
+
+async def test_fix_list_columns_are_the_factors_that_multiply_to_the_score(
+    new_triage: TriageFactory,
+) -> None:
+    """The list showed 'impact' and 'persist' as the score's raw parts (impact 0.00, persist 0.00
+    for a problem scored 3.3) next to 'sev' as a factor, so its columns did not multiply to its
+    score and read apart from `qualitylab fixes` (impact 0.50, persist 0.50) for the same problem.
+    Every number column is now the factor: 100 x reach x sev x impact x persist = score."""
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        for key in table.rows:
+            row = [str(c) for c in table.get_row(key)]
+            score, reach, sev, impact, persist = (float(c) for c in row[1:6])
+            assert 0.5 <= impact <= 1 and 0.5 <= persist <= 1, row
+            assert 100 * reach * sev * impact * persist == pytest.approx(score, rel=0.03), row

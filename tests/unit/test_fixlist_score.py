@@ -404,3 +404,13 @@ def test_blocker_share_is_a_share() -> None:
     with pytest.raises(InvalidInput, match="0..1"):
         Weights().with_overrides(["blocker_share=5"])
     assert Weights().with_overrides(["blocker_share=1"]).blocker_share == 1.0
+
+
+def test_explanation_says_when_the_reporters_gave_no_ease_answer() -> None:
+    """Reports logged outside a walk (or with the ease question skipped) on a step that many
+    others rated: `fix explain` said "nobody else rated these steps", which was false and sent
+    a product owner looking for missing data in the wrong place."""
+    unrated = fact("p9", "w9", severity=4, outcome=None, ease=None)
+    text = "\n".join(explain([unrated], {S1.key: S1}).lines())
+    assert "nobody else rated" not in text
+    assert "no SEQ answer on their visits" in text

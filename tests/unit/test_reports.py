@@ -367,3 +367,49 @@ def test_terminal_summary_prints_markup_literally() -> None:
     print_summary(small_report("[bold]x[/bold] \x1b[31mred"), console)
     out = console.export_text()
     assert "[bold]x[/bold]" in out and "\\x1b[31mred" in out
+
+
+# ---------------------------------------------------------------------------------- one score
+def _scored_report() -> Report:
+    """The small report with factors that differ from the parts they come from (as in a real
+    lab: impact factor = (1 + impact) / 2), so a format showing a part as a factor is caught."""
+    from dataclasses import replace
+
+    report = small_report()
+    factors = {"reach": 0.6667, "severity": 1.0, "impact": 0.9, "persistence": 0.75}
+    return replace(report, fixes=(replace(report.fixes[0], factors=factors),))
+
+
+def test_every_format_shows_the_factors_the_score_multiplies() -> None:
+    """The same problem reads the same in the HTML for the director, the Markdown, the sheets
+    and the Jira ticket: 'impact' is the factor 0.90 everywhere, never the part 0.80 in one of
+    them, and the sheet's factors multiply back to its score."""
+    report = _scored_report()
+    product = "100 × reach 0.67 × severity 1.00 × impact 0.90 × persistence 0.75"
+    assert product in str(render(report, "md"))
+    assert product in htmlmod_unescape(str(render(report, "html")))
+    rows = list(csv.DictReader(io.StringIO(str(render(report, "jira-csv")))))
+    assert product in rows[0]["Description"]
+    fixes_csv = str(render(report, "csv", what="fixes")).lstrip("\ufeff")
+    row = next(csv.DictReader(io.StringIO(fixes_csv)))
+    factors = [float(row[k]) for k in ("reach", "severity_factor", "impact_factor")]
+    factors.append(float(row["persistence_factor"]))
+    assert factors == [0.6667, 1.0, 0.9, 0.75]
+    assert 100 * factors[0] * factors[1] * factors[2] * factors[3] == pytest.approx(45.0, 0.01)
+
+
+def test_blocker_flag_says_the_share_it_stops_which_orders_the_blockers() -> None:
+    """Blockers are ranked by the share of visitors they stop, not by score; the flag says that
+    share (as `fixes` does) and the fix list's note says it orders them."""
+    report = small_report()  # reach 2/3, every walker rated it a blocker
+    md_out = str(render(report, "md"))
+    assert "**BLOCKER stops 67 %**" in md_out
+    html = htmlmod_unescape(str(render(report, "html")))
+    assert ">BLOCKER stops 67 %<" in html
+    assert "largest share" in html and "largest share" in md_out
+
+
+def htmlmod_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

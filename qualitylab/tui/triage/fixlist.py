@@ -151,14 +151,14 @@ class FixListScreen(TriageScreen[None]):
         table.add_column(tr("col.status"), key="status", width=status_width)
         table.add_column(tr("col.problem"), key="problem", width=title_width)
         for item, status in zip(items, statuses, strict=True):
-            p = item.priority
+            factor = data.factors(item) if data else {}  # the columns multiply to the score
             table.add_row(
                 number(item.rank, "{:d}"),
-                number(p.score, "{:.1f}", style="bold"),
-                number(p.reach),
-                number((p.severity_mean + p.severity_max) / 8),
-                number(p.impact),
-                number(p.persistence),
+                number(item.priority.score, "{:.1f}", style="bold"),
+                number(factor.get("reach", 0.0)),
+                number(factor.get("severity", 0.0)),
+                number(factor.get("impact", 0.0)),
+                number(factor.get("persistence", 0.0)),
                 number(item.walkers, "{:d}"),
                 status,
                 text(item.cluster.title, title_width),

@@ -206,11 +206,11 @@ def fix_history(
     if problem_id is None:
         corrections = list_corrections(lab)
         if not corrections and not json_out:  # an empty history must not look like a failure
-            for line in (  # short lines: an 80-column terminal must not break a command in two
+            for hint in (  # short lines: an 80-column terminal must not break a command in two
                 "No merge, move or split recorded yet.",
                 "Decisions: qualitylab fix history ID (one problem), qualitylab fix list (all)",
             ):
-                out_console.print(line, markup=False, overflow="ignore", crop=False)
+                out_console.print(hint, markup=False, overflow="ignore", crop=False)
         _say(corrections, json_out)
         return
     lines = problem_history(lab, problem_id)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -90,27 +89,15 @@ def test_refuses_a_database_with_walks_unless_forced(lab: Lab) -> None:
 
 
 def test_a_demo_cut_off_part_way_says_how_to_complete_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, server_gone_at: Callable[[int, int, str], Callable[[], None]]
 ) -> None:
     """Admin QA: PostgreSQL stopped during ``demo`` printed only "... is unavailable: ...;
     nothing was saved", though 240 walks and 827 pain points were in; the next ``demo`` then
     refused the database as not empty. The same seed with --force completes it (its records
     keep their ids), and the error now says so."""
-    from qualitylab.errors import QualityLabError, StorageUnavailable
-    from qualitylab.services import transfer
-    from qualitylab.store import transfer as store_transfer
+    from qualitylab.errors import QualityLabError
 
-    monkeypatch.setattr(transfer, "BATCH_RECORDS", 20)
-    real = store_transfer.import_batch
-    calls = {"n": 0}
-
-    def server_gone(*args: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise StorageUnavailable("database is unavailable: server closed; nothing was saved")
-        real(*args)
-
-    monkeypatch.setattr(store_transfer, "import_batch", server_gone)
+    server_back = server_gone_at(3, 20, "database is unavailable: server closed; nothing was saved")
     lab = Lab.open(str(tmp_path / "demo.db"), BUNDLED)
     with pytest.raises(QualityLabError) as raised:
         _small(lab, 5)
@@ -118,7 +105,7 @@ def test_a_demo_cut_off_part_way_says_how_to_complete_it(
         "the demo stopped part-way; run the same demo again with --force (and the same --seed) "
         "to complete it"
     )
-    monkeypatch.setattr(store_transfer, "import_batch", real)
+    server_back()
     _small(lab, 5, force=True)
     complete = Lab.open(str(tmp_path / "complete.db"), BUNDLED)
     _small(complete, 5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -262,26 +263,15 @@ def test_a_large_import_commits_in_batches(
 
 
 def test_a_failure_between_batches_says_to_run_the_import_again(
-    tmp_path: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    small_catalog: Path,
+    server_gone_at: Callable[[int, int, str], Callable[[], None]],
 ) -> None:
-    from qualitylab.errors import StorageUnavailable
-    from qualitylab.store import transfer as store_transfer
-
     source = Lab.open(db=str(tmp_path / "source.db"), journeys=small_catalog)
     _fill(source)
     path = tmp_path / "all.jsonl"
     path.write_text(_export(source), encoding="utf-8")
-    monkeypatch.setattr(transfer, "BATCH_RECORDS", 2)
-    real = store_transfer.import_batch
-    calls = {"n": 0}
-
-    def server_gone(*args: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 2:
-            raise StorageUnavailable("database is unavailable: server closed the connection")
-        real(*args)
-
-    monkeypatch.setattr(store_transfer, "import_batch", server_gone)
+    server_gone_at(2, 2, "database is unavailable: server closed the connection")
     target = Lab.open(db=str(tmp_path / "target.db"), journeys=small_catalog)
     with pytest.raises(QualityLabError, match="run the same import again to complete it"):
         import_jsonl(target, path)

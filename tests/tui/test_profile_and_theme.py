@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 from tui_helpers import (
     AppFactory,
@@ -17,6 +18,16 @@ from qualitylab import config, services
 from qualitylab.services import Lab
 from qualitylab.tui.app import DARK, LIGHT
 from qualitylab.tui.screens.profile import ProfileScreen
+
+
+async def change_name_after_a_walk(pilot: Pilot[None]) -> str:
+    """Start a walk, go back home and open "Change name"; the walk's id."""
+    step = await open_journey(pilot, "buy")
+    await pilot.press("escape")
+    await home_loaded(pilot)
+    await pilot.press("ctrl+n")
+    await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+    return step.walk.uuid
 
 
 async def test_walk_anonymously_keeps_no_name_and_links_no_walks(
@@ -61,12 +72,7 @@ async def test_choosing_anonymous_again_keeps_the_remembered_walks(
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await home_loaded(pilot)
-        step = await open_journey(pilot, "buy")
-        walk_uuid = step.walk.uuid
-        await pilot.press("escape")
-        await home_loaded(pilot)
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        walk_uuid = await change_name_after_a_walk(pilot)
         await pilot.click("#anonymous")
         await home_loaded(pilot)
     saved = config.load_profile()
@@ -81,12 +87,7 @@ async def test_change_name_can_be_cancelled_and_offers_the_current_name(
     anonymous, which hid the walker's unfinished walks from the list."""
     app = new_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        step = await open_journey(pilot, "buy")
-        walk_uuid = step.walk.uuid
-        await pilot.press("escape")
-        await home_loaded(pilot)
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        walk_uuid = await change_name_after_a_walk(pilot)
         form = pilot.app.screen
         assert form.query_one("#name", Input).value == "Anna Petrova"
         assert form.query_one("#department", Input).value == "Shop 12"

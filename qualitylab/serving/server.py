@@ -52,6 +52,10 @@ ENV_SERVE_TOKEN = "QUALITYLAB_SERVE_TOKEN"
 #: Largest HTTP request body and websocket message accepted (keys and pastes fit easily).
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_COLUMNS, MAX_ROWS = 400, 200
+#: A connection that has not sent a whole request within this many seconds is closed (aiohttp's
+#: default is 75 s: a page left half-sent, or a client holding sockets open, keeps each one that
+#: long). Tabs are not affected: a websocket is a request being handled, not an idle connection.
+IDLE_CONNECTION_SECONDS = 15.0
 #: How long a quitting app process gets to save and exit before it is killed.
 STOP_GRACE_SECONDS = 10.0
 WALKER_COOKIE_DAYS = 365
@@ -210,6 +214,7 @@ class LabServer(Server):
             host=self.host,
             port=self.port,
             access_log=None,
+            keepalive_timeout=IDLE_CONNECTION_SECONDS,
             # aiohttp calls ``print`` once the port is open: the banner (with the access key)
             # never announces a server that then fails to listen.
             print=lambda *args: self.print_banner(),

@@ -846,3 +846,18 @@ async def test_chromium_shows_the_walk_app_from_the_key_link(
     assert any(url.startswith(served.url.replace("http", "ws")) for url in requested), requested
     own = (served.url, served.url.replace("http", "ws"), "data:")
     assert [url for url in requested if not url.startswith(own)] == []
+
+
+def test_a_connection_that_sends_no_whole_request_is_closed(serve: ServeFactory) -> None:
+    """Half a request line, then nothing: the server closes the socket after
+    ``IDLE_CONNECTION_SECONDS`` (aiohttp alone waits 75 s), so held-open sockets do not pile up."""
+    from qualitylab.serving.server import IDLE_CONNECTION_SECONDS
+
+    served = serve()
+    host, port = served.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x")
+        sock.settimeout(IDLE_CONNECTION_SECONDS + 10)
+        start = time.monotonic()
+        assert sock.recv(1024) == b""  # closed by the server, nothing answered
+        assert time.monotonic() - start < IDLE_CONNECTION_SECONDS + 5

@@ -146,14 +146,18 @@ def knn_graph(
     if k <= 0:
         return sp.csr_matrix((n, n), dtype=np.float64)
     zt = np.ascontiguousarray(z.T)
-    mt = None if meaning is None else np.ascontiguousarray(meaning.T)
+    #: (meaning rows, their transpose, covered) when pairs of English texts also mix meaning
+    mix: tuple[FloatArray, FloatArray, BoolArray] | None = None
+    if meaning is not None and covered is not None:
+        mix = (meaning, np.ascontiguousarray(meaning.T), covered)
     w2 = np.float32(semantic.WEIGHT**2)
 
     def neighbours(start: int) -> tuple[IntArray, FloatArray]:
         sims = z[start : start + chunk] @ zt  # small chunks stay in cache
-        if mt is not None and meaning is not None and covered is not None:
-            both = covered[start : start + chunk, None] & covered[None, :]
-            joint = (sims + w2 * (meaning[start : start + chunk] @ mt)) / (1 + w2)
+        if mix is not None:
+            rows, rows_t, english = mix
+            both = english[start : start + chunk, None] & english[None, :]
+            joint = (sims + w2 * (rows[start : start + chunk] @ rows_t)) / (1 + w2)
             sims = np.where(both, joint, sims)
         size = sims.shape[0]
         sims[np.arange(size), start + np.arange(size)] = -np.inf
@@ -168,12 +172,13 @@ def knn_graph(
     parts = threads.map_in_order(neighbours, range(0, n, chunk))
     r, c = np.divmod(np.concatenate([p[0] for p in parts]), n)
     v = np.concatenate([p[1] for p in parts]).astype(np.float64)
-    if covered is not None and mt is not None and covered.mean() < semantic.ENGLISH_CORPUS:
+    english = None if mix is None else mix[2]
+    if english is not None and english.mean() < semantic.ENGLISH_CORPUS:
         # in a bilingual corpus meaning re-ranks and re-weighs the links between English texts,
         # but their total stays what TF-IDF gave them: the modularity null model (2m) and the
         # resolution cap read the graph's total, so a signal on the English half must not
         # change how finely the Russian half is split
-        both = covered[r] & covered[c]
+        both = english[r] & english[c]
         if both.any():
             lsa = np.einsum("ij,ij->i", z[r[both]], z[c[both]]).astype(np.float64)
             v[both] *= max(float(lsa.sum()), 0.0) / float(v[both].sum())
@@ -240,8 +245,9 @@ def _communities(
     near = z if meaning is None else semantic.joined(z, meaning)
 
     def closeness(labels: IntArray) -> FloatArray:
+        """Like the graph: a text without meaning is judged on LSA alone."""
         sims = _centroid_sims(near, labels)
-        if meaning is not None and covered is not None:
+        if covered is not None and meaning is not None and not covered.all():
             sims = np.where(covered, sims, _centroid_sims(z, labels))
         out: FloatArray = sims * lengths
         return out
@@ -542,18 +548,15 @@ def group(
         extra = None
         if suggestions is not None and any(suggestions):
             extra = suggestion_links([suggestions[i] for i in graph_rows], stemmer, places)
-        if meaning is None:
-            sub, links = _communities(z, lengths, seed, places, extra)
-        else:
-            sub, links = _communities(
-                z,
-                lengths,
-                seed,
-                places,
-                extra,
-                meaning=meaning.rows(graph_rows),
-                covered=meaning.covered[graph_rows],
-            )
+        sub, links = _communities(
+            z,
+            lengths,
+            seed,
+            places,
+            extra,
+            meaning=None if meaning is None else meaning.rows(graph_rows),
+            covered=None if meaning is None else meaning.covered[graph_rows],
+        )
         report("neighbours", 1.0)
         if large:
             report("assign", 0.0)

@@ -279,3 +279,28 @@ async def test_fix_list_columns_are_the_factors_that_multiply_to_the_score(
             score, reach, sev, impact, persist = (float(c) for c in row[1:6])
             assert 0.5 <= impact <= 1 and 0.5 <= persist <= 1, row
             assert 100 * reach * sev * impact * persist == pytest.approx(score, rel=0.03), row
+
+
+async def test_the_one_offs_screen_counts_what_fixes_counts(db_path: str) -> None:
+    """Product-owner QA: triage said 155 one-offs where `qualitylab fixes` said 150, the lone
+    blockers (which the fix list lists as lines of their own) counted by one and not the other.
+    Both count them now, and both say how many the fix list lists too."""
+    from qualitylab.services.fixes import build_fix_report
+
+    build_lab(db_path, extra=[("pay", "crash: the app closed on pay", 4)])
+    with Lab.open(db=db_path, journeys=CATALOG) as lab:
+        one_offs = build_fix_report(lab).one_offs
+    assert (len(one_offs.reports), len(one_offs.listed)) == (3, 1)
+    app = make_triage_app(db=db_path, journeys=CATALOG, lang="en")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        table = pilot.app.screen.query_one("#oneoffs", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        heading = str(pilot.app.screen.query_one("#topbar", Static).render())
+        assert heading.startswith(
+            "One-offs · 3 reports in no recurring problem (blockers among them, also on the fix "
+            "list: 1)"
+        )
+        assert set(rows(table)) == set(one_offs.reports)

@@ -165,8 +165,11 @@ def small_report(text: str = "payment page froze", *, compare: bool = False) -> 
         comparison = Comparison(
             "1.0",
             "1.1",
-            {"regressed": 0, "new": 0, "persisting": 0, "resolved": 1},
-            (Change("c-pay", text, "resolved", 2, 0, "planned"),),
+            {"regressed": 0, "new": 0, "persisting": 0, "resolved": 1, "not_seen_again": 1},
+            (
+                Change("c-pay", text, "resolved", 2, 0, "planned", 4.0),
+                Change("c-once", "screen froze once", "not_seen_again", 1, 0, "open", 0.7),
+            ),
         )
     return assemble(
         Facts(

@@ -190,6 +190,20 @@ def render_report(
     return render(report, fmt, what=what, progress=progress)
 
 
+def excel_changes(report: Report, fmt: str) -> tuple[str, str] | None:
+    """A release of ``report`` that Excel changes when it opens its CSV, and what it shows
+    ("2026.10", "2026.1"); None for other formats, or when every release reads as written."""
+    from qualitylab.reports.safe import excel_reading
+
+    if fmt != "csv":
+        return None
+    for release in report.header.releases:
+        shown = excel_reading(release)
+        if shown is not None:
+            return release, shown
+    return None
+
+
 def print_summary(report: Report, console: Console) -> None:
     """The terminal summary (``qualitylab report`` without -o)."""
     from qualitylab.reports.terminal import print_summary as summary

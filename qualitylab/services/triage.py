@@ -430,6 +430,8 @@ class ExportFile:
     name: str
     content: bytes
     path: Path | None = None
+    #: A release Excel would change on opening this CSV, and what it shows (see ``excel_changes``).
+    excel_changes: tuple[str, str] | None = None
 
 
 def export_formats() -> tuple[str, ...]:
@@ -451,7 +453,12 @@ def export_report(
     import re
 
     from qualitylab.reports.render import SUFFIX
-    from qualitylab.services.reports import build_report, check_format, render_report
+    from qualitylab.services.reports import (
+        build_report,
+        check_format,
+        excel_changes,
+        render_report,
+    )
 
     check_format(fmt)
     report = build_report(lab, journey=journey or None, release=release or None)
@@ -459,7 +466,7 @@ def export_report(
     parts = ["qualitylab-report", journey or "", release or "", "jira" if fmt == "jira-csv" else ""]
     stem = "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts if p)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    made = ExportFile(stem + SUFFIX[fmt], data)
+    made = ExportFile(stem + SUFFIX[fmt], data, excel_changes=excel_changes(report, fmt))
     if folder is None:
         return made
     target = folder.expanduser() / made.name

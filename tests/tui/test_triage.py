@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 from triage_helpers import (
     TriageFactory,
     build_lab,
@@ -158,6 +160,29 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
         assert "Report written" in list(pilot.app._notifications)[0].message
     html = (out / "qualitylab-report.html").read_text(encoding="utf-8")
     assert "card form rejects spaces" in html
+
+
+async def test_a_csv_export_says_how_to_open_it_in_excel(
+    new_triage: TriageFactory, tmp_path: Path
+) -> None:
+    """Product-owner QA: a release like "2026.10" opened in Excel as 2026.1 (here "1.0" as 1).
+    The CSV stays plain data; the app says to open the xlsx or import the CSV as text."""
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-format", Select).value = "csv"
+        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
+        excel, written = (n.message for n in pilot.app._notifications)
+        assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
+        assert "Report written" in written
+    rows = list(
+        csv.DictReader(io.StringIO((tmp_path / "qualitylab-report.csv").read_text("utf-8-sig")))
+    )
+    assert {r["release"] for r in rows} == {"1.0", "1.1"}  # plain data for every other reader
 
 
 def corrections(lab: Lab) -> list[tuple[str, str, str, bool]]:

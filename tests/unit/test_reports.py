@@ -35,7 +35,7 @@ from qualitylab.domain import (
 from qualitylab.reports.assemble import Facts, assemble
 from qualitylab.reports.model import Change, Comparison, Nps, Report, Scope
 from qualitylab.reports.render import render
-from qualitylab.reports.safe import md
+from qualitylab.reports.safe import excel_reading, md
 
 GOLDEN = Path(__file__).parent / "golden"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -325,6 +325,26 @@ def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
         for value in row:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
     assert "'=HYPERLINK" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026.10", "2026.1"),
+        ("5.0", "5"),
+        ("007", "7"),
+        ("4.9", None),
+        ("2026.11", None),
+        ("12", None),
+        ("2.0-rc1", None),
+        ("1.2.3", None),
+        ("", None),
+    ],
+)
+def test_excel_reading_says_which_csv_fields_excel_changes(value: str, shown: str | None) -> None:
+    """Product-owner QA: "2026.10" opened in Excel as 2026.1. The CSV stays plain data; the
+    faces use this to tell the owner to open the XLSX or import the CSV with the column as text."""
+    assert excel_reading(value) == shown
 
 
 def test_jira_csv_columns_and_priority() -> None:

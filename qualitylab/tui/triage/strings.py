@@ -212,6 +212,12 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "ex.go": ("Export", "Экспортировать"),
     "ex.done": ("Report written: {path}", "Отчёт сохранён: {path}"),
     "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),
+    "ex.excel": (
+        "Excel opening this CSV shows release {release} as {shown}: open the xlsx export "
+        "instead, or use Data > From Text/CSV with the release column as Text.",
+        "Excel при открытии этого CSV покажет релиз {release} как {shown}: откройте экспорт "
+        "xlsx или используйте «Данные > Из текстового/CSV-файла», столбец релиза — «Текст».",
+    ),
     # --- help ---
     "tri.help.body": (
         "Everywhere (escape closes this help)\n"

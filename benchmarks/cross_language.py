@@ -17,7 +17,8 @@ does, with the shared glossary and the step context (`cluster_texts(context=...)
 For the generated demo lab it also prints purity (the share of clustered pain points that belong to
 their cluster's main problem: low = problems merged), inverse purity (the share that sit in their
 problem's biggest cluster: low = problems split), and the purity of the largest clusters, which
-are the ones a product owner reads first.
+are the ones a product owner reads first; and how well problems met on several steps stay one
+(``_spread_scores``), the check against any rule that keeps steps apart.
 """
 
 from __future__ import annotations
@@ -198,8 +199,22 @@ def _demo_scores() -> dict[str, float]:
     clustered journey by journey with the step as context and the walker as author, exactly as
     ``qualitylab fixes`` does.
     """
-    features.USE_GLOSSARY = True  # as shipped, whatever the table above left set
     data = _demo_lab()
+    tally, cluster_of = _cluster_lab(data, {})
+    together = sum(
+        _main_cluster(data.pain_points, cluster_of, a)
+        == _main_cluster(data.pain_points, cluster_of, b)
+        is not None
+        for a, b in ISSUE_11_PAIRS
+    )
+    return {**tally.scores(), "points": len(data.pain_points), "pairs": together}
+
+
+def _cluster_lab(data: Any, step_of: dict[str, str]) -> tuple[_Tally, dict[str, str | None]]:
+    """The demo lab clustered journey by journey as ``qualitylab fixes`` does (step as context,
+    walker as author, suggested fix); ``step_of`` overrides a pain point's step. Returns the
+    tally and each pain point's cluster (a collapsed copy: its original's)."""
+    features.USE_GLOSSARY = True  # as shipped, whatever the table above left set
     by_journey: dict[str, list[Any]] = {}
     for point in data.pain_points:
         by_journey.setdefault(point.journey_id, []).append(point)
@@ -211,7 +226,7 @@ def _demo_scores() -> dict[str, float]:
         result = cluster_texts(
             texts,
             ids=ids,
-            context=[p.step_id for p in points],
+            context=[step_of.get(p.uuid, p.step_id) for p in points],
             authors=[p.walker_uuid or p.walk_uuid for p in points],
             suggestions=[p.suggested_fix for p in points],
         )
@@ -220,13 +235,45 @@ def _demo_scores() -> dict[str, float]:
             cluster_of[p.uuid] = result.labels.get(p.uuid) or result.labels.get(
                 result.duplicates.get(p.uuid, "")
             )
-    together = sum(
-        _main_cluster(data.pain_points, cluster_of, a)
-        == _main_cluster(data.pain_points, cluster_of, b)
-        is not None
-        for a, b in ISSUE_11_PAIRS
-    )
-    return {**tally.scores(), "points": len(data.pain_points), "pairs": together}
+    return tally, cluster_of
+
+
+def _spread_scores() -> dict[str, float]:
+    """Problems met on several steps (the app is slow everywhere, a banner on every screen): in
+    the demo lab every problem belongs to one step, which flatters any rule that keeps steps
+    apart. Here a third of each journey's problems (drawn with seed 0) have each of their pain
+    points moved to a step of the journey drawn at random, and the lab is clustered with and
+    without the move. Reported for those problems: the share of their clustered pain points in
+    their main cluster (1 = each is still one problem), before and after the move."""
+    import random
+
+    data = _demo_lab()
+    rng = random.Random(0)
+    steps_of: dict[str, list[str]] = {}
+    problems_of: dict[str, set[str]] = {}
+    for point in data.pain_points:
+        steps_of.setdefault(point.journey_id, []).append(point.step_id)
+        if data.problem_of[point.uuid]:
+            problems_of.setdefault(point.journey_id, set()).add(data.problem_of[point.uuid])
+    moved: set[str] = set()
+    for _journey, problems in sorted(problems_of.items()):
+        moved |= set(rng.sample(sorted(problems), max(1, len(problems) // 3)))
+    step_of: dict[str, str] = {}
+    for point in data.pain_points:
+        if data.problem_of[point.uuid] in moved:
+            step_of[point.uuid] = rng.choice(sorted(set(steps_of[point.journey_id])))
+    out: dict[str, float] = {"moved": len(moved)}
+    for name, override in (("kept", {}), ("spread", step_of)):
+        tally, cluster_of = _cluster_lab(data, override)
+        pieces: dict[str, Counter[str]] = {}
+        for point in data.pain_points:
+            problem, label = data.problem_of[point.uuid], cluster_of[point.uuid]
+            if problem in moved and label is not None:
+                pieces.setdefault(problem, Counter())[label] += 1
+        out[name] = _share([(c.total(), c.most_common(1)[0][1]) for c in pieces.values()])
+        scores = tally.scores()
+        out[f"{name}_ari"], out[f"{name}_purity"] = scores["ari"], scores["purity"]
+    return out
 
 
 #: The five problems issue 11 found listed twice in the demo's top 20, each as two wordings of
@@ -271,6 +318,14 @@ def main() -> None:
         f"{TOP} largest clusters {d['top_purity']:.3f}\n"
         f"  clusters per problem {d['clusters'] / max(d['problems'], 1):.2f}; issue 11's five "
         f"pairs in one cluster: {int(d['pairs'])} of {len(ISSUE_11_PAIRS)}"
+    )
+    m = _spread_scores()
+    print(
+        f"\nproblems met on several steps ({int(m['moved'])} of the demo's problems, each pain "
+        f"point moved to a random step of its journey): their pain points in their main cluster "
+        f"{m['kept']:.3f} on their own step, {m['spread']:.3f} spread; the whole lab's ARI "
+        f"{m['kept_ari']:.3f} -> {m['spread_ari']:.3f}, purity {m['kept_purity']:.3f} -> "
+        f"{m['spread_purity']:.3f}"
     )
     b = _bilingual_scores()
     print(

@@ -364,11 +364,20 @@ def _product(x: sparse.csr_matrix, dense: FloatArray) -> FloatArray:
 
 
 def _orthonormal(y: FloatArray) -> FloatArray:
-    """Orthonormal basis of the columns of a tall ``y`` via its small Gram matrix.
+    """Orthonormal basis of the columns of a tall ``y`` via its small Gram matrix, twice.
 
-    Three times faster than a QR of the tall matrix here; columns that add nothing (rank
-    deficiency on tiny corpora) are dropped instead of amplifying rounding noise.
+    Faster than a QR of the tall matrix here; columns that add nothing (rank deficiency on tiny
+    corpora) are dropped instead of amplifying rounding noise. One pass leaves the columns
+    orthogonal only to about float32's precision times the Gram matrix's condition number (the
+    sketch ``X X^T R`` squares it), enough for a Ritz value to exceed the true singular value by
+    1e-4 (hypothesis found a 6 x 18 case); the second pass starts from nearly orthonormal
+    columns, so it is exact to rounding (CholeskyQR2, Fukaya et al. 2014).
     """
+    q = _gram_basis(y)
+    return _gram_basis(q)
+
+
+def _gram_basis(y: FloatArray) -> FloatArray:
     import numpy as np
 
     y64 = y.astype(np.float64)

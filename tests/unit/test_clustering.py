@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 
 import pytest
@@ -579,6 +580,33 @@ def test_the_same_suggested_fix_never_links_texts_from_different_steps() -> None
     context = ["confirm"] * len(spinner) + ["tariff"] * len(twice)
     result = cluster_texts(texts, context=context, suggestions=[SAME_FIX] * len(texts))
     assert {result.labels[i] for i in spinner}.isdisjoint({result.labels[i] for i in twice})
+
+
+def test_a_problem_met_on_every_step_stays_one_when_its_walkers_suggest_its_fixes() -> None:
+    """Issue 12 ("one problem in one place"): a problem seen on every step of a journey (here the
+    bank's "confirm spins, a second tap makes a second request", its reports spread over the
+    journey's six steps) was cut into pieces per step, because same-step links count three
+    times: 4 of its 9 reports sat outside its main cluster. A same suggested fix now makes two
+    steps' word links count as one place's, so it stays one problem, and no other joins it."""
+    from qualitylab.services.demo_bank import load_bank
+
+    bank = load_bank()
+    problems = [p for p in bank.problems if p.journey_id == "tariff-change"]
+    steps = sorted({p.step_id for p in problems})
+    texts, context, fixes, target = [], [], [], []
+    for problem in problems:
+        spread = problem.id == "confirm-spinner-double"
+        for j, text in enumerate(problem.texts):
+            if spread:
+                target.append(str(len(texts)))
+            texts.append(text)
+            context.append(steps[j % len(steps)] if spread else problem.step_id)
+            fixes.append(problem.fixes[j % len(problem.fixes)])
+    result = cluster_texts(texts, context=context, suggestions=fixes)
+    assert _together(result, target) >= 0.85, result  # 8 of its 9 (5 of 9 before)
+    main = Counter(result.labels[i] for i in target).most_common(1)[0][0]
+    cluster = next(c for c in result.clusters if c.id == main)
+    assert set(cluster.members) <= set(target)
 
 
 def test_suggestions_keep_the_result_order_invariant() -> None:

@@ -116,13 +116,17 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "{product} · шагов: {steps} · ~{minutes} мин",
     ),
     "home.progress.new": ("not started", "не начат"),
-    "home.progress.in_progress": (
-        "in progress: step {step} of {steps}",
-        "в процессе: шаг {step} из {steps}",
-    ),
+    "home.progress.in_progress": ("in progress: {answered}", "в процессе: {answered}"),
     "home.progress.done": ("done ×{count}", "пройден ×{count}"),
     "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
-    "home.resume": ("▶ Resume: step {step} of {steps}", "▶ Продолжить: шаг {step} из {steps}"),
+    # a walk in progress: how much is done, and where "resume" opens it (the step it was left
+    # on, or the finish screen), e.g. "▶ 2 of 8 steps answered · resume at step 1"
+    "home.answered": (
+        "{answered} of {steps} steps answered",
+        "отвечено {answered} из {steps}",  # "шагов" is in the line already; 80 columns
+    ),
+    "home.resume_step": ("resume at step {step}", "продолжить с шага {step}"),
+    "home.resume_finish": ("resume at the finish", "продолжить с завершения прохода"),
     "home.removed": (
         "(no longer in the catalog — your walk still works)",
         "(больше нет в каталоге — ваш проход продолжит работать)",

@@ -76,6 +76,7 @@ class QualityLabApp(LabApp):
         #: typed name), and nothing is written to the server's profile or preference files.
         self.served = served
         self.remember_theme = served is None
+        self.error_details = served is None
         self.walker_override = walker_name.strip() if walker_name else None
         #: Seconds source for step timers; tests freeze it so snapshots are stable.
         self.clock: Callable[[], float] = clock or time.monotonic

@@ -290,7 +290,7 @@ class HomeScreen(QLScreen[None]):
         options = self.query_one("#journeys", OptionList)
         if not self.rows:
             options.clear_options()
-        options.add_option(Option(str(err), disabled=True))
+        options.add_option(Option(self.qapp.error_text(err), disabled=True))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:

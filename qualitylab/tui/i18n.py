@@ -188,6 +188,26 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "покажет новую личную ссылку.",
     ),
     "profile.open_link": ("Open my link", "Открыть мою ссылку"),
+    # --- a browser tab while the lab's database cannot be reached ---
+    "down.title": (
+        "The lab's database cannot be reached",
+        "База данных лаборатории недоступна",
+    ),
+    "down.body": (
+        "The lab cannot open your journeys right now. Nothing is lost: everything you confirmed "
+        "before is saved. This is usually over in a few minutes. This tab tries again by itself "
+        "every {seconds} s and opens as soon as the database answers; you need not reload it.",
+        "Сейчас лаборатория не может открыть ваши пути. Ничего не потеряно: всё подтверждённое "
+        "раньше сохранено. Обычно это проходит за несколько минут. Вкладка сама пробует снова "
+        "каждые {seconds} с и откроется, как только база данных ответит; обновлять её не нужно.",
+    ),
+    "down.tries": (
+        "Tries so far: {count}; no answer yet.",
+        "Попыток: {count}; ответа пока нет.",
+    ),
+    "down.trying": ("Trying again…", "Пробуем снова…"),
+    "down.retry": ("Try again now", "Попробовать сейчас"),
+    "key.retry": ("Try again", "Попробовать снова"),
     # --- home ---
     "home.title": ("Journeys", "Пути клиента"),
     "home.hello": ("Hello, {name}", "Здравствуйте, {name}"),

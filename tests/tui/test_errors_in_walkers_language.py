@@ -55,6 +55,19 @@ def assert_russian(message: str) -> None:
     assert english_words(message) == [], message
 
 
+async def refusal_shown(pilot: Pilot[None], app: QualityLabApp) -> str:
+    """Wait for the open form's error line; it and every notice must read in Russian."""
+    line = pilot.app.screen.query_one("#form-error", Static)
+    await wait_for(pilot, lambda: bool(str(line.render()).strip()))
+    shown = str(line.render())
+    assert_russian(shown)
+    assert notices(app), "no notice"
+    for notice in notices(app):
+        assert_russian(notice)
+        assert "по-английски" not in notice
+    return shown
+
+
 Prepare = Callable[[Pilot[None], Lab, Path], Awaitable[None]]
 
 
@@ -111,17 +124,8 @@ async def test_a_refused_pain_point_is_explained_in_russian(
         await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
         await prepare(pilot, lab, tmp_path)
         await pilot.press("ctrl+s")
-        form = pilot.app.screen
-        line = form.query_one("#form-error", Static)
-        await wait_for(pilot, lambda: bool(str(line.render()).strip()))
-        shown = str(line.render())
+        assert expected in await refusal_shown(pilot, app)
         assert screen_is(pilot, PainPointForm)  # the form stays open with what was typed
-        assert_russian(shown)
-        assert expected in shown
-        assert notices(app), "no notice"
-        for notice in notices(app):
-            assert_russian(notice)
-            assert "по-английски" not in notice
     assert services.list_pain_points(lab) == []
 
 
@@ -139,11 +143,7 @@ async def test_editing_a_pain_point_deleted_meanwhile_says_so_in_russian(
         services.delete_pain_point(lab, point.uuid)  # in the walker's other tab
         await fill_form(pilot, "Кнопка не работает совсем")
         await pilot.press("ctrl+s")
-        line = pilot.app.screen.query_one("#form-error", Static)
-        await wait_for(pilot, lambda: bool(str(line.render()).strip()))
-        assert_russian(str(line.render()))
-        for notice in notices(app):
-            assert_russian(notice)
+        assert "удалено" in await refusal_shown(pilot, app)
 
 
 async def test_a_bad_link_in_the_browser_form_is_explained_in_russian(
@@ -167,10 +167,7 @@ async def test_a_bad_link_in_the_browser_form_is_explained_in_russian(
         await fill_form(pilot, "Кнопка не работает", severity=2, category="bug")
         await fill_form(pilot, attachment="/etc/passwd")
         await pilot.press("ctrl+s")
-        line = pilot.app.screen.query_one("#form-error", Static)
-        await wait_for(pilot, lambda: bool(str(line.render()).strip()))
-        assert_russian(str(line.render()))
-        assert "https://" in str(line.render())  # what a link looks like
+        assert "https://" in await refusal_shown(pilot, app)  # what a link looks like
     assert services.list_pain_points(lab) == []
 
 
@@ -184,12 +181,7 @@ async def test_a_praise_too_long_is_explained_in_russian(
         await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
         pilot.app.screen.query_one("#praise-text", TextArea).load_text("z" * (MAX_TEXT_CHARS + 1))
         await pilot.press("ctrl+s")
-        line = pilot.app.screen.query_one("#form-error", Static)
-        await wait_for(pilot, lambda: bool(str(line.render()).strip()))
-        assert_russian(str(line.render()))
-        assert "20\u00a0000" in str(line.render())
-        for notice in notices(app):
-            assert_russian(notice)
+        assert "20\u00a0000" in await refusal_shown(pilot, app)
     (walk,) = services.list_walks(lab)
     assert services.list_praise(lab, walk_uuid=walk.uuid) == []
 

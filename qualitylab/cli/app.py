@@ -45,7 +45,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "compare": (
         "fixes",
-        "Compare two releases: which problems are new, persisting, resolved or regressed.",
+        "Compare two releases: new, persisting, resolved, not seen again or regressed problems.",
     ),
     "cluster-texts": (
         "fixes",

@@ -148,7 +148,8 @@ def fixes(
         weights=weights,
         total=len(items),
         reports=report.reports,
-        unlisted=report.unlisted,
+        one_offs=len(report.one_offs.reports),
+        one_offs_listed=len(report.one_offs.listed),
     )
 
 
@@ -315,7 +316,7 @@ def compare(
     db: DbOption = None,
     journeys: JourneysOption = None,
 ) -> None:
-    """Compare two releases: which problems are new, persisting, resolved or regressed.
+    """Compare two releases: new, persisting, resolved, not seen again or regressed problems.
 
     [bold]Examples[/bold]
 
@@ -348,13 +349,14 @@ def compare(
         )
     totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
-        from qualitylab.reports.fixes_json import change_json
+        from qualitylab.reports.fixes_json import change_json, resolved_needs_json
 
         print_json(
             {
                 "from": from_release,
                 "to": to_release,
                 "totals": totals,
+                "resolved_needs": resolved_needs_json(),
                 "changes": [change_json(c) for c in changes],
             }
         )

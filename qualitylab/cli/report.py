@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, open_lab, say
+from qualitylab.cli.common import DbOption, JourneysOption, open_lab, say, warn
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.fixes import JourneyOpt, ProductOpt, WeightOpt, weights_from
 from qualitylab.cli.progress import progress_bar
@@ -48,7 +48,7 @@ def report(
         typer.Option(
             "--compare-to",
             help="Add a comparison with this earlier release: new, persisting, resolved, "
-            "regressed problems (against --release, or the latest release).",
+            "not seen again, regressed problems (against --release, or the latest release).",
         ),
     ] = None,
     weight: WeightOpt = None,
@@ -125,6 +125,13 @@ def report(
         f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {plural(h.walks, 'walk')}, "
         f"{plural(h.pain_points, 'pain point')}, {plural(h.problems, 'recurring problem')}."
     )
+    changed = report_service.excel_changes(built, fmt or "")
+    if changed is not None:  # the CSV stays plain data; say how to open it in Excel
+        warn(
+            f"note: Excel opening this CSV shows release {changed[0]} as {changed[1]}: open "
+            f"the xlsx instead (-o {path.with_suffix('.xlsx').name}), or use Excel's "
+            "Data > From Text/CSV with the release column as Text"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -22,8 +22,13 @@ from qualitylab.errors import StorageUnavailable
 from qualitylab.serving.apps import SERVED_APPS
 from qualitylab.serving.options import (
     DEFAULT_IDLE_MINUTES,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
     DEFAULT_MAX_SESSIONS,
     browser_url,
+    connection_cap,
+    connection_cap_problem,
+    per_client_cap,
     public_url_problem,
 )
 
@@ -195,6 +200,31 @@ def serve(
             "to try again in a minute.",
         ),
     ] = DEFAULT_MAX_SESSIONS,
+    max_connections: Annotated[
+        int | None,
+        typer.Option(
+            "--max-connections",
+            min=3,
+            max=65_535,
+            help=f"Open connections at once (default: {DEFAULT_MAX_CONNECTIONS}, or 2 per tab "
+            f'above {DEFAULT_MAX_CONNECTIONS // 2} tabs). Over it a connection gets "try again" '
+            "(503) and is closed; open tabs go on working.",
+            show_default=False,
+        ),
+    ] = None,
+    max_per_client: Annotated[
+        int | None,
+        typer.Option(
+            "--max-per-client",
+            min=0,
+            max=65_535,
+            help="Open connections from one IP address (0: no cap). Default: "
+            f"{DEFAULT_MAX_CONNECTIONS_PER_CLIENT} with a network --host; 0 with a loopback "
+            "--host or a --public-url, as behind a reverse proxy everyone has the proxy's "
+            "address (let the proxy limit per client: README).",
+            show_default=False,
+        ),
+    ] = None,
     idle_timeout: Annotated[
         float,
         typer.Option(
@@ -235,6 +265,10 @@ def serve(
         if problem:
             fail(problem)
         public_url = public_url.strip()
+    connections = connection_cap(max_sessions, max_connections)
+    problem = connection_cap_problem(max_sessions, connections)
+    if problem:
+        fail(problem)
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:
         fail(f"--token must be at least {MIN_TOKEN_CHARS} characters (use a random one)")
     # Resolve the database now so every tab writes to the same place whatever its cwd, and fail
@@ -266,6 +300,8 @@ def serve(
         app_env=env,
         lang=lang,
         max_sessions=max_sessions,
+        max_connections=connections,
+        max_connections_per_client=per_client_cap(host, public_url, max_per_client),
         idle_seconds=idle_timeout * 60,
         db_label=mask_db_url(db_url),
     )

@@ -16,7 +16,9 @@ from qualitylab.domain import Cluster, Clustering, FixItem, PainPoint
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.fixlist.corrections import Corrected
 from qualitylab.fixlist.facts import Visit, known_releases, pain_facts, step_facts
+from qualitylab.fixlist.one_offs import OneOffs, age, find_one_offs, is_one_off_line
 from qualitylab.fixlist.releases import (
+    Evidence,
     FixRecord,
     ReleaseChange,
     apply_status,
@@ -166,7 +168,7 @@ def score(data: ScopeData, *, release: str | None, weights: Weights) -> Scored:
 def _with_corrections(item: FixItem, corrected: Corrected) -> FixItem:
     cid = item.cluster.id
     moved_in = corrected.moved_in.get(cid, ())
-    if cid.startswith("one-off-") and not moved_in:  # a report moved out onto a line of its own
+    if is_one_off_line(cid) and not moved_in:  # a report moved out onto a line of its own
         moved_in = tuple(m for m in item.cluster.members if m in corrected.moved_from)
     return replace(
         item,
@@ -186,17 +188,22 @@ def _with_suggestions(item: FixItem, members: Iterable[str], fix_of: Mapping[str
 
 @dataclass(frozen=True)
 class FixReport:
-    """A ranked fix list and what it leaves out: reports in no listed problem are one-offs
-    (a lone non-blocker note), counted so nobody thinks they were lost. ``texts`` holds each
-    listed item's reports, so a face can show what people wrote, not just ids."""
+    """A ranked fix list and its one-offs: reports in no recurring problem (``fixlist.one_offs``;
+    the blockers among them are listed too), counted so nobody thinks they were lost. ``texts``
+    holds each listed item's reports, so a face can show what people wrote, not just ids."""
 
     items: list[FixItem]
     reports: int  # pain points in scope
-    unlisted: int  # of those, in no item of the whole list (not just the top N)
+    one_offs: OneOffs = OneOffs(())  # of the whole list (not just the top N)
     texts: Mapping[str, tuple[PainPoint, ...]] = field(default_factory=dict)
     similar: Mapping[str, Sequence[Similar]] = field(default_factory=dict)
     #: Every pain point of the slice, listed or not (what a report's rows and one-offs need).
     pain_points: tuple[PainPoint, ...] = ()
+
+    @property
+    def unlisted(self) -> int:
+        """Reports in no item of the whole list (one-offs that are not blockers)."""
+        return self.one_offs.unlisted
 
     def reports_of(self, item: FixItem) -> tuple[PainPoint, ...]:
         return self.texts.get(item.cluster.id, ())
@@ -204,21 +211,29 @@ class FixReport:
     def similar_to(self, item: FixItem) -> Sequence[Similar]:
         return self.similar.get(item.cluster.id, ())
 
+    def one_off_reports(self) -> list[PainPoint]:
+        """The one-offs themselves, worst first, then oldest (the order every face lists them)."""
+        alone = set(self.one_offs.reports)
+        return sorted(
+            (p for p in self.pain_points if p.uuid in alone),
+            key=lambda p: (-int(p.severity), age(p)),
+        )
+
 
 def report(scored: Scored, *, top: int | None, similar: int = 0) -> FixReport:
-    """The list (its top N) with the count of reports that no listed problem holds, and each
-    item's ``similar`` best merge candidates when asked."""
-    listed = {m for item in scored.items for m in scored.data.members(item.cluster)}
-    unlisted = sum(1 for uuid in scored.facts if uuid not in listed)
+    """The list (its top N) with its one-offs, and each item's ``similar`` best merge
+    candidates when asked."""
+    one_offs = find_one_offs(scored.items, lambda i: scored.data.members(i.cluster), scored.facts)
     items = scored.items[:top] if top else scored.items
     texts = {item.cluster.id: tuple(scored.reports(item)) for item in items}
     alike = scored.similar(n=similar, only=[i.cluster.id for i in items]) if similar else {}
     points = tuple(p for p in scored.data.pain_points if p.uuid in scored.facts)
-    return FixReport(items, len(scored.facts), unlisted, texts, alike, points)
+    return FixReport(items, len(scored.facts), one_offs, texts, alike, points)
 
 
 def release_changes(data: ScopeData, *, from_release: str, to_release: str) -> list[ReleaseChange]:
-    """Problems as new / persisting / resolved / regressed between two releases, with counts."""
+    """Problems as new / persisting / resolved / not seen again / regressed between two releases,
+    with counts and, for a problem gone from ``to_release``, the evidence that it is fixed."""
     if not from_release or not to_release:
         raise InvalidInput("compare needs both --from and --to releases")
     data.check_release(from_release, "--from")
@@ -233,17 +248,32 @@ def release_changes(data: ScopeData, *, from_release: str, to_release: str) -> l
             f"{to_release} ({', '.join(sorted(products[to_release]))}) belong to different "
             "products; compare two releases of one product (--product narrows the list)"
         )
-    release_of = {p.uuid: p.release for p in data.pain_points}
-    counts: dict[str, Mapping[str, int]] = {
-        c.id: Counter(release_of[m] for m in data.members(c) if m in release_of)
-        for c in data.clusters()
-    }
+    by_uuid = data.by_uuid
+    counts: dict[str, Mapping[str, int]] = {}
+    evidence: dict[str, Evidence] = {}
+    visitors: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for visit in data.visits:
+        visitors[(visit.release, visit.journey_id, visit.step_id)].add(visit.walker_uuid)
+
+    def walked(release: str, steps: set[tuple[str, str]]) -> int:
+        return len(set().union(*(visitors.get((release, j, s), set()) for j, s in steps)))
+
+    for c in data.clusters():
+        points = [by_uuid[m] for m in data.members(c) if m in by_uuid]
+        counts[c.id] = Counter(p.release for p in points)
+        steps = {(p.journey_id, p.step_id) for p in points}
+        evidence[c.id] = Evidence(
+            walkers_before=len({p.walker_uuid for p in points if p.release == from_release}),
+            visitors_before=walked(from_release, steps),
+            visitors_after=walked(to_release, steps),
+        )
     return compare(
         counts,
         from_release=from_release,
         to_release=to_release,
         titles={c.id: c.title for c in data.clusters()},
         records=data.records,
+        evidence=evidence,
     )
 
 

@@ -171,7 +171,68 @@ def apply_status(items: Iterable[FixItem], records: Mapping[str, FixRecord]) -> 
 # --------------------------------------------------------------------------------------------------
 
 NEW, PERSISTING, RESOLVED, REGRESSED = "new", "persisting", "resolved", "regressed"
-_KIND_ORDER = {REGRESSED: 0, NEW: 1, PERSISTING: 2, RESOLVED: 3}
+#: Reported before, none in the later release, but too little evidence to call it fixed.
+NOT_SEEN = "not_seen_again"
+#: Every kind, most urgent first: the order of the list and of every total.
+CHANGE_KINDS = (REGRESSED, NEW, PERSISTING, RESOLVED, NOT_SEEN)
+_KIND_ORDER = {kind: n for n, kind in enumerate(CHANGE_KINDS)}
+
+#: "resolved" needs at least this many walkers who reported the problem in the earlier release:
+#: one person's note is not a trend (the blocker rule waits for a second person too) ...
+RESOLVED_MIN_WALKERS = 2
+#: ... and, at the share of its steps' walkers it hit then, at least this many of the later
+#: release's walkers of those steps would have hit it again. Seeing none of an expected 3 has a
+#: chance of about e^-3 = 5 % if nothing changed, so its absence is evidence of a fix.
+RESOLVED_MIN_EXPECTED = 3.0
+
+
+def kind_label(kind: str) -> str:
+    """A change kind as a person reads it ("not_seen_again" -> "not seen again")."""
+    return kind.replace("_", " ")
+
+
+def gone_count(count: int, expected: float | None) -> str:
+    """A later release's count; for a problem gone from it, how many would have hit it."""
+    return f"{count} ({expected:g} expected)" if expected is not None else str(count)
+
+
+def resolved_rule(from_release: str, to_release: str) -> tuple[str, ...]:
+    """What "resolved", "not seen again" and "expected" mean, one sentence each: every face
+    prints them under a comparison with a problem gone from the later release."""
+    return (
+        f"resolved: no report in {to_release}, though {RESOLVED_MIN_WALKERS}+ walkers reported "
+        f"it in {from_release} and, at that share of its steps' walkers, "
+        f"{RESOLVED_MIN_EXPECTED:g}+ would have in {to_release} (seeing none is then a 5 % "
+        "chance if nothing changed).",
+        f"not seen again: no report in {to_release}, but too few walkers reported it before, "
+        f"or walked its steps in {to_release}, to call it fixed.",
+        f"expected: walkers of {to_release} who would have hit it at {from_release}'s rate.",
+    )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What says a problem gone from the later release is fixed: the walkers who reported it in
+    the earlier release, and the walkers who visited its steps in each release."""
+
+    walkers_before: int
+    visitors_before: int
+    visitors_after: int
+
+    @property
+    def expected(self) -> float:
+        """Walkers of the later release who would hit it at the earlier release's rate (0 when
+        no walk visited its steps before: logged feedback has no step visits)."""
+        if not self.visitors_before:
+            return 0.0
+        rate = min(1.0, self.walkers_before / self.visitors_before)
+        return rate * self.visitors_after
+
+    @property
+    def enough(self) -> bool:
+        return (
+            self.walkers_before >= RESOLVED_MIN_WALKERS and self.expected >= RESOLVED_MIN_EXPECTED
+        )
 
 
 @dataclass(frozen=True)
@@ -180,11 +241,13 @@ class ReleaseChange:
 
     cluster_id: str
     title: str
-    kind: str  # "new" | "persisting" | "resolved" | "regressed"
+    kind: str  # one of CHANGE_KINDS
     from_count: int
     to_count: int
     status: FixStatus = FixStatus.OPEN
     status_release: str | None = None
+    #: For a problem gone from the later release: how many of its walkers would have hit it.
+    expected: float | None = None
 
 
 def compare(
@@ -194,16 +257,20 @@ def compare(
     to_release: str,
     titles: Mapping[str, str] | None = None,
     records: Mapping[str, FixRecord] | None = None,
+    evidence: Mapping[str, Evidence] | None = None,
 ) -> list[ReleaseChange]:
     """Classify clusters between two releases.
 
-    ``counts`` maps cluster id -> release -> number of member pain points in that release.
+    ``counts`` maps cluster id -> release -> number of member pain points in that release;
+    ``evidence`` (cluster id -> ``Evidence``) says whether a problem's absence means anything.
 
     - regressed: marked fixed in a release before ``to_release`` and has members in ``to_release``
       (wins over new/persisting: the team believes it is gone);
     - new: members in ``to_release`` only;
     - persisting: members in both;
-    - resolved: members in ``from_release`` only.
+    - resolved: members in ``from_release`` only, and ``Evidence.enough`` (see
+      ``RESOLVED_MIN_WALKERS``, ``RESOLVED_MIN_EXPECTED``): one report gone is not a fix;
+    - not_seen_again: members in ``from_release`` only, without that evidence.
     Clusters with members in neither release are left out. Most urgent kinds first, then by size.
     """
     if not from_release.strip() or not to_release.strip():
@@ -212,6 +279,7 @@ def compare(
         raise InvalidInput(f"--from and --to are the same release ({from_release!r})")
     titles = titles or {}
     records = records or {}
+    evidence = evidence or {}
     out: list[ReleaseChange] = []
     for cluster_id, per_release in counts.items():
         before = int(per_release.get(from_release, 0))
@@ -219,6 +287,8 @@ def compare(
         if not before and not after:
             continue
         record = records.get(cluster_id)
+        seen = evidence.get(cluster_id)
+        expected = None if after else round(seen.expected, 1) if seen else 0.0
         if after and is_regressed(record, [to_release]):
             kind = REGRESSED
         elif after and before:
@@ -226,7 +296,7 @@ def compare(
         elif after:
             kind = NEW
         else:
-            kind = RESOLVED
+            kind = RESOLVED if seen is not None and seen.enough else NOT_SEEN
         out.append(
             ReleaseChange(
                 cluster_id=cluster_id,
@@ -236,6 +306,7 @@ def compare(
                 to_count=after,
                 status=record.status if record else FixStatus.OPEN,
                 status_release=record.release if record else None,
+                expected=expected,
             )
         )
     out.sort(key=lambda c: (_KIND_ORDER[c.kind], -(c.to_count + c.from_count), c.cluster_id))

@@ -486,6 +486,10 @@ def rank(items: Iterable[FixItem]) -> list[FixItem]:
     return [replace(item, rank=n) for n, item in enumerate(ordered, start=1)]
 
 
+#: The id prefix of a one-off line: a lone blocker the fix list lists (``fixlist.one_offs``).
+ONE_OFF_PREFIX = "one-off-"
+
+
 def one_off_cluster(
     uuid: str, text: str, suggested_fix: str = "", *, id_from: str | None = None
 ) -> Cluster:
@@ -496,7 +500,7 @@ def one_off_cluster(
     from qualitylab.clustering.describe import shorten
 
     return Cluster(
-        id=f"one-off-{(id_from or uuid)[:8]}",
+        id=f"{ONE_OFF_PREFIX}{(id_from or uuid)[:8]}",
         title=shorten(text) or text.strip(),
         terms=(),
         members=(uuid,),

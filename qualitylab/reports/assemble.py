@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from qualitylab.domain import FixItem, Journey, Outcome, PainPoint, Praise, Walk, WalkStatus
+from qualitylab.fixlist.one_offs import in_no_problem, is_one_off_line
 from qualitylab.reports.model import (
     EASE_REFERENCE,
     OUTCOMES,
@@ -178,7 +179,7 @@ def _fix_row(
         status_release=item.status_release,
         status_note=item.status_note,
         releases=tuple(item.releases),
-        one_off=item.cluster.id.startswith("one-off-"),
+        one_off=is_one_off_line(item.cluster.id),
         owner=item.owner,
         ticket=item.ticket,
         merged=tuple(item.merged),
@@ -218,7 +219,7 @@ def assemble(facts: Facts) -> Report:
     )
     one_offs = tuple(
         sorted(
-            (r for r in pains if not r.problem_id and r.severity >= 3),
+            (r for r in pains if in_no_problem(r.problem_id) and r.severity >= 3),
             key=lambda r: (-r.severity, r.created_at or "~", r.id),
         )
     )
@@ -272,7 +273,7 @@ def assemble(facts: Facts) -> Report:
         logged_feedback=sum(1 for p in facts.pain_points if p.walk_uuid in feedback_walks),
         median_walk_seconds=_median(sum(v.seconds_spent for v in w.visits) for w in completed),
         pain_points=len(facts.pain_points),
-        problems=sum(1 for i in facts.items if not i.cluster.id.startswith("one-off-")),
+        problems=sum(1 for i in facts.items if not is_one_off_line(i.cluster.id)),
     )
     release_rank = {r: n for n, r in enumerate(facts.releases)}
     title_by_journey = {m.journey_id: m.title for m in maps}

@@ -13,7 +13,12 @@ from typing import Any
 from qualitylab.domain import FixItem, PainPoint
 from qualitylab.fixlist.build import FixReport
 from qualitylab.fixlist.corrections import Correction
-from qualitylab.fixlist.releases import FixRecord, ReleaseChange
+from qualitylab.fixlist.releases import (
+    RESOLVED_MIN_EXPECTED,
+    RESOLVED_MIN_WALKERS,
+    FixRecord,
+    ReleaseChange,
+)
 from qualitylab.fixlist.score import Explanation, Weights, factors_of
 from qualitylab.fixlist.similar import Similar
 
@@ -108,7 +113,8 @@ def fix_report_json(
         "scope": scope,
         "weights": weights_json(weights),
         "reports": report.reports,
-        "unlisted_reports": report.unlisted,
+        "unlisted_reports": report.unlisted,  # one-offs in no line of the list
+        "one_off_reports": len(report.one_offs.reports),  # in no recurring problem (blockers too)
         "fixes": [
             fix_json(i, report.reports_of(i), report.similar_to(i) if report.similar else None)
             for i in report.items
@@ -144,6 +150,12 @@ def correction_json(correction: Correction) -> dict[str, Any]:
     }
 
 
+def resolved_needs_json() -> dict[str, Any]:
+    """What "resolved" asks of a problem with no report in the later release (else it is
+    "not_seen_again"): walkers who reported it before, and walkers expected to hit it again."""
+    return {"walkers_before": RESOLVED_MIN_WALKERS, "expected": RESOLVED_MIN_EXPECTED}
+
+
 def change_json(change: ReleaseChange) -> dict[str, Any]:
     return {
         "cluster_id": change.cluster_id,
@@ -153,6 +165,8 @@ def change_json(change: ReleaseChange) -> dict[str, Any]:
         "to_count": change.to_count,
         "status": change.status.value,
         "status_release": change.status_release,
+        # gone from the later release: how many of its walkers would have hit it (else null)
+        "expected": change.expected,
     }
 
 

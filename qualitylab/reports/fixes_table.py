@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from qualitylab.domain.text import visible
+from qualitylab.fixlist.releases import CHANGE_KINDS
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -147,10 +148,12 @@ def render_fixes(
     weights: Weights | None = None,
     total: int | None = None,
     reports: int = 0,
-    unlisted: int = 0,
+    one_offs: int = 0,
+    one_offs_listed: int = 0,
 ) -> None:
     """The fix list as a table; ``total`` = the list's full length when ``items`` is its top;
-    ``unlisted`` of the scope's ``reports`` are one-offs in no listed problem."""
+    ``one_offs`` of the scope's ``reports`` are in no recurring problem, ``one_offs_listed`` of
+    them blockers the list shows as lines of their own (``fixlist.one_offs``)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -214,13 +217,8 @@ def render_fixes(
             f"Top {len(items)} of {total} problems. All of them: --all (or --top N, --json).",
             markup=False,
         )
-    if unlisted:
-        console.print(
-            f"{unlisted:,} of {reports:,} reports "
-            f"{'is a one-off' if unlisted == 1 else 'are one-offs'}, in no problem of the list:\n"
-            "notes too unlike the others to group (one-off blockers are listed).",
-            markup=False,
-        )
+    if one_offs:
+        console.print(one_offs_line(one_offs, reports, one_offs_listed), markup=False)
     for line in (  # short lines: an 80-column terminal must not break a command in two
         "score = 100 × reach × sev × impact × persist: the factors shown (0..1, each",
         "raised to its --weight, shown as ^w). Order: blockers (most walkers stopped",
@@ -230,10 +228,16 @@ def render_fixes(
         console.print(line, style="dim", markup=False, overflow="ignore", crop=False)
 
 
-KINDS = ("regressed", "new", "persisting", "resolved")
+KINDS = CHANGE_KINDS  # the order of the totals (most urgent first)
 
 
-_KIND_STYLE = {"regressed": "bold red", "new": "yellow", "persisting": "", "resolved": "green"}
+_KIND_STYLE = {
+    "regressed": "bold red",
+    "new": "yellow",
+    "persisting": "",
+    "resolved": "green",
+    "not_seen_again": "dim",
+}
 
 
 def render_changes(
@@ -246,8 +250,10 @@ def render_changes(
     from rich.table import Table
     from rich.text import Text
 
+    from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+
     title = Text(f"{clean(from_release)} → {clean(to_release)}: ")
-    title.append(", ".join(f"{n} {k}" for k, n in totals.items()))
+    title.append(", ".join(f"{n} {kind_label(k)}" for k, n in totals.items()))
     if not changes:
         console.print(title)
         console.print("No pain points in either release.")
@@ -265,13 +271,28 @@ def render_changes(
         if c.status_release:
             status += f" {c.status_release}"
         table.add_row(
-            Text(c.kind, style=_KIND_STYLE[c.kind]),
+            Text(kind_label(c.kind), style=_KIND_STYLE[c.kind]),
             problem,
             str(c.from_count),
-            str(c.to_count),
+            gone_count(c.to_count, c.expected),
             literal(status),
         )
     console.print(table)
+    if any(c.expected is not None for c in changes):
+        for line in resolved_rule(clean(from_release), clean(to_release)):
+            console.print(line, style="dim", markup=False)
+
+
+def one_offs_line(one_offs: int, reports: int, listed: int) -> str:
+    """How many reports are one-offs and how many of them (blockers) the list shows anyway."""
+    line = (
+        f"{one_offs:,} of {reports:,} reports {'is a one-off' if one_offs == 1 else 'are one-offs'}"
+        ", in no recurring problem: notes too unlike the others to group"
+    )
+    if listed:
+        line += f"; {'the blocker' if listed == 1 else f'the {listed:,} blockers'} among them"
+        line += f" {'is' if listed == 1 else 'are'} listed too (one-off-… lines)"
+    return line + "."
 
 
 #: One-off rows ``cluster-texts`` lists under its table (the JSON has every label).

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, SEVERITY_NAMES, Report
 from qualitylab.reports.safe import visible
 from qualitylab.reports.text import (
@@ -97,5 +98,8 @@ def to_html(report: Report) -> str:
             hidden=len(fixes) - TOP_DETAILED - TOP_LISTED,
             one_offs_shown=ONE_OFFS_SHOWN,
             notes_shown=NOTES_SHOWN,
+            kind_label=kind_label,
+            gone_count=gone_count,
+            resolved_rule=resolved_rule,
         )
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import md
 from qualitylab.reports.text import (
@@ -172,7 +173,10 @@ def to_markdown(report: Report) -> str:
 
     out += ["## One-offs, major or worse", ""]
     if report.one_offs:
-        out.append("Reported once and in no problem above; in a small lab these matter most.")
+        out.append(
+            "Reported once and in no recurring problem (the blockers among them are also in the "
+            'fix list above, as "one report"); in a small lab these matter most.'
+        )
         out.append("")
         out += _table(
             ["Severity", "Step", "Release", "Walker", "What they wrote", "Suggested fix"],
@@ -197,16 +201,25 @@ def to_markdown(report: Report) -> str:
     c = report.comparison
     if c is not None:
         out += [f"## Release {md(c.from_release)} → {md(c.to_release)}", ""]
-        out.append(", ".join(f"{n} {k}" for k, n in c.totals.items()))
+        out.append(", ".join(f"{n} {kind_label(k)}" for k, n in c.totals.items()))
         out.append("")
         out += _table(
             ["Change", "Problem", md(c.from_release), md(c.to_release), "Status"],
             [
-                [x.kind, md(x.title), str(x.from_count), str(x.to_count), md(x.status)]
+                [
+                    kind_label(x.kind),
+                    md(x.title),
+                    str(x.from_count),
+                    gone_count(x.to_count, x.expected),
+                    md(x.status),
+                ]
                 for x in c.changes
             ],
             "llrrl",
         )
+        if any(x.expected is not None for x in c.changes):
+            out += [f"- {md(line)}" for line in resolved_rule(c.from_release, c.to_release)]
+            out.append("")
 
     out += ["## Praise — don't break this", ""]
     out += [

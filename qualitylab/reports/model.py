@@ -178,7 +178,7 @@ class FixRow:
 
 @dataclass(frozen=True)
 class PainRow:
-    """One pain point, with the problem it was grouped into ("" = a one-off)."""
+    """One pain point, with the problem it was grouped into ("" or a one-off line = a one-off)."""
 
     id: str
     text: str
@@ -198,10 +198,11 @@ class PainRow:
 class Change:
     id: str
     title: str
-    kind: str  # regressed | new | persisting | resolved
+    kind: str  # regressed | new | persisting | resolved | not_seen_again
     from_count: int
     to_count: int
     status: str
+    expected: float | None = None  # gone from the later release: walkers who would have hit it
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ class Report:
     nps_by_release: tuple[Nps, ...]
     journeys: tuple[JourneyMap, ...]
     fixes: tuple[FixRow, ...]
-    one_offs: tuple[PainRow, ...]  # severity 3-4 reports in no listed problem
+    one_offs: tuple[PainRow, ...]  # severity 3-4 reports in no recurring problem (fixlist.one_offs)
     comparison: Comparison | None
     praise: tuple[Note, ...]
     comments: tuple[Note, ...]

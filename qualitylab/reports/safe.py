@@ -25,6 +25,24 @@ _MD_LINE_START = re.compile(r"^(\s*)([-+>]|\d+)([.)]?)(?=\s|$)")
 _JIRA_SPECIAL = re.compile(r"([\\\[\]{}|!*_^~+\-?#])")
 
 
+#: A field Excel's "open" reads as a plain number (quotes around it in the CSV do not stop that).
+_PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def excel_reading(value: str) -> str | None:
+    """What Excel shows for a CSV field it opens as a number, when that is not ``value`` itself
+    ("2026.10" -> "2026.1", "5.0" -> "5", "007" -> "7"); None when it keeps it ("4.9", "beta").
+
+    A CSV cannot mark a field as text for Excel without changing the data every other reader gets
+    (a leading ``'`` or tab) or writing a formula (``="2026.10"``, which the lab never writes), so
+    the faces warn instead and point to the XLSX (text cells) or Excel's From Text/CSV import.
+    """
+    if not _PLAIN_NUMBER.fullmatch(value):
+        return None
+    shown = format(float(value), ".15g")
+    return shown if shown != value else None
+
+
 def visible(text: str) -> str:
     """Control characters shown as ``\\x1b`` etc., so no escape sequence reaches a terminal."""
     return _CONTROL.sub(

@@ -342,8 +342,21 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
         sheets.append(
             (
                 "Release comparison",
-                ("change", "problem_id", "title", c.from_release, c.to_release, "status"),
-                ([x.kind, x.id, x.title, x.from_count, x.to_count, x.status] for x in c.changes),
+                # expected: for a problem gone from the later release, how many of its walkers
+                # would have hit it (what tells "resolved" from "not seen again")
+                (
+                    "change",
+                    "problem_id",
+                    "title",
+                    c.from_release,
+                    c.to_release,
+                    "expected",
+                    "status",
+                ),
+                (
+                    [x.kind, x.id, x.title, x.from_count, x.to_count, x.expected, x.status]
+                    for x in c.changes
+                ),
                 {"title": 60},
             )
         )

@@ -35,7 +35,6 @@ from qualitylab.fixlist.lineage import (
     previous_runs,
     unique_ids,
 )
-from qualitylab.fixlist.one_offs import age as one_off_age
 from qualitylab.fixlist.one_offs import one_offs as one_off_lines
 from qualitylab.fixlist.releases import (
     FixRecord,
@@ -325,17 +324,10 @@ def similar_problems(
 
 
 def one_off_reports(lab: Lab, **options: Unpack[FixListOptions]) -> list[PainPoint]:
-    """Reports in no recurring problem (lone blockers listed as one-off lines included), worst
-    first: what the triage app lists so a person can attach one to a problem (``move_report``)."""
-    scored = score_fix_list(lab, **options)
-    grouped = {
-        m
-        for item in scored.items
-        if not item.cluster.id.startswith("one-off-")
-        for m in scored.data.members(item.cluster)
-    }
-    alone = [p for p in scored.data.pain_points if p.uuid in scored.facts and p.uuid not in grouped]
-    return sorted(alone, key=lambda p: (-int(p.severity), one_off_age(p)))
+    """The scope's one-offs (reports in no recurring problem, ``fixlist.one_offs``; the lone
+    blockers among them are fix-list lines too), worst first: what the triage app lists so a
+    person can attach one to a problem (``move_report``)."""
+    return build_fix_report(lab, **options).one_off_reports()
 
 
 def compare_releases(

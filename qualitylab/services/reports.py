@@ -117,6 +117,7 @@ def _comparison(
     product: str | None,
     cluster_fn: ClusterFn | None,
 ) -> Comparison:
+    from qualitylab.fixlist.releases import CHANGE_KINDS
     from qualitylab.reports.model import Change, Comparison
 
     if not to_release:
@@ -138,13 +139,14 @@ def _comparison(
     except NotFound as exc:  # compare names its own flags; say the ones this command took
         message = str(exc).replace("(--from)", "(--compare-to)").replace("(--to)", "(--release)")
         raise NotFound(message) from None
-    kinds = ("regressed", "new", "persisting", "resolved")
     return Comparison(
         from_release=from_release,
         to_release=to_release,
-        totals={k: sum(1 for c in changes if c.kind == k) for k in kinds},
+        totals={k: sum(1 for c in changes if c.kind == k) for k in CHANGE_KINDS},
         changes=tuple(
-            Change(c.cluster_id, c.title, c.kind, c.from_count, c.to_count, c.status.value)
+            Change(
+                c.cluster_id, c.title, c.kind, c.from_count, c.to_count, c.status.value, c.expected
+            )
             for c in changes
         ),
     )
@@ -186,6 +188,20 @@ def render_report(
     from qualitylab.reports.render import render
 
     return render(report, fmt, what=what, progress=progress)
+
+
+def excel_changes(report: Report, fmt: str) -> tuple[str, str] | None:
+    """A release of ``report`` that Excel changes when it opens its CSV, and what it shows
+    ("2026.10", "2026.1"); None for other formats, or when every release reads as written."""
+    from qualitylab.reports.safe import excel_reading
+
+    if fmt != "csv":
+        return None
+    for release in report.header.releases:
+        shown = excel_reading(release)
+        if shown is not None:
+            return release, shown
+    return None
 
 
 def print_summary(report: Report, console: Console) -> None:

@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 WORST_STEPS = 2
 #: NPS from fewer answers than this is shown with a warning: one answer moves it by 10+ points.
 NPS_SMALL_N = 30
-ONE_OFF_PREFIX = "one-off-"
 #: Merge suggestions shown for one problem.
 SIMILAR = 5
 #: Below this a "similar" problem only shares the journey: not worth suggesting.
@@ -271,22 +270,21 @@ def _report_lines(lab: Lab, points: Sequence[PainPoint]) -> list[ReportLine]:
     ]
 
 
-def is_one_off(item: FixItem) -> bool:
-    return item.cluster.id.startswith(ONE_OFF_PREFIX)
-
-
 # ---------------------------------------------------------------------------------- fix list
 @dataclass(frozen=True)
 class TriageList:
     """The ranked fix list of a scope, the reports no problem holds, and what can filter it."""
 
     items: tuple[FixItem, ...]
-    one_offs: tuple[ReportLine, ...]  # reports in no cluster (one-off blocker lines included)
+    #: Reports in no recurring problem, worst first: the same one-offs ``qualitylab fixes`` counts
+    #: (``fixlist.one_offs``); the blockers among them are also fix-list lines.
+    one_offs: tuple[ReportLine, ...]
     reports: int
     journeys: tuple[str, ...]  # journey ids with reports, for the filter
     releases: tuple[str, ...]  # oldest first
     owners: Mapping[str, str] = field(default_factory=dict)  # cluster id -> owner (when known)
     tickets: Mapping[str, str] = field(default_factory=dict)  # cluster id -> ticket key
+    one_offs_listed: int = 0  # of ``one_offs``: blockers the fix list lists too (one-off lines)
 
     def factors(self, item: FixItem) -> Mapping[str, float]:
         """What the item's score multiplies (reach, severity, impact, persistence; each 0..1), the
@@ -295,23 +293,19 @@ class TriageList:
 
 
 def triage_list(lab: Lab, *, journey: str | None = None, release: str | None = None) -> TriageList:
-    """The fix list (see ``build_fix_report``) plus every report left out of its clusters."""
+    """The fix list (``build_fix_report``) plus its one-offs, counted as ``fixes`` counts them."""
     from qualitylab.services.fixes import build_fix_report
 
     report = build_fix_report(lab, journey=journey or None, release=release or None)
-    with lab.store.unit(read_only=True) as unit:
-        points = unit.pain_points(journey_id=journey or None, release=release or None)
-        everything = unit.pain_points() if release else points
-    clustered = {
-        p.uuid for item in report.items if not is_one_off(item) for p in report.reports_of(item)
-    }
-    loose = [p for p in points if p.uuid not in clustered]
+    with lab.store.unit(read_only=True) as unit:  # what the filters offer
+        everything = unit.pain_points(journey_id=None if release else journey or None)
     return TriageList(
         items=tuple(report.items),
-        one_offs=tuple(_report_lines(lab, loose)),
+        one_offs=tuple(_report_lines(lab, report.one_off_reports())),
         reports=report.reports,
         journeys=tuple(sorted({p.journey_id for p in everything})),
         releases=sort_releases(p.release for p in everything),
+        one_offs_listed=len(report.one_offs.listed),
     )
 
 
@@ -436,6 +430,8 @@ class ExportFile:
     name: str
     content: bytes
     path: Path | None = None
+    #: A release Excel would change on opening this CSV, and what it shows (see ``excel_changes``).
+    excel_changes: tuple[str, str] | None = None
 
 
 def export_formats() -> tuple[str, ...]:
@@ -457,7 +453,12 @@ def export_report(
     import re
 
     from qualitylab.reports.render import SUFFIX
-    from qualitylab.services.reports import build_report, check_format, render_report
+    from qualitylab.services.reports import (
+        build_report,
+        check_format,
+        excel_changes,
+        render_report,
+    )
 
     check_format(fmt)
     report = build_report(lab, journey=journey or None, release=release or None)
@@ -465,7 +466,7 @@ def export_report(
     parts = ["qualitylab-report", journey or "", release or "", "jira" if fmt == "jira-csv" else ""]
     stem = "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts if p)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    made = ExportFile(stem + SUFFIX[fmt], data)
+    made = ExportFile(stem + SUFFIX[fmt], data, excel_changes=excel_changes(report, fmt))
     if folder is None:
         return made
     target = folder.expanduser() / made.name

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 DEFAULT_MAX_SESSIONS = 8
+#: Open connections at once, in all: each tab holds one (its websocket) and a page load a few
+#: more for a moment; the rest is headroom. Never below two per tab (see :func:`connection_cap`).
+DEFAULT_MAX_CONNECTIONS = 256
+#: Open connections from one address when browsers connect directly (no reverse proxy): a
+#: browser opens up to 6 at once per server, so this is several people behind one NAT.
+DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32
 DEFAULT_IDLE_MINUTES = 15.0
 MIN_TOKEN_CHARS = 16
 
@@ -20,6 +26,9 @@ class ServeOptions:
     app_env: dict[str, str]
     lang: str | None = None
     max_sessions: int = DEFAULT_MAX_SESSIONS
+    #: Open connections at once (over it: 503 and closed at accept), and from one address (0: off).
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
+    max_connections_per_client: int = 0
     idle_seconds: float = DEFAULT_IDLE_MINUTES * 60
     #: Shown in the banner instead of the URL itself (its password masked).
     db_label: str = ""
@@ -35,6 +44,35 @@ class ServeOptions:
     @property
     def secure(self) -> bool:
         return self.public_url.lower().startswith("https://")
+
+
+def connection_cap(max_sessions: int, given: int | None) -> int:
+    """``--max-connections`` as given, else the default, raised for many tabs: every tab holds
+    one connection for as long as it is open, and a page load needs a few more."""
+    return given if given is not None else max(DEFAULT_MAX_CONNECTIONS, 2 * max_sessions)
+
+
+def connection_cap_problem(max_sessions: int, max_connections: int) -> str | None:
+    """Why the connection cap would lock out tabs the tab cap allows, or None."""
+    if max_connections < max_sessions + 2:
+        return (
+            f"--max-connections {max_connections} leaves no room for --max-sessions "
+            f"{max_sessions}: each open tab holds one connection and a page load needs more "
+            f"(give at least {max_sessions + 2}, better {2 * max_sessions})"
+        )
+    return None
+
+
+def per_client_cap(host: str, public_url: str | None, given: int | None) -> int:
+    """``--max-per-client`` as given, else: off (0) where every visitor may arrive
+    from one address (a loopback ``--host``: the reverse proxy on this machine, or only this
+    machine; a ``--public-url``: a proxy's address), else the default for browsers that
+    connect directly."""
+    if given is not None:
+        return given
+    if is_loopback(host) or public_url:
+        return 0
+    return DEFAULT_MAX_CONNECTIONS_PER_CLIENT
 
 
 def url_origin(url: str) -> str:

@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import secrets
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -35,6 +36,7 @@ from qualitylab.config import (
     resolve_lang,
 )
 from qualitylab.serving.apps import ServedApp
+from qualitylab.serving.connections import ConnectionLimit, http_refusal, open_file_limit
 from qualitylab.serving.options import ServeOptions
 from qualitylab.serving.pages import (
     FAVICON_SVG,
@@ -57,6 +59,11 @@ MAX_COLUMNS, MAX_ROWS = 400, 200
 #: default is 75 s: a page left half-sent, or a client holding sockets open, keeps each one that
 #: long). Tabs are not affected: a websocket is a request being handled, not an idle connection.
 IDLE_CONNECTION_SECONDS = 15.0
+#: Pending connections the kernel queues before ``accept`` (aiohttp's default).
+BACKLOG = 128
+#: File descriptors beyond one per connection: each tab's app process is three pipes; the rest is
+#: the listening socket, the log, the database and Python's own.
+FDS_PER_TAB, FDS_SPARE = 3, 64
 #: How long a quitting app process gets to save and exit before it is killed.
 STOP_GRACE_SECONDS = 10.0
 WALKER_COOKIE_DAYS = 365
@@ -233,16 +240,62 @@ class LabServer(Server):
 
     def serve(self, debug: bool = False) -> None:
         self.initialize_logging()
-        web.run_app(
-            self._make_app(),
-            host=self.host,
-            port=self.port,
-            access_log=None,
-            keepalive_timeout=IDLE_CONNECTION_SECONDS,
-            # aiohttp calls ``print`` once the port is open: the banner (with the access key)
-            # never announces a server that then fails to listen.
-            print=lambda *args: self.print_banner(),
+        asyncio.run(self.listen())
+
+    async def listen(self) -> None:
+        """Serve until SIGINT/SIGTERM. aiohttp's ``run_app`` with one change: the listening
+        socket takes connections through :class:`ConnectionLimit` (``run_app`` and its sites
+        hand every accepted connection straight to aiohttp, which caps nothing)."""
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still ends asyncio.run
+                loop.add_signal_handler(signum, stop.set)
+        self.check_open_file_limit()
+        runner = web.AppRunner(
+            await self._make_app(), access_log=None, keepalive_timeout=IDLE_CONNECTION_SECONDS
         )
+        await runner.setup()
+        listener: asyncio.Server | None = None
+        try:
+            assert runner.server is not None  # set by setup()
+            connections = ConnectionLimit(
+                runner.server,
+                total=self.options.max_connections,
+                per_client=self.options.max_connections_per_client,
+                refusal=self.refusal(),
+            )
+            listener = await loop.create_server(connections, self.host, self.port, backlog=BACKLOG)
+            # Only now: the banner (with the access key) never announces a server that then
+            # fails to listen.
+            self.print_banner()
+            await stop.wait()
+        finally:
+            if listener is not None:
+                listener.close()  # no new connections; then aiohttp closes the app's (tabs first)
+            await runner.cleanup()
+
+    def refusal(self) -> bytes:
+        """What a connection over the cap gets: the "lab is full" page, which retries itself."""
+        headers = {**SECURITY_HEADERS, "Content-Security-Policy": self.csp}
+        body = page("full", pick_lang(self.options.lang, ""), refresh="60")
+        return http_refusal(body, headers, retry_after=60)
+
+    def check_open_file_limit(self) -> None:
+        """Each open connection and each tab's pipes is a file descriptor: make room for the
+        caps, or say (once, at start) that the system's limit is the lower bound."""
+        o = self.options
+        need = o.max_connections + FDS_PER_TAB * o.max_sessions + FDS_SPARE
+        limit = open_file_limit(need)
+        if limit is not None and limit < need:
+            log.warning(
+                "warning: the open-file limit (%d) is below what --max-connections %d and "
+                "--max-sessions %d need (about %d): lower them or raise the limit (ulimit -n)",
+                limit,
+                o.max_connections,
+                o.max_sessions,
+                need,
+            )
 
     async def close_tabs(self, _app: web.Application) -> None:
         """On Ctrl+C or SIGTERM: close every tab now, so each app saves and quits and the

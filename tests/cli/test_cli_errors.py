@@ -354,6 +354,12 @@ def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(
         (["--public-url", "http://[bad"], "is not a valid address"),
         (["--public-url", "ftp://x"], "--public-url must look like https://"),
         (["--idle-timeout", "inf"], "less than or equal to 1440"),
+        (["--max-connections", "0"], "greater than or equal to 3"),
+        (
+            ["--max-sessions", "20", "--max-connections", "21"],
+            "--max-connections 21 leaves no room for --max-sessions 20",
+        ),
+        (["--max-per-client", "-1"], "greater than or equal to 0"),
     ],
 )
 def test_serve_refuses_bad_addresses_and_unbounded_tabs_in_one_line(

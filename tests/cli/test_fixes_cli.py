@@ -7,6 +7,7 @@ numbers are known; one test at the end runs the real engine when it is installed
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -254,7 +255,37 @@ def test_one_offs_left_out_of_the_list_are_counted(
     data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
     assert (data["reports"], data["unlisted_reports"]) == (5, 1)
     table = run(runner, app, "fixes", *lab_args).stdout
-    assert "1 of 5 reports is a one-off, in no problem of the list" in table
+    assert "1 of 5 reports is a one-off, in no recurring problem" in table
+    assert "listed too" not in table  # no blocker among them
+
+
+def test_fixes_and_triage_count_the_same_one_offs(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Product-owner QA: on the demo, triage said 155 one-offs and `fixes` 150; the 5 lone
+    blockers `fixes` lists as one-off lines were counted by one view and not the other."""
+    from qualitylab.services.triage import triage_list
+
+    lone = [
+        ("w5", "1.0", "a", Outcome.BLOCKED, 1, "crash: app closed on pay", 4),
+        ("w6", "1.0", "a", Outcome.DONE, 6, "solo: odd font", 2),
+    ]
+    seed(lab_args, [*RELEASE_10, *lone])
+    data = json.loads(run(runner, app, "fixes", "--json", *lab_args).stdout)
+    table = run(runner, app, "fixes", *lab_args).stdout
+    lab = Lab.open(db=lab_args[1], journeys=lab_args[3])
+    try:
+        triage = triage_list(lab)
+    finally:
+        lab.close()
+    said = re.search(r"(\d+) of 6 reports (?:is a one-off|are one-offs)", table)
+    assert said is not None and int(said.group(1)) == len(triage.one_offs)  # one number
+    assert sorted(r.text for r in triage.one_offs) == ["crash: app closed on pay", "solo: odd font"]
+    assert triage.one_offs_listed == 1  # the blocker is a fix-list line as well
+    assert data["one_off_reports"] == len(triage.one_offs) == 2
+    assert data["unlisted_reports"] == 1  # in no line of the list at all
+    assert "2 of 6 reports are one-offs, in no recurring problem" in table
+    assert "the blocker among them is listed too (one-off-… lines)" in table
 
 
 def test_a_lab_of_one_offs_is_not_called_empty(
@@ -280,12 +311,18 @@ def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: l
     result = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", "--json", *lab_args)
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["totals"] == {"regressed": 0, "new": 1, "persisting": 1, "resolved": 1}
+    assert data["totals"] == {
+        "regressed": 0,
+        "new": 1,
+        "persisting": 1,
+        "resolved": 0,
+        "not_seen_again": 1,
+    }
     kinds = {c["title"]: (c["kind"], c["from_count"], c["to_count"]) for c in data["changes"]}
     assert kinds == {
         "pay": ("persisting", 2, 1),
         "promo": ("new", 0, 2),
-        "menu": ("resolved", 2, 0),
+        "menu": ("not_seen_again", 2, 0),  # 2 of 4 walkers then: 1.5 of 1.1's 3 expected
     }
     table = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", *lab_args)
     assert table.exit_code == 0 and "1 new" in table.stdout and "persisting" in table.stdout
@@ -297,6 +334,42 @@ def test_compare_json_and_table(runner: CliRunner, app: typer.Typer, lab_args: l
         backwards.stderr
     )
     assert "sorts after" not in table.stderr
+
+
+def test_one_report_gone_is_not_seen_again_not_resolved(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Product-owner QA: `compare` called a problem with 1 report in one release and 0 in the
+    next "resolved" (demo, esim 1.1 -> 1.2: three lone blockers). One report gone is not a fix."""
+    seed(
+        lab_args,
+        [
+            ("w1", "1.0", "a", Outcome.BLOCKED, 1, "crash: app closed on pay", 4),
+            ("w2", "1.0", "a", Outcome.BLOCKED, 2, "pay: card rejected", 3),
+            ("w3", "1.0", "a", Outcome.BLOCKED, 2, "pay: card refused", 3),
+            ("w4", "1.0", "a", Outcome.BLOCKED, 2, "pay: card declined", 3),
+            *[
+                (f"w{n}", "1.1", "a", Outcome.DONE, 6, "promo: too many banners", 2)
+                for n in (5, 6, 7, 8)
+            ],
+        ],
+    )
+    result = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", "--json", *lab_args)
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    kinds = {c["title"]: (c["kind"], c["to_count"], c["expected"]) for c in data["changes"]}
+    # crash: 1 walker of 4 then, so 1.0 of 1.1's 4 walkers of step a would have hit it again
+    assert kinds["crash: app closed on pay"] == ("not_seen_again", 0, 1.0)
+    # pay: 3 walkers of 4, so 3 of 1.1's 4 would have: none is about a 5 % chance
+    assert kinds["pay"] == ("resolved", 0, 3.0)
+    assert kinds["promo"][:2] == ("new", 4) and kinds["promo"][2] is None
+    assert (data["totals"]["resolved"], data["totals"]["not_seen_again"]) == (1, 1)
+    assert data["resolved_needs"] == {"walkers_before": 2, "expected": 3.0}
+
+    table = run(runner, app, "compare", "--from", "1.0", "--to", "1.1", *lab_args).stdout
+    assert "1 resolved, 1 not seen again" in table
+    assert "not seen again" in table and "0 (1 expected)" in table and "0 (3 expected)" in table
+    assert "not seen again: no report in 1.1, but too few walkers reported it before" in table
 
 
 def write_csv(path: Path, rows: list[tuple[str, str]]) -> Path:

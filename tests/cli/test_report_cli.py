@@ -99,6 +99,33 @@ def test_jira_and_fixes_csv(lab: str, runner: CliRunner) -> None:
     assert len(list(csv.reader(io.StringIO(fixes.stdout)))) == len(rows)
 
 
+def test_a_release_like_2026_10_stays_plain_in_csv_and_text_in_xlsx(
+    lab: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """Product-owner QA: release "2026.10" opened in Excel as 2026.1 from the CSV export. A CSV
+    cannot mark a field as text without changing it for every other reader (a ' or a tab) or
+    writing a formula (="2026.10", never written here), so the CSV stays plain data, the XLSX
+    keeps text cells, and writing the CSV says how to open it in Excel."""
+    from openpyxl import load_workbook
+
+    out = tmp_path / "porting.csv"
+    args = ["report", "--db", lab, "--product", "number-porting"]
+    result = runner.invoke(app, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert {r["release"] for r in rows} == {"2026.10", "2026.11"}  # exactly, for scripts
+    assert "Excel opening this CSV shows release 2026.10 as 2026.1" in result.stderr
+    assert "-o porting.xlsx" in result.stderr and "From Text/CSV" in result.stderr
+
+    book = tmp_path / "porting.xlsx"
+    result = runner.invoke(app, [*args, "-o", str(book)])
+    assert result.exit_code == 0 and "Excel" not in result.stderr
+    sheet = load_workbook(book)["Pain points"]
+    header = [c.value for c in sheet[1]]
+    cells = [row[header.index("release")] for row in sheet.iter_rows(min_row=2)]
+    assert {(c.value, c.data_type) for c in cells} == {("2026.10", "s"), ("2026.11", "s")}
+
+
 def test_compare_and_release(lab: str, runner: CliRunner) -> None:
     result = runner.invoke(
         app,

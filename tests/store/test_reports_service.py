@@ -13,6 +13,7 @@ from qualitylab import services
 from qualitylab.domain import Outcome
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.services import Lab
+from qualitylab.services.fixes import build_fix_report
 from qualitylab.services.reports import build_report
 from qualitylab.services.walk_detail import walk_detail
 
@@ -76,6 +77,23 @@ def _lab(lab: Lab) -> str:
     return first
 
 
+def test_a_lone_blocker_is_a_one_off_in_the_report_as_in_fixes(lab: Lab) -> None:
+    """Product-owner QA: one count of one-offs. A lone blocker is listed in the fix list (so it
+    cannot be missed) and is still a one-off, in the report as in `fixes` and triage."""
+    _lab(lab)
+    _walk(
+        lab, "Gleb", "1.1", {"a": (Outcome.BLOCKED, 1)}, [("a", "crash: app closed", 4)], nps=None
+    )
+    report = build_report(lab, cluster_fn=FakeEngine())
+    fixes = build_fix_report(lab, cluster_fn=FakeEngine())
+    severe = [p.text for p in fixes.one_off_reports() if p.severity >= 3]
+    assert (
+        [p.text for p in report.one_offs] == severe == ["crash: app closed", "solo: total is wrong"]
+    )
+    assert [f.title for f in report.fixes if f.one_off] == ["crash: app closed"]
+    assert report.header.problems == 1  # pay: the lone blocker is not a recurring problem
+
+
 def test_report_model_from_a_real_lab(lab: Lab) -> None:
     first = _lab(lab)
     report = build_report(lab, cluster_fn=FakeEngine())
@@ -104,7 +122,9 @@ def test_release_scope_and_comparison(lab: Lab) -> None:
     assert report.header.walks == 1 and report.header.releases == ("1.1",)
     assert report.comparison is not None
     kinds = {c.id: c.kind for c in report.comparison.changes}
-    assert kinds["c-pay"] == "resolved"
+    # 2 walkers of 2 in 1.0, but 1.1 had one walker of its step: 1 expected, not evidence
+    assert kinds["c-pay"] == "not_seen_again"
+    assert report.comparison.totals["not_seen_again"] == 1
     with pytest.raises(NotFound, match="no walks in release '9.9'"):
         build_report(lab, release="9.9", cluster_fn=FakeEngine())
     with pytest.raises(InvalidInput, match="--compare-to 1.1 is the release"):

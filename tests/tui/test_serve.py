@@ -478,6 +478,93 @@ async def test_a_full_lab_says_so_and_idle_tabs_end(serve: ServeFactory) -> None
         await first.close()
 
 
+def open_sockets(pid: int) -> int:
+    """Sockets the server process holds: its open connections, its listener, asyncio's own."""
+    return sum(
+        os.readlink(f"/proc/{pid}/fd/{fd}").startswith("socket:")
+        for fd in os.listdir(f"/proc/{pid}/fd")
+    )
+
+
+def flood(
+    served: Served, count: int, source: str = "127.0.0.1"
+) -> tuple[list[socket.socket], list[bytes]]:
+    """Open ``count`` connections that send nothing (from ``source``: all of 127/8 is this
+    machine); return those the server kept open and what the others got before it closed them."""
+    host, port = served.url.removeprefix("http://").split(":")
+    socks = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind((source, 0))
+        sock.connect((host, int(port)))
+        socks.append(sock)
+    time.sleep(1.0)
+    kept, refused = [], []
+    for sock in socks:
+        try:
+            answer = sock.recv(65536, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            kept.append(sock)
+            continue
+        refused.append(answer)
+        sock.close()
+    return kept, refused
+
+
+async def test_a_flood_of_connections_is_capped_and_open_tabs_go_on(serve: ServeFactory) -> None:
+    """Admin QA: 1,500 connections without the access key were all held open (a descriptor and
+    memory each; at a service's usual limit of 1,024 descriptors the lab stopped opening for
+    walkers with the key). By default the server now holds at most DEFAULT_MAX_CONNECTIONS: the
+    next gets "503, retry" and is closed at accept, an open tab goes on, and closed connections
+    make room again."""
+    from qualitylab.serving.options import DEFAULT_MAX_CONNECTIONS as CAP
+
+    served = serve()  # the defaults: a loopback --host, so no per-address cap
+    walker, late = await new_browser(served.url), await new_browser(served.url)
+    async with walker.session, late.session:
+        assert await walker.open_lab() == 200
+        await walker.connect()
+        await walker.wait_for("Welcome to QualityLab")
+        kept, refused = flood(served, CAP + 20)
+        try:
+            assert len(refused) >= 20, f"{len(kept)} connections held open"
+            for answer in refused:
+                assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n"), answer[:80]
+                assert b"\r\nRetry-After: 60\r\n" in answer and b"the lab is full" in answer
+            assert open_sockets(served.proc.pid) <= CAP + 4  # + the listener and asyncio's pair
+            assert await late.open_lab() == 503  # a new visitor is told to retry, not hung
+            await walker.sign_in("Ann", "QA")  # the tab already open goes on
+            await walker.wait_for("Hello, Ann")
+        finally:
+            for sock in kept:
+                sock.close()
+        for _ in range(50):  # the closed connections are counted down: room again
+            if await late.open_lab() == 200:
+                break
+            await asyncio.sleep(0.1)
+        assert await late.open_lab() == 200
+        await walker.close()
+    assert "refusing connections over the cap" in served.output()
+
+
+async def test_one_address_cannot_take_every_connection(serve: ServeFactory) -> None:
+    """With --max-per-client (on by default for a network --host), a flood from one address
+    fills only its own share: a browser at another address opens the lab and its tab."""
+    served = serve("--max-per-client", "6")
+    kept, refused = flood(served, 10, source="127.0.0.2")
+    try:
+        assert (len(kept), len(refused)) == (6, 4)
+        browser = await new_browser(served.url)  # from 127.0.0.1
+        async with browser.session:
+            assert await browser.open_lab() == 200
+            await browser.connect()
+            await browser.wait_for("Welcome to QualityLab")
+            await browser.close()
+    finally:
+        for sock in kept:
+            sock.close()
+
+
 def raw_get(served: Served, path: str, headers: str = "") -> tuple[str, bytes]:
     """A GET sent byte for byte (an HTTP client would normalise ``..`` and ``%2e`` away)."""
     host, port = served.url.removeprefix("http://").split(":")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static
 from triage_helpers import (
     TriageFactory,
     build_lab,
@@ -160,6 +162,29 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
     assert "card form rejects spaces" in html
 
 
+async def test_a_csv_export_says_how_to_open_it_in_excel(
+    new_triage: TriageFactory, tmp_path: Path
+) -> None:
+    """Product-owner QA: a release like "2026.10" opened in Excel as 2026.1 (here "1.0" as 1).
+    The CSV stays plain data; the app says to open the xlsx or import the CSV as text."""
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-format", Select).value = "csv"
+        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
+        excel, written = (n.message for n in pilot.app._notifications)
+        assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
+        assert "Report written" in written
+    rows = list(
+        csv.DictReader(io.StringIO((tmp_path / "qualitylab-report.csv").read_text("utf-8-sig")))
+    )
+    assert {r["release"] for r in rows} == {"1.0", "1.1"}  # plain data for every other reader
+
+
 def corrections(lab: Lab) -> list[tuple[str, str, str, bool]]:
     from qualitylab.services.corrections import list_corrections
 
@@ -279,3 +304,28 @@ async def test_fix_list_columns_are_the_factors_that_multiply_to_the_score(
             score, reach, sev, impact, persist = (float(c) for c in row[1:6])
             assert 0.5 <= impact <= 1 and 0.5 <= persist <= 1, row
             assert 100 * reach * sev * impact * persist == pytest.approx(score, rel=0.03), row
+
+
+async def test_the_one_offs_screen_counts_what_fixes_counts(db_path: str) -> None:
+    """Product-owner QA: triage said 155 one-offs where `qualitylab fixes` said 150, the lone
+    blockers (which the fix list lists as lines of their own) counted by one and not the other.
+    Both count them now, and both say how many the fix list lists too."""
+    from qualitylab.services.fixes import build_fix_report
+
+    build_lab(db_path, extra=[("pay", "crash: the app closed on pay", 4)])
+    with Lab.open(db=db_path, journeys=CATALOG) as lab:
+        one_offs = build_fix_report(lab).one_offs
+    assert (len(one_offs.reports), len(one_offs.listed)) == (3, 1)
+    app = make_triage_app(db=db_path, journeys=CATALOG, lang="en")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        table = pilot.app.screen.query_one("#oneoffs", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        heading = str(pilot.app.screen.query_one("#topbar", Static).render())
+        assert heading.startswith(
+            "One-offs · 3 reports in no recurring problem (blockers among them, also on the fix "
+            "list: 1)"
+        )
+        assert set(rows(table)) == set(one_offs.reports)

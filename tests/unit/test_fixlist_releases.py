@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from qualitylab.domain import Cluster, FixItem, FixStatus, PriorityParts
 from qualitylab.errors import InvalidInput
 from qualitylab.fixlist.releases import (
+    Evidence,
     FixRecord,
     apply_status,
     check_status,
@@ -131,7 +132,7 @@ def test_compare_classifies_new_persisting_resolved_regressed() -> None:
     counts = {
         "login": {"4.9": 3, "5.0": 2},  # persisting
         "promo": {"5.0": 4},  # new
-        "crash": {"4.9": 5},  # resolved
+        "crash": {"4.9": 5},  # resolved: 4 of 8 walkers hit it, none of 10 in 5.0 (5 expected)
         "pay": {"4.9": 1, "5.0": 2},  # fixed in 4.9, back in 5.0 -> regressed
         "old": {"4.8": 7},  # in neither release -> left out
     }
@@ -142,6 +143,7 @@ def test_compare_classifies_new_persisting_resolved_regressed() -> None:
         to_release="5.0",
         records=records,
         titles={"login": "Login loops"},
+        evidence={"crash": Evidence(walkers_before=4, visitors_before=8, visitors_after=10)},
     )
     kinds = {c.cluster_id: (c.kind, c.from_count, c.to_count) for c in changes}
     assert kinds == {
@@ -153,6 +155,38 @@ def test_compare_classifies_new_persisting_resolved_regressed() -> None:
     assert changes[0].cluster_id == "pay"  # most urgent kind first
     assert changes[0].title == "Payment fails"  # falls back to the recorded title
     assert {c.cluster_id: c.title for c in changes}["login"] == "Login loops"
+
+
+@pytest.mark.parametrize(
+    ("evidence", "kind", "expected"),
+    [
+        (None, "not_seen_again", 0.0),  # nothing known about who walked it (logged feedback)
+        (Evidence(1, 20, 20), "not_seen_again", 1.0),  # product-owner QA: 1 report -> 0
+        (Evidence(1, 2, 40), "not_seen_again", 20.0),  # one person's note is no trend
+        (Evidence(2, 10, 10), "not_seen_again", 2.0),  # 2 expected: none is a 14 % chance
+        (Evidence(2, 4, 6), "resolved", 3.0),  # 3 expected, none seen: about 5 %
+        (Evidence(3, 2, 5), "resolved", 5.0),  # more reporters than visitors: share capped at 1
+        (Evidence(4, 8, 0), "not_seen_again", 0.0),  # nobody walked its steps in 5.0
+    ],
+)
+def test_a_problem_is_resolved_only_when_its_absence_is_evidence(
+    evidence: Evidence | None, kind: str, expected: float
+) -> None:
+    """Product-owner QA: `compare` called a problem with 1 report in one release and 0 in the
+    next "resolved". One report gone is not a fix: resolved needs 2+ walkers before and, at that
+    share of its steps' walkers, 3+ expected in the later release; else "not seen again"."""
+    changes = compare(
+        {"x": {"4.9": 4}},
+        from_release="4.9",
+        to_release="5.0",
+        evidence={"x": evidence} if evidence else None,
+    )
+    assert [(c.kind, c.expected) for c in changes] == [(kind, expected)]
+
+
+def test_only_a_problem_gone_from_the_later_release_carries_expected() -> None:
+    changes = compare({"x": {"4.9": 1, "5.0": 1}}, from_release="4.9", to_release="5.0")
+    assert changes[0].expected is None
 
 
 def test_compare_fixed_in_the_to_release_is_not_regressed() -> None:

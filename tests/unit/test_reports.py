@@ -35,7 +35,7 @@ from qualitylab.domain import (
 from qualitylab.reports.assemble import Facts, assemble
 from qualitylab.reports.model import Change, Comparison, Nps, Report, Scope
 from qualitylab.reports.render import render
-from qualitylab.reports.safe import md
+from qualitylab.reports.safe import excel_reading, md
 
 GOLDEN = Path(__file__).parent / "golden"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -165,8 +165,11 @@ def small_report(text: str = "payment page froze", *, compare: bool = False) -> 
         comparison = Comparison(
             "1.0",
             "1.1",
-            {"regressed": 0, "new": 0, "persisting": 0, "resolved": 1},
-            (Change("c-pay", text, "resolved", 2, 0, "planned"),),
+            {"regressed": 0, "new": 0, "persisting": 0, "resolved": 1, "not_seen_again": 1},
+            (
+                Change("c-pay", text, "resolved", 2, 0, "planned", 4.0),
+                Change("c-once", "screen froze once", "not_seen_again", 1, 0, "open", 0.7),
+            ),
         )
     return assemble(
         Facts(
@@ -322,6 +325,26 @@ def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
         for value in row:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
     assert "'=HYPERLINK" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026.10", "2026.1"),
+        ("5.0", "5"),
+        ("007", "7"),
+        ("4.9", None),
+        ("2026.11", None),
+        ("12", None),
+        ("2.0-rc1", None),
+        ("1.2.3", None),
+        ("", None),
+    ],
+)
+def test_excel_reading_says_which_csv_fields_excel_changes(value: str, shown: str | None) -> None:
+    """Product-owner QA: "2026.10" opened in Excel as 2026.1. The CSV stays plain data; the
+    faces use this to tell the owner to open the XLSX or import the CSV with the column as text."""
+    assert excel_reading(value) == shown
 
 
 def test_jira_csv_columns_and_priority() -> None:

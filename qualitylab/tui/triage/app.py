@@ -209,6 +209,14 @@ class TriageApp(LabApp):
             )
         except QualityLabError:
             return
+        if made.excel_changes is not None:
+            release, shown = made.excel_changes
+            self.notify(
+                self.tr("ex.excel", release=release, shown=shown),
+                markup=False,
+                severity="warning",
+                timeout=20,
+            )
         if made.path is not None:
             self.notify(self.tr("ex.done", path=str(made.path)), markup=False, timeout=10)
             return

@@ -1,5 +1,6 @@
-"""One-offs: the reports in no problem of the scope (a small lab's most important lines), worst
-first; ``a`` or enter attaches the highlighted report to a problem of the same journey."""
+"""One-offs: the reports in no recurring problem of the scope (a small lab's most important lines),
+worst first, the same ones ``qualitylab fixes`` counts (lone blockers included: the fix list lists
+them too); ``a`` or enter attaches the highlighted report to a problem of the same journey."""
 
 from __future__ import annotations
 
@@ -81,8 +82,11 @@ class OneOffsScreen(TriageScreen[None]):
         tr = self.tapp.tr
         _, order, high_first = _SORTS[self.sort_index]
         self.shown = sorted(data.one_offs, key=order, reverse=high_first != self.reverse)
+        scope, listed = scope_label(tr, self.tapp.scope), data.one_offs_listed
         self.query_one("#topbar", Static).update(
-            self.t("oo.heading", n=len(self.shown), scope=scope_label(tr, self.tapp.scope))
+            self.t("oo.listed", n=len(self.shown), listed=listed, scope=scope)
+            if listed
+            else self.t("oo.heading", n=len(self.shown), scope=scope)
         )
         fill_reports(
             self.query_one("#oneoffs", DataTable),

@@ -194,8 +194,15 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "jr.empty": ("No walks yet.", "Проходов пока нет."),
     # --- one-offs ---
     "oo.heading": (
-        "One-offs · {n} reports in no problem · {scope}",
-        "Единичные · отчётов вне проблем: {n} · {scope}",
+        "One-offs · {n} reports in no recurring problem · {scope}",
+        "Единичные · отчётов вне повторяющихся проблем: {n} · {scope}",
+    ),
+    # the same count as `qualitylab fixes`: lone blockers are one-offs that the list shows too
+    "oo.listed": (
+        "One-offs · {n} reports in no recurring problem (blockers among them, also on the fix "
+        "list: {listed}) · {scope}",
+        "Единичные · отчётов вне повторяющихся проблем: {n} (из них блокеров: {listed}, они "
+        "есть и в списке исправлений) · {scope}",
     ),
     "oo.empty": ("Every report belongs to a problem.", "Все отчёты относятся к проблемам."),
     # --- export ---
@@ -205,6 +212,12 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "ex.go": ("Export", "Экспортировать"),
     "ex.done": ("Report written: {path}", "Отчёт сохранён: {path}"),
     "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),
+    "ex.excel": (
+        "Excel opening this CSV shows release {release} as {shown}: open the xlsx export "
+        "instead, or use Data > From Text/CSV with the release column as Text.",
+        "Excel при открытии этого CSV покажет релиз {release} как {shown}: откройте экспорт "
+        "xlsx или используйте «Данные > Из текстового/CSV-файла», столбец релиза — «Текст».",
+    ),
     # --- help ---
     "tri.help.body": (
         "Everywhere (escape closes this help)\n"

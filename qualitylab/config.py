@@ -23,6 +23,9 @@ ENV_CONFIG_DIR = "QUALITYLAB_CONFIG_DIR"
 ENV_SERVED = "QUALITYLAB_SERVED"
 ENV_WALKER_SECRET = "QUALITYLAB_WALKER_SECRET"
 ENV_RESUME_URL = "QUALITYLAB_RESUME_URL"
+#: The type of the meta message a served app sends for one line in the server's log (``serve``
+#: writes it at once; the app's stderr reaches the log only when its tab closes).
+SERVER_LOG_META = "qualitylab_log"
 #: "1" when the server's access key is fixed (``--token``/``$QUALITYLAB_SERVE_TOKEN``): only then
 #: does the personal link outlive a restart of ``serve``.
 ENV_RESUME_URL_KEPT = "QUALITYLAB_RESUME_URL_KEPT"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 
 class QualityLabError(Exception):
-    """Base of every expected failure; ``str(err)`` is the message a user sees."""
+    """Base of every expected failure; ``str(err)`` is the English line the CLI prints.
+
+    ``code`` and ``params`` say the same as data, for a face that speaks the user's language:
+    the walk app words ``err.<code>`` from its string table (``tui/i18n.py``) with ``params``, so
+    a Russian walker never reads the English line. An error without a code is shown as written.
+    """
+
+    def __init__(self, message: str = "", *, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class InvalidInput(QualityLabError):
@@ -23,7 +33,7 @@ class StorageUnavailable(QualityLabError):
     """
 
     def __init__(self, message: str = "", *, lasting: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(message)  # a face words it by its class: "the database ..."
         self.lasting = lasting
 
 

@@ -18,6 +18,7 @@ from qualitylab.cli.common import (
     require_terminal,
     warn,
 )
+from qualitylab.errors import StorageUnavailable
 from qualitylab.serving.apps import SERVED_APPS
 from qualitylab.serving.options import (
     DEFAULT_IDLE_MINUTES,
@@ -102,7 +103,15 @@ def walk(
             fail("--served is for `qualitylab serve` (no walker key in the environment)")
     # Bad input is one line and exit 1 before the app (and Textual) loads.
     lang = check_lang(lang)
-    lab = _checked_lab(db, journeys)
+    try:
+        lab = _checked_lab(db, journeys)
+    except StorageUnavailable:
+        if not served:
+            raise
+        # `serve` checked this database when it started: now it is down (a server restarting,
+        # a file being replaced). A tab that exited here showed nothing but "the tab ended";
+        # the app says so in the walker's words and opens the lab once it answers.
+        lab = None
     if not served:
         require_terminal("walk")
     from qualitylab.tui.app import ServedSession, make_app

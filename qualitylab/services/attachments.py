@@ -49,12 +49,16 @@ class AttachmentLink:
 Blob = tuple[str, str, bytes]  # (file name, media type, content)
 
 
-def cannot_attach(reason: str = "") -> InvalidInput:
-    """One message for every refusal, so it reveals nothing about other files."""
-    suffix = f" ({reason})" if reason else ""
+def cannot_attach(*, too_large: bool = False) -> InvalidInput:
+    """One message for every refusal, so it reveals nothing about other files; only a file too
+    large (the walker's own choice to fix) is named as such."""
+    megabytes = MAX_ATTACHMENT_BYTES // 1_048_576
+    suffix = f" (larger than {megabytes} MB)" if too_large else ""
     return InvalidInput(
         f"cannot attach this file{suffix}; choose a regular file you can read, "
-        f"up to {MAX_ATTACHMENT_BYTES // 1_048_576} MB"
+        f"up to {megabytes} MB",
+        code="attach.too_large" if too_large else "attach.cannot",
+        megabytes=megabytes,
     )
 
 
@@ -105,7 +109,7 @@ def read_attachment_file(path: Path) -> Blob:
     finally:
         os.close(fd)
     if total > MAX_ATTACHMENT_BYTES:
-        raise cannot_attach(f"larger than {MAX_ATTACHMENT_BYTES // 1_048_576} MB")
+        raise cannot_attach(too_large=True)
     if total != info.st_size:  # a pseudo-file (stat says 0) or a file changing under us
         raise cannot_attach()
     content = b"".join(chunks)
@@ -120,7 +124,9 @@ def check_link(url: str) -> Blob:
     cleaned = url.strip()
     problem = InvalidInput(
         "the link must be one http:// or https:// address "
-        f"(up to {MAX_LINK_CHARS} characters), e.g. https://share.example.com/screenshot.png"
+        f"(up to {MAX_LINK_CHARS} characters), e.g. https://share.example.com/screenshot.png",
+        code="attach.bad_link",
+        limit=MAX_LINK_CHARS,
     )
     if len(cleaned) > MAX_LINK_CHARS or any(not c.isprintable() or c.isspace() for c in cleaned):
         raise problem

@@ -121,7 +121,7 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
         category=check_category(lab, str(values.get("category") or "other")),
         suggested_fix=_text(str(values.get("suggest", "")), "the suggested fix", required=False),
         walker=check_name(str(values.get("walker", "")), "the walker name"),
-        department=check_name(str(values.get("department", "")), "the department"),
+        department=check_name(str(values.get("department", "")), "department"),
         release=_short(values.get("release", ""), "the release", MAX_RELEASE_CHARS)
         or lab.catalog.product(journey.product).release,
     )

@@ -15,7 +15,7 @@ from qualitylab.config import is_walker_secret
 from qualitylab.domain import Walker
 from qualitylab.errors import InvalidInput
 from qualitylab.services.lab import Lab
-from qualitylab.services.walks import check_name
+from qualitylab.services.walks import check_name, need_display_name
 
 ANONYMOUS_NAME = "anonymous"
 
@@ -37,10 +37,10 @@ def served_walker(lab: Lab, secret: str) -> Walker | None:
 def _label(name: str, department: str, anonymous: bool) -> tuple[str, str]:
     if anonymous:
         return ANONYMOUS_NAME, ""
-    name = check_name(name, "the display name")
+    name = check_name(name, "display_name")
     if not name:
-        raise InvalidInput("a display name is needed (or walk anonymously)")
-    return name, check_name(department, "the department")
+        raise need_display_name()
+    return name, check_name(department, "department")
 
 
 def save_served_walker(

@@ -65,7 +65,11 @@ class Lab:
             return self.catalog.journey(journey_id)
         except KeyError:
             known = ", ".join(j.id for j in self.catalog.journeys)
-            raise NotFound(f"unknown journey {journey_id!r}; known journeys: {known}") from None
+            raise NotFound(
+                f"unknown journey {journey_id!r}; known journeys: {known}",
+                code="journey.gone",
+                journey=journey_id,
+            ) from None
 
     def check_journey_filter(self, journey_id: str, *, used: Collection[str] = ()) -> None:
         """A ``--journey`` filter must name a journey of the catalog or of stored data (a journey

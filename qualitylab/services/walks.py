@@ -43,23 +43,52 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------------------------- checks
-def _text(value: str, what: str, *, required: bool = True) -> str:
+#: The fields a walker fills in, by the id their errors carry (``params["field"]``; the walk app
+#: names the field in the walker's language) -> how the English message names them.
+FIELDS = {
+    "pain_point": "the pain point",
+    "suggested_fix": "the suggested fix",
+    "praise": "the praise",
+    "closing_comment": "closing comment",
+    "display_name": "the display name",
+    "department": "the department",
+    "severity": "severity",
+    "ease": "ease",
+    "nps": "recommendation score",
+}
+
+
+def _text(value: str, field: str, *, required: bool = True) -> str:
+    """``field``: an id of ``FIELDS``, or the English words of a field no walker fills in."""
+    what = FIELDS.get(field, field)
     if not isinstance(value, str):
-        raise InvalidInput(f"{what} must be text")
+        raise InvalidInput(f"{what} must be text", code="text.not_text", field=field)
     cleaned = value.replace("\r\n", "\n").replace("\x00", "")
     problem = text_problem(cleaned)  # NUL is gone: what is left is a lone surrogate
     if problem:
-        raise InvalidInput(f"{what} {problem}")
+        raise InvalidInput(f"{what} {problem}", code="text.unstorable", field=field)
     if required and not cleaned.strip():
-        raise InvalidInput(f"{what} is empty; write what happened")
+        raise InvalidInput(f"{what} is empty; write what happened", code="text.empty", field=field)
     if len(cleaned) > MAX_TEXT_CHARS:
-        raise InvalidInput(f"{what} is longer than {MAX_TEXT_CHARS:,} characters; shorten it")
+        raise InvalidInput(
+            f"{what} is longer than {MAX_TEXT_CHARS:,} characters; shorten it",
+            code="text.too_long",
+            field=field,
+            limit=MAX_TEXT_CHARS,
+        )
     return cleaned.strip()
 
 
-def _in_range(value: int, low: int, high: int, what: str) -> int:
+def _in_range(value: int, low: int, high: int, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidInput(f"{what} must be a whole number from {low} to {high}, not {value!r}")
+        raise InvalidInput(
+            f"{FIELDS.get(field, field)} must be a whole number from {low} to {high}, "
+            f"not {value!r}",
+            code="number.range",
+            field=field,
+            low=low,
+            high=high,
+        )
     return int(value)
 
 
@@ -70,7 +99,10 @@ def check_severity(value: int) -> Severity:
 def check_category(lab: Lab, value: str) -> str:
     categories = lab.catalog.all_categories()
     if value not in categories:
-        raise InvalidInput(f"unknown category {value!r}; use one of: {', '.join(categories)}")
+        raise InvalidInput(
+            f"unknown category {value!r}; use one of: {', '.join(categories)}",
+            code="category.unknown",
+        )
     return value
 
 
@@ -90,7 +122,11 @@ def _open_walk(walk: Walk) -> None:
 
 def _check_open(walk_uuid: str, status: str) -> None:
     if status != WalkStatus.IN_PROGRESS.value:
-        raise InvalidInput(f"walk {walk_uuid} is {status}; it can no longer change")
+        raise InvalidInput(
+            f"walk {walk_uuid} is {status}; it can no longer change",
+            code="walk.closed",
+            status=status,
+        )
 
 
 def _open_walk_journey(u: Unit, walk_uuid: str) -> Journey:
@@ -113,9 +149,17 @@ def check_name(value: str, what: str) -> str:
     cleaned = _text(value, what, required=False)
     if len(cleaned) > MAX_NAME_CHARS:
         raise InvalidInput(
-            f"{what} is longer than {MAX_NAME_CHARS} characters ({len(cleaned):,}); shorten it"
+            f"{FIELDS.get(what, what)} is longer than {MAX_NAME_CHARS} characters "
+            f"({len(cleaned):,}); shorten it",
+            code="text.too_long",
+            field=what,
+            limit=MAX_NAME_CHARS,
         )
     return cleaned
+
+
+def need_display_name() -> InvalidInput:
+    return InvalidInput("a display name is needed (or walk anonymously)", code="name.needed")
 
 
 def get_or_create_walker(
@@ -125,10 +169,10 @@ def get_or_create_walker(
     dropped, and nothing is stored until a walk starts)."""
     if anonymous:
         return ANONYMOUS
-    name = check_name(name, "the display name")
+    name = check_name(name, "display_name")
     if not name:
-        raise InvalidInput("a display name is needed (or walk anonymously)")
-    department = check_name(department, "the department")
+        raise need_display_name()
+    department = check_name(department, "department")
     with lab.store.unit() as u:
         return u.find_or_create_walker(name=name, department=department, anonymous=False)
 
@@ -247,10 +291,10 @@ def finish_walk(lab: Lab, walk_uuid: str, *, nps: int | None, comment: str = "")
     values: dict[str, object] = {
         "status": WalkStatus.COMPLETED.value,
         "finished_at": utcnow(),
-        "closing_comment": _text(comment, "closing comment", required=False),
+        "closing_comment": _text(comment, "closing_comment", required=False),
     }
     if nps is not None:
-        values["nps"] = _in_range(nps, NPS_MIN, NPS_MAX, "recommendation score")
+        values["nps"] = _in_range(nps, NPS_MIN, NPS_MAX, "nps")
     with lab.store.unit() as u:
         walk = u.walk(walk_uuid)
         said = {"nps": values.get("nps"), "closing_comment": values["closing_comment"]}
@@ -333,10 +377,10 @@ def log_pain_point(
 ) -> PainPoint:
     """Store one pain point. ``uuid``: the caller's id for it, so a save that is tried again
     (the database committed, then the answer was lost with the connection) is stored once."""
-    cleaned = _text(text, "the pain point")
+    cleaned = _text(text, "pain_point")
     level = check_severity(severity)
     category = check_category(lab, category)
-    fix = _text(suggested_fix, "the suggested fix", required=False)
+    fix = _text(suggested_fix, "suggested_fix", required=False)
     blob = attachment_blob(attachment) if attachment else None
     with lab.store.unit() as u:
         resolve_step(_open_walk_journey(u, walk_uuid), step_id)
@@ -366,18 +410,19 @@ def edit_pain_point(
     walk app's own); the point must be on it, so a walker edits only their own notes."""
     values: dict[str, object] = {}
     if text is not None:
-        values["text"] = _text(text, "the pain point")
+        values["text"] = _text(text, "pain_point")
     if severity is not None:
         values["severity"] = int(check_severity(severity))
     if category is not None:
         values["category"] = check_category(lab, category)
     if suggested_fix is not None:
-        values["suggested_fix"] = _text(suggested_fix, "the suggested fix", required=False)
+        values["suggested_fix"] = _text(suggested_fix, "suggested_fix", required=False)
     with lab.store.unit() as u:
         on = u.pain_point(uuid).walk_uuid
         if walk_uuid is not None and on != walk_uuid:
             raise InvalidInput(
-                f"pain point {uuid} is not on walk {walk_uuid}; it is not yours to edit"
+                f"pain point {uuid} is not on walk {walk_uuid}; it is not yours to edit",
+                code="entry.not_yours",
             )
         _open_walk(u.walk(on))  # same rule as adding one
         return u.update_pain_point(uuid, **values)
@@ -424,7 +469,7 @@ def add_praise(
     lab: Lab, *, walk_uuid: str, step_id: str, text: str, uuid: str | None = None
 ) -> Praise:
     """Store one praise note; ``uuid`` as for ``log_pain_point`` (a retried save is stored once)."""
-    cleaned = _text(text, "the praise")
+    cleaned = _text(text, "praise")
     with lab.store.unit() as u:
         walk = u.walk(walk_uuid)
         _open_walk(walk)

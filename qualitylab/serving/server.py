@@ -30,6 +30,7 @@ from qualitylab.config import (
     ENV_RESUME_URL_KEPT,
     ENV_SERVED,
     ENV_WALKER_SECRET,
+    SERVER_LOG_META,
     is_walker_secret,
     new_walker_secret,
     resolve_lang,
@@ -93,6 +94,17 @@ def one_line_without_request_data(record: logging.LogRecord) -> bool:
     return True
 
 
+#: The longest line an app process may put in the server's log.
+MAX_LOG_LINE = 400
+
+
+def log_line(message: object) -> str:
+    """An app's message as one bounded line of printable characters (it cannot forge others)."""
+    text = "".join(c if c.isprintable() else " " for c in str(message))
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LOG_LINE else text[: MAX_LOG_LINE - 1] + "…"
+
+
 def _clamp(value: str | int, default: int, high: int) -> int:
     try:
         number = int(value)
@@ -126,6 +138,18 @@ class LabAppService(AppService):
         )
         self._stdin = process.stdin
         return process
+
+    async def on_meta(self, data: bytes) -> None:
+        """The app's own line for this log (``SERVER_LOG_META``), written at once and as one
+        line; anything else as textual-serve handles it."""
+        try:
+            meta = json.loads(data)
+        except ValueError:
+            return
+        if isinstance(meta, dict) and meta.get("type") == SERVER_LOG_META:
+            log.warning("%s", log_line(meta.get("message")))
+            return
+        await super().on_meta(data)
 
     async def stop_within(self, seconds: float) -> None:
         """Ask the app to quit (it saves what it holds); kill it only if it has not gone in time.

@@ -110,7 +110,7 @@ class Unit:
         if walk_uuid is None:
             found = self.saved(table, [uuid])
             if not found:
-                raise NotFound(f"no {what} with id {uuid}")
+                raise NotFound(f"no {what} with id {uuid}", code="gone")
             return found[0]
         refusal = f"{what} {uuid} is not on walk {walk_uuid}; it is not yours to delete"
         return self._note_on(table, uuid, self.walk_row(walk_uuid), refusal)
@@ -122,7 +122,7 @@ class Unit:
         another walk is refused with ``refusal``."""
         found = self.saved(table, [] if uuid is None else [uuid])
         if found and found[0].walk_id != walk.id:
-            raise InvalidInput(refusal)
+            raise InvalidInput(refusal, code="entry.not_yours")
         return found[0] if found else None
 
     # ---------------------------------------------------------------- walkers
@@ -241,7 +241,7 @@ class Unit:
     def walk_row(self, walk_uuid: str) -> WalkRow:
         row = self.session.exec(select(WalkRow).where(WalkRow.uuid == walk_uuid)).first()
         if row is None:
-            raise NotFound(f"no walk with id {walk_uuid}")
+            raise NotFound(f"no walk with id {walk_uuid}", code="gone")
         return row
 
     def add_walk(
@@ -401,7 +401,7 @@ class Unit:
     def pain_point_row(self, uuid: str) -> PainPointRow:
         row = self.session.exec(select(PainPointRow).where(PainPointRow.uuid == uuid)).first()
         if row is None:
-            raise NotFound(f"no pain point with id {uuid}")
+            raise NotFound(f"no pain point with id {uuid}", code="gone")
         return row
 
     def add_pain_point(
@@ -496,7 +496,7 @@ class Unit:
     def pain_point(self, uuid: str) -> PainPoint:
         found = self.pain_points(uuids=[uuid])
         if not found:
-            raise NotFound(f"no pain point with id {uuid}")
+            raise NotFound(f"no pain point with id {uuid}", code="gone")
         return found[0]
 
     def pain_points(

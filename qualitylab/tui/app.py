@@ -13,12 +13,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.binding import Binding, BindingType
 
 from qualitylab import config
-from qualitylab.errors import QualityLabError
+from qualitylab.errors import QualityLabError, StorageUnavailable
 from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 
 if TYPE_CHECKING:
@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from qualitylab.services import Lab
 
 __all__ = ["DARK", "LIGHT", "QualityLabApp", "ServedSession", "make_app"]
+
+T = TypeVar("T")
+
+#: How often a browser tab opened during a database outage tries again (seconds).
+DATABASE_RETRY_EVERY_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,10 @@ class QualityLabApp(LabApp):
         #: typed name), and nothing is written to the server's profile or preference files.
         self.served = served
         self.remember_theme = served is None
+        self.error_details = served is None
         self.walker_override = walker_name.strip() if walker_name else None
+        #: Seconds between tries while a browser tab cannot reach the lab's database.
+        self.database_retry_every = DATABASE_RETRY_EVERY_S
         #: Seconds source for step timers; tests freeze it so snapshots are stable.
         self.clock: Callable[[], float] = clock or time.monotonic
         self.profile: config.Profile | None = None
@@ -114,7 +122,7 @@ class QualityLabApp(LabApp):
         from qualitylab.tui.screens.profile import ProfileScreen
 
         try:
-            walker = await self.call(services.served_walker, served.secret)
+            walker = await self._once_the_database_answers(services.served_walker, served.secret)
         except QualityLabError:
             return  # reported; the walker can only quit
         if walker is None:
@@ -123,6 +131,50 @@ class QualityLabApp(LabApp):
         self.profile = config.Profile(walker.name, walker.department, walker.anonymous)
         self.walker = walker
         self.push_screen(HomeScreen())
+
+    async def _once_the_database_answers(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """``fn(lab, ...)`` as soon as the lab's database answers: until then the tab shows
+        :class:`DatabaseDownScreen` and tries again every ``database_retry_every`` seconds. The
+        server's log gets one line, when the first try fails. Other errors are reported and
+        re-raised, as by ``call``."""
+        from qualitylab.tui.screens.database_down import DatabaseDownScreen
+
+        down: DatabaseDownScreen | None = None
+
+        def run() -> T:
+            return fn(self.lab(), *args, **kwargs)
+
+        while True:
+            try:
+                result = await asyncio.to_thread(run)
+            except StorageUnavailable as err:
+                if down is None:
+                    detail = (str(err).splitlines() or [type(err).__name__])[0]
+                    every = self.database_retry_every
+                    self.tell_server(
+                        f"a browser tab cannot reach the lab's database ({detail}); "
+                        f"it says so and tries again every {every:g} s"
+                    )
+                    down = DatabaseDownScreen(every)
+                    await self.push_screen(down)
+                down.failed()
+                await down.wait()
+                continue
+            except QualityLabError as err:
+                self.report_error(err)
+                raise
+            if down is not None:
+                await down.dismiss()
+            return result
+
+    def tell_server(self, line: str) -> None:
+        """One line for the log of ``qualitylab serve`` (a meta message it writes at once);
+        nothing in a terminal. No secrets: database URLs in errors have their password masked."""
+        write_meta = getattr(self._driver, "write_meta", None)
+        if self.served is not None and self.is_web and write_meta is not None:
+            write_meta({"type": config.SERVER_LOG_META, "message": line})
 
     async def register_served(self, profile: config.Profile) -> Walker:
         """Bind the profile typed in a browser to that browser's walker (new or renamed)."""

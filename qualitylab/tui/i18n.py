@@ -8,6 +8,10 @@ run time. This module imports nothing heavy so tests and the CLI can check it ch
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qualitylab.errors import QualityLabError
 
 LANGS = ("en", "ru")
 
@@ -23,9 +27,23 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "key.close": ("Close", "Закрыть"),
     "key.cancel": ("Cancel", "Отмена"),
     "key.save": ("Save", "Сохранить"),
+    # the database, worded by the app (the service's English line names URLs and drivers)
     "err.storage": (
-        "The database cannot be reached: {detail}. Nothing you confirmed is lost; try again.",
-        "База данных недоступна: {detail}. Всё подтверждённое сохранено; попробуйте ещё раз.",
+        "The lab's database cannot be reached right now. What you confirmed before is saved; "
+        "try again in a moment.",
+        "База данных лаборатории сейчас недоступна. Подтверждённое раньше сохранено; "
+        "попробуйте ещё раз чуть позже.",
+    ),
+    "err.storage_lasting": (
+        "The lab's database does not accept changes (it may be read-only or damaged). What you "
+        "confirmed before is saved; tell whoever runs the lab.",
+        "База данных лаборатории не принимает изменения (возможно, она только для чтения или "
+        "повреждена). Подтверждённое раньше сохранено; сообщите тому, кто ведёт лабораторию.",
+    ),
+    # in the terminal only (a browser tab never shows the server's paths or hosts)
+    "err.detail": (
+        "Details for whoever runs the lab: {detail}",
+        "Подробности для того, кто ведёт лабораторию: {detail}",
     ),
     "save.retrying": (
         "Could not save yet. Nothing is lost: your answer is kept and saving is retried "
@@ -44,16 +62,84 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "The journey catalog cannot be read:\n{detail}",
         "Не удалось прочитать каталог путей:\n{detail}",
     ),
-    # the detail comes from the service layer in English; the lead-in tells Russian walkers what
-    # happened (nothing was changed) in their language
+    # a refusal the app has no words for (its English line is shown; every error a walker can
+    # meet has a code with words below, see tests/tui/test_errors_in_walkers_language.py)
     "err.generic": (
         "Nothing was changed: {detail}",
         "Ничего не изменено (подробности по-английски): {detail}",
     ),
-    "err.journey_gone": (
+    # refusals of the service layer, by code (qualitylab.errors.QualityLabError.code); the field
+    # is named as the form names it ("field.*" below)
+    "err.text.not_text": ("{field}: this is not text.", "{field}: это не текст."),
+    "err.text.unstorable": (
+        "{field} holds a character that cannot be saved (a broken emoji or symbol); remove it "
+        "and save again.",
+        "В поле {field} есть символ, который нельзя сохранить (повреждённый эмодзи или знак); "
+        "удалите его и сохраните снова.",
+    ),
+    "err.text.empty": (
+        "{field} is empty; write what happened.",
+        "Поле {field} пустое; опишите, что произошло.",
+    ),
+    "err.text.too_long": (
+        "{field} is longer than {limit} characters; shorten it.",
+        "Поле {field} длиннее {limit} символов; сократите текст.",
+    ),
+    "err.number.range": (
+        "{field}: choose a whole number from {low} to {high}.",
+        "{field}: выберите целое число от {low} до {high}.",
+    ),
+    "err.category.unknown": (
+        "This category is no longer in the journey catalog; choose another.",
+        "Этой категории больше нет в каталоге; выберите другую.",
+    ),
+    "err.walk.closed": (
+        "This walk is {status} and can no longer change, so this was not saved.",
+        "Этот проход {status} и больше не меняется, поэтому это не сохранено.",
+    ),
+    "err.entry.not_yours": (
+        "This belongs to another walk; nothing was changed.",
+        "Это относится к другому проходу; ничего не изменено.",
+    ),
+    "err.gone": (
+        "This is no longer in the lab (it was deleted meanwhile, perhaps in another tab); "
+        "nothing was changed.",
+        "Этого больше нет в лаборатории (удалено, возможно, в другой вкладке); ничего не изменено.",
+    ),
+    "err.name.needed": (
+        "Type your name, or choose “Walk anonymously”.",
+        "Введите имя или выберите «Пройти анонимно».",
+    ),
+    "err.attach.cannot": (
+        "Cannot attach this file; choose a regular file you can read, up to {megabytes} MB.",
+        "Не удаётся приложить этот файл; выберите обычный файл, который можно прочитать, до "
+        "{megabytes} МБ.",
+    ),
+    "err.attach.too_large": (
+        "Cannot attach this file: it is larger than {megabytes} MB.",
+        "Не удаётся приложить файл: он больше {megabytes} МБ.",
+    ),
+    "err.attach.bad_link": (
+        "The link must be one http:// or https:// address (up to {limit} characters), e.g. "
+        "https://share.example.com/screenshot.png",
+        "Ссылка должна быть одним адресом http:// или https:// (до {limit} символов), "
+        "например https://share.example.com/screenshot.png",
+    ),
+    "err.journey.gone": (
         "The journey “{journey}” is no longer in the catalog.",
         "Пути «{journey}» больше нет в каталоге.",
     ),
+    "field.pain_point": ("“What happened?”", "«Что произошло?»"),
+    "field.suggested_fix": ("“Suggested fix”", "«Как исправить»"),
+    "field.praise": ("“What was great?”", "«Что было хорошо?»"),
+    "field.closing_comment": ("“Anything else?”", "«Что-нибудь ещё?»"),
+    "field.display_name": ("“Your name”", "«Ваше имя»"),
+    "field.department": ("“Department”", "«Отдел»"),
+    "field.severity": ("“How bad?”", "«Насколько серьёзно?»"),
+    "field.ease": ("Ease", "Оценка лёгкости"),
+    "field.nps": ("The score", "Оценка"),
+    "status.completed": ("finished", "завершён"),
+    "status.abandoned": ("abandoned", "прерван"),
     "err.title": ("Something went wrong", "Что-то пошло не так"),
     "err.unexpected": (
         "Unexpected error: {detail}. What you confirmed before is saved.",
@@ -102,6 +188,26 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "покажет новую личную ссылку.",
     ),
     "profile.open_link": ("Open my link", "Открыть мою ссылку"),
+    # --- a browser tab while the lab's database cannot be reached ---
+    "down.title": (
+        "The lab's database cannot be reached",
+        "База данных лаборатории недоступна",
+    ),
+    "down.body": (
+        "The lab cannot open your journeys right now. Nothing is lost: everything you confirmed "
+        "before is saved. This is usually over in a few minutes. This tab tries again by itself "
+        "every {seconds} s and opens as soon as the database answers; you need not reload it.",
+        "Сейчас лаборатория не может открыть ваши пути. Ничего не потеряно: всё подтверждённое "
+        "раньше сохранено. Обычно это проходит за несколько минут. Вкладка сама пробует снова "
+        "каждые {seconds} с и откроется, как только база данных ответит; обновлять её не нужно.",
+    ),
+    "down.tries": (
+        "Tries so far: {count}; no answer yet.",
+        "Попыток: {count}; ответа пока нет.",
+    ),
+    "down.trying": ("Trying again…", "Пробуем снова…"),
+    "down.retry": ("Try again now", "Попробовать сейчас"),
+    "key.retry": ("Try again", "Попробовать снова"),
     # --- home ---
     "home.title": ("Journeys", "Пути клиента"),
     "home.hello": ("Hello, {name}", "Здравствуйте, {name}"),
@@ -116,13 +222,17 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "{product} · шагов: {steps} · ~{minutes} мин",
     ),
     "home.progress.new": ("not started", "не начат"),
-    "home.progress.in_progress": (
-        "in progress: step {step} of {steps}",
-        "в процессе: шаг {step} из {steps}",
-    ),
+    "home.progress.in_progress": ("in progress: {answered}", "в процессе: {answered}"),
     "home.progress.done": ("done ×{count}", "пройден ×{count}"),
     "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
-    "home.resume": ("▶ Resume: step {step} of {steps}", "▶ Продолжить: шаг {step} из {steps}"),
+    # a walk in progress: how much is done, and where "resume" opens it (the step it was left
+    # on, or the finish screen), e.g. "▶ 2 of 8 steps answered · resume at step 1"
+    "home.answered": (
+        "{answered} of {steps} steps answered",
+        "отвечено {answered} из {steps}",  # "шагов" is in the line already; 80 columns
+    ),
+    "home.resume_step": ("resume at step {step}", "продолжить с шага {step}"),
+    "home.resume_finish": ("resume at the finish", "продолжить с завершения прохода"),
     "home.removed": (
         "(no longer in the catalog — your walk still works)",
         "(больше нет в каталоге — ваш проход продолжит работать)",
@@ -354,6 +464,29 @@ class Translator:
 
     def has(self, key: str) -> bool:
         return key in self._strings
+
+    def error(self, err: QualityLabError) -> str | None:
+        """``err`` in this language, from its code and parameters; None when this table has no
+        words for it (the caller shows its English line)."""
+        key = f"err.{err.code}"
+        if not err.code or key not in self._strings:
+            return None
+        values = {name: self._value(name, value) for name, value in err.params.items()}
+        try:
+            return self(key, **values)
+        except (KeyError, IndexError, ValueError):  # words that name a parameter it lacks
+            return None
+
+    def _value(self, name: str, value: object) -> str:
+        """A parameter as this language writes it: numbers grouped (20,000 / 20 000), a field
+        or a walk status by its words."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            grouped = f"{value:,}"
+            return grouped.replace(",", "\u00a0") if self.lang == "ru" else grouped
+        key = f"{name}.{value}"
+        if name in ("field", "status") and key in self._strings:
+            return self(key)
+        return str(value)
 
     def category(self, category: str) -> str:
         """Default categories are translated; a catalog's own categories are shown as written."""

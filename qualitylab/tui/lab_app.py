@@ -108,6 +108,9 @@ class LabApp(App[None]):
         #: Pause between attempts while the database does not answer (seconds).
         self.save_retry_every = SAVE_RETRY_EVERY_S
         self._quitting = False
+        #: Show a database error's technical detail (paths, hosts) under its words: in the
+        #: terminal, whose user may run the lab; never in a browser tab of the server.
+        self.error_details = True
         self.theme = _default_theme()
         translate_bindings(self, self.tr)
 
@@ -213,17 +216,31 @@ class LabApp(App[None]):
             markup=False,
         )
 
+    def error_text(self, err: BaseException) -> str:
+        """What the user reads about ``err``, in their language: the one place every screen (a
+        form's error line, the notice) gets it from. A refusal with a code is worded from the
+        string table; one without words keeps its English line after a translated lead-in."""
+        if isinstance(err, StorageUnavailable):
+            message = self.tr("err.storage_lasting" if err.lasting else "err.storage")
+            if self.error_details:
+                message += "\n" + self.tr("err.detail", detail=str(err))
+            return message
+        if isinstance(err, CatalogError):
+            return self.tr("err.catalog", detail="\n".join(err.problems[:8]))
+        if isinstance(err, QualityLabError):
+            worded = self.tr.error(err)
+            return worded if worded is not None else self.tr("err.generic", detail=str(err))
+        return self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
+
     def report_error(self, err: BaseException) -> None:
         """One clear message in the app; the traceback never reaches the user."""
-        if isinstance(err, StorageUnavailable):
-            message = self.tr("err.storage", detail=str(err))
-        elif isinstance(err, CatalogError):
-            message = self.tr("err.catalog", detail="\n".join(err.problems[:8]))
-        elif isinstance(err, QualityLabError):
-            message = self.tr("err.generic", detail=str(err))
-        else:
-            message = self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
-        self.notify(message, title=self.tr("err.title"), severity="error", timeout=12, markup=False)
+        self.notify(
+            self.error_text(err),
+            title=self.tr("err.title"),
+            severity="error",
+            timeout=12,
+            markup=False,
+        )
 
     def _on_notify(self, event: Notify) -> None:
         """One toast per message: pressing → five times without an outcome showed five identical

@@ -191,7 +191,7 @@ async def test_the_terminal_form_refuses_what_it_may_not_read(
             await fill_form(pilot, "Offer is hidden", severity=2, category="bug")
             await fill_form(pilot, attachment=refused)
             await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: "cannot attach this file" in str(error.render()))
+            await wait_for(pilot, lambda: "Cannot attach this file" in str(error.render()))
             assert refused not in str(error.render())  # says nothing about the path
             error.update("")
         await fill_form(pilot, attachment=str(shot))

@@ -44,7 +44,9 @@ async def open_journey(app: QualityLabApp, journey_id: str) -> None:
     try:
         journey = catalog.journey(journey_id)
     except KeyError:
-        app.report_error(NotFound(app.tr("err.journey_gone", journey=journey_id)))
+        app.report_error(
+            NotFound(f"no journey {journey_id!r}", code="journey.gone", journey=journey_id)
+        )
         return
     try:
         product = catalog.product(journey.product)
@@ -97,7 +99,9 @@ async def _show_walk(app: QualityLabApp, walk_uuid: str, *, replace: bool) -> No
         walk = await app.call(services.get_walk, walk_uuid)
         if app.served is not None and (app.walker is None or walk.walker.uuid != app.walker.uuid):
             # Defence in depth: a browser walker's screens only ever list their own walks.
-            app.report_error(NotFound("this walk belongs to another walker"))
+            app.report_error(
+                NotFound("this walk belongs to another walker", code="entry.not_yours")
+            )
             return
         journey = await app.call(services.walk_journey, walk_uuid)  # snapshot, never the catalog
     except QualityLabError:

@@ -90,23 +90,21 @@ def build_rows(
         return HomeRow(key, journey.id, walk_uuid, journey.title, meta, persona, progress, hay)
 
     rows: list[HomeRow] = []
-    open_by_journey: dict[str, tuple[int, int]] = {}
+    open_by_journey: dict[str, str] = {}
     for walk in sorted(open_walks, key=lambda w: w.started_at, reverse=True):
         journey = snapshots.get(walk.uuid)
         if journey is None:
             continue
-        steps = journey.steps
-        step = min(walk.current_step, steps - 1) + 1
-        open_by_journey.setdefault(journey.id, (step, steps))
-        progress = tr("home.resume", step=step, steps=steps)
+        answered = tr("home.answered", answered=answered_steps(walk), steps=journey.steps)
+        open_by_journey.setdefault(journey.id, answered)
+        progress = f"▶ {answered} · {resume_at(walk, journey.steps, tr)}"
         if journey.id not in in_catalog:
             progress += " " + tr("home.removed")
         rows.append(row(f"walk:{walk.uuid}", journey, walk.uuid, progress))
     for journey in journeys:
         parts = []
         if journey.id in open_by_journey:
-            step, steps = open_by_journey[journey.id]
-            parts.append(tr("home.progress.in_progress", step=step, steps=steps))
+            parts.append(tr("home.progress.in_progress", answered=open_by_journey[journey.id]))
         if done.get(journey.id):
             parts.append(tr("home.progress.done", count=done[journey.id]))
         if abandoned.get(journey.id):
@@ -117,6 +115,21 @@ def build_rows(
             progress = ", ".join(parts) or tr("home.progress.new")
         rows.append(row(f"journey:{journey.id}", journey, None, progress))
     return rows
+
+
+def answered_steps(walk: Walk) -> int:
+    """Steps with an outcome: the step screen asks for one before the walker moves on, so this is
+    what the walker has done, wherever they went back to (``current_step`` is only where they
+    are; going back to step 1 made the offer read "step 1 of 8" after seven answers)."""
+    return sum(1 for visit in walk.visits if visit.outcome is not None)
+
+
+def resume_at(walk: Walk, steps: int, tr: Translator) -> str:
+    """Where "resume" opens the walk: the step the walker left it on, or the finish screen
+    (``current_step`` one past the last step), as ``StepScreen`` does."""
+    if walk.current_step >= steps:
+        return tr("home.resume_finish")
+    return tr("home.resume_step", step=max(0, walk.current_step) + 1)
 
 
 def first_sentence(text: str, limit: int = 72) -> str:
@@ -277,7 +290,7 @@ class HomeScreen(QLScreen[None]):
         options = self.query_one("#journeys", OptionList)
         if not self.rows:
             options.clear_options()
-        options.add_option(Option(str(err), disabled=True))
+        options.add_option(Option(self.qapp.error_text(err), disabled=True))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:

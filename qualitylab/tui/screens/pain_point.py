@@ -203,7 +203,7 @@ class PainPointForm(QLModal[PainPoint | None]):
         try:
             saved = await self.save(draft)
         except QualityLabError as err:
-            self.show_error(str(err))  # the form keeps everything typed
+            self.show_error(self.qapp.error_text(err))  # the form keeps everything typed
             return
         finally:
             self._saving = False

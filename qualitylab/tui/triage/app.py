@@ -77,6 +77,7 @@ class TriageApp(LabApp):
         #: Served to a browser: exports go to the browser as downloads, nothing is remembered.
         self.served = served
         self.remember_theme = not served
+        self.error_details = not served  # a browser tab never shows the server's paths
         self.scope = Scope()
         self.title = self.tr("tri.title")
         self.sub_title = self.tr("tri.sub")

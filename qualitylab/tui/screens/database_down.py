@@ -1,0 +1,61 @@
+"""What a browser tab shows while the lab's database cannot be reached, until it can.
+
+A tab opened during a database outage used to get no app at all (textual-serve's splash, then
+"this tab has ended"). The app now starts anyway and shows this screen: the walker reads, in their
+language, that the lab's database is unreachable and that nothing is lost; the app tries again by
+itself every few seconds (Enter tries at once) and goes on to the walker's journeys as soon as the
+database answers, without a reload.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Static
+
+from qualitylab.tui.base import QLScreen
+
+
+class DatabaseDownScreen(QLScreen[None]):
+    """Says the database is unreachable; :meth:`wait` returns at the next try (or on Enter)."""
+
+    AUTO_FOCUS = "#retry"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "retry", "key.retry")]
+
+    def __init__(self, retry_every: float) -> None:
+        super().__init__()
+        self.retry_every = retry_every
+        self.tries = 0
+        self._now = asyncio.Event()
+
+    def compose(self) -> ComposeResult:
+        seconds = max(1, round(self.retry_every))
+        with Vertical(id="down-box", classes="dialog"):
+            yield Static(self.t("down.title"), classes="dialog-title", markup=False)
+            yield Static(self.t("down.body", seconds=seconds), id="down-body", markup=False)
+            yield Static("", id="down-tries", classes="muted", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.t('down.retry')} (enter)", id="retry", variant="primary")
+        yield Footer(compact=True)
+
+    def failed(self) -> None:
+        """One more try found the database unreachable."""
+        self.tries += 1
+        self.query_one("#down-tries", Static).update(self.t("down.tries", count=self.tries))
+
+    async def wait(self) -> None:
+        """Until the next try is due, or the walker asks for it."""
+        self._now.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._now.wait(), self.retry_every)
+
+    @on(Button.Pressed, "#retry")
+    def action_retry(self) -> None:
+        self.query_one("#down-tries", Static).update(self.t("down.trying"))
+        self._now.set()

@@ -7,10 +7,12 @@ English texts are also compared on their words' meaning (``semantic``: static se
 word vectors), so wordings of one request that share no word can meet; a pair with a Russian
 text is compared on LSA alone.
 Modularity is scale-free (it compares each group's internal weight with what the graph's own
-degree distribution predicts), so the number of clusters follows from the data. Members far from
-the rest of their group, and groups of one, are one-offs. Inputs above ``GRAPH_MAX`` unique texts
-are clustered on an evenly spaced sample of that size; the rest join the nearest cluster centroid
-in stemmed-word space when they are about as close as the cluster's own members typically are.
+degree distribution predicts), so the number of clusters follows from the data. With a context
+(the step), a group whose texts of one step hang on the rest by a thin bridge is cut there.
+Members far from the rest of their group, and groups of one, are one-offs. Inputs above
+``GRAPH_MAX`` unique texts are clustered on an evenly spaced sample of that size; the rest join the
+nearest cluster centroid in stemmed-word space when they are about as close as the cluster's own
+members typically are.
 """
 
 from __future__ import annotations
@@ -99,6 +101,12 @@ VAGUE_FIX_WORDS = frozenset(
 REPEAT_JOIN = 0.4
 #: Use English word meaning next to TF-IDF between English texts (``semantic``).
 USE_MEANING = True
+#: A community is cut where the texts of one place (step) hang on its other texts by a link
+#: weaker than this (conductance, as ``split_strength``; 0.15 flags a cluster as mixed) and no
+#: pair across the cut suggested the same fix (``split_at_places``). Measured on the demo lab and
+#: on it with a third of the problems spread over several steps (benchmarks/README.md, sixth
+#: look): 0.15 moved nothing, 0.5 without the same-fix condition cut multi-step problems apart.
+PLACE_SPLIT_BELOW = 0.3
 
 
 @dataclass
@@ -247,6 +255,8 @@ def _communities(
     if extra is not None:
         g = sparse_max(g, extra)
     labels = graph.communities(g, resolution=resolution, seed=seed)
+    if places is not None and PLACE_SPLIT_BELOW > 0:
+        labels = split_at_places(g, labels, places, None if fix_links is None else fix_links.across)
     labels = _drop_small(np.where(lengths >= MIN_SHARED, labels, -1))
     if labels.max(initial=-1) < 0:
         return labels, g
@@ -269,6 +279,60 @@ def _communities(
         labels = kept
         sims = closeness(labels)
     return labels, g
+
+
+def split_at_places(
+    g: sparse.csr_matrix,
+    labels: IntArray,
+    places: IntArray,
+    kin: sparse.csr_matrix | None = None,
+) -> IntArray:
+    """Communities cut where one place's texts hang on the rest by a thin bridge.
+
+    Modularity can join two problems of different steps that share a few words ("stuck on a
+    white page" after the bank's code, "stuck in the browser" after Gosuslugi): for a community
+    with texts from several places, the texts of each place are cut from the rest, and the
+    thinnest such cut (weight crossing it over the smaller side's total weight, as in
+    ``split_strength``) below ``PLACE_SPLIT_BELOW`` becomes two communities; repeated on what is
+    left. A cut across which two authors suggested the same fix (``kin``) is not made: that is
+    one problem met on several steps, the thing ``same_place_boost`` keeps together.
+    """
+    import numpy as np
+
+    out = labels.copy()
+    nxt = int(labels.max(initial=-1)) + 1
+    sym = g.maximum(g.T).tocsr()
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(nxt + 1))
+    for c in range(nxt):
+        rows = np.sort(order[bounds[c] : bounds[c + 1]])
+        while rows.size >= 2 * MIXED_MIN_PART:
+            where = places[rows]
+            kinds, counts = np.unique(where[where >= 0], return_counts=True)
+            if kinds.size < 2:
+                break
+            sub = sym[rows][:, rows]
+            degree = np.asarray(sub.sum(axis=1)).ravel()
+            total = float(degree.sum())
+            best, cut_place = PLACE_SPLIT_BELOW, -1
+            for place, count in zip(kinds.tolist(), counts.tolist(), strict=True):
+                if count < MIXED_MIN_PART or rows.size - count < MIXED_MIN_PART:
+                    continue
+                side = where == place
+                if kin is not None and kin.nnz and kin[rows[side]][:, rows[~side]].nnz:
+                    continue
+                volume = float(degree[side].sum())
+                cut = float(sub[side][:, ~side].sum())
+                smaller = min(volume, total - volume)
+                if smaller > 0 and cut / smaller < best:
+                    best, cut_place = cut / smaller, place
+            if cut_place < 0:
+                break
+            side = where == cut_place
+            out[rows[side]] = nxt
+            nxt += 1
+            rows = rows[~side]
+    return out
 
 
 def shares_a_fix(extra: sparse.csr_matrix | None, labels: IntArray) -> BoolArray:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from threadpoolctl import threadpool_limits
@@ -383,6 +384,41 @@ def test_context_strengthens_links_within_a_place_only() -> None:
     assert (
         engine.same_place_boost(g, np.array([-1, -1, 0])).toarray().tolist() == g.toarray().tolist()
     )
+
+
+def _two_blocks(bridge: float, places: list[int]) -> tuple[Any, Any]:
+    """Two blocks of four texts, every pair inside a block linked at 1, one pair across at
+    ``bridge``; one community over all of them."""
+    import numpy as np
+    from scipy import sparse
+
+    g = np.zeros((8, 8))
+    g[:4, :4] = g[4:, 4:] = 1.0
+    np.fill_diagonal(g, 0.0)
+    g[3, 4] = g[4, 3] = bridge
+    return sparse.csr_matrix(g), np.asarray(places, dtype=np.int64)
+
+
+def test_a_community_is_cut_where_one_step_hangs_on_the_rest_by_a_thin_bridge() -> None:
+    """Engine v12 (the demo's "stuck on a white page" after the bank's code shared a cluster
+    with "stuck in the browser" after Gosuslugi, another step): a thin cut along a step splits;
+    a strong one, a cut inside one step, or a same suggested fix across the cut does not."""
+    import numpy as np
+    from scipy import sparse
+
+    from qualitylab.clustering import engine
+
+    one = np.zeros(8, dtype=np.int64)
+    g, places = _two_blocks(0.5, [0, 0, 0, 0, 1, 1, 1, 1])
+    cut = engine.split_at_places(g, one, places)
+    assert len(set(cut[:4].tolist())) == len(set(cut[4:].tolist())) == 1
+    assert cut[0] != cut[4]
+    strong, _ = _two_blocks(12.0, [0, 0, 0, 0, 1, 1, 1, 1])  # 12 / 24 = 0.5 conductance
+    assert engine.split_at_places(strong, one, places).tolist() == one.tolist()
+    one_step, same = _two_blocks(0.5, [0] * 8)
+    assert engine.split_at_places(one_step, one, same).tolist() == one.tolist()
+    kin = sparse.csr_matrix(([1.0, 1.0], ([0, 7], [7, 0])), shape=(8, 8))
+    assert engine.split_at_places(g, one, places, kin).tolist() == one.tolist()
 
 
 def test_same_seed_gives_identical_output() -> None:

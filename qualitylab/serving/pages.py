@@ -166,9 +166,14 @@ def content_security_policy(origin: str) -> str:
     )
 
 
+def fixed_lang(fixed: str | None) -> str:
+    """The server's --lang when it names a language these pages speak, else "" (all of them)."""
+    return str(fixed) if fixed in _TEXTS else ""
+
+
 def pick_lang(fixed: str | None, accept_language: str) -> str:
     """The server's --lang if given, else the browser's first preference of en/ru."""
-    if fixed in _TEXTS:
+    if fixed_lang(fixed):
         return str(fixed)
     for part in accept_language.split(","):
         code = part.split(";")[0].strip().lower()[:2]
@@ -179,16 +184,23 @@ def pick_lang(fixed: str | None, accept_language: str) -> str:
 
 def page(kind: str, lang: str, *, refresh: str = "") -> str:
     """A small self-contained page; ``refresh`` is a meta-refresh value like ``60`` or
-    ``0;url=/``."""
-    title, body = _TEXTS.get(lang, _TEXTS["en"])[kind]
+    ``0;url=/``. ``lang`` "" says it in every language, first the lab's default one: for a page
+    sent before the request is read (a connection over the cap), when no ``--lang`` is fixed."""
+    langs = [lang] if lang else sorted(_TEXTS, key=lambda code: code != "en")
+    texts = [(code, *_TEXTS.get(code, _TEXTS["en"])[kind]) for code in langs]
     meta = f'<meta http-equiv="refresh" content="{refresh}">' if refresh else ""
+    sections = "".join(
+        f'<section lang="{code}"><h1>{title}</h1><p>{body}</p></section>'
+        for code, title, body in texts
+    )
     return (
-        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">{meta}'
-        f'<meta name="viewport" content="width=device-width"><title>{title}</title>'
+        f'<!doctype html><html lang="{langs[0]}"><head><meta charset="utf-8">{meta}'
+        f'<meta name="viewport" content="width=device-width"><title>{texts[0][1]}</title>'
         f'<link rel="icon" href="data:image/svg+xml;base64,{_ICON_DATA}">'
         "<style>body{background:#0c181f;color:#f2f2f2;font:18px/1.5 system-ui,sans-serif;"
         "display:flex;min-height:90vh;align-items:center;justify-content:center}"
         "main{max-width:34em;padding:2em;background:#12232d;border-left:4px solid #ffa62b}"
+        "section+section{margin-top:1.5em}"
         "h1{font-size:1.3em;color:#ffa62b}</style></head>"
-        f"<body><main><h1>{title}</h1><p>{body}</p></main></body></html>"
+        f"<body><main>{sections}</main></body></html>"
     )

@@ -43,6 +43,7 @@ from qualitylab.serving.pages import (
     TAB_TEXTS,
     banner,
     content_security_policy,
+    fixed_lang,
     page,
     pick_lang,
 )
@@ -276,9 +277,10 @@ class LabServer(Server):
             await runner.cleanup()
 
     def refusal(self) -> bytes:
-        """What a connection over the cap gets: the "lab is full" page, which retries itself."""
+        """What a connection over the cap gets: the "lab is full" page, which retries itself.
+        Sent before the request is read, so without ``--lang`` it speaks both languages."""
         headers = {**SECURITY_HEADERS, "Content-Security-Policy": self.csp}
-        body = page("full", pick_lang(self.options.lang, ""), refresh="60")
+        body = page("full", fixed_lang(self.options.lang), refresh="60")
         return http_refusal(body, headers, retry_after=60)
 
     def check_open_file_limit(self) -> None:

@@ -565,6 +565,28 @@ async def test_one_address_cannot_take_every_connection(serve: ServeFactory) -> 
             sock.close()
 
 
+def test_a_refused_connection_is_told_in_both_languages_unless_one_is_fixed(
+    serve: ServeFactory,
+) -> None:
+    """A connection over the cap is answered before its request (and Accept-Language) is read:
+    the page was in English whatever the walker read, unless --lang was set. Now, without
+    --lang, it says it in English and in Russian; with --lang ru, in Russian only."""
+    for lang, expected, absent in (
+        ("", [b"the lab is full", "все места заняты".encode()], []),
+        ("ru", ["все места заняты".encode()], [b"the lab is full"]),
+    ):
+        served = serve("--max-per-client", "2", lang=lang)
+        kept, refused = flood(served, 4, source="127.0.0.2")
+        try:
+            assert refused
+            for answer in refused:
+                assert all(text in answer for text in expected), answer
+                assert not any(text in answer for text in absent), answer
+        finally:
+            for sock in kept:
+                sock.close()
+
+
 def raw_get(served: Served, path: str, headers: str = "") -> tuple[str, bytes]:
     """A GET sent byte for byte (an HTTP client would normalise ``..`` and ``%2e`` away)."""
     host, port = served.url.removeprefix("http://").split(":")

@@ -25,10 +25,12 @@ from qualitylab.serving.options import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
     DEFAULT_MAX_SESSIONS,
+    MIN_CONNECTIONS_PER_CLIENT,
     browser_url,
     connection_cap,
     connection_cap_problem,
     per_client_cap,
+    per_client_cap_problem,
     public_url_problem,
 )
 
@@ -218,7 +220,8 @@ def serve(
             "--max-per-client",
             min=0,
             max=65_535,
-            help="Open connections from one IP address (0: no cap). Default: "
+            help="Open connections from one IP address (0: no cap; else at least "
+            f"{MIN_CONNECTIONS_PER_CLIENT}, what one browser opens for a page). Default: "
             f"{DEFAULT_MAX_CONNECTIONS_PER_CLIENT} with a network --host; 0 with a loopback "
             "--host or a --public-url, as behind a reverse proxy everyone has the proxy's "
             "address (let the proxy limit per client: README).",
@@ -266,7 +269,9 @@ def serve(
             fail(problem)
         public_url = public_url.strip()
     connections = connection_cap(max_sessions, max_connections)
-    problem = connection_cap_problem(max_sessions, connections)
+    problem = connection_cap_problem(max_sessions, connections) or per_client_cap_problem(
+        max_per_client
+    )
     if problem:
         fail(problem)
     if token is not None and len(token.strip()) < MIN_TOKEN_CHARS:

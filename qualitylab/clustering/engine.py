@@ -203,7 +203,7 @@ def place_codes(context: Sequence[str]) -> IntArray:
 
 
 def same_place_boost(
-    g: sparse.csr_matrix, places: IntArray, kin: sparse.csr_matrix | None = None
+    g: sparse.csr_matrix, places: IntArray, kin: Kin | None = None
 ) -> sparse.csr_matrix:
     """Links between texts written in the same place count ``1 + CONTEXT_BOOST`` times, and so
     do links between texts of two places whose authors suggested the same fix (``kin``, from
@@ -220,8 +220,8 @@ def same_place_boost(
         return g
     rows = np.repeat(np.arange(g.shape[0]), np.diff(g.indptr))
     same = (places[rows] == places[g.indices]) & (places[rows] >= 0)
-    if kin is not None and kin.nnz:
-        same |= np.asarray(kin[rows, g.indices]).ravel() > 0
+    if kin is not None:
+        same |= kin.linked(rows, g.indices)
     boosted = g.copy()
     boosted.data = boosted.data * np.where(same, 1.0 + CONTEXT_BOOST, 1.0)
     return boosted
@@ -285,7 +285,7 @@ def split_at_places(
     g: sparse.csr_matrix,
     labels: IntArray,
     places: IntArray,
-    kin: sparse.csr_matrix | None = None,
+    kin: Kin | None = None,
 ) -> IntArray:
     """Communities cut where one place's texts hang on the rest by a thin bridge.
 
@@ -319,7 +319,7 @@ def split_at_places(
                 if count < MIXED_MIN_PART or rows.size - count < MIXED_MIN_PART:
                     continue
                 side = where == place
-                if kin is not None and kin.nnz and kin[rows[side]][:, rows[~side]].nnz:
+                if kin is not None and kin.any_between(rows[side], rows[~side]):
                     continue
                 volume = float(degree[side].sum())
                 cut = float(sub[side][:, ~side].sum())
@@ -362,6 +362,39 @@ def sparse_max(a: sparse.csr_matrix, b: sparse.csr_matrix) -> sparse.csr_matrix:
 
 
 @dataclass
+class Kin:
+    """Texts of two different places whose authors suggested the same fix, as a boolean matrix
+    over the texts with a suggestion (at most ``GRAPH_MAX`` squared bytes: 25 MB).
+
+    Not a sparse matrix of pairs: when many authors suggest one fix, the pairs are quadratic in
+    number (5,000 texts of one journey with one shared fix: 25 million pairs, 2.3 GB at peak as
+    int64 row/column arrays, where this matrix is 25 MB).
+    """
+
+    #: Per text (graph row): its row and column in ``same``; -1 for a text without a suggestion.
+    row: IntArray
+    same: BoolArray
+
+    def linked(self, a: IntArray, b: IntArray) -> BoolArray:
+        """Element by element: are ``a[k]`` and ``b[k]`` kin?"""
+        import numpy as np
+
+        ra, rb = self.row[a], self.row[b]
+        known = (ra >= 0) & (rb >= 0)
+        out = np.zeros(len(ra), dtype=bool)
+        out[known] = self.same[ra[known], rb[known]]
+        return out
+
+    def any_between(self, a: IntArray, b: IntArray) -> bool:
+        """Is some text of ``a`` kin to some text of ``b``?"""
+        import numpy as np
+
+        ra, rb = self.row[a], self.row[b]
+        ra, rb = ra[ra >= 0], rb[rb >= 0]
+        return bool(ra.size and rb.size and self.same[np.ix_(ra, rb)].any())
+
+
+@dataclass
 class FixLinks:
     """What the authors' suggested fixes add to the graph (``suggestion_links``)."""
 
@@ -370,7 +403,7 @@ class FixLinks:
     links: sparse.csr_matrix | None
     #: Same fix, two places: no link of its own, but a link the words made counts as if the
     #: two were written in one place (``same_place_boost``).
-    across: sparse.csr_matrix | None = None
+    across: Kin | None = None
 
 
 def suggestion_links(
@@ -415,17 +448,21 @@ def suggestion_links(
     np.fill_diagonal(sims, 0.0)
     idx = np.asarray(rows, dtype=np.int64)
     sims[sims < SUGGESTION_MIN] = 0.0
+    kin = None
+    if places is not None and len(set(places[places >= 0].tolist())) >= 2:
+        # every matrix here is (texts with a suggestion)^2: never a list of their pairs (``Kin``)
+        p = places[idx]
+        other = p[:, None] != p[None, :]
+        known = p >= 0
+        across = (sims > 0) & other & known[:, None] & known[None, :]
+        if across.any():
+            row = np.full(n, -1, dtype=np.int64)
+            row[idx] = np.arange(idx.size)
+            kin = Kin(row, across)
+        sims[other | ~known[:, None]] = 0.0  # a link of its own only within one place
     r, c = np.nonzero(sims)
     weight = sims[r, c].astype(np.float64) * SUGGESTION_WEIGHT
-    if places is None or len(set(places[places >= 0].tolist())) < 2:
-        return FixLinks(sp.csr_matrix((weight, (idx[r], idx[c])), shape=(n, n)))
-    p, q = places[idx[r]], places[idx[c]]
-    same = (p == q) & (p >= 0)
-    across = ~same & (p >= 0) & (q >= 0)
-    return FixLinks(
-        sp.csr_matrix((weight[same], (idx[r[same]], idx[c[same]])), shape=(n, n)),
-        sp.csr_matrix((np.ones(int(across.sum())), (idx[r[across]], idx[c[across]])), shape=(n, n)),
-    )
+    return FixLinks(sp.csr_matrix((weight, (idx[r], idx[c])), shape=(n, n)), kin)
 
 
 def neighbours_for(n: int) -> int:

@@ -12,6 +12,10 @@ DEFAULT_MAX_CONNECTIONS = 256
 #: Open connections from one address when browsers connect directly (no reverse proxy): a
 #: browser opens up to 6 at once per server, so this is several people behind one NAT.
 DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 32
+#: The lowest per-address cap one browser can use: it opens up to 6 connections at once for a
+#: page's files, plus its tab's websocket (under 4, headless Chromium got 503 for the page's
+#: script or its websocket and showed no app).
+MIN_CONNECTIONS_PER_CLIENT = 8
 DEFAULT_IDLE_MINUTES = 15.0
 MIN_TOKEN_CHARS = 16
 
@@ -59,6 +63,17 @@ def connection_cap_problem(max_sessions: int, max_connections: int) -> str | Non
             f"--max-connections {max_connections} leaves no room for --max-sessions "
             f"{max_sessions}: each open tab holds one connection and a page load needs more "
             f"(give at least {max_sessions + 2}, better {2 * max_sessions})"
+        )
+    return None
+
+
+def per_client_cap_problem(given: int | None) -> str | None:
+    """Why ``--max-per-client`` would lock every browser out, or None (0 is no cap)."""
+    if given and given < MIN_CONNECTIONS_PER_CLIENT:
+        return (
+            f"--max-per-client {given} is less than one browser needs for a page and its tab "
+            f"(up to 7 connections at once): give 0 (no cap) or at least "
+            f"{MIN_CONNECTIONS_PER_CLIENT}"
         )
     return None
 

@@ -166,7 +166,10 @@ class QualityLabApp(LabApp):
                 self.report_error(err)
                 raise
             if down is not None:
-                await down.dismiss()
+                # ``dismiss`` pops the top screen, whatever it is: with the help open over this
+                # one, it closed the help and left "cannot be reached" under the journeys
+                while down in self.screen_stack:
+                    await self.pop_screen()
             return result
 
     def tell_server(self, line: str) -> None:

@@ -360,6 +360,9 @@ def test_walk_checks_the_sqlite_path_and_leaves_opening_the_lab_to_the_app(
             "--max-connections 21 leaves no room for --max-sessions 20",
         ),
         (["--max-per-client", "-1"], "greater than or equal to 0"),
+        # review: 1-3 were taken, and then no browser showed the app (503 for its script or
+        # websocket); the least one browser's page and tab need is 8
+        (["--max-per-client", "3"], "--max-per-client 3 is less than one browser needs"),
     ],
 )
 def test_serve_refuses_bad_addresses_and_unbounded_tabs_in_one_line(

@@ -30,6 +30,7 @@ from qualitylab.cli import walk as walk_cli
 from qualitylab.config import SERVER_LOG_META, new_walker_secret
 from qualitylab.tui.app import QualityLabApp, ServedSession, make_app
 from qualitylab.tui.screens.database_down import DatabaseDownScreen
+from qualitylab.tui.screens.help import HelpScreen
 from qualitylab.tui.screens.profile import ProfileScreen
 
 
@@ -72,6 +73,32 @@ async def test_a_tab_opened_while_the_database_is_down_says_so_and_opens_when_it
         await pilot.press("enter")  # "try again now"
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
     assert len(told) == 1
+
+
+async def test_the_database_back_while_the_help_is_open_leaves_no_outage_screen_behind(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: the screen was closed with ``dismiss``, which pops whatever is on top: with the
+    help (``?``) open over it, the help went and "the database cannot be reached" stayed in the
+    stack under the next screen, shown again the moment that one closed."""
+    monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: None)
+    lab_path = down_lab(tmp_path)
+    app = make_app(
+        db=str(lab_path),
+        journeys=CATALOG,
+        lang="en",
+        walker_name=None,
+        clock=clock,
+        served=ServedSession(secret=new_walker_secret()),
+    )
+    app.database_retry_every = 0.2
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: screen_is(pilot, HelpScreen))
+        shutil.rmtree(lab_path)  # the database is back
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        assert [type(s) for s in app.screen_stack][1:] == [ProfileScreen]
 
 
 def test_walk_served_starts_the_app_when_the_database_is_down(

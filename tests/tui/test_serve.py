@@ -550,10 +550,10 @@ async def test_a_flood_of_connections_is_capped_and_open_tabs_go_on(serve: Serve
 async def test_one_address_cannot_take_every_connection(serve: ServeFactory) -> None:
     """With --max-per-client (on by default for a network --host), a flood from one address
     fills only its own share: a browser at another address opens the lab and its tab."""
-    served = serve("--max-per-client", "6")
-    kept, refused = flood(served, 10, source="127.0.0.2")
+    served = serve("--max-per-client", "8")  # the least one browser needs
+    kept, refused = flood(served, 12, source="127.0.0.2")
     try:
-        assert (len(kept), len(refused)) == (6, 4)
+        assert (len(kept), len(refused)) == (8, 4)
         browser = await new_browser(served.url)  # from 127.0.0.1
         async with browser.session:
             assert await browser.open_lab() == 200
@@ -575,8 +575,8 @@ def test_a_refused_connection_is_told_in_both_languages_unless_one_is_fixed(
         ("", [b"the lab is full", "все места заняты".encode()], []),
         ("ru", ["все места заняты".encode()], [b"the lab is full"]),
     ):
-        served = serve("--max-per-client", "2", lang=lang)
-        kept, refused = flood(served, 4, source="127.0.0.2")
+        served = serve("--max-per-client", "8", lang=lang)
+        kept, refused = flood(served, 10, source="127.0.0.2")
         try:
             assert refused
             for answer in refused:

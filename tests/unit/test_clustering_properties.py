@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -88,3 +89,73 @@ def test_a_group_whose_members_all_turn_out_one_offs() -> None:
     """Found by hypothesis: dropping a one-off can leave no cluster at all."""
     result = cluster_texts(["QR", "QR код код код"])
     assert_accounted_for(["0", "1"], result)
+
+
+PLACE_WORDS = ["qr", "code", "price", "цена", "payment", "sms", "courier", "курьер", "screen"]
+PLACE_WORDS += ["white", "stuck", "page", "bank", "browser", "slow", "button", "never", "came"]
+FIXES = ["show the full price early", "send the sms code again", "make the white page load faster"]
+
+
+def assert_order_invariant(
+    texts: list[str], context: list[str], fixes: list[str], seed: int
+) -> None:
+    """Shuffled with their steps and suggested fixes, the texts group the same: the paths engine
+    v12 added (same fix on two steps: ``Kin``; the cut along a step: ``split_at_places``) run
+    only with several steps and suggestions, which the other shuffle tests do not give."""
+    ids = [str(i) for i in range(len(texts))]
+    base = cluster_texts(texts, ids=ids, context=context, suggestions=fixes)
+    order = list(range(len(texts)))
+    random.Random(seed).shuffle(order)
+    shuffled = cluster_texts(
+        [texts[i] for i in order],
+        ids=[ids[i] for i in order],
+        context=[context[i] for i in order],
+        suggestions=[fixes[i] for i in order],
+    )
+    assert {frozenset(c.members) for c in shuffled.clusters} == {
+        frozenset(c.members) for c in base.clusters
+    }
+    assert [c.id for c in shuffled.clusters] == [c.id for c in base.clusters]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(PLACE_WORDS), min_size=2, max_size=6).map(" ".join),
+            st.sampled_from(["pay", "offer", "sms", ""]),
+            st.sampled_from([*FIXES, ""]),
+        ),
+        min_size=2,
+        max_size=40,
+    ),
+    seed=st.integers(0, 9),
+)
+def test_steps_and_suggested_fixes_keep_the_result_order_invariant(
+    rows: list[tuple[str, str, str]], seed: int
+) -> None:
+    texts, context, fixes = (list(column) for column in zip(*rows, strict=True))
+    assert_order_invariant(texts, context, fixes, seed)
+
+
+def test_a_cut_along_a_step_is_order_invariant() -> None:
+    """A corpus where ``split_at_places`` cuts a community (found by a random search)."""
+    from qualitylab.clustering import engine
+
+    rng = random.Random(108)
+    n = rng.randint(8, 40)
+    texts = [" ".join(rng.choice(PLACE_WORDS) for _ in range(rng.randint(2, 6))) for _ in range(n)]
+    context = [rng.choice(["a", "b", "c", ""]) for _ in range(n)]
+    fixes = [rng.choice([*FIXES, ""]) for _ in range(n)]
+    cuts: list[bool] = []
+    split = engine.split_at_places
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        out = split(*args, **kwargs)
+        cuts.append(bool(out.max(initial=-1) > args[1].max(initial=-1)))
+        return out
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "split_at_places", watched)
+        assert_order_invariant(texts, context, fixes, seed=rng.randrange(100))
+    assert any(cuts), "the corpus no longer makes a cut: pick another"

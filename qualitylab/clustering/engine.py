@@ -75,6 +75,11 @@ MIXED_MAX_TEXTS = 300
 SUGGESTION_MIN = 0.5
 #: Weight of a same-fix link per unit of that cosine (a same-place text link weighs up to 3).
 SUGGESTION_WEIGHT = 3.0
+#: Most same-fix links a text keeps (its strongest, a pair kept by either side): when hundreds
+#: of authors on one step suggest one fix, linking every pair made the graph quadratic (20,000
+#: texts of one journey, one shared fix: 3.2 GB and 10 s); 30 is more than any step of the demo
+#: lab needs, so its fix list is unchanged.
+SUGGESTION_MAX_LINKS = 30
 #: Two suggestions must share this many stemmed words to say the same: "fix it" and "please
 #: fix" share one and link nothing.
 SUGGESTION_MIN_WORDS = 2
@@ -460,9 +465,28 @@ def suggestion_links(
             row[idx] = np.arange(idx.size)
             kin = Kin(row, across)
         sims[other | ~known[:, None]] = 0.0  # a link of its own only within one place
-    r, c = np.nonzero(sims)
+    r, c = np.nonzero(strongest(sims, SUGGESTION_MAX_LINKS))
     weight = sims[r, c].astype(np.float64) * SUGGESTION_WEIGHT
     return FixLinks(sp.csr_matrix((weight, (idx[r], idx[c])), shape=(n, n)), kin)
+
+
+def strongest(sims: FloatArray, k: int, *, chunk: int = 1_024) -> BoolArray:
+    """The positive entries of a symmetric matrix that are among their row's ``k`` largest, or
+    their column's (a pair either side keeps): a sparse graph of the strongest links, as the kNN
+    graph is, in rows of ``chunk`` at a time. Ties are cut the same way for the same input."""
+    import numpy as np
+
+    n = sims.shape[0]
+    if n <= k + 1:
+        return sims > 0
+    keep = np.zeros(sims.shape, dtype=bool)
+    for start in range(0, n, chunk):
+        block = sims[start : start + chunk]
+        top = np.argpartition(-block, k, axis=1)[:, :k]
+        keep[np.arange(start, start + block.shape[0])[:, None], top] = True
+    keep &= sims > 0
+    out: BoolArray = keep | keep.T
+    return out
 
 
 def neighbours_for(n: int) -> int:

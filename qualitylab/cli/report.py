@@ -127,10 +127,16 @@ def report(
     )
     changed = report_service.excel_changes(built, fmt or "")
     if changed is not None:  # the CSV stays plain data; say how to open it in Excel
+        as_what = (
+            f"may show release {changed.release} as a date (an Excel set to Russian reads 4.9 "
+            "as 4 September)"
+            if changed.as_date
+            else f"shows release {changed.release} as {changed.shown}"
+        )
         warn(
-            f"note: Excel opening this CSV shows release {changed[0]} as {changed[1]}: open "
-            f"the xlsx instead (-o {path.with_suffix('.xlsx').name}), or use Excel's "
-            "Data > From Text/CSV with the release column as Text"
+            f"note: Excel opening this CSV {as_what}: open the xlsx instead "
+            f"(-o {path.with_suffix('.xlsx').name}), or use Excel's Data > From Text/CSV with "
+            "the release column as Text"
         )
 
 

@@ -27,20 +27,38 @@ _JIRA_SPECIAL = re.compile(r"([\\\[\]{}|!*_^~+\-?#])")
 
 #: A field Excel's "open" reads as a plain number (quotes around it in the CSV do not stop that).
 _PLAIN_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: ... or as a date, in some locale: "4.9" is 4 September to an Excel set to Russian (day.month),
+#: "3/4" and "2026-10" are dates to most; the release is then gone from the cell.
+_DATE_LIKE = re.compile(
+    r"(?P<a>\d{1,2})[./-](?P<b>\d{1,2})(?:[./-]\d{1,4})?|\d{4}([-/])\d{1,2}(?:\3\d{1,2})?"
+    r"|\d{1,2}[-/]\d{4}"
+)
+#: What ``excel_reading`` says for a field Excel may turn into a date.
+AS_DATE = "a date"
 
 
 def excel_reading(value: str) -> str | None:
     """What Excel shows for a CSV field it opens as a number, when that is not ``value`` itself
-    ("2026.10" -> "2026.1", "5.0" -> "5", "007" -> "7"); None when it keeps it ("4.9", "beta").
+    ("2026.10" -> "2026.1", "5.0" -> "5", "007" -> "7"), ``AS_DATE`` for one it may open as a
+    date ("4.9" in an Excel set to Russian, "2026-10", "1.2.3"); None when it keeps it ("2026.11",
+    "beta", "2.0-rc1").
 
     A CSV cannot mark a field as text for Excel without changing the data every other reader gets
     (a leading ``'`` or tab) or writing a formula (``="2026.10"``, which the lab never writes), so
     the faces warn instead and point to the XLSX (text cells) or Excel's From Text/CSV import.
     """
-    if not _PLAIN_NUMBER.fullmatch(value):
+    if _PLAIN_NUMBER.fullmatch(value):
+        shown = format(float(value), ".15g")
+        if shown != value:
+            return shown
+    date = _DATE_LIKE.fullmatch(value)
+    if date is None:
         return None
-    shown = format(float(value), ".15g")
-    return shown if shown != value else None
+    if date["a"] is not None:  # day and month (either order) must be possible: "13.13" is not
+        a, b = int(date["a"]), int(date["b"])
+        if not (1 <= a <= 31 and 1 <= b <= 31 and (a <= 12 or b <= 12)):
+            return None
+    return AS_DATE
 
 
 def visible(text: str) -> str:

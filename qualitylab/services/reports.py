@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from qualitylab.domain import utcnow
 from qualitylab.errors import InvalidInput, NotFound
@@ -190,18 +190,33 @@ def render_report(
     return render(report, fmt, what=what, progress=progress)
 
 
-def excel_changes(report: Report, fmt: str) -> tuple[str, str] | None:
-    """A release of ``report`` that Excel changes when it opens its CSV, and what it shows
-    ("2026.10", "2026.1"); None for other formats, or when every release reads as written."""
+class ExcelChange(NamedTuple):
+    """A release Excel changes when it opens a CSV, and what it shows ("2026.10" -> "2026.1")."""
+
+    release: str
+    shown: str
+
+    @property
+    def as_date(self) -> bool:
+        """Excel may read it as a date ("4.9" in an Excel set to Russian, "2026-10")."""
+        from qualitylab.reports.safe import AS_DATE
+
+        return self.shown == AS_DATE
+
+
+def excel_changes(report: Report, fmt: str) -> ExcelChange | None:
+    """A release of ``report`` that Excel changes when it opens its CSV; None for other formats,
+    or when every release reads as written. One that changes as a number is named first."""
     from qualitylab.reports.safe import excel_reading
 
     if fmt != "csv":
         return None
-    for release in report.header.releases:
-        shown = excel_reading(release)
-        if shown is not None:
-            return release, shown
-    return None
+    changes = [
+        ExcelChange(release, shown)
+        for release in report.header.releases
+        if (shown := excel_reading(release)) is not None
+    ]
+    return min(changes, key=lambda c: c.as_date, default=None)
 
 
 def print_summary(report: Report, console: Console) -> None:

@@ -25,6 +25,7 @@ from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
     from qualitylab.domain import Journey
+    from qualitylab.services.reports import ExcelChange
 
 #: How many of a journey's steps are marked as the worst (when they show any friction at all).
 WORST_STEPS = 2
@@ -431,7 +432,7 @@ class ExportFile:
     content: bytes
     path: Path | None = None
     #: A release Excel would change on opening this CSV, and what it shows (see ``excel_changes``).
-    excel_changes: tuple[str, str] | None = None
+    excel_changes: ExcelChange | None = None
 
 
 def export_formats() -> tuple[str, ...]:

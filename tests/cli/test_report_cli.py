@@ -126,6 +126,19 @@ def test_a_release_like_2026_10_stays_plain_in_csv_and_text_in_xlsx(
     assert {(c.value, c.data_type) for c in cells} == {("2026.10", "s"), ("2026.11", "s")}
 
 
+def test_a_release_an_excel_set_to_russian_reads_as_a_date_is_noted(
+    lab: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """Review of the note above: it missed releases Excel turns into dates, and in an Excel set
+    to Russian (day.month) "1.2" is 1 February, as most of a Russian company's Excels are."""
+    out = tmp_path / "esim.csv"
+    args = ["report", "--db", lab, "-j", "esim-activation", "-r", "1.2", "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "may show release 1.2 as a date" in result.stderr
+    assert "From Text/CSV" in result.stderr
+
+
 def test_compare_and_release(lab: str, runner: CliRunner) -> None:
     result = runner.invoke(
         app,

@@ -35,7 +35,7 @@ from qualitylab.domain import (
 from qualitylab.reports.assemble import Facts, assemble
 from qualitylab.reports.model import Change, Comparison, Nps, Report, Scope
 from qualitylab.reports.render import render
-from qualitylab.reports.safe import excel_reading, md
+from qualitylab.reports.safe import AS_DATE, excel_reading, md
 
 GOLDEN = Path(__file__).parent / "golden"
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -333,11 +333,17 @@ def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
         ("2026.10", "2026.1"),
         ("5.0", "5"),
         ("007", "7"),
-        ("4.9", None),
+        ("4.9", AS_DATE),  # 4 September to an Excel set to Russian (review of this note)
+        ("1.2.3", AS_DATE),
+        ("2026-10", AS_DATE),
+        ("3/4", AS_DATE),
+        ("10/2026", AS_DATE),
         ("2026.11", None),
+        ("13.13", None),
+        ("0.5", None),
         ("12", None),
         ("2.0-rc1", None),
-        ("1.2.3", None),
+        ("1.2.3.4", None),
         ("", None),
     ],
 )

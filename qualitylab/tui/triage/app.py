@@ -209,10 +209,10 @@ class TriageApp(LabApp):
             )
         except QualityLabError:
             return
-        if made.excel_changes is not None:
-            release, shown = made.excel_changes
+        if (changed := made.excel_changes) is not None:
+            key = "ex.excel_date" if changed.as_date else "ex.excel"
             self.notify(
-                self.tr("ex.excel", release=release, shown=shown),
+                self.tr(key, release=changed.release, shown=changed.shown),
                 markup=False,
                 severity="warning",
                 timeout=20,

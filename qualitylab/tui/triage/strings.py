@@ -212,6 +212,14 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "ex.go": ("Export", "Экспортировать"),
     "ex.done": ("Report written: {path}", "Отчёт сохранён: {path}"),
     "ex.sent": ("Report sent to your browser: {path}", "Отчёт отправлен в браузер: {path}"),
+    "ex.excel_date": (
+        "Excel opening this CSV may show release {release} as a date (an Excel set to Russian "
+        "reads 4.9 as 4 September): open the xlsx export instead, or use Data > From Text/CSV "
+        "with the release column as Text.",
+        "Excel при открытии этого CSV может показать релиз {release} как дату (русский Excel "
+        "читает 4.9 как 4 сентября): откройте экспорт xlsx или используйте «Данные > Из "
+        "текстового/CSV-файла», столбец релиза — «Текст».",
+    ),
     "ex.excel": (
         "Excel opening this CSV shows release {release} as {shown}: open the xlsx export "
         "instead, or use Data > From Text/CSV with the release column as Text.",

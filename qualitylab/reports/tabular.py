@@ -12,6 +12,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from qualitylab.fixlist.releases import kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
@@ -353,10 +354,19 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
                     "expected",
                     "status",
                 ),
-                (
-                    [x.kind, x.id, x.title, x.from_count, x.to_count, x.expected, x.status]
-                    for x in c.changes
-                ),
+                [
+                    *(
+                        [kind_label(x.kind), x.id, x.title, x.from_count, x.to_count]
+                        + [x.expected, x.status]
+                        for x in c.changes
+                    ),
+                    # what "resolved" and "not seen again" mean, under the table as elsewhere
+                    *(
+                        [[], *([line] for line in resolved_rule(c.from_release, c.to_release))]
+                        if any(x.expected is not None for x in c.changes)
+                        else []
+                    ),
+                ],
                 {"title": 60},
             )
         )

@@ -387,6 +387,20 @@ def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> N
     ]
 
 
+def test_xlsx_release_comparison_reads_like_the_other_faces(tmp_path: Path) -> None:
+    """Review: the sheet showed the raw kind "not_seen_again" and, unlike the terminal, HTML and
+    Markdown, not what "resolved" and "not seen again" mean."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(small_report(compare=True), "xlsx")))
+    rows = [[c.value for c in row] for row in load_workbook(path)["Release comparison"]]
+    assert [r[0] for r in rows[1:3]] == ["resolved", "not seen again"]
+    notes = [r[0] for r in rows[3:] if r[0]]
+    assert [n.split(":")[0] for n in notes] == ["resolved", "not seen again", "expected"]
+    assert "2+ walkers reported it in 1.0" in notes[0]
+
+
 def test_terminal_summary_prints_markup_literally() -> None:
     from rich.console import Console
 

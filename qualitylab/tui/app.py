@@ -82,6 +82,10 @@ class QualityLabApp(LabApp):
         self.served = served
         self.remember_theme = served is None
         self.error_details = served is None
+        #: ``serve`` created and migrated the lab before any tab: a tab that finds its SQLite
+        #: file gone (moved, deleted, a disk swapped) says the database cannot be reached and
+        #: waits, instead of making a new empty lab there for walkers to save into.
+        self.create_db = served is None
         self.walker_override = walker_name.strip() if walker_name else None
         #: Seconds between tries while a browser tab cannot reach the lab's database.
         self.database_retry_every = DATABASE_RETRY_EVERY_S

@@ -42,6 +42,44 @@ def down_lab(tmp_path: Path) -> Path:
     return path
 
 
+def back(path: Path) -> None:
+    """The database is back: what stood in its place goes, and the lab is there again (as
+    ``serve`` makes it at start: a tab never creates one)."""
+    from qualitylab.services import Lab
+
+    if path.is_dir():
+        shutil.rmtree(path)
+    with Lab.open(db=str(path), journeys=str(CATALOG)) as lab:
+        lab.store.engine  # noqa: B018 - creates and migrates the file
+
+
+async def test_a_tab_whose_sqlite_file_is_gone_waits_for_it_and_creates_none(
+    tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Review: a served tab whose lab file had gone (moved, deleted) made a new, empty lab at
+    that path, and walkers saved into it unseen by the rest of the lab. ``serve`` creates the lab
+    at start; a tab now says the database cannot be reached, and goes on when the file is back."""
+    monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: None)
+    lab_path = tmp_path / "lab.db"
+    app = make_app(
+        db=str(lab_path),
+        journeys=CATALOG,
+        lang="en",
+        walker_name=None,
+        clock=clock,
+        served=ServedSession(secret=new_walker_secret()),
+    )
+    app.database_retry_every = 0.2
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
+        down = pilot.app.screen
+        assert isinstance(down, DatabaseDownScreen)
+        await wait_for(pilot, lambda: down.tries >= 2)
+        assert not lab_path.exists()
+        back(lab_path)
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+
+
 async def test_a_tab_opened_while_the_database_is_down_says_so_and_opens_when_it_is_back(
     tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -69,7 +107,7 @@ async def test_a_tab_opened_while_the_database_is_down_says_so_and_opens_when_it
         assert [n.message for n in app._notifications] == []  # noqa: SLF001 - no toast over it
         assert len(told) == 1, told  # one line in the server's log, not one per try
         assert "cannot reach the lab's database" in told[0] and "\n" not in told[0]
-        shutil.rmtree(lab_path)  # the database is back
+        back(lab_path)
         await pilot.press("enter")  # "try again now"
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
     assert len(told) == 1
@@ -96,7 +134,7 @@ async def test_the_database_back_while_the_help_is_open_leaves_no_outage_screen_
         await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: screen_is(pilot, HelpScreen))
-        shutil.rmtree(lab_path)  # the database is back
+        back(lab_path)
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
         assert [type(s) for s in app.screen_stack][1:] == [ProfileScreen]
 

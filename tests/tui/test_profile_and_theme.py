@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 from tui_helpers import (
     AppFactory,
     home_loaded,
+    made_by_serve,
     open_journey,
     screen_is,
     step_ready,
@@ -160,7 +161,9 @@ async def test_browser_sessions_ask_once_per_browser_and_remember_nothing_on_the
     from qualitylab.tui.app import ServedSession, make_app
 
     served = ServedSession(secret=new_walker_secret())
-    app = make_app(db=db_path, journeys=CATALOG, lang="en", walker_name=None, served=served)
+    app = make_app(
+        db=made_by_serve(db_path), journeys=CATALOG, lang="en", walker_name=None, served=served
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
         await pilot.press(*"Kim")

@@ -11,6 +11,7 @@ from tui_helpers import (
     FrozenClock,
     fill_form,
     home_loaded,
+    made_by_serve,
     open_journey,
     screen_is,
     step_ready,
@@ -28,7 +29,12 @@ from qualitylab.tui.screens.profile import ProfileScreen
 def served_app(db_path: str, secret: str, clock: FrozenClock) -> QualityLabApp:
     session = ServedSession(secret=secret, resume_url=f"http://lab:8000/?token=t&walker={secret}")
     return make_app(
-        db=db_path, journeys=CATALOG, lang="en", walker_name=None, clock=clock, served=session
+        db=made_by_serve(db_path),
+        journeys=CATALOG,
+        lang="en",
+        walker_name=None,
+        clock=clock,
+        served=session,
     )
 
 
@@ -128,7 +134,12 @@ async def test_the_walker_is_told_when_the_personal_link_ends(
     ):
         session = ServedSession(secret=secret, resume_url=url, link_kept=kept)
         app = make_app(
-            db=db_path, journeys=CATALOG, lang=lang, walker_name=None, clock=clock, served=session
+            db=made_by_serve(db_path),
+            journeys=CATALOG,
+            lang=lang,
+            walker_name=None,
+            clock=clock,
+            served=session,
         )
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))

@@ -20,6 +20,16 @@ from qualitylab.tui.screens.step import StepScreen
 CATALOG = Path(__file__).resolve().parent / "catalog.yaml"
 
 
+def made_by_serve(db: str) -> str:
+    """The lab at ``db`` created and migrated, as ``qualitylab serve`` does before any tab
+    opens (a served tab never creates one); ``db`` back, for the app."""
+    from qualitylab.services import Lab
+
+    with Lab.open(db=db, journeys=str(CATALOG)) as lab:
+        lab.store.engine  # noqa: B018 - creates and migrates
+    return db
+
+
 class FrozenClock:
     """A clock that moves only when a test says so (timers and snapshots stay deterministic)."""
 

@@ -250,18 +250,18 @@ def _communities(
     import numpy as np
 
     g = knn_graph(z, neighbours_for(z.shape[0]), meaning=meaning, covered=covered)
-    extra = None if fix_links is None else fix_links.links
+    extra, kin = (None, None) if fix_links is None else (fix_links.links, fix_links.across)
     linked = 0.0 if extra is None else float(np.mean(np.diff(extra.indptr) > 0))
     # from content alone (a context must not move the cap), lowered as far as same-fix links
     # reach the texts: they keep pieces of one problem together that words alone would not
     resolution = resolution_for(g, linked)
     if places is not None:
-        g = same_place_boost(g, places, None if fix_links is None else fix_links.across)
+        g = same_place_boost(g, places, kin)
     if extra is not None:
         g = sparse_max(g, extra)
     labels = graph.communities(g, resolution=resolution, seed=seed)
     if places is not None and PLACE_SPLIT_BELOW > 0:
-        labels = split_at_places(g, labels, places, None if fix_links is None else fix_links.across)
+        labels = split_at_places(g, labels, places, kin)
     labels = _drop_small(np.where(lengths >= MIN_SHARED, labels, -1))
     if labels.max(initial=-1) < 0:
         return labels, g

@@ -53,6 +53,24 @@ def back(path: Path) -> None:
         lab.store.engine  # noqa: B018 - creates and migrates the file
 
 
+def served_tab(
+    lab_path: Path, clock: FrozenClock, lang: str, retry_every: float | None = 0.2
+) -> QualityLabApp:
+    """A browser tab's app over ``lab_path``, retrying every ``retry_every`` s while it is
+    down (None: the app's own pause)."""
+    app = make_app(
+        db=str(lab_path),
+        journeys=CATALOG,
+        lang=lang,
+        walker_name=None,
+        clock=clock,
+        served=ServedSession(secret=new_walker_secret()),
+    )
+    if retry_every is not None:
+        app.database_retry_every = retry_every
+    return app
+
+
 async def test_a_tab_whose_sqlite_file_is_gone_waits_for_it_and_creates_none(
     tmp_path: Path, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -61,15 +79,7 @@ async def test_a_tab_whose_sqlite_file_is_gone_waits_for_it_and_creates_none(
     at start; a tab now says the database cannot be reached, and goes on when the file is back."""
     monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: None)
     lab_path = tmp_path / "lab.db"
-    app = make_app(
-        db=str(lab_path),
-        journeys=CATALOG,
-        lang="en",
-        walker_name=None,
-        clock=clock,
-        served=ServedSession(secret=new_walker_secret()),
-    )
-    app.database_retry_every = 0.2
+    app = served_tab(lab_path, clock, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
         down = pilot.app.screen
@@ -86,15 +96,7 @@ async def test_a_tab_opened_while_the_database_is_down_says_so_and_opens_when_it
     told: list[str] = []
     monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: told.append(line))
     lab_path = down_lab(tmp_path)
-    app = make_app(
-        db=str(lab_path),
-        journeys=CATALOG,
-        lang="ru",
-        walker_name=None,
-        clock=clock,
-        served=ServedSession(secret=new_walker_secret()),
-    )
-    app.database_retry_every = 0.2
+    app = served_tab(lab_path, clock, "ru")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
         down = pilot.app.screen
@@ -121,15 +123,7 @@ async def test_the_database_back_while_the_help_is_open_leaves_no_outage_screen_
     stack under the next screen, shown again the moment that one closed."""
     monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: None)
     lab_path = down_lab(tmp_path)
-    app = make_app(
-        db=str(lab_path),
-        journeys=CATALOG,
-        lang="en",
-        walker_name=None,
-        clock=clock,
-        served=ServedSession(secret=new_walker_secret()),
-    )
-    app.database_retry_every = 0.2
+    app = served_tab(lab_path, clock, "en")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))
         await pilot.press("question_mark")
@@ -225,14 +219,7 @@ def test_snapshot_of_the_database_down_screen(
     size: tuple[int, int],
 ) -> None:
     monkeypatch.setattr(QualityLabApp, "tell_server", lambda self, line: None)
-    app = make_app(
-        db=str(down_lab(tmp_path)),
-        journeys=CATALOG,
-        lang=lang,
-        walker_name=None,
-        clock=clock,
-        served=ServedSession(secret=new_walker_secret()),
-    )
+    app = served_tab(down_lab(tmp_path), clock, lang, retry_every=None)
 
     async def run_before(pilot: Pilot[None]) -> None:
         await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen))

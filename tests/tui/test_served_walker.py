@@ -26,12 +26,18 @@ from qualitylab.tui.screens.pain_point import PainPointForm
 from qualitylab.tui.screens.profile import ProfileScreen
 
 
-def served_app(db_path: str, secret: str, clock: FrozenClock) -> QualityLabApp:
-    session = ServedSession(secret=secret, resume_url=f"http://lab:8000/?token=t&walker={secret}")
+def served_app(
+    db_path: str, secret: str, clock: FrozenClock, *, lang: str = "en", link_kept: bool = False
+) -> QualityLabApp:
+    session = ServedSession(
+        secret=secret,
+        resume_url=f"http://lab:8000/?token=t&walker={secret}",
+        link_kept=link_kept,
+    )
     return make_app(
         db=made_by_serve(db_path),
         journeys=CATALOG,
-        lang="en",
+        lang=lang,
         walker_name=None,
         clock=clock,
         served=session,
@@ -126,21 +132,12 @@ async def test_the_walker_is_told_when_the_personal_link_ends(
 ) -> None:
     """With a key made up at each start of ``serve``, the personal link dies with the server."""
     secret = new_walker_secret()
-    url = f"http://lab:8000/?token=t&walker={secret}"
     for lang, kept, note in (
         ("en", False, "works only until the lab's server restarts"),
         ("ru", False, "действует только до перезапуска сервера"),
         ("en", True, None),
     ):
-        session = ServedSession(secret=secret, resume_url=url, link_kept=kept)
-        app = make_app(
-            db=made_by_serve(db_path),
-            journeys=CATALOG,
-            lang=lang,
-            walker_name=None,
-            clock=clock,
-            served=session,
-        )
+        app = served_app(db_path, secret, clock, lang=lang, link_kept=kept)
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
             notes = pilot.app.screen.query("#resume-lasts")

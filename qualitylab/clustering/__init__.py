@@ -16,7 +16,7 @@ __all__ = ["ENGINE_VERSION", "cluster_texts", "engine_fingerprint"]
 
 #: Bumped whenever the same input would cluster or read differently (titles, terms, quotes), so
 #: stored runs are recomputed.
-ENGINE_VERSION = "12"
+ENGINE_VERSION = "13"
 
 
 @functools.cache

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     FloatArray = npt.NDArray[np.float32]
     IntArray = npt.NDArray[np.int64]
+    BoolArray = npt.NDArray[np.bool_]
 
 #: Character n-gram sizes taken inside word boundaries (like sklearn's ``char_wb``). 3-grams
 #: alone scored the same as 3-4 and 2-5 on both benchmark languages (benchmarks/README.md) at
@@ -86,6 +87,7 @@ class Features:
     stem_block: sparse.csr_matrix  # texts x stems, TF-IDF, unit rows before rare stems dropped
     vocabulary: Vocabulary
     stem_names: list[str]  # column names of stem_block
+    russian: BoolArray  # per text: mostly Russian words (``in_russian``)
 
 
 def _word_counts(
@@ -176,7 +178,20 @@ def _word_to_ngrams(
     return m
 
 
-def concept_boost(counts: sparse.csr_matrix, vocab: list[str]) -> float:
+def in_russian(counts: sparse.csr_matrix, vocab: list[str]) -> BoolArray:
+    """Per text: are most of its words Russian? (A text without words is not.)"""
+    import numpy as np
+
+    russian = np.fromiter((is_russian(w) for w in vocab), dtype=np.float32, count=len(vocab))
+    total = np.asarray(counts.sum(axis=1)).ravel()
+    ru_words = np.asarray(counts @ russian).ravel()
+    out: BoolArray = ru_words * 2 > total
+    return out
+
+
+def concept_boost(
+    counts: sparse.csr_matrix, vocab: list[str], russian: BoolArray | None = None
+) -> float:
     """Weight of the glossary's shared concept columns for this corpus.
 
     The boost exists to bridge languages, so it scales with how bilingual the corpus is: full
@@ -188,11 +203,9 @@ def concept_boost(counts: sparse.csr_matrix, vocab: list[str]) -> float:
 
     if not USE_GLOSSARY or counts.shape[0] == 0:
         return 1.0
-    russian = np.fromiter((is_russian(w) for w in vocab), dtype=np.float32, count=len(vocab))
-    total = np.asarray(counts.sum(axis=1)).ravel()
-    ru_words = np.asarray(counts @ russian).ravel()
-    has_words = total > 0
-    ru_share = float(np.mean(ru_words[has_words] * 2 > total[has_words])) if has_words.any() else 0
+    has_words = np.asarray(counts.sum(axis=1)).ravel() > 0
+    russian = in_russian(counts, vocab) if russian is None else russian
+    ru_share = float(np.mean(russian[has_words])) if has_words.any() else 0
     minority = min(ru_share, 1.0 - ru_share)
     return 1.0 + (CONCEPT_WEIGHT - 1.0) * min(1.0, minority / BILINGUAL_SHARE)
 
@@ -255,7 +268,8 @@ def build(
 
     counts, vocab, index = _word_counts(normalised_texts)
     w2s, stem_names = _word_to_stems(vocab, stemmer)
-    boost = concept_boost(counts, vocab)
+    russian = in_russian(counts, vocab)
+    boost = concept_boost(counts, vocab, russian)
     concept_weight = np.asarray(
         [boost if name.startswith("=") else 1.0 for name in stem_names], dtype=np.float32
     )
@@ -285,6 +299,7 @@ def build(
         stem_block=stem_x,
         vocabulary=Vocabulary(vocab, index, stem_names, stem_of_word),
         stem_names=stem_names,
+        russian=russian,
     )
 
 

@@ -26,6 +26,7 @@ from qualitylab.domain import Clustering
 
 PROBLEMS = 12
 SYLLABLES = ["ka", "lo", "mi", "ru", "te", "vo", "zi", "pa", "ne", "so", "du", "gri"]
+CYRILLIC = ["ка", "ло", "ми", "ру", "те", "во", "зи", "па", "не", "со", "ду", "гри"]
 
 
 @pytest.fixture(autouse=True)
@@ -35,21 +36,28 @@ def _small_graph(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         yield
 
 
-def _word(rng: random.Random) -> str:
-    return "".join(rng.choice(SYLLABLES) for _ in range(3))
+def _word(rng: random.Random, syllables: list[str]) -> str:
+    return "".join(rng.choice(syllables) for _ in range(3))
 
 
-def corpus(n: int, seed: int = 0, own: int = 4, common: int = 2) -> tuple[list[str], list[int]]:
+def corpus(
+    n: int,
+    seed: int = 0,
+    own: int = 4,
+    common: int = 2,
+    problems: int = PROBLEMS,
+    syllables: list[str] = SYLLABLES,
+) -> tuple[list[str], list[int]]:
     """``n`` texts, each ``own`` words of its problem's vocabulary and ``common`` shared ones."""
     rng = random.Random(1)  # the same problems for every size
-    words_of = [[_word(rng) for _ in range(8)] for _ in range(PROBLEMS)]
+    words_of = [[_word(rng, syllables) for _ in range(8)] for _ in range(problems)]
     # neighbouring problems share three words, as sister problems of one step do
-    vocab = [words_of[p] + words_of[(p + 1) % PROBLEMS][:3] for p in range(PROBLEMS)]
-    shared = [_word(rng) for _ in range(10)]
+    vocab = [words_of[p] + words_of[(p + 1) % problems][:3] for p in range(problems)]
+    shared = [_word(rng, syllables) for _ in range(10)]
     rng = random.Random(seed)
     texts, gold = [], []
     for i in range(n):
-        p = i % PROBLEMS
+        p = i % problems
         words = rng.sample(vocab[p], own) + rng.sample(shared, common)
         rng.shuffle(words)
         texts.append(" ".join(words))
@@ -108,6 +116,29 @@ def test_a_harder_corpus_carries_more_information_with_all_texts() -> None:
     texts, gold = corpus(1_500, own=3, common=3)
     fifths = [_ami(texts[o::5], gold[o::5], cluster_texts(texts[o::5])) for o in range(5)]
     assert _ami(texts, gold, cluster_texts(texts)) >= sum(fifths) / len(fifths)
+
+
+def test_two_unrelated_corpora_in_two_languages_group_as_each_would_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file of English and Russian feedback that share no problem (``mixed`` in the
+    benchmarks): modularity weighs every join against the whole file, so each language alone
+    was clustered as coarsely as one corpus of both sizes (72 groups for 120, where each
+    language alone finds 51 and 50; each language's ARI 0.15 below its own). Each language still
+    shares its LSA with the other, which costs up to 0.06 ARI on seeds 0 / 2 / 4."""
+    monkeypatch.setattr(engine, "GRAPH_MAX", 5_000)  # the whole graph: the sample would hide it
+    en, en_gold = corpus(900, problems=60)
+    ru, ru_gold = corpus(900, seed=1, problems=60, syllables=CYRILLIC)
+    alone = [cluster_texts(en), cluster_texts(ru)]
+    both = cluster_texts(en + ru)
+    assert len(both.clusters) >= 0.9 * sum(len(r.clusters) for r in alone)
+    pred = _predicted(en + ru, both)
+    for (texts, gold, result), half in zip(
+        [(en, en_gold, alone[0]), (ru, ru_gold, alone[1])],
+        [pred[: len(en)], pred[len(en) :]],
+        strict=True,
+    ):
+        assert adjusted_rand_score(gold, half) >= _scores(texts, gold, result)[1] - 0.08
 
 
 def test_a_large_corpus_clusters_the_same_every_time_in_any_order() -> None:

@@ -192,7 +192,7 @@ def walks_list(
         ]
 
     def widths(rows: list[tuple[str, ...]]) -> list[int]:
-        return [max(len(name), *(len(r[n]) for r in rows)) for n, name in enumerate(names)]
+        return [max([len(name), *(len(r[n]) for r in rows)]) for n, name in enumerate(names)]
 
     def walker_room(rows: list[tuple[str, ...]]) -> int:
         others = [w for n, w in enumerate(widths(rows)) if names[n] != "walker"]

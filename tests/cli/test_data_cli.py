@@ -399,6 +399,24 @@ def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
     assert json.loads(out) == []
 
 
+@pytest.mark.parametrize(
+    "narrowing", [[], ["--journey", "buy"], ["--status", "abandoned"], ["--release", "9.9"]]
+)
+def test_walks_list_with_no_walk_to_show_says_so_in_the_table(
+    env: list[str], narrowing: list[str]
+) -> None:
+    """An empty lab, or a filter that matches no walk, used to end in "unexpected TypeError"
+    (the column widths took the max of no rows)."""
+    from qualitylab.services import Lab
+
+    lab = Lab.open(db=env[1])
+    assert lab.store.engine is not None  # an empty lab: opening creates and migrates it
+    lab.close()
+    code, out, err = run("walks", "list", *narrowing, *env)
+    assert code == 0, err
+    assert err == "" and "Walks (0)" in out
+
+
 def test_the_database_file_alone_holds_what_a_command_wrote(
     tmp_path: Path, small_catalog: Path
 ) -> None:

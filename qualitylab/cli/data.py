@@ -368,9 +368,12 @@ def export(
     """
     from functools import partial
 
+    from qualitylab.services.output_file import check_output_file
     from qualitylab.services.transfer import export_jsonl as export_all
 
     export_jsonl = partial(export_all, anonymize=anonymize)
+    if str(output) != "-":
+        check_output_file(output, example="lab.jsonl")
     lab = open_lab(db)
     if str(output) == "-":
         export_jsonl(lab, sys.stdout)

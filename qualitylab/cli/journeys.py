@@ -293,6 +293,9 @@ def schema(
     if output is None:
         sys.stdout.write(text)
         return
+    from qualitylab.services.output_file import check_output_file
+
+    check_output_file(output, example="journeys.schema.json")
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as err:

@@ -64,3 +64,14 @@ def _starts_as_sqlite(path: Path) -> bool:
     except OSError:
         return True
     return not start or start == SQLITE_HEADER
+
+
+def holds_sqlite_database(path: Path) -> bool:
+    """True for a regular file that starts as a SQLite database (a lab, or another program's)."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False

@@ -417,6 +417,42 @@ def test_walks_list_with_no_walk_to_show_says_so_in_the_table(
     assert err == "" and "Walks (0)" in out
 
 
+@pytest.mark.parametrize(
+    ("command", "suggested"),
+    [
+        (["export", "-o"], "lab.jsonl"),
+        (["report", "--format", "json", "-o"], "report.json"),
+        (["report", "-f", "jira-csv", "-o"], "report.csv"),
+        (["journeys", "schema", "-o"], "journeys.schema.json"),
+        (["cluster-texts", "texts.csv", "-t", "text", "-o"], "clusters.json"),
+    ],
+)
+def test_an_output_file_never_overwrites_a_database(
+    env: list[str], tmp_path: Path, command: list[str], suggested: str
+) -> None:
+    """`qualitylab export --db lab.db -o lab.db` (meant: lab.jsonl) replaced the lab with its
+    own export: every walk was gone. A file that starts as a SQLite database is refused."""
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", *env)
+    assert code == 0, err
+    lab_file = Path(env[1])
+    before = lab_file.read_bytes()
+    (tmp_path / "texts.csv").write_text("text\nslow\n", encoding="utf-8")
+    args = [*command, str(lab_file)]
+    if command[0] not in ("journeys", "cluster-texts"):
+        args += ["--db", str(lab_file)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code, out, err = run(*args)
+    assert code == 1 and "Traceback" not in out + err
+    assert err == (
+        f"qualitylab: error: {lab_file} is a SQLite database (a lab?); writing over it would "
+        f"destroy it. Choose another file name, e.g. -o {lab_file.with_name(suggested)}\n"
+    )
+    assert lab_file.read_bytes() == before
+    code, out, _ = run("walks", "list", "--json", *env)
+    assert code == 0 and json.loads(out)[0]["pain_points"] == 1
+
+
 def test_the_database_file_alone_holds_what_a_command_wrote(
     tmp_path: Path, small_catalog: Path
 ) -> None:

@@ -37,6 +37,9 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             "a new file name for a new lab",
             lasting=True,
         )
+    others = _tables_of_another_program(path)
+    if others:
+        raise not_a_lab(str(path), others)
     folder = path.parent
     if folder.is_dir():
         return False
@@ -47,6 +50,38 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"no folder {folder} for database {path.name}; create it first or choose another --db"
         )
     return True
+
+
+def not_a_lab(where: str, tables: list[str]) -> StorageUnavailable:
+    """The error for a database that holds tables but no lab: opening it as a lab would add the
+    lab's tables to another program's data (a mistyped --db, the wrong PostgreSQL database)."""
+    shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if tables[5:] else "")
+    return StorageUnavailable(
+        f"{where} is not a qualitylab lab: it holds other tables ({shown}) and no lab; check "
+        "--db, or give a new file name (or an empty PostgreSQL database) for a new lab",
+        lasting=True,
+    )
+
+
+def _tables_of_another_program(path: Path) -> list[str]:
+    """The tables of a SQLite file that has no lab schema (no ``alembic_version``), read-only
+    and before the lab's engine connects: its first connection switches the file to WAL, a
+    lasting change no other program's file should get. [] for a lab, a new file, or a file
+    SQLite cannot read (its own error says why when the engine opens it)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    names = sorted(str(name) for (name,) in rows)
+    return [] if "alembic_version" in names else names
 
 
 #: The first 16 bytes of every SQLite 3 database file.

@@ -302,6 +302,11 @@ print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy))
         ("nonexistent-dir/x.db", "no folder {work}/nonexistent-dir for database x.db; "),
         (".", "{work} is a folder, not a database file; choose a file, e.g. --db {work}/lab.db"),
         ("notes.db", "{work}/notes.db is not a SQLite database (it does not start as one); "),
+        (
+            "places.sqlite",
+            "{work}/places.sqlite is not a qualitylab lab: it holds other tables "
+            "(bookmarks, visits) and no lab; check --db",
+        ),
     ],
 )
 def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
@@ -316,6 +321,12 @@ def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
     if where == "notes.db":  # admin QA: a file that is not a lab opened the app, which then
         (work / where).write_text("meeting notes, not a lab\n" * 20, encoding="utf-8")  # said
         # "The database cannot be reached ... try again" (it never can)
+    if where == "places.sqlite":  # admin QA: another program's SQLite database became a lab
+        import sqlite3
+
+        conn = sqlite3.connect(work / where)
+        conn.executescript("CREATE TABLE visits (url TEXT); CREATE TABLE bookmarks (url TEXT);")
+        conn.close()
     before = created(work)
     done = subprocess.run(
         [sys.executable, "-c", WALK_PROBE, "--db", str(work / where)],

@@ -536,3 +536,40 @@ def test_importing_endless_junk_stops_after_a_thousand_problems(work: Path) -> N
     assert lines[21].startswith("qualitylab: error: /dev/urandom: stopped at line ")
     assert lines[21].endswith(" after 1,000 problems; this is not a qualitylab export")
     assert lines[22] == "qualitylab: error: nothing was imported"
+
+
+@pytest.mark.parametrize("command", ["fixes", "log"])
+def test_a_libpq_connection_string_is_refused_without_its_password(
+    work: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Admin QA: `--db "host=db dbname=lab user=lab password=..."` (libpq's other spelling) was
+    taken for a file name: `serve` printed it, password and all, in its banner and made a
+    SQLite file of that name; readers printed it in "no lab database at ..."."""
+    monkeypatch.chdir(work)
+    dsn = "host=db.example.com dbname=lab user=lab password=S3cretPw"
+    more = ["-j", "buy", "-s", "find", "x"] if command == "log" else []
+    code, out, err = run(command, "--db", dsn, *more)
+    assert code == 1 and out == ""
+    assert one_line(err) == (
+        "qualitylab: error: --db looks like a libpq connection string (key=value); give a "
+        "postgresql://user:password@host:port/database URL, or a SQLite file path"
+    )
+    assert created(work) == []
+
+
+def test_a_password_with_an_at_sign_is_used_whole_and_never_shown() -> None:
+    """Admin QA: in `postgresql://lab:S3cret@Pw@host/lab` the driver took `Pw@host` for the host
+    and printed it ("failed to resolve host 'Pw@127.0.0.1'"), half the password, while the
+    masked URL in the same line showed the host as `127.0.0.1`."""
+    from sqlalchemy.engine import make_url
+
+    from qualitylab.config import resolve_db_url
+
+    url = make_url(resolve_db_url("postgresql://lab:S3cret@Pw@127.0.0.1:1/lab"))
+    assert (url.username, url.password, url.host, url.port) == ("lab", "S3cret@Pw", "127.0.0.1", 1)
+    code, _, err = run("fixes", "--db", "postgresql://lab:S3cret@Pw@127.0.0.1:1/lab")
+    assert code == 1 and "S3cret" not in err and "Pw" not in err
+    assert one_line(err).startswith(
+        "qualitylab: error: cannot open database postgresql+psycopg://lab:***@127.0.0.1:1/lab: "
+        'connection failed: connection to server at "127.0.0.1", port 1 failed'
+    )

@@ -71,6 +71,9 @@ MISSING_DB_HINT = (
 )
 #: The top-level command being run (set by ``LabGroup``); None outside a command line.
 _COMMAND: ContextVar[str | None] = ContextVar("qualitylab_command", default=None)
+#: Whether the command line holds ``--json`` (set by ``LabGroup``): a script that asked for
+#: JSON then gets a JSON error on stdout too, not an empty stdout its JSON parser chokes on.
+_JSON_WANTED: ContextVar[bool] = ContextVar("qualitylab_json", default=False)
 
 
 def open_lab(db: str | None, journeys: str | None = None, *, create: bool | None = None) -> Lab:
@@ -130,7 +133,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
     for line in message.splitlines() or [message]:
         sys.stderr.write(f"qualitylab: error: {visible(line)}\n" if line else "\n")
+    json_error(message.splitlines(), code)
     raise typer.Exit(code)
+
+
+def json_error(lines: Sequence[str], code: int) -> None:
+    """With ``--json``, the failure also as JSON on stdout: ``{"error": LAST LINE, "problems":
+    [THE LINES BEFORE IT], "exit_code": N}`` (stderr keeps its lines for people)."""
+    if not _JSON_WANTED.get():
+        return
+    *problems, last = [line for line in lines if line] or ["failed"]
+    print_json({"error": last, "problems": problems, "exit_code": code})
 
 
 def require_terminal(command: str) -> None:
@@ -156,6 +169,7 @@ def catalog_failure(exc: CatalogError) -> NoReturn:
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
     sys.stderr.write(f"qualitylab: error: {visible(exc.summary())}\n")
+    json_error([*exc.problems, exc.summary()], 1)
     raise typer.Exit(1)
 
 
@@ -197,6 +211,8 @@ class LabGroup(TyperGroup):
         # The root's own options are parsed before ``invoke``, so without this a misplaced
         # option (``qualitylab --db x fixes``) would get typer's multi-line error box.
         given = list(args)  # the parser consumes ``args``
+        options = given[: given.index("--")] if "--" in given else given
+        _JSON_WANTED.set("--json" in options)
         for number, arg in enumerate(given, start=1):
             if _SURROGATE.search(arg):  # bytes that are not text in the locale's encoding
                 fail(
@@ -250,6 +266,7 @@ class LabGroup(TyperGroup):
             )
         finally:
             _COMMAND.reset(token)
+            _JSON_WANTED.set(False)
 
 
 def usage_error(exc: typer.TyperException, message: str | None = None) -> NoReturn:
@@ -259,6 +276,7 @@ def usage_error(exc: typer.TyperException, message: str | None = None) -> NoRetu
     hint = f" (see: {usage.command_path} --help)" if usage is not None and not message else ""
     lines = (message or exc.format_message()).splitlines() or [type(exc).__name__]
     sys.stderr.write(f"qualitylab: error: {visible(lines[0])}{hint}\n")
+    json_error([lines[0] + hint], exc.exit_code)
     raise typer.Exit(exc.exit_code) from None
 
 

@@ -23,6 +23,7 @@ from qualitylab.cli.common import (
     JourneysOption,
     JsonOption,
     catalog_failure,
+    fail,
     print_json,
     visible,
 )
@@ -61,8 +62,7 @@ def _console() -> Console:
 
 
 def _fail(message: str) -> NoReturn:
-    sys.stderr.write(f"qualitylab: error: {message}\n")
-    raise typer.Exit(1)
+    fail(message)
 
 
 def _load(path: Path) -> Catalog:

@@ -81,7 +81,10 @@ def test_read_commands_refuse_a_missing_database_and_create_nothing(
     db = work / "typo-dir" / "lab.db"
     code, out, err = run(*(a.format(work=work) for a in args), "--db", str(db))
     assert code == 1
-    assert out == ""
+    if "--json" in args:  # the same error as JSON for the script that asked for JSON
+        assert json.loads(out)["error"] == f"no lab database at {db}{MISSING_HINT}"
+    else:
+        assert out == ""
     assert one_line(err) == f"qualitylab: error: no lab database at {db}{MISSING_HINT}"
     assert created(work) == []
 
@@ -226,7 +229,7 @@ def test_usage_errors_are_one_line_with_exit_2(
     monkeypatch.chdir(work)
     code, out, err = run(*args)
     assert code == 2
-    assert out == ""
+    assert out == "" if "--json" not in args else json.loads(out)["exit_code"] == 2
     assert one_line(err) == f"qualitylab: error: {message}"
     assert created(work) == []
 
@@ -573,3 +576,38 @@ def test_a_password_with_an_at_sign_is_used_whole_and_never_shown() -> None:
         "qualitylab: error: cannot open database postgresql+psycopg://lab:***@127.0.0.1:1/lab: "
         'connection failed: connection to server at "127.0.0.1", port 1 failed'
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "problems"),
+    [
+        (["walks", "show", "nosuch", "--json"], 1, 0),
+        (["fixes", "--json", "--top", "abc"], 2, 0),
+        (["fixes", "--json", "--db", "{work}/typo.db"], 1, 0),
+        (["journeys", "show", "nosuch", "--json"], 1, 0),
+        (["journeys", "list", "--json", "--journeys", "{work}/broken.yaml"], 1, 1),
+        (["import", "{work}/bad.jsonl", "--json", "--db", "{work}/lab.db"], 1, 1),
+    ],
+)
+def test_a_failure_asked_for_json_is_json_on_stdout_too(
+    work: Path, small_catalog: Path, args: list[str], code: int, problems: int
+) -> None:
+    """Admin QA: `qualitylab ... --json | jq` got an empty stdout on any error, which JSON
+    parsers reject (or, as jq does, read as nothing at all). stderr keeps its lines."""
+    (work / "broken.yaml").write_text("version: 1\nproducts: [\n", encoding="utf-8")
+    (work / "bad.jsonl").write_text('{"type": "walker", "name": 42}\n', encoding="utf-8")
+    if "import" in args:
+        assert run("log", "--db", str(work / "lab.db"), "--journeys", str(small_catalog),
+                   "-j", "buy", "-s", "find", "slow")[0] == 0  # fmt: skip
+    got, out, err = run(*(arg.format(work=work) for arg in args))
+    assert got == code
+    error = json.loads(out)
+    lines = err.strip().splitlines()
+    assert error["exit_code"] == code and len(error["problems"]) == problems
+    assert lines[-1].startswith("qualitylab: error: " + error["error"])
+    assert len(lines) == problems + 1 and "Traceback" not in err
+
+
+def test_without_json_a_failure_leaves_stdout_empty(work: Path) -> None:
+    code, out, err = run("fixes", "--db", str(work / "typo.db"))
+    assert code == 1 and out == "" and one_line(err).startswith("qualitylab: error: no lab")

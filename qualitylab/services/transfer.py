@@ -223,6 +223,9 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                         "qualitylab export (it stops being read here)"
                     )
                     break
+                stopped = _not_an_export(name, line) if number == 1 else ""
+                if stopped:
+                    break
                 try:
                     text = _decode(number, line)
                 except UnicodeDecodeError as exc:
@@ -274,18 +277,36 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     except OSError as exc:
         spool.close()
         raise InvalidInput(f"cannot read {name}: {exc.strerror or exc}") from exc
-    if not records and not problems and not header:
-        spool.close()
-        raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
     if stopped:  # references to what was never read would only add noise
         spool.close()
         _refuse(problems, stopped)
+    if not records and not problems and not header:
+        spool.close()
+        raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
     problems += _unresolved(lab, name, defined, wanted)
     if problems:
         spool.close()
         _refuse(problems)
     spool.seek(0)
     return CheckedFile(name, spool, codes, in_order, records)
+
+
+def _not_an_export(name: str, first: bytes) -> str:
+    """Why a file whose first line is binary is no export, or "": each of its "lines" was a
+    problem of its own, twenty of them shown ("not UTF-8 text", "not valid JSON") before
+    "stopped after 1,000 problems". ``import lab.db`` (a lab, not its export) is the likely
+    mistake, so it gets its own answer."""
+    from qualitylab.store.location import SQLITE_HEADER
+
+    if first.startswith(SQLITE_HEADER):
+        source = name if name != "<stdin>" else "FILE"
+        return (
+            f"{name} is a SQLite database (a lab), not an export; to merge a lab into this one, "
+            f"pipe its export: qualitylab export --db {source} -o - | qualitylab import -"
+        )
+    if b"\x00" in first:
+        return f"{name} is not a qualitylab export: it is not text (its first line holds NUL bytes)"
+    return ""
 
 
 def _references(record: DataRecord) -> list[tuple[str, str]]:

@@ -453,6 +453,28 @@ def test_an_output_file_never_overwrites_a_database(
     assert code == 0 and json.loads(out)[0]["pain_points"] == 1
 
 
+def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
+    env: list[str], tmp_path: Path
+) -> None:
+    """`qualitylab import other.db` (a lab, not its export) printed twenty lines of "not UTF-8
+    text" / "not valid JSON" and "stopped at line 1,015 after 1,000 problems"."""
+    other = str(tmp_path / "other.db")
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", "--db", other, *env[2:])
+    assert code == 0, err
+    code, out, err = run("import", other, "--db", env[1])
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"qualitylab: error: {other} is a SQLite database (a lab), not an export; to merge a lab "
+        f"into this one, pipe its export: qualitylab export --db {other} -o - "
+        "| qualitylab import -",
+        "qualitylab: error: nothing was imported",
+    ]
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(5000))
+    code, _, err = run("import", str(tmp_path / "photo.jpg"), "--db", env[1])
+    assert code == 1 and len(err.splitlines()) == 2
+    assert "is not a qualitylab export: it is not text (its first line holds NUL bytes)" in err
+
+
 def test_the_database_file_alone_holds_what_a_command_wrote(
     tmp_path: Path, small_catalog: Path
 ) -> None:

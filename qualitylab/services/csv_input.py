@@ -147,7 +147,13 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         return data.decode(encoding or DEFAULT_ENCODING)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(encoding or DEFAULT_ENCODING, "replace").count("\n") + 1
+        used = encoding or DEFAULT_ENCODING
+        # utf-8-sig counts the error's offset from after the byte-order mark it dropped.
+        shift = (
+            len(codecs.BOM_UTF8) if _is_utf8_sig(used) and data.startswith(codecs.BOM_UTF8) else 0
+        )
+        before = data[: exc.start + shift].decode(used, "replace")
+        line = before.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # as read
         name = "UTF-8" if encoding is None else encoding
         fix = (
             f"save it as UTF-8 or pass --encoding ({ENCODING_HINT})"
@@ -157,6 +163,13 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         raise InvalidInput(
             f"{path}:{line}: this is not {name} text ({exc.reason}); {fix}"
         ) from None
+
+
+def _is_utf8_sig(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8-sig"
+    except LookupError:
+        return False
 
 
 def _pick_delimiter(raw: str, columns: Collection[str]) -> tuple[str, list[str]]:

@@ -225,3 +225,22 @@ def test_a_file_over_the_size_limit_is_one_line_and_read_no_further(
         "into smaller files"
     )
     assert stored_texts(env) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "newline"),
+    [(b"", b"\n"), (b"\xef\xbb\xbf", b"\n"), (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r")],
+    ids=["plain", "bom", "bom-crlf", "cr"],
+)
+def test_bytes_that_are_not_utf8_are_named_by_their_own_line(
+    tmp_path: Path, start: bytes, newline: bytes
+) -> None:
+    """Admin QA: in a UTF-8 file with Excel's byte-order mark, a row pasted from a cp1251
+    file was reported a line too early ("file.csv:2" for line 3), as was any bad byte in
+    a file whose lines end in a bare CR."""
+    path = tmp_path / "mixed.csv"
+    rows = [b"text", "Оплата".encode(), "Не работает".encode("cp1251"), b"fine"]
+    path.write_bytes(start + newline.join(rows) + newline)
+    assert error_of(cluster_csv(path)).startswith(
+        f"qualitylab: error: {path}:3: this is not UTF-8 text"
+    )

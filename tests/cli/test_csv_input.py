@@ -244,3 +244,17 @@ def test_bytes_that_are_not_utf8_are_named_by_their_own_line(
     assert error_of(cluster_csv(path)).startswith(
         f"qualitylab: error: {path}:3: this is not UTF-8 text"
     )
+
+
+def test_both_commands_read_a_csv_from_stdin(env: list[str]) -> None:
+    """Admin QA: `... | qualitylab log --from-csv -` said "cannot read -: no such file",
+    though `import -` reads an export from a pipe."""
+    table = "text;step\nСлишком долго;pay\nCard refused;pay\n"
+    result = CliRunner().invoke(app, ["log", "--from-csv", "-", "-j", "buy", *env], input=table)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(stored_texts(env)) == ["Card refused", "Слишком долго"]
+    result = CliRunner().invoke(app, ["cluster-texts", "-", "--json"], input=table)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["labels"] == [None, None]
+    result = CliRunner().invoke(app, ["cluster-texts", "-", "-t", "body"], input=table)
+    assert result.stderr.startswith("qualitylab: error: <stdin> has no column 'body'")

@@ -274,7 +274,7 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                         "qualitylab export (it stops being read here)"
                     )
                     break
-                stopped = _not_an_export(name, line) if number == 1 else ""
+                stopped = _not_an_export(name, number, line)
                 if stopped:
                     break
                 try:
@@ -351,21 +351,21 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     return CheckedFile(name, spool, codes, in_order, records)
 
 
-def _not_an_export(name: str, first: bytes) -> str:
-    """Why a file whose first line is binary is no export, or "": each of its "lines" was a
-    problem of its own, twenty of them shown ("not UTF-8 text", "not valid JSON") before
-    "stopped after 1,000 problems". ``import lab.db`` (a lab, not its export) is the likely
-    mistake, so it gets its own answer."""
+def _not_an_export(name: str, number: int, line: bytes) -> str:
+    """Why a file with binary lines is no export, or "": each of its "lines" was a problem of
+    its own, twenty of them shown ("not UTF-8 text", "not valid JSON") before "stopped after
+    1,000 problems". An export never holds a NUL byte (JSON writes it as \\u0000). ``import
+    lab.db`` (a lab, not its export) is the likely mistake, so it gets its own answer."""
     from qualitylab.store.location import SQLITE_HEADER
 
-    if first.startswith(SQLITE_HEADER):
+    if number == 1 and line.startswith(SQLITE_HEADER):
         source = name if name != "<stdin>" else "FILE"
         return (
             f"{name} is a SQLite database (a lab), not an export; to merge a lab into this one, "
             f"pipe its export: qualitylab export --db {source} -o - | qualitylab import -"
         )
-    if b"\x00" in first:
-        return f"{name} is not a qualitylab export: it is not text (its first line holds NUL bytes)"
+    if b"\x00" in line:
+        return f"{name}:{number}: a NUL byte: this is not a qualitylab export (it is not text)"
     return ""
 
 

@@ -547,21 +547,35 @@ def test_importing_an_endless_stream_stops_at_its_first_overlong_line(work: Path
 def test_importing_endless_junk_stops_after_a_thousand_problems(work: Path) -> None:
     """Admin QA: ``import /dev/urandom`` (or any endless stream of lines that are not an
     export) ran for ever, its list of problems growing without bound. The check stops once it
-    has 1,000 problems: the first ones, how many more, where it stopped, nothing imported."""
+    has 1,000 problems: the first ones, how many more, where it stopped, nothing imported.
+    Binary junk stops sooner, at its first NUL byte (an export has none)."""
     import subprocess
     import sys
 
+    junk = work / "junk.txt"  # lines that are text, but not an export
+    junk.write_text("".join(f"line {n}: not JSON\n" for n in range(3000)), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "qualitylab", "import", "/dev/urandom", "--db", str(work / "l.db")],
+        [sys.executable, "-m", "qualitylab", "import", str(junk), "--db", str(work / "l.db")],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert len(lines) == 23 and all(line.startswith("qualitylab: error: ") for line in lines)
     assert lines[20] == "qualitylab: error: ... and 980 more problems"
-    assert lines[21].startswith("qualitylab: error: /dev/urandom: stopped at line ")
-    assert lines[21].endswith(" after 1,000 problems; this is not a qualitylab export")
+    assert lines[21] == (
+        f"qualitylab: error: {junk}: stopped at line 1,001 after 1,000 problems; this is not a "
+        "qualitylab export"
+    )
     assert lines[22] == "qualitylab: error: nothing was imported"
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "import", "/dev/urandom", "--db", str(work / "l.db")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    *_problems, stop, last = done.stderr.splitlines()  # lines before it: not UTF-8, not JSON
+    assert stop.startswith("qualitylab: error: /dev/urandom:")
+    assert stop.endswith(": a NUL byte: this is not a qualitylab export (it is not text)")
+    assert last == "qualitylab: error: nothing was imported"
 
 
 @pytest.mark.parametrize("command", ["fixes", "log"])

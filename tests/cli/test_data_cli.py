@@ -472,7 +472,7 @@ def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(5000))
     code, _, err = run("import", str(tmp_path / "photo.jpg"), "--db", env[1])
     assert code == 1 and len(err.splitlines()) == 2
-    assert "is not a qualitylab export: it is not text (its first line holds NUL bytes)" in err
+    assert f"{tmp_path / 'photo.jpg'}:1: a NUL byte: this is not a qualitylab export" in err
 
 
 def test_the_database_file_alone_holds_what_a_command_wrote(

@@ -53,6 +53,26 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
     return True
 
 
+#: The lab's own tables (``models.py``; tests/store/test_migrations.py keeps the list true),
+#: known here without importing SQLModel. A database without ``alembic_version`` that holds
+#: only these is a lab another process is creating this moment, not another program's data.
+LAB_TABLES = frozenset(
+    {
+        "alembic_version", "attachment", "cluster_fix", "cluster_run", "fix_correction",
+        "fix_decision_event", "journey_snapshot", "pain_point", "praise", "step_visit", "walk",
+        "walker",
+    }
+)  # fmt: skip
+
+
+def foreign_tables(tables: list[str]) -> list[str]:
+    """The tables that make a database another program's, sorted: [] when it has a lab schema
+    (``alembic_version``) or holds nothing but the lab's own tables."""
+    if "alembic_version" in tables:
+        return []
+    return sorted(set(tables) - LAB_TABLES)
+
+
 def not_a_lab(where: str, tables: list[str]) -> StorageUnavailable:
     """The error for a database that holds tables but no lab: opening it as a lab would add the
     lab's tables to another program's data (a mistyped --db, the wrong PostgreSQL database)."""
@@ -81,8 +101,7 @@ def _tables_of_another_program(path: Path) -> list[str]:
             conn.close()
     except sqlite3.Error:
         return []
-    names = sorted(str(name) for (name,) in rows)
-    return [] if "alembic_version" in names else names
+    return foreign_tables([str(name) for (name,) in rows])
 
 
 #: Which file a path names: (device, inode); None when no file is there.

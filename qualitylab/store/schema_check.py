@@ -14,7 +14,7 @@ from sqlalchemy import Engine, inspect
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
-from qualitylab.store.location import not_a_lab
+from qualitylab.store.location import foreign_tables, not_a_lab
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -24,13 +24,13 @@ def check_lab_schema(engine: Engine, stored: str | None, script_dir: ScriptDirec
     """Raise ``StorageUnavailable`` (lasting) for a database that is not a lab, or a lab of a
     newer qualitylab; ``stored`` is its Alembic revision (None: no ``alembic_version`` table).
 
-    A database without a revision is new, and must be empty: Alembic migrates in one
-    transaction, so a first migration cut short leaves no table behind. (A SQLite file is
-    checked before it is opened, by ``location.check_sqlite_file``.)"""
+    A database without a revision is new: empty, or holding only the lab's own tables (another
+    process creating the lab this moment; the migration lock then makes this one wait). (A
+    SQLite file is checked before it is opened, by ``location.check_sqlite_file``.)"""
     if stored is None:
-        tables = sorted(set(inspect(engine).get_table_names()) - {"alembic_version"})
-        if tables:
-            raise not_a_lab(mask_db_url(str(engine.url)), tables)
+        others = foreign_tables(inspect(engine).get_table_names())
+        if others:
+            raise not_a_lab(mask_db_url(str(engine.url)), others)
         return
     from alembic.util.exc import CommandError
 

@@ -311,3 +311,14 @@ def test_a_lab_of_a_newer_qualitylab_is_refused_with_what_to_do(db_url: str) -> 
         f"(its schema is '0042_from_the_future'; this one knows up to '{HEAD_REVISION}'); "
         "upgrade qualitylab to open it"
     ) in str(raised.value)
+
+
+def test_the_lab_tables_known_without_sqlmodel_are_the_models_tables() -> None:
+    """``location.LAB_TABLES`` tells a lab being created from another program's database; a
+    new table in ``models.py`` must be added there too."""
+    from sqlmodel import SQLModel
+
+    import qualitylab.store.models  # noqa: F401 - registers the tables
+    from qualitylab.store.location import LAB_TABLES
+
+    assert set(SQLModel.metadata.tables) | {"alembic_version"} == LAB_TABLES

@@ -648,3 +648,17 @@ def test_a_failure_asked_for_json_is_json_on_stdout_too(
 def test_without_json_a_failure_leaves_stdout_empty(work: Path) -> None:
     code, out, err = run("fixes", "--db", str(work / "typo.db"))
     assert code == 1 and out == "" and one_line(err).startswith("qualitylab: error: no lab")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://admin:Hunter2pw@lab.example.com", "http://admin:Hunter2pw@lab:99999"]
+)
+def test_serve_refuses_a_public_url_with_a_password_and_never_prints_it(
+    work: Path, url: str
+) -> None:
+    """Admin QA: `--public-url https://admin:PASSWORD@lab...` was taken as it was: the banner
+    printed the password, and so did every link (the access link, each personal link)."""
+    code, out, err = run("serve", "--db", str(work / "lab.db"), "--public-url", url)
+    assert code == 1 and out == ""
+    assert "Hunter2pw" not in err and "admin:***@" in one_line(err)
+    assert created(work) == []

@@ -76,7 +76,10 @@ def resolve_db_url(value: str | None = None) -> str:
         )
     if raw == ":memory:":
         return "sqlite://"
-    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    # A URL's path is percent-decoded and ends at "?": written as they are, "lab%20x.db" was
+    # opened as "lab x.db" and "lab?x.db" as "lab" (store.location.sqlite_file decodes them).
+    path = str(Path(raw).expanduser().resolve())
+    return "sqlite:///" + path.replace("%", "%25").replace("?", "%3F")
 
 
 #: The start of libpq's key=value spelling ("host=db dbname=lab password=..."), not a URL.

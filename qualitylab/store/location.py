@@ -14,7 +14,10 @@ def sqlite_file(url: str) -> Path | None:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.split("+", 1)[0] != "sqlite":
         return None
+    from urllib.parse import unquote
+
     path = rest.removeprefix("/").split("?", 1)[0]  # sqlite:///rel.db, sqlite:////abs/lab.db
+    path = unquote(path)  # as SQLAlchemy reads the URL: "%3F" is "?", "%25" is "%"
     return Path(path) if path not in ("", ":memory:") else None
 
 

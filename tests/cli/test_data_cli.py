@@ -475,6 +475,23 @@ def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
     assert f"{tmp_path / 'photo.jpg'}:1: a NUL byte: this is not a qualitylab export" in err
 
 
+@pytest.mark.parametrize("name", ["lab?mode=ro.db", "lab%20x.db", "lab#1.db", "a b.db"])
+def test_a_lab_file_name_with_url_characters_is_the_file_opened(
+    tmp_path: Path, small_catalog: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Admin QA: `--db "lab?mode=ro.db"` made a lab called "lab" (and printed SQLAlchemy's
+    warning about a 'mode' argument), `--db lab%20x.db` one called "lab x.db": the path went
+    into a URL as it was, where "?" starts a query and "%20" is a space."""
+    monkeypatch.chdir(tmp_path)
+    where = ["--db", name, "--journeys", str(small_catalog)]
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", *where)
+    assert (code, err) == (0, "")
+    made = {p.name.removesuffix("-wal").removesuffix("-shm") for p in tmp_path.iterdir()}
+    assert made - {small_catalog.name} == {name}
+    code, out, err = run("walks", "list", "--json", "--db", name)
+    assert code == 0 and len(json.loads(out)) == 1, err
+
+
 def test_the_database_file_alone_holds_what_a_command_wrote(
     tmp_path: Path, small_catalog: Path
 ) -> None:

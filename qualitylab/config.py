@@ -60,7 +60,9 @@ def resolve_db_url(value: str | None = None) -> str:
         from qualitylab.errors import InvalidInput
 
         raise InvalidInput("--db is empty; give a SQLite file path or a postgresql:// URL")
-    raw = value or os.environ.get(ENV_DB) or str(data_dir() / "qualitylab.db")
+    # Surrounding blanks are never meant: an env file saved on Windows gives "lab.db\r", a new,
+    # empty lab beside the real one that walkers then fill ("lab\r" on a server: no database).
+    raw = (value or os.environ.get(ENV_DB) or "").strip() or str(data_dir() / "qualitylab.db")
     if "://" in raw:
         if raw.startswith("postgresql://") or raw.startswith("postgres://"):
             # psycopg 3 is the driver we ship; spare users the dialect suffix.

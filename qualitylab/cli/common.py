@@ -131,9 +131,12 @@ def warn(message: str) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
-    for line in message.splitlines() or [message]:
+    # Lines are "\n" only: a CR or U+2028 inside a quoted value (a database's own error about
+    # "lab\r") is shown escaped by ``visible``, not taken for the end of the line.
+    lines = message.rstrip("\n").split("\n")
+    for line in lines:
         sys.stderr.write(f"qualitylab: error: {visible(line)}\n" if line else "\n")
-    json_error(message.splitlines(), code)
+    json_error(lines, code)
     raise typer.Exit(code)
 
 

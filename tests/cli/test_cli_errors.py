@@ -662,3 +662,33 @@ def test_serve_refuses_a_public_url_with_a_password_and_never_prints_it(
     assert code == 1 and out == ""
     assert "Hunter2pw" not in err and "admin:***@" in one_line(err)
     assert created(work) == []
+
+
+def test_blanks_around_the_database_are_dropped_not_made_a_new_lab(
+    work: Path, monkeypatch: pytest.MonkeyPatch, small_catalog: Path
+) -> None:
+    """Admin QA: QUALITYLAB_DB from an env file saved on Windows ("lab.db\\r") made a second,
+    empty lab named "lab.db\\r" beside the real one, and walkers' answers went there."""
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("QUALITYLAB_DB", "lab.db\r")
+    code, _, err = run("log", "-j", "buy", "-s", "find", "slow", "--journeys", str(small_catalog))
+    assert code == 0, err
+    assert {p.name for p in work.iterdir()} <= {"lab.db", "lab.db-wal", "lab.db-shm"}
+    code, out, _ = run("walks", "list", "--json", "--db", " lab.db ")
+    assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_a_carriage_return_in_an_error_is_shown_not_obeyed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An error quoting a value with a CR (a PostgreSQL database name read from an env file
+    saved on Windows, in the server's own message) was split into two "error:" lines, the
+    second starting mid-value; the CR is now shown escaped in the one line."""
+    import typer
+
+    from qualitylab.cli.common import fail
+
+    with pytest.raises(typer.Exit):
+        fail('database "lab\r" does not exist')
+    err = capsys.readouterr().err
+    assert one_line(err) == 'qualitylab: error: database "lab\\x0d" does not exist'

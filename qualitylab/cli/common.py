@@ -146,7 +146,10 @@ def json_error(lines: Sequence[str], code: int) -> None:
     if not _JSON_WANTED.get():
         return
     *problems, last = [line for line in lines if line] or ["failed"]
-    print_json({"error": last, "problems": problems, "exit_code": code})
+    try:
+        print_json({"error": last, "problems": problems, "exit_code": code})
+    except OSError:  # stdout is what failed (full disk, closed pipe): stderr has said it
+        pass
 
 
 def require_terminal(command: str) -> None:
@@ -259,6 +262,9 @@ class LabGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("qualitylab: interrupted\n")
             raise typer.Exit(130) from None
+        except OSError as exc:  # the system said no, e.g. to `... > out.json` on a full disk
+            where = f" ({exc.filename})" if exc.filename else ""
+            fail(f"cannot go on: {exc.strerror or exc}{where}")
         except Exception as exc:
             if os.environ.get("QUALITYLAB_DEBUG"):
                 raise

@@ -692,3 +692,25 @@ def test_a_carriage_return_in_an_error_is_shown_not_obeyed(
         fail('database "lab\r" does not exist')
     err = capsys.readouterr().err
     assert one_line(err) == 'qualitylab: error: database "lab\\x0d" does not exist'
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["walks", "list"], ["walks", "list", "--json"]])
+def test_output_to_a_full_disk_is_one_line(
+    work: Path, small_catalog: Path, args: list[str]
+) -> None:
+    """Admin QA: `qualitylab ... > out.json` on a full disk said "unexpected OSError ... report
+    it"; with --json, the JSON error written to the same full stdout then ended in a
+    traceback."""
+    import subprocess
+    import sys
+
+    db = ["--db", str(work / "l.db")]
+    assert run("log", "-j", "buy", "-s", "find", "x", *db, "--journeys", str(small_catalog))[0] == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "qualitylab", *args, *db],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert one_line(done.stderr) == "qualitylab: error: cannot go on: No space left on device"

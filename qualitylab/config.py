@@ -67,7 +67,7 @@ def resolve_db_url(value: str | None = None) -> str:
         if raw.startswith("postgresql://") or raw.startswith("postgres://"):
             # psycopg 3 is the driver we ship; spare users the dialect suffix.
             raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
-        return _at_signs_in_user_info_escaped(raw)
+        return _at_signs_in_user_info_escaped(raw) if raw.startswith("postgres") else raw
     if _LIBPQ_KEYWORD.match(raw):
         from qualitylab.errors import InvalidInput
 

@@ -131,8 +131,8 @@ def warn(message: str) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
-    # Lines are "\n" only: a CR or U+2028 inside a quoted value (a database's own error about
-    # "lab\r") is shown escaped by ``visible``, not taken for the end of the line.
+    # Lines are "\n" only: a CR inside a quoted value (a database's own error about "lab\r")
+    # is shown escaped by ``visible``, not taken for the end of the line.
     lines = message.rstrip("\n").split("\n")
     for line in lines:
         sys.stderr.write(f"qualitylab: error: {visible(line)}\n" if line else "\n")

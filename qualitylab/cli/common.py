@@ -29,7 +29,8 @@ DbOption = Annotated[
         "--db",
         envvar="QUALITYLAB_DB",
         show_envvar=True,
-        help="SQLite file or postgresql+psycopg:// URL (default: a file in the user data dir).",
+        help="SQLite file or postgresql://user@host/db URL (default: qualitylab.db in the user "
+        "data folder, ~/.local/share/qualitylab on Linux, or $QUALITYLAB_DATA_DIR).",
         show_default=False,
     ),
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import locale
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +60,48 @@ def resolve_db_url(value: str | None = None) -> str:
         from qualitylab.errors import InvalidInput
 
         raise InvalidInput("--db is empty; give a SQLite file path or a postgresql:// URL")
-    raw = value or os.environ.get(ENV_DB) or str(data_dir() / "qualitylab.db")
+    # Surrounding blanks are never meant: an env file saved on Windows gives "lab.db\r", a new,
+    # empty lab beside the real one that walkers then fill ("lab\r" on a server: no database).
+    raw = (value or os.environ.get(ENV_DB) or "").strip() or str(data_dir() / "qualitylab.db")
     if "://" in raw:
         if raw.startswith("postgresql://") or raw.startswith("postgres://"):
             # psycopg 3 is the driver we ship; spare users the dialect suffix.
             raw = "postgresql+psycopg://" + raw.split("://", 1)[1]
-        return raw
+        return _at_signs_in_user_info_escaped(raw) if raw.startswith("postgres") else raw
+    if _LIBPQ_KEYWORD.match(raw):
+        from qualitylab.errors import InvalidInput
+
+        # Never echoed: it may hold password=...; as a file name, `serve` printed it whole.
+        raise InvalidInput(
+            "--db looks like a libpq connection string (key=value); give a "
+            "postgresql://user:password@host:port/database URL, or a SQLite file path"
+        )
     if raw == ":memory:":
         return "sqlite://"
-    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+    # A URL's path is percent-decoded and ends at "?": written as they are, "lab%20x.db" was
+    # opened as "lab x.db" and "lab?x.db" as "lab" (store.location.sqlite_file decodes them).
+    path = str(Path(raw).expanduser().resolve())
+    return "sqlite:///" + path.replace("%", "%25").replace("?", "%3F")
+
+
+#: The start of libpq's key=value spelling ("host=db dbname=lab password=..."), not a URL.
+_LIBPQ_KEYWORD = re.compile(
+    r"\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|options)\s*=", re.I
+)
+
+
+def _at_signs_in_user_info_escaped(url: str) -> str:
+    """``scheme://lab:p@ss@host/db`` with the password's "@" written as %40, as it must be.
+
+    The last "@" before the path ends the user info (a host holds no "@"), as ``mask_db_url``
+    reads it; SQLAlchemy split at the first one, so the driver tried the host ``ss@host`` and
+    printed it, half the password, in its error."""
+    scheme, _, rest = url.partition("://")
+    query = rest.find("?")
+    at = rest.rfind("@", 0, query if query >= 0 else len(rest))
+    if at < 0 or "@" not in rest[:at]:
+        return url
+    return f"{scheme}://{rest[:at].replace('@', '%40')}{rest[at:]}"
 
 
 def mask_db_url(url: str) -> str:

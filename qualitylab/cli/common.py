@@ -29,7 +29,8 @@ DbOption = Annotated[
         "--db",
         envvar="QUALITYLAB_DB",
         show_envvar=True,
-        help="SQLite file or postgresql+psycopg:// URL (default: a file in the user data dir).",
+        help="SQLite file or postgresql://user@host/db URL (default: qualitylab.db in the user "
+        "data folder, ~/.local/share/qualitylab on Linux, or $QUALITYLAB_DATA_DIR).",
         show_default=False,
     ),
 ]
@@ -71,6 +72,9 @@ MISSING_DB_HINT = (
 )
 #: The top-level command being run (set by ``LabGroup``); None outside a command line.
 _COMMAND: ContextVar[str | None] = ContextVar("qualitylab_command", default=None)
+#: Whether the command line holds ``--json`` (set by ``LabGroup``): a script that asked for
+#: JSON then gets a JSON error on stdout too, not an empty stdout its JSON parser chokes on.
+_JSON_WANTED: ContextVar[bool] = ContextVar("qualitylab_json", default=False)
 
 
 def open_lab(db: str | None, journeys: str | None = None, *, create: bool | None = None) -> Lab:
@@ -128,9 +132,25 @@ def warn(message: str) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
-    for line in message.splitlines() or [message]:
+    # Lines are "\n" only: a CR inside a quoted value (a database's own error about "lab\r")
+    # is shown escaped by ``visible``, not taken for the end of the line.
+    lines = message.rstrip("\n").split("\n")
+    for line in lines:
         sys.stderr.write(f"qualitylab: error: {visible(line)}\n" if line else "\n")
+    json_error(lines, code)
     raise typer.Exit(code)
+
+
+def json_error(lines: Sequence[str], code: int) -> None:
+    """With ``--json``, the failure also as JSON on stdout: ``{"error": LAST LINE, "problems":
+    [THE LINES BEFORE IT], "exit_code": N}`` (stderr keeps its lines for people)."""
+    if not _JSON_WANTED.get():
+        return
+    *problems, last = [line for line in lines if line] or ["failed"]
+    try:
+        print_json({"error": last, "problems": problems, "exit_code": code})
+    except OSError:  # stdout is what failed (full disk, closed pipe): stderr has said it
+        pass
 
 
 def require_terminal(command: str) -> None:
@@ -156,6 +176,7 @@ def catalog_failure(exc: CatalogError) -> NoReturn:
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
     sys.stderr.write(f"qualitylab: error: {visible(exc.summary())}\n")
+    json_error([*exc.problems, exc.summary()], 1)
     raise typer.Exit(1)
 
 
@@ -197,6 +218,8 @@ class LabGroup(TyperGroup):
         # The root's own options are parsed before ``invoke``, so without this a misplaced
         # option (``qualitylab --db x fixes``) would get typer's multi-line error box.
         given = list(args)  # the parser consumes ``args``
+        options = given[: given.index("--")] if "--" in given else given
+        _JSON_WANTED.set("--json" in options)
         for number, arg in enumerate(given, start=1):
             if _SURROGATE.search(arg):  # bytes that are not text in the locale's encoding
                 fail(
@@ -240,6 +263,9 @@ class LabGroup(TyperGroup):
         except KeyboardInterrupt:
             sys.stderr.write("qualitylab: interrupted\n")
             raise typer.Exit(130) from None
+        except OSError as exc:  # the system said no, e.g. to `... > out.json` on a full disk
+            where = f" ({exc.filename})" if exc.filename else ""
+            fail(f"cannot go on: {exc.strerror or exc}{where}")
         except Exception as exc:
             if os.environ.get("QUALITYLAB_DEBUG"):
                 raise
@@ -250,6 +276,7 @@ class LabGroup(TyperGroup):
             )
         finally:
             _COMMAND.reset(token)
+            _JSON_WANTED.set(False)
 
 
 def usage_error(exc: typer.TyperException, message: str | None = None) -> NoReturn:
@@ -259,6 +286,7 @@ def usage_error(exc: typer.TyperException, message: str | None = None) -> NoRetu
     hint = f" (see: {usage.command_path} --help)" if usage is not None and not message else ""
     lines = (message or exc.format_message()).splitlines() or [type(exc).__name__]
     sys.stderr.write(f"qualitylab: error: {visible(lines[0])}{hint}\n")
+    json_error([lines[0] + hint], exc.exit_code)
     raise typer.Exit(exc.exit_code) from None
 
 

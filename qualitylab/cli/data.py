@@ -192,7 +192,7 @@ def walks_list(
         ]
 
     def widths(rows: list[tuple[str, ...]]) -> list[int]:
-        return [max(len(name), *(len(r[n]) for r in rows)) for n, name in enumerate(names)]
+        return [max([len(name), *(len(r[n]) for r in rows)]) for n, name in enumerate(names)]
 
     def walker_room(rows: list[tuple[str, ...]]) -> int:
         others = [w for n, w in enumerate(widths(rows)) if names[n] != "walker"]
@@ -368,9 +368,12 @@ def export(
     """
     from functools import partial
 
+    from qualitylab.services.output_file import check_output_file
     from qualitylab.services.transfer import export_jsonl as export_all
 
     export_jsonl = partial(export_all, anonymize=anonymize)
+    if str(output) != "-":
+        check_output_file(output, example="lab.jsonl")
     lab = open_lab(db)
     if str(output) == "-":
         export_jsonl(lab, sys.stdout)

@@ -414,7 +414,10 @@ def cluster_texts(
       qualitylab cluster-texts notes.csv -t note --context-column step --json
     """
     from qualitylab.services.cluster_csv import cluster_table, read_csv_texts
+    from qualitylab.services.output_file import check_output_file
 
+    if output is not None:
+        check_output_file(output, example="clusters.json")
     texts, ids, context, lines = read_csv_texts(
         file,
         text_column=text_column,

@@ -23,6 +23,7 @@ from qualitylab.cli.common import (
     JourneysOption,
     JsonOption,
     catalog_failure,
+    fail,
     print_json,
     visible,
 )
@@ -61,8 +62,7 @@ def _console() -> Console:
 
 
 def _fail(message: str) -> NoReturn:
-    sys.stderr.write(f"qualitylab: error: {message}\n")
-    raise typer.Exit(1)
+    fail(message)
 
 
 def _load(path: Path) -> Catalog:
@@ -293,6 +293,9 @@ def schema(
     if output is None:
         sys.stdout.write(text)
         return
+    from qualitylab.services.output_file import check_output_file
+
+    check_output_file(output, example="journeys.schema.json")
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as err:

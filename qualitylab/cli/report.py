@@ -74,6 +74,7 @@ def report(
       qualitylab report --format jira-csv -o jira.csv
     """
     from qualitylab.services import reports as report_service
+    from qualitylab.services.output_file import check_output_file
 
     fmt = (fmt or "").strip().lower() or None
     if fmt is None and output not in (None, "-"):
@@ -86,6 +87,9 @@ def report(
         report_service.check_format(fmt, what)
     if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
         raise InvalidInput("an XLSX workbook is binary: write it to a file (-o report.xlsx)")
+    if fmt is not None and output not in (None, "-"):
+        suffix = "csv" if fmt == "jira-csv" else fmt
+        check_output_file(Path(output or ""), example=f"report.{suffix}")
     lab = open_lab(db, journeys)
     with progress_bar(True, "Building the report") as progress:
         built = report_service.build_report(

@@ -58,7 +58,11 @@ from qualitylab.domain import (
 )
 
 FORMAT = "qualitylab-export"
-VERSION = 1
+#: 2: the file ends with an ``end`` record counting its records, so a file cut short at a line
+#: boundary (an interrupted copy, ``head``, a dropped ``ssh``) is refused instead of imported in
+#: part. Files of version 1 (no end record) still import.
+VERSION = 2
+VERSIONS = (1, 2)
 
 
 def _bad(message: str, **context: Any) -> PydanticCustomError:
@@ -225,9 +229,19 @@ def _header_format(value: Any) -> str:
 
 
 def _header_version(value: Any) -> int:
-    if value != VERSION or isinstance(value, bool):
-        raise _bad(f"export version {str(value)[:20]!r} is not supported (expected {VERSION})")
-    return VERSION
+    if value not in VERSIONS or isinstance(value, bool):
+        raise _bad(
+            f"export version {str(value)[:20]!r} is not supported (expected "
+            f"{' or '.join(map(str, VERSIONS))}); a newer qualitylab made it: upgrade this one"
+        )
+    return int(value)
+
+
+class EndRecord(Record):
+    """The last line of a version 2 export: how many records came after its header."""
+
+    type: Literal["end"] = "end"
+    records: Annotated[int, _checked(_whole_check(0, 2**62))]
 
 
 def _sha256_check(value: Any) -> str:
@@ -446,12 +460,13 @@ class RecordProblem(ValueError):
     """One record that cannot be imported; ``str()`` is what is wrong, without the file:line."""
 
 
-def parse_record(data: Any) -> HeaderRecord | DataRecord:
+def parse_record(data: Any) -> HeaderRecord | EndRecord | DataRecord:
     """A parsed JSON line as its typed record; raises ``RecordProblem`` saying what is wrong."""
     if not isinstance(data, dict):
         raise RecordProblem("each line must be a JSON object")
     kind = data.get("type")
-    model: type[Record] | None = HeaderRecord if kind == "header" else MODELS.get(str(kind))
+    framing: dict[str, type[Record]] = {"header": HeaderRecord, "end": EndRecord}
+    model: type[Record] | None = framing.get(str(kind)) or MODELS.get(str(kind))
     if model is None or not isinstance(kind, str):
         raise RecordProblem(
             f"unknown record type {str(kind)[:40]!r}; expected one of: {', '.join(KINDS)}"

@@ -52,7 +52,8 @@ def read_csv_texts(
     for column, flag in wanted:
         if column not in header:
             listed = ", ".join(repr(c) for c in header) or "none (empty file)"
-            raise InvalidInput(f"{path} has no column {column!r} ({flag}); its columns: {listed}")
+            where = table.path
+            raise InvalidInput(f"{where} has no column {column!r} ({flag}); its columns: {listed}")
     index = {name: n for n, name in enumerate(header)}  # a repeated name: the last one wins
 
     def cell(fields: list[str], column: str) -> str:
@@ -81,7 +82,8 @@ def read_csv_texts(
         dupes = [i for i, n in Counter(ids).items() if n > 1]
         if dupes:
             raise InvalidInput(
-                f"{path}: column {id_column!r} repeats the id {dupes[0]!r}; ids must be unique"
+                f"{table.path}: column {id_column!r} repeats the id {dupes[0]!r}; ids must be "
+                "unique"
             )
     return CsvTexts(
         texts,

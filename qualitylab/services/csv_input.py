@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import sys
 import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
@@ -89,16 +90,24 @@ def text_encoding(name: str) -> str:
     return info.name
 
 
+#: How standard input (``-``) is named in messages.
+STDIN = Path("<stdin>")
+
+
 def read_csv(path: Path, *, encoding: str | None = None, columns: Collection[str] = ()) -> CsvFile:
     """Read a whole CSV file, or raise one InvalidInput line naming the file (and line).
 
     ``columns``: names the caller looks for; the separator whose header holds most of them wins
     (then the one giving most columns), so texts full of ``;`` cannot fool a comma file. A
-    one-column file needs no quoting: each line is a text, commas and all.
+    one-column file needs no quoting: each line is a text, commas and all. ``-`` reads standard
+    input (``... | qualitylab log --from-csv -``, as ``import -`` reads an export), named
+    ``<stdin>`` in messages and in the returned ``CsvFile.path``.
     """
     chosen = text_encoding(encoding) if encoding else None
+    data = _read_bytes(path)
+    path = STDIN if str(path) == "-" else path
     # Universal newlines, as a text file reads: a "\r\n" or "\r" in a text comes back as "\n".
-    raw = _decode(path, _read_bytes(path), chosen).replace("\r\n", "\n").replace("\r", "\n")
+    raw = _decode(path, data, chosen).replace("\r\n", "\n").replace("\r", "\n")
     old_limit = csv.field_size_limit(max(FIELD_LIMIT, csv.field_size_limit()))
     try:  # the limit is process-wide: put it back for whoever else uses csv
         delimiter, header = _pick_delimiter(raw, columns)
@@ -120,8 +129,12 @@ def read_csv(path: Path, *, encoding: str | None = None, columns: Collection[str
 def _read_bytes(path: Path) -> bytes:
     limit = MAX_CSV_BYTES
     try:
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+            path = STDIN
+        else:
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InvalidInput(f"cannot read {path}: no such file") from None
     except IsADirectoryError:
@@ -147,7 +160,13 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         return data.decode(encoding or DEFAULT_ENCODING)
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].decode(encoding or DEFAULT_ENCODING, "replace").count("\n") + 1
+        used = encoding or DEFAULT_ENCODING
+        # utf-8-sig counts the error's offset from after the byte-order mark it dropped.
+        shift = (
+            len(codecs.BOM_UTF8) if _is_utf8_sig(used) and data.startswith(codecs.BOM_UTF8) else 0
+        )
+        before = data[: exc.start + shift].decode(used, "replace")
+        line = before.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1  # as read
         name = "UTF-8" if encoding is None else encoding
         fix = (
             f"save it as UTF-8 or pass --encoding ({ENCODING_HINT})"
@@ -157,6 +176,13 @@ def _decode(path: Path, data: bytes, encoding: str | None) -> str:
         raise InvalidInput(
             f"{path}:{line}: this is not {name} text ({exc.reason}); {fix}"
         ) from None
+
+
+def _is_utf8_sig(encoding: str) -> bool:
+    try:
+        return codecs.lookup(encoding).name == "utf-8-sig"
+    except LookupError:
+        return False
 
 
 def _pick_delimiter(raw: str, columns: Collection[str]) -> tuple[str, list[str]]:

@@ -281,8 +281,8 @@ def import_feedback_csv(
     table = read_csv(path, encoding=encoding, columns=known | set(mapping.values()))
     header = table.header
     if not any(header):
-        raise InvalidInput(f"{path} is empty; it needs a header row")
-    columns = _columns(header, mapping, path)
+        raise InvalidInput(f"{table.path} is empty; it needs a header row")
+    columns = _columns(header, mapping, table.path)
     result = CsvImport(columns={name: header[index] for name, index in columns.items()})
     good: list[Feedback] = []
     for row in table.rows:

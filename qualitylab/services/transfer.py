@@ -65,7 +65,7 @@ def export_jsonl(lab: Lab, out: IO[str], *, anonymize: bool = False) -> dict[str
     per export so two anonymised files never merge different people), departments are dropped,
     walker uuids are replaced, and every time is rounded down to the day (UTC).
     """
-    from qualitylab.domain.records import HeaderRecord
+    from qualitylab.domain.records import EndRecord, HeaderRecord
     from qualitylab.store.transfer import export_records
 
     counts: dict[str, int] = {}
@@ -77,6 +77,8 @@ def export_jsonl(lab: Lab, out: IO[str], *, anonymize: bool = False) -> dict[str
         for record in records:
             out.write(jsonout.dumps(record.to_json(), compact=True) + "\n")
             counts[record.type] = counts.get(record.type, 0) + 1
+        end = EndRecord(records=sum(counts.values()))
+        out.write(jsonout.dumps(end.to_json(), compact=True) + "\n")
     return counts
 
 
@@ -189,6 +191,54 @@ def _decode(number: int, line: bytes) -> str:
     return line.decode("utf-8")
 
 
+@dataclass
+class _Framing:
+    """Headers and end records: since version 2 an export ends with a record counting the
+    records after its header, so a file cut short at a line boundary, which reads as a
+    smaller but valid export, is refused (``cat a.jsonl b.jsonl`` stays fine: each part
+    opens with its header and ends with its end record)."""
+
+    name: str
+    due: int = 0  # the line of the header whose end record has not come yet; 0: none due
+    counted: int = 0  # records since the latest header (or the file's start)
+    ended: int = 0  # the line of the latest end record, until a header opens a new part
+    after_end: bool = False  # a record after an end record was reported once
+
+    def header(self, number: int, version: int) -> list[str]:
+        problems = self.finish(number - 1)
+        self.due, self.counted, self.ended = (number if version >= 2 else 0), 0, 0
+        return problems
+
+    def record(self, number: int) -> list[str]:
+        self.counted += 1
+        if not self.ended or self.after_end:
+            return []
+        self.after_end = True
+        return [
+            f"{self.name}:{number}: a record after the export's end (line {self.ended}); "
+            "remove it, or move it above that line and count it in the end record"
+        ]
+
+    def end(self, number: int, records: int) -> list[str]:
+        counted, self.due, self.counted, self.ended = self.counted, 0, 0, number
+        if records == counted:
+            return []
+        return [
+            f"{self.name}:{number}: the export's end says it holds {records:,} records, but "
+            f"{counted:,} came before it: lines are missing or were added. Export it again, or, "
+            f'for an edit made on purpose, make this line {{"type":"end","records":{counted}}}'
+        ]
+
+    def finish(self, last: int) -> list[str]:
+        if not self.due:
+            return []
+        return [
+            f"{self.name}:{last}: the file ends before the end of the export that starts on "
+            f"line {self.due}: it was cut short (an interrupted copy or transfer); export it "
+            "again"
+        ]
+
+
 def check_file(lab: Lab, path: Path) -> CheckedFile:
     """Pass 1: check the whole file (see the module docstring); raises ``InvalidInput`` listing
     every problem as ``FILE:LINE: ...`` followed by "nothing was imported"."""
@@ -204,8 +254,9 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     defined: dict[str, set[str]] = {"walker": set(), "journey": set(), "walk": set()}
     wanted: dict[str, list[tuple[int, str, str]]] = {"walker": [], "journey": [], "walk": []}
     header, in_order = False, True
-    last_code = records = 0
+    last_code = records = number = 0
     stopped = ""
+    framing = _Framing(name)
     try:
         with opened as handle:
             for number, line in _lines(handle):
@@ -223,6 +274,9 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                         "qualitylab export (it stops being read here)"
                     )
                     break
+                stopped = _not_an_export(name, number, line)
+                if stopped:
+                    break
                 try:
                     text = _decode(number, line)
                 except UnicodeDecodeError as exc:
@@ -234,11 +288,14 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
                     problems.append(f"{name}:{number}: not valid JSON ({exc.msg})")
+                    framing.counted += 1  # a record spoilt (its own problem), not a missing one
                     continue
                 try:
                     record = parse_record(data)
                 except RecordProblem as exc:
                     problems.append(f"{name}:{number}: {exc}")
+                    if not isinstance(data, dict) or data.get("type") not in ("header", "end"):
+                        framing.counted += 1
                     # Its key still counts as defined: one bad walk must not make each of its
                     # pain points another "unknown walk" line.
                     kind = data.get("type") if isinstance(data, dict) else None
@@ -248,7 +305,12 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                     continue
                 if record.type == "header":
                     header = True
+                    problems += framing.header(number, record.version)
                     continue
+                if record.type == "end":
+                    problems += framing.end(number, record.records)
+                    continue
+                problems += framing.record(number)
                 key = (record.type, key_of(record))
                 digest = hashlib.blake2b(text.strip().encode(), digest_size=16).digest()
                 first = seen.get(key)
@@ -274,18 +336,37 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
     except OSError as exc:
         spool.close()
         raise InvalidInput(f"cannot read {name}: {exc.strerror or exc}") from exc
-    if not records and not problems and not header:
-        spool.close()
-        raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
     if stopped:  # references to what was never read would only add noise
         spool.close()
         _refuse(problems, stopped)
+    if not records and not problems and not header:
+        spool.close()
+        raise InvalidInput(f"{name} is empty; it is not a qualitylab export")
+    problems += framing.finish(number)
     problems += _unresolved(lab, name, defined, wanted)
     if problems:
         spool.close()
         _refuse(problems)
     spool.seek(0)
     return CheckedFile(name, spool, codes, in_order, records)
+
+
+def _not_an_export(name: str, number: int, line: bytes) -> str:
+    """Why a file with binary lines is no export, or "": each of its "lines" was a problem of
+    its own, twenty of them shown ("not UTF-8 text", "not valid JSON") before "stopped after
+    1,000 problems". An export never holds a NUL byte (JSON writes it as \\u0000). ``import
+    lab.db`` (a lab, not its export) is the likely mistake, so it gets its own answer."""
+    from qualitylab.store.location import SQLITE_HEADER
+
+    if number == 1 and line.startswith(SQLITE_HEADER):
+        source = name if name != "<stdin>" else "FILE"
+        return (
+            f"{name} is a SQLite database (a lab), not an export; to merge a lab into this one, "
+            f"pipe its export: qualitylab export --db {source} -o - | qualitylab import -"
+        )
+    if b"\x00" in line:
+        return f"{name}:{number}: a NUL byte: this is not a qualitylab export (it is not text)"
+    return ""
 
 
 def _references(record: DataRecord) -> list[tuple[str, str]]:
@@ -341,7 +422,7 @@ def _line_of(problem: str) -> int:
 # ------------------------------------------------------------------------------------------ import
 def _checked_records(checked: CheckedFile) -> Iterator[DataRecord]:
     """Pass 2: the file's records again, kind by kind (references point back), each parsed anew."""
-    from qualitylab.domain.records import KINDS, parse_record
+    from qualitylab.domain.records import KINDS, EndRecord, HeaderRecord, parse_record
 
     order = [0] if checked.in_order else [KIND_CODES[k] for k in KINDS]
     for wanted in order:
@@ -351,7 +432,7 @@ def _checked_records(checked: CheckedFile) -> Iterator[DataRecord]:
             if not code or (wanted and code != wanted) or line is None:
                 continue
             record = parse_record(json.loads(_decode(number, line)))
-            if record.type != "header":
+            if not isinstance(record, HeaderRecord | EndRecord):  # never coded; to be sure
                 yield record
 
 

@@ -103,14 +103,23 @@ def url_origin(url: str) -> str:
 
 def public_url_problem(url: str) -> str | None:
     """Why ``--public-url`` cannot be the browsers' origin (``url_origin`` of it), or None:
-    it needs http(s), a host and a valid port."""
+    it needs http(s), a host and a valid port, and no user or password: browsers never send
+    one in ``Origin``, and ``serve`` prints the address in its banner and in every link."""
+    from qualitylab.config import mask_db_url
+
+    shown = mask_db_url(url)  # never echo a password
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
     except ValueError as exc:
-        return f"--public-url {url!r} is not a valid address: {exc}"
+        return f"--public-url {shown!r} is not a valid address: {exc}"
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"--public-url must look like https://lab.example.com, not {url!r}"
+        return f"--public-url must look like https://lab.example.com, not {shown!r}"
+    if parts.username is not None or parts.password is not None:
+        return (
+            f"--public-url {shown!r} holds a user name or password: it would be in every link "
+            "walkers get; give the address alone, e.g. https://lab.example.com"
+        )
     return None
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.pool import StaticPool
 from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
 from qualitylab.store.location import check_sqlite_file
+from qualitylab.store.schema_check import check_lab_schema
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: PostgreSQL: the longest one statement may run (the server cancels it; migrations lift it).
@@ -317,10 +318,13 @@ def _stored_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the newest migration (no-op when it already is)."""
-    if _stored_revision(engine) == HEAD_REVISION:
+    stored = _stored_revision(engine)
+    if stored == HEAD_REVISION:
         return
     from alembic import command
+    from alembic.script import ScriptDirectory
 
+    check_lab_schema(engine, stored, ScriptDirectory.from_config(alembic_config(engine)))
     with _migration_lock(engine):
         if current_revision(engine) != head_revision(engine):
             command.upgrade(alembic_config(engine), "head")

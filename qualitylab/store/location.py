@@ -14,7 +14,10 @@ def sqlite_file(url: str) -> Path | None:
     scheme, sep, rest = url.partition("://")
     if not sep or scheme.split("+", 1)[0] != "sqlite":
         return None
+    from urllib.parse import unquote
+
     path = rest.removeprefix("/").split("?", 1)[0]  # sqlite:///rel.db, sqlite:////abs/lab.db
+    path = unquote(path)  # as SQLAlchemy reads the URL: "%3F" is "?", "%25" is "%"
     return Path(path) if path not in ("", ":memory:") else None
 
 
@@ -38,6 +41,9 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             "a new file name for a new lab",
             lasting=True,
         )
+    others = _tables_of_another_program(path)
+    if others:
+        raise not_a_lab(str(path), others)
     folder = path.parent
     if folder.is_dir():
         return False
@@ -48,6 +54,57 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"no folder {folder} for database {path.name}; create it first or choose another --db"
         )
     return True
+
+
+#: The lab's own tables (``models.py``; tests/store/test_migrations.py keeps the list true),
+#: known here without importing SQLModel. A database without ``alembic_version`` that holds
+#: only these is a lab another process is creating this moment, not another program's data.
+LAB_TABLES = frozenset(
+    {
+        "alembic_version", "attachment", "cluster_fix", "cluster_run", "fix_correction",
+        "fix_decision_event", "journey_snapshot", "pain_point", "praise", "step_visit", "walk",
+        "walker",
+    }
+)  # fmt: skip
+
+
+def foreign_tables(tables: list[str]) -> list[str]:
+    """The tables that make a database another program's, sorted: [] when it has a lab schema
+    (``alembic_version``) or holds nothing but the lab's own tables."""
+    if "alembic_version" in tables:
+        return []
+    return sorted(set(tables) - LAB_TABLES)
+
+
+def not_a_lab(where: str, tables: list[str]) -> StorageUnavailable:
+    """The error for a database that holds tables but no lab: opening it as a lab would add the
+    lab's tables to another program's data (a mistyped --db, the wrong PostgreSQL database)."""
+    shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if tables[5:] else "")
+    return StorageUnavailable(
+        f"{where} is not a qualitylab lab: it holds other tables ({shown}) and no lab; check "
+        "--db, or give a new file name (or an empty PostgreSQL database) for a new lab",
+        lasting=True,
+    )
+
+
+def _tables_of_another_program(path: Path) -> list[str]:
+    """The tables of a SQLite file that has no lab schema (no ``alembic_version``), read-only
+    and before the lab's engine connects: its first connection switches the file to WAL, a
+    lasting change no other program's file should get. [] for a lab, a new file, or a file
+    SQLite cannot read (its own error says why when the engine opens it)."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            ).fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return foreign_tables([str(name) for (name,) in rows])
 
 
 #: Which file a path names: (device, inode); None when no file is there.
@@ -81,3 +138,14 @@ def _starts_as_sqlite(path: Path) -> bool:
     except OSError:
         return True
     return not start or start == SQLITE_HEADER
+
+
+def holds_sqlite_database(path: Path) -> bool:
+    """True for a regular file that starts as a SQLite database (a lab, or another program's)."""
+    try:
+        if not path.is_file():
+            return False
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False

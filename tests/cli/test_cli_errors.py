@@ -83,7 +83,10 @@ def test_read_commands_refuse_a_missing_database_and_create_nothing(
     db = work / "typo-dir" / "lab.db"
     code, out, err = run(*(a.format(work=work) for a in args), "--db", str(db))
     assert code == 1
-    assert out == ""
+    if "--json" in args:  # the same error as JSON for the script that asked for JSON
+        assert json.loads(out)["error"] == f"no lab database at {db}{MISSING_HINT}"
+    else:
+        assert out == ""
     assert one_line(err) == f"qualitylab: error: no lab database at {db}{MISSING_HINT}"
     assert created(work) == []
 
@@ -249,7 +252,7 @@ def test_usage_errors_are_one_line_with_exit_2(
     monkeypatch.chdir(work)
     code, out, err = run(*args)
     assert code == 2
-    assert out == ""
+    assert out == "" if "--json" not in args else json.loads(out)["exit_code"] == 2
     assert one_line(err) == f"qualitylab: error: {message}"
     assert created(work) == []
 
@@ -325,6 +328,11 @@ print(code, sorted({m.split('.')[0] for m in sys.modules} & heavy))
         ("nonexistent-dir/x.db", "no folder {work}/nonexistent-dir for database x.db; "),
         (".", "{work} is a folder, not a database file; choose a file, e.g. --db {work}/lab.db"),
         ("notes.db", "{work}/notes.db is not a SQLite database (it does not start as one); "),
+        (
+            "places.sqlite",
+            "{work}/places.sqlite is not a qualitylab lab: it holds other tables "
+            "(bookmarks, visits) and no lab; check --db",
+        ),
     ],
 )
 def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
@@ -339,6 +347,12 @@ def test_walk_on_a_sqlite_path_that_cannot_be_fails_before_the_app_opens(
     if where == "notes.db":  # admin QA: a file that is not a lab opened the app, which then
         (work / where).write_text("meeting notes, not a lab\n" * 20, encoding="utf-8")  # said
         # "The database cannot be reached ... try again" (it never can)
+    if where == "places.sqlite":  # admin QA: another program's SQLite database became a lab
+        import sqlite3
+
+        conn = sqlite3.connect(work / where)
+        conn.executescript("CREATE TABLE visits (url TEXT); CREATE TABLE bookmarks (url TEXT);")
+        conn.close()
     before = created(work)
     done = subprocess.run(
         [sys.executable, "-c", WALK_PROBE, "--db", str(work / where)],
@@ -533,18 +547,170 @@ def test_importing_an_endless_stream_stops_at_its_first_overlong_line(work: Path
 def test_importing_endless_junk_stops_after_a_thousand_problems(work: Path) -> None:
     """Admin QA: ``import /dev/urandom`` (or any endless stream of lines that are not an
     export) ran for ever, its list of problems growing without bound. The check stops once it
-    has 1,000 problems: the first ones, how many more, where it stopped, nothing imported."""
+    has 1,000 problems: the first ones, how many more, where it stopped, nothing imported.
+    Binary junk stops sooner, at its first NUL byte (an export has none)."""
     import subprocess
     import sys
 
+    junk = work / "junk.txt"  # lines that are text, but not an export
+    junk.write_text("".join(f"line {n}: not JSON\n" for n in range(3000)), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "qualitylab", "import", "/dev/urandom", "--db", str(work / "l.db")],
+        [sys.executable, "-m", "qualitylab", "import", str(junk), "--db", str(work / "l.db")],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
     lines = done.stderr.splitlines()
     assert len(lines) == 23 and all(line.startswith("qualitylab: error: ") for line in lines)
     assert lines[20] == "qualitylab: error: ... and 980 more problems"
-    assert lines[21].startswith("qualitylab: error: /dev/urandom: stopped at line ")
-    assert lines[21].endswith(" after 1,000 problems; this is not a qualitylab export")
+    assert lines[21] == (
+        f"qualitylab: error: {junk}: stopped at line 1,001 after 1,000 problems; this is not a "
+        "qualitylab export"
+    )
     assert lines[22] == "qualitylab: error: nothing was imported"
+    done = subprocess.run(
+        [sys.executable, "-m", "qualitylab", "import", "/dev/urandom", "--db", str(work / "l.db")],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 1
+    *_problems, stop, last = done.stderr.splitlines()  # lines before it: not UTF-8, not JSON
+    assert stop.startswith("qualitylab: error: /dev/urandom:")
+    assert stop.endswith(": a NUL byte: this is not a qualitylab export (it is not text)")
+    assert last == "qualitylab: error: nothing was imported"
+
+
+@pytest.mark.parametrize("command", ["fixes", "log"])
+def test_a_libpq_connection_string_is_refused_without_its_password(
+    work: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    """Admin QA: `--db "host=db dbname=lab user=lab password=..."` (libpq's other spelling) was
+    taken for a file name: `serve` printed it, password and all, in its banner and made a
+    SQLite file of that name; readers printed it in "no lab database at ..."."""
+    monkeypatch.chdir(work)
+    dsn = "host=db.example.com dbname=lab user=lab password=S3cretPw"
+    more = ["-j", "buy", "-s", "find", "x"] if command == "log" else []
+    code, out, err = run(command, "--db", dsn, *more)
+    assert code == 1 and out == ""
+    assert one_line(err) == (
+        "qualitylab: error: --db looks like a libpq connection string (key=value); give a "
+        "postgresql://user:password@host:port/database URL, or a SQLite file path"
+    )
+    assert created(work) == []
+
+
+def test_a_password_with_an_at_sign_is_used_whole_and_never_shown() -> None:
+    """Admin QA: in `postgresql://lab:S3cret@Pw@host/lab` the driver took `Pw@host` for the host
+    and printed it ("failed to resolve host 'Pw@127.0.0.1'"), half the password, while the
+    masked URL in the same line showed the host as `127.0.0.1`."""
+    from sqlalchemy.engine import make_url
+
+    from qualitylab.config import resolve_db_url
+
+    url = make_url(resolve_db_url("postgresql://lab:S3cret@Pw@127.0.0.1:1/lab"))
+    assert (url.username, url.password, url.host, url.port) == ("lab", "S3cret@Pw", "127.0.0.1", 1)
+    code, _, err = run("fixes", "--db", "postgresql://lab:S3cret@Pw@127.0.0.1:1/lab")
+    assert code == 1 and "S3cret" not in err and "Pw" not in err
+    assert one_line(err).startswith(
+        "qualitylab: error: cannot open database postgresql+psycopg://lab:***@127.0.0.1:1/lab: "
+        'connection failed: connection to server at "127.0.0.1", port 1 failed'
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "problems"),
+    [
+        (["walks", "show", "nosuch", "--json"], 1, 0),
+        (["fixes", "--json", "--top", "abc"], 2, 0),
+        (["fixes", "--json", "--db", "{work}/typo.db"], 1, 0),
+        (["journeys", "show", "nosuch", "--json"], 1, 0),
+        (["journeys", "list", "--json", "--journeys", "{work}/broken.yaml"], 1, 1),
+        (["import", "{work}/bad.jsonl", "--json", "--db", "{work}/lab.db"], 1, 1),
+    ],
+)
+def test_a_failure_asked_for_json_is_json_on_stdout_too(
+    work: Path, small_catalog: Path, args: list[str], code: int, problems: int
+) -> None:
+    """Admin QA: `qualitylab ... --json | jq` got an empty stdout on any error, which JSON
+    parsers reject (or, as jq does, read as nothing at all). stderr keeps its lines."""
+    (work / "broken.yaml").write_text("version: 1\nproducts: [\n", encoding="utf-8")
+    (work / "bad.jsonl").write_text('{"type": "walker", "name": 42}\n', encoding="utf-8")
+    if "import" in args:
+        assert run("log", "--db", str(work / "lab.db"), "--journeys", str(small_catalog),
+                   "-j", "buy", "-s", "find", "slow")[0] == 0  # fmt: skip
+    got, out, err = run(*(arg.format(work=work) for arg in args))
+    assert got == code
+    error = json.loads(out)
+    lines = err.strip().splitlines()
+    assert error["exit_code"] == code and len(error["problems"]) == problems
+    assert lines[-1].startswith("qualitylab: error: " + error["error"])
+    assert len(lines) == problems + 1 and "Traceback" not in err
+
+
+def test_without_json_a_failure_leaves_stdout_empty(work: Path) -> None:
+    code, out, err = run("fixes", "--db", str(work / "typo.db"))
+    assert code == 1 and out == "" and one_line(err).startswith("qualitylab: error: no lab")
+
+
+@pytest.mark.parametrize(
+    "url", ["https://admin:Hunter2pw@lab.example.com", "http://admin:Hunter2pw@lab:99999"]
+)
+def test_serve_refuses_a_public_url_with_a_password_and_never_prints_it(
+    work: Path, url: str
+) -> None:
+    """Admin QA: `--public-url https://admin:PASSWORD@lab...` was taken as it was: the banner
+    printed the password, and so did every link (the access link, each personal link)."""
+    code, out, err = run("serve", "--db", str(work / "lab.db"), "--public-url", url)
+    assert code == 1 and out == ""
+    assert "Hunter2pw" not in err and "admin:***@" in one_line(err)
+    assert created(work) == []
+
+
+def test_blanks_around_the_database_are_dropped_not_made_a_new_lab(
+    work: Path, monkeypatch: pytest.MonkeyPatch, small_catalog: Path
+) -> None:
+    """Admin QA: QUALITYLAB_DB from an env file saved on Windows ("lab.db\\r") made a second,
+    empty lab named "lab.db\\r" beside the real one, and walkers' answers went there."""
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("QUALITYLAB_DB", "lab.db\r")
+    code, _, err = run("log", "-j", "buy", "-s", "find", "slow", "--journeys", str(small_catalog))
+    assert code == 0, err
+    assert {p.name for p in work.iterdir()} <= {"lab.db", "lab.db-wal", "lab.db-shm"}
+    code, out, _ = run("walks", "list", "--json", "--db", " lab.db ")
+    assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_a_carriage_return_in_an_error_is_shown_not_obeyed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An error quoting a value with a CR (a PostgreSQL database name read from an env file
+    saved on Windows, in the server's own message) was split into two "error:" lines, the
+    second starting mid-value; the CR is now shown escaped in the one line."""
+    import typer
+
+    from qualitylab.cli.common import fail
+
+    with pytest.raises(typer.Exit):
+        fail('database "lab\r" does not exist')
+    err = capsys.readouterr().err
+    assert one_line(err) == 'qualitylab: error: database "lab\\x0d" does not exist'
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [["walks", "list"], ["walks", "list", "--json"]])
+def test_output_to_a_full_disk_is_one_line(
+    work: Path, small_catalog: Path, args: list[str]
+) -> None:
+    """Admin QA: `qualitylab ... > out.json` on a full disk said "unexpected OSError ... report
+    it"; with --json, the JSON error written to the same full stdout then ended in a
+    traceback."""
+    import subprocess
+    import sys
+
+    db = ["--db", str(work / "l.db")]
+    assert run("log", "-j", "buy", "-s", "find", "x", *db, "--journeys", str(small_catalog))[0] == 0
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "qualitylab", *args, *db],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert one_line(done.stderr) == "qualitylab: error: cannot go on: No space left on device"

@@ -61,7 +61,9 @@ def assert_one_line_error(result: Any, message: str) -> None:
     assert result.exit_code == 1, result.stdout
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    assert result.stdout == ""
+    if result.stdout:  # asked for --json: the same error, as JSON
+        error = json.loads(result.stdout)
+        assert result.stderr.strip() == f"qualitylab: error: {error['error']}"
 
 
 # ------------------------------------------------------------------------- one-column files

@@ -225,3 +225,36 @@ def test_a_file_over_the_size_limit_is_one_line_and_read_no_further(
         "into smaller files"
     )
     assert stored_texts(env) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "newline"),
+    [(b"", b"\n"), (b"\xef\xbb\xbf", b"\n"), (b"\xef\xbb\xbf", b"\r\n"), (b"", b"\r")],
+    ids=["plain", "bom", "bom-crlf", "cr"],
+)
+def test_bytes_that_are_not_utf8_are_named_by_their_own_line(
+    tmp_path: Path, start: bytes, newline: bytes
+) -> None:
+    """Admin QA: in a UTF-8 file with Excel's byte-order mark, a row pasted from a cp1251
+    file was reported a line too early ("file.csv:2" for line 3), as was any bad byte in
+    a file whose lines end in a bare CR."""
+    path = tmp_path / "mixed.csv"
+    rows = [b"text", "Оплата".encode(), "Не работает".encode("cp1251"), b"fine"]
+    path.write_bytes(start + newline.join(rows) + newline)
+    assert error_of(cluster_csv(path)).startswith(
+        f"qualitylab: error: {path}:3: this is not UTF-8 text"
+    )
+
+
+def test_both_commands_read_a_csv_from_stdin(env: list[str]) -> None:
+    """Admin QA: `... | qualitylab log --from-csv -` said "cannot read -: no such file",
+    though `import -` reads an export from a pipe."""
+    table = "text;step\nСлишком долго;pay\nCard refused;pay\n"
+    result = CliRunner().invoke(app, ["log", "--from-csv", "-", "-j", "buy", *env], input=table)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(stored_texts(env)) == ["Card refused", "Слишком долго"]
+    result = CliRunner().invoke(app, ["cluster-texts", "-", "--json"], input=table)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["labels"] == [None, None]
+    result = CliRunner().invoke(app, ["cluster-texts", "-", "-t", "body"], input=table)
+    assert result.stderr.startswith("qualitylab: error: <stdin> has no column 'body'")

@@ -399,6 +399,99 @@ def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
     assert json.loads(out) == []
 
 
+@pytest.mark.parametrize(
+    "narrowing", [[], ["--journey", "buy"], ["--status", "abandoned"], ["--release", "9.9"]]
+)
+def test_walks_list_with_no_walk_to_show_says_so_in_the_table(
+    env: list[str], narrowing: list[str]
+) -> None:
+    """An empty lab, or a filter that matches no walk, used to end in "unexpected TypeError"
+    (the column widths took the max of no rows)."""
+    from qualitylab.services import Lab
+
+    lab = Lab.open(db=env[1])
+    assert lab.store.engine is not None  # an empty lab: opening creates and migrates it
+    lab.close()
+    code, out, err = run("walks", "list", *narrowing, *env)
+    assert code == 0, err
+    assert err == "" and "Walks (0)" in out
+
+
+@pytest.mark.parametrize(
+    ("command", "suggested"),
+    [
+        (["export", "-o"], "lab.jsonl"),
+        (["report", "--format", "json", "-o"], "report.json"),
+        (["report", "-f", "jira-csv", "-o"], "report.csv"),
+        (["journeys", "schema", "-o"], "journeys.schema.json"),
+        (["cluster-texts", "texts.csv", "-t", "text", "-o"], "clusters.json"),
+    ],
+)
+def test_an_output_file_never_overwrites_a_database(
+    env: list[str], tmp_path: Path, command: list[str], suggested: str
+) -> None:
+    """`qualitylab export --db lab.db -o lab.db` (meant: lab.jsonl) replaced the lab with its
+    own export: every walk was gone. A file that starts as a SQLite database is refused."""
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", *env)
+    assert code == 0, err
+    lab_file = Path(env[1])
+    before = lab_file.read_bytes()
+    (tmp_path / "texts.csv").write_text("text\nslow\n", encoding="utf-8")
+    args = [*command, str(lab_file)]
+    if command[0] not in ("journeys", "cluster-texts"):
+        args += ["--db", str(lab_file)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(tmp_path)
+        code, out, err = run(*args)
+    assert code == 1 and "Traceback" not in out + err
+    assert err == (
+        f"qualitylab: error: {lab_file} is a SQLite database (a lab?); writing over it would "
+        f"destroy it. Choose another file name, e.g. -o {lab_file.with_name(suggested)}\n"
+    )
+    assert lab_file.read_bytes() == before
+    code, out, _ = run("walks", "list", "--json", *env)
+    assert code == 0 and json.loads(out)[0]["pain_points"] == 1
+
+
+def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
+    env: list[str], tmp_path: Path
+) -> None:
+    """`qualitylab import other.db` (a lab, not its export) printed twenty lines of "not UTF-8
+    text" / "not valid JSON" and "stopped at line 1,015 after 1,000 problems"."""
+    other = str(tmp_path / "other.db")
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", "--db", other, *env[2:])
+    assert code == 0, err
+    code, out, err = run("import", other, "--db", env[1])
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"qualitylab: error: {other} is a SQLite database (a lab), not an export; to merge a lab "
+        f"into this one, pipe its export: qualitylab export --db {other} -o - "
+        "| qualitylab import -",
+        "qualitylab: error: nothing was imported",
+    ]
+    (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(5000))
+    code, _, err = run("import", str(tmp_path / "photo.jpg"), "--db", env[1])
+    assert code == 1 and len(err.splitlines()) == 2
+    assert f"{tmp_path / 'photo.jpg'}:1: a NUL byte: this is not a qualitylab export" in err
+
+
+@pytest.mark.parametrize("name", ["lab?mode=ro.db", "lab%20x.db", "lab#1.db", "a b.db"])
+def test_a_lab_file_name_with_url_characters_is_the_file_opened(
+    tmp_path: Path, small_catalog: Path, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Admin QA: `--db "lab?mode=ro.db"` made a lab called "lab" (and printed SQLAlchemy's
+    warning about a 'mode' argument), `--db lab%20x.db` one called "lab x.db": the path went
+    into a URL as it was, where "?" starts a query and "%20" is a space."""
+    monkeypatch.chdir(tmp_path)
+    where = ["--db", name, "--journeys", str(small_catalog)]
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "Card refused", *where)
+    assert (code, err) == (0, "")
+    made = {p.name.removesuffix("-wal").removesuffix("-shm") for p in tmp_path.iterdir()}
+    assert made - {small_catalog.name} == {name}
+    code, out, err = run("walks", "list", "--json", "--db", name)
+    assert code == 0 and len(json.loads(out)) == 1, err
+
+
 def test_the_database_file_alone_holds_what_a_command_wrote(
     tmp_path: Path, small_catalog: Path
 ) -> None:

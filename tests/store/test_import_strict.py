@@ -54,7 +54,7 @@ def _refused(tmp_path: Path, small_catalog: Path, lines: list[str]) -> str:
     try:
         with pytest.raises(InvalidInput) as caught:
             import_jsonl(lab, path)
-        assert _export(lab).count("\n") == 1, "something was imported"
+        assert _export(lab).count("\n") == 2, "something was imported"  # header, end
     finally:
         lab.close()
     message = str(caught.value)
@@ -145,7 +145,8 @@ def test_an_identical_copy_of_a_record_is_harmless(
 ) -> None:
     _line, point = _first(records, "pain_point")
     path = tmp_path / "twice.jsonl"
-    path.write_text("".join(line + "\n" for line in _dumps([*records, point])), encoding="utf-8")
+    again = [records[0], point, {"type": "end", "records": 1}]  # as `cat a.jsonl b.jsonl`
+    path.write_text("".join(line + "\n" for line in _dumps([*records, *again])), encoding="utf-8")
     lab = Lab.open(db=str(tmp_path / "target.db"), journeys=small_catalog)
     result = import_jsonl(lab, path)
     assert result["added"]["pain_point"] == 1
@@ -227,7 +228,7 @@ def test_an_interrupted_import_completes_when_run_again(
     with pytest.raises(RuntimeError):
         import_jsonl(target, path)
     partial = _export(target)
-    assert 1 < partial.count("\n") < path.read_text().count("\n")
+    assert 2 < partial.count("\n") < path.read_text().count("\n")
     monkeypatch.setattr(store_transfer, "import_batch", real)
     import_jsonl(target, path)
     assert _export(target) == _export(source)
@@ -255,7 +256,7 @@ def test_a_large_import_commits_in_batches(
 
     monkeypatch.setattr(target.store, "unit", counting_unit)
     import_jsonl(target, path)
-    records = path.read_text().count("\n") - 1
+    records = path.read_text().count("\n") - 2  # not the header nor the end
     assert units["n"] == -(-records // 2)
     assert _export(target) == _export(source)
     source.close()

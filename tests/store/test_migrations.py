@@ -247,3 +247,78 @@ def test_0006_merges_walkers_sharing_a_secret_and_then_refuses_a_second_one(db_u
     with store.engine.begin() as conn:  # many terminal walkers share the empty hash
         conn.execute(text(add_walker), {"uuid": "w-8", "name": "Gleb", "secret": ""})
     store.close()
+
+
+def _tables(url: str) -> set[str]:
+    from sqlalchemy import create_engine, inspect
+
+    plain = create_engine(url)  # no lab settings: what another program sees
+    try:
+        return set(inspect(plain).get_table_names())
+    finally:
+        plain.dispose()
+
+
+def test_another_programs_database_is_refused_and_left_as_it_was(db_url: str) -> None:
+    """`qualitylab fixes --db` on another program's database (a mistyped path, the wrong
+    PostgreSQL database) added the lab's eleven tables to it, and switched a SQLite file to
+    WAL. Now: one line naming its tables, and the database is not touched."""
+    from sqlalchemy import create_engine, text
+
+    from qualitylab.config import resolve_db_url
+    from qualitylab.errors import StorageUnavailable
+
+    url = resolve_db_url(db_url)
+    plain = create_engine(url)
+    with plain.begin() as conn:
+        conn.execute(text("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)"))
+        conn.execute(text("INSERT INTO customers (id, name) VALUES (1, 'Anna')"))
+    plain.dispose()
+    store = Store(url)
+    with pytest.raises(StorageUnavailable, match=r"is not a qualitylab lab") as raised:
+        store.engine  # noqa: B018 - opening is what is refused
+    store.close()
+    assert raised.value.lasting
+    assert "it holds other tables (customers) and no lab; check --db" in str(raised.value)
+    assert _tables(url) == {"customers"}
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        conn.close()
+
+
+def test_a_lab_of_a_newer_qualitylab_is_refused_with_what_to_do(db_url: str) -> None:
+    """A lab migrated by a newer qualitylab (another office upgraded the shared database) failed
+    with "unexpected CommandError: Can't locate revision"; now it says to upgrade."""
+    from sqlalchemy import text
+
+    from qualitylab.config import resolve_db_url
+    from qualitylab.errors import StorageUnavailable
+
+    url = resolve_db_url(db_url)
+    store = Store(url)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0042_from_the_future'"))
+    store.close()
+    again = Store(url)
+    with pytest.raises(StorageUnavailable, match=r"was written by a newer qualitylab") as raised:
+        again.engine  # noqa: B018
+    again.close()
+    assert raised.value.lasting
+    assert (
+        f"(its schema is '0042_from_the_future'; this one knows up to '{HEAD_REVISION}'); "
+        "upgrade qualitylab to open it"
+    ) in str(raised.value)
+
+
+def test_the_lab_tables_known_without_sqlmodel_are_the_models_tables() -> None:
+    """``location.LAB_TABLES`` tells a lab being created from another program's database; a
+    new table in ``models.py`` must be added there too."""
+    from sqlmodel import SQLModel
+
+    import qualitylab.store.models  # noqa: F401 - registers the tables
+    from qualitylab.store.location import LAB_TABLES
+
+    assert set(SQLModel.metadata.tables) | {"alembic_version"} == LAB_TABLES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -113,8 +114,7 @@ def test_bad_exports_name_the_line_and_import_nothing(
     lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
     with pytest.raises(InvalidInput, match=message):
         import_jsonl(lab, path)
-    assert json.loads(_export(lab).splitlines()[0])["type"] == "header"
-    assert len(_export(lab).splitlines()) == 1
+    assert [json.loads(line)["type"] for line in _export(lab).splitlines()] == ["header", "end"]
 
 
 def _valid_export(tmp_path: Path, small_catalog: Path) -> list[dict[str, object]]:
@@ -165,7 +165,7 @@ def test_records_that_would_poison_the_lab_are_refused_with_their_line(
     with pytest.raises(InvalidInput, match=f":{line}: ") as caught:
         import_jsonl(lab, path)
     assert message in str(caught.value) and "nothing was imported" in str(caught.value)
-    assert len(_export(lab).splitlines()) == 1  # nothing but the header
+    assert len(_export(lab).splitlines()) == 2  # nothing but the header and the end
     lab.close()
 
 
@@ -240,3 +240,60 @@ def test_a_later_export_brings_what_changed_since(small_catalog: Path, tmp_path:
     older = import_jsonl(b, tmp_path / "1.jsonl")  # an older export never rolls anything back
     assert sum(older["updated"].values()) == 0
     assert services.list_pain_points(b)[0].text == "second words"
+
+
+def _lines_of(path: Path, records: list[dict[str, object]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (
+            lambda rs: rs[: len(rs) // 2],
+            r":(\d+): the file ends before the end of the export that starts on line 1: it was "
+            "cut short",
+        ),
+        (
+            lambda rs: rs[:2] + rs[3:],
+            r"the export's end says it holds (\d+) records, but (\d+) came before it",
+        ),
+        (
+            lambda rs: [*rs, rs[1]],
+            r"a record after the export's end \(line (\d+)\); remove it, or move it above",
+        ),
+    ],
+    ids=["cut-at-a-line-end", "line-deleted", "line-appended"],
+)
+def test_an_export_cut_short_or_edited_imports_nothing(
+    tmp_path: Path, small_catalog: Path, damage: Any, message: str
+) -> None:
+    """Admin QA: an export cut at a line boundary (an interrupted copy, `head`, a dropped
+    `export -o - | ssh ... import -`) read as a smaller valid export: "Imported 51 walker,
+    ..., 1201 pain_point", exit 0, and half the pain points silently missing."""
+    records = _valid_export(tmp_path, small_catalog)
+    assert records[0]["version"] == 2 and records[-1] == {
+        "type": "end",
+        "records": len(records) - 2,
+    }
+    lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
+    with pytest.raises(InvalidInput, match=message) as caught:
+        import_jsonl(lab, _lines_of(tmp_path / "bad.jsonl", damage(records)))
+    assert str(caught.value).endswith("nothing was imported")
+    assert len(_export(lab).splitlines()) == 2  # the header and the end: nothing came in
+    lab.close()
+
+
+def test_exports_joined_and_exports_of_version_1_still_import(
+    tmp_path: Path, small_catalog: Path
+) -> None:
+    records = _valid_export(tmp_path, small_catalog)
+    lab = Lab.open(db=str(tmp_path / "t.db"), journeys=small_catalog)
+    import_jsonl(lab, _lines_of(tmp_path / "twice.jsonl", records + records))
+    old = [{**records[0], "version": 1}, *records[1:-1]]  # before end records existed
+    other = Lab.open(db=str(tmp_path / "other.db"), journeys=small_catalog)
+    import_jsonl(other, _lines_of(tmp_path / "v1.jsonl", old))
+    assert _export(lab) == _export(other)
+    lab.close()
+    other.close()

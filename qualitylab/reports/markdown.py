@@ -144,8 +144,10 @@ def to_markdown(report: Report) -> str:
             out.append(f"- Releases: {md(', '.join(f.releases))}")
         out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")
         out.append("")
-        said = [q for q in quotes(f) if q.strip()]
-        out += [*(f"> {md(q)}" for q in said), ""] if said else []
+        # One quote each, a blank line between: consecutive "> " lines are one paragraph, which
+        # ran three people's words together into one sentence.
+        for q in (q for q in quotes(f) if q.strip()):
+            out += [f"> {md(q)}", ""]
         if f.suggestions:
             out += ["Suggested fixes:", ""]
             out += [f"- {md(t)} ({n})" for t, n in f.suggestions[:3]] + [""]

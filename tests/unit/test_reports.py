@@ -318,6 +318,21 @@ def test_markdown_escapes_hostile_text() -> None:
     assert md("[a](b)") == "\\[a\\](b)" and md("x | y") == "x \\| y"
 
 
+def test_markdown_quotes_render_as_separate_quotes() -> None:
+    """Pasted into a wiki, each quote is its own quote: consecutive '> ' lines are one paragraph
+    in Markdown, which ran a problem's three quotes together into one sentence."""
+    from dataclasses import replace
+
+    from markdown_it import MarkdownIt  # rich's Markdown parser (CommonMark)
+
+    report = small_report()
+    said = ("payment page froze again", "card form hangs", "1. spinner > forever")
+    report = replace(report, fixes=(replace(report.fixes[0], quotes=said),))
+    html = MarkdownIt("commonmark").render(str(render(report, "md")))
+    quoted = re.findall(r"<blockquote>\s*<p>(.*?)</p>\s*</blockquote>", html, re.S)
+    assert quoted == ["payment page froze again", "card form hangs", "1. spinner &gt; forever"]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jira-csv"])
 def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
     out = str(render(small_report(HOSTILE), fmt)).lstrip("\ufeff")

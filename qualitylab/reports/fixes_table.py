@@ -261,8 +261,9 @@ def render_changes(
     table = Table(title=title, title_justify="left")
     table.add_column("change", no_wrap=True)
     table.add_column("problem", overflow="fold")
-    table.add_column(clean(from_release), justify="right")
-    table.add_column(clean(to_release), justify="right")
+    # the releases' counts are reports (said under the release, to keep the columns narrow)
+    table.add_column(f"{clean(from_release)}\nreports", justify="right")
+    table.add_column(f"{clean(to_release)}\nreports", justify="right")
     table.add_column("status")
     for c in changes:
         problem = literal(c.title or "(untitled)", "bold")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, SEVERITY_NAMES, Report
 from qualitylab.reports.safe import visible
 from qualitylab.reports.text import (
@@ -100,6 +100,7 @@ def to_html(report: Report) -> str:
             notes_shown=NOTES_SHOWN,
             kind_label=kind_label,
             gone_count=gone_count,
+            counts_label=counts_label,
             resolved_rule=resolved_rule,
         )
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import md
 from qualitylab.reports.text import (
@@ -206,7 +206,13 @@ def to_markdown(report: Report) -> str:
         out.append(", ".join(f"{n} {kind_label(k)}" for k, n in c.totals.items()))
         out.append("")
         out += _table(
-            ["Change", "Problem", md(c.from_release), md(c.to_release), "Status"],
+            [
+                "Change",
+                "Problem",
+                md(counts_label(c.from_release, heading=True)),
+                md(counts_label(c.to_release, heading=True)),
+                "Status",
+            ],
             [
                 [
                     kind_label(x.kind),

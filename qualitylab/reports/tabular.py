@@ -12,7 +12,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from qualitylab.fixlist.releases import kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
@@ -349,9 +349,9 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
                     "change",
                     "problem_id",
                     "title",
-                    c.from_release,
-                    c.to_release,
-                    "expected",
+                    counts_label(c.from_release),
+                    counts_label(c.to_release),
+                    "expected walkers",
                     "status",
                 ),
                 [

@@ -416,6 +416,25 @@ def test_xlsx_release_comparison_reads_like_the_other_faces(tmp_path: Path) -> N
     assert "2+ walkers reported it in 1.0" in notes[0]
 
 
+def test_release_comparison_names_its_units(tmp_path: Path) -> None:
+    """Product-owner QA: the columns headed "1.0" and "1.1" count reports, while "expected" counts
+    walkers, so "2 | 0 (4 expected)" read as "4 reports expected" (the demo's "7 | 0 (5.8
+    expected)" next to 7 reports). Every face now says reports in the header and walkers in the
+    cell."""
+    from openpyxl import load_workbook
+
+    report = small_report(compare=True)
+    md_out = str(render(report, "md"))
+    assert "| Change | Problem | Reports in 1.0 | Reports in 1.1 | Status |" in md_out
+    assert "| 0 (4 walkers expected) |" in md_out and "| 0 (0.7 walkers expected) |" in md_out
+    html = htmlmod_unescape(str(render(report, "html")))
+    assert ">Reports in 1.0</th>" in html and ">0 (4 walkers expected)</td>" in html
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(report, "xlsx")))
+    header = [c.value for c in next(load_workbook(path)["Release comparison"].iter_rows())]
+    assert header[3:6] == ["reports in 1.0", "reports in 1.1", "expected walkers"]
+
+
 def test_terminal_summary_prints_markup_literally() -> None:
     from rich.console import Console
 

@@ -16,7 +16,7 @@ from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import checks, score_product
+from qualitylab.reports.text import checks, plural, score_product, status
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -246,6 +246,26 @@ def jira_priority(fix: FixRow) -> str:
     return "Lowest"
 
 
+def jira_skip(fix: FixRow) -> str | None:
+    """Why ``fix`` gets no Jira issue (None: it gets one). One with a ticket key is tracked
+    already (another import would duplicate it); one the team fixed or won't fix is closed, unless
+    it came back (regressed)."""
+    if fix.ticket:
+        return "with a ticket already"
+    if fix.regressed:
+        return None
+    return {"fixed": "fixed", "wont_fix": "won't fix"}.get(fix.status)
+
+
+def jira_left_out(report: Report) -> dict[str, int]:
+    """How many problems the Jira CSV leaves out, by ``jira_skip``'s reason (the faces say so)."""
+    counts: dict[str, int] = {}
+    for fix in report.fixes:
+        if (why := jira_skip(fix)) is not None:
+            counts[why] = counts.get(why, 0) + 1
+    return counts
+
+
 def _label(text: str) -> str:
     return "-".join(text.split())[:255]
 
@@ -257,11 +277,15 @@ def _jira_description(fix: FixRow) -> str:
         f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
         f"Reach {fix.parts['reach']:.0%} of the walkers on its steps; severity "
         f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
-        f"{fix.walkers} walkers, {fix.reports} reports ({sev}).",
+        f"{plural(fix.walkers, 'walker')}, {plural(fix.reports, 'report')} ({sev}).",
         "Steps: " + jira(", ".join(fix.steps)),
     ]
     if fix.releases:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
+    if fix.status != "open" or fix.owner:  # what the team decided so far, and who takes it
+        decided = status(fix) + (f" ({fix.status_note})" if fix.status_note else "")
+        decided += f"; owner {fix.owner}" if fix.owner else ""
+        lines.append("Decision: " + jira(one_line(decided)) + ".")
     if fix.merged:
         lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
     if to_check := checks(fix):
@@ -275,10 +299,13 @@ def _jira_description(fix: FixRow) -> str:
 
 
 def to_jira_csv(report: Report) -> str:
-    """What Jira's CSV importer takes: one issue per problem, labels ``qualitylab``,
-    ``qualitylab-<problem id>`` (match later exports to tickets already made) and the journey."""
+    """What Jira's CSV importer takes: one issue per problem that needs one (``jira_skip``),
+    labels ``qualitylab``, ``qualitylab-<problem id>`` (match later exports to tickets already
+    made) and the journey."""
     rows = []
     for fix in report.fixes:
+        if jira_skip(fix) is not None:
+            continue
         journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
         summary = one_line(fix.title) or f"Problem {fix.id}"
         rows.append(

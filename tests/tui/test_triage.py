@@ -162,6 +162,33 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
     assert "card form rejects spaces" in html
 
 
+async def test_a_jira_export_leaves_out_a_problem_with_a_ticket_and_says_so(
+    new_triage: TriageFactory, lab: Lab, tmp_path: Path
+) -> None:
+    """Product-owner QA: the Jira CSV made an issue of a problem whose ticket was recorded (a
+    duplicate on import). It is left out, and the owner reads why, in their language."""
+    from qualitylab.services.decisions import set_fix_status
+    from qualitylab.services.fixes import build_fix_report
+
+    build_fix_report(lab)  # the ids a decision names come from a fix list
+    set_fix_status(lab, "c-pay", ticket="PAY-7")
+    lab.close()
+    app = new_triage("ru")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-format", Select).value = "jira-csv"
+        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
+        left_out, written = (n.message for n in pilot.app._notifications)
+        assert left_out.startswith("Без задачи в Jira остались проблемы")
+        assert ": 1 уже с задачей;" in left_out and "Отчёт сохранён" in written
+    jira = (tmp_path / "qualitylab-report-jira.csv").read_text(encoding="utf-8")
+    assert "qualitylab-c-pay" not in jira and "qualitylab-c-" in jira
+
+
 async def test_a_csv_export_says_how_to_open_it_in_excel(
     new_triage: TriageFactory, tmp_path: Path
 ) -> None:

@@ -190,6 +190,14 @@ def small_report(text: str = "payment page froze", *, compare: bool = False) -> 
     )
 
 
+def untracked(report: Report) -> Report:
+    """``report`` with its problem's ticket key cleared: the Jira CSV leaves out a problem that
+    already has a ticket, and the Jira tests need one that gets an issue."""
+    from dataclasses import replace
+
+    return replace(report, fixes=tuple(replace(f, ticket="") for f in report.fixes))
+
+
 # ---------------------------------------------------------------------------------- the model
 def test_model_numbers_match_the_walks() -> None:
     r = small_report()
@@ -335,7 +343,7 @@ def test_markdown_quotes_render_as_separate_quotes() -> None:
 
 @pytest.mark.parametrize("fmt", ["csv", "jira-csv"])
 def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
-    out = str(render(small_report(HOSTILE), fmt)).lstrip("\ufeff")
+    out = str(render(untracked(small_report(HOSTILE)), fmt)).lstrip("\ufeff")
     for row in csv.reader(io.StringIO(out)):
         for value in row:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
@@ -369,13 +377,38 @@ def test_excel_reading_says_which_csv_fields_excel_changes(value: str, shown: st
 
 
 def test_jira_csv_columns_and_priority() -> None:
-    rows = list(csv.reader(io.StringIO(str(render(small_report(HOSTILE), "jira-csv")))))
+    rows = list(csv.reader(io.StringIO(str(render(untracked(small_report(HOSTILE)), "jira-csv")))))
     assert rows[0] == ["Summary", "Description", "Priority", "Labels", "Labels", "Labels"]
     summary, description, priority, *labels = rows[1]
     assert priority == "Highest"  # a blocker
     assert labels == ["qualitylab", "qualitylab-c-pay", "esim"]
     assert "c-pay" in description and "\\[click\\]" in description  # no Jira link
     assert "\n" not in summary
+
+
+def test_jira_csv_makes_issues_only_for_problems_nobody_tracks_yet() -> None:
+    """Product-owner QA: after `fix set ... --ticket SWAP-42`, `--status wont_fix` and `--status
+    fixed`, the Jira CSV still made a Highest issue of each (a duplicate of SWAP-42, and tickets
+    for problems the team had closed). A regressed problem comes back; a planned one keeps its
+    decision and owner in the description."""
+    from dataclasses import replace
+
+    from qualitylab.reports.tabular import jira_left_out
+
+    base = small_report().fixes[0]
+    fixes = (
+        replace(base, id="c-tracked", ticket="SWAP-42"),
+        replace(base, id="c-wont", ticket="", status="wont_fix", status_release=None),
+        replace(base, id="c-fixed", ticket="", status="fixed", status_release="1.0"),
+        replace(base, id="c-back", ticket="", status="fixed", status_release="0.9", regressed=True),
+        replace(base, id="c-planned", ticket=""),
+    )
+    report = replace(small_report(), fixes=fixes)
+    rows = list(csv.DictReader(io.StringIO(str(render(report, "jira-csv")))))
+    assert [r["Description"].split()[3] for r in rows] == ["c-back", "c-planned"]
+    planned = rows[1]["Description"]
+    assert "Decision: planned in 1.2 (sprint 12); owner Irina (payments)." in planned
+    assert jira_left_out(report) == {"with a ticket already": 1, "won't fix": 1, "fixed": 1}
 
 
 def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> None:
@@ -465,7 +498,7 @@ def test_every_format_shows_the_factors_the_score_multiplies() -> None:
     product = "100 × reach 0.67 × severity 1.00 × impact 0.90 × persistence 0.75"
     assert product in str(render(report, "md"))
     assert product in htmlmod_unescape(str(render(report, "html")))
-    rows = list(csv.DictReader(io.StringIO(str(render(report, "jira-csv")))))
+    rows = list(csv.DictReader(io.StringIO(str(render(untracked(report), "jira-csv")))))
     assert product in rows[0]["Description"]
     fixes_csv = str(render(report, "csv", what="fixes")).lstrip("\ufeff")
     row = next(csv.DictReader(io.StringIO(fixes_csv)))

@@ -226,6 +226,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Excel при открытии этого CSV покажет релиз {release} как {shown}: откройте экспорт "
         "xlsx или используйте «Данные > Из текстового/CSV-файла», столбец релиза — «Текст».",
     ),
+    "ex.jira_left_out": (
+        "No Jira issue for problems the team already handles: {reasons}; the other formats "
+        "list them.",
+        "Без задачи в Jira остались проблемы, которыми команда уже занимается: {reasons}; в "
+        "других форматах они есть.",
+    ),
+    "ex.jira_ticket": ("with a ticket already", "уже с задачей"),
     # --- help ---
     "tri.help.body": (
         "Everywhere (escape closes this help)\n"

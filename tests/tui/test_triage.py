@@ -162,6 +162,24 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
     assert "card form rejects spaces" in html
 
 
+async def export_two_notes(
+    new_triage: TriageFactory, fmt: str, folder: Path, lang: str = "en"
+) -> tuple[str, str]:
+    """Export ``fmt`` into ``folder`` from the fix list: the two notifications it ends with (a
+    note on the file, then "Report written")."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-format", Select).value = fmt
+        pilot.app.screen.query_one("#x-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
+        note, written = (n.message for n in pilot.app._notifications)
+    return note, written
+
+
 async def test_a_jira_export_leaves_out_a_problem_with_a_ticket_and_says_so(
     new_triage: TriageFactory, lab: Lab, tmp_path: Path
 ) -> None:
@@ -173,18 +191,9 @@ async def test_a_jira_export_leaves_out_a_problem_with_a_ticket_and_says_so(
     build_fix_report(lab)  # the ids a decision names come from a fix list
     set_fix_status(lab, "c-pay", ticket="PAY-7")
     lab.close()
-    app = new_triage("ru")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
-        pilot.app.screen.query_one("#x-format", Select).value = "jira-csv"
-        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
-        left_out, written = (n.message for n in pilot.app._notifications)
-        assert left_out.startswith("Без задачи в Jira остались проблемы")
-        assert ": 1 уже с задачей;" in left_out and "Отчёт сохранён" in written
+    left_out, written = await export_two_notes(new_triage, "jira-csv", tmp_path, "ru")
+    assert left_out.startswith("Без задачи в Jira остались проблемы")
+    assert ": 1 уже с задачей;" in left_out and "Отчёт сохранён" in written
     jira = (tmp_path / "qualitylab-report-jira.csv").read_text(encoding="utf-8")
     assert "qualitylab-c-pay" not in jira and "qualitylab-c-" in jira
 
@@ -194,18 +203,9 @@ async def test_a_csv_export_says_how_to_open_it_in_excel(
 ) -> None:
     """Product-owner QA: a release like "2026.10" opened in Excel as 2026.1 (here "1.0" as 1).
     The CSV stays plain data; the app says to open the xlsx or import the CSV as text."""
-    app = new_triage()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
-        pilot.app.screen.query_one("#x-format", Select).value = "csv"
-        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
-        excel, written = (n.message for n in pilot.app._notifications)
-        assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
-        assert "Report written" in written
+    excel, written = await export_two_notes(new_triage, "csv", tmp_path)
+    assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
+    assert "Report written" in written
     rows = list(
         csv.DictReader(io.StringIO((tmp_path / "qualitylab-report.csv").read_text("utf-8-sig")))
     )

@@ -49,6 +49,11 @@ def _environment() -> Any:
         # control characters and bidi overrides shown as escapes; macro output is already markup
         return value if isinstance(value, Markup) or not isinstance(value, str) else visible(value)
 
+    def said(value: Any) -> Markup:
+        # user text in its own bidi isolate: Arabic or Hebrew takes its direction from itself and
+        # cannot reorder the label, flag or number beside it
+        return Markup("<bdi>%s</bdi>") % visible(str(value))
+
     env = Environment(
         loader=PackageLoader("qualitylab.reports", "templates"),
         autoescape=True,
@@ -57,6 +62,7 @@ def _environment() -> Any:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters["said"] = said
     env.globals.update(
         corrections=corrections,
         duration=duration,

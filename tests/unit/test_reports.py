@@ -311,6 +311,38 @@ def test_html_escapes_hostile_text() -> None:
     assert "\x1b" not in html and "\u202e" not in html and "\\x1b[31m" in text
 
 
+def test_html_isolates_right_to_left_user_text() -> None:
+    """Product-owner QA: an Arabic pain point with English words after it showed in the fix
+    list as "2+1- مرحبا … emoji only once", a mix no reader writes: the page's left-to-right
+    direction was applied to it. Each piece of user text is now its own bidi isolate (<bdi>): it
+    takes its direction from itself and cannot reorder the labels, flags and numbers beside it."""
+    arabic = "مرحبا العالم -1+2"
+
+    class Texts(HTMLParser):  # (innermost element, text) for every text that holds the Arabic
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.found: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag not in ("meta", "link", "br", "rect", "line"):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+        def handle_data(self, data: str) -> None:
+            if arabic in data:
+                self.found.append((self.open[-1], data))
+
+    texts = Texts()
+    texts.feed(str(render(small_report(arabic, compare=True), "html")))
+    body = [(tag, data) for tag, data in texts.found if tag != "title"]  # <title>: plain text
+    assert len(body) >= 6, body  # problem title, quote, one-off, comparison, praise, comment
+    assert all(tag == "bdi" for tag, _ in body), body
+
+
 # ---------------------------------------------------------------------------------- the rest
 def test_markdown_escapes_hostile_text() -> None:
     out = str(render(small_report(HOSTILE), "md"))

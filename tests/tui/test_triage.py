@@ -61,6 +61,8 @@ async def test_fix_list_ranks_blockers_first_and_opens_a_problem(new_triage: Tri
         screen = await list_ready(pilot)
         table = screen.query_one("#fixes", DataTable)
         assert rows(table)[0] == "c-pay"  # three blockers from three walkers
+        # the preview names what it counts (product-owner QA: "3 ×" said nothing)
+        assert " · 3 reports · " in str(screen.query_one("#preview", Static).render())
         assert set(rows(table)) >= {"c-pay", "c-offer", "c-track"}
         await pilot.press("enter")
         problem = await problem_ready(pilot, "c-pay")

@@ -43,6 +43,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Fix list · {scope} · {shown} of {total} problems · {reports} reports",
         "Исправления · {scope} · {shown} из {total} проблем · отчётов: {reports}",
     ),
+    "fl.report": ("{n} report", "отчётов: {n}"),
+    "fl.reports": ("{n} reports", "отчётов: {n}"),
     "fl.filters": ("filter: {what}", "фильтр: {what}"),
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),

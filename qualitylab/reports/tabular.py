@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
@@ -322,6 +323,18 @@ def to_jira_csv(report: Report) -> str:
 
 
 # ---------------------------------------------------------------------------------- XLSX
+def _dated(rows: Iterable[list[Any]], column: int) -> Iterable[list[Any]]:
+    """``rows`` with the ISO time in ``column`` as a naive UTC datetime: a date cell in the
+    workbook (the CSV keeps the ISO text, with its +00:00)."""
+    for row in rows:
+        if row[column]:
+            moment = datetime.fromisoformat(row[column])
+            if moment.tzinfo is not None:  # the lab writes UTC; naive is UTC already
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            row[column] = moment
+        yield row
+
+
 def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
     with a bold filled header row, frozen below the header, and an autofilter.
@@ -351,6 +364,8 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
         },
     )
     head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3A5F"})
+    # a date Excel can filter and group by, which still says its time is UTC
+    when = wb.add_format({"num_format": 'yyyy-mm-dd hh:mm:ss "UTC"', "align": "left"})
     wrap = {"text_wrap": True, "valign": "top"}
     # quote_prefix: Excel keeps a cell starting with "=" text even when someone edits it.
     formats = {
@@ -361,7 +376,12 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
     }
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]], dict[str, int]]] = [
         ("Fix list", FIX_COLUMNS, fix_rows(report), {"title": 50, "quotes": 70, "steps": 30}),
-        ("Pain points", PAIN_COLUMNS, pain_rows(report), {"text": 70, "problem": 40}),
+        (
+            "Pain points",
+            PAIN_COLUMNS,
+            _dated(pain_rows(report), PAIN_COLUMNS.index("created_at")),
+            {"text": 70, "problem": 40, "created_at": 22},
+        ),
         ("Steps", STEP_COLUMNS, step_rows(report), {"title": 36}),
         ("NPS", NPS_COLUMNS, nps_rows(report), {"label": 30}),
     ]
@@ -423,6 +443,8 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
                             formats[is_formula_like(shown), "\n" in shown],
                         )
                     write_string(count, n, *text)
+                elif isinstance(value, datetime):
+                    ws.write_datetime(count, n, value, when)
                 elif value is not None:
                     write_number(count, n, value)
             if progress is not None and count % 2000 == 0:

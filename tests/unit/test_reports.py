@@ -467,6 +467,20 @@ def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> N
     ]
 
 
+def test_xlsx_pain_points_have_real_dates(tmp_path: Path) -> None:
+    """Product-owner QA: created_at was the text "2026-11-02T09:01:00+00:00", so Excel could not
+    filter a week or group by day. It is a date cell now, shown as "2026-11-02 09:01:00 UTC"."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(small_report(), "xlsx")))
+    sheet = load_workbook(path)["Pain points"]
+    header = [c.value for c in sheet[1]]
+    when = sheet.cell(row=2, column=header.index("created_at") + 1)
+    assert when.is_date and when.value == datetime(2026, 11, 2, 9, 1)
+    assert when.number_format == 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
 def test_xlsx_release_comparison_reads_like_the_other_faces(tmp_path: Path) -> None:
     """Review: the sheet showed the raw kind "not_seen_again" and, unlike the terminal, HTML and
     Markdown, not what "resolved" and "not seen again" mean."""

@@ -16,6 +16,7 @@ from qualitylab.reports.text import (
     nps_range,
     nps_value,
     percent,
+    plural,
     status,
 )
 
@@ -128,11 +129,22 @@ def print_summary(report: Report, console: Console) -> None:
         )
     console.print(top)
     if len(report.fixes) > TERMINAL_TOP:
+        # the fix list also ranks lone blockers: say so, or its count disagrees with the header's
+        lone = sum(1 for f in report.fixes if f.one_off)
+        kinds = (
+            f" ({len(report.fixes) - lone:,} recurring, "
+            f"{plural(lone, 'lone blocker')} of one report each)"
+            if lone
+            else ""
+        )
         console.print(
             _t(
-                f"Top {TERMINAL_TOP} of {len(report.fixes)} problems; "
-                f"{len(report.one_offs)} one-offs of severity 3-4. The whole report: "
-                "qualitylab report --format html -o report.html"
+                f"Top {TERMINAL_TOP} of {len(report.fixes):,} problems{kinds}; "
+                f"{plural(len(report.one_offs), 'one-off')} of severity 3-4."
             ),
             style="dim",
+        )
+        # on a line of its own: an 80-column terminal must not break the command in two
+        console.print(
+            _t("The whole report: qualitylab report --format html -o report.html"), style="dim"
         )

@@ -514,6 +514,27 @@ def test_release_comparison_names_its_units(tmp_path: Path) -> None:
     assert header[3:6] == ["reports in 1.0", "reports in 1.1", "expected walkers"]
 
 
+def test_terminal_summary_footer_counts_problems_as_the_header_does() -> None:
+    """Product-owner QA: the header said "40 recurring problems" and the footer "Top 10 of 44
+    problems": the fix list also ranks lone blockers (one report each), which it did not say."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from qualitylab.reports.terminal import print_summary
+
+    report = small_report()
+    base = report.fixes[0]
+    fixes = tuple(
+        replace(base, id=f"c-{n}", rank=n, one_off=n > 9, reports=1 if n > 9 else 2)
+        for n in range(1, 13)
+    )
+    console = Console(record=True, width=100)
+    print_summary(replace(report, fixes=fixes), console)
+    footer = " ".join(console.export_text().split()[-40:])
+    assert "Top 10 of 12 problems (9 recurring, 3 lone blockers of one report each);" in footer
+
+
 def test_terminal_summary_prints_markup_literally() -> None:
     from rich.console import Console
 

@@ -8,6 +8,7 @@ import time. ``with store.unit() as u:`` is one transaction that commits when th
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from qualitylab.errors import MissingDatabase, StorageUnavailable
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from qualitylab.store.location import FileIdentity
     from qualitylab.store.unit import Unit
 
 
@@ -36,18 +38,63 @@ _LASTING = (
 
 class Store:
     def __init__(self, url: str, *, create: bool = True) -> None:
+        from qualitylab.store.location import sqlite_file
+
         self.url = url
         #: False: open only an existing database; a SQLite file is never created on first use.
         self.create = create
         self._engine: Engine | None = None
+        #: The SQLite file behind ``url`` (None: in memory or a server), and which file it was
+        #: when the engine opened it (``_same_file``).
+        self._path = sqlite_file(url)
+        self._identity: FileIdentity = None
+        #: The database was reached once: from then on it is never created again, and a
+        #: failure is an outage to wait out, not a wrong path (``is_open``).
+        self._reached = False
+        #: A home-screen worker and a key press may open (or reopen) the engine at once.
+        self._lock = threading.Lock()
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            from qualitylab.store.engine import open_engine
+        engine = self._engine
+        if engine is None:
+            with self._lock:
+                engine = self._engine
+                if engine is None:
+                    engine = self._engine = self._open()
+        return engine
 
-            self._engine = open_engine(self.url, create=self.create)
-        return self._engine
+    def _open(self) -> Engine:
+        from qualitylab.store.engine import open_engine
+        from qualitylab.store.location import file_identity
+
+        engine = open_engine(self.url, create=self.create and not self._reached)
+        if self._path is not None:
+            self._identity = file_identity(self._path)
+        self._reached = True
+        return engine
+
+    def _same_file(self) -> Engine:
+        """The engine, on the file now at the lab's path.
+
+        SQLite keeps reading and writing a file it opened even after it was deleted, moved or
+        replaced: a walker's confirmed pain point was "saved" into a file nobody could see
+        (tests/store/test_lab_file_swapped.py). So before each unit, one ``stat`` compares the file
+        at the path with the one the engine opened; when they differ, the engine's connections
+        are closed (a moved file keeps its WAL, which SQLite does not checkpoint then) and the
+        lab opens the file at the path again, never creating one: with none there, the unit
+        fails as an unreachable database (``MissingDatabase``) and the app waits for it.
+        """
+        from qualitylab.store.location import file_identity
+
+        engine = self.engine
+        if self._path is None or file_identity(self._path) == self._identity:
+            return engine
+        with self._lock:
+            if self._engine is engine:
+                engine.dispose()
+                self._engine = None
+        return self.engine
 
     def check_location(self) -> None:
         """Fail now, without opening anything, where a SQLite lab cannot be (its folder is
@@ -61,7 +108,8 @@ class Store:
 
     @property
     def is_open(self) -> bool:
-        return self._engine is not None
+        """The database was reached once (it may be down now, or its file away)."""
+        return self._reached
 
     @property
     def one_writer_at_a_time(self) -> bool:
@@ -82,7 +130,7 @@ class Store:
         from qualitylab.store.engine import READ_ONLY_OPTION, describe
         from qualitylab.store.unit import Unit
 
-        engine = self.engine
+        engine = self._same_file()
         bind = engine
         if read_only:
             options: dict[str, object] = {READ_ONLY_OPTION: True}

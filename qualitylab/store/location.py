@@ -3,6 +3,7 @@ refuses a wrong ``--db`` in one line before it opens, and opens the database onl
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from qualitylab.errors import MissingDatabase, StorageUnavailable
@@ -47,6 +48,22 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"no folder {folder} for database {path.name}; create it first or choose another --db"
         )
     return True
+
+
+#: Which file a path names: (device, inode); None when no file is there.
+FileIdentity = tuple[int, int] | None
+
+
+def file_identity(path: Path) -> FileIdentity:
+    """The file at ``path`` now, as (st_dev, st_ino); None when there is none (or no access).
+
+    One ``stat``: cheap enough to take before every unit of work (``Store.unit``), which is how
+    a lab that opened a SQLite file notices it was deleted, moved or replaced under it."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino)
 
 
 #: The first 16 bytes of every SQLite 3 database file.

@@ -24,6 +24,7 @@ from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 if TYPE_CHECKING:
     from qualitylab.domain import Walker
     from qualitylab.services import Lab
+    from qualitylab.tui.screens.database_down import DatabaseDownScreen
 
 __all__ = ["DARK", "LIGHT", "QualityLabApp", "ServedSession", "make_app"]
 
@@ -126,7 +127,7 @@ class QualityLabApp(LabApp):
         from qualitylab.tui.screens.profile import ProfileScreen
 
         try:
-            walker = await self._once_the_database_answers(services.served_walker, served.secret)
+            walker = await self.until_the_database_answers(services.served_walker, served.secret)
         except QualityLabError:
             return  # reported; the walker can only quit
         if walker is None:
@@ -136,34 +137,45 @@ class QualityLabApp(LabApp):
         self.walker = walker
         self.push_screen(HomeScreen())
 
-    async def _once_the_database_answers(
+    async def until_the_database_answers(
         self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
     ) -> T:
-        """``fn(lab, ...)`` as soon as the lab's database answers: until then the tab shows
-        :class:`DatabaseDownScreen` and tries again every ``database_retry_every`` seconds. The
-        server's log gets one line, when the first try fails. Other errors are reported and
-        re-raised, as by ``call``."""
-        from qualitylab.tui.screens.database_down import DatabaseDownScreen
+        """``fn(lab, ...)`` as soon as the lab's database answers: until then the app shows
+        :class:`DatabaseDownScreen` and tries again every ``database_retry_every`` seconds, and
+        the screen goes away by itself when a try succeeds. For what needs the database before
+        a walk is open (a tab's start, home's list, opening or starting a walk): nothing the
+        walker typed is in hand, so the whole screen can say so and wait. (A save during a walk
+        keeps its form and retries in place: ``call``.)
 
+        A server's log gets one line when an outage begins. Other errors are reported and
+        re-raised, as by ``call``; so is a database that answered "no" (``waits_out``). Once the
+        lab was reached, a call the database holds (a frozen server) brings the screen up after
+        ``save_notice_after`` seconds and goes on when it returns (opening may take longer).
+        """
         down: DatabaseDownScreen | None = None
 
         def run() -> T:
             return fn(self.lab(), *args, **kwargs)
 
         while True:
+            reached = self._lab is not None and self._lab.is_open  # not opening: it is slow
+            attempt = asyncio.ensure_future(asyncio.to_thread(run))
             try:
-                result = await asyncio.to_thread(run)
+                if down is None and reached:
+                    await asyncio.wait({attempt}, timeout=self.save_notice_after)
+                    if not attempt.done():  # a server that holds the call (frozen): say so
+                        down = await self._database_down(
+                            f"no answer within {self.save_notice_after:g} s"
+                        )
+                result = await attempt
             except StorageUnavailable as err:
-                if down is None:
-                    detail = (str(err).splitlines() or [type(err).__name__])[0]
-                    every = self.database_retry_every
-                    self.tell_server(
-                        f"a browser tab cannot reach the lab's database ({detail}); "
-                        f"it says so and tries again every {every:g} s"
-                    )
-                    down = DatabaseDownScreen(every)
-                    await self.push_screen(down)
-                down.failed()
+                if not self.waits_out(err):
+                    self.report_error(err)
+                    raise
+                first = (str(err).splitlines() or [type(err).__name__])[0]
+                if down is None or down not in self.screen_stack:
+                    down = await self._database_down(first)
+                down.failed(self.tr("err.detail", detail=first) if self.error_details else "")
                 await down.wait()
                 continue
             except QualityLabError as err:
@@ -175,6 +187,28 @@ class QualityLabApp(LabApp):
                 while down in self.screen_stack:
                     await self.pop_screen()
             return result
+
+    def waits_out(self, err: StorageUnavailable) -> bool:
+        """Is ``err`` an outage to wait out on the outage screen? Not once the lab was reached
+        and the database answered "no" (read-only, damaged): waiting will not change that."""
+        return not (err.lasting and self._lab is not None and self._lab.is_open)
+
+    async def _database_down(self, detail: str) -> DatabaseDownScreen:
+        """The outage screen on top: the one already shown (a home list and a key press may
+        both find the database down), or a new one, with one line in the server's log."""
+        from qualitylab.tui.screens.database_down import DatabaseDownScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, DatabaseDownScreen):
+                return screen
+        every = self.database_retry_every
+        self.tell_server(
+            f"a browser tab cannot reach the lab's database ({detail}); "
+            f"it says so and tries again every {every:g} s"
+        )
+        down = DatabaseDownScreen(every)
+        await self.push_screen(down)
+        return down
 
     def tell_server(self, line: str) -> None:
         """One line for the log of ``qualitylab serve`` (a meta message it writes at once);

@@ -188,7 +188,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "покажет новую личную ссылку.",
     ),
     "profile.open_link": ("Open my link", "Открыть мою ссылку"),
-    # --- a browser tab while the lab's database cannot be reached ---
+    # --- the walk app (a browser tab or a terminal) while the lab's database cannot be reached ---
     "down.title": (
         "The lab's database cannot be reached",
         "База данных лаборатории недоступна",
@@ -200,6 +200,14 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Сейчас лаборатория не может открыть ваши пути. Ничего не потеряно: всё подтверждённое "
         "раньше сохранено. Обычно это проходит за несколько минут. Вкладка сама пробует снова "
         "каждые {seconds} с и откроется, как только база данных ответит; обновлять её не нужно.",
+    ),
+    "down.body_terminal": (
+        "The lab cannot open your journeys right now. Nothing is lost: everything you confirmed "
+        "before is saved. The app tries again by itself every {seconds} s and goes on as soon "
+        "as the database answers.",
+        "Сейчас лаборатория не может открыть ваши пути. Ничего не потеряно: всё подтверждённое "
+        "раньше сохранено. Приложение само пробует снова каждые {seconds} с и продолжит, как "
+        "только база данных ответит.",
     ),
     "down.tries": (
         "Tries so far: {count}; no answer yet.",

@@ -65,6 +65,8 @@ def created(folder: Path) -> list[str]:
     [
         ["fixes"],
         ["fixes", "--json"],
+        ["report"],
+        ["report", "-o", "{work}/report.html"],
         ["compare", "--from", "1.0", "--to", "2.0"],
         ["fix", "list"],
         ["fix", "explain", "c-1"],
@@ -97,6 +99,27 @@ def test_a_missing_database_from_the_environment_or_the_default_is_not_created(
     code, _, err = run("walks", "list")
     assert code == 1 and "no lab database at" in one_line(err)
     assert not data_dir.exists()
+
+
+@pytest.mark.parametrize("command", ["report", "fixes"])
+def test_a_lab_whose_file_was_deleted_is_refused_in_one_line(work: Path, command: str) -> None:
+    """``rm lab.db`` while a walker had it open leaves its ``-wal`` and ``-shm`` behind: a
+    reader says the lab is not there (one line, exit 1) and makes no new one at the path."""
+    import sqlite3
+
+    db = work / "lab.db"
+    held = sqlite3.connect(db)
+    held.execute("PRAGMA journal_mode=WAL")
+    held.execute("CREATE TABLE t (x)")
+    held.commit()
+    db.unlink()
+    try:
+        code, out, err = run(command, "--db", str(db))
+    finally:
+        held.close()
+    assert code == 1 and out == ""
+    assert one_line(err) == f"qualitylab: error: no lab database at {db}{MISSING_HINT}"
+    assert not db.exists()
 
 
 def test_an_empty_file_is_not_turned_into_a_lab(work: Path) -> None:

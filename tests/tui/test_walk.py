@@ -279,13 +279,23 @@ async def test_walk_survives_journey_removed_from_catalog(
 async def test_storage_error_is_a_message_not_a_traceback(
     new_app: AppFactory, profile: config.Profile
 ) -> None:
+    """Home whose database cannot be reached says so on the outage screen (it used to be a
+    toast over an empty list) with the reason for the terminal's user, and keeps trying."""
+    from textual.widgets import Static
+
+    from qualitylab.tui.screens.database_down import DatabaseDownScreen
+
     app = new_app()
     app.db = "postgresql+psycopg://nobody@127.0.0.1:1/none"
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await wait_for(pilot, lambda: bool(app._notifications), timeout=20)  # noqa: SLF001
-        assert screen_is(pilot, HomeScreen)
-        messages = [n.message for n in app._notifications]  # noqa: SLF001
-        assert any("cannot be reached" in m or "database" in m.lower() for m in messages)
+        await wait_for(pilot, lambda: screen_is(pilot, DatabaseDownScreen), timeout=20)
+        down = pilot.app.screen
+        await wait_for(pilot, lambda: down.query_one("#down-detail", Static).display, timeout=20)
+        shown = "\n".join(str(w.render()) for w in down.query(Static))
+        assert "The lab's database cannot be reached" in shown
+        assert "127.0.0.1" in shown and "Traceback" not in shown
+        assert [type(s) for s in app.screen_stack][1:] == [HomeScreen, DatabaseDownScreen]
+        await pilot.press("ctrl+q")
     assert app.return_code in (None, 0)
 
 

@@ -1,4 +1,10 @@
-"""Moving between home, intro, the step screen and finish; shared so every entry point agrees."""
+"""Moving between home, intro, the step screen and finish; shared so every entry point agrees.
+
+What these need from the database goes through ``QualityLabApp.until_the_database_answers``:
+with the database away, the walker sees the outage screen instead of an error line, and the
+move goes on by itself once it answers. Run them in a worker (``HomeScreen``, ``IntroScreen``):
+an awaited action would hold the app's keys, and the outage screen's Enter with them.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ async def ensure_walker(app: QualityLabApp) -> Walker:
     if app.walker is None:
         profile = app.profile
         assert profile is not None, "the profile is chosen before any walk starts"
-        app.walker = await app.call(
+        app.walker = await app.until_the_database_answers(
             services.get_or_create_walker,
             name=profile.name,
             department=profile.department,
@@ -61,7 +67,7 @@ async def start_walk(app: QualityLabApp, journey_id: str) -> None:
     try:
         walker = await ensure_walker(app)
         own = app.profile.walks if app.profile is not None else ()
-        walk = await app.call(
+        walk = await app.until_the_database_answers(
             services.start_or_resume_walk, journey_id=journey_id, walker=walker, own_walks=own
         )
     except QualityLabError:
@@ -96,14 +102,15 @@ async def _show_walk(app: QualityLabApp, walk_uuid: str, *, replace: bool) -> No
     from qualitylab.tui.screens.step import StepScreen
 
     try:
-        walk = await app.call(services.get_walk, walk_uuid)
+        walk = await app.until_the_database_answers(services.get_walk, walk_uuid)
         if app.served is not None and (app.walker is None or walk.walker.uuid != app.walker.uuid):
             # Defence in depth: a browser walker's screens only ever list their own walks.
             app.report_error(
                 NotFound("this walk belongs to another walker", code="entry.not_yours")
             )
             return
-        journey = await app.call(services.walk_journey, walk_uuid)  # snapshot, never the catalog
+        # the walk's own snapshot, never the catalog
+        journey = await app.until_the_database_answers(services.walk_journey, walk_uuid)
     except QualityLabError:
         return
     screen = StepScreen(walk, journey)

@@ -20,7 +20,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from qualitylab.errors import QualityLabError
+from qualitylab.errors import QualityLabError, StorageUnavailable
 from qualitylab.tui.base import QLScreen
 from qualitylab.tui.i18n import Translator
 from qualitylab.tui.text import one_line
@@ -167,6 +167,7 @@ class HomeScreen(QLScreen[None]):
         self.rows: list[HomeRow] = []
         self.loaded = False
         self._shown_query = ""  # the filter the list was last drawn for
+        self._opening = False  # a journey or walk is being opened (``_open_row``)
 
     def compose(self) -> ComposeResult:
         yield Static(self._title_line(), id="topbar", markup=False)
@@ -221,6 +222,9 @@ class HomeScreen(QLScreen[None]):
         try:
             walks, snapshots, walker = self._walks(lab)
         except QualityLabError as err:
+            if isinstance(err, StorageUnavailable) and app.waits_out(err):
+                app.call_from_thread(self._wait_for_the_database)
+                return
             app.call_from_thread(app.report_error, err)
             app.call_from_thread(self._show_problem, problem or err)
             return
@@ -231,6 +235,18 @@ class HomeScreen(QLScreen[None]):
         if problem is not None:
             app.call_from_thread(app.report_error, problem)
             app.call_from_thread(self._show_problem, problem)
+
+    def _wait_for_the_database(self) -> None:
+        """The database went away (or its file did): the outage screen, not an error line,
+        and the list again once the database answers."""
+        self.run_worker(self._back_from_outage(), group="home-outage", exclusive=True)
+
+    async def _back_from_outage(self) -> None:
+        try:
+            await self.qapp.until_the_database_answers(self._walks)
+        except QualityLabError:
+            return  # reported
+        self.reload()
 
     def _show_first(self, rows: list[HomeRow]) -> None:
         """Show the journeys (from the worker) and wait until they are on screen, so the database
@@ -383,14 +399,23 @@ class HomeScreen(QLScreen[None]):
 
     async def _open_key(self, key: str | None) -> None:
         row = next((r for r in self.rows if r.key == key), None)
-        if row is None:
+        if row is None or self._opening:
             return
+        self._opening = True  # Enter twice must not open the walk twice
+        self.run_worker(self._open_row(row), group="home-open")
+
+    async def _open_row(self, row: HomeRow) -> None:
+        """In a worker: with the database away this waits on the outage screen, and an awaited
+        action would hold the app's keys (that screen's Enter, ctrl+q) meanwhile."""
         from qualitylab.tui.screens.flow import open_journey, resume_walk
 
-        if row.walk_uuid is not None:
-            await resume_walk(self.qapp, row.walk_uuid)
-        else:
-            await open_journey(self.qapp, row.journey_id)
+        try:
+            if row.walk_uuid is not None:
+                await resume_walk(self.qapp, row.walk_uuid)
+            else:
+                await open_journey(self.qapp, row.journey_id)
+        finally:
+            self._opening = False
 
     def action_change_profile(self) -> None:
         from qualitylab.tui.screens.profile import ProfileScreen

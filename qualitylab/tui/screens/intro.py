@@ -28,6 +28,7 @@ class IntroScreen(QLScreen[None]):
         self.journey = journey
         self.product_name = product_name
         self.release = release
+        self._starting = False
 
     def compose(self) -> ComposeResult:
         j = self.journey
@@ -60,10 +61,20 @@ class IntroScreen(QLScreen[None]):
         yield Footer(compact=True)
 
     @on(Button.Pressed, "#start")
-    async def action_start(self) -> None:
+    def action_start(self) -> None:
+        if self._starting:
+            return
+        self._starting = True  # Enter twice starts one walk
+        self.run_worker(self._start(), group="intro-start")
+
+    async def _start(self) -> None:
+        """In a worker: with the database away this waits on the outage screen (``flow``)."""
         from qualitylab.tui.screens.flow import start_walk
 
-        await start_walk(self.qapp, self.journey.id)
+        try:
+            await start_walk(self.qapp, self.journey.id)
+        finally:
+            self._starting = False
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

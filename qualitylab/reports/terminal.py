@@ -80,7 +80,17 @@ def print_summary(report: Report, console: Console) -> None:
             **_COMPACT,
         )
         table.add_column("step", overflow="fold", ratio=1, min_width=14)
-        for name in ("reached", "ok/fric/blk/skip", "blk+skip", "stop", "median", "ease", "pains"):
+        # "ok/fric/blk/skip" on two lines: on one it took the room an 80-column terminal needs
+        # for the step's words ("confirmati / on")
+        for name in (
+            "reached",
+            "ok/fric/\nblk/skip",
+            "blk+skip",
+            "stop",
+            "median",
+            "ease",
+            "pains",
+        ):
             table.add_column(name, justify="right", no_wrap=True)
         for s in j.steps:
             o = s.outcomes

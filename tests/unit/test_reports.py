@@ -535,6 +535,35 @@ def test_terminal_summary_footer_counts_problems_as_the_header_does() -> None:
     assert "Top 10 of 12 problems (9 recurring, 3 lone blockers of one report each);" in footer
 
 
+def test_terminal_friction_map_keeps_step_words_whole_in_80_columns() -> None:
+    """Product-owner QA: in an 80-column terminal the step column was 10 wide, so "Check the
+    confirmation" printed as "Check the / confirmati / on"."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from qualitylab.reports.terminal import print_summary
+
+    report = small_report()
+    journey = report.journeys[0]
+    many = {"done": 21, "friction": 28, "blocked": 10, "skipped": 7, "unanswered": 0}
+    steps = tuple(
+        replace(
+            s,
+            title=f"Check the confirmation {s.step_id}",
+            reached=128,
+            outcomes=many,
+            severities={4: 10, 3: 50, 2: 50, 1: 17},
+            median_seconds=254.0,
+        )
+        for s in journey.steps
+    )
+    report = replace(report, journeys=(replace(journey, steps=steps),))
+    console = Console(record=True, width=80)
+    print_summary(report, console)
+    assert "confirmation" in console.export_text().split()
+
+
 def test_terminal_summary_prints_markup_literally() -> None:
     from rich.console import Console
 

@@ -129,8 +129,8 @@ def to_markdown(report: Report) -> str:
         out += [f"### {f.rank}. {md(f.title) or '(untitled)'}" + (f" — {tag}" if tag else ""), ""]
         out.append(f"- Score **{f.score:.1f}** = {score_product(f)}")
         out.append(
-            f"- Reach: {f.walkers:,} walkers ({f.parts['reach']:.0%} of those on its steps), "
-            f"{f.reports:,} reports: {severity_mix(f.severities)}"
+            f"- Reach: {f.walkers:,} walkers ({100 * f.parts['reach']:.0f} % of those on its "
+            f"steps), {f.reports:,} reports: {severity_mix(f.severities)}"
         )
         out.append(f"- Steps: {md(step_names(f, place))}")
         out.append(

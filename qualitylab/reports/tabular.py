@@ -276,7 +276,7 @@ def _jira_description(fix: FixRow) -> str:
     lines = [
         f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
         f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
-        f"Reach {fix.parts['reach']:.0%} of the walkers on its steps; severity "
+        f"Reach {100 * fix.parts['reach']:.0f} % of the walkers on its steps; severity "
         f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
         f"{plural(fix.walkers, 'walker')}, {plural(fix.reports, 'report')} ({sev}).",
         "Steps: " + jira(", ".join(fix.steps)),

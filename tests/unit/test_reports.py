@@ -610,6 +610,11 @@ def test_blocker_flag_says_the_share_it_stops_which_orders_the_blockers() -> Non
     report = small_report()  # reach 2/3, every walker rated it a blocker
     md_out = str(render(report, "md"))
     assert "**BLOCKER stops 67 %**" in md_out
+    # one way to write a share in every format the owner sends (the HTML's "67 %"; QA found
+    # "67%" in the Markdown and the Jira ticket next to "stops 67 %")
+    assert "2 walkers (67 % of those on its steps)" in md_out
+    rows = list(csv.DictReader(io.StringIO(str(render(untracked(report), "jira-csv")))))
+    assert "Reach 67 % of the walkers on its steps" in rows[0]["Description"]
     html = htmlmod_unescape(str(render(report, "html")))
     assert ">BLOCKER stops 67 %<" in html
     assert "largest share" in html and "largest share" in md_out

@@ -358,3 +358,25 @@ async def test_the_one_offs_screen_counts_what_fixes_counts(db_path: str) -> Non
             "list: 1)"
         )
         assert set(rows(table)) == set(one_offs.reports)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Check: only 2 walkers reported it, too few"),
+        ("ru", "Проверьте: об этом сообщили только 2 участника, по размеру"),
+    ],
+)
+async def test_a_problem_of_few_walkers_says_how_many_in_words(
+    new_triage: TriageFactory, lang: str, said: str
+) -> None:
+    """Product-owner QA: the check read "only 2 walker(s)" / "2 участника(ов)"."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        table.move_cursor(row=rows(table).index("c-offer"))
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-offer")
+        assert problem.detail.item.walkers == 2 and problem.detail.item.few_walkers
+        assert said in str(problem.query_one("#problem-facts", Static).render())

@@ -132,9 +132,14 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Проверьте: здесь могут быть две разные проблемы с похожими словами (связность "
         "{cohesion:.2f}); вынесите лишние отчёты (x).",
     ),
+    # few: 1 or 2 walkers (fewer than 3); each count in its own words
     "pr.few_walkers": (
-        "Check: only {n} walker(s) reported it, too few to read much into its size.",
-        "Проверьте: об этом сообщили только {n} участника(ов), по размеру судить рано.",
+        "Check: only {n} walkers reported it, too few to read much into its size.",
+        "Проверьте: об этом сообщили только {n} участника, по размеру судить рано.",
+    ),
+    "pr.one_walker": (
+        "Check: only one walker reported it, too few to read much into its size.",
+        "Проверьте: об этом сообщил только один участник, по размеру судить рано.",
     ),
     "pr.reports": ("Reports ({n})", "Отчёты ({n})"),
     "pr.history": ("Decision history", "История решений"),

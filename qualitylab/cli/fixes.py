@@ -349,17 +349,9 @@ def compare(
         )
     totals = {k: sum(1 for c in changes if c.kind == k) for k in KINDS}
     if json_out:
-        from qualitylab.reports.fixes_json import change_json, resolved_needs_json
+        from qualitylab.reports.fixes_json import compare_json
 
-        print_json(
-            {
-                "from": from_release,
-                "to": to_release,
-                "totals": totals,
-                "resolved_needs": resolved_needs_json(),
-                "changes": [change_json(c) for c in changes],
-            }
-        )
+        print_json(compare_json(from_release, to_release, totals, changes))
         return
     render_changes(out_console, changes, from_release, to_release, totals)
 

@@ -129,6 +129,12 @@ def report(
         f"Wrote {path} ({len(blob) / 1024:,.0f} KB, {fmt}): {plural(h.walks, 'walk')}, "
         f"{plural(h.pain_points, 'pain point')}, {plural(h.problems, 'recurring problem')}."
     )
+    if left_out := report_service.jira_left_out(built, fmt or ""):
+        reasons = ", ".join(f"{n:,} {why}" for why, n in left_out.items())
+        warn(
+            f"note: no Jira issue for {plural(sum(left_out.values()), 'problem')} the team "
+            f"already handles ({reasons}); the other formats list them"
+        )
     changed = report_service.excel_changes(built, fmt or "")
     if changed is not None:  # the CSV stays plain data; say how to open it in Excel
         as_what = (

@@ -191,9 +191,17 @@ def kind_label(kind: str) -> str:
     return kind.replace("_", " ")
 
 
+def counts_label(release: str, *, heading: bool = False) -> str:
+    """The header over a release's counts: they are reports (pain points), not walkers."""
+    return f"{'Reports' if heading else 'reports'} in {release}"
+
+
 def gone_count(count: int, expected: float | None) -> str:
-    """A later release's count; for a problem gone from it, how many would have hit it."""
-    return f"{count} ({expected:g} expected)" if expected is not None else str(count)
+    """A later release's report count; for a problem gone from it, how many walkers would have
+    hit it (said in the cell: under a reports header, "0 (5.8 expected)" read as reports)."""
+    if expected is None:
+        return str(count)
+    return f"{count} ({expected:g} {'walker' if expected == 1 else 'walkers'} expected)"
 
 
 def resolved_rule(from_release: str, to_release: str) -> tuple[str, ...]:

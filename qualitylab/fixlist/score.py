@@ -253,13 +253,15 @@ class Explanation:
         p, sev = self.parts, self.severities
         if self.hit_ease is not None and self.other_ease is not None:
             ease = (
-                f"SEQ {self.hit_ease:.1f} on {self.rated_visits} of their visits vs "
+                # "ease" (1-7) as every report says, not the method's name (SEQ) a reader may
+                # not know
+                f"ease {self.hit_ease:.1f}/7 on {self.rated_visits} of their visits vs "
                 f"{self.other_ease:.1f} on the steps' other visits -> drop {self.ease_drop:.2f}"
             )
         elif not self.answered_visits:  # logged outside a walk, or the ease question skipped
-            ease = "no SEQ answer on their visits (skipped, or logged outside a walk) -> drop 0"
+            ease = "no ease answer on their visits (skipped, or logged outside a walk) -> drop 0"
         else:
-            ease = "no SEQ baseline (nobody else rated these steps) -> drop 0"
+            ease = "no ease baseline (nobody else rated these steps) -> drop 0"
         counts = ", ".join(f"{sev.get(n, 0)}x{n}" for n in (4, 3, 2, 1) if sev.get(n))
         out = [
             f"reach {p.reach:.2f} = {_n(self.walkers, 'walker')} hit it / "

@@ -22,6 +22,10 @@ from qualitylab.fixlist.releases import (
 from qualitylab.fixlist.score import Explanation, Weights, factors_of
 from qualitylab.fixlist.similar import Similar
 
+#: The version of ``fixes --json`` and ``compare --json`` (README, "Fix list JSON"): keys are only
+#: added within a version; a change of meaning or a removal bumps it.
+SCHEMA_VERSION = 1
+
 
 def weights_json(weights: Weights) -> dict[str, float]:
     return {k: float(v) for k, v in asdict(weights).items()}
@@ -110,6 +114,7 @@ def fix_report_json(
 ) -> dict[str, Any]:
     """``qualitylab fixes --json``: the scope, the weights, the counts and every fix."""
     return {
+        "schema_version": SCHEMA_VERSION,
         "scope": scope,
         "weights": weights_json(weights),
         "reports": report.reports,
@@ -156,12 +161,26 @@ def resolved_needs_json() -> dict[str, Any]:
     return {"walkers_before": RESOLVED_MIN_WALKERS, "expected": RESOLVED_MIN_EXPECTED}
 
 
+def compare_json(
+    from_release: str, to_release: str, totals: dict[str, int], changes: Sequence[ReleaseChange]
+) -> dict[str, Any]:
+    """``qualitylab compare --json``: the two releases, the totals per kind and every change."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "from": from_release,
+        "to": to_release,
+        "totals": totals,
+        "resolved_needs": resolved_needs_json(),
+        "changes": [change_json(c) for c in changes],
+    }
+
+
 def change_json(change: ReleaseChange) -> dict[str, Any]:
     return {
         "cluster_id": change.cluster_id,
         "title": change.title,
         "kind": change.kind,
-        "from_count": change.from_count,
+        "from_count": change.from_count,  # reports (pain points) in each release
         "to_count": change.to_count,
         "status": change.status.value,
         "status_release": change.status_release,

@@ -261,8 +261,10 @@ def render_changes(
     table = Table(title=title, title_justify="left")
     table.add_column("change", no_wrap=True)
     table.add_column("problem", overflow="fold")
-    table.add_column(clean(from_release), justify="right")
-    table.add_column(clean(to_release), justify="right")
+    # the releases' counts are reports (said under the release, to keep the columns narrow)
+    table.add_column(f"{clean(from_release)}\nreports", justify="right")
+    # "0 (5.8 walkers expected)" in two lines, so the problem keeps the room in 80 columns
+    table.add_column(f"{clean(to_release)}\nreports", justify="right", max_width=14)
     table.add_column("status")
     for c in changes:
         problem = literal(c.title or "(untitled)", "bold")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, SEVERITY_NAMES, Report
 from qualitylab.reports.safe import visible
 from qualitylab.reports.text import (
@@ -49,6 +49,11 @@ def _environment() -> Any:
         # control characters and bidi overrides shown as escapes; macro output is already markup
         return value if isinstance(value, Markup) or not isinstance(value, str) else visible(value)
 
+    def said(value: Any) -> Markup:
+        # user text in its own bidi isolate: Arabic or Hebrew takes its direction from itself and
+        # cannot reorder the label, flag or number beside it
+        return Markup("<bdi>%s</bdi>") % visible(str(value))
+
     env = Environment(
         loader=PackageLoader("qualitylab.reports", "templates"),
         autoescape=True,
@@ -57,6 +62,7 @@ def _environment() -> Any:
         trim_blocks=False,
         keep_trailing_newline=True,
     )
+    env.filters["said"] = said
     env.globals.update(
         corrections=corrections,
         duration=duration,
@@ -100,6 +106,7 @@ def to_html(report: Report) -> str:
             notes_shown=NOTES_SHOWN,
             kind_label=kind_label,
             gone_count=gone_count,
+            counts_label=counts_label,
             resolved_rule=resolved_rule,
         )
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import md
 from qualitylab.reports.text import (
@@ -129,8 +129,8 @@ def to_markdown(report: Report) -> str:
         out += [f"### {f.rank}. {md(f.title) or '(untitled)'}" + (f" — {tag}" if tag else ""), ""]
         out.append(f"- Score **{f.score:.1f}** = {score_product(f)}")
         out.append(
-            f"- Reach: {f.walkers:,} walkers ({f.parts['reach']:.0%} of those on its steps), "
-            f"{f.reports:,} reports: {severity_mix(f.severities)}"
+            f"- Reach: {f.walkers:,} walkers ({100 * f.parts['reach']:.0f} % of those on its "
+            f"steps), {f.reports:,} reports: {severity_mix(f.severities)}"
         )
         out.append(f"- Steps: {md(step_names(f, place))}")
         out.append(
@@ -144,8 +144,10 @@ def to_markdown(report: Report) -> str:
             out.append(f"- Releases: {md(', '.join(f.releases))}")
         out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")
         out.append("")
-        said = [q for q in quotes(f) if q.strip()]
-        out += [*(f"> {md(q)}" for q in said), ""] if said else []
+        # One quote each, a blank line between: consecutive "> " lines are one paragraph, which
+        # ran three people's words together into one sentence.
+        for q in (q for q in quotes(f) if q.strip()):
+            out += [f"> {md(q)}", ""]
         if f.suggestions:
             out += ["Suggested fixes:", ""]
             out += [f"- {md(t)} ({n})" for t, n in f.suggestions[:3]] + [""]
@@ -204,7 +206,13 @@ def to_markdown(report: Report) -> str:
         out.append(", ".join(f"{n} {kind_label(k)}" for k, n in c.totals.items()))
         out.append("")
         out += _table(
-            ["Change", "Problem", md(c.from_release), md(c.to_release), "Status"],
+            [
+                "Change",
+                "Problem",
+                md(counts_label(c.from_release, heading=True)),
+                md(counts_label(c.to_release, heading=True)),
+                "Status",
+            ],
             [
                 [
                     kind_label(x.kind),

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
-from qualitylab.fixlist.releases import kind_label, resolved_rule
+from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import checks, score_product
+from qualitylab.reports.text import checks, plural, score_product, status
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -246,6 +247,26 @@ def jira_priority(fix: FixRow) -> str:
     return "Lowest"
 
 
+def jira_skip(fix: FixRow) -> str | None:
+    """Why ``fix`` gets no Jira issue (None: it gets one). One with a ticket key is tracked
+    already (another import would duplicate it); one the team fixed or won't fix is closed, unless
+    it came back (regressed)."""
+    if fix.ticket:
+        return "with a ticket already"
+    if fix.regressed:
+        return None
+    return {"fixed": "fixed", "wont_fix": "won't fix"}.get(fix.status)
+
+
+def jira_left_out(report: Report) -> dict[str, int]:
+    """How many problems the Jira CSV leaves out, by ``jira_skip``'s reason (the faces say so)."""
+    counts: dict[str, int] = {}
+    for fix in report.fixes:
+        if (why := jira_skip(fix)) is not None:
+            counts[why] = counts.get(why, 0) + 1
+    return counts
+
+
 def _label(text: str) -> str:
     return "-".join(text.split())[:255]
 
@@ -255,13 +276,17 @@ def _jira_description(fix: FixRow) -> str:
     lines = [
         f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
         f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
-        f"Reach {fix.parts['reach']:.0%} of the walkers on its steps; severity "
+        f"Reach {100 * fix.parts['reach']:.0f} % of the walkers on its steps; severity "
         f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
-        f"{fix.walkers} walkers, {fix.reports} reports ({sev}).",
+        f"{plural(fix.walkers, 'walker')}, {plural(fix.reports, 'report')} ({sev}).",
         "Steps: " + jira(", ".join(fix.steps)),
     ]
     if fix.releases:
         lines.append("Releases: " + jira(", ".join(fix.releases)))
+    if fix.status != "open" or fix.owner:  # what the team decided so far, and who takes it
+        decided = status(fix) + (f" ({fix.status_note})" if fix.status_note else "")
+        decided += f"; owner {fix.owner}" if fix.owner else ""
+        lines.append("Decision: " + jira(one_line(decided)) + ".")
     if fix.merged:
         lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
     if to_check := checks(fix):
@@ -275,10 +300,13 @@ def _jira_description(fix: FixRow) -> str:
 
 
 def to_jira_csv(report: Report) -> str:
-    """What Jira's CSV importer takes: one issue per problem, labels ``qualitylab``,
-    ``qualitylab-<problem id>`` (match later exports to tickets already made) and the journey."""
+    """What Jira's CSV importer takes: one issue per problem that needs one (``jira_skip``),
+    labels ``qualitylab``, ``qualitylab-<problem id>`` (match later exports to tickets already
+    made) and the journey."""
     rows = []
     for fix in report.fixes:
+        if jira_skip(fix) is not None:
+            continue
         journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
         summary = one_line(fix.title) or f"Problem {fix.id}"
         rows.append(
@@ -295,6 +323,18 @@ def to_jira_csv(report: Report) -> str:
 
 
 # ---------------------------------------------------------------------------------- XLSX
+def _dated(rows: Iterable[list[Any]], column: int) -> Iterable[list[Any]]:
+    """``rows`` with the ISO time in ``column`` as a naive UTC datetime: a date cell in the
+    workbook (the CSV keeps the ISO text, with its +00:00)."""
+    for row in rows:
+        if row[column]:
+            moment = datetime.fromisoformat(row[column])
+            if moment.tzinfo is not None:  # the lab writes UTC; naive is UTC already
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            row[column] = moment
+        yield row
+
+
 def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
     with a bold filled header row, frozen below the header, and an autofilter.
@@ -324,6 +364,8 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
         },
     )
     head = wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": "#1F3A5F"})
+    # a date Excel can filter and group by, which still says its time is UTC
+    when = wb.add_format({"num_format": 'yyyy-mm-dd hh:mm:ss "UTC"', "align": "left"})
     wrap = {"text_wrap": True, "valign": "top"}
     # quote_prefix: Excel keeps a cell starting with "=" text even when someone edits it.
     formats = {
@@ -334,7 +376,12 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
     }
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]], dict[str, int]]] = [
         ("Fix list", FIX_COLUMNS, fix_rows(report), {"title": 50, "quotes": 70, "steps": 30}),
-        ("Pain points", PAIN_COLUMNS, pain_rows(report), {"text": 70, "problem": 40}),
+        (
+            "Pain points",
+            PAIN_COLUMNS,
+            _dated(pain_rows(report), PAIN_COLUMNS.index("created_at")),
+            {"text": 70, "problem": 40, "created_at": 22},
+        ),
         ("Steps", STEP_COLUMNS, step_rows(report), {"title": 36}),
         ("NPS", NPS_COLUMNS, nps_rows(report), {"label": 30}),
     ]
@@ -349,9 +396,9 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
                     "change",
                     "problem_id",
                     "title",
-                    c.from_release,
-                    c.to_release,
-                    "expected",
+                    counts_label(c.from_release),
+                    counts_label(c.to_release),
+                    "expected walkers",
                     "status",
                 ),
                 [
@@ -396,6 +443,8 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
                             formats[is_formula_like(shown), "\n" in shown],
                         )
                     write_string(count, n, *text)
+                elif isinstance(value, datetime):
+                    ws.write_datetime(count, n, value, when)
                 elif value is not None:
                     write_number(count, n, value)
             if progress is not None and count % 2000 == 0:

@@ -16,6 +16,7 @@ from qualitylab.reports.text import (
     nps_range,
     nps_value,
     percent,
+    plural,
     status,
 )
 
@@ -79,7 +80,17 @@ def print_summary(report: Report, console: Console) -> None:
             **_COMPACT,
         )
         table.add_column("step", overflow="fold", ratio=1, min_width=14)
-        for name in ("reached", "ok/fric/blk/skip", "blk+skip", "stop", "median", "ease", "pains"):
+        # "ok/fric/blk/skip" on two lines: on one it took the room an 80-column terminal needs
+        # for the step's words ("confirmati / on")
+        for name in (
+            "reached",
+            "ok/fric/\nblk/skip",
+            "blk+skip",
+            "stop",
+            "median",
+            "ease",
+            "pains",
+        ):
             table.add_column(name, justify="right", no_wrap=True)
         for s in j.steps:
             o = s.outcomes
@@ -128,11 +139,22 @@ def print_summary(report: Report, console: Console) -> None:
         )
     console.print(top)
     if len(report.fixes) > TERMINAL_TOP:
+        # the fix list also ranks lone blockers: say so, or its count disagrees with the header's
+        lone = sum(1 for f in report.fixes if f.one_off)
+        kinds = (
+            f" ({len(report.fixes) - lone:,} recurring, "
+            f"{plural(lone, 'lone blocker')} of one report each)"
+            if lone
+            else ""
+        )
         console.print(
             _t(
-                f"Top {TERMINAL_TOP} of {len(report.fixes)} problems; "
-                f"{len(report.one_offs)} one-offs of severity 3-4. The whole report: "
-                "qualitylab report --format html -o report.html"
+                f"Top {TERMINAL_TOP} of {len(report.fixes):,} problems{kinds}; "
+                f"{plural(len(report.one_offs), 'one-off')} of severity 3-4."
             ),
             style="dim",
+        )
+        # on a line of its own: an 80-column terminal must not break the command in two
+        console.print(
+            _t("The whole report: qualitylab report --format html -o report.html"), style="dim"
         )

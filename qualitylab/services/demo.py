@@ -92,7 +92,8 @@ class DemoStats:
         lines = [
             f"Demo data: {self.walkers} walkers, {walks} walks ({statuses}), "
             f"{self.visits:,} step visits, {self.pain_points:,} pain points "
-            f"({self.one_offs} one-offs), {self.praise} praise.",
+            f"({self.one_offs} written as one-offs; `qualitylab fixes` counts those the engine "
+            f"finds), {self.praise} praise.",
             f"Releases compared: {releases}.",
         ]
         if self.added and not any(self.added.values()):

@@ -219,6 +219,14 @@ def excel_changes(report: Report, fmt: str) -> ExcelChange | None:
     return min(changes, key=lambda c: c.as_date, default=None)
 
 
+def jira_left_out(report: Report, fmt: str) -> dict[str, int]:
+    """The problems a Jira CSV leaves out, by reason ("with a ticket already", "fixed", "won't
+    fix"); empty for other formats. The faces say so, or the owner looks for missing issues."""
+    from qualitylab.reports.tabular import jira_left_out as left_out
+
+    return left_out(report) if fmt == "jira-csv" else {}
+
+
 def print_summary(report: Report, console: Console) -> None:
     """The terminal summary (``qualitylab report`` without -o)."""
     from qualitylab.reports.terminal import print_summary as summary

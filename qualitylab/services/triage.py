@@ -433,6 +433,8 @@ class ExportFile:
     path: Path | None = None
     #: A release Excel would change on opening this CSV, and what it shows (see ``excel_changes``).
     excel_changes: ExcelChange | None = None
+    #: Problems a Jira CSV gives no issue, by reason (``services.reports.jira_left_out``).
+    jira_left_out: dict[str, int] = field(default_factory=dict)
 
 
 def export_formats() -> tuple[str, ...]:
@@ -458,6 +460,7 @@ def export_report(
         build_report,
         check_format,
         excel_changes,
+        jira_left_out,
         render_report,
     )
 
@@ -467,7 +470,12 @@ def export_report(
     parts = ["qualitylab-report", journey or "", release or "", "jira" if fmt == "jira-csv" else ""]
     stem = "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts if p)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    made = ExportFile(stem + SUFFIX[fmt], data, excel_changes=excel_changes(report, fmt))
+    made = ExportFile(
+        stem + SUFFIX[fmt],
+        data,
+        excel_changes=excel_changes(report, fmt),
+        jira_left_out=jira_left_out(report, fmt),
+    )
     if folder is None:
         return made
     target = folder.expanduser() / made.name

@@ -99,6 +99,39 @@ def test_jira_and_fixes_csv(lab: str, runner: CliRunner) -> None:
     assert len(list(csv.reader(io.StringIO(fixes.stdout)))) == len(rows)
 
 
+def test_jira_csv_leaves_out_problems_with_a_ticket_or_closed_and_says_so(
+    lab: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    """Product-owner QA: after recording a ticket, a won't-fix and a fix, the Jira CSV still made
+    an issue of each (Highest, for blockers): importing it duplicated SWAP-42 and reopened work
+    the team had closed."""
+    import sqlite3
+
+    db = tmp_path / "lab.db"
+    with sqlite3.connect(lab) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)  # the demo lab's rows may still be in its WAL file (copyfile misses them)
+    fixes = json.loads(runner.invoke(app, ["fixes", "--db", str(db), "--json"]).stdout)["fixes"]
+    tracked, wont, fixed = (f["cluster_id"] for f in fixes[:3])
+    for args in (
+        [tracked, "--status", "planned", "--ticket", "SWAP-42", "--owner", "Anna"],
+        [wont, "--status", "wont_fix"],
+        [fixed, "--status", "fixed", "--release", fixes[2]["releases"][-1]],
+    ):
+        done = runner.invoke(app, ["fix", "set", *args, "--db", str(db)])
+        assert done.exit_code == 0, done.output
+    out = tmp_path / "jira.csv"
+    result = runner.invoke(app, ["report", "--db", str(db), "-f", "jira-csv", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))[1:]
+    labels = {label for row in rows for label in row[3:]}  # three Labels columns
+    assert not {f"qualitylab-{c}" for c in (tracked, wont, fixed)} & labels
+    assert len(rows) == len(fixes) - 3
+    assert (
+        "note: no Jira issue for 3 problems the team already handles (1 with a ticket already, "
+        "1 won't fix, 1 fixed)" in " ".join(result.stderr.split())
+    )
+
+
 def test_a_release_like_2026_10_stays_plain_in_csv_and_text_in_xlsx(
     lab: str, runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -297,3 +330,31 @@ def test_fixes_json_carries_the_texts_of_its_reports(lab: str, runner: CliRunner
         # members lists ids; reports adds the texts (and the copies the engine collapsed)
         assert {r["id"] for r in fix["reports"]} >= set(fix["members"])
         assert all(r["text"] for r in fix["reports"])
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+def test_a_long_word_in_a_one_off_leaves_the_other_columns_readable(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """Product-owner QA: a one-off written as one 300-letter word took the one-offs table's room,
+    so on a desktop its Where and Walker cells broke their own words ("Григорь|ева")."""
+    db = str(tmp_path / "lab.db")
+    word = "Б" * 150 + "W" * 150
+    for journey, step, who, text in (
+        ("esim-activation", "pay", "Ирина Григорьева", word),
+        ("tariff-change", "review-price", "Marco Rossi", "price shown twice"),
+    ):
+        args = ["log", "--db", db, "-j", journey, "-s", step, "--severity", "4", "--as", who]
+        result = runner.invoke(app, [*args, "--suggest", f"https://example.com/{word}", text])
+        assert result.exit_code == 0, result.output
+    html = tmp_path / "report.html"
+    assert runner.invoke(app, ["report", "--db", db, "-o", str(html)]).exit_code == 0
+    page = re.sub(
+        r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html.read_text(encoding="utf-8")
+    )
+    measured = tmp_path / "measured.html"
+    measured.write_text(page.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    dom = _chromium(tmp_path, "--window-size=1280,900", "--dump-dom", measured.as_uri())
+    found = re.search(r'data-broken="([^"]*)"', dom)
+    assert found, "chromium did not run the measuring script"
+    assert json.loads(htmlmod.unescape(found[1])) == []

@@ -47,6 +47,9 @@ def test_demo_fills_an_empty_database_with_what_it_reports(lab: Lab) -> None:
     assert counts["walkers"] == stats.walkers
     assert stats.added["pain_point"] == stats.pain_points
     assert "30 walks" in str(stats) and "4.9 -> 5.0" in str(stats)
+    # product-owner QA: the demo said "195 one-offs" and `fixes` then "161 ... one-offs": the
+    # first is what the demo wrote, the second what the engine found; the line says which
+    assert f"({stats.one_offs} written as one-offs; `qualitylab fixes` counts" in str(stats)
 
 
 def test_demo_walks_can_be_read_back_and_open_ones_resumed(lab: Lab) -> None:

@@ -61,6 +61,8 @@ async def test_fix_list_ranks_blockers_first_and_opens_a_problem(new_triage: Tri
         screen = await list_ready(pilot)
         table = screen.query_one("#fixes", DataTable)
         assert rows(table)[0] == "c-pay"  # three blockers from three walkers
+        # the preview names what it counts (product-owner QA: "3 ×" said nothing)
+        assert " · 3 reports · " in str(screen.query_one("#preview", Static).render())
         assert set(rows(table)) >= {"c-pay", "c-offer", "c-track"}
         await pilot.press("enter")
         problem = await problem_ready(pilot, "c-pay")
@@ -162,23 +164,50 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
     assert "card form rejects spaces" in html
 
 
+async def export_two_notes(
+    new_triage: TriageFactory, fmt: str, folder: Path, lang: str = "en"
+) -> tuple[str, str]:
+    """Export ``fmt`` into ``folder`` from the fix list: the two notifications it ends with (a
+    note on the file, then "Report written")."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-format", Select).value = fmt
+        pilot.app.screen.query_one("#x-folder", Input).value = str(folder)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
+        note, written = (n.message for n in pilot.app._notifications)
+    return note, written
+
+
+async def test_a_jira_export_leaves_out_a_problem_with_a_ticket_and_says_so(
+    new_triage: TriageFactory, lab: Lab, tmp_path: Path
+) -> None:
+    """Product-owner QA: the Jira CSV made an issue of a problem whose ticket was recorded (a
+    duplicate on import). It is left out, and the owner reads why, in their language."""
+    from qualitylab.services.decisions import set_fix_status
+    from qualitylab.services.fixes import build_fix_report
+
+    build_fix_report(lab)  # the ids a decision names come from a fix list
+    set_fix_status(lab, "c-pay", ticket="PAY-7")
+    lab.close()
+    left_out, written = await export_two_notes(new_triage, "jira-csv", tmp_path, "ru")
+    assert left_out.startswith("Без задачи в Jira остались проблемы")
+    assert ": 1 уже с задачей;" in left_out and "Отчёт сохранён" in written
+    jira = (tmp_path / "qualitylab-report-jira.csv").read_text(encoding="utf-8")
+    assert "qualitylab-c-pay" not in jira and "qualitylab-c-" in jira
+
+
 async def test_a_csv_export_says_how_to_open_it_in_excel(
     new_triage: TriageFactory, tmp_path: Path
 ) -> None:
     """Product-owner QA: a release like "2026.10" opened in Excel as 2026.1 (here "1.0" as 1).
     The CSV stays plain data; the app says to open the xlsx or import the CSV as text."""
-    app = new_triage()
-    async with app.run_test(size=(120, 40)) as pilot:
-        await list_ready(pilot)
-        await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
-        pilot.app.screen.query_one("#x-format", Select).value = "csv"
-        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: len(pilot.app._notifications) == 2)
-        excel, written = (n.message for n in pilot.app._notifications)
-        assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
-        assert "Report written" in written
+    excel, written = await export_two_notes(new_triage, "csv", tmp_path)
+    assert excel.startswith("Excel opening this CSV shows release 1.0 as 1: open the xlsx")
+    assert "Report written" in written
     rows = list(
         csv.DictReader(io.StringIO((tmp_path / "qualitylab-report.csv").read_text("utf-8-sig")))
     )
@@ -329,3 +358,25 @@ async def test_the_one_offs_screen_counts_what_fixes_counts(db_path: str) -> Non
             "list: 1)"
         )
         assert set(rows(table)) == set(one_offs.reports)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "Check: only 2 walkers reported it, too few"),
+        ("ru", "Проверьте: об этом сообщили только 2 участника, по размеру"),
+    ],
+)
+async def test_a_problem_of_few_walkers_says_how_many_in_words(
+    new_triage: TriageFactory, lang: str, said: str
+) -> None:
+    """Product-owner QA: the check read "only 2 walker(s)" / "2 участника(ов)"."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        table.move_cursor(row=rows(table).index("c-offer"))
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-offer")
+        assert problem.detail.item.walkers == 2 and problem.detail.item.few_walkers
+        assert said in str(problem.query_one("#problem-facts", Static).render())

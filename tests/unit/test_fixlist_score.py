@@ -352,13 +352,14 @@ def test_explanation_spells_out_the_worked_example() -> None:
     text = "\n".join(why.lines())
     assert "reach 0.50 = 2 walkers hit it / 4 walkers visited its steps" in text
     assert "1x4, 1x2 -> mean 3.00, worst 4" in text
-    assert "1/2 visits blocked or skipped + SEQ 3.0 on 2 of their visits vs 6.0" in text
+    assert "1/2 visits blocked or skipped + ease 3.0/7 on 2 of their visits vs 6.0" in text
+    assert "SEQ" not in text  # the reports' word (QA: a product owner did not know "SEQ")
     assert "seen in 1.0, 1.1" in text
     assert "score = 100 x 0.500 x 0.875 x 0.750 x 1.000 = 32.81" in text
     weighted = explain([P1, P2], {S1.key: S1}, Weights(reach=2))
     assert "100 x 0.500^2 x 0.875" in "\n".join(weighted.lines())
     no_baseline = explain([P1], {})
-    assert "no SEQ baseline" in "\n".join(no_baseline.lines())
+    assert "no ease baseline" in "\n".join(no_baseline.lines())
 
 
 @settings(max_examples=50, deadline=None)
@@ -413,4 +414,4 @@ def test_explanation_says_when_the_reporters_gave_no_ease_answer() -> None:
     unrated = fact("p9", "w9", severity=4, outcome=None, ease=None)
     text = "\n".join(explain([unrated], {S1.key: S1}).lines())
     assert "nobody else rated" not in text
-    assert "no SEQ answer on their visits" in text
+    assert "no ease answer on their visits" in text

@@ -190,6 +190,14 @@ def small_report(text: str = "payment page froze", *, compare: bool = False) -> 
     )
 
 
+def untracked(report: Report) -> Report:
+    """``report`` with its problem's ticket key cleared: the Jira CSV leaves out a problem that
+    already has a ticket, and the Jira tests need one that gets an issue."""
+    from dataclasses import replace
+
+    return replace(report, fixes=tuple(replace(f, ticket="") for f in report.fixes))
+
+
 # ---------------------------------------------------------------------------------- the model
 def test_model_numbers_match_the_walks() -> None:
     r = small_report()
@@ -303,6 +311,38 @@ def test_html_escapes_hostile_text() -> None:
     assert "\x1b" not in html and "\u202e" not in html and "\\x1b[31m" in text
 
 
+def test_html_isolates_right_to_left_user_text() -> None:
+    """Product-owner QA: an Arabic pain point with English words after it showed in the fix
+    list as "2+1- مرحبا … emoji only once", a mix no reader writes: the page's left-to-right
+    direction was applied to it. Each piece of user text is now its own bidi isolate (<bdi>): it
+    takes its direction from itself and cannot reorder the labels, flags and numbers beside it."""
+    arabic = "مرحبا العالم -1+2"
+
+    class Texts(HTMLParser):  # (innermost element, text) for every text that holds the Arabic
+        def __init__(self) -> None:
+            super().__init__()
+            self.open: list[str] = []
+            self.found: list[tuple[str, str]] = []
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            if tag not in ("meta", "link", "br", "rect", "line"):
+                self.open.append(tag)
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag in self.open:
+                del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+        def handle_data(self, data: str) -> None:
+            if arabic in data:
+                self.found.append((self.open[-1], data))
+
+    texts = Texts()
+    texts.feed(str(render(small_report(arabic, compare=True), "html")))
+    body = [(tag, data) for tag, data in texts.found if tag != "title"]  # <title>: plain text
+    assert len(body) >= 6, body  # problem title, quote, one-off, comparison, praise, comment
+    assert all(tag == "bdi" for tag, _ in body), body
+
+
 # ---------------------------------------------------------------------------------- the rest
 def test_markdown_escapes_hostile_text() -> None:
     out = str(render(small_report(HOSTILE), "md"))
@@ -318,9 +358,24 @@ def test_markdown_escapes_hostile_text() -> None:
     assert md("[a](b)") == "\\[a\\](b)" and md("x | y") == "x \\| y"
 
 
+def test_markdown_quotes_render_as_separate_quotes() -> None:
+    """Pasted into a wiki, each quote is its own quote: consecutive '> ' lines are one paragraph
+    in Markdown, which ran a problem's three quotes together into one sentence."""
+    from dataclasses import replace
+
+    from markdown_it import MarkdownIt  # rich's Markdown parser (CommonMark)
+
+    report = small_report()
+    said = ("payment page froze again", "card form hangs", "1. spinner > forever")
+    report = replace(report, fixes=(replace(report.fixes[0], quotes=said),))
+    html = MarkdownIt("commonmark").render(str(render(report, "md")))
+    quoted = re.findall(r"<blockquote>\s*<p>(.*?)</p>\s*</blockquote>", html, re.S)
+    assert quoted == ["payment page froze again", "card form hangs", "1. spinner &gt; forever"]
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jira-csv"])
 def test_csv_cells_cannot_be_formulas(fmt: str) -> None:
-    out = str(render(small_report(HOSTILE), fmt)).lstrip("\ufeff")
+    out = str(render(untracked(small_report(HOSTILE)), fmt)).lstrip("\ufeff")
     for row in csv.reader(io.StringIO(out)):
         for value in row:
             assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
@@ -354,13 +409,38 @@ def test_excel_reading_says_which_csv_fields_excel_changes(value: str, shown: st
 
 
 def test_jira_csv_columns_and_priority() -> None:
-    rows = list(csv.reader(io.StringIO(str(render(small_report(HOSTILE), "jira-csv")))))
+    rows = list(csv.reader(io.StringIO(str(render(untracked(small_report(HOSTILE)), "jira-csv")))))
     assert rows[0] == ["Summary", "Description", "Priority", "Labels", "Labels", "Labels"]
     summary, description, priority, *labels = rows[1]
     assert priority == "Highest"  # a blocker
     assert labels == ["qualitylab", "qualitylab-c-pay", "esim"]
     assert "c-pay" in description and "\\[click\\]" in description  # no Jira link
     assert "\n" not in summary
+
+
+def test_jira_csv_makes_issues_only_for_problems_nobody_tracks_yet() -> None:
+    """Product-owner QA: after `fix set ... --ticket SWAP-42`, `--status wont_fix` and `--status
+    fixed`, the Jira CSV still made a Highest issue of each (a duplicate of SWAP-42, and tickets
+    for problems the team had closed). A regressed problem comes back; a planned one keeps its
+    decision and owner in the description."""
+    from dataclasses import replace
+
+    from qualitylab.reports.tabular import jira_left_out
+
+    base = small_report().fixes[0]
+    fixes = (
+        replace(base, id="c-tracked", ticket="SWAP-42"),
+        replace(base, id="c-wont", ticket="", status="wont_fix", status_release=None),
+        replace(base, id="c-fixed", ticket="", status="fixed", status_release="1.0"),
+        replace(base, id="c-back", ticket="", status="fixed", status_release="0.9", regressed=True),
+        replace(base, id="c-planned", ticket=""),
+    )
+    report = replace(small_report(), fixes=fixes)
+    rows = list(csv.DictReader(io.StringIO(str(render(report, "jira-csv")))))
+    assert [r["Description"].split()[3] for r in rows] == ["c-back", "c-planned"]
+    planned = rows[1]["Description"]
+    assert "Decision: planned in 1.2 (sprint 12); owner Irina (payments)." in planned
+    assert jira_left_out(report) == {"with a ticket already": 1, "won't fix": 1, "fixed": 1}
 
 
 def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> None:
@@ -387,6 +467,20 @@ def test_xlsx_reads_back_with_sheets_headers_and_safe_cells(tmp_path: Path) -> N
     ]
 
 
+def test_xlsx_pain_points_have_real_dates(tmp_path: Path) -> None:
+    """Product-owner QA: created_at was the text "2026-11-02T09:01:00+00:00", so Excel could not
+    filter a week or group by day. It is a date cell now, shown as "2026-11-02 09:01:00 UTC"."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(small_report(), "xlsx")))
+    sheet = load_workbook(path)["Pain points"]
+    header = [c.value for c in sheet[1]]
+    when = sheet.cell(row=2, column=header.index("created_at") + 1)
+    assert when.is_date and when.value == datetime(2026, 11, 2, 9, 1)
+    assert when.number_format == 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
 def test_xlsx_release_comparison_reads_like_the_other_faces(tmp_path: Path) -> None:
     """Review: the sheet showed the raw kind "not_seen_again" and, unlike the terminal, HTML and
     Markdown, not what "resolved" and "not seen again" mean."""
@@ -399,6 +493,75 @@ def test_xlsx_release_comparison_reads_like_the_other_faces(tmp_path: Path) -> N
     notes = [r[0] for r in rows[3:] if r[0]]
     assert [n.split(":")[0] for n in notes] == ["resolved", "not seen again", "expected"]
     assert "2+ walkers reported it in 1.0" in notes[0]
+
+
+def test_release_comparison_names_its_units(tmp_path: Path) -> None:
+    """Product-owner QA: the columns headed "1.0" and "1.1" count reports, while "expected" counts
+    walkers, so "2 | 0 (4 expected)" read as "4 reports expected" (the demo's "7 | 0 (5.8
+    expected)" next to 7 reports). Every face now says reports in the header and walkers in the
+    cell."""
+    from openpyxl import load_workbook
+
+    report = small_report(compare=True)
+    md_out = str(render(report, "md"))
+    assert "| Change | Problem | Reports in 1.0 | Reports in 1.1 | Status |" in md_out
+    assert "| 0 (4 walkers expected) |" in md_out and "| 0 (0.7 walkers expected) |" in md_out
+    html = htmlmod_unescape(str(render(report, "html")))
+    assert ">Reports in 1.0</th>" in html and ">0 (4 walkers expected)</td>" in html
+    path = tmp_path / "r.xlsx"
+    path.write_bytes(bytes(render(report, "xlsx")))
+    header = [c.value for c in next(load_workbook(path)["Release comparison"].iter_rows())]
+    assert header[3:6] == ["reports in 1.0", "reports in 1.1", "expected walkers"]
+
+
+def test_terminal_summary_footer_counts_problems_as_the_header_does() -> None:
+    """Product-owner QA: the header said "40 recurring problems" and the footer "Top 10 of 44
+    problems": the fix list also ranks lone blockers (one report each), which it did not say."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from qualitylab.reports.terminal import print_summary
+
+    report = small_report()
+    base = report.fixes[0]
+    fixes = tuple(
+        replace(base, id=f"c-{n}", rank=n, one_off=n > 9, reports=1 if n > 9 else 2)
+        for n in range(1, 13)
+    )
+    console = Console(record=True, width=100)
+    print_summary(replace(report, fixes=fixes), console)
+    footer = " ".join(console.export_text().split()[-40:])
+    assert "Top 10 of 12 problems (9 recurring, 3 lone blockers of one report each);" in footer
+
+
+def test_terminal_friction_map_keeps_step_words_whole_in_80_columns() -> None:
+    """Product-owner QA: in an 80-column terminal the step column was 10 wide, so "Check the
+    confirmation" printed as "Check the / confirmati / on"."""
+    from dataclasses import replace
+
+    from rich.console import Console
+
+    from qualitylab.reports.terminal import print_summary
+
+    report = small_report()
+    journey = report.journeys[0]
+    many = {"done": 21, "friction": 28, "blocked": 10, "skipped": 7, "unanswered": 0}
+    steps = tuple(
+        replace(
+            s,
+            title=f"Check the confirmation {s.step_id}",
+            reached=128,
+            outcomes=many,
+            severities={4: 10, 3: 50, 2: 50, 1: 17},
+            median_seconds=254.0,
+        )
+        for s in journey.steps
+    )
+    report = replace(report, journeys=(replace(journey, steps=steps),))
+    console = Console(record=True, width=80)
+    print_summary(report, console)
+    assert "confirmation" in console.export_text().split()
 
 
 def test_terminal_summary_prints_markup_literally() -> None:
@@ -431,7 +594,7 @@ def test_every_format_shows_the_factors_the_score_multiplies() -> None:
     product = "100 × reach 0.67 × severity 1.00 × impact 0.90 × persistence 0.75"
     assert product in str(render(report, "md"))
     assert product in htmlmod_unescape(str(render(report, "html")))
-    rows = list(csv.DictReader(io.StringIO(str(render(report, "jira-csv")))))
+    rows = list(csv.DictReader(io.StringIO(str(render(untracked(report), "jira-csv")))))
     assert product in rows[0]["Description"]
     fixes_csv = str(render(report, "csv", what="fixes")).lstrip("\ufeff")
     row = next(csv.DictReader(io.StringIO(fixes_csv)))
@@ -447,6 +610,11 @@ def test_blocker_flag_says_the_share_it_stops_which_orders_the_blockers() -> Non
     report = small_report()  # reach 2/3, every walker rated it a blocker
     md_out = str(render(report, "md"))
     assert "**BLOCKER stops 67 %**" in md_out
+    # one way to write a share in every format the owner sends (the HTML's "67 %"; QA found
+    # "67%" in the Markdown and the Jira ticket next to "stops 67 %")
+    assert "2 walkers (67 % of those on its steps)" in md_out
+    rows = list(csv.DictReader(io.StringIO(str(render(untracked(report), "jira-csv")))))
+    assert "Reach 67 % of the walkers on its steps" in rows[0]["Description"]
     html = htmlmod_unescape(str(render(report, "html")))
     assert ">BLOCKER stops 67 %<" in html
     assert "largest share" in html and "largest share" in md_out

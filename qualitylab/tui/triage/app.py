@@ -217,6 +217,16 @@ class TriageApp(LabApp):
                 severity="warning",
                 timeout=20,
             )
+        if made.jira_left_out:  # closed or already tracked: no issue, and the owner is told
+            said = {
+                "with a ticket already": "ex.jira_ticket",
+                "fixed": "status.fixed",
+                "won't fix": "status.wont_fix",
+            }
+            reasons = ", ".join(
+                f"{n} {self.tr(said[why])}" for why, n in made.jira_left_out.items()
+            )
+            self.notify(self.tr("ex.jira_left_out", reasons=reasons), markup=False, timeout=20)
         if made.path is not None:
             self.notify(self.tr("ex.done", path=str(made.path)), markup=False, timeout=10)
             return

@@ -219,7 +219,8 @@ class FixListScreen(TriageScreen[None]):
             return
         where = ", ".join(f"{j}/{s}" for j, s in item.steps[:3])
         quote = item.cluster.quotes[0] if item.cluster.quotes else ""
-        second = [where, f"{item.pain_points} ×", ", ".join(item.releases)]
+        count = self.t("fl.report" if item.pain_points == 1 else "fl.reports", n=item.pain_points)
+        second = [where, count, ", ".join(item.releases)]
         if item.owner:
             second.append(self.t("pr.owner", owner=one_line(item.owner, 40)))
         if item.ticket:

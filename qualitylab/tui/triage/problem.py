@@ -156,7 +156,8 @@ class ProblemScreen(TriageScreen[None]):
             out.append("  " + self.t("pr.looks_mixed", cohesion=item.cluster.cohesion) + "\n",
                        style="yellow")  # fmt: skip
         if item.few_walkers:
-            out.append("  " + self.t("pr.few_walkers", n=item.walkers) + "\n", style="yellow")
+            few = "pr.one_walker" if item.walkers == 1 else "pr.few_walkers"
+            out.append("  " + self.t(few, n=item.walkers) + "\n", style="yellow")
         heading("pr.where")
         for journey_id, step_id in item.steps[:6]:
             out.append(f"  {one_line(journey_id, 40)} / {one_line(step_id, 60)}\n")

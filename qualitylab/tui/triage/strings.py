@@ -43,6 +43,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Fix list · {scope} · {shown} of {total} problems · {reports} reports",
         "Исправления · {scope} · {shown} из {total} проблем · отчётов: {reports}",
     ),
+    "fl.report": ("{n} report", "отчётов: {n}"),
+    "fl.reports": ("{n} reports", "отчётов: {n}"),
     "fl.filters": ("filter: {what}", "фильтр: {what}"),
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
@@ -130,9 +132,14 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Проверьте: здесь могут быть две разные проблемы с похожими словами (связность "
         "{cohesion:.2f}); вынесите лишние отчёты (x).",
     ),
+    # few: 1 or 2 walkers (fewer than 3); each count in its own words
     "pr.few_walkers": (
-        "Check: only {n} walker(s) reported it, too few to read much into its size.",
-        "Проверьте: об этом сообщили только {n} участника(ов), по размеру судить рано.",
+        "Check: only {n} walkers reported it, too few to read much into its size.",
+        "Проверьте: об этом сообщили только {n} участника, по размеру судить рано.",
+    ),
+    "pr.one_walker": (
+        "Check: only one walker reported it, too few to read much into its size.",
+        "Проверьте: об этом сообщил только один участник, по размеру судить рано.",
     ),
     "pr.reports": ("Reports ({n})", "Отчёты ({n})"),
     "pr.history": ("Decision history", "История решений"),
@@ -226,6 +233,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Excel при открытии этого CSV покажет релиз {release} как {shown}: откройте экспорт "
         "xlsx или используйте «Данные > Из текстового/CSV-файла», столбец релиза — «Текст».",
     ),
+    "ex.jira_left_out": (
+        "No Jira issue for problems the team already handles: {reasons}; the other formats "
+        "list them.",
+        "Без задачи в Jira остались проблемы, которыми команда уже занимается: {reasons}; в "
+        "других форматах они есть.",
+    ),
+    "ex.jira_ticket": ("with a ticket already", "уже с задачей"),
     # --- help ---
     "tri.help.body": (
         "Everywhere (escape closes this help)\n"

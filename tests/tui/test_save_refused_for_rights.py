@@ -36,8 +36,8 @@ from qualitylab.tui.screens.profile import ProfileScreen
 from qualitylab.tui.screens.step import StepScreen
 
 READ_ONLY = {
-    "en": ("read-only for the app", "What you typed stays here", "Ask whoever runs the lab"),
-    "ru": ("только для чтения", "Введённое остаётся здесь", "Попросите того, кто ведёт"),
+    "en": ("read-only for the app", "what you typed stays on screen", "Ask whoever runs the lab"),
+    "ru": ("только для чтения", "введённое остаётся на экране", "Попросите того, кто ведёт"),
 }
 RETRYING = ("Could not save yet", "Пока не удалось сохранить")
 

@@ -13,11 +13,18 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import checks, plural, score_product, status
+from qualitylab.reports.strings import Words
+from qualitylab.reports.text import (
+    checks,
+    counts_label,
+    plural,
+    resolved_rule,
+    score_product,
+    status,
+)
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -335,9 +342,13 @@ def _dated(rows: Iterable[list[Any]], column: int) -> Iterable[list[Any]]:
         yield row
 
 
-def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None) -> bytes:
+def to_xlsx(
+    report: Report, progress: Callable[[str, float], None] | None = None, lang: str = "en"
+) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
-    with a bold filled header row, frozen below the header, and an autofilter.
+    with a bold filled header row, frozen below the header, and an autofilter. ``lang`` names
+    the sheets, headers and notes; the cells are the data, as in the CSV (statuses and
+    severities as their codes, so a filter or a script reads the same words in every language).
 
     Written with XlsxWriter (about twice openpyxl's speed: 100,000 pain points are 1.3 million
     cells, see benchmarks/README.md); ``progress`` hears ``("Writing xlsx", fraction of rows)``.
@@ -346,10 +357,10 @@ def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None
     temporary files. The garbage collector is paused: a tuple per cell, no cycles (~15 %).
     """
     with paused_gc():
-        return _workbook(report, progress)
+        return _workbook(report, progress, Words(lang))
 
 
-def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> bytes:
+def _workbook(report: Report, progress: Callable[[str, float], None] | None, w: Words) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
@@ -375,41 +386,46 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
         (True, True): wb.add_format({**wrap, "quote_prefix": True}),
     }
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]], dict[str, int]]] = [
-        ("Fix list", FIX_COLUMNS, fix_rows(report), {"title": 50, "quotes": 70, "steps": 30}),
         (
-            "Pain points",
+            w("x.sheet.fixes"),
+            FIX_COLUMNS,
+            fix_rows(report),
+            {"title": 50, "quotes": 70, "steps": 30},
+        ),
+        (
+            w("x.sheet.pains"),
             PAIN_COLUMNS,
             _dated(pain_rows(report), PAIN_COLUMNS.index("created_at")),
             {"text": 70, "problem": 40, "created_at": 22},
         ),
-        ("Steps", STEP_COLUMNS, step_rows(report), {"title": 36}),
-        ("NPS", NPS_COLUMNS, nps_rows(report), {"label": 30}),
+        (w("x.sheet.steps"), STEP_COLUMNS, step_rows(report), {"title": 36}),
+        (w("x.sheet.nps"), NPS_COLUMNS, nps_rows(report), {"label": 30}),
     ]
     if report.comparison is not None:
         c = report.comparison
         sheets.append(
             (
-                "Release comparison",
+                w("x.sheet.compare"),
                 # expected: for a problem gone from the later release, how many of its walkers
                 # would have hit it (what tells "resolved" from "not seen again")
                 (
                     "change",
                     "problem_id",
                     "title",
-                    counts_label(c.from_release),
-                    counts_label(c.to_release),
-                    "expected walkers",
+                    counts_label(c.from_release, w),
+                    counts_label(c.to_release, w),
+                    w("x.expected"),
                     "status",
                 ),
                 [
                     *(
-                        [kind_label(x.kind), x.id, x.title, x.from_count, x.to_count]
+                        [w.kind(x.kind), x.id, x.title, x.from_count, x.to_count]
                         + [x.expected, x.status]
                         for x in c.changes
                     ),
                     # what "resolved" and "not seen again" mean, under the table as elsewhere
                     *(
-                        [[], *([line] for line in resolved_rule(c.from_release, c.to_release))]
+                        [[], *([line] for line in resolved_rule(c.from_release, c.to_release, w))]
                         if any(x.expected is not None for x in c.changes)
                         else []
                     ),
@@ -424,9 +440,11 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
     for name, header, rows, widths in sheets:
         ws = wb.add_worksheet(name)
         ws.freeze_panes(1, 0)
+        titles = [w.column(column) for column in header]
         for n, column in enumerate(header):
-            ws.set_column(n, n, widths.get(column, max(10, min(len(column) + 2, 24))))
-        for n, column in enumerate(header):
+            width = max(10, min(len(titles[n]) + 2, 24))
+            ws.set_column(n, n, widths.get(column, width))
+        for n, column in enumerate(titles):
             ws.write_string(0, n, visible(column), head)
         write_string, write_number = ws.write_string, ws.write_number
         count = 0

@@ -27,6 +27,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "n.walk": ("walk|walks", "проход|прохода|проходов"),
     "n.walker": ("walker|walkers", "участник|участника|участников"),
     "n.report": ("report|reports", "отчёт|отчёта|отчётов"),
+    "n.pain": (
+        "pain point|pain points",
+        "отчёт о проблеме|отчёта о проблемах|отчётов о проблемах",
+    ),
     "n.answer": ("answer|answers", "ответ|ответа|ответов"),
     "n.problem": ("problem|problems", "проблема|проблемы|проблем"),
     "n.recurring": (
@@ -209,7 +213,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "h.mix_aria": ("outcome mix", "чем закончился шаг"),
     "h.compared": (", compared with release {release}", ", в сравнении с релизом {release}"),
     "h.generated": ("generated {when} UTC", "сформирован {when} UTC"),
-    "h.kpi.walks": ("walks by {walkers}", "{walks}, {walkers}"),
+    "h.kpi.walks": ("{walks} by {walkers}", "{walks}, {walkers}"),
     "h.kpi.completed": (
         "completed ({completed}); {abandoned} abandoned",
         "завершено ({completed}); брошено: {abandoned}",
@@ -217,7 +221,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "h.kpi.median": ("median walk (time on steps)", "медианный проход (время на шагах)"),
     "h.kpi.nps": ("NPS, n = {n}", "NPS, n = {n}"),
     "h.kpi.small": (" (small sample)", " (мало ответов)"),
-    "h.kpi.pains": ("pain points; {problems}", "{pains}; {problems}"),
+    "h.kpi.pains": ("{pains}; {problems}", "{pains}; {problems}"),
     "h.hurt": ("Steps that hurt most:", "Самые трудные шаги:"),
     "h.hurt.one": (
         "{step} ({journey}: {share} blocked or skipped, ease {ease})",

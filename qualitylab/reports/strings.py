@@ -109,7 +109,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "fix.none": ("No recurring problem yet.", "Повторяющихся проблем пока нет."),
     # the headline: the header as short sentences, the same in every format
-    "hl.scope": ("Scope: {scope}", "Охват отчёта: {scope}"),
+    "hl.scope": ("Scope: {scope}", "Область: {scope}"),
     "hl.journeys": ("Journeys: {journeys}", "Пути: {journeys}"),
     "hl.releases": ("Releases: {releases}", "Релизы: {releases}"),
     "hl.walks": ("Walks: {walks} by {walkers}", "Проходы: {walks}, {walkers}"),
@@ -181,7 +181,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "sec.fixes": ("Fix list", "Список исправлений"),
     "sec.more": ("More problems", "Другие проблемы"),
     "sec.one_offs": ("One-offs, major or worse", "Единичные отчёты: серьёзные и блокеры"),
-    "sec.praise": ("Praise — don't break this", "Похвала — это не ломать"),
+    "sec.praise": ("Praise — don't break this", "Похвала — не сломайте это"),
     "sec.comments": ("Closing comments", "Итоговые комментарии"),
     "none.": ("None.", "Нет."),
     "none_yet": ("None yet.", "Пока нет."),
@@ -415,6 +415,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "x.sheet.nps": ("NPS", "NPS"),
     "x.sheet.compare": ("Release comparison", "Сравнение релизов"),
     "x.expected": ("expected walkers", "ожидалось участников"),
+    # the lab's own values in the workbook's cells (a status or a severity stays its code)
+    "yes": ("yes", "да"),
+    "x.group.all": ("all", "все"),
+    "x.group.journey": ("journey", "путь"),
+    "x.group.release": ("release", "релиз"),
 }
 
 #: XLSX column headers in Russian, by the English column name (the CSV's and JSON's keys); the

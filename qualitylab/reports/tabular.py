@@ -16,7 +16,7 @@ from typing import Any
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.strings import Words
+from qualitylab.reports.strings import EN, Words
 from qualitylab.reports.text import (
     checks,
     counts_label,
@@ -81,7 +81,8 @@ FIX_COLUMNS = (
 )
 
 
-def pain_rows(report: Report) -> Iterable[list[Any]]:
+def pain_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    """``w``: the words of the lab's own values (the XLSX's language; CSV is English)."""
     for p in report.pain_points:
         yield [
             p.id,
@@ -93,14 +94,15 @@ def pain_rows(report: Report) -> Iterable[list[Any]]:
             SEVERITY_NAMES.get(p.severity, ""),
             p.category,
             p.release,
-            p.walker or "anonymous",
+            w.walker(p.walker or "anonymous"),
             p.text,
             p.suggested_fix,
             p.created_at or "",
         ]
 
 
-def fix_rows(report: Report) -> Iterable[list[Any]]:
+def fix_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    yes = w("yes")
     for f in report.fixes:
         yield [
             f.rank,
@@ -116,9 +118,9 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.factors.get("impact", 0.0),
             f.factors.get("persistence", 0.0),
             f.parts["blockers"],
-            "yes" if f.blocker else "",
-            "yes" if f.regressed else "",
-            "yes" if f.one_off else "",
+            yes if f.blocker else "",
+            yes if f.regressed else "",
+            yes if f.one_off else "",
             f.walkers,
             f.reports,
             f.severities.get(4, 0),
@@ -133,7 +135,7 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.owner,
             f.ticket,
             "; ".join(pid for pid, _ in f.merged),
-            "; ".join(checks(f)),
+            "; ".join(checks(f, w)),
             f.cohesion,
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
@@ -162,7 +164,7 @@ STEP_COLUMNS = (
 )
 
 
-def step_rows(report: Report) -> Iterable[list[Any]]:
+def step_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
     for j in report.journeys:
         for s in j.steps:
             o = s.outcomes
@@ -184,7 +186,7 @@ def step_rows(report: Report) -> Iterable[list[Any]]:
                 s.severities.get(3, 0),
                 s.severities.get(2, 0),
                 s.severities.get(1, 0),
-                "yes" if s.worst else "",
+                w("yes") if s.worst else "",
             ]
 
 
@@ -202,10 +204,10 @@ NPS_COLUMNS = (
 )
 
 
-def nps_rows(report: Report) -> Iterable[list[Any]]:
-    groups = [("all", report.nps)]
-    groups += [("journey", n) for n in report.nps_by_journey]
-    groups += [("release", n) for n in report.nps_by_release]
+def nps_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    groups = [(w("x.group.all"), report.nps)]
+    groups += [(w("x.group.journey"), n) for n in report.nps_by_journey]
+    groups += [(w("x.group.release"), n) for n in report.nps_by_release]
     for group, n in groups:
         interval = n.interval
         yield [
@@ -218,7 +220,7 @@ def nps_rows(report: Report) -> Iterable[list[Any]]:
             None if n.score is None else round(n.score, 1),
             None if interval is None else round(interval[0], 1),
             None if interval is None else round(interval[1], 1),
-            "yes" if n.small else "",
+            w("yes") if n.small else "",
         ]
 
 
@@ -347,8 +349,9 @@ def to_xlsx(
 ) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
     with a bold filled header row, frozen below the header, and an autofilter. ``lang`` names
-    the sheets, headers and notes; the cells are the data, as in the CSV (statuses and
-    severities as their codes, so a filter or a script reads the same words in every language).
+    the sheets, headers and notes, and the lab's own words in cells ("yes", a check, a change
+    kind, "anonymous"); the data stays data: walkers' words, ids, numbers, and statuses and
+    severities as their codes (the headers say "(код)"), as in the CSV.
 
     Written with XlsxWriter (about twice openpyxl's speed: 100,000 pain points are 1.3 million
     cells, see benchmarks/README.md); ``progress`` hears ``("Writing xlsx", fraction of rows)``.
@@ -389,17 +392,17 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None, w: 
         (
             w("x.sheet.fixes"),
             FIX_COLUMNS,
-            fix_rows(report),
+            fix_rows(report, w),
             {"title": 50, "quotes": 70, "steps": 30},
         ),
         (
             w("x.sheet.pains"),
             PAIN_COLUMNS,
-            _dated(pain_rows(report), PAIN_COLUMNS.index("created_at")),
+            _dated(pain_rows(report, w), PAIN_COLUMNS.index("created_at")),
             {"text": 70, "problem": 40, "created_at": 22},
         ),
-        (w("x.sheet.steps"), STEP_COLUMNS, step_rows(report), {"title": 36}),
-        (w("x.sheet.nps"), NPS_COLUMNS, nps_rows(report), {"label": 30}),
+        (w("x.sheet.steps"), STEP_COLUMNS, step_rows(report, w), {"title": 36}),
+        (w("x.sheet.nps"), NPS_COLUMNS, nps_rows(report, w), {"label": 30}),
     ]
     if report.comparison is not None:
         c = report.comparison

@@ -366,6 +366,16 @@ def test_russian_xlsx_reads_back_in_russian(tmp_path: Path) -> None:
     assert row[header.index("название")] == "payment page froze"
     assert row[header.index("id проблемы")] == "c-pay"
     assert row[header.index("статус (код)")] == "planned"
+    # the lab's own words in cells follow the language
+    assert row[header.index("блокер")] == "да"
+    assert row[header.index("проверить")] == "меньше 3 участников"
+    pains = [[c.value for c in r] for r in wb["Отчёты о проблемах"].iter_rows()]
+    assert "анонимно" in {r[pains[0].index("участник")] for r in pains[1:]}
+    assert {r[0] for r in wb["NPS"].iter_rows(min_row=2, values_only=True)} == {
+        "все",
+        "путь",
+        "релиз",
+    }
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jira-csv", "json"])

@@ -211,7 +211,6 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "quote.close": ("”", "»"),
     "cmp.total": ("{n} {kind}", "{kind}: {n}"),
     "h.mix_aria": ("outcome mix", "чем закончился шаг"),
-    "h.compared": (", compared with release {release}", ", в сравнении с релизом {release}"),
     "h.generated": ("generated {when} UTC", "сформирован {when} UTC"),
     "h.kpi.walks": ("{walks} by {walkers}", "{walks}, {walkers}"),
     "h.kpi.completed": (
@@ -255,7 +254,6 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "outcome.done": ("done", "готово"),
     "outcome.friction": ("with friction", "с трудом"),
-    "outcome.friction_short": ("friction", "с трудом"),
     "outcome.blocked": ("blocked", "заблокировано"),
     "outcome.skipped": ("skipped", "пропущено"),
     "outcome.unanswered": ("no answer", "без ответа"),

@@ -41,6 +41,20 @@ def test_every_key_has_a_wording_in_each_language_with_the_same_placeholders() -
             assert len(english.split("|")) == 2 and len(russian.split("|")) == 3, key
 
 
+def test_every_key_the_renderers_name_is_in_the_table() -> None:
+    """A key misspelt in a renderer or the template would fail only on the path that says it
+    (a lab with 60+ one-offs, say): check every literal key against the table."""
+    reports = Path(__file__).parents[2] / "qualitylab" / "reports"
+    source = "".join(
+        p.read_text(encoding="utf-8")
+        for p in [*reports.glob("*.py"), reports / "templates" / "report.html.j2"]
+        if p.name != "strings.py"
+    )
+    named = set(re.findall(r"""\b(?:t|w|words|marked)\(\s*["'](\w[\w.]*\w)["']""", source))
+    assert len(named) > 100
+    assert named - set(STRINGS) == set()
+
+
 def test_every_workbook_column_has_a_russian_header() -> None:
     columns = {*PAIN_COLUMNS, *FIX_COLUMNS, *STEP_COLUMNS, *NPS_COLUMNS, "change", "title"}
     assert columns <= set(COLUMNS_RU), columns - set(COLUMNS_RU)

@@ -22,8 +22,9 @@ FORMAT_HELP = "html, md, csv, xlsx, jira-csv or json (default: from the -o file'
 LANG_HELP = (
     "Language of the report's words: en or ru (default: $QUALITYLAB_LANG, else the locale, "
     "ru_* -> ru, else en). HTML, Markdown, XLSX and the terminal summary are written in it; "
-    "CSV, Jira CSV and JSON keep their English keys and values in every language (scripts and "
-    "Jira's field mapping read them). Walkers' words are never translated."
+    "CSV and JSON keep their English keys and values in every language (scripts read them), "
+    "the Jira CSV its columns, priorities and labels (Jira's field mapping), with its "
+    "Description in the language. Walkers' words are never translated."
 )
 
 

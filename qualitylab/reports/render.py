@@ -49,8 +49,9 @@ def render(
 ) -> str | bytes:
     """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows; ``progress``
     hears how far a slow format (XLSX) got; ``lang`` (``LANGS``) is the language of the fixed
-    words of HTML, Markdown and XLSX. CSV, Jira CSV and JSON are the same in every language:
-    scripts, Jira's field mapping and ``schema_version`` read their English keys and values."""
+    words of HTML, Markdown, XLSX and the Jira CSV's Description. CSV and JSON are the same in
+    every language (scripts and ``schema_version`` read their English keys and values), and so
+    are the Jira CSV's columns, priorities and labels (Jira's field mapping)."""
     if what not in CSV_WHAT:
         raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
     if fmt == "json":
@@ -70,7 +71,7 @@ def render(
     if fmt == "jira-csv":
         from qualitylab.reports.tabular import to_jira_csv
 
-        return to_jira_csv(report)
+        return to_jira_csv(report, lang)
     if fmt == "xlsx":
         from qualitylab.reports.tabular import to_xlsx
 

@@ -7,9 +7,10 @@ separated by "|": English one|other, Russian one|few|many (1 отчёт, 2 от�
 ``plural_form`` picks one, and is the only plural rule of the package.
 
 What stays as written: the walkers' own words (titles, quotes, suggestions, notes), journey and
-step titles, release names and ids. CSV, Jira CSV and JSON are machine formats with English keys
-and values (``status`` is ``planned``, not a translation) in every language. Pure and light: the
-CLI may import it at start-up.
+step titles, release names and ids. CSV and JSON are machine formats with English keys and
+values (``status`` is ``planned``, not a translation) in every language; the Jira CSV keeps the
+column names, priorities and labels Jira's field mapping reads, and only its Description (read
+by people) follows the language. Pure and light: the CLI may import it at start-up.
 """
 
 from __future__ import annotations
@@ -406,6 +407,28 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "The whole report: qualitylab report --format html -o report.html",
         "Полный отчёт: qualitylab report --lang ru --format html -o report.html",
     ),
+    # ---------------------------------------------------------------- Jira CSV's Description
+    "jira.summary": ("Problem {id}", "Проблема {id}"),
+    "jira.head": (
+        "Quality lab problem {id} (stable id: later exports carry it too).",
+        "Проблема {id} из лаборатории качества (id постоянный: он будет и в следующих выгрузках).",
+    ),
+    "jira.rank": (
+        "Rank {rank}, score {score} = {product}.",
+        "Место {rank}, балл {score} = {product}.",
+    ),
+    "jira.reach": (
+        "Reach {share} of the walkers on its steps; severity {mean} mean / {worst} worst.",
+        "Охват: {share} участников на её шагах; серьёзность: средняя {mean}, худшая {worst}.",
+    ),
+    "jira.counts": ("{walkers}, {reports} ({severities}).", "{walkers}, {reports} ({severities})."),
+    "jira.steps": ("Steps: {steps}", "Шаги: {steps}"),
+    "jira.releases": ("Releases: {releases}", "Релизы: {releases}"),
+    "jira.decision": ("Decision: {decision}.", "Решение: {decision}."),
+    "jira.owner": ("; owner {owner}", "; ответственный: {owner}"),
+    "jira.merged": ("Merged by hand: {ids}", "Объединено вручную: {ids}"),
+    "jira.check": ("Check before you fix: {what}.", "Проверьте, прежде чем исправлять: {what}."),
+    "jira.quotes": ("What walkers wrote:", "Что написали участники:"),
     # ---------------------------------------------------------------- XLSX only
     "x.sheet.fixes": ("Fix list", "Список исправлений"),
     "x.sheet.pains": ("Pain points", "Отчёты о проблемах"),

@@ -20,7 +20,6 @@ from qualitylab.reports.strings import EN, Words
 from qualitylab.reports.text import (
     checks,
     counts_label,
-    plural,
     resolved_rule,
     score_product,
     status,
@@ -280,48 +279,59 @@ def _label(text: str) -> str:
     return "-".join(text.split())[:255]
 
 
-def _jira_description(fix: FixRow) -> str:
-    sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
+def _jira_description(fix: FixRow, w: Words) -> str:
+    sev = ", ".join(f"{w.plain(n)} {w.noun(n, f'sev.{s}')}" for s, n in fix.severities.items() if n)
     lines = [
-        f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
-        f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
-        f"Reach {100 * fix.parts['reach']:.0f} % of the walkers on its steps; severity "
-        f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
-        f"{plural(fix.walkers, 'walker')}, {plural(fix.reports, 'report')} ({sev}).",
-        "Steps: " + jira(", ".join(fix.steps)),
+        w("jira.head", id=one_line(fix.id)),
+        w("jira.rank", rank=fix.rank, score=w.dec(fix.score, 1), product=score_product(fix, w)),
+        w(
+            "jira.reach",
+            share=w.share(fix.parts["reach"]),
+            mean=w.dec(fix.parts["severity_mean"], 1),
+            worst=int(fix.parts["severity_max"]),
+        ),
+        w(
+            "jira.counts",
+            walkers=w.count(fix.walkers, "walker"),
+            reports=w.count(fix.reports, "report"),
+            severities=sev,
+        ),
+        w("jira.steps", steps=jira(", ".join(fix.steps))),
     ]
     if fix.releases:
-        lines.append("Releases: " + jira(", ".join(fix.releases)))
+        lines.append(w("jira.releases", releases=jira(", ".join(fix.releases))))
     if fix.status != "open" or fix.owner:  # what the team decided so far, and who takes it
-        decided = status(fix) + (f" ({fix.status_note})" if fix.status_note else "")
-        decided += f"; owner {fix.owner}" if fix.owner else ""
-        lines.append("Decision: " + jira(one_line(decided)) + ".")
+        decided = status(fix, w) + (f" ({fix.status_note})" if fix.status_note else "")
+        decided += w("jira.owner", owner=fix.owner) if fix.owner else ""
+        lines.append(w("jira.decision", decision=jira(one_line(decided))))
     if fix.merged:
-        lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
-    if to_check := checks(fix):
-        lines.append("Check before you fix: " + "; ".join(to_check) + ".")
+        lines.append(w("jira.merged", ids=jira(", ".join(pid for pid, _ in fix.merged))))
+    if to_check := checks(fix, w):
+        lines.append(w("jira.check", what="; ".join(to_check)))
     if fix.quotes:
-        lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
+        lines += ["", w("jira.quotes")] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:
-        lines += ["", "Suggested fixes:"]
-        lines += [f"* {jira(one_line(t))} ({n})" for t, n in fix.suggestions]
+        lines += ["", w("fix.suggested")]
+        lines += [f"* {jira(one_line(t))} ({w.plain(n)})" for t, n in fix.suggestions]
     return "\n".join(lines)
 
 
-def to_jira_csv(report: Report) -> str:
+def to_jira_csv(report: Report, lang: str = "en") -> str:
     """What Jira's CSV importer takes: one issue per problem that needs one (``jira_skip``),
     labels ``qualitylab``, ``qualitylab-<problem id>`` (match later exports to tickets already
-    made) and the journey."""
+    made) and the journey. Column names, priorities and labels are what Jira's field mapping
+    reads, the same in every language; the Description is read by people, in ``lang``."""
+    w = Words(lang)
     rows = []
     for fix in report.fixes:
         if jira_skip(fix) is not None:
             continue
         journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
-        summary = one_line(fix.title) or f"Problem {fix.id}"
+        summary = one_line(fix.title) or w("jira.summary", id=fix.id)
         rows.append(
             [
                 summary[:250],
-                _jira_description(fix),
+                _jira_description(fix, w),
                 jira_priority(fix),
                 "qualitylab",
                 _label(f"qualitylab-{fix.id}"),

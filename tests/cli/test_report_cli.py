@@ -400,7 +400,8 @@ def test_the_language_defaults_to_qualitylab_lang_then_the_locale(lab: str) -> N
 def test_report_help_says_which_formats_follow_the_language(runner: CliRunner) -> None:
     result = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
     said = " ".join(result.output.split())
-    assert "--lang" in said and "CSV, Jira CSV and JSON keep their English keys" in said
+    assert "--lang" in said and "CSV and JSON keep their English keys and values" in said
+    assert "the Jira CSV its columns, priorities and labels" in said
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")

@@ -380,7 +380,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "t.step": ("step", "шаг"),
     "t.reached": ("reached", "дошли"),
     "t.mix": ("ok/fric/\nblk/skip", "гот/труд/\nблок/проп"),
-    "t.bad": ("blk+skip", "блок+проп"),
+    "t.bad": ("blk+skip", "блок+\nпроп"),
     "t.stop": ("stop", "ушли"),
     "t.median": ("median", "медиана"),
     "t.ease": ("ease", "лёгк"),
@@ -573,10 +573,11 @@ class Words:
 
     def pct(self, part: float, whole: float) -> str:
         """A share as a whole percent ("67 %"); "—" for nothing to divide by."""
-        return f"{100 * part / whole:.0f} %" if whole else "—"
+        return self.share(part / whole) if whole else "—"
 
     def share(self, fraction: float) -> str:
-        return f"{100 * fraction:.0f} %"
+        """ "67 %"; in Russian the space is a no-break one, so "67" and "%" never part."""
+        return f"{100 * fraction:.0f}{_NBSP if self.lang == 'ru' else ' '}%"
 
     def date(self, iso: str) -> str:
         """A day of an ISO time: 2026-11-02 / 02.11.2026."""

@@ -171,7 +171,7 @@ def print_summary(report: Report, console: Console, lang: str = "en") -> None:
 
 
 def _short(duration: str, w: Words) -> str:
-    """ "1m45s": a duration in a narrow column (Russian keeps its units: "1 мин 45 с")."""
-    if w.lang != "en":
-        return duration
+    """ "1m45s" / "1м45с": a duration in a narrow column (the room goes to the step's words)."""
+    if w.lang == "ru":
+        return duration.replace(" мин", "м").replace(" ч", "ч").replace(" с", "с").replace(" ", "")
     return duration.replace(" min ", "m").replace(" s", "s")

@@ -94,7 +94,7 @@ def to_html(report: Report, lang: str = "en") -> str:
         return Markup(words(key, **{k: escape(v) for k, v in values.items()}))
 
     def kind_total(kind: str, n: int) -> str:
-        return words("cmp.total", n=words.plain(n), kind=words.kind(kind))
+        return words("cmp.total", n=words.plain(n), kind=words.kind(kind, total=True))
 
     template = _environment().get_template("report.html.j2")
     fixes = report.fixes

@@ -241,7 +241,10 @@ def to_markdown(report: Report, lang: str = "en") -> str:
     if c is not None:
         out += [f"## {w('cmp.title', frm=md(c.from_release), to=md(c.to_release))}", ""]
         out.append(
-            ", ".join(w("cmp.total", n=w.plain(n), kind=w.kind(k)) for k, n in c.totals.items())
+            ", ".join(
+                w("cmp.total", n=w.plain(n), kind=w.kind(k, total=True))
+                for k, n in c.totals.items()
+            )
         )
         out.append("")
         out += _table(

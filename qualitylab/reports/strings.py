@@ -132,26 +132,32 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "; {problems}, {one_offs} с серьёзностью «серьёзная» и выше",
     ),
     # the comparison of two releases
-    "kind.regressed": ("regressed", "вернулись"),
-    "kind.new": ("new", "новые"),
-    "kind.persisting": ("persisting", "остались"),
-    "kind.resolved": ("resolved", "решены"),
-    "kind.not_seen_again": ("not seen again", "больше не встречались"),
+    # a change kind: one problem's (a row, a note), and the totals' (Russian agrees in number)
+    "kind.regressed": ("regressed", "вернулась"),
+    "kind.new": ("new", "новая"),
+    "kind.persisting": ("persisting", "осталась"),
+    "kind.resolved": ("resolved", "решена"),
+    "kind.not_seen_again": ("not seen again", "больше не встречалась"),
+    "kinds.regressed": ("regressed", "вернулись"),
+    "kinds.new": ("new", "новые"),
+    "kinds.persisting": ("persisting", "остались"),
+    "kinds.resolved": ("resolved", "решены"),
+    "kinds.not_seen_again": ("not seen again", "больше не встречались"),
     "cmp.reports_in": ("reports in {release}", "отчётов в {release}"),
     "cmp.reports_in_head": ("Reports in {release}", "Отчётов в {release}"),
     "cmp.expected": ("{count} ({walkers} expected)", "{count} (ожидалось: {walkers})"),
     "cmp.rule.resolved": (
-        "resolved: no report in {to}, though {min_walkers}+ walkers reported it in {frm} and, at "
+        "resolved: no report in {to}, though {min_walkers} reported it in {frm} and, at "
         "that share of its steps' walkers, {min_expected}+ would have in {to} (seeing none is then "
         "a 5 % chance if nothing changed).",
-        "решены: в {to} отчётов нет, хотя в {frm} о проблеме сообщили {min_walkers}+ участника, и "
+        "решена: в {to} отчётов нет, хотя в {frm} о проблеме сообщили {min_walkers}, и "
         "при той же доле среди участников её шагов в {to} сообщили бы {min_expected}+ (если бы "
         "ничего не изменилось, не увидеть ни одного — шанс 5 %).",
     ),
     "cmp.rule.not_seen": (
         "not seen again: no report in {to}, but too few walkers reported it before, or walked its "
         "steps in {to}, to call it fixed.",
-        "больше не встречались: в {to} отчётов нет, но раньше о проблеме сообщили слишком мало "
+        "больше не встречалась: в {to} отчётов нет, но раньше о проблеме сообщили слишком мало "
         "участников (или слишком мало прошли её шаги в {to}), чтобы считать её исправленной.",
     ),
     "cmp.rule.expected": (
@@ -607,9 +613,10 @@ class Words:
         key = f"status.{status}"
         return self(key) if key in STRINGS else status.replace("_", " ")
 
-    def kind(self, kind: str) -> str:
-        """A release change as a person reads it ("not_seen_again" -> "not seen again")."""
-        key = f"kind.{kind}"
+    def kind(self, kind: str, *, total: bool = False) -> str:
+        """A release change as a person reads it ("not_seen_again" -> "not seen again"); a
+        total's form with ``total`` (Russian: "решена" for a row, "решены: 3" for the total)."""
+        key = f"kinds.{kind}" if total else f"kind.{kind}"
         return self(key) if key in STRINGS else kind.replace("_", " ")
 
     def walker(self, name: str) -> str:

@@ -252,7 +252,7 @@ def resolved_rule(from_release: str, to_release: str, w: Words = EN) -> tuple[st
     values = {
         "frm": from_release,
         "to": to_release,
-        "min_walkers": RESOLVED_MIN_WALKERS,
+        "min_walkers": f"{RESOLVED_MIN_WALKERS}+ {w.noun(RESOLVED_MIN_WALKERS, 'walker')}",
         "min_expected": w.g(RESOLVED_MIN_EXPECTED),
     }
     return tuple(w(f"cmp.rule.{k}", **values) for k in ("resolved", "not_seen", "expected"))

@@ -1,7 +1,9 @@
 """Words and numbers every human-readable format shares (HTML, Markdown, terminal).
 
 One place decides how a duration, an NPS with its interval, or a status reads, so the HTML the
-director gets and the Markdown pasted in the wiki say the same thing the same way.
+director gets and the Markdown pasted in the wiki say the same thing the same way. Each takes the
+report's words (``strings.Words``: English by default, or Russian); the wording is in
+``reports.strings``.
 """
 
 from __future__ import annotations

@@ -130,6 +130,14 @@ def warn(message: str) -> None:
     sys.stderr.write(visible(message) + "\n")
 
 
+def check_lang(lang: str | None) -> str | None:
+    """``--lang`` (or ``$QUALITYLAB_LANG``) as given, checked: en or ru, else one line and exit
+    1; None when not given (``config.resolve_lang`` then asks the locale)."""
+    if lang is not None and lang.strip().lower() not in ("en", "ru"):
+        fail(f"--lang must be 'en' or 'ru', not {lang!r}")
+    return lang.strip().lower() if lang else None
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """One clear line (or one per problem) on stderr, no traceback, non-zero exit."""
     # Lines are "\n" only: a CR inside a quoted value (a database's own error about "lab\r")

@@ -12,13 +12,20 @@ from typing import Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, open_lab, say, warn
+from qualitylab.cli.common import DbOption, JourneysOption, check_lang, open_lab, say, warn
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.fixes import JourneyOpt, ProductOpt, WeightOpt, weights_from
 from qualitylab.cli.progress import progress_bar
 from qualitylab.errors import InvalidInput
 
 FORMAT_HELP = "html, md, csv, xlsx, jira-csv or json (default: from the -o file's suffix)."
+LANG_HELP = (
+    "Language of the report's words: en or ru (default: $QUALITYLAB_LANG, else the locale, "
+    "ru_* -> ru, else en). HTML, Markdown, XLSX and the terminal summary are written in it; "
+    "CSV and JSON keep their English keys and values in every language (scripts read them), "
+    "the Jira CSV its columns, priorities and labels (Jira's field mapping), with its "
+    "Description in the language. Walkers' words are never translated."
+)
 
 
 def report(
@@ -52,6 +59,16 @@ def report(
         ),
     ] = None,
     weight: WeightOpt = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="QUALITYLAB_LANG",
+            show_envvar=True,
+            help=LANG_HELP,
+            show_default=False,
+        ),
+    ] = None,
     db: DbOption = None,
     journeys: JourneysOption = None,
 ) -> None:
@@ -67,15 +84,19 @@ def report(
 
       qualitylab report -o report.html
 
+      qualitylab report --lang ru -o отчёт.html
+
       qualitylab report --product esim --release 2.1 --compare-to 2.0 -o report.md
 
       qualitylab report --format csv --what fixes -o - | head
 
       qualitylab report --format jira-csv -o jira.csv
     """
+    from qualitylab.config import resolve_lang
     from qualitylab.services import reports as report_service
     from qualitylab.services.output_file import check_output_file
 
+    language = resolve_lang(check_lang(lang))
     fmt = (fmt or "").strip().lower() or None
     if fmt is None and output not in (None, "-"):
         fmt = report_service.format_for(Path(output))
@@ -104,10 +125,12 @@ def report(
         if fmt is not None and progress:
             progress(f"Writing {fmt}", 0.0)
         data = (
-            report_service.render_report(built, fmt, what=what, progress=progress) if fmt else None
+            report_service.render_report(built, fmt, what=what, progress=progress, lang=language)
+            if fmt
+            else None
         )
     if data is None:
-        report_service.print_summary(built, out_console)
+        report_service.print_summary(built, out_console, language)
         return
     if output == "-":
         if isinstance(data, bytes):

@@ -14,11 +14,12 @@ import typer
 from qualitylab.cli.common import (
     DbOption,
     JourneysOption,
+    check_lang,
     close_labs,
     open_lab,
     require_terminal,
 )
-from qualitylab.cli.walk import LangOption, check_lang
+from qualitylab.cli.walk import LangOption
 
 
 def triage(

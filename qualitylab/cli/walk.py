@@ -13,6 +13,7 @@ import typer
 from qualitylab.cli.common import (
     DbOption,
     JourneysOption,
+    check_lang,
     fail,
     open_lab,
     require_terminal,
@@ -47,12 +48,6 @@ LangOption = Annotated[
         show_default=False,
     ),
 ]
-
-
-def check_lang(lang: str | None) -> str | None:
-    if lang is not None and lang.lower() not in ("en", "ru"):
-        fail(f"--lang must be 'en' or 'ru', not {lang!r}")
-    return lang.lower() if lang else None
 
 
 def walk(

@@ -186,38 +186,6 @@ RESOLVED_MIN_WALKERS = 2
 RESOLVED_MIN_EXPECTED = 3.0
 
 
-def kind_label(kind: str) -> str:
-    """A change kind as a person reads it ("not_seen_again" -> "not seen again")."""
-    return kind.replace("_", " ")
-
-
-def counts_label(release: str, *, heading: bool = False) -> str:
-    """The header over a release's counts: they are reports (pain points), not walkers."""
-    return f"{'Reports' if heading else 'reports'} in {release}"
-
-
-def gone_count(count: int, expected: float | None) -> str:
-    """A later release's report count; for a problem gone from it, how many walkers would have
-    hit it (said in the cell: under a reports header, "0 (5.8 expected)" read as reports)."""
-    if expected is None:
-        return str(count)
-    return f"{count} ({expected:g} {'walker' if expected == 1 else 'walkers'} expected)"
-
-
-def resolved_rule(from_release: str, to_release: str) -> tuple[str, ...]:
-    """What "resolved", "not seen again" and "expected" mean, one sentence each: every face
-    prints them under a comparison with a problem gone from the later release."""
-    return (
-        f"resolved: no report in {to_release}, though {RESOLVED_MIN_WALKERS}+ walkers reported "
-        f"it in {from_release} and, at that share of its steps' walkers, "
-        f"{RESOLVED_MIN_EXPECTED:g}+ would have in {to_release} (seeing none is then a 5 % "
-        "chance if nothing changed).",
-        f"not seen again: no report in {to_release}, but too few walkers reported it before, "
-        f"or walked its steps in {to_release}, to call it fixed.",
-        f"expected: walkers of {to_release} who would have hit it at {from_release}'s rate.",
-    )
-
-
 @dataclass(frozen=True)
 class Evidence:
     """What says a problem gone from the later release is fixed: the walkers who reported it in

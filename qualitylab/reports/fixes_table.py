@@ -250,7 +250,10 @@ def render_changes(
     from rich.table import Table
     from rich.text import Text
 
-    from qualitylab.fixlist.releases import gone_count, kind_label, resolved_rule
+    from qualitylab.reports.strings import EN
+    from qualitylab.reports.text import gone_count, resolved_rule
+
+    kind_label = EN.kind
 
     title = Text(f"{clean(from_release)} → {clean(to_release)}: ")
     title.append(", ".join(f"{n} {kind_label(k)}" for k, n in totals.items()))

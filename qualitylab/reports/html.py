@@ -13,26 +13,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
-from qualitylab.reports.model import EASE_REFERENCE, SEVERITY_NAMES, Report
+from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import visible
+from qualitylab.reports.strings import Words
 from qualitylab.reports.text import (
-    FIX_ORDER,
     NOTES_SHOWN,
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
     corrections,
+    counts_label,
     duration,
     ease,
-    flags,
+    flag_list,
+    gone_count,
     headline,
     nps_value,
     nps_warning,
-    percent,
     places,
-    plural,
     quotes,
+    resolved_rule,
+    scope_label,
     score_product,
     severity_mix,
     status,
@@ -65,14 +66,15 @@ def _environment() -> Any:
     env.filters["said"] = said
     env.globals.update(
         corrections=corrections,
+        counts_label=counts_label,
         duration=duration,
         ease=ease,
-        flags=flags,
+        flag_list=flag_list,
+        gone_count=gone_count,
         nps_value=nps_value,
         nps_warning=nps_warning,
-        percent=percent,
-        plural=plural,
         quotes=quotes,
+        resolved_rule=resolved_rule,
         score_product=score_product,
         severity_mix=severity_mix,
         status=status,
@@ -81,32 +83,42 @@ def _environment() -> Any:
     return env
 
 
-def to_html(report: Report) -> str:
+def to_html(report: Report, lang: str = "en") -> str:
+    """The report as HTML with its fixed words in ``lang`` (en or ru); user text as written."""
+    from markupsafe import Markup, escape
+
+    words = Words(lang)
+
+    def marked(key: str, **values: object) -> Markup:
+        # our own wording with its <b>/<code>; the values put into it are escaped
+        return Markup(words(key, **{k: escape(v) for k, v in values.items()}))
+
+    def kind_total(kind: str, n: int) -> str:
+        return words("cmp.total", n=words.plain(n), kind=words.kind(kind, total=True))
+
     template = _environment().get_template("report.html.j2")
     fixes = report.fixes
     return str(
         template.render(
             r=report,
             h=report.header,
-            fix_order=FIX_ORDER,
-            headline=headline(report),
+            t=words,
+            marked=marked,
+            kind_total=kind_total,
+            scope=scope_label(report.header.scope, words),
+            headline=headline(report, words),
             place=places(report),
             worst_steps=top_steps(report),
             reference=EASE_REFERENCE,
-            severity_names=SEVERITY_NAMES,
             nps_groups=[
-                ("All walks", [report.nps]),
-                ("By journey", list(report.nps_by_journey)),
-                ("By release", list(report.nps_by_release)),
+                (words("nps.all"), [report.nps]),
+                (words("h.by_journey"), list(report.nps_by_journey)),
+                (words("h.by_release"), list(report.nps_by_release)),
             ],
             detailed=fixes[:TOP_DETAILED],
             listed=fixes[TOP_DETAILED : TOP_DETAILED + TOP_LISTED],
             hidden=len(fixes) - TOP_DETAILED - TOP_LISTED,
             one_offs_shown=ONE_OFFS_SHOWN,
             notes_shown=NOTES_SHOWN,
-            kind_label=kind_label,
-            gone_count=gone_count,
-            counts_label=counts_label,
-            resolved_rule=resolved_rule,
         )
     )

@@ -8,25 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qualitylab.fixlist.releases import counts_label, gone_count, kind_label, resolved_rule
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import md
+from qualitylab.reports.strings import Words
 from qualitylab.reports.text import (
-    FIX_ORDER,
     NOTES_SHOWN,
     ONE_OFFS_SHOWN,
     TOP_DETAILED,
     TOP_LISTED,
     corrections,
+    counts_label,
     duration,
     ease,
     flags,
+    gone_count,
     headline,
     nps_value,
     nps_warning,
-    percent,
     places,
     quotes,
+    resolved_rule,
+    scope_label,
     score_product,
     severity_mix,
     status,
@@ -41,129 +43,160 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
     return [*out, ""]
 
 
-def to_markdown(report: Report) -> str:
+def to_markdown(report: Report, lang: str = "en") -> str:
+    """The report as Markdown with its fixed words in ``lang`` (en or ru)."""
+    w = Words(lang)
     h = report.header
     place = places(report)
-    out = [f"# {md(h.title)} — {md(h.scope.label)}", ""]
-    out += [f"- {md(line)}" for line in headline(report)]
-    out += [f"- Generated {md(h.generated_at)}", ""]
+    out = [f"# {md(w.title(h.title))} — {md(scope_label(h.scope, w))}", ""]
+    out += [f"- {md(line)}" for line in headline(report, w)]
+    generated = h.generated_at if lang == "en" else f"{w.moment(h.generated_at)} UTC"
+    out += [f"- {w('md.generated', when=md(generated))}", ""]
 
-    out += ["## Would recommend (NPS)", ""]
+    out += [f"## {w('sec.nps')}", ""]
     rows = []
     for label, n in (
-        [("All walks", report.nps)]
-        + [(f"Journey: {x.label}", x) for x in report.nps_by_journey]
-        + [(f"Release: {x.label}", x) for x in report.nps_by_release]
+        [(w("nps.all"), report.nps)]
+        + [(w("md.journey", label=x.label), x) for x in report.nps_by_journey]
+        + [(w("md.release", label=x.label), x) for x in report.nps_by_release]
     ):
         rows.append(
             [
                 md(label),
-                str(n.n),
-                str(n.promoters),
-                str(n.passives),
-                str(n.detractors),
+                w.plain(n.n),
+                w.plain(n.promoters),
+                w.plain(n.passives),
+                w.plain(n.detractors),
                 nps_value(n),
-                md(nps_warning(n)),
+                md(nps_warning(n, w)),
             ]
         )
     out += _table(
-        ["Group", "n", "Promoters 9-10", "Passives 7-8", "Detractors 0-6", "NPS", "Note"],
+        [
+            w("md.col.group"),
+            "n",
+            w("md.col.promoters"),
+            w("md.col.passives"),
+            w("md.col.detractors"),
+            "NPS",
+            w("md.col.note"),
+        ],
         rows,
         "lrrrrrl",
     )
 
-    out += ["## Journey friction map", ""]
-    out.append(
-        f"Ease is the mean of a 1-7 ease rating (the usual average is {EASE_REFERENCE}). "
-        "**Bold** steps stand out: a quarter or more of walks blocked or skipped, or the "
-        "hardest step of its journey (lowest ease, under 5.5)."
-    )
+    out += [f"## {w('sec.map')}", ""]
+    out.append(w("md.map.note", reference=w.g(EASE_REFERENCE)))
     out.append("")
     for j in report.journeys:
         out += [f"### {md(j.title)} ({md(j.journey_id)})", ""]
+        warning = nps_warning(j.nps, w)
         out.append(
-            f"{j.walks:,} walks by {j.walkers:,} walkers; completed {j.completed:,}, abandoned "
-            f"{j.abandoned:,}; NPS {nps_value(j.nps)} (n = {j.nps.n})"
-            + (f" — {md(nps_warning(j.nps))}" if nps_warning(j.nps) else "")
+            w(
+                "md.journey.note",
+                walks=w.count(j.walks, "walk"),
+                walkers=w.count(j.walkers, "walker"),
+                completed=w.num(j.completed),
+                abandoned=w.num(j.abandoned),
+                nps=nps_value(j.nps),
+                n=w.plain(j.nps.n),
+            )
+            + (f" — {md(warning)}" if warning else "")
         )
         out.append("")
         rows = []
         for s in j.steps:
             o = s.outcomes
             name = md(s.title)
+            mix = (o["done"], o["friction"], o["blocked"], o["skipped"])
             rows.append(
                 [
                     f"**{name}**" if s.worst else name,
-                    str(s.reached),
-                    f"{o['done']} / {o['friction']} / {o['blocked']} / {o['skipped']}",
-                    percent(o["blocked"] + o["skipped"], s.reached),
-                    str(s.dropped),
-                    duration(s.median_seconds),
-                    ease(s),
-                    severity_mix(s.severities),
+                    w.plain(s.reached),
+                    " / ".join(w.plain(x) for x in mix),
+                    w.pct(o["blocked"] + o["skipped"], s.reached),
+                    w.plain(s.dropped),
+                    duration(s.median_seconds, w),
+                    ease(s, w),
+                    severity_mix(s.severities, w),
                 ]
             )
         out += _table(
             [
-                "Step",
-                "Reached",
-                "Done / friction / blocked / skipped",
-                "Blocked or skipped",
-                "Stopped here",
-                "Median time",
-                "Ease",
-                "Pain points",
+                w("col.step"),
+                w("md.col.reached"),
+                w("md.col.mix"),
+                w("md.col.bad"),
+                w("col.stopped"),
+                w("col.median"),
+                w("col.ease"),
+                w("col.pains"),
             ],
             rows,
             "lrrrrrrl",
         )
 
-    out += ["## Fix list", ""]
+    out += [f"## {w('sec.fixes')}", ""]
     if report.fixes:
-        formula = "Score = 100 × reach × severity × impact × persistence (each 0-1)."
-        out += [f"{FIX_ORDER} {formula}", ""]
+        out += [f"{w('fix.order')} {w('fix.formula')}", ""]
     else:
-        out += ["No recurring problem yet.", ""]
+        out += [w("fix.none"), ""]
     for f in report.fixes[:TOP_DETAILED]:
-        tag = " ".join(f"**{x}**" for x in flags(f))
-        out += [f"### {f.rank}. {md(f.title) or '(untitled)'}" + (f" — {tag}" if tag else ""), ""]
-        out.append(f"- Score **{f.score:.1f}** = {score_product(f)}")
+        tag = " ".join(f"**{x}**" for x in flags(f, w))
+        title = md(f.title) or w("untitled")
+        out += [f"### {f.rank}. {title}" + (f" — {tag}" if tag else ""), ""]
+        out.append("- " + w("md.score", score=w.dec(f.score, 1), product=score_product(f, w)))
         out.append(
-            f"- Reach: {f.walkers:,} walkers ({100 * f.parts['reach']:.0f} % of those on its "
-            f"steps), {f.reports:,} reports: {severity_mix(f.severities)}"
+            "- "
+            + w(
+                "md.reach",
+                walkers=w.count(f.walkers, "walker"),
+                share=w.share(f.parts["reach"]),
+                reports=w.count(f.reports, "report"),
+                severities=severity_mix(f.severities, w),
+            )
         )
-        out.append(f"- Steps: {md(step_names(f, place))}")
+        out.append("- " + w("md.steps", steps=md(step_names(f, place))))
         out.append(
-            f"- Status: {md(status(f))}" + (f" — {md(f.status_note)}" if f.status_note else "")
+            "- "
+            + w("md.status", status=md(status(f, w)))
+            + (f" — {md(f.status_note)}" if f.status_note else "")
         )
         if f.owner or f.ticket:
-            out.append(f"- Owner: {md(f.owner) or '—'}; ticket: {md(f.ticket) or '—'}")
-        if corrections(f):
-            out.append(f"- By hand: {md(corrections(f))}")
+            out.append("- " + w("md.owner", owner=md(f.owner) or "—", ticket=md(f.ticket) or "—"))
+        if corrections(f, w):
+            out.append("- " + w("md.by_hand", what=md(corrections(f, w))))
         if f.releases:
-            out.append(f"- Releases: {md(', '.join(f.releases))}")
-        out.append(f"- Id: `{f.id}`" if "`" not in f.id else f"- Id: {md(f.id)}")
+            out.append("- " + w("md.releases", releases=md(", ".join(f.releases))))
+        out.append("- " + w("md.id", id=f"`{f.id}`" if "`" not in f.id else md(f.id)))
         out.append("")
         # One quote each, a blank line between: consecutive "> " lines are one paragraph, which
         # ran three people's words together into one sentence.
         for q in (q for q in quotes(f) if q.strip()):
             out += [f"> {md(q)}", ""]
         if f.suggestions:
-            out += ["Suggested fixes:", ""]
-            out += [f"- {md(t)} ({n})" for t, n in f.suggestions[:3]] + [""]
+            out += [w("fix.suggested"), ""]
+            out += [f"- {md(t)} ({w.plain(n)})" for t, n in f.suggestions[:3]] + [""]
     rest = report.fixes[TOP_DETAILED : TOP_DETAILED + TOP_LISTED]
     if rest:
-        out += ["### More problems", ""]
+        out += [f"### {w('sec.more')}", ""]
         out += _table(
-            ["#", "Problem", "Score", "Walkers", "Reports", "Status"],
+            [
+                "#",
+                w("col.problem"),
+                w("col.score"),
+                w("col.walkers"),
+                w("col.reports"),
+                w("col.status"),
+            ],
             [
                 [
                     str(f.rank),
                     md(f.title),
-                    f"{f.score:.1f}",
-                    str(f.walkers),
-                    str(f.reports),
-                    md(status(f)),
+                    w.dec(f.score, 1),
+                    w.plain(f.walkers),
+                    w.plain(f.reports),
+                    md(status(f, w)),
                 ]
                 for f in rest
             ],
@@ -171,23 +204,27 @@ def to_markdown(report: Report) -> str:
         )
     hidden = len(report.fixes) - TOP_DETAILED - len(rest)
     if hidden > 0:
-        out += [f"… and {hidden:,} more problems (CSV, XLSX and JSON list every one).", ""]
+        out += [w("md.hidden", count=w.num(hidden), problems=w.noun(hidden, "problem")), ""]
 
-    out += ["## One-offs, major or worse", ""]
+    out += [f"## {w('sec.one_offs')}", ""]
     if report.one_offs:
-        out.append(
-            "Reported once and in no recurring problem (the blockers among them are also in the "
-            'fix list above, as "one report"); in a small lab these matter most.'
-        )
+        out.append(w("md.one_offs.note", note=w("one_offs.note")))
         out.append("")
         out += _table(
-            ["Severity", "Step", "Release", "Walker", "What they wrote", "Suggested fix"],
+            [
+                w("col.severity"),
+                w("col.step"),
+                w("col.release"),
+                w("col.walker"),
+                w("col.wrote"),
+                w("col.suggested"),
+            ],
             [
                 [
                     str(p.severity),
                     md(place(p.journey, p.step)),
                     md(p.release),
-                    md(p.walker or "anonymous"),
+                    md(w.walker(p.walker or "anonymous")),
                     md(p.text),
                     md(p.suggested_fix),
                 ]
@@ -196,48 +233,53 @@ def to_markdown(report: Report) -> str:
             "rlllll",
         )
         if len(report.one_offs) > ONE_OFFS_SHOWN:
-            out += [f"… and {len(report.one_offs) - ONE_OFFS_SHOWN:,} more.", ""]
+            out += [w("md.more", count=w.num(len(report.one_offs) - ONE_OFFS_SHOWN)), ""]
     else:
-        out += ["None.", ""]
+        out += [w("none."), ""]
 
     c = report.comparison
     if c is not None:
-        out += [f"## Release {md(c.from_release)} → {md(c.to_release)}", ""]
-        out.append(", ".join(f"{n} {kind_label(k)}" for k, n in c.totals.items()))
+        out += [f"## {w('cmp.title', frm=md(c.from_release), to=md(c.to_release))}", ""]
+        out.append(
+            ", ".join(
+                w("cmp.total", n=w.plain(n), kind=w.kind(k, total=True))
+                for k, n in c.totals.items()
+            )
+        )
         out.append("")
         out += _table(
             [
-                "Change",
-                "Problem",
-                md(counts_label(c.from_release, heading=True)),
-                md(counts_label(c.to_release, heading=True)),
-                "Status",
+                w("col.change"),
+                w("col.problem"),
+                md(counts_label(c.from_release, w, heading=True)),
+                md(counts_label(c.to_release, w, heading=True)),
+                w("col.status"),
             ],
             [
                 [
-                    kind_label(x.kind),
+                    w.kind(x.kind),
                     md(x.title),
-                    str(x.from_count),
-                    gone_count(x.to_count, x.expected),
-                    md(x.status),
+                    w.plain(x.from_count),
+                    gone_count(x.to_count, x.expected, w),
+                    md(x.status if lang == "en" else w.status_word(x.status)),
                 ]
                 for x in c.changes
             ],
             "llrrl",
         )
         if any(x.expected is not None for x in c.changes):
-            out += [f"- {md(line)}" for line in resolved_rule(c.from_release, c.to_release)]
+            out += [f"- {md(line)}" for line in resolved_rule(c.from_release, c.to_release, w)]
             out.append("")
 
-    out += ["## Praise — don't break this", ""]
+    out += [f"## {w('sec.praise')}", ""]
     out += [
-        f"- {md(n.text)} — {md(place(n.journey, n.step))}, {md(n.walker)}"
+        f"- {md(n.text)} — {md(place(n.journey, n.step))}, {md(w.walker(n.walker))}"
         for n in report.praise[:NOTES_SHOWN]
-    ] or ["None yet."]
-    out += ["", "## Closing comments", ""]
+    ] or [w("none_yet")]
+    out += ["", f"## {w('sec.comments')}", ""]
     out += [
-        f"- {md(n.text)} — {md(place(n.journey, ''))}, {md(n.walker)}"
-        + (f", would recommend {n.nps}/10" if n.nps is not None else "")
+        f"- {md(n.text)} — {md(place(n.journey, ''))}, {md(w.walker(n.walker))}"
+        + (w("would_recommend", nps=n.nps) if n.nps is not None else "")
         for n in report.comments[:NOTES_SHOWN]
-    ] or ["None yet."]
+    ] or [w("none_yet")]
     return "\n".join(out).rstrip() + "\n"

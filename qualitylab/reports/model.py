@@ -29,15 +29,6 @@ class Scope:
     release: str | None = None
     compare_to: str | None = None
 
-    @property
-    def label(self) -> str:
-        parts = [
-            f"journey {self.journey}" if self.journey else "",
-            f"product {self.product}" if self.product else "",
-            f"release {self.release}" if self.release else "",
-        ]
-        return ", ".join(p for p in parts if p) or "whole lab"
-
 
 @dataclass(frozen=True)
 class Nps:

@@ -45,9 +45,13 @@ def render(
     *,
     what: str = "pains",
     progress: Callable[[str, float], None] | None = None,
+    lang: str = "en",
 ) -> str | bytes:
     """``report`` as ``fmt`` (one of ``FORMATS``); ``what`` picks the CSV's rows; ``progress``
-    hears how far a slow format (XLSX) got."""
+    hears how far a slow format (XLSX) got; ``lang`` (``LANGS``) is the language of the fixed
+    words of HTML, Markdown, XLSX and the Jira CSV's Description. CSV and JSON are the same in
+    every language (scripts and ``schema_version`` read their English keys and values), and so
+    are the Jira CSV's columns, priorities and labels (Jira's field mapping)."""
     if what not in CSV_WHAT:
         raise InvalidInput(f"--what must be one of {', '.join(CSV_WHAT)}, not {what!r}")
     if fmt == "json":
@@ -55,11 +59,11 @@ def render(
     if fmt == "md":
         from qualitylab.reports.markdown import to_markdown
 
-        return to_markdown(report)
+        return to_markdown(report, lang)
     if fmt == "html":
         from qualitylab.reports.html import to_html
 
-        return to_html(report)
+        return to_html(report, lang)
     if fmt == "csv":
         from qualitylab.reports.tabular import to_csv
 
@@ -67,9 +71,9 @@ def render(
     if fmt == "jira-csv":
         from qualitylab.reports.tabular import to_jira_csv
 
-        return to_jira_csv(report)
+        return to_jira_csv(report, lang)
     if fmt == "xlsx":
         from qualitylab.reports.tabular import to_xlsx
 
-        return to_xlsx(report, progress)
+        return to_xlsx(report, progress, lang)
     raise InvalidInput(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")

@@ -13,11 +13,17 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from qualitylab.fixlist.releases import counts_label, kind_label, resolved_rule
 from qualitylab.reports.gcpause import paused_gc
 from qualitylab.reports.model import SEVERITY_NAMES, FixRow, Report
 from qualitylab.reports.safe import cell, is_formula_like, jira, one_line, visible
-from qualitylab.reports.text import checks, plural, score_product, status
+from qualitylab.reports.strings import EN, Words
+from qualitylab.reports.text import (
+    checks,
+    counts_label,
+    resolved_rule,
+    score_product,
+    status,
+)
 
 PAIN_COLUMNS = (
     "pain_point_id",
@@ -74,7 +80,8 @@ FIX_COLUMNS = (
 )
 
 
-def pain_rows(report: Report) -> Iterable[list[Any]]:
+def pain_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    """``w``: the words of the lab's own values (the XLSX's language; CSV is English)."""
     for p in report.pain_points:
         yield [
             p.id,
@@ -86,14 +93,15 @@ def pain_rows(report: Report) -> Iterable[list[Any]]:
             SEVERITY_NAMES.get(p.severity, ""),
             p.category,
             p.release,
-            p.walker or "anonymous",
+            w.walker(p.walker or "anonymous"),
             p.text,
             p.suggested_fix,
             p.created_at or "",
         ]
 
 
-def fix_rows(report: Report) -> Iterable[list[Any]]:
+def fix_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    yes = w("yes")
     for f in report.fixes:
         yield [
             f.rank,
@@ -109,9 +117,9 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.factors.get("impact", 0.0),
             f.factors.get("persistence", 0.0),
             f.parts["blockers"],
-            "yes" if f.blocker else "",
-            "yes" if f.regressed else "",
-            "yes" if f.one_off else "",
+            yes if f.blocker else "",
+            yes if f.regressed else "",
+            yes if f.one_off else "",
             f.walkers,
             f.reports,
             f.severities.get(4, 0),
@@ -126,7 +134,7 @@ def fix_rows(report: Report) -> Iterable[list[Any]]:
             f.owner,
             f.ticket,
             "; ".join(pid for pid, _ in f.merged),
-            "; ".join(checks(f)),
+            "; ".join(checks(f, w)),
             f.cohesion,
             "\n".join(f.quotes),
             "\n".join(f"{t} ({n})" for t, n in f.suggestions),
@@ -155,7 +163,7 @@ STEP_COLUMNS = (
 )
 
 
-def step_rows(report: Report) -> Iterable[list[Any]]:
+def step_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
     for j in report.journeys:
         for s in j.steps:
             o = s.outcomes
@@ -177,7 +185,7 @@ def step_rows(report: Report) -> Iterable[list[Any]]:
                 s.severities.get(3, 0),
                 s.severities.get(2, 0),
                 s.severities.get(1, 0),
-                "yes" if s.worst else "",
+                w("yes") if s.worst else "",
             ]
 
 
@@ -195,10 +203,10 @@ NPS_COLUMNS = (
 )
 
 
-def nps_rows(report: Report) -> Iterable[list[Any]]:
-    groups = [("all", report.nps)]
-    groups += [("journey", n) for n in report.nps_by_journey]
-    groups += [("release", n) for n in report.nps_by_release]
+def nps_rows(report: Report, w: Words = EN) -> Iterable[list[Any]]:
+    groups = [(w("x.group.all"), report.nps)]
+    groups += [(w("x.group.journey"), n) for n in report.nps_by_journey]
+    groups += [(w("x.group.release"), n) for n in report.nps_by_release]
     for group, n in groups:
         interval = n.interval
         yield [
@@ -211,7 +219,7 @@ def nps_rows(report: Report) -> Iterable[list[Any]]:
             None if n.score is None else round(n.score, 1),
             None if interval is None else round(interval[0], 1),
             None if interval is None else round(interval[1], 1),
-            "yes" if n.small else "",
+            w("yes") if n.small else "",
         ]
 
 
@@ -271,48 +279,59 @@ def _label(text: str) -> str:
     return "-".join(text.split())[:255]
 
 
-def _jira_description(fix: FixRow) -> str:
-    sev = ", ".join(f"{n} {SEVERITY_NAMES[s]}" for s, n in fix.severities.items() if n)
+def _jira_description(fix: FixRow, w: Words) -> str:
+    sev = ", ".join(f"{w.plain(n)} {w.noun(n, f'sev.{s}')}" for s, n in fix.severities.items() if n)
     lines = [
-        f"Quality lab problem {one_line(fix.id)} (stable id: later exports carry it too).",
-        f"Rank {fix.rank}, score {fix.score:.1f} = {score_product(fix)}.",
-        f"Reach {100 * fix.parts['reach']:.0f} % of the walkers on its steps; severity "
-        f"{fix.parts['severity_mean']:.1f} mean / {int(fix.parts['severity_max'])} worst.",
-        f"{plural(fix.walkers, 'walker')}, {plural(fix.reports, 'report')} ({sev}).",
-        "Steps: " + jira(", ".join(fix.steps)),
+        w("jira.head", id=one_line(fix.id)),
+        w("jira.rank", rank=fix.rank, score=w.dec(fix.score, 1), product=score_product(fix, w)),
+        w(
+            "jira.reach",
+            share=w.share(fix.parts["reach"]),
+            mean=w.dec(fix.parts["severity_mean"], 1),
+            worst=int(fix.parts["severity_max"]),
+        ),
+        w(
+            "jira.counts",
+            walkers=w.count(fix.walkers, "walker"),
+            reports=w.count(fix.reports, "report"),
+            severities=sev,
+        ),
+        w("jira.steps", steps=jira(", ".join(fix.steps))),
     ]
     if fix.releases:
-        lines.append("Releases: " + jira(", ".join(fix.releases)))
+        lines.append(w("jira.releases", releases=jira(", ".join(fix.releases))))
     if fix.status != "open" or fix.owner:  # what the team decided so far, and who takes it
-        decided = status(fix) + (f" ({fix.status_note})" if fix.status_note else "")
-        decided += f"; owner {fix.owner}" if fix.owner else ""
-        lines.append("Decision: " + jira(one_line(decided)) + ".")
+        decided = status(fix, w) + (f" ({fix.status_note})" if fix.status_note else "")
+        decided += w("jira.owner", owner=fix.owner) if fix.owner else ""
+        lines.append(w("jira.decision", decision=jira(one_line(decided))))
     if fix.merged:
-        lines.append("Merged by hand: " + jira(", ".join(pid for pid, _ in fix.merged)))
-    if to_check := checks(fix):
-        lines.append("Check before you fix: " + "; ".join(to_check) + ".")
+        lines.append(w("jira.merged", ids=jira(", ".join(pid for pid, _ in fix.merged))))
+    if to_check := checks(fix, w):
+        lines.append(w("jira.check", what="; ".join(to_check)))
     if fix.quotes:
-        lines += ["", "What walkers wrote:"] + [f"* {jira(one_line(q))}" for q in fix.quotes]
+        lines += ["", w("jira.quotes")] + [f"* {jira(one_line(q))}" for q in fix.quotes]
     if fix.suggestions:
-        lines += ["", "Suggested fixes:"]
-        lines += [f"* {jira(one_line(t))} ({n})" for t, n in fix.suggestions]
+        lines += ["", w("fix.suggested")]
+        lines += [f"* {jira(one_line(t))} ({w.plain(n)})" for t, n in fix.suggestions]
     return "\n".join(lines)
 
 
-def to_jira_csv(report: Report) -> str:
+def to_jira_csv(report: Report, lang: str = "en") -> str:
     """What Jira's CSV importer takes: one issue per problem that needs one (``jira_skip``),
     labels ``qualitylab``, ``qualitylab-<problem id>`` (match later exports to tickets already
-    made) and the journey."""
+    made) and the journey. Column names, priorities and labels are what Jira's field mapping
+    reads, the same in every language; the Description is read by people, in ``lang``."""
+    w = Words(lang)
     rows = []
     for fix in report.fixes:
         if jira_skip(fix) is not None:
             continue
         journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
-        summary = one_line(fix.title) or f"Problem {fix.id}"
+        summary = one_line(fix.title) or w("jira.summary", id=fix.id)
         rows.append(
             [
                 summary[:250],
-                _jira_description(fix),
+                _jira_description(fix, w),
                 jira_priority(fix),
                 "qualitylab",
                 _label(f"qualitylab-{fix.id}"),
@@ -335,9 +354,14 @@ def _dated(rows: Iterable[list[Any]], column: int) -> Iterable[list[Any]]:
         yield row
 
 
-def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None) -> bytes:
+def to_xlsx(
+    report: Report, progress: Callable[[str, float], None] | None = None, lang: str = "en"
+) -> bytes:
     """A workbook: Fix list, Pain points, Steps, NPS (and Release comparison when asked), each
-    with a bold filled header row, frozen below the header, and an autofilter.
+    with a bold filled header row, frozen below the header, and an autofilter. ``lang`` names
+    the sheets, headers and notes, and the lab's own words in cells ("yes", a check, a change
+    kind, "anonymous"); the data stays data: walkers' words, ids, numbers, and statuses and
+    severities as their codes (the headers say "(код)"), as in the CSV.
 
     Written with XlsxWriter (about twice openpyxl's speed: 100,000 pain points are 1.3 million
     cells, see benchmarks/README.md); ``progress`` hears ``("Writing xlsx", fraction of rows)``.
@@ -346,10 +370,10 @@ def to_xlsx(report: Report, progress: Callable[[str, float], None] | None = None
     temporary files. The garbage collector is paused: a tuple per cell, no cycles (~15 %).
     """
     with paused_gc():
-        return _workbook(report, progress)
+        return _workbook(report, progress, Words(lang))
 
 
-def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> bytes:
+def _workbook(report: Report, progress: Callable[[str, float], None] | None, w: Words) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
@@ -375,41 +399,46 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
         (True, True): wb.add_format({**wrap, "quote_prefix": True}),
     }
     sheets: list[tuple[str, Sequence[str], Iterable[Sequence[Any]], dict[str, int]]] = [
-        ("Fix list", FIX_COLUMNS, fix_rows(report), {"title": 50, "quotes": 70, "steps": 30}),
         (
-            "Pain points",
+            w("x.sheet.fixes"),
+            FIX_COLUMNS,
+            fix_rows(report, w),
+            {"title": 50, "quotes": 70, "steps": 30},
+        ),
+        (
+            w("x.sheet.pains"),
             PAIN_COLUMNS,
-            _dated(pain_rows(report), PAIN_COLUMNS.index("created_at")),
+            _dated(pain_rows(report, w), PAIN_COLUMNS.index("created_at")),
             {"text": 70, "problem": 40, "created_at": 22},
         ),
-        ("Steps", STEP_COLUMNS, step_rows(report), {"title": 36}),
-        ("NPS", NPS_COLUMNS, nps_rows(report), {"label": 30}),
+        (w("x.sheet.steps"), STEP_COLUMNS, step_rows(report, w), {"title": 36}),
+        (w("x.sheet.nps"), NPS_COLUMNS, nps_rows(report, w), {"label": 30}),
     ]
     if report.comparison is not None:
         c = report.comparison
         sheets.append(
             (
-                "Release comparison",
+                w("x.sheet.compare"),
                 # expected: for a problem gone from the later release, how many of its walkers
                 # would have hit it (what tells "resolved" from "not seen again")
                 (
                     "change",
                     "problem_id",
                     "title",
-                    counts_label(c.from_release),
-                    counts_label(c.to_release),
-                    "expected walkers",
+                    counts_label(c.from_release, w),
+                    counts_label(c.to_release, w),
+                    w("x.expected"),
                     "status",
                 ),
                 [
                     *(
-                        [kind_label(x.kind), x.id, x.title, x.from_count, x.to_count]
+                        [w.kind(x.kind), x.id, x.title, x.from_count, x.to_count]
                         + [x.expected, x.status]
                         for x in c.changes
                     ),
                     # what "resolved" and "not seen again" mean, under the table as elsewhere
                     *(
-                        [[], *([line] for line in resolved_rule(c.from_release, c.to_release))]
+                        [[], *([line] for line in resolved_rule(c.from_release, c.to_release, w))]
                         if any(x.expected is not None for x in c.changes)
                         else []
                     ),
@@ -424,9 +453,11 @@ def _workbook(report: Report, progress: Callable[[str, float], None] | None) -> 
     for name, header, rows, widths in sheets:
         ws = wb.add_worksheet(name)
         ws.freeze_panes(1, 0)
+        titles = [w.column(column) for column in header]
         for n, column in enumerate(header):
-            ws.set_column(n, n, widths.get(column, max(10, min(len(column) + 2, 24))))
-        for n, column in enumerate(header):
+            width = max(10, min(len(titles[n]) + 2, 24))
+            ws.set_column(n, n, widths.get(column, width))
+        for n, column in enumerate(titles):
             ws.write_string(0, n, visible(column), head)
         write_string, write_number = ws.write_string, ws.write_number
         count = 0

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from qualitylab.reports.model import EASE_REFERENCE, Report
 from qualitylab.reports.safe import one_line
+from qualitylab.reports.strings import Words
 from qualitylab.reports.text import (
     duration,
     ease,
-    flags,
+    flag_list,
     headline,
     nps_range,
     nps_value,
-    percent,
-    plural,
+    scope_label,
     status,
 )
 
@@ -35,104 +35,108 @@ def _t(text: str, style: str = "") -> Text:
     return Text(one_line(text), style=style)
 
 
-def _pains(severities: dict[int, int]) -> Text:
+def _pains(severities: dict[int, int], w: Words) -> Text:
     """ "41 (4 blk)": pain points on a step and how many are blockers."""
     from rich.text import Text
 
-    out = Text(str(sum(severities.values())))
+    out = Text(w.plain(sum(severities.values())))
     if severities.get(4):
-        out.append(f" ({severities[4]} blk)", style="red")
+        out.append(w("t.blk", count=w.plain(severities[4])), style="red")
     return out
 
 
-def print_summary(report: Report, console: Console) -> None:
+def print_summary(report: Report, console: Console, lang: str = "en") -> None:
+    """The summary with its fixed words in ``lang`` (en or ru)."""
     from rich.table import Table
 
+    w = Words(lang)
     h = report.header
-    console.print(_t(f"{h.title} — {h.scope.label}", "bold"))
-    for line in headline(report):
+    console.print(_t(f"{w.title(h.title)} — {scope_label(h.scope, w)}", "bold"))
+    for line in headline(report, w):
         console.print(_t(line))
     console.print()
 
-    nps = Table(title="Would recommend (NPS)", title_justify="left", **_COMPACT)
-    nps.add_column("group", ratio=1, min_width=14, overflow="fold")
-    for name in ("n", "prom", "pass", "detr", "NPS"):
+    nps = Table(title=w("sec.nps"), title_justify="left", **_COMPACT)
+    nps.add_column(w("t.group"), ratio=1, min_width=14, overflow="fold")
+    for name in ("n", w("t.prom"), w("t.pass"), w("t.detr"), "NPS"):
         nps.add_column(name, justify="right", no_wrap=True)
     nps.add_column("", no_wrap=True)
-    groups = [("all walks", report.nps)] + [(n.label, n) for n in report.nps_by_journey]
-    groups += [(f"release {n.label}", n) for n in report.nps_by_release]
+    groups = [(w("t.all"), report.nps)] + [(n.label, n) for n in report.nps_by_journey]
+    groups += [(w("t.release", label=n.label), n) for n in report.nps_by_release]
     for label, n in groups:
         nps.add_row(
             _t(label),
-            str(n.n),
-            str(n.promoters),
-            str(n.passives),
-            str(n.detractors),
+            w.plain(n.n),
+            w.plain(n.promoters),
+            w.plain(n.passives),
+            w.plain(n.detractors),
             nps_value(n),
-            _t(nps_range(n), "yellow"),
+            _t(nps_range(n, w), "yellow"),
         )
     console.print(nps)
 
     for j in report.journeys:
         table = Table(
-            title=_t(f"{j.title} ({j.journey_id}): {j.walks} walks, NPS {nps_value(j.nps)}"),
+            title=_t(
+                w(
+                    "t.journey",
+                    title=j.title,
+                    id=j.journey_id,
+                    walks=w.count(j.walks, "walk", grouped=False),
+                    nps=nps_value(j.nps),
+                )
+            ),
             title_justify="left",
             **_COMPACT,
         )
-        table.add_column("step", overflow="fold", ratio=1, min_width=14)
+        table.add_column(w("t.step"), overflow="fold", ratio=1, min_width=14)
         # "ok/fric/blk/skip" on two lines: on one it took the room an 80-column terminal needs
         # for the step's words ("confirmati / on")
-        for name in (
-            "reached",
-            "ok/fric/\nblk/skip",
-            "blk+skip",
-            "stop",
-            "median",
-            "ease",
-            "pains",
-        ):
+        for key in ("reached", "mix", "bad", "stop", "median", "ease", "pains"):
+            name = w(f"t.{key}")
             table.add_column(name, justify="right", no_wrap=True)
         for s in j.steps:
             o = s.outcomes
             low = s.mean_ease is not None and s.mean_ease < EASE_REFERENCE
             table.add_row(
                 _t(s.title + (" ◀" if s.worst else ""), "bold red" if s.worst else ""),
-                str(s.reached),
-                f"{o['done']}/{o['friction']}/{o['blocked']}/{o['skipped']}",
-                percent(o["blocked"] + o["skipped"], s.reached),
-                str(s.dropped),
-                duration(s.median_seconds).replace(" min ", "m").replace(" s", "s"),
-                _t(ease(s), "red" if low else ""),
-                _pains(s.severities),
+                w.plain(s.reached),
+                "/".join(w.plain(o[k]) for k in ("done", "friction", "blocked", "skipped")),
+                w.pct(o["blocked"] + o["skipped"], s.reached),
+                w.plain(s.dropped),
+                _short(duration(s.median_seconds, w), w),
+                _t(ease(s, w), "red" if low else ""),
+                _pains(s.severities, w),
             )
         console.print(table)
 
     if not report.fixes:
-        console.print(_t("No recurring problem yet (one-offs: the HTML, Markdown or CSV report)."))
+        console.print(_t(w("t.no_fixes")))
         return
-    top = Table(title="Top problems", title_justify="left", show_lines=True)
+    top = Table(title=w("t.top"), title_justify="left", show_lines=True)
     top.add_column("#", justify="right")
-    top.add_column("score", justify="right")
-    top.add_column("problem", overflow="fold", ratio=1)
-    top.add_column("who", no_wrap=True)
-    top.add_column("status", overflow="fold")
+    top.add_column(w("t.score"), justify="right")
+    top.add_column(w("t.problem"), overflow="fold", ratio=1)
+    top.add_column(w("t.who"), no_wrap=True)
+    top.add_column(w("t.status"), overflow="fold")
     for f in report.fixes[:TERMINAL_TOP]:
-        problem = _t(f.title or "(untitled)", "bold")
-        for flag in flags(f):
-            problem.append(f" {flag}", style="yellow" if flag.startswith("check") else "bold red")
+        problem = _t(f.title or w("untitled"), "bold")
+        for kind, flag in flag_list(f, w):
+            problem.append(f" {flag}", style="yellow" if kind == "check" else "bold red")
         quote = next((q for q in f.quotes if one_line(q) != one_line(f.title)), "")
         if quote:
-            problem.append("\n“")
+            problem.append("\n" + w("quote.open"))
             problem.append(one_line(quote)[:200], style="italic")
-            problem.append("”")
+            problem.append(w("quote.close"))
         problem.append(f"\n{one_line(', '.join(f.steps[:3]))}  {one_line(f.id)}", style="dim")
         top.add_row(
             str(f.rank),
-            f"{f.score:.1f}",
+            w.dec(f.score, 1),
             problem,
-            f"{f.walkers} walkers\n{f.reports} reports",
+            f"{w.count(f.walkers, 'walker', grouped=False)}\n"
+            f"{w.count(f.reports, 'report', grouped=False)}",
             _t(
-                status(f)
+                status(f, w)
                 + (f"\n{f.owner}" if f.owner else "")
                 + (f" {f.ticket}" if f.ticket else "")
             ),
@@ -142,19 +146,32 @@ def print_summary(report: Report, console: Console) -> None:
         # the fix list also ranks lone blockers: say so, or its count disagrees with the header's
         lone = sum(1 for f in report.fixes if f.one_off)
         kinds = (
-            f" ({len(report.fixes) - lone:,} recurring, "
-            f"{plural(lone, 'lone blocker')} of one report each)"
+            w(
+                "t.kinds",
+                recurring=w.num(len(report.fixes) - lone),
+                lone=w.count(lone, "lone_blocker"),
+            )
             if lone
             else ""
         )
         console.print(
             _t(
-                f"Top {TERMINAL_TOP} of {len(report.fixes):,} problems{kinds}; "
-                f"{plural(len(report.one_offs), 'one-off')} of severity 3-4."
+                w(
+                    "t.footer",
+                    top=TERMINAL_TOP,
+                    total=w.count(len(report.fixes), "problem"),
+                    kinds=kinds,
+                    one_offs=w.count(len(report.one_offs), "one_off"),
+                )
             ),
             style="dim",
         )
         # on a line of its own: an 80-column terminal must not break the command in two
-        console.print(
-            _t("The whole report: qualitylab report --format html -o report.html"), style="dim"
-        )
+        console.print(_t(w("t.whole")), style="dim")
+
+
+def _short(duration: str, w: Words) -> str:
+    """ "1m45s" / "1м45с": a duration in a narrow column (the room goes to the step's words)."""
+    if w.lang == "ru":
+        return duration.replace(" мин", "м").replace(" ч", "ч").replace(" с", "с").replace(" ", "")
+    return duration.replace(" min ", "m").replace(" s", "s")

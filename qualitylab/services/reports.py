@@ -183,11 +183,13 @@ def render_report(
     *,
     what: str = "pains",
     progress: Callable[[str, float], None] | None = None,
+    lang: str = "en",
 ) -> str | bytes:
-    """``report`` as a file's content (see ``qualitylab.reports.render``)."""
+    """``report`` as a file's content (see ``qualitylab.reports.render``); ``lang`` is the
+    language of HTML, Markdown and XLSX (CSV, Jira CSV and JSON stay English-keyed)."""
     from qualitylab.reports.render import render
 
-    return render(report, fmt, what=what, progress=progress)
+    return render(report, fmt, what=what, progress=progress, lang=lang)
 
 
 class ExcelChange(NamedTuple):
@@ -227,8 +229,8 @@ def jira_left_out(report: Report, fmt: str) -> dict[str, int]:
     return left_out(report) if fmt == "jira-csv" else {}
 
 
-def print_summary(report: Report, console: Console) -> None:
-    """The terminal summary (``qualitylab report`` without -o)."""
+def print_summary(report: Report, console: Console, lang: str = "en") -> None:
+    """The terminal summary (``qualitylab report`` without -o), its words in ``lang``."""
     from qualitylab.reports.terminal import print_summary as summary
 
-    summary(report, console)
+    summary(report, console, lang)

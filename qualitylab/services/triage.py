@@ -450,9 +450,11 @@ def export_report(
     journey: str | None = None,
     release: str | None = None,
     folder: Path | None = None,
+    lang: str = "en",
 ) -> ExportFile:
     """The report of the triage app's scope (``qualitylab report``'s model and renderers),
-    written into ``folder`` when one is given (an existing file of that name is replaced)."""
+    written into ``folder`` when one is given (an existing file of that name is replaced);
+    ``lang`` is the triage's language (the words of HTML, Markdown and XLSX)."""
     import re
 
     from qualitylab.reports.render import SUFFIX
@@ -466,7 +468,7 @@ def export_report(
 
     check_format(fmt)
     report = build_report(lab, journey=journey or None, release=release or None)
-    content = render_report(report, fmt)
+    content = render_report(report, fmt, lang=lang)
     parts = ["qualitylab-report", journey or "", release or "", "jira" if fmt == "jira-csv" else ""]
     stem = "-".join(re.sub(r"[^\w.-]+", "_", p) for p in parts if p)
     data = content.encode("utf-8") if isinstance(content, str) else content

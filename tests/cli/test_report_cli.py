@@ -358,3 +358,72 @@ def test_a_long_word_in_a_one_off_leaves_the_other_columns_readable(
     found = re.search(r'data-broken="([^"]*)"', dom)
     assert found, "chromium did not run the measuring script"
     assert json.loads(htmlmod.unescape(found[1])) == []
+
+
+# ---------------------------------------------------------------------------------- --lang
+@pytest.mark.parametrize("value", ["de", "russian", "RU-ru"])
+def test_a_bad_lang_is_one_line_and_exit_1(lab: str, runner: CliRunner, value: str) -> None:
+    result = runner.invoke(app, ["report", "--db", lab, "--lang", value, "-f", "md", "-o", "-"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"qualitylab: error: --lang must be 'en' or 'ru', not {value!r}"
+
+
+def test_lang_ru_writes_a_russian_report_and_leaves_the_csv_english(
+    lab: str, runner: CliRunner, tmp_path: Path
+) -> None:
+    page = tmp_path / "отчёт.html"
+    result = runner.invoke(app, ["report", "--db", lab, "--lang", "ru", "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    text = page.read_text(encoding="utf-8")
+    assert '<html lang="ru">' in text and "Список исправлений" in text
+    assert "Fix list" not in text and "Journey friction map" not in text
+    ru = runner.invoke(app, ["report", "--db", lab, "--lang", "ru", "-f", "csv", "-o", "-"])
+    en = runner.invoke(app, ["report", "--db", lab, "--lang", "en", "-f", "csv", "-o", "-"])
+    assert ru.exit_code == en.exit_code == 0 and ru.stdout == en.stdout
+
+
+def test_the_language_defaults_to_qualitylab_lang_then_the_locale(lab: str) -> None:
+    russian = CliRunner(env={"QUALITYLAB_LANG": "ru", "QUALITYLAB_WEIGHTS": "", "COLUMNS": "120"})
+    result = russian.invoke(app, ["report", "--db", lab])
+    assert result.exit_code == 0, result.output
+    assert "Готовность рекомендовать (NPS)" in result.output and "Главные проблемы" in result.output
+    by_locale = CliRunner(
+        env={"QUALITYLAB_LANG": "", "LC_ALL": "ru_RU.UTF-8", "QUALITYLAB_WEIGHTS": ""}
+    ).invoke(app, ["report", "--db", lab, "-f", "md", "-o", "-"])
+    assert by_locale.exit_code == 0 and "## Список исправлений" in by_locale.stdout
+    english = CliRunner(
+        env={"QUALITYLAB_LANG": "", "LC_ALL": "C.UTF-8", "QUALITYLAB_WEIGHTS": ""}
+    ).invoke(app, ["report", "--db", lab, "-f", "md", "-o", "-"])
+    assert english.exit_code == 0 and "## Fix list" in english.stdout
+
+
+def test_report_help_says_which_formats_follow_the_language(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["report", "--help"], env={"COLUMNS": "200"})
+    said = " ".join(result.output.split())
+    assert "--lang" in said and "CSV and JSON keep their English keys and values" in said
+    assert "the Jira CSV its columns, priorities and labels" in said
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed (apt-get install chromium)")
+@pytest.mark.parametrize("size", ["390,844", "1366,900"])
+def test_russian_html_report_breaks_no_word_and_never_scrolls_sideways(
+    lab: str, runner: CliRunner, tmp_path: Path, size: str
+) -> None:
+    """Russian words are longer ("Остановились здесь", "Заблокировано или пропущено"): on a
+    phone and a laptop every cell still holds its words and the page stays in its window."""
+    html = tmp_path / "report.html"
+    result = runner.invoke(app, ["report", "--db", lab, "--lang", "ru", "-o", str(html)])
+    assert result.exit_code == 0, result.output
+    page = re.sub(
+        r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html.read_text(encoding="utf-8")
+    )
+    measured = tmp_path / "measured.html"
+    measured.write_text(page.replace("</body>", _MEASURE + _SIDEWAYS + "</body>"), "utf-8")
+    dom = _chromium(tmp_path, f"--window-size={size}", "--dump-dom", measured.as_uri())
+    broken = re.search(r'data-broken="([^"]*)"', dom)
+    sideways = re.search(r'data-sideways="([^"]*)"', dom)
+    assert broken and sideways, "chromium did not run the measuring scripts"
+    words = json.loads(htmlmod.unescape(broken[1]))
+    assert words == [], sorted(set(words))
+    client, scroll = json.loads(htmlmod.unescape(sideways[1]))
+    assert scroll <= client, f"the page is {scroll} px wide in a {client} px window"

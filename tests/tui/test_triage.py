@@ -164,6 +164,25 @@ async def test_export_writes_the_scope_report_into_the_chosen_folder(
     assert "card form rejects spaces" in html
 
 
+async def test_a_russian_triage_exports_a_russian_report(
+    new_triage: TriageFactory, tmp_path: Path
+) -> None:
+    """The export calls the report service with the triage's language: a product owner working
+    in Russian sends management a report in Russian (the walkers' words as written)."""
+    app = new_triage("ru")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportDialog))
+        pilot.app.screen.query_one("#x-folder", Input).value = str(tmp_path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(pilot.app._notifications))
+        assert "Отчёт сохранён" in list(pilot.app._notifications)[0].message
+    html = (tmp_path / "qualitylab-report.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in html and "Список исправлений" in html
+    assert "Fix list" not in html and "card form rejects spaces" in html
+
+
 async def export_two_notes(
     new_triage: TriageFactory, fmt: str, folder: Path, lang: str = "en"
 ) -> tuple[str, str]:

@@ -205,7 +205,12 @@ class TriageApp(LabApp):
         where = None if self.served else Path(folder or ".")
         try:
             made = await self.read(
-                export_report, fmt, journey=journey or None, release=release or None, folder=where
+                export_report,
+                fmt,
+                journey=journey or None,
+                release=release or None,
+                folder=where,
+                lang=self.tr.lang,
             )
         except QualityLabError:
             return

@@ -37,6 +37,19 @@ class StorageUnavailable(QualityLabError):
         self.lasting = lasting
 
 
+class ReadOnlyLab(StorageUnavailable):
+    """This user may read the lab but not write to it: a SQLite file (or its folder) that is
+    read-only for them, a PostgreSQL user granted SELECT only. The message says what to change.
+
+    Always ``lasting``: waiting will not change it, write access will. Reads keep working, so a
+    use-case that only stores a cache (the fix list's run) goes on without it; a face that saves
+    tells its user in their words (the walk app: ``err.storage_read_only``).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, lasting=True)
+
+
 class MissingDatabase(StorageUnavailable):
     """A reader was pointed at a SQLite file that does not exist (likely a mistyped path).
 

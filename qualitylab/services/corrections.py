@@ -108,6 +108,7 @@ def _saved_before(
 def _scope_of(unit: Unit, cid: str) -> str:
     found = find_problem(unit, cid)
     if found is None:
+        unit.refuse_unless_writable("fix_correction")  # a reader's list was never stored
         raise NotFound(
             f"no problem {cid!r} in the last fix lists; run `qualitylab fixes` and copy an id "
             "from there"

@@ -81,6 +81,7 @@ def set_fix_status(
         found = find_problem(unit, cluster_id)
         existing = store_fixes.get_fix(unit, cluster_id)
         if found is None and existing is None:
+            unit.refuse_unless_writable("cluster_fix")  # a reader's list was never stored
             raise NotFound(
                 f"no cluster {cluster_id!r} in the last fix lists; run `qualitylab fixes` (ids "
                 "come from its latest run) and copy an id from there"

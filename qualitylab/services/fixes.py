@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 from qualitylab.domain import Cluster, Clustering, FixItem, PainPoint
-from qualitylab.errors import CatalogError, InvalidInput, NotFound
+from qualitylab.errors import CatalogError, InvalidInput, NotFound, ReadOnlyLab
 from qualitylab.fixlist.build import FixReport, ScopeData, Scored, release_changes
 from qualitylab.fixlist.build import report as build_report
 from qualitylab.fixlist.build import score as score_scope
@@ -195,21 +195,27 @@ def _load_and_cluster(
         parts.append(clustering)
         one_offs.extend(extra)
     if to_save:
-        with lab.store.unit() as unit:
-            for scope, run in to_save.items():
-                store_fixes.save_run(unit, scope=scope, run=run)
+        try:
+            with lab.store.unit() as unit:
+                for scope, run in to_save.items():
+                    store_fixes.save_run(unit, scope=scope, run=run)
+                for cid, record in inherited.items():
+                    saved = store_fixes.add_fix_if_absent(  # a person's own decision wins
+                        unit,
+                        cluster_id=cid,
+                        scope=record.scope,
+                        title=record.title,
+                        status=record.status.value,
+                        release=record.release,
+                        note=record.note,
+                    )
+                    if saved is not None:
+                        records[cid] = record_of(saved)
+        except ReadOnlyLab:
+            # A user who may only read the lab (a copy on a read-only share, a PostgreSQL user
+            # granted SELECT) gets the same list, not stored: the next run clusters again.
             for cid, record in inherited.items():
-                saved = store_fixes.add_fix_if_absent(  # a person's own decision always wins
-                    unit,
-                    cluster_id=cid,
-                    scope=record.scope,
-                    title=record.title,
-                    status=record.status.value,
-                    release=record.release,
-                    note=record.note,
-                )
-                if saved is not None:
-                    records[cid] = record_of(saved)
+                records.setdefault(cid, record)
     merged = Clustering(
         clusters=tuple(c for part in parts for c in part.clusters),
         unclustered=tuple(u for part in parts for u in part.unclustered),

@@ -90,11 +90,15 @@ class Store:
         engine = self.engine
         if self._path is None or file_identity(self._path) == self._identity:
             return engine
+        self._drop(engine)
+        return self.engine
+
+    def _drop(self, engine: Engine) -> None:
+        """Close ``engine``'s connections; the next unit opens the lab again (``engine``)."""
         with self._lock:
             if self._engine is engine:
                 engine.dispose()
                 self._engine = None
-        return self.engine
 
     def check_location(self) -> None:
         """Fail now, without opening anything, where a SQLite lab cannot be (its folder is
@@ -128,6 +132,7 @@ class Store:
         from sqlmodel import Session
 
         from qualitylab.store.engine import READ_ONLY_OPTION, describe
+        from qualitylab.store.rights import refusal
         from qualitylab.store.unit import Unit
 
         engine = self._same_file()
@@ -144,6 +149,11 @@ class Store:
                 session.flush()
                 committing = True  # only COMMIT is left: if its answer is lost, it may be done
         except (OperationalError, DBAPIError) as exc:
+            refused = refusal(exc, self.url)
+            if refused is not None:
+                if self._path is not None:  # opened read-only, maybe: open again next time, as
+                    self._drop(engine)  # the user may be given write access meanwhile
+                raise refused from exc
             if (
                 isinstance(exc, DBAPIError)
                 and not exc.connection_invalidated

@@ -2,8 +2,9 @@
 
 SQLite runs with WAL, ``synchronous=FULL``, a busy timeout and foreign keys on, and write
 transactions start with ``BEGIN IMMEDIATE`` so two walkers on one file never lose a write to
-"database is locked". PostgreSQL connections carry timeouts and TCP keepalives
-(``_pg_connect_args``).
+"database is locked". A SQLite lab this user may not write is opened read-only
+(``_read_only_connect``): reads work, writes are refused in words that say why (``rights``).
+PostgreSQL connections carry timeouts and TCP keepalives (``_pg_connect_args``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from sqlalchemy.pool import StaticPool
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
-from qualitylab.store.location import check_sqlite_file
+from qualitylab.store.location import check_sqlite_file, read_only_uri, sqlite_file, write_block
+from qualitylab.store.rights import first_line, refusal, sqlite_refusal
 from qualitylab.store.schema_check import check_lab_schema
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -115,7 +117,13 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         path = make_url(url).database
         if path and check_sqlite_file(Path(path), create=create):
             _create_folder(Path(path))
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        options: dict[str, Any] = {}
+        if path and write_block(Path(path)) is not None:  # this user may only read it
+            options["creator"] = _read_only_connect(Path(path))
+        read_only = bool(options)
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, **options
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -123,7 +131,7 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        if not in_memory:
+        if not in_memory and not read_only:
             _set_wal(cur)
             # FULL: a commit is on disk (the WAL fsynced) before it returns, so a power cut
             # cannot take a confirmed answer; NORMAL could lose the last commits. Cost:
@@ -141,6 +149,21 @@ def _sqlite_engine(url: str, *, in_memory: bool, create: bool) -> Engine:
             begin_immediate(conn.connection.driver_connection)
 
     return engine
+
+
+def _read_only_connect(path: Path) -> Callable[[], Any]:
+    """Connections to a lab this user may not write (``location.write_block``), opened read-only
+    (``location.read_only_uri``) so that reading it writes nothing: a product owner given a copy
+    on a read-only share could not even list it, as opening switched it to WAL and a WAL reader
+    needs a -shm file beside it. Writes are refused by SQLite itself (``rights.refusal``)."""
+    import sqlite3
+
+    uri = read_only_uri(path)
+
+    def connect() -> Any:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+
+    return connect
 
 
 def _create_folder(path: Path) -> None:
@@ -209,14 +232,8 @@ def check_connection(engine: Engine) -> None:
             conn.execute(text("SELECT 1"))
     except (OperationalError, DBAPIError, OSError) as exc:
         raise StorageUnavailable(
-            f"cannot open database {describe(str(engine.url))}: {_first_line(exc)}"
+            f"cannot open database {describe(str(engine.url))}: {first_line(exc)}"
         ) from exc
-
-
-def _first_line(exc: BaseException) -> str:
-    orig = getattr(exc, "orig", None) or exc
-    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
-    return lines[0] if lines else type(orig).__name__
 
 
 @contextlib.contextmanager
@@ -311,7 +328,10 @@ def _stored_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as conn:
             value = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except DBAPIError:  # no alembic_version table yet: a new database
+    except DBAPIError as exc:  # no alembic_version table yet: a new database
+        refused = refusal(exc, engine.url.render_as_string(hide_password=False))
+        if refused is not None:  # or one this user may not read: not new, not to migrate
+            raise refused from exc
         return None
     return str(value) if value is not None else None
 
@@ -325,6 +345,10 @@ def upgrade(engine: Engine) -> None:
     from alembic.script import ScriptDirectory
 
     check_lab_schema(engine, stored, ScriptDirectory.from_config(alembic_config(engine)))
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
+    block = write_block(path) if path is not None else None
+    if path is not None and block is not None:  # before the lock file, which it cannot make
+        raise sqlite_refusal(path, block, upgrading=True)
     with _migration_lock(engine):
         if current_revision(engine) != head_revision(engine):
             command.upgrade(alembic_config(engine), "head")
@@ -340,7 +364,10 @@ def open_engine(url: str, *, create: bool = True) -> Engine:
     try:
         upgrade(engine)
     except (OperationalError, DBAPIError) as exc:
+        refused = refusal(exc, url, upgrading=True)
+        if refused is not None:
+            raise refused from exc
         raise StorageUnavailable(
-            f"cannot upgrade database {describe(url)}: {_first_line(exc)}"
+            f"cannot upgrade database {describe(url)}: {first_line(exc)}"
         ) from exc
     return engine

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from qualitylab.errors import MissingDatabase, StorageUnavailable
 
@@ -46,6 +47,12 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
         raise not_a_lab(str(path), others)
     folder = path.parent
     if folder.is_dir():
+        if create and not path.exists() and not may_write(folder):
+            raise StorageUnavailable(
+                f"cannot create lab {path.name}: the folder {folder} is read-only for this "
+                "user; choose a folder you may write, or make it writable",
+                lasting=True,
+            )
         return False
     from qualitylab.config import data_dir
 
@@ -54,6 +61,33 @@ def check_sqlite_file(path: Path, *, create: bool) -> bool:
             f"no folder {folder} for database {path.name}; create it first or choose another --db"
         )
     return True
+
+
+def may_write(path: Path) -> bool:
+    """May this process write ``path``: change a file, or create and delete files in a folder?
+    The system answers for the process's effective user, with ACLs and read-only mounts."""
+    return os.access(path, os.W_OK, effective_ids=os.access in os.supports_effective_ids)
+
+
+#: Why a user may not save to a SQLite lab (``write_block``): its file, or its folder.
+WriteBlock = Literal["file", "folder"] | None
+
+
+def write_block(path: Path) -> WriteBlock:
+    """Why this user cannot save to the SQLite lab at ``path``: "file" (the file is read-only for
+    them), "folder" (its folder is, and a WAL lab's -wal and -shm files are made there), None
+    (they can, or no file is there yet).
+
+    A folder that is read-only does not block a lab whose -wal and -shm files are already there
+    and writable (another process has the lab open): SQLite then needs to create nothing."""
+    if not path.is_file():
+        return None
+    if not may_write(path):
+        return "file"
+    if may_write(path.parent):
+        return None
+    beside = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    return None if all(may_write(file) for file in beside) else "folder"
 
 
 #: The lab's own tables (``models.py``; tests/store/test_migrations.py keeps the list true),
@@ -87,6 +121,24 @@ def not_a_lab(where: str, tables: list[str]) -> StorageUnavailable:
     )
 
 
+def read_only_uri(path: Path) -> str:
+    """The URI that opens the SQLite file at ``path`` so that reading it writes nothing.
+
+    - ``mode=ro``, SQLite's own read-only open, when a -wal or -shm file is there (a process
+      that may write has the file open, or left them): the reader shares that WAL index, takes
+      its read locks and sees every commit.
+    - ``mode=ro&immutable=1`` when neither is there: no process has the file open (every WAL
+      connection keeps -shm). A WAL file cannot be read otherwise from a folder the user may
+      not write, and in one they may, plain ``mode=ro`` makes a -wal and -shm that it cannot
+      remove again: left owned by the reader, they can lock the file's owner out of writing.
+      Immutable takes no locks, so a writer that starts during this read is not seen (and could
+      be read half-done); accepted for a read that never writes, by a user who cannot.
+    """
+    beside = (path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))
+    immutable = not any(file.exists() for file in beside)
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
 def _tables_of_another_program(path: Path) -> list[str]:
     """The tables of a SQLite file that has no lab schema (no ``alembic_version``), read-only
     and before the lab's engine connects: its first connection switches the file to WAL, a
@@ -95,7 +147,7 @@ def _tables_of_another_program(path: Path) -> list[str]:
     import sqlite3
 
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             rows = conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

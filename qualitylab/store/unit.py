@@ -194,6 +194,12 @@ class Unit:
         self.session.flush()
         return walker_of(row)
 
+    def refuse_unless_writable(self, table: str) -> None:
+        """Raise ``ReadOnlyLab`` if this user may not add rows to ``table`` (``rights``)."""
+        from qualitylab.store.rights import refuse_unless_writable
+
+        refuse_unless_writable(self.session.connection(), table)
+
     def lock(self, *key: str) -> None:
         """Hold a lock on ``key`` until this transaction ends, on PostgreSQL (where two
         transactions can both find nothing and both insert). SQLite needs none: write

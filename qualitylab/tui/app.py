@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual.binding import Binding, BindingType
 
 from qualitylab import config
-from qualitylab.errors import QualityLabError, StorageUnavailable
+from qualitylab.errors import QualityLabError, ReadOnlyLab, StorageUnavailable
 from qualitylab.tui.lab_app import DARK, LIGHT, LabApp
 
 if TYPE_CHECKING:
@@ -190,7 +190,10 @@ class QualityLabApp(LabApp):
 
     def waits_out(self, err: StorageUnavailable) -> bool:
         """Is ``err`` an outage to wait out on the outage screen? Not once the lab was reached
-        and the database answered "no" (read-only, damaged): waiting will not change that."""
+        and the database answered "no" (read-only, damaged): waiting will not change that. Nor
+        is a lab this user may not write, even before it opened (it must be upgraded first)."""
+        if isinstance(err, ReadOnlyLab):
+            return False
         return not (err.lasting and self._lab is not None and self._lab.is_open)
 
     async def _database_down(self, detail: str) -> DatabaseDownScreen:

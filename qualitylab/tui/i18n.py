@@ -40,6 +40,15 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "База данных лаборатории не принимает изменения (возможно, она только для чтения или "
         "повреждена). Подтверждённое раньше сохранено; сообщите тому, кто ведёт лабораторию.",
     ),
+    "err.storage_read_only": (
+        "This lab is read-only for the app: it may read the lab's database but not save to it, "
+        "so nothing new was saved (what you typed stays on screen; what you confirmed before is "
+        "saved). Ask whoever runs the lab for write access, then try again.",
+        "Лаборатория открыта приложению только для чтения: оно может читать базу данных, но не "
+        "сохранять в неё, поэтому новое не сохранено (введённое остаётся на экране, "
+        "подтверждённое раньше сохранено). Попросите того, кто ведёт лабораторию, дать права на "
+        "запись, и попробуйте снова.",
+    ),
     # in the terminal only (a browser tab never shows the server's paths or hosts)
     "err.detail": (
         "Details for whoever runs the lab: {detail}",

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.app import App
 
 from qualitylab import config
-from qualitylab.errors import CatalogError, QualityLabError, StorageUnavailable
+from qualitylab.errors import CatalogError, QualityLabError, ReadOnlyLab, StorageUnavailable
 from qualitylab.tui.base import translate_bindings
 from qualitylab.tui.i18n import STRINGS, Translator
 
@@ -221,7 +221,8 @@ class LabApp(App[None]):
         form's error line, the notice) gets it from. A refusal with a code is worded from the
         string table; one without words keeps its English line after a translated lead-in."""
         if isinstance(err, StorageUnavailable):
-            message = self.tr("err.storage_lasting" if err.lasting else "err.storage")
+            key = "err.storage_lasting" if err.lasting else "err.storage"
+            message = self.tr("err.storage_read_only" if isinstance(err, ReadOnlyLab) else key)
             if self.error_details:
                 message += "\n" + self.tr("err.detail", detail=str(err))
             return message

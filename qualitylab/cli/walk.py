@@ -19,7 +19,7 @@ from qualitylab.cli.common import (
     require_terminal,
     warn,
 )
-from qualitylab.errors import StorageUnavailable
+from qualitylab.errors import ReadOnlyLab, StorageUnavailable
 from qualitylab.serving.apps import SERVED_APPS
 from qualitylab.serving.options import (
     DEFAULT_IDLE_MINUTES,
@@ -278,6 +278,12 @@ def serve(
     if served_app.needs_catalog:  # a broken one: told here once, not in every tab
         check_catalog(lab)  # before the database, so a new lab file is not left behind
     lab.store.engine  # noqa: B018 - connects and migrates once, before any tab starts
+    try:
+        lab.check_writable(served_app.writes)
+    except ReadOnlyLab as err:
+        if not served_app.read_only_ok:
+            fail(str(err))
+        warn(f"qualitylab: warning: {err}; tabs can read, but no decision will be saved")
     env = {ENV_DB: db_url}  # the environment, never argv: a password stays out of `ps`
     if journeys:
         env[ENV_JOURNEYS] = str(Path(journeys).expanduser().resolve())

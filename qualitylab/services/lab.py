@@ -40,6 +40,13 @@ class Lab:
         raises ``MissingDatabase`` on first use instead of becoming an empty lab."""
         return cls(resolve_db_url(db), resolve_journeys_path(journeys), create=create)
 
+    def check_writable(self, table: str) -> None:
+        """Raise ``ReadOnlyLab`` (one line that says what to change) when this lab's database
+        user may read it but not add rows to ``table``: for whoever starts something that will
+        write later (``serve``), rather than failing at a walker's first save."""
+        with self.store.unit(read_only=True) as unit:
+            unit.refuse_unless_writable(table)
+
     @property
     def catalog(self) -> Catalog:
         catalog = self._catalog

@@ -29,6 +29,11 @@ class ServedApp:
     #: The app adds data, so ``serve`` may start a new SQLite lab for it; an app that only
     #: reads (triage) refuses a path with no lab, as its terminal command does.
     creates_lab: bool = True
+    #: A table the app's users add rows to: ``serve`` checks at start that the lab's database
+    #: user may write it. A walk app on a lab it may only read would refuse every walker's first
+    #: save; a triage app there still reads (``read_only_ok``), so that is only a warning.
+    writes: str = "pain_point"
+    read_only_ok: bool = False
 
 
 SERVED_APPS: dict[str, ServedApp] = {
@@ -39,5 +44,7 @@ SERVED_APPS: dict[str, ServedApp] = {
         walker_identity=False,
         title="QualityLab triage",
         creates_lab=False,
+        writes="cluster_fix",
+        read_only_ok=True,
     ),
 }

@@ -246,3 +246,43 @@ def test_a_new_lab_in_a_read_only_folder_is_refused_in_one_line(
         f"qualitylab: error: cannot create lab new.db: the folder {folder} is read-only for "
         "this user; choose a folder you may write, or make it writable"
     )
+
+
+def test_serve_refuses_a_lab_it_may_only_read_before_it_listens(
+    sqlite_lab: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Walkers save; a walk app served on a lab its user may only read printed its link and
+    refused every walker's first save. ``serve`` says so at start; triage there still reads."""
+    from qualitylab import serving
+    from qualitylab.store import location
+
+    served: list[str] = []
+    monkeypatch.setattr(serving, "serve_app", lambda app, options: served.append(app.name))
+    folder = sqlite_lab.parent
+    lab = ["--db", str(sqlite_lab), "--journeys", str(small_catalog), "--port", "8765"]
+    with monkeypatch.context() as patch:
+        patch.setattr(location, "may_write", lambda path: path.exists() and path != folder)
+        code, _, err = run("serve", *lab)
+        assert code == 1
+        assert one_line(err).startswith(f"qualitylab: error: the folder {folder} of lab file ")
+        code, _, err = run("serve", "--app", "triage", *lab)
+        assert code == 0, err
+        assert "qualitylab: warning: the folder" in err
+        assert "tabs can read, but no decision will be saved" in err
+    assert served == ["triage"]
+    code, _, err = run("serve", *lab)  # the same lab, writable: served
+    assert code == 0, err
+    assert served == ["triage", "walk"]
+
+
+@pytest.mark.postgres
+def test_serve_refuses_a_postgres_user_who_may_only_read(
+    pg_reader: str, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qualitylab import serving
+
+    monkeypatch.setattr(serving, "serve_app", lambda app, options: pytest.fail("served"))
+    code, out, err = run("serve", "--db", pg_reader, "--journeys", str(small_catalog))
+    assert code == 1
+    assert "may read lab " in one_line(err) and "but not write to it" in err
+    assert PASSWORD not in err + out

@@ -130,8 +130,8 @@ def walk(
 
 
 def _checked_lab(db: str | None, journeys: str | None) -> Lab | None:
-    """Refuse a database the app could not use, before it opens: one line and exit 1, not a
-    toast in an app that cannot save.
+    """Refuse a database the app could not use (unreachable, or one this user may only read),
+    before it opens: one line and exit 1, not a toast in an app that cannot save.
 
     A SQLite lab is only checked for where its file goes (a missing folder; ``demo`` says the
     same) and stays closed: the app opens it after its first frame, and importing SQLAlchemy
@@ -143,10 +143,11 @@ def _checked_lab(db: str | None, journeys: str | None) -> Lab | None:
     if resolve_db_url(db).startswith("sqlite"):
         from qualitylab.services import Lab
 
-        Lab.open(db=db, journeys=journeys).check_location()
+        Lab.open(db=db, journeys=journeys).check_location(writes=True)
         return None
     lab = open_lab(db, journeys)
     lab.store.engine  # noqa: B018 - connects and migrates; raises StorageUnavailable
+    lab.check_writable("pain_point")  # a walker's first save would be refused: say so now
     return lab
 
 

@@ -90,10 +90,11 @@ class Lab:
         if journey_id not in known:
             self.journey(journey_id)  # raises the one-line error
 
-    def check_location(self) -> None:
+    def check_location(self, *, writes: bool = False) -> None:
         """Raise now if the database cannot be where ``--db`` says (a SQLite file's folder is
-        missing), without opening it: the walk app refuses a wrong path before it starts."""
-        self.store.check_location()
+        missing; with ``writes``, a file this user may only read), without opening it: the walk
+        app refuses a wrong path before it starts."""
+        self.store.check_location(writes=writes)
 
     @property
     def is_open(self) -> bool:

@@ -100,15 +100,24 @@ class Store:
                 engine.dispose()
                 self._engine = None
 
-    def check_location(self) -> None:
+    def check_location(self, *, writes: bool = False) -> None:
         """Fail now, without opening anything, where a SQLite lab cannot be (its folder is
-        missing; for a reader, its file): ``location.check_sqlite_file``. Other back ends are
-        checked by connecting (``engine``)."""
-        from qualitylab.store.location import check_sqlite_file, sqlite_file
+        missing; for a reader, its file): ``location.check_sqlite_file``; with ``writes``, also
+        where this user may not write it (``ReadOnlyLab``). Other back ends are checked by
+        connecting (``engine``)."""
+        from qualitylab.store.location import (
+            check_sqlite_file,
+            sqlite_file,
+            sqlite_refusal,
+            write_block,
+        )
 
         path = sqlite_file(self.url)
         if path is not None:
             check_sqlite_file(path, create=self.create)
+            block = write_block(path) if writes else None
+            if block is not None:
+                raise sqlite_refusal(path, block)
 
     @property
     def is_open(self) -> bool:

@@ -23,8 +23,14 @@ from sqlalchemy.pool import StaticPool
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import StorageUnavailable
-from qualitylab.store.location import check_sqlite_file, read_only_uri, sqlite_file, write_block
-from qualitylab.store.rights import first_line, refusal, sqlite_refusal
+from qualitylab.store.location import (
+    check_sqlite_file,
+    read_only_uri,
+    sqlite_file,
+    sqlite_refusal,
+    write_block,
+)
+from qualitylab.store.rights import first_line, refusal
 from qualitylab.store.schema_check import check_lab_schema
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000

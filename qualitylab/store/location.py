@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from qualitylab.errors import MissingDatabase, StorageUnavailable
+from qualitylab.errors import MissingDatabase, ReadOnlyLab, StorageUnavailable
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -201,3 +201,34 @@ def holds_sqlite_database(path: Path) -> bool:
             return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
+
+
+def sqlite_refusal(
+    path: Path, block: WriteBlock, detail: str = "", *, upgrading: bool = False
+) -> ReadOnlyLab:
+    """The line for a SQLite lab this user cannot write; ``block`` says why (None: the system
+    lets them write it, yet SQLite said it is read-only: a read-only mount, ``query_only``)."""
+    folder = path.parent
+    if upgrading:
+        what = {"file": "the file", "folder": f"its folder {folder}", None: "it"}[block]
+        return ReadOnlyLab(
+            f"lab file {path} must be upgraded once to this qualitylab's schema, and {what} is "
+            "read-only for this user: run any qualitylab command on it once as a user who may "
+            "write it, or work on a copy you may write"
+        )
+    if block == "folder":
+        return ReadOnlyLab(
+            f"the folder {folder} of lab file {path.name} is read-only for this user, and SQLite "
+            "writes its -wal and -shm files beside the lab: reading works, saving does not; make "
+            f"the folder writable (chmod u+w {folder}) or copy the lab to a folder you may write"
+        )
+    if block == "file":
+        return ReadOnlyLab(
+            f"the lab file {path} is read-only for this user: reading works, saving does not; "
+            f"make it writable (chmod u+w {path}) or work on a copy you may write"
+        )
+    return ReadOnlyLab(
+        f"the lab file {path} is read-only (SQLite: {detail or 'readonly database'}): reading "
+        "works, saving does not; make the file and its folder writable, or work on a copy you "
+        "may write"
+    )

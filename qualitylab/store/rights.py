@@ -8,15 +8,13 @@ become ``ReadOnlyLab``: the CLI prints the line, the walk app words it for the w
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import ReadOnlyLab
-from qualitylab.store.location import WriteBlock, sqlite_file, write_block
+from qualitylab.store.location import sqlite_file, sqlite_refusal, write_block
 
 #: SQLite's primary result code for "attempt to write a readonly database" (its extended codes,
 #: e.g. SQLITE_READONLY_DIRECTORY, share the low byte).
@@ -94,37 +92,6 @@ def refuse_unless_writable(connection: Connection, table: str) -> None:
     block = write_block(path) if path is not None else None
     if path is not None and block is not None:
         raise sqlite_refusal(path, block)
-
-
-def sqlite_refusal(
-    path: Path, block: WriteBlock, detail: str = "", *, upgrading: bool = False
-) -> ReadOnlyLab:
-    """The line for a SQLite lab this user cannot write; ``block`` says why (None: the system
-    lets them write it, yet SQLite said it is read-only: a read-only mount, ``query_only``)."""
-    folder = path.parent
-    if upgrading:
-        what = {"file": "the file", "folder": f"its folder {folder}", None: "it"}[block]
-        return ReadOnlyLab(
-            f"lab file {path} must be upgraded once to this qualitylab's schema, and {what} is "
-            "read-only for this user: run any qualitylab command on it once as a user who may "
-            "write it, or work on a copy you may write"
-        )
-    if block == "folder":
-        return ReadOnlyLab(
-            f"the folder {folder} of lab file {path.name} is read-only for this user, and SQLite "
-            "writes its -wal and -shm files beside the lab: reading works, saving does not; make "
-            f"the folder writable (chmod u+w {folder}) or copy the lab to a folder you may write"
-        )
-    if block == "file":
-        return ReadOnlyLab(
-            f"the lab file {path} is read-only for this user: reading works, saving does not; "
-            f"make it writable (chmod u+w {path}) or work on a copy you may write"
-        )
-    return ReadOnlyLab(
-        f"the lab file {path} is read-only (SQLite: {detail or 'readonly database'}): reading "
-        "works, saving does not; make the file and its folder writable, or work on a copy you "
-        "may write"
-    )
 
 
 def first_line(exc: BaseException) -> str:

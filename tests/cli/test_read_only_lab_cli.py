@@ -252,7 +252,8 @@ def test_serve_refuses_a_lab_it_may_only_read_before_it_listens(
     sqlite_lab: Path, small_catalog: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Walkers save; a walk app served on a lab its user may only read printed its link and
-    refused every walker's first save. ``serve`` says so at start; triage there still reads."""
+    refused every walker's first save. ``serve`` (and ``walk`` in a terminal) say so at start;
+    triage there still reads."""
     from qualitylab import serving
     from qualitylab.store import location
 
@@ -269,6 +270,9 @@ def test_serve_refuses_a_lab_it_may_only_read_before_it_listens(
         assert code == 0, err
         assert "qualitylab: warning: the folder" in err
         assert "tabs can read, but no decision will be saved" in err
+        code, _, err = run("walk", *lab[:4])  # the terminal app: told before it opens
+        assert code == 1
+        assert one_line(err).startswith(f"qualitylab: error: the folder {folder} of lab file ")
     assert served == ["triage"]
     code, _, err = run("serve", *lab)  # the same lab, writable: served
     assert code == 0, err
@@ -286,3 +290,6 @@ def test_serve_refuses_a_postgres_user_who_may_only_read(
     assert code == 1
     assert "may read lab " in one_line(err) and "but not write to it" in err
     assert PASSWORD not in err + out
+    code, out, err = run("walk", "--db", pg_reader, "--journeys", str(small_catalog))
+    assert code == 1
+    assert "may read lab " in one_line(err) and PASSWORD not in err + out

@@ -1,10 +1,10 @@
 """Every fixed word of the human-readable reports (HTML, Markdown, terminal, XLSX), in English
 and Russian, and how each language writes a count, a number and a date.
 
-Same mechanism as the walk and triage apps (``qualitylab.tui.i18n``): key -> (English, Russian),
-``str.format`` placeholders that match in both. A counted noun ("n.*" keys) lists its forms
-separated by "|": English one|other, Russian one|few|many (1 отчёт, 2 отчёта, 5 отчётов);
-``plural_form`` picks one, and is the only plural rule of the package.
+Same mechanism as the walk and triage apps (``qualitylab.lang.Table``): key -> (English,
+Russian), ``str.format`` placeholders that match in both. A counted noun ("n.*" keys) lists its
+forms separated by "|": English one|other, Russian one|few|many (1 отчёт, 2 отчёта, 5 отчётов);
+``lang.plural_form`` picks one, and is the only plural rule of the package.
 
 What stays as written: the walkers' own words (titles, quotes, suggestions, notes), journey and
 step titles, release names and ids. CSV and JSON are machine formats with English keys and
@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-LANGS = ("en", "ru")
+from qualitylab.lang import LANGS, NBSP, Table, plural_form
+
+__all__ = ["COLUMNS_RU", "EN", "LANGS", "STRINGS", "Words", "plural_form"]
 #: The model's title (``assemble``): shown in the report's language; another title as written.
 DEFAULT_TITLE = "Quality lab report"
-_NBSP = "\u00a0"
 
 #: key -> (English, Russian).
 STRINGS: Mapping[str, tuple[str, str]] = {
@@ -523,42 +524,13 @@ COLUMNS_RU: Mapping[str, str] = {
 }
 
 
-def plural_form(lang: str, n: float) -> int:
-    """Which of a counted noun's forms ``n`` takes: English one|other; Russian one|few|many
-    (1, 21, 101 отчёт; 2-4, 22-24 отчёта; 0, 5-20, 11-14, 25 отчётов; a fraction takes the
-    "few" form: 0,7 участника)."""
-    if lang != "ru":
-        return 0 if n == 1 else 1
-    if n != int(n):
-        return 1
-    whole = abs(int(n))
-    if whole % 10 == 1 and whole % 100 != 11:
-        return 0
-    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
-        return 1
-    return 2
-
-
-class Words:
+class Words(Table):
     """The report's words and numbers in one language (``en`` or ``ru``)."""
 
     def __init__(self, lang: str = "en") -> None:
-        self.lang = lang if lang in LANGS else "en"
-        self._index = LANGS.index(self.lang)
-
-    def __call__(self, key: str, /, **values: object) -> str:
-        text = STRINGS[key][self._index]
-        return text.format(**values) if values else text
-
-    def has(self, key: str) -> bool:
-        return key in STRINGS
+        super().__init__(lang, STRINGS)
 
     # ------------------------------------------------------------------ numbers
-    def num(self, n: int) -> str:
-        """A whole number, grouped: 12,345 / 12 345 (a non-breaking space in Russian)."""
-        grouped = f"{n:,}"
-        return grouped.replace(",", _NBSP) if self.lang == "ru" else grouped
-
     def plain(self, n: int) -> str:
         """A whole number where the English report writes it ungrouped (table cells: 1234);
         Russian groups every number the same way (1 234), so its report never mixes the two."""
@@ -575,7 +547,7 @@ class Words:
     def _ru(self, text: str) -> str:
         if self.lang != "ru":
             return text
-        return text.replace(",", _NBSP).replace(".", ",")
+        return text.replace(",", NBSP).replace(".", ",")
 
     def pct(self, part: float, whole: float) -> str:
         """A share as a whole percent ("67 %"); "—" for nothing to divide by."""
@@ -583,7 +555,7 @@ class Words:
 
     def share(self, fraction: float) -> str:
         """ "67 %"; in Russian the space is a no-break one, so "67" and "%" never part."""
-        return f"{100 * fraction:.0f}{_NBSP if self.lang == 'ru' else ' '}%"
+        return f"{100 * fraction:.0f}{NBSP if self.lang == 'ru' else ' '}%"
 
     def date(self, iso: str) -> str:
         """A day of an ISO time: 2026-11-02 / 02.11.2026."""

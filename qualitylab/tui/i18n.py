@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from qualitylab.lang import LANGS, Table
+
 if TYPE_CHECKING:
     from qualitylab.errors import QualityLabError
 
-LANGS = ("en", "ru")
+__all__ = ["LANGS", "STRINGS", "Translator", "format_duration"]
 
 #: key -> (English, Russian). Placeholders use ``str.format`` names and must match in both.
 STRINGS: Mapping[str, tuple[str, str]] = {
@@ -465,22 +467,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
 }
 
 
-class Translator:
+class Translator(Table):
     """Looks up UI strings for one language; unknown keys fall back to the key itself."""
 
     def __init__(self, lang: str, strings: Mapping[str, tuple[str, str]] = STRINGS) -> None:
         """``strings``: another app's table (the triage app adds its own words to these)."""
-        self.lang = lang if lang in LANGS else "en"
-        self._index = LANGS.index(self.lang)
-        self._strings = strings
-
-    def __call__(self, key: str, /, **values: object) -> str:
-        pair = self._strings.get(key)
-        text = key if pair is None else pair[self._index]
-        return text.format(**values) if values else text
-
-    def has(self, key: str) -> bool:
-        return key in self._strings
+        super().__init__(lang, strings)
 
     def error(self, err: QualityLabError) -> str | None:
         """``err`` in this language, from its code and parameters; None when this table has no
@@ -498,8 +490,7 @@ class Translator:
         """A parameter as this language writes it: numbers grouped (20,000 / 20 000), a field
         or a walk status by its words."""
         if isinstance(value, int) and not isinstance(value, bool):
-            grouped = f"{value:,}"
-            return grouped.replace(",", "\u00a0") if self.lang == "ru" else grouped
+            return self.num(value)
         key = f"{name}.{value}"
         if name in ("field", "status") and key in self._strings:
             return self(key)

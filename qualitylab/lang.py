@@ -1,0 +1,54 @@
+"""The product's two languages, and the one way a table of its words is read.
+
+The walk and triage apps (``tui.i18n``) and the reports (``reports.strings``) each keep their own
+words as ``key -> (English, Russian)`` with ``str.format`` placeholders that match in both; this
+module is what they share: looking a key up for one language, grouping a number as that language
+writes it, and the Russian plural rule. Pure and light: the CLI may import it at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LANGS = ("en", "ru")
+#: A no-break space: Russian groups thousands with it (12 345) and keeps "67" and "%" together.
+NBSP = "\u00a0"
+
+
+class Table:
+    """The words of one table in one language (``en`` when given anything else); an unknown key
+    reads as itself."""
+
+    def __init__(self, lang: str, strings: Mapping[str, tuple[str, str]]) -> None:
+        self.lang = lang if lang in LANGS else "en"
+        self._index = LANGS.index(self.lang)
+        self._strings = strings
+
+    def __call__(self, key: str, /, **values: object) -> str:
+        pair = self._strings.get(key)
+        text = key if pair is None else pair[self._index]
+        return text.format(**values) if values else text
+
+    def has(self, key: str) -> bool:
+        return key in self._strings
+
+    def num(self, n: int) -> str:
+        """A whole number, grouped: 12,345 / 12 345 (a no-break space in Russian)."""
+        grouped = f"{n:,}"
+        return grouped.replace(",", NBSP) if self.lang == "ru" else grouped
+
+
+def plural_form(lang: str, n: float) -> int:
+    """Which of a counted noun's forms ``n`` takes: English one|other; Russian one|few|many
+    (1, 21, 101 отчёт; 2-4, 22-24 отчёта; 0, 5-20, 11-14, 25 отчётов; a fraction takes the
+    "few" form: 0,7 участника)."""
+    if lang != "ru":
+        return 0 if n == 1 else 1
+    if n != int(n):
+        return 1
+    whole = abs(int(n))
+    if whole % 10 == 1 and whole % 100 != 11:
+        return 0
+    if 2 <= whole % 10 <= 4 and not 12 <= whole % 100 <= 14:
+        return 1
+    return 2

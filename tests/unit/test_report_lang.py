@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from test_reports import GOLDEN, small_report, untracked
+from test_reports import GOLDEN, busy_steps_in_80_columns, small_report, untracked
 
 from qualitylab.reports.render import render
 from qualitylab.reports.strings import COLUMNS_RU, LANGS, STRINGS, Words, plural_form
@@ -421,28 +421,5 @@ def test_russian_jira_csv_keeps_what_jira_maps_and_describes_in_russian() -> Non
 def test_russian_terminal_keeps_step_words_whole_in_80_columns() -> None:
     """Russian headers and units are longer: at 80 columns "подтверждение" broke in two
     ("подтвержден / ие") until durations took the short form ("1м45с") and "блок+проп" two lines."""
-    from dataclasses import replace
-
-    from rich.console import Console
-
-    from qualitylab.reports.terminal import print_summary
-
-    report = small_report()
-    journey = report.journeys[0]
-    many = {"done": 21, "friction": 28, "blocked": 10, "skipped": 7, "unanswered": 0}
-    steps = tuple(
-        replace(
-            s,
-            title=f"Проверьте подтверждение {s.step_id}",
-            reached=128,
-            outcomes=many,
-            severities={4: 10, 3: 50, 2: 50, 1: 17},
-            median_seconds=4254.0,
-        )
-        for s in journey.steps
-    )
-    report = replace(report, journeys=(replace(journey, steps=steps),))
-    console = Console(record=True, width=80, file=io.StringIO())
-    print_summary(report, console, "ru")
-    out = console.export_text()
+    out = busy_steps_in_80_columns("Проверьте подтверждение", 4254.0, "ru")
     assert "подтверждение" in out.split() and "1ч10м" in out

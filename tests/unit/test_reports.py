@@ -535,9 +535,9 @@ def test_terminal_summary_footer_counts_problems_as_the_header_does() -> None:
     assert "Top 10 of 12 problems (9 recurring, 3 lone blockers of one report each);" in footer
 
 
-def test_terminal_friction_map_keeps_step_words_whole_in_80_columns() -> None:
-    """Product-owner QA: in an 80-column terminal the step column was 10 wide, so "Check the
-    confirmation" printed as "Check the / confirmati / on"."""
+def busy_steps_in_80_columns(title: str, median_seconds: float, lang: str = "en") -> str:
+    """The terminal summary at 80 columns of ``small_report`` whose steps are called ``title``
+    (and their id) and have wide figures in every column of the friction map."""
     from dataclasses import replace
 
     from rich.console import Console
@@ -550,18 +550,24 @@ def test_terminal_friction_map_keeps_step_words_whole_in_80_columns() -> None:
     steps = tuple(
         replace(
             s,
-            title=f"Check the confirmation {s.step_id}",
+            title=f"{title} {s.step_id}",
             reached=128,
             outcomes=many,
             severities={4: 10, 3: 50, 2: 50, 1: 17},
-            median_seconds=254.0,
+            median_seconds=median_seconds,
         )
         for s in journey.steps
     )
     report = replace(report, journeys=(replace(journey, steps=steps),))
-    console = Console(record=True, width=80)
-    print_summary(report, console)
-    assert "confirmation" in console.export_text().split()
+    console = Console(record=True, width=80, file=io.StringIO())
+    print_summary(report, console, lang)
+    return console.export_text()
+
+
+def test_terminal_friction_map_keeps_step_words_whole_in_80_columns() -> None:
+    """Product-owner QA: in an 80-column terminal the step column was 10 wide, so "Check the
+    confirmation" printed as "Check the / confirmati / on"."""
+    assert "confirmation" in busy_steps_in_80_columns("Check the confirmation", 254.0).split()
 
 
 def test_terminal_summary_prints_markup_literally() -> None:

@@ -105,19 +105,12 @@ class Store:
         missing; for a reader, its file): ``location.check_sqlite_file``; with ``writes``, also
         where this user may not write it (``ReadOnlyLab``). Other back ends are checked by
         connecting (``engine``)."""
-        from qualitylab.store.location import (
-            check_sqlite_file,
-            sqlite_file,
-            sqlite_refusal,
-            write_block,
-        )
+        from qualitylab.store.location import check_sqlite_file, refuse_if_read_only
 
-        path = sqlite_file(self.url)
-        if path is not None:
-            check_sqlite_file(path, create=self.create)
-            block = write_block(path) if writes else None
-            if block is not None:
-                raise sqlite_refusal(path, block)
+        if self._path is not None:
+            check_sqlite_file(self._path, create=self.create)
+            if writes:
+                refuse_if_read_only(self._path)
 
     @property
     def is_open(self) -> bool:

@@ -26,8 +26,8 @@ from qualitylab.errors import StorageUnavailable
 from qualitylab.store.location import (
     check_sqlite_file,
     read_only_uri,
+    refuse_if_read_only,
     sqlite_file,
-    sqlite_refusal,
     write_block,
 )
 from qualitylab.store.rights import first_line, refusal
@@ -351,10 +351,10 @@ def upgrade(engine: Engine) -> None:
     from alembic.script import ScriptDirectory
 
     check_lab_schema(engine, stored, ScriptDirectory.from_config(alembic_config(engine)))
-    path = sqlite_file(engine.url.render_as_string(hide_password=False))
-    block = write_block(path) if path is not None else None
-    if path is not None and block is not None:  # before the lock file, which it cannot make
-        raise sqlite_refusal(path, block, upgrading=True)
+    # before the lock file, which a user who may not write the lab's folder cannot make
+    refuse_if_read_only(
+        sqlite_file(engine.url.render_as_string(hide_password=False)), upgrading=True
+    )
     with _migration_lock(engine):
         if current_revision(engine) != head_revision(engine):
             command.upgrade(alembic_config(engine), "head")

@@ -203,6 +203,14 @@ def holds_sqlite_database(path: Path) -> bool:
         return False
 
 
+def refuse_if_read_only(path: Path | None, *, upgrading: bool = False) -> None:
+    """Raise ``sqlite_refusal`` when this user may not save to the SQLite lab at ``path``
+    (``write_block``); nothing for a lab they may write, no file yet, or no SQLite file."""
+    block = write_block(path) if path is not None else None
+    if path is not None and block is not None:
+        raise sqlite_refusal(path, block, upgrading=upgrading)
+
+
 def sqlite_refusal(
     path: Path, block: WriteBlock, detail: str = "", *, upgrading: bool = False
 ) -> ReadOnlyLab:

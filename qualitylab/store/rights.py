@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from qualitylab.config import mask_db_url
 from qualitylab.errors import ReadOnlyLab
-from qualitylab.store.location import sqlite_file, sqlite_refusal, write_block
+from qualitylab.store.location import refuse_if_read_only, sqlite_file, sqlite_refusal, write_block
 
 #: SQLite's primary result code for "attempt to write a readonly database" (its extended codes,
 #: e.g. SQLITE_READONLY_DIRECTORY, share the low byte).
@@ -88,10 +88,7 @@ def refuse_unless_writable(connection: Connection, table: str) -> None:
         if not connection.execute(query, {"table": table}).scalar():
             raise _may_not_write(url)
         return
-    path = sqlite_file(url)
-    block = write_block(path) if path is not None else None
-    if path is not None and block is not None:
-        raise sqlite_refusal(path, block)
+    refuse_if_read_only(sqlite_file(url))
 
 
 def first_line(exc: BaseException) -> str:

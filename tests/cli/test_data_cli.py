@@ -53,6 +53,20 @@ def test_log_then_list_walks_as_json(env: list[str]) -> None:
     assert code == 0 and "Anna" in out and "buy" in out
 
 
+def test_walks_list_shows_the_id_walks_show_takes(env: list[str]) -> None:
+    """The README: `walks list`, then `walks show ID`; the table had no id (only --json did)."""
+    for name in ("Anna", "Boris"):
+        assert run("log", "-j", "buy", "-s", "pay", "--as", name, "Card refused", *env)[0] == 0
+    result = runner.invoke(app, ["walks", "list", "--db", env[1]], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "Boris" in line]
+    assert len(rows) == 1
+    walk_id = rows[0].split()[0]
+    code, out, err = run("walks", "show", walk_id, "--db", env[1])
+    assert code == 0, err
+    assert "Boris" in out and "Card refused" in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

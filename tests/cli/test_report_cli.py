@@ -184,6 +184,33 @@ def test_compare_and_release(lab: str, runner: CliRunner) -> None:
     assert data["header"]["releases"] == ["1.2"]
 
 
+def _keys(value: object, *, skip: str = "totals") -> set[str]:
+    """Every key of every object in a JSON value, however deep (not inside ``skip``, whose keys
+    are values: the change kinds)."""
+    if isinstance(value, dict):
+        return set(value) | {k for key, v in value.items() if key != skip for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_every_report_json_key_is_in_the_readme(lab: str, runner: CliRunner) -> None:
+    """The README's "Report JSON" block is what scripts read; it lacked the self-check keys
+    (cohesion, looks_mixed, few_walkers) its own text says the report JSON has."""
+    result = runner.invoke(
+        app,
+        ["report", "--db", lab, "-p", "selfcare-app", "--compare-to", "4.9", "-f", "json"]
+        + ["-o", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["comparison"] and data["one_offs"] and data["praise"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Report JSON", 1)[1].split("```")[1]
+    missing = {k for k in _keys(data) if f'"{k}"' not in block}
+    assert not missing, f"README's Report JSON block does not name {sorted(missing)}"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

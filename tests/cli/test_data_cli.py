@@ -311,6 +311,20 @@ def test_awkward_csv_files_get_one_clear_message(
     assert "\x00" not in err and "Traceback" not in err + out
 
 
+def test_log_refuses_a_release_that_is_not_a_release_name(env: list[str], tmp_path: Path) -> None:
+    """The rule `fix set --release` follows holds for `log --release` and the CSV's release
+    column too: a line break or an escape sequence never becomes a release."""
+    code, out, err = run("log", "-j", "buy", "-s", "pay", "--release", "1.0\nx", "x", *env)
+    assert code == 1 and out == ""
+    assert err.startswith("qualitylab: error: the release holds a line break (at 4); a release")
+    assert len(err.strip().splitlines()) == 1
+    csv_file = tmp_path / "feedback.csv"
+    csv_file.write_text('journey,step,text,release\nbuy,pay,slow,"1.0\x1b[2J"\n', encoding="utf-8")
+    code, _, err = _csv_import(env, csv_file)
+    assert code == 1 and "the release holds the control character U+001B (at 4)" in err
+    assert "\x1b" not in err
+
+
 def test_too_long_release_or_name_is_refused_before_the_database_sees_it(env: list[str]) -> None:
     code, _, err = run("log", "-j", "buy", "-s", "pay", "--release", "R" * 65, "x", *env)
     assert code == 1 and "the release is longer than 64 characters" in err

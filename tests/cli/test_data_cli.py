@@ -480,12 +480,11 @@ def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
     assert err.splitlines() == [
         f"qualitylab: error: {other} is a SQLite database (a lab), not an export; to merge a lab "
         f"into this one, pipe its export: qualitylab export --db {other} -o - "
-        "| qualitylab import -",
-        "qualitylab: error: nothing was imported",
+        "| qualitylab import -; nothing was imported",
     ]
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(5000))
     code, _, err = run("import", str(tmp_path / "photo.jpg"), "--db", env[1])
-    assert code == 1 and len(err.splitlines()) == 2
+    assert code == 1 and len(err.splitlines()) == 1
     assert f"{tmp_path / 'photo.jpg'}:1: a NUL byte: this is not a qualitylab export" in err
 
 

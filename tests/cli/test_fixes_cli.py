@@ -246,6 +246,26 @@ def test_fix_set_refuses_a_release_that_is_not_a_release_name(
     assert fine.exit_code == 0 and "is now planned in 5.0-rc1" in fine.stdout
 
 
+def test_a_release_to_read_that_is_no_release_name_is_one_line_not_echoed(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Sibling hunt: `compare --from <5,000 characters>` printed all of them back in "no walks
+    in release '...'"; a line break in --release split the error line. The release rule says
+    what is wrong instead, naming the flag."""
+    seed(lab_args, RELEASE_10)
+    rule = "a release is one line of up to 64 printable characters"
+    cases = [
+        (["compare", "--from", "9" * 5_000, "--to", "1.0"], "(--from) is longer than 64"),
+        (["fixes", "--release", "1.0\n2.0"], "(--release) holds a line break (at 4)"),
+    ]
+    for args, said in cases:
+        refused = run(runner, app, *args, *lab_args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.startswith(f"qualitylab: error: the release {said}"), args
+        assert rule in refused.stderr and len(refused.stderr.splitlines()) == 1
+        assert "9" * 100 not in refused.stderr
+
+
 def test_the_table_shows_the_top_twenty_unless_asked(
     runner: CliRunner, app: typer.Typer, lab_args: list[str]
 ) -> None:

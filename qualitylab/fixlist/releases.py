@@ -12,7 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from qualitylab.domain import RELEASE_RULE, FixItem, FixStatus, release_problem
+from qualitylab.domain import (
+    MAX_RELEASE_CHARS,
+    RELEASE_RULE,
+    FixItem,
+    FixStatus,
+    release_problem,
+)
 from qualitylab.errors import InvalidInput
 
 _RUNS = re.compile(r"\d+|[^\d]+")
@@ -45,7 +51,9 @@ def check_release(release: str, what: str = "the release") -> str:
     cleaned = release.strip()
     problem = release_problem(cleaned)
     if problem is not None:
-        raise InvalidInput(f"{what} {problem}; {RELEASE_RULE}")
+        raise InvalidInput(
+            f"{what} {problem}; {RELEASE_RULE}", code="release.invalid", limit=MAX_RELEASE_CHARS
+        )
     return cleaned
 
 

@@ -109,19 +109,26 @@ def log(
         result = feedback.import_feedback_csv(
             lab, from_csv, mapping=mapping, defaults=defaults, encoding=encoding
         )
+        failed = bool(result.rejected) and not result.imported and not result.already
         if json_out:
             print_json(asdict(result))
-        else:
-            for problem in result.rejected:
-                warn(problem)
-            skipped = f"skipped {result.already} imported before; " if result.already else ""
-            say(
-                f"Imported {result.imported} pain point(s); {skipped}"
-                f"rejected {len(result.rejected)} row(s)."
-            )
-        if result.rejected and not result.imported and not result.already:
-            raise typer.Exit(1)
+            if failed:
+                raise typer.Exit(1)
+            return
+        if failed and len(result.rejected) == 1:  # one line, as a failed `import` is
+            fail(f"{result.rejected[0]}; nothing was imported")
+        for problem in result.rejected:
+            warn(problem)
+        if failed:
+            fail(f"nothing was imported: all {len(result.rejected)} rows were rejected (above)")
+        skipped = f"skipped {result.already} imported before; " if result.already else ""
+        say(
+            f"Imported {result.imported} pain point(s); {skipped}"
+            f"rejected {len(result.rejected)} row(s)."
+        )
         return
+    if map_ or encoding:  # they describe a CSV; without one they were silently ignored
+        fail("--map and --encoding go with --from-csv (a CSV to import); drop them")
     if not text:
         fail('give the pain point text, e.g. qualitylab log --journey J --step S "what happened"')
     if not journey or not step:

@@ -90,6 +90,17 @@ def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
     assert all(isinstance(q, str) for f in data["fixes"] for q in f["quotes"])
 
 
+def test_a_compare_to_that_is_no_release_name_is_one_line(lab: str, runner: CliRunner) -> None:
+    """Sibling hunt: a tab or 5,000 characters in --compare-to were echoed back in "no walks in
+    release '...'"; the release rule says what is wrong, naming this command's flag."""
+    for value, said in (("1\t0", "holds a tab (at 2)"), ("9" * 5_000, "is longer than 64")):
+        args = ["report", "--db", lab, "-f", "md", "-o", "-", "--compare-to", value]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"qualitylab: error: the release (--compare-to) {said}")
+        assert len(result.stderr.splitlines()) == 1 and "9" * 100 not in result.stderr
+
+
 def test_jira_and_fixes_csv(lab: str, runner: CliRunner) -> None:
     jira = runner.invoke(app, ["report", "--db", lab, "-f", "jira-csv", "-o", "-"])
     rows = list(csv.reader(io.StringIO(jira.stdout)))

@@ -49,7 +49,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
     "fl.rank_rule": (
-        "BLOCKER n%: stops n% of those who reached it; blockers first, by n",
+        "BLOCKER n%: stops n% of those reaching it; blockers first, by n",
         "БЛОКЕР n%: мешает n% дошедших; блокеры первыми, по n",
     ),
     "fl.reversed": (" (reversed)", " (обратная)"),

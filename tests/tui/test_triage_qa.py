@@ -1,0 +1,120 @@
+"""What a product owner's QA pass of the triage app found (80 columns, words, undo), driven by
+keys like a person and checked in the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from textual.widgets import DataTable, Static
+from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
+from tui_helpers import CATALOG, wait_for
+
+from qualitylab.domain import FixStatus
+from qualitylab.services import Lab
+from qualitylab.services.fixes import list_fix_records
+from qualitylab.tui.triage.app import make_triage_app
+
+
+@pytest.fixture(autouse=True)
+def _fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: fake_engine)
+
+
+@pytest.fixture
+def new_triage(db_path: str) -> TriageFactory:
+    build_lab(db_path)
+
+    def build(lang: str = "en") -> object:
+        return make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
+
+    return build  # type: ignore[return-value]
+
+
+@pytest.fixture
+def lab(db_path: str) -> Iterator[Lab]:
+    opened = Lab.open(db=db_path, journeys=CATALOG)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_a_planned_blocker_leaves_the_title_readable_at_80_columns(
+    new_triage: TriageFactory, lab: Lab, lang: str
+) -> None:
+    """QA: after "planned 1.3" on a blocker the status column took the title's room at 80
+    columns (5 letters of it showed, the rest behind a sideways scroll)."""
+    app = new_triage(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("d", "enter", "down", "enter", "tab", *"2.10", "ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.loaded_for == (app.generation, ("", "")))
+        await list_ready(pilot)
+        table = screen.query_one("#fixes", DataTable)
+        status = str(table.get_row_at(0)[list(table.columns).index("status")])
+        assert "2.10" in status
+        assert table.columns["problem"].width >= 24
+        assert table.virtual_size.width <= table.size.width  # nothing behind a sideways scroll
+    record = list_fix_records(lab)[0]
+    assert (record.cluster_id, record.status, record.release) == (
+        "c-pay",
+        FixStatus.PLANNED,
+        "2.10",
+    )
+
+
+def shown_lines(widget: Static) -> list[str]:
+    """The widget's lines as drawn on screen (after wrapping and cropping)."""
+    return [
+        "".join(segment.text for segment in widget.render_line(y)).rstrip()
+        for y in range(widget.size.height)
+    ]
+
+
+async def test_the_preview_keeps_its_quote_and_note_in_view_at_80_columns(
+    new_triage: TriageFactory, lab: Lab
+) -> None:
+    """QA: at 80 columns the preview's lines wrapped, so its 4 rows held the title and the facts
+    only; the quote and the decision's note were never seen."""
+    app = new_triage()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("o", *"Olga Petrovna-Smirnova, payments team", "tab", *"PAY-4242")
+        await pilot.press("shift+tab", "shift+tab", *"[bold]after the card form[/bold]")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen.loaded_for == (app.generation, ("", "")))
+        await list_ready(pilot)
+        lines = shown_lines(screen.query_one("#preview", Static))
+        assert lines[0].startswith("c-pay · pay: ")
+        assert lines[2].startswith("“pay: ")  # the first quote
+        assert lines[3] == "note: [bold]after the card form[/bold]"  # shown literally
+        assert all(len(line) <= 80 for line in lines)
+    record = list_fix_records(lab)[0]
+    assert (record.owner, record.ticket, record.note) == (
+        "Olga Petrovna-Smirnova, payments team",
+        "PAY-4242",
+        "[bold]after the card form[/bold]",
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_the_rank_rule_under_the_list_fits_80_columns(
+    new_triage: TriageFactory, lang: str
+) -> None:
+    """QA: "... blockers first, by n" lost its last words at 80 columns."""
+    from qualitylab.tui.triage.strings import TRIAGE_STRINGS
+
+    app = new_triage(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await list_ready(pilot)
+        line = shown_lines(screen.query_one("#filterline", Static))[0]
+        rule = TRIAGE_STRINGS["fl.rank_rule"][0 if lang == "en" else 1]
+        assert line.endswith(rule), line

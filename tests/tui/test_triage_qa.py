@@ -118,3 +118,64 @@ async def test_the_rank_rule_under_the_list_fits_80_columns(
         line = shown_lines(screen.query_one("#filterline", Static))[0]
         rule = TRIAGE_STRINGS["fl.rank_rule"][0 if lang == "en" else 1]
         assert line.endswith(rule), line
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "problem", "one_offs"),
+    [
+        (
+            "en",
+            "Fix list · whole lab · 4 of 4 problems · 10 reports",
+            " · 1 walker · 1 report",
+            "One-offs · 3 reports in no recurring problem",
+        ),
+        (
+            "ru",
+            "Исправления · вся лаборатория · 4 из 4 проблем · 10 отчётов",
+            " · 1 участник · 1 отчёт",
+            "Единичные · 3 отчёта вне повторяющихся проблем",
+        ),
+    ],
+)
+async def test_counts_take_the_form_their_number_needs(
+    db_path: str, lang: str, heading: str, problem: str, one_offs: str
+) -> None:
+    """QA: a lone blocker's screen read "1 walkers · 1 reports"; Russian put every count behind a
+    colon ("отчётов: 1") as if no plural rule existed."""
+    build_lab(db_path, extra=[("pay", "crash: the app closed on pay", 4)])
+    app = make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await list_ready(pilot)
+        assert str(screen.query_one("#topbar", Static).render()) == heading
+        table = screen.query_one("#fixes", DataTable)
+        lone = next(str(k.value) for k in table.rows if str(k.value).startswith("one-off-"))
+        table.move_cursor(row=[str(k.value) for k in table.rows].index(lone))
+        await pilot.press("enter")
+        opened = await problem_ready(pilot, lone)
+        assert problem in str(opened.query_one("#topbar", Static).render())
+        await pilot.press("3")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#oneoffs", DataTable).row_count)
+        topbar = str(pilot.app.screen.query_one("#topbar", Static).render())
+        assert topbar.startswith(one_offs), topbar
+
+
+@pytest.mark.parametrize(
+    ("lang", "counts"),
+    [
+        ("en", ["0 reports", "1 report", "2 reports", "21 reports", "1,000 reports"]),
+        ("ru", ["0 отчётов", "1 отчёт", "2 отчёта", "21 отчёт", "1\u00a0000 отчётов"]),
+    ],
+)
+def test_translator_counts_with_the_languages_plural_rule(lang: str, counts: list[str]) -> None:
+    from qualitylab.tui.i18n import Translator
+    from qualitylab.tui.triage.strings import TRIAGE_STRINGS
+
+    tr = Translator(lang, TRIAGE_STRINGS)
+    assert [tr.count(n, "report") for n in (0, 1, 2, 21, 1000)] == counts
+    of = [tr.count(n, "of_problems") for n in (1, 2, 5, 21)]
+    assert of == (
+        ["1 problem", "2 problems", "5 problems", "21 problems"]
+        if lang == "en"
+        else ["1 проблемы", "2 проблем", "5 проблем", "21 проблемы"]
+    )

@@ -200,9 +200,9 @@ class FixListScreen(TriageScreen[None]):
                 self.t(
                     "fl.heading",
                     scope=scope_label(self.tapp.tr, scope),
-                    shown=len(self.shown),
-                    total=len(data.items),
-                    reports=data.reports,
+                    shown=self.tapp.tr.num(len(self.shown)),
+                    problems=self.tapp.tr.count(len(data.items), "of_problems"),
+                    reports=self.tapp.tr.count(data.reports, "report"),
                 )
             )
         filters = []
@@ -238,7 +238,7 @@ class FixListScreen(TriageScreen[None]):
             return
         where = ", ".join(f"{j}/{s}" for j, s in item.steps[:3])
         quote = item.cluster.quotes[0] if item.cluster.quotes else ""
-        count = self.t("fl.report" if item.pain_points == 1 else "fl.reports", n=item.pain_points)
+        count = self.tapp.tr.count(item.pain_points, "report")
         second = [where, count, ", ".join(item.releases)]
         if item.owner:
             second.append(self.t("pr.owner", owner=one_line(item.owner, 40)))

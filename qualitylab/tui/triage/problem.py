@@ -105,8 +105,8 @@ class ProblemScreen(TriageScreen[None]):
                 "pr.rank",
                 rank=item.rank,
                 score=item.priority.score,
-                walkers=item.walkers,
-                reports=len(detail.reports),
+                walkers=tr.count(item.walkers, "walker"),
+                reports=tr.count(len(detail.reports), "report"),
             )
         )
         # a title is a walker's words: 10,000 characters must not push the decision off screen

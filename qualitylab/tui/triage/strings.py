@@ -39,12 +39,15 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "tk.back": ("Back", "Назад"),
     "tk.clear": ("Clear filter", "Сбросить фильтр"),
     # --- fix list ---
+    # counted nouns (Translator.count): English one|other, Russian one|few|many
+    "n.walker": ("walker|walkers", "участник|участника|участников"),
+    "n.report": ("report|reports", "отчёт|отчёта|отчётов"),
+    # after "of" / "из": Russian takes the genitive (из 1 проблемы, из 2 проблем, из 5 проблем)
+    "n.of_problems": ("problem|problems", "проблемы|проблем|проблем"),
     "fl.heading": (
-        "Fix list · {scope} · {shown} of {total} problems · {reports} reports",
-        "Исправления · {scope} · {shown} из {total} проблем · отчётов: {reports}",
+        "Fix list · {scope} · {shown} of {problems} · {reports}",
+        "Исправления · {scope} · {shown} из {problems} · {reports}",
     ),
-    "fl.report": ("{n} report", "отчётов: {n}"),
-    "fl.reports": ("{n} reports", "отчётов: {n}"),
     "fl.filters": ("filter: {what}", "фильтр: {what}"),
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
@@ -110,8 +113,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     # --- problem ---
     "pr.heading": ("Problem {id}", "Проблема {id}"),
     "pr.rank": (
-        "#{rank} · score {score:.1f} · {walkers} walkers · {reports} reports",
-        "№{rank} · балл {score:.1f} · участников: {walkers} · отчётов: {reports}",
+        "#{rank} · score {score:.1f} · {walkers} · {reports}",
+        "№{rank} · балл {score:.1f} · {walkers} · {reports}",
     ),
     "pr.decision": ("Decision", "Решение"),
     "pr.no_decision": ("open, nobody decided yet", "открыта, решения ещё нет"),
@@ -201,14 +204,14 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "jr.empty": ("No walks yet.", "Проходов пока нет."),
     # --- one-offs ---
     "oo.heading": (
-        "One-offs · {n} reports in no recurring problem · {scope}",
-        "Единичные · отчётов вне повторяющихся проблем: {n} · {scope}",
+        "One-offs · {reports} in no recurring problem · {scope}",
+        "Единичные · {reports} вне повторяющихся проблем · {scope}",
     ),
     # the same count as `qualitylab fixes`: lone blockers are one-offs that the list shows too
     "oo.listed": (
-        "One-offs · {n} reports in no recurring problem (blockers among them, also on the fix "
+        "One-offs · {reports} in no recurring problem (blockers among them, also on the fix "
         "list: {listed}) · {scope}",
-        "Единичные · отчётов вне повторяющихся проблем: {n} (из них блокеров: {listed}, они "
+        "Единичные · {reports} вне повторяющихся проблем (из них блокеров: {listed}, они "
         "есть и в списке исправлений) · {scope}",
     ),
     "oo.empty": ("Every report belongs to a problem.", "Все отчёты относятся к проблемам."),

@@ -3,11 +3,10 @@ keys like a person and checked in the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
+from test_triage import _fake_engine, corrections, lab, new_triage  # noqa: F401 (fixtures)
 from textual.widgets import DataTable, Static
-from triage_helpers import TriageFactory, build_lab, fake_engine, list_ready, problem_ready
+from triage_helpers import TriageFactory, build_lab, list_ready, problem_ready
 from tui_helpers import CATALOG, wait_for
 
 from qualitylab.domain import FixStatus
@@ -16,31 +15,11 @@ from qualitylab.services.fixes import list_fix_records
 from qualitylab.tui.triage.app import make_triage_app
 
 
-@pytest.fixture(autouse=True)
-def _fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("qualitylab.services.fixes._default_cluster_fn", lambda: fake_engine)
-
-
-@pytest.fixture
-def new_triage(db_path: str) -> TriageFactory:
-    build_lab(db_path)
-
-    def build(lang: str = "en") -> object:
-        return make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
-
-    return build  # type: ignore[return-value]
-
-
-@pytest.fixture
-def lab(db_path: str) -> Iterator[Lab]:
-    opened = Lab.open(db=db_path, journeys=CATALOG)
-    yield opened
-    opened.close()
-
-
 @pytest.mark.parametrize("lang", ["en", "ru"])
 async def test_a_planned_blocker_leaves_the_title_readable_at_80_columns(
-    new_triage: TriageFactory, lab: Lab, lang: str
+    new_triage: TriageFactory,
+    lab: Lab,
+    lang: str,  # noqa: F811
 ) -> None:
     """QA: after "planned 1.3" on a blocker the status column took the title's room at 80
     columns (5 letters of it showed, the rest behind a sideways scroll)."""
@@ -76,7 +55,8 @@ def shown_lines(widget: Static) -> list[str]:
 
 
 async def test_the_preview_keeps_its_quote_and_note_in_view_at_80_columns(
-    new_triage: TriageFactory, lab: Lab
+    new_triage: TriageFactory,
+    lab: Lab,  # noqa: F811
 ) -> None:
     """QA: at 80 columns the preview's lines wrapped, so its 4 rows held the title and the facts
     only; the quote and the decision's note were never seen."""
@@ -107,7 +87,8 @@ async def test_the_preview_keeps_its_quote_and_note_in_view_at_80_columns(
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 async def test_the_rank_rule_under_the_list_fits_80_columns(
-    new_triage: TriageFactory, lang: str
+    new_triage: TriageFactory,
+    lang: str,  # noqa: F811
 ) -> None:
     """QA: "... blockers first, by n" lost its last words at 80 columns."""
     from qualitylab.tui.triage.strings import TRIAGE_STRINGS
@@ -178,4 +159,90 @@ def test_translator_counts_with_the_languages_plural_rule(lang: str, counts: lis
         ["1 problem", "2 problems", "5 problems", "21 problems"]
         if lang == "en"
         else ["1 проблемы", "2 проблем", "5 проблем", "21 проблемы"]
+    )
+
+
+async def merge_track_into_pay(pilot: object, lab: Lab) -> None:  # noqa: F811
+    from qualitylab.tui.triage.dialogs import ChooseProblem
+
+    await pilot.press("m")  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))  # type: ignore[attr-defined]
+    await pilot.press(*"tracking", "enter")  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: bool(corrections(lab)))
+
+
+async def test_undo_after_a_decision_says_what_it_takes_back_and_asks_first(
+    new_triage: TriageFactory,
+    lab: Lab,  # noqa: F811
+) -> None:
+    """QA: a product owner merged two problems, then set a wrong decision and pressed u (the
+    footer's "Undo"): the merge was taken back at once, with no question, and the wrong
+    decision stayed."""
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        await merge_track_into_pay(pilot, lab)
+        await wait_for(pilot, lambda: problem.loaded_for == app.generation)
+        await pilot.press("d", "enter", "down", "down", "down", "enter", "ctrl+s")  # won't fix
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        message = app.screen.message  # type: ignore[attr-defined]
+        assert "merged c-track into c-pay" in message
+        assert "Decisions are not undone" in message
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmDialog))
+        await pilot.pause()
+        assert corrections(lab) == [("merge", "c-track", "c-pay", True)]  # nothing undone
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not corrections(lab)[0][3])
+    assert [(r.cluster_id, r.status) for r in list_fix_records(lab)] == [
+        ("c-pay", FixStatus.WONT_FIX)
+    ]
+
+
+async def test_a_russian_problem_history_is_in_russian(new_triage: TriageFactory, lab: Lab) -> None:  # noqa: F811
+    """QA: the Russian app's "История решений" read "set status planned in 2.1, owner ..." and
+    "merged c-track into c-pay", and its undo said "Отменено: merged ...": the services' English."""
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+
+    app = new_triage("ru")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        await pilot.press("d", "enter", "down", "enter", "tab", *"2.1", "tab", *"[b]спринт[/b]")
+        await pilot.press("tab", *"Ольга", "ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        await merge_track_into_pay(pilot, lab)
+        await wait_for(pilot, lambda: problem.loaded_for == app.generation)
+        await problem_ready(pilot, "c-pay")
+        facts = str(problem.query_one("#problem-facts", Static).render())
+        assert "c-track объединена с c-pay" in facts
+        assert "решение: в плане, релиз 2.1, ответственный Ольга, заметка: [b]спринт[/b]" in facts
+        assert "set status" not in facts and "merged" not in facts
+        assert "  балл = 100 × " in facts and "score" not in facts
+        await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "c-track объединена с c-pay" in app.screen.message  # type: ignore[attr-defined]
+        await pilot.press("y")
+        await wait_for(pilot, lambda: not corrections(lab)[0][3])
+        told = [n.message for n in app._notifications]  # noqa: SLF001
+        assert "Отменено: c-track объединена с c-pay" in told
+        await wait_for(pilot, lambda: problem.loaded_for == app.generation)
+        await problem_ready(pilot, "c-pay")
+        facts = str(problem.query_one("#problem-facts", Static).render())
+        assert "отменено: c-track объединена с c-pay" in facts
+    record = list_fix_records(lab)[0]
+    assert (record.status, record.release, record.owner, record.note) == (
+        FixStatus.PLANNED,
+        "2.1",
+        "Ольга",
+        "[b]спринт[/b]",
     )

@@ -23,6 +23,7 @@ from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import status_cell
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
+from qualitylab.tui.triage.history import history_words
 from qualitylab.tui.triage.reports_table import fill_reports
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ class ProblemScreen(TriageScreen[None]):
             f" · {self.t('status.blocker').lower()} {p.blockers:.0%}\n"
         )
         factors = " × ".join(f"{f:.3f}" for _, f, _ in why.factors)
-        out.append(f"  score = 100 × {factors} = {p.score:.2f}\n", style="dim")
+        out.append(f"  {self.t('col.score')} = 100 × {factors} = {p.score:.2f}\n", style="dim")
         if item.looks_mixed:
             out.append("  " + self.t("pr.looks_mixed", cohesion=item.cluster.cohesion) + "\n",
                        style="yellow")  # fmt: skip
@@ -181,7 +182,7 @@ class ProblemScreen(TriageScreen[None]):
         heading("pr.history")
         if detail.history:
             for line in detail.history[:10]:
-                out.append("  " + one_line(line, 300) + "\n")
+                out.append("  " + one_line(history_words(self.tapp.tr, line), 300) + "\n")
         else:
             out.append("  " + self.t("pr.no_history") + "\n", style="dim")
         heading("pr.reports", n=len(detail.reports))

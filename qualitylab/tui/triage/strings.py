@@ -186,6 +186,22 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "at.done": ("Attached the report to {id}.", "Отчёт привязан к {id}."),
     "un.done": ("Undone: {what}", "Отменено: {what}"),
     "un.nothing": ("Nothing to undo.", "Отменять нечего."),
+    "un.confirm": (
+        "Undo the latest correction?\n\n{what}\n\nDecisions are not undone: change them with d "
+        "on the problem.",
+        "Отменить последнюю правку?\n\n{what}\n\nРешения так не отменяются: измените их "
+        "клавишей d на странице проблемы.",
+    ),
+    # --- a problem's history (who did what) ---
+    "hi.decided": ("decided: {what}", "решение: {what}"),
+    "hi.status_in": ("{status} in {release}", "{status}, релиз {release}"),
+    "hi.merged": ("merged {what} into {into}", "{what} объединена с {into}"),
+    "hi.moved_to": ("moved report {report} into {into}", "отчёт {report} перенесён в {into}"),
+    "hi.moved_out": (
+        "moved report {report} out of its problem",
+        "отчёт {report} вынесен из проблемы",
+    ),
+    "hi.undid": ("undid: {what}", "отменено: {what}"),
     "na.unavailable": (
         "This lab's version cannot do that yet ({what}).",
         "Эта версия лаборатории пока так не умеет ({what}).",
@@ -257,11 +273,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  s          sort by the next column;  r  reverse\n"
         "\n"
         "A problem\n"
+        "  ↑ ↓        choose a report;  enter  read it whole\n"
+        "  tab        to the details above (quotes, similar, history);  ↑ ↓  scroll\n"
         "  d          decide: status, release, note, owner, ticket\n"
         "  o  t       owner · ticket key\n"
         "  m          merge: fold a similar problem into this one\n"
         "  x          move the chosen report out\n"
-        "  u          undo the last correction (merge, move; anywhere)\n"
+        "  u          undo the last merge or move (anywhere; asks first)\n"
         "\n"
         "One-offs\n"
         "  s          sort;  a or enter  attach the report to a problem",
@@ -277,11 +295,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  s          сортировать по следующему столбцу;  r  обратно\n"
         "\n"
         "Проблема\n"
+        "  ↑ ↓        выбрать отчёт;  enter  прочитать целиком\n"
+        "  tab        к подробностям выше (цитаты, похожие, история);  ↑ ↓  листать\n"
         "  d          решение: статус, релиз, заметка, ответственный, задача\n"
         "  o  t       ответственный · ключ задачи\n"
         "  m          объединить: влить похожую проблему в эту\n"
         "  x          вынести выбранный отчёт\n"
-        "  u          отменить последнюю правку (объединение, перенос; везде)\n"
+        "  u          отменить последнее объединение или перенос (везде; с вопросом)\n"
         "\n"
         "Единичные\n"
         "  s          сортировка;  a или enter  привязать отчёт к проблеме",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from test_triage import _fake_engine, corrections, lab, new_triage  # noqa: F401 (fixtures)
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 from triage_helpers import TriageFactory, build_lab, list_ready, problem_ready
 from tui_helpers import CATALOG, wait_for
@@ -17,9 +18,9 @@ from qualitylab.tui.triage.app import make_triage_app
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 async def test_a_planned_blocker_leaves_the_title_readable_at_80_columns(
-    new_triage: TriageFactory,
-    lab: Lab,
-    lang: str,  # noqa: F811
+    new_triage: TriageFactory,  # noqa: F811
+    lab: Lab,  # noqa: F811
+    lang: str,
 ) -> None:
     """QA: after "planned 1.3" on a blocker the status column took the title's room at 80
     columns (5 letters of it showed, the rest behind a sideways scroll)."""
@@ -55,7 +56,7 @@ def shown_lines(widget: Static) -> list[str]:
 
 
 async def test_the_preview_keeps_its_quote_and_note_in_view_at_80_columns(
-    new_triage: TriageFactory,
+    new_triage: TriageFactory,  # noqa: F811
     lab: Lab,  # noqa: F811
 ) -> None:
     """QA: at 80 columns the preview's lines wrapped, so its 4 rows held the title and the facts
@@ -87,8 +88,8 @@ async def test_the_preview_keeps_its_quote_and_note_in_view_at_80_columns(
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
 async def test_the_rank_rule_under_the_list_fits_80_columns(
-    new_triage: TriageFactory,
-    lang: str,  # noqa: F811
+    new_triage: TriageFactory,  # noqa: F811
+    lang: str,
 ) -> None:
     """QA: "... blockers first, by n" lost its last words at 80 columns."""
     from qualitylab.tui.triage.strings import TRIAGE_STRINGS
@@ -162,17 +163,17 @@ def test_translator_counts_with_the_languages_plural_rule(lang: str, counts: lis
     )
 
 
-async def merge_track_into_pay(pilot: object, lab: Lab) -> None:  # noqa: F811
+async def merge_track_into_pay(pilot: Pilot[None], in_lab: Lab) -> None:
     from qualitylab.tui.triage.dialogs import ChooseProblem
 
-    await pilot.press("m")  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))  # type: ignore[attr-defined]
-    await pilot.press(*"tracking", "enter")  # type: ignore[attr-defined]
-    await wait_for(pilot, lambda: bool(corrections(lab)))
+    await pilot.press("m")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChooseProblem))
+    await pilot.press(*"tracking", "enter")
+    await wait_for(pilot, lambda: bool(corrections(in_lab)))
 
 
 async def test_undo_after_a_decision_says_what_it_takes_back_and_asks_first(
-    new_triage: TriageFactory,
+    new_triage: TriageFactory,  # noqa: F811
     lab: Lab,  # noqa: F811
 ) -> None:
     """QA: a product owner merged two problems, then set a wrong decision and pressed u (the
@@ -207,7 +208,10 @@ async def test_undo_after_a_decision_says_what_it_takes_back_and_asks_first(
     ]
 
 
-async def test_a_russian_problem_history_is_in_russian(new_triage: TriageFactory, lab: Lab) -> None:  # noqa: F811
+async def test_a_russian_problem_history_is_in_russian(
+    new_triage: TriageFactory,  # noqa: F811
+    lab: Lab,  # noqa: F811
+) -> None:
     """QA: the Russian app's "История решений" read "set status planned in 2.1, owner ..." and
     "merged c-track into c-pay", and its undo said "Отменено: merged ...": the services' English."""
     from qualitylab.tui.screens.confirm import ConfirmDialog
@@ -246,3 +250,25 @@ async def test_a_russian_problem_history_is_in_russian(new_triage: TriageFactory
         "Ольга",
         "[b]спринт[/b]",
     )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_report_texts_stay_readable_at_80_columns(db_path: str, lang: str) -> None:
+    """QA: at 80 columns the one-offs' text column (the report itself, the reason to open the
+    screen) showed 3 letters, the rest behind a sideways scroll; a problem's reports 14."""
+    build_lab(db_path, extra=[("pay", "crash: the app closed on pay", 4)])
+    app = make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        reports = problem.query_one("#reports", DataTable)
+        assert reports.columns["text"].width >= 28
+        assert reports.virtual_size.width <= reports.size.width
+        await pilot.press("3")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        table = pilot.app.screen.query_one("#oneoffs", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 3)
+        assert table.columns["text"].width >= 28
+        assert table.virtual_size.width <= table.size.width
+        assert {"severity", "step", "walker", "text"} <= {str(k.value) for k in table.columns}

@@ -272,3 +272,23 @@ async def test_report_texts_stay_readable_at_80_columns(db_path: str, lang: str)
         assert table.columns["text"].width >= 28
         assert table.virtual_size.width <= table.size.width
         assert {"severity", "step", "walker", "text"} <= {str(k.value) for k in table.columns}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_every_key_in_the_problems_footer_fits_80_columns(
+    new_triage: TriageFactory,  # noqa: F811
+    lang: str,
+) -> None:
+    """QA: the Russian problem screen's footer ended in "? Спр": the help key, the one a newcomer
+    needs, was cut off."""
+    from textual.widgets._footer import FooterKey
+
+    app = new_triage(lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        await pilot.pause()
+        keys = list(problem.query(FooterKey))
+        assert "?" in {k.key_display for k in keys}
+        assert all(k.region.right <= 80 for k in keys), [(k.key, k.region) for k in keys]

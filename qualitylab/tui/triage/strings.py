@@ -30,7 +30,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "tk.decide": ("Decide", "Решение"),
     "tk.owner": ("Owner", "Ответств."),
     "tk.ticket": ("Ticket", "Задача"),
-    "tk.merge": ("Merge", "Объединить"),
+    "tk.merge": ("Merge", "Слить"),  # "Объединить" cut "? Справка" off an 80-column footer
     "tk.move": ("Move out", "Вынести"),
     "tk.attach": ("Attach", "Привязать"),
     "tk.undo": ("Undo", "Отменить"),
@@ -274,7 +274,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "\n"
         "A problem\n"
         "  ↑ ↓        choose a report;  enter  read it whole\n"
-        "  tab        to the details above (quotes, similar, history);  ↑ ↓  scroll\n"
+        "  tab        to the details above: quotes, similar problems, history\n"
         "  d          decide: status, release, note, owner, ticket\n"
         "  o  t       owner · ticket key\n"
         "  m          merge: fold a similar problem into this one\n"
@@ -296,7 +296,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "\n"
         "Проблема\n"
         "  ↑ ↓        выбрать отчёт;  enter  прочитать целиком\n"
-        "  tab        к подробностям выше (цитаты, похожие, история);  ↑ ↓  листать\n"
+        "  tab        к подробностям выше: цитаты, похожие, история\n"
         "  d          решение: статус, релиз, заметка, ответственный, задача\n"
         "  o  t       ответственный · ключ задачи\n"
         "  m          объединить: влить похожую проблему в эту\n"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
 from qualitylab.errors import CatalogError, InvalidInput, NotFound
+from qualitylab.fixlist.build import ReleaseNote as ReleaseNote  # decide's warnings, for the app
 from qualitylab.fixlist.releases import FixRecord, sort_releases
 from qualitylab.fixlist.score import Explanation, factors_of
 from qualitylab.services.lab import Lab
@@ -381,8 +382,9 @@ def decide(
     owner: str | None = None,
     ticket: str | None = None,
     uuid: str | None = None,
-) -> tuple[str, ...]:
-    """Record the team's decision about a problem; returns the warnings to show.
+) -> tuple[ReleaseNote, ...]:
+    """Record the team's decision about a problem; returns the warnings to show (as data: the
+    app words them in its language).
 
     ``uuid`` here and below: the change's id, made when the person confirms and reused by every
     retry of the save, so a save whose answer was lost is stored once (``services.corrections``).
@@ -392,7 +394,7 @@ def decide(
     decision = set_fix_status(
         lab, cluster_id, status, release=release, note=note, owner=owner, ticket=ticket, uuid=uuid
     )
-    return decision.warnings
+    return decision.notes
 
 
 def merge_into(lab: Lab, into: str, others: Sequence[str], *, uuid: str | None = None) -> None:

@@ -292,3 +292,48 @@ async def test_every_key_in_the_problems_footer_fits_80_columns(
         keys = list(problem.query(FooterKey))
         assert "?" in {k.key_display for k in keys}
         assert all(k.region.right <= 80 for k in keys), [(k.key, k.region) for k in keys]
+
+
+@pytest.mark.parametrize(
+    ("lang", "later", "same"),
+    [
+        (
+            "en",
+            "Note: it has reports from later releases (1.1), so it shows as REGRESSED at once",
+            "Note: 2 reports from 1.0 itself: not counted as a regression",
+        ),
+        (
+            "ru",
+            "Обратите внимание: о ней сообщали и в более поздних релизах (1.1), поэтому она сразу "
+            "помечается как ВЕРНУЛАСЬ",
+            "Обратите внимание: 2 отчёта из самого релиза 1.0: это не возврат",
+        ),
+    ],
+)
+async def test_what_a_fixed_release_warns_is_in_the_apps_language(
+    new_triage: TriageFactory,  # noqa: F811
+    lab: Lab,  # noqa: F811
+    lang: str,
+    later: str,
+    same: str,
+) -> None:
+    """QA: "fixed in 1.0" in the Russian app warned "Обратите внимание: it has reports from later
+    releases (1.1), so it shows as REGRESSED at once" (the fix-list code's English)."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        await problem_ready(pilot, "c-pay")
+        await pilot.press("d", "enter", "down", "down", "enter", "tab", *"1.0", "ctrl+s")
+        await wait_for(pilot, lambda: bool(list_fix_records(lab)))
+        told: list[str] = []
+
+        def warned() -> bool:
+            told[:] = [n.message for n in app._notifications]  # noqa: SLF001
+            return len([m for m in told if m.startswith(later.split(":")[0])]) == 2
+
+        await wait_for(pilot, warned)
+        assert later in told
+        assert any(m.startswith(same) for m in told), told
+    record = list_fix_records(lab)[0]
+    assert (record.status, record.release) == (FixStatus.FIXED, "1.0")

@@ -1,5 +1,6 @@
-"""What people did to the fix list, worded in the app's language: a problem's history lines and
-the correction an undo takes back (the services word them in English, for the CLI)."""
+"""What people did to the fix list, worded in the app's language: a problem's history lines, the
+correction an undo takes back and what to know about a release a decision names (the services
+word them in English, for the CLI)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from qualitylab.tui.text import one_line
 
 if TYPE_CHECKING:
     from qualitylab.services.corrections import Correction, HistoryLine
+    from qualitylab.services.triage import ReleaseNote
     from qualitylab.tui.i18n import Translator
 
 
@@ -39,3 +41,13 @@ def history_words(tr: Translator, line: HistoryLine) -> str:
         what = line.what
     when = line.at.strftime("%Y-%m-%d %H:%M") if line.at else ""
     return " · ".join(part for part in (when, line.by, what) if part)
+
+
+def release_note_words(tr: Translator, note: ReleaseNote) -> str:
+    """A warning about "fixed in release R" (``fixlist.build.release_notes``)."""
+    listed = ", ".join(note.releases)
+    if note.kind == "unknown_release":
+        return tr("dc.w.unknown_release", release=note.release, known=listed)
+    if note.kind == "later_reports":
+        return tr("dc.w.later_reports", releases=listed)
+    return tr("dc.w.same_release", reports=tr.count(note.count, "report"), release=note.release)

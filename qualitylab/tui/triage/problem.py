@@ -23,7 +23,7 @@ from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import status_cell
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
-from qualitylab.tui.triage.history import history_words
+from qualitylab.tui.triage.history import history_words, release_note_words
 from qualitylab.tui.triage.reports_table import fill_reports
 
 if TYPE_CHECKING:
@@ -242,8 +242,9 @@ class ProblemScreen(TriageScreen[None]):
         self.notify(
             self.t("dc.saved", id=cid, status=self.t(f"status.{answer.status}")), markup=False
         )
-        for warning in warnings:
-            self.notify(self.t("dc.warning", warning=warning), severity="warning", markup=False)
+        for note in warnings:
+            said = release_note_words(self.tapp.tr, note)
+            self.notify(self.t("dc.warning", warning=said), severity="warning", markup=False)
         self._changed()
 
     @work(group="problem-act")

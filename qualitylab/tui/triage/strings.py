@@ -164,6 +164,23 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "dc.ticket": ("Ticket key, e.g. PROJ-123", "Ключ задачи, например PROJ-123"),
     "dc.saved": ("Saved: {id} is {status}.", "Сохранено: {id} — {status}."),
     "dc.warning": ("Note: {warning}", "Обратите внимание: {warning}"),
+    "dc.w.unknown_release": (
+        "no walk of this journey used release {release} yet (known: {known}); check it is not a "
+        "typo, or a regression can never be flagged",
+        "ни один проход этого пути ещё не был на релизе {release} (известны: {known}); "
+        "проверьте, нет ли опечатки, иначе возврат проблемы не будет замечен",
+    ),
+    "dc.w.later_reports": (
+        "it has reports from later releases ({releases}), so it shows as REGRESSED at once",
+        "о ней сообщали и в более поздних релизах ({releases}), поэтому она сразу помечается "
+        "как ВЕРНУЛАСЬ",
+    ),
+    "dc.w.same_release": (
+        "{reports} from {release} itself: not counted as a regression (only reports from a "
+        "later release are)",
+        "{reports} из самого релиза {release}: это не возврат (возвратом считаются только "
+        "отчёты из более поздних релизов)",
+    ),
     # --- merge / move / attach / undo ---
     "mg.title": (
         "Merge into {id}: which problem is the same one?",

@@ -337,3 +337,21 @@ async def test_what_a_fixed_release_warns_is_in_the_apps_language(
         assert any(m.startswith(same) for m in told), told
     record = list_fix_records(lab)[0]
     assert (record.status, record.release) == (FixStatus.FIXED, "1.0")
+
+
+@pytest.mark.parametrize(("lang", "end"), [("en", "· whole lab"), ("ru", "· вся лаборатория")])
+async def test_the_one_offs_heading_is_read_whole_at_80_columns(
+    db_path: str, lang: str, end: str
+) -> None:
+    """QA: at 80 columns the one-offs' heading stopped at "(blockers among them, also on the fix":
+    the number of listed blockers and the scope were cut off."""
+    build_lab(db_path, extra=[("pay", "crash: the app closed on pay", 4)])
+    app = make_triage_app(db=db_path, journeys=CATALOG, lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: pilot.app.screen.query("#oneoffs").first() is not None)
+        await wait_for(pilot, lambda: pilot.app.screen.query_one("#oneoffs", DataTable).row_count)
+        await pilot.pause()
+        lines = shown_lines(pilot.app.screen.query_one("#topbar", Static))
+        assert " ".join(line.strip() for line in lines).endswith(end), lines

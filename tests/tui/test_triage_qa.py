@@ -355,3 +355,57 @@ async def test_the_one_offs_heading_is_read_whole_at_80_columns(
         await pilot.pause()
         lines = shown_lines(pilot.app.screen.query_one("#topbar", Static))
         assert " ".join(line.strip() for line in lines).endswith(end), lines
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_every_key_of_the_triage_screens_is_in_the_help(lang: str) -> None:
+    """QA: ctrl+r (reload: see what others changed meanwhile; the list is built once and kept)
+    worked on three screens but was in neither the footer nor the help, and the journeys
+    screen's enter was not in the help either: keys a newcomer could not discover."""
+    import re
+
+    from textual.binding import Binding
+
+    from qualitylab.tui.triage.app import TriageApp
+    from qualitylab.tui.triage.fixlist import FixListScreen
+    from qualitylab.tui.triage.journeys import JourneysScreen
+    from qualitylab.tui.triage.oneoffs import OneOffsScreen
+    from qualitylab.tui.triage.problem import ProblemScreen
+    from qualitylab.tui.triage.strings import TRIAGE_STRINGS
+
+    body = TRIAGE_STRINGS["tri.help.body"][0 if lang == "en" else 1]
+    #: cursor keys, the newline twin of enter, f1 (the same as ?), ? itself
+    silent = {"up", "down", "pageup", "pagedown", "ctrl+j", "f1", "question_mark"}
+    shown = {"slash": "/"}
+    missing = []
+    for screen in (TriageApp, FixListScreen, ProblemScreen, OneOffsScreen, JourneysScreen):
+        for binding in screen.BINDINGS:
+            assert isinstance(binding, Binding)
+            for key in binding.key.split(","):
+                if key in silent or not key.isascii():  # non-ASCII: the Russian layout's twins
+                    continue
+                token = shown.get(key, key)
+                if not re.search(rf"(?<!\S){re.escape(token)}(?!\S)", body):
+                    missing.append(f"{screen.__name__}: {token}")
+    assert missing == []
+    assert ("Journeys" if lang == "en" else "Пути") in body
+
+
+async def test_ctrl_r_on_a_problem_shows_what_someone_else_decided_meanwhile(
+    new_triage: TriageFactory,  # noqa: F811
+    lab: Lab,  # noqa: F811
+) -> None:
+    """QA: with a problem open, a decision made elsewhere (another tab, `fix set`) showed only
+    after going back and pressing ctrl+r on the list; the problem screen had no reload."""
+    from qualitylab.services.fixes import set_fix_status
+
+    app = new_triage()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        set_fix_status(lab, "c-pay", "planned", release="2.0", ticket="PAY-7")
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot, lambda: "PAY-7" in str(problem.query_one("#problem-decision", Static).render())
+        )

@@ -43,6 +43,7 @@ class ProblemScreen(TriageScreen[None]):
             Binding("m", "merge", "tk.merge"),
             Binding("x", "move_out", "tk.move"),
             Binding("u", "app.undo", "tk.undo"),
+            Binding("ctrl+r", "reload", "tk.reload", show=False),
             # the app's keys still work here, but the footer has no room for them at 80 columns
             Binding("1", "app.switch('journeys')", show=False),
             Binding("2", "app.switch('fixes')", show=False),
@@ -310,6 +311,11 @@ class ProblemScreen(TriageScreen[None]):
             return
         self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)
         self._changed()
+
+    def action_reload(self) -> None:
+        """What others changed meanwhile (another tab, the CLI): every screen builds it anew."""
+        self.tapp.changed()
+        self.load()
 
     def _changed(self) -> None:
         self.tapp.changed()

@@ -228,7 +228,7 @@ class ProblemScreen(TriageScreen[None]):
             return
         cid = self.detail.item.cluster.id
         try:
-            warnings = await self.tapp.call(
+            notes = await self.tapp.call(
                 decide,
                 cid,
                 uuid=change_id(),
@@ -243,7 +243,7 @@ class ProblemScreen(TriageScreen[None]):
         self.notify(
             self.t("dc.saved", id=cid, status=self.t(f"status.{answer.status}")), markup=False
         )
-        for note in warnings:
+        for note in notes:
             said = release_note_words(self.tapp.tr, note)
             self.notify(self.t("dc.warning", warning=said), severity="warning", markup=False)
         self._changed()

@@ -324,8 +324,11 @@ class HistoryLine:
 
     at: datetime | None
     by: str
-    what: str
+    what: str  # in English, for the CLI; the fields below let an app word it in its language
     correction: str = ""  # the correction's uuid, when it is one (to undo it)
+    change: Correction | None = None  # the merge or move, when the line is one
+    undid: bool = False  # the line says that ``change`` was undone
+    decision: DecisionEvent | None = None  # the decision, when the line is one
 
 
 def _decision(event: store_fixes.StoredDecisionEvent) -> DecisionEvent:
@@ -357,12 +360,13 @@ def problem_history(lab: Lab, cluster_id: str) -> list[HistoryLine]:
     with lab.store.unit(read_only=True) as unit:
         events = [_decision(e) for e in store_fixes.decision_events(unit, cluster_id)]
         corrections = [_correction(c) for c in store_fixes.corrections(unit)]
-    lines = [HistoryLine(e.at, e.by, _decision_sentence(e)) for e in events]
+    lines = [HistoryLine(e.at, e.by, _decision_sentence(e), decision=e) for e in events]
     for c in corrections:
         if cluster_id in (c.subject, c.target):
             said = c.what()
-            lines.append(HistoryLine(c.created_at, c.by, said, c.uuid))
+            lines.append(HistoryLine(c.created_at, c.by, said, c.uuid, change=c))
             if c.undone_at is not None:
-                lines.append(HistoryLine(c.undone_at, c.undone_by, "undid: " + said))
+                undid = "undid: " + said
+                lines.append(HistoryLine(c.undone_at, c.undone_by, undid, change=c, undid=True))
     far = datetime.max.replace(tzinfo=None)
     return sorted(lines, key=lambda h: h.at.replace(tzinfo=None) if h.at else far)

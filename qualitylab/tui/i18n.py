@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from qualitylab.lang import LANGS, Table
+from qualitylab.lang import LANGS, Table, plural_form
 
 if TYPE_CHECKING:
     from qualitylab.errors import QualityLabError
@@ -501,6 +501,13 @@ class Translator(Table):
         if name in ("field", "status") and key in self._strings:
             return self(key)
         return str(value)
+
+    def count(self, n: int, noun: str) -> str:
+        """``n`` and the form of the counted noun that goes with it ("1 walker", "13 walkers";
+        "1 участник", "3 участника", "13 участников"): the key ``n.<noun>`` holds the forms,
+        English "one|other", Russian "one|few|many" (``lang.plural_form``)."""
+        forms = self(f"n.{noun}").split("|")
+        return f"{self.num(n)} {forms[min(plural_form(self.lang, n), len(forms) - 1)]}"
 
     def category(self, category: str) -> str:
         """Default categories are translated; a catalog's own categories are shown as written."""

@@ -409,3 +409,19 @@ async def test_ctrl_r_on_a_problem_shows_what_someone_else_decided_meanwhile(
         await wait_for(
             pilot, lambda: "PAY-7" in str(problem.query_one("#problem-decision", Static).render())
         )
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "open"), ("ru", "открыта")])
+async def test_an_undecided_problem_says_it_is_open_once(
+    new_triage: TriageFactory,  # noqa: F811
+    lang: str,
+    word: str,
+) -> None:
+    """QA: an undecided problem read "Decision: open · open, nobody decided yet"."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        await pilot.press("down", "enter")  # the second row: no blocker, nothing decided
+        problem = await problem_ready(pilot, "c-offer")
+        decision = str(problem.query_one("#problem-decision", Static).render())
+        assert decision.lower().count(word) == 1, decision

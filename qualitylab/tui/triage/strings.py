@@ -117,7 +117,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "№{rank} · балл {score:.1f} · {walkers} · {reports}",
     ),
     "pr.decision": ("Decision", "Решение"),
-    "pr.no_decision": ("open, nobody decided yet", "открыта, решения ещё нет"),
+    "pr.no_decision": ("nobody decided yet", "решения ещё нет"),
     "pr.owner": ("owner {owner}", "ответственный {owner}"),
     "pr.ticket": ("ticket {ticket}", "задача {ticket}"),
     "pr.note": ("note: {note}", "заметка: {note}"),

@@ -2,8 +2,9 @@
 
 The walk and triage apps (``tui.i18n``) and the reports (``reports.strings``) each keep their own
 words as ``key -> (English, Russian)`` with ``str.format`` placeholders that match in both; this
-module is what they share: looking a key up for one language, grouping a number as that language
-writes it, and the Russian plural rule. Pure and light: the CLI may import it at start-up.
+module is what they share: looking a key up for one language, writing a number as that language
+writes it (grouping, the decimal comma), and the Russian plural rule. Pure and light: the CLI
+may import it at start-up.
 """
 
 from __future__ import annotations
@@ -36,6 +37,19 @@ class Table:
         """A whole number, grouped: 12,345 / 12 345 (a no-break space in Russian)."""
         grouped = f"{n:,}"
         return grouped.replace(",", NBSP) if self.lang == "ru" else grouped
+
+    def dec(self, x: float, places: int = 1, *, sign: bool = False) -> str:
+        """A decimal: 5.8 / 5,8 (Russian writes a decimal comma)."""
+        return localised(f"{x:+.{places}f}" if sign else f"{x:.{places}f}", self.lang)
+
+    def g(self, x: float) -> str:
+        """A decimal with no trailing zeros (4, 0.7 / 0,7)."""
+        return localised(f"{x:g}", self.lang)
+
+
+def localised(number: str, lang: str) -> str:
+    """A number Python formatted (12,345.6) as ``lang`` writes it (12 345,6 in Russian)."""
+    return number.replace(",", NBSP).replace(".", ",") if lang == "ru" else number
 
 
 def plural_form(lang: str, n: float) -> int:

@@ -538,19 +538,6 @@ class Words(Table):
         Russian groups every number the same way (1 234), so its report never mixes the two."""
         return self.num(n) if self.lang == "ru" else str(n)
 
-    def dec(self, x: float, places: int = 1, *, sign: bool = False) -> str:
-        """A decimal: 5.8 / 5,8 (Russian writes a decimal comma)."""
-        return self._ru(f"{x:+.{places}f}" if sign else f"{x:.{places}f}")
-
-    def g(self, x: float) -> str:
-        """A decimal with no trailing zeros (4, 0.7 / 0,7)."""
-        return self._ru(f"{x:g}")
-
-    def _ru(self, text: str) -> str:
-        if self.lang != "ru":
-            return text
-        return text.replace(",", NBSP).replace(".", ",")
-
     def pct(self, part: float, whole: float) -> str:
         """A share as a whole percent ("67 %"); "—" for nothing to divide by."""
         return self.share(part / whole) if whole else "—"

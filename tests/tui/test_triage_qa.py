@@ -425,3 +425,26 @@ async def test_an_undecided_problem_says_it_is_open_once(
         problem = await problem_ready(pilot, "c-offer")
         decision = str(problem.query_one("#problem-decision", Static).render())
         assert decision.lower().count(word) == 1, decision
+
+
+async def test_russian_figures_take_a_decimal_comma_as_the_russian_reports_do(
+    new_triage: TriageFactory,  # noqa: F811
+) -> None:
+    """QA: the Russian app wrote "балл 56.6" and "0.68" where the Russian reports write 56,6 and
+    0,68; a release name ("1.0") is data and keeps its dot."""
+    import re
+
+    app = new_triage("ru")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await list_ready(pilot)
+        table = pilot.app.screen.query_one("#fixes", DataTable)
+        score = str(table.get_row_at(0)[1])
+        assert re.fullmatch(r"\d+,\d", score), score
+        await pilot.press("enter")
+        problem = await problem_ready(pilot, "c-pay")
+        top = str(problem.query_one("#topbar", Static).render())
+        assert re.search(r"балл \d+,\d ", top), top
+        facts = str(problem.query_one("#problem-facts", Static).render())
+        score_lines = [line for line in facts.splitlines() if "100 ×" in line]
+        assert score_lines and not re.search(r"\d\.\d", score_lines[0]), score_lines
+        assert "1.0" in facts  # the releases line: names as written

@@ -13,6 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from qualitylab.domain import FixItem, FixStatus, Outcome
+from qualitylab.lang import localised
 from qualitylab.tui.i18n import Translator, format_duration
 from qualitylab.tui.text import one_line
 
@@ -37,8 +38,10 @@ def width(header: str, values: Iterable[str], cap: int) -> int:
     return min(cap, max([cell_len(header), *(cell_len(one_line(v, cap)) for v in values)]))
 
 
-def number(value: float | None, fmt: str = "{:.2f}", style: str = "") -> Text:
-    return Text("–" if value is None else fmt.format(value), style=style, justify="right")
+def number(value: float | None, fmt: str = "{:.2f}", style: str = "", lang: str = "en") -> Text:
+    """A right-aligned figure as ``lang`` writes it (0.68 / 0,68); "–" for none."""
+    shown = "–" if value is None else localised(fmt.format(value), lang)
+    return Text(shown, style=style, justify="right")
 
 
 def strip(outcomes: Mapping[Outcome, int], width: int = 12) -> Text:

@@ -227,7 +227,9 @@ class ChooseProblem(FormDialog[str]):
         options = self.query_one("#candidates", OptionList)
         options.clear_options()
         for c in self.shown:
-            figure = f"{c.similarity:.2f} " if c.similarity is not None else "     "
+            figure = (
+                f"{self.tapp.tr.dec(c.similarity, 2)} " if c.similarity is not None else "     "
+            )
             label = Text(figure, style="bold")
             label.append(f"{c.cluster_id} ", style="bold")
             label.append(one_line(c.title, 90))

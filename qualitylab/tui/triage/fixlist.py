@@ -169,11 +169,11 @@ class FixListScreen(TriageScreen[None]):
         for item, status in zip(items, statuses, strict=True):
             factor = data.factors(item) if data else {}  # the columns multiply to the score
             cells = {
-                "score": number(item.priority.score, "{:.1f}", style="bold"),
-                "reach": number(factor.get("reach", 0.0)),
-                "sev": number(factor.get("severity", 0.0)),
-                "impact": number(factor.get("impact", 0.0)),
-                "persist": number(factor.get("persistence", 0.0)),
+                "score": number(item.priority.score, "{:.1f}", style="bold", lang=tr.lang),
+                "reach": number(factor.get("reach", 0.0), lang=tr.lang),
+                "sev": number(factor.get("severity", 0.0), lang=tr.lang),
+                "impact": number(factor.get("impact", 0.0), lang=tr.lang),
+                "persist": number(factor.get("persistence", 0.0), lang=tr.lang),
                 "walkers": number(item.walkers, "{:d}"),
             }
             table.add_row(

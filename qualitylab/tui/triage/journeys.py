@@ -152,7 +152,7 @@ class JourneysScreen(TriageScreen[None]):
                 text(step.title, title_width, style="bold" if step.worst else ""),
                 number(step.reached, "{:d}"),
                 strip(step.outcomes),
-                number(step.ease_mean, "{:.1f}", style="red" if low else ""),
+                number(step.ease_mean, "{:.1f}", style="red" if low else "", lang=tr.lang),
                 duration(step.median_seconds),
                 number(step.pain_points, "{:d}"),
                 number(step.dropped, "{:d}"),

@@ -106,7 +106,7 @@ class ProblemScreen(TriageScreen[None]):
             + self.t(
                 "pr.rank",
                 rank=item.rank,
-                score=item.priority.score,
+                score=tr.dec(item.priority.score, 1),
                 walkers=tr.count(item.walkers, "walker"),
                 reports=tr.count(len(detail.reports), "report"),
             )
@@ -136,6 +136,7 @@ class ProblemScreen(TriageScreen[None]):
         assert detail is not None
         item, why = detail.item, detail.why
         p = item.priority
+        tr = self.tapp.tr
         out = Text()
 
         def heading(key: str, **values: object) -> None:
@@ -146,17 +147,19 @@ class ProblemScreen(TriageScreen[None]):
             f"{why.severities.get(n, 0)}×{n}" for n in (4, 3, 2, 1) if why.severities.get(n)
         )
         out.append(
-            f"  {self.t('col.reach')} {p.reach:.2f} ({why.walkers}/{why.visitors})"
-            f" · {self.t('col.sev')} {p.severity_mean:.2f}/{p.severity_max} ({counts})"
-            f" · {self.t('col.impact')} {p.impact:.2f}"
+            f"  {self.t('col.reach')} {tr.dec(p.reach, 2)} ({why.walkers}/{why.visitors})"
+            f" · {self.t('col.sev')} {tr.dec(p.severity_mean, 2)}/{p.severity_max} ({counts})"
+            f" · {self.t('col.impact')} {tr.dec(p.impact, 2)}"
             f" · {self.t('col.persist')} {p.persistence:.0f}"
             f" · {self.t('status.blocker').lower()} {p.blockers:.0%}\n"
         )
-        factors = " × ".join(f"{f:.3f}" for _, f, _ in why.factors)
-        out.append(f"  {self.t('col.score')} = 100 × {factors} = {p.score:.2f}\n", style="dim")
+        factors = " × ".join(tr.dec(f, 3) for _, f, _ in why.factors)
+        out.append(
+            f"  {self.t('col.score')} = 100 × {factors} = {tr.dec(p.score, 2)}\n", style="dim"
+        )
         if item.looks_mixed:
-            out.append("  " + self.t("pr.looks_mixed", cohesion=item.cluster.cohesion) + "\n",
-                       style="yellow")  # fmt: skip
+            mixed = self.t("pr.looks_mixed", cohesion=tr.dec(item.cluster.cohesion, 2))
+            out.append(f"  {mixed}\n", style="yellow")
         if item.few_walkers:
             few = "pr.one_walker" if item.walkers == 1 else "pr.few_walkers"
             out.append("  " + self.t(few, n=item.walkers) + "\n", style="yellow")
@@ -175,7 +178,7 @@ class ProblemScreen(TriageScreen[None]):
         heading("pr.similar")
         if detail.similar:
             for s in detail.similar[:5]:
-                out.append(f"  {s.similarity:.2f} ", style="bold")
+                out.append(f"  {tr.dec(s.similarity, 2)} ", style="bold")
                 out.append(f"{s.cluster_id} ", style="cyan")
                 out.append(one_line(s.title, 120) + "\n")
         else:

@@ -113,8 +113,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     # --- problem ---
     "pr.heading": ("Problem {id}", "Проблема {id}"),
     "pr.rank": (
-        "#{rank} · score {score:.1f} · {walkers} · {reports}",
-        "№{rank} · балл {score:.1f} · {walkers} · {reports}",
+        "#{rank} · score {score} · {walkers} · {reports}",
+        "№{rank} · балл {score} · {walkers} · {reports}",
     ),
     "pr.decision": ("Decision", "Решение"),
     "pr.no_decision": ("nobody decided yet", "решения ещё нет"),
@@ -130,10 +130,10 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "pr.similar": ("Similar problems (m to merge)", "Похожие проблемы (m — объединить)"),
     "pr.no_similar": ("No similar problem found.", "Похожих проблем не найдено."),
     "pr.looks_mixed": (
-        "Check: its reports may be two problems sharing words (cohesion {cohesion:.2f}); "
+        "Check: its reports may be two problems sharing words (cohesion {cohesion}); "
         "move the stray ones out (x).",
         "Проверьте: здесь могут быть две разные проблемы с похожими словами (связность "
-        "{cohesion:.2f}); вынесите лишние отчёты (x).",
+        "{cohesion}); вынесите лишние отчёты (x).",
     ),
     # few: 1 or 2 walkers (fewer than 3); each count in its own words
     "pr.few_walkers": (

@@ -95,6 +95,26 @@ def open_lab(db: str | None, journeys: str | None = None, *, create: bool | None
     return lab
 
 
+def open_stored_lab(db: str | None, journeys: str | None = None) -> Lab:
+    """``open_lab`` for a command that reads what walks stored (fix lists, reports, compare).
+    Those list the journeys stored with the walks, so a broken catalog must not stop them; but
+    a catalog named by ``--journeys`` / ``$QUALITYLAB_JOURNEYS`` that does not load would
+    otherwise be ignored without a word, so its first problem is one warning line."""
+    from qualitylab.errors import CatalogError
+
+    lab = open_lab(db, journeys)
+    if journeys is not None:
+        try:
+            lab.catalog  # noqa: B018 - loads and validates it
+        except CatalogError as err:
+            first = err.problems[0] if err.problems else str(err)
+            warn(
+                f"qualitylab: warning: {first}; this reads the journeys stored with the walks "
+                f"(every problem: qualitylab journeys validate {journeys})"
+            )
+    return lab
+
+
 def close_labs() -> None:
     """Close every lab this command opened: SQLite checkpoints its write-ahead log into the
     database file on the last close, so the ``.db`` file alone holds everything (a copy of it

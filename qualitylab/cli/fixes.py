@@ -17,6 +17,7 @@ from qualitylab.cli.common import (
     JourneysOption,
     JsonOption,
     open_lab,
+    open_stored_lab,
     print_json,
 )
 from qualitylab.cli.common import stderr as err_console
@@ -121,7 +122,7 @@ def fixes(
     if top and show_all:
         raise InvalidInput("give --top N or --all, not both")
     weights = weights_from(weight)
-    lab = open_lab(db, journeys)
+    lab = open_stored_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
         report = build_fix_report(
             lab,
@@ -261,7 +262,7 @@ def fix_explain(
     from qualitylab.services.fixes import fix_detail
 
     weights = weights_from(weight)
-    lab = open_lab(db, journeys)
+    lab = open_stored_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
         detail = fix_detail(
             lab,
@@ -328,7 +329,7 @@ def compare(
 
     from_release, to_release = from_release.strip(), to_release.strip()
 
-    lab = open_lab(db, journeys)
+    lab = open_stored_lab(db, journeys)
     with progress_bar(not json_out, "Clustering pain points") as progress:
         changes = compare_releases(
             lab,

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from qualitylab.cli.common import DbOption, JourneysOption, check_lang, open_lab, say, warn
+from qualitylab.cli.common import DbOption, JourneysOption, check_lang, open_stored_lab, say, warn
 from qualitylab.cli.common import stdout as out_console
 from qualitylab.cli.fixes import JourneyOpt, ProductOpt, WeightOpt, weights_from
 from qualitylab.cli.progress import progress_bar
@@ -111,7 +111,7 @@ def report(
     if fmt is not None and output not in (None, "-"):
         suffix = "csv" if fmt == "jira-csv" else fmt
         check_output_file(Path(output or ""), example=f"report.{suffix}")
-    lab = open_lab(db, journeys)
+    lab = open_stored_lab(db, journeys)
     with progress_bar(True, "Building the report") as progress:
         built = report_service.build_report(
             lab,

@@ -715,3 +715,27 @@ def test_fixes_and_compare_json_are_versioned_and_documented(
     block = readme.split("### Fix list JSON", 1)[1].split("```")[1]
     missing = {k for k in _keys(fixes) | _keys(compare) if f'"{k}"' not in block}
     assert not missing, f"README's Fix list JSON block does not name {sorted(missing)}"
+
+
+@pytest.mark.parametrize(
+    "command", [["fixes", "--json"], ["report", "--format", "json", "-o", "-"]]
+)
+def test_a_broken_catalog_named_for_a_fix_list_is_a_warning_not_silence(
+    runner: CliRunner, lab_args: list[str], tmp_path: Path, command: list[str]
+) -> None:
+    """`fixes --journeys broken.yaml` listed the stored journeys and said nothing of the broken
+    file it was given; the list still comes (it needs no catalog), with one warning line that
+    says where the catalog is broken."""
+    from qualitylab.cli.app import app
+
+    seed(lab_args, RELEASE_10)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("journeys:\n  - id: x\n    bad: [\n", encoding="utf-8")
+    result = run(runner, app, *command, "--db", lab_args[1], "--journeys", str(broken))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["fixes"]
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"qualitylab: warning: {broken}:3:")
+    assert f"qualitylab journeys validate {broken}" in result.stderr
+    quiet = run(runner, app, *command, *lab_args)  # a catalog that loads: not a word
+    assert quiet.exit_code == 0 and quiet.stderr == ""

@@ -51,6 +51,24 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "подтверждённое раньше сохранено). Попросите того, кто ведёт лабораторию, дать права на "
         "запись, и попробуйте снова.",
     ),
+    # the same, where nothing typed is kept on screen: a key on a step, a choice in a dialog
+    "err.storage_read_only_action": (
+        "This lab is read-only for the app: it may read the lab's database but not save to it, "
+        "so this was not saved (what you confirmed before is saved). Ask whoever runs the lab "
+        "for write access, then try again.",
+        "Лаборатория открыта приложению только для чтения: оно может читать базу данных, но не "
+        "сохранять в неё, поэтому это не сохранено (подтверждённое раньше сохранено). "
+        "Попросите того, кто ведёт лабораторию, дать права на запись, и попробуйте снова.",
+    ),
+    # ... and before a walk is open (home, a journey's start): nothing was typed or chosen yet
+    "err.storage_read_only_opening": (
+        "This lab is read-only for the app: you can look through the journeys, but no walk can "
+        "be started or saved (what you confirmed before is saved). Ask whoever runs the lab for "
+        "write access, then open the journey again.",
+        "Лаборатория открыта приложению только для чтения: пути можно посмотреть, но начать или "
+        "сохранить проход нельзя (подтверждённое раньше сохранено). Попросите того, кто ведёт "
+        "лабораторию, дать права на запись, и откройте путь снова.",
+    ),
     # in the terminal only (a browser tab never shows the server's paths or hosts)
     "err.detail": (
         "Details for whoever runs the lab: {detail}",

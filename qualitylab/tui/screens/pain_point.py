@@ -203,7 +203,8 @@ class PainPointForm(QLModal[PainPoint | None]):
         try:
             saved = await self.save(draft)
         except QualityLabError as err:
-            self.show_error(self.qapp.error_text(err))  # the form keeps everything typed
+            # the form keeps everything typed
+            self.show_error(self.qapp.error_text(err, where="form"))
             return
         finally:
             self._saving = False

@@ -59,7 +59,7 @@ class PraiseForm(QLModal[Praise | None]):
         try:
             saved = await self.save(text)
         except QualityLabError as err:
-            self._error(self.qapp.error_text(err))  # the text stays in the form
+            self._error(self.qapp.error_text(err, where="form"))  # the text stays in the form
             return
         finally:
             self._saving = False

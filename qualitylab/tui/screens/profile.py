@@ -113,7 +113,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
             try:
                 await self.qapp.register_served(profile)
             except QualityLabError as err:
-                self.query_one("#profile-error", Static).update(self.qapp.error_text(err))
+                shown = self.qapp.error_text(err, where="form")
+                self.query_one("#profile-error", Static).update(shown)
                 return
         elif self.remember:
             # The walks this computer remembers are the only way back to unfinished anonymous

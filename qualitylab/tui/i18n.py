@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from qualitylab.lang import LANGS, Table
+from qualitylab.lang import LANGS, Table, plural_form
 
 if TYPE_CHECKING:
     from qualitylab.errors import QualityLabError
@@ -260,8 +260,15 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "home.progress.new": ("not started", "не начат"),
     "home.progress.in_progress": ("in progress: {answered}", "в процессе: {answered}"),
-    "home.progress.done": ("done ×{count}", "пройден ×{count}"),
-    "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
+    # counted: the forms split by "|" (English one|other, Russian one|few|many: Translator.count)
+    "home.progress.done": (
+        "done once|done {count} times",
+        "пройден {count} раз|пройден {count} раза|пройден {count} раз",
+    ),
+    "home.progress.abandoned": (
+        "abandoned once|abandoned {count} times",
+        "прерван {count} раз|прерван {count} раза|прерван {count} раз",
+    ),
     # a walk in progress: how much is done, and where "resume" opens it (the step it was left
     # on, or the finish screen), e.g. "▶ 2 of 8 steps answered · resume at step 1"
     "home.answered": (
@@ -416,6 +423,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     # --- praise form ---
     "praise.title": ("Praise — {step}", "Похвала — {step}"),
     "praise.what": ("What was great?", "Что было хорошо?"),
+    "praise.need_text": (
+        "Write what was great, or press Esc to cancel.",
+        "Напишите, что понравилось, или нажмите Esc, чтобы отменить.",
+    ),
     "praise.saved": ("Praise saved.", "Похвала сохранена."),
     "praise.deleted": ("Praise deleted.", "Похвала удалена."),
     # --- confirm ---
@@ -491,6 +502,13 @@ class Translator(Table):
     def __init__(self, lang: str, strings: Mapping[str, tuple[str, str]] = STRINGS) -> None:
         """``strings``: another app's table (the triage app adds its own words to these)."""
         super().__init__(lang, strings)
+
+    def count(self, key: str, n: int, /, **values: object) -> str:
+        """The form of ``key`` that goes with the number ``n`` (its forms are split by "|":
+        1 раз, 2 раза, 5 раз), with ``n`` as ``{count}``."""
+        forms = self(key).split("|")
+        form = forms[min(plural_form(self.lang, n), len(forms) - 1)]
+        return form.format(count=self.num(n), **values)
 
     def error(self, err: QualityLabError) -> str | None:
         """``err`` in this language, from its code and parameters; None when this table has no

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from textual.widgets import Static
-from tui_helpers import AppFactory, home_loaded, open_journey, screen_is, step_ready, wait_for
+import pytest
+from textual.widgets import OptionList, Static
+from tui_helpers import (
+    AppFactory,
+    home_loaded,
+    list_text,
+    open_journey,
+    screen_is,
+    step_ready,
+    wait_for,
+)
 
-from qualitylab import config
+from qualitylab import config, services
+from qualitylab.services import Lab
 from qualitylab.tui.screens.intro import IntroScreen
 from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.screens.step import StepScreen
@@ -62,3 +72,58 @@ async def test_the_praise_list_offers_only_what_praise_allows(
         await wait_for(pilot, lambda: bool(step.praise))
         label = str(step.query_one("#praise-label", Static).render())
         assert "delete" in label and "edit" not in label
+
+
+@pytest.mark.parametrize(
+    ("lang", "done", "abandoned", "words"),
+    [
+        ("ru", 1, 2, "пройден 1 раз, прерван 2 раза"),
+        ("ru", 5, 21, "пройден 5 раз, прерван 21 раз"),
+        ("en", 1, 2, "done once, abandoned 2 times"),
+    ],
+    ids=["ru-1-2", "ru-5-21", "en-1-2"],
+)
+async def test_home_counts_finished_and_abandoned_walks_in_words_not_a_times_sign(
+    new_app: AppFactory,
+    profile: config.Profile,
+    lab: Lab,
+    lang: str,
+    done: int,
+    abandoned: int,
+    words: str,
+) -> None:
+    """QA (Russian, 80x24): a journey walked before read "пройден ×1", "прерван ×2" — a sign a
+    shop assistant reads as a formula. The count is said as the language says it (plural_form:
+    1 раз, 2 раза, 5 раз, 21 раз)."""
+    walker = services.get_or_create_walker(lab, name=profile.name, department=profile.department)
+    for finish in [True] * done + [False] * abandoned:
+        walk = services.start_or_resume_walk(lab, journey_id="buy-sim", walker=walker)
+        if finish:
+            services.finish_walk(lab, walk.uuid, nps=None)
+        else:
+            services.abandon_walk(lab, walk.uuid)
+    async with new_app(lang=lang).run_test(size=(100, 30)) as pilot:
+        home = await home_loaded(pilot)
+        await wait_for(pilot, lambda: words in list_text(home.query_one("#journeys", OptionList)))
+        assert "×" not in list_text(home.query_one("#journeys", OptionList))
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("ru", "Напишите, что понравилось"), ("en", "Write what was great")],
+)
+async def test_an_empty_praise_says_what_to_do_not_the_question_again(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, lang: str, words: str
+) -> None:
+    """QA (Russian, 80x24): saving an empty praise put "Что было хорошо?" under the field — the
+    field's own question again, read as a second label; nothing said why the form stayed."""
+    async with new_app(lang=lang).run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
+        await pilot.press("ctrl+s")
+        error = pilot.app.screen.query_one("#form-error", Static)
+        await wait_for(pilot, lambda: bool(error.display))
+        assert words in str(error.render())
+        assert screen_is(pilot, PraiseForm)
+        assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []

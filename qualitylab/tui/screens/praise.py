@@ -48,7 +48,7 @@ class PraiseForm(QLModal[Praise | None]):
     def action_save(self) -> None:
         text = self.query_one("#praise-text", TextArea).text
         if not text.strip():
-            self._error(self.t("praise.what"))
+            self._error(self.t("praise.need_text"))
             return
         if self._saving:  # ctrl+s again while the database is slow: saved once
             return

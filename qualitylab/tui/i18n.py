@@ -432,6 +432,9 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     # --- confirm ---
     "confirm.yes": ("Yes", "Да"),
     "confirm.no": ("No", "Нет"),
+    # the buttons, with the letter that answers in this language (ConfirmDialog takes both)
+    "confirm.yes_key": ("Yes (y)", "Да (д)"),
+    "confirm.no_key": ("No (n)", "Нет (н)"),
     # --- finish ---
     "finish.title": ("You reached the end — thank you!", "Вы дошли до конца — спасибо!"),
     "finish.summary": (

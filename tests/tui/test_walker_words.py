@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Button, OptionList, Static
 from tui_helpers import (
     AppFactory,
     home_loaded,
     list_text,
+    log_pain,
     open_journey,
     screen_is,
     step_ready,
@@ -127,3 +128,35 @@ async def test_an_empty_praise_says_what_to_do_not_the_question_again(
         assert words in str(error.render())
         assert screen_is(pilot, PraiseForm)
         assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []
+
+
+async def test_a_russian_walker_answers_the_delete_question_on_the_russian_layout(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (tmux, Russian layout after typing a pain point): "Удалить эту проблему?" offered
+    "Да (y)"; the y key typed "н", which did nothing, and Enter answered "Нет". The question
+    now names the letters of the walker's language — "Да (д)", "Нет (н)" — and takes them, as
+    well as y and n; a wrong guess can only say no ("н" is where y is; "д" is on no latin
+    answer key)."""
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        for text in ("Первая", "Вторая"):
+            await log_pain(pilot, text, severity=2, category="bug")
+        await wait_for(pilot, lambda: len(step.pains) == 2)
+        step.query_one("#pains", OptionList).focus()
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        labels = [str(b.label) for b in pilot.app.screen.query(Button)]
+        assert labels == ["Да (д)", "Нет (н)"]
+        await pilot.press("н")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+        assert len(services.list_pain_points(lab, walk_uuid=step.walk.uuid)) == 2
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("д")
+        await wait_for(pilot, lambda: len(step.pains) == 1)
+        assert [p.text for p in services.list_pain_points(lab, walk_uuid=step.walk.uuid)] == [
+            "Первая"
+        ]

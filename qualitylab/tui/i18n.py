@@ -301,6 +301,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "intro.start": ("Start walking", "Начать"),
     "intro.resume": ("Resume walking", "Продолжить"),
     "key.start": ("Start", "Начать"),
+    "key.resume": ("Resume", "Продолжить"),
     # --- step ---
     "step.of": ("Step {n} of {m}", "Шаг {n} из {m}"),
     "step.timer": ("time on step {time}", "время на шаге {time}"),

@@ -160,3 +160,35 @@ async def test_a_russian_walker_answers_the_delete_question_on_the_russian_layou
         assert [p.text for p in services.list_pain_points(lab, walk_uuid=step.walk.uuid)] == [
             "Первая"
         ]
+
+
+async def test_the_intro_of_a_journey_walked_halfway_offers_to_continue_not_to_start(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (tmux, Russian): back on the journeys from step 2, the journey's own row stays
+    highlighted; Enter opened its intro, whose button read "Начать" — and then put the walker
+    on step 2 of the walk already begun. The intro says "Продолжить" when it will continue."""
+    from textual.widgets import Footer
+
+    from qualitylab.tui.screens.intro import IntroScreen
+
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press("d", "right")
+        await wait_for(pilot, lambda: step.index == 1)
+        await pilot.press("escape")
+        home = await home_loaded(pilot)
+        await wait_for(pilot, lambda: any(r.resume for r in home.rows))
+        await pilot.pause(0.3)
+        highlighted = home.query_one("#journeys", OptionList).highlighted_option
+        assert highlighted is not None and highlighted.id == "journey:buy-sim"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen_is(pilot, IntroScreen))
+        await pilot.pause()
+        assert str(pilot.app.screen.query_one("#start", Button).label) == "Продолжить (enter)"
+        footer = pilot.app.screen.query_one(Footer)
+        assert "Продолжить" in " ".join(str(w.render()) for w in footer.query("*"))
+        await pilot.press("enter")
+        resumed = await step_ready(pilot)
+        assert resumed.walk.uuid == step.walk.uuid and resumed.index == 1
+        assert len(services.list_walks(lab)) == 1

@@ -417,7 +417,8 @@ class HomeScreen(QLScreen[None]):
             if row.walk_uuid is not None:
                 await resume_walk(self.qapp, row.walk_uuid)
             else:
-                await open_journey(self.qapp, row.journey_id)
+                resuming = any(r.resume and r.journey_id == row.journey_id for r in self.rows)
+                await open_journey(self.qapp, row.journey_id, resuming=resuming)
         finally:
             self._opening = False
 

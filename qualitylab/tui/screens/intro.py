@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import ClassVar
 
 from textual import on
@@ -23,8 +24,18 @@ class IntroScreen(QLScreen[None]):
         Binding("escape", "back", "key.back"),
     ]
 
-    def __init__(self, journey: Journey, *, product_name: str, release: str) -> None:
+    def __init__(
+        self, journey: Journey, *, product_name: str, release: str, resuming: bool = False
+    ) -> None:
+        """``resuming``: the walker has a walk of this journey in progress, which Enter continues
+        (``start_or_resume_walk``), so the button and the footer say "Resume", not "Start"."""
         super().__init__()
+        self.resuming = resuming
+        if resuming:
+            bindings = self._bindings.key_to_bindings
+            bindings["enter"] = [
+                dataclasses.replace(b, description=self.t("key.resume")) for b in bindings["enter"]
+            ]
         self.journey = journey
         self.product_name = product_name
         self.release = release
@@ -55,7 +66,10 @@ class IntroScreen(QLScreen[None]):
                 yield Static("\n".join(f"• {item}" for item in j.have_at_hand), markup=False)
         with Horizontal(id="intro-actions"):  # outside the scroll: always in sight
             yield Button(
-                f"{self.t('intro.start')} (enter)", id="start", variant="primary", compact=True
+                f"{self.t('intro.resume' if self.resuming else 'intro.start')} (enter)",
+                id="start",
+                variant="primary",
+                compact=True,
             )
             yield Button(f"{self.t('key.back')} (esc)", id="back", compact=True)
         yield Footer(compact=True)

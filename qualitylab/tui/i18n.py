@@ -187,6 +187,14 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "the way. First, who are you?",
         "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Сначала — кто вы?",
     ),
+    # F2 on the journeys: the same questions, to change the answer
+    "profile.title_change": ("Who is walking", "Кто проходит"),
+    "profile.intro_change": (
+        "Your walks are saved under this name on this computer. Walks you started under another "
+        "name are listed again when you use that name.",
+        "Ваши проходы сохраняются под этим именем на этом компьютере. Проходы, начатые под "
+        "другим именем, снова появятся, когда вы вернёте то имя.",
+    ),
     "profile.name": ("Your name", "Ваше имя"),
     "profile.name_ph": ("e.g. Anna Petrova", "например, Анна Петрова"),
     "profile.dept": ("Department (optional)", "Отдел (необязательно)"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Button, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from tui_helpers import (
     AppFactory,
     home_loaded,
@@ -192,3 +192,32 @@ async def test_the_intro_of_a_journey_walked_halfway_offers_to_continue_not_to_s
         resumed = await step_ready(pilot)
         assert resumed.walk.uuid == step.walk.uuid and resumed.index == 1
         assert len(services.list_walks(lab)) == 1
+
+
+async def test_changing_the_name_is_not_a_second_welcome(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (Russian, tmux and browser): F2 "Сменить имя" opened "Добро пожаловать в QualityLab"
+    with a "Начать" button, the first run's screen, as if the walk would start over; nor did it
+    say that in the terminal a new name is a new walker (the old name's walks are not listed).
+    It is now titled for what it does, saves with "Сохранить", and says so."""
+    from qualitylab.tui.screens.home import HomeScreen
+    from qualitylab.tui.screens.profile import ProfileScreen
+
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        home = await home_loaded(pilot)
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: screen_is(pilot, ProfileScreen))
+        await pilot.pause()
+        text = shown(pilot.app)
+        assert "Добро пожаловать" not in text and "Кто проходит" in text
+        assert "под другим именем" in text
+        assert [str(b.label) for b in pilot.app.screen.query(Button)][0] == "Сохранить"
+        footer = " ".join(str(w.render()) for w in pilot.app.screen.query("Footer *"))
+        assert "Сохранить" in footer and "Начать" not in footer
+        pilot.app.screen.query_one("#name", Input).value = "Ольга Нова"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, HomeScreen) and home.loaded)
+        await wait_for(pilot, lambda: "Ольга Нова" in shown(pilot.app))
+        assert pilot.app.walker is not None and pilot.app.walker.name == "Ольга Нова"
+    assert config.load_profile() == config.Profile(name="Ольга Нова", department="Shop 12")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from typing import ClassVar
 
 from textual import on
@@ -12,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from qualitylab.domain import Journey
-from qualitylab.tui.base import QLScreen
+from qualitylab.tui.base import QLScreen, relabel_binding
 
 
 class IntroScreen(QLScreen[None]):
@@ -32,10 +31,7 @@ class IntroScreen(QLScreen[None]):
         super().__init__()
         self.resuming = resuming
         if resuming:
-            bindings = self._bindings.key_to_bindings
-            bindings["enter"] = [
-                dataclasses.replace(b, description=self.t("key.resume")) for b in bindings["enter"]
-            ]
+            relabel_binding(self, "enter", self.t("key.resume"))
         self.journey = journey
         self.product_name = product_name
         self.release = release

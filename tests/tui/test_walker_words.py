@@ -221,3 +221,38 @@ async def test_changing_the_name_is_not_a_second_welcome(
         await wait_for(pilot, lambda: "Ольга Нова" in shown(pilot.app))
         assert pilot.app.walker is not None and pilot.app.walker.name == "Ольга Нова"
     assert config.load_profile() == config.Profile(name="Ольга Нова", department="Shop 12")
+
+
+async def test_deleting_the_last_pain_point_gives_focus_back_to_the_step(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (Pilot probe of a tmux walk): deleting the step's only pain point hid its list and
+    left focus on nothing (↓ no longer scrolled the step), or, with praise below, on the praise
+    list, where the next Delete offers to delete the praise. Focus goes back to the step."""
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await log_pain(pilot, "Единственная", severity=2, category="bug")
+        await pilot.press("g")
+        await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
+        pilot.app.screen.query_one("#praise-text").load_text("Понятные цены")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(step.praise) == 1)
+        step.query_one("#pains", OptionList).focus()
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("д")
+        await wait_for(pilot, lambda: not step.pains)
+        await pilot.pause()
+        assert pilot.app.focused is step.query_one("#step-body")
+        assert services.list_pain_points(lab, walk_uuid=step.walk.uuid) == []
+        assert len(services.list_praise(lab, walk_uuid=step.walk.uuid)) == 1
+        step.query_one("#praise", OptionList).focus()
+        await pilot.press("delete")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("д")
+        await wait_for(pilot, lambda: not step.praise)
+        await pilot.pause()
+        assert pilot.app.focused is step.query_one("#step-body")
+        assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []

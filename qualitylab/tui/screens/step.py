@@ -481,6 +481,7 @@ class StepScreen(QLScreen[None]):
                 return
             self.praise = [p for p in self.praise if p.uuid != item.uuid]
             self._draw_entries()
+            self._focus_step_if_emptied("#praise")
             self.notify(self.t("praise.deleted"), timeout=2)
             return
         current = self._selected_pain()
@@ -496,7 +497,14 @@ class StepScreen(QLScreen[None]):
             return
         self.pains = [p for p in self.pains if p.uuid != current.uuid]
         self._draw_entries()
+        self._focus_step_if_emptied("#pains")
         self.notify(self.t("pain.deleted"), timeout=2)
+
+    def _focus_step_if_emptied(self, list_id: str) -> None:
+        """The deletion emptied the list, which is now hidden: focus the step, not nothing (↓
+        stopped scrolling it) nor the next list (where Delete would offer to delete praise)."""
+        if not self.query_one(list_id, OptionList).display:
+            self.query_one("#step-body", VerticalScroll).focus()
 
     def action_praise(self) -> None:
         """Opens the form at once, like ``action_log_pain``."""

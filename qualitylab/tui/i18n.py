@@ -360,6 +360,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "abandoned.",
         "Прервать проход? Всё введённое сохранится, а проход будет отмечен как прерванный.",
     ),
+    "step.abandoned": (
+        "Walk abandoned. Everything you entered is saved.",
+        "Проход прерван. Всё введённое сохранено.",
+    ),
     "step.attachment": ("attachment: {name}", "вложение: {name}"),
     "key.pain": ("Pain point", "Проблема"),
     "key.praise": ("Praise", "Похвала"),

@@ -256,3 +256,29 @@ async def test_deleting_the_last_pain_point_gives_focus_back_to_the_step(
         await pilot.pause()
         assert pilot.app.focused is step.query_one("#step-body")
         assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []
+
+
+async def test_abandoning_a_walk_says_it_was_abandoned_and_what_was_kept(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (tmux, Russian): "a", then "Да" put the walker back on the journeys without a word;
+    every other confirmed action (a saved or deleted pain point, a finished walk) says what
+    happened."""
+    from qualitylab.domain import WalkStatus
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+    from qualitylab.tui.screens.home import HomeScreen
+
+    async with new_app(lang="ru").run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        await log_pain(pilot, "Не понял тариф", severity=2, category="bug")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("д")
+        await wait_for(pilot, lambda: screen_is(pilot, HomeScreen))
+        said = [n.message for n in pilot.app._notifications]  # noqa: SLF001
+        assert any("Проход прерван" in m and "сохранено" in m for m in said), said
+    walk = services.get_walk(lab, step.walk.uuid)
+    assert walk.status == WalkStatus.ABANDONED
+    assert [p.text for p in services.list_pain_points(lab, walk_uuid=walk.uuid)] == [
+        "Не понял тариф"
+    ]

@@ -367,6 +367,7 @@ class StepScreen(QLScreen[None]):
             await self.qapp.call(services.abandon_walk, self.walk.uuid)
         except QualityLabError:
             return
+        self.notify(self.t("step.abandoned"), timeout=4, markup=False)
         self.dismiss()
 
     # ------------------------------------------------------------------ pain points & praise

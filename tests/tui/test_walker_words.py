@@ -282,3 +282,21 @@ async def test_abandoning_a_walk_says_it_was_abandoned_and_what_was_kept(
     assert [p.text for p in services.list_pain_points(lab, walk_uuid=walk.uuid)] == [
         "Не понял тариф"
     ]
+
+
+async def test_a_phone_wide_step_bar_cuts_the_journey_title_visibly_before_the_timer(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """QA (a browser tab on a 390 px phone, ~40 columns): the step bar read "Шаг 1 из 5 ·
+    Получить время на шаге 00:01" — the journey's title cut to its first word and run into the
+    timer, a sentence that is not there. The title now ends in "…" and a space keeps the timer
+    apart."""
+    async with new_app(lang="ru").run_test(size=(40, 30)) as pilot:
+        step = await open_journey(pilot, "porting")
+        await pilot.pause()
+        strips = pilot.app.screen._compositor.render_strips()  # noqa: SLF001
+        bar = strips[0].text
+        assert "…" in bar, bar
+        title_end, timer = bar.split("…", 1)
+        assert timer.startswith(" ") and "время на шаге" in timer, bar
+        assert step.journey.title.startswith(title_end.split("· ", 1)[1].strip()), bar

@@ -239,22 +239,15 @@ async def test_deleting_the_last_pain_point_gives_focus_back_to_the_step(
         pilot.app.screen.query_one("#praise-text").load_text("Понятные цены")  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: len(step.praise) == 1)
-        step.query_one("#pains", OptionList).focus()
-        await pilot.press("delete")
-        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
-        await pilot.press("д")
-        await wait_for(pilot, lambda: not step.pains)
-        await pilot.pause()
-        assert pilot.app.focused is step.query_one("#step-body")
+        for list_id in ("#pains", "#praise"):
+            step.query_one(list_id, OptionList).focus()
+            await pilot.press("delete")
+            await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+            await pilot.press("д")
+            await wait_for(pilot, lambda list_id=list_id: not getattr(step, list_id[1:]))
+            await pilot.pause()
+            assert pilot.app.focused is step.query_one("#step-body"), list_id
         assert services.list_pain_points(lab, walk_uuid=step.walk.uuid) == []
-        assert len(services.list_praise(lab, walk_uuid=step.walk.uuid)) == 1
-        step.query_one("#praise", OptionList).focus()
-        await pilot.press("delete")
-        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
-        await pilot.press("д")
-        await wait_for(pilot, lambda: not step.praise)
-        await pilot.pause()
-        assert pilot.app.focused is step.query_one("#step-body")
         assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []
 
 

@@ -81,6 +81,15 @@ class PainPointForm(QLModal[PainPoint | None]):
         self._saving = False
         self.existing = existing
 
+    def name_step(self, step_title: str) -> None:
+        """The step this pain point is for, once known (see ``StepScreen._step_of_new_form``)."""
+        self.step_title = step_title
+        if self.is_attached:
+            title = self.query_one(".dialog-title", Static)
+            title.update(
+                self.t("pain.title_edit" if self.existing else "pain.title_new", step=step_title)
+            )
+
     def on_mount(self) -> None:
         self.watch(self.query_one("#category", Select), "expanded", self._fit_category_list)
         if self.existing:  # editing usually adds to what was written: start at its end

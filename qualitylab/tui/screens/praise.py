@@ -32,6 +32,13 @@ class PraiseForm(QLModal[Praise | None]):
         self.save = save
         self._saving = False
 
+    def name_step(self, step_title: str) -> None:
+        """The step this praise is for, once known (see ``StepScreen._step_of_new_form``)."""
+        self.step_title = step_title
+        if self.is_attached:
+            title = self.query_one(".dialog-title", Static)
+            title.update(self.t("praise.title", step=step_title))
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog praise-form"):
             yield Static(

@@ -442,6 +442,11 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "praise.saved": ("Praise saved.", "Похвала сохранена."),
     "praise.deleted": ("Praise deleted.", "Похвала удалена."),
+    # Escape in a pain point or praise form that holds what the walker typed
+    "form.confirm_discard": (
+        "Close without saving? What you typed in this form will be lost.",
+        "Закрыть без сохранения? Введённое в этой форме пропадёт.",
+    ),
     # --- confirm ---
     "confirm.yes": ("Yes", "Да"),
     "confirm.no": ("No", "Нет"),

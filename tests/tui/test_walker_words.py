@@ -293,3 +293,40 @@ async def test_a_phone_wide_step_bar_cuts_the_journey_title_visibly_before_the_t
         title_end, timer = bar.split("…", 1)
         assert timer.startswith(" ") and "время на шаге" in timer, bar
         assert step.journey.title.startswith(title_end.split("· ", 1)[1].strip()), bar
+
+
+@pytest.mark.parametrize("form_key", ["p", "g"])
+async def test_escape_in_a_form_with_typed_words_asks_before_throwing_them_away(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, form_key: str
+) -> None:
+    """QA (tmux, Russian): Escape — the key a newcomer presses to get out of anything, a notice
+    or an open list — closed a pain point form holding two thousand typed characters at once,
+    and they were gone. A form with words in it now asks first (the focused answer is "Нет",
+    so Enter keeps the words); an untouched form still closes at once."""
+    from qualitylab.tui.screens.confirm import ConfirmDialog
+    from qualitylab.tui.screens.pain_point import PainPointForm
+
+    kind = PainPointForm if form_key == "p" else PraiseForm
+    field = "#pain-text" if form_key == "p" else "#praise-text"
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press(form_key)
+        await wait_for(pilot, lambda: screen_is(pilot, kind))
+        await pilot.press("escape")  # nothing typed: closes at once
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+        await pilot.press(form_key)
+        await wait_for(pilot, lambda: screen_is(pilot, kind))
+        form = pilot.app.screen
+        form.query_one(field).load_text("Долго искала кнопку " * 100)  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        assert "пропадёт" in shown(pilot.app)
+        await pilot.press("enter")  # "Нет" has focus: keep the words
+        await wait_for(pilot, lambda: pilot.app.screen is form)
+        assert form.query_one(field).text.startswith("Долго искала")  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen_is(pilot, ConfirmDialog))
+        await pilot.press("д")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
+    assert services.list_pain_points(lab, walk_uuid=step.walk.uuid) == []
+    assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []

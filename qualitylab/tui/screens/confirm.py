@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Static
 
 from qualitylab.tui.base import QLModal
+
+T = TypeVar("T")
 
 
 class ConfirmDialog(QLModal[bool]):
@@ -43,3 +45,17 @@ class ConfirmDialog(QLModal[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def close_asking_first(form: QLModal[T], *, changed: bool) -> None:
+    """Dismiss ``form`` with None (cancelled), after a yes/no question when ``changed``: its
+    focused answer is "no", so Enter keeps the words."""
+    if not changed:
+        form.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            form.dismiss(None)
+
+    form.app.push_screen(ConfirmDialog(form.t("form.confirm_discard")), answered)

@@ -22,6 +22,7 @@ from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
 from qualitylab.services.attachments import AttachmentLink
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.screens.confirm import close_asking_first
 from qualitylab.tui.widgets.fields import TextBox, TextField
 
 
@@ -91,6 +92,7 @@ class PainPointForm(QLModal[PainPoint | None]):
             )
 
     def on_mount(self) -> None:
+        self._opened_with = self._values()
         self.watch(self.query_one("#category", Select), "expanded", self._fit_category_list)
         if self.existing:  # editing usually adds to what was written: start at its end
             text = self.query_one("#pain-text", TextArea)
@@ -190,6 +192,16 @@ class PainPointForm(QLModal[PainPoint | None]):
             attachment=attachment,
         )
 
+    def _values(self) -> tuple[object, ...]:
+        """What the walker can change in the form, to tell whether they changed anything."""
+        return (
+            self.query_one("#pain-text", TextArea).text,
+            self.query_one("#severity", RadioSet).pressed_index,
+            self.query_one("#category", Select).value,
+            self.query_one("#fix", Input).value,
+            self.query_one("#attachment", Input).value,
+        )
+
     def show_error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)
         error.update(message)
@@ -221,4 +233,6 @@ class PainPointForm(QLModal[PainPoint | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape is the key a newcomer presses to get out of anything: a form holding what
+        they typed asks before it is thrown away."""
+        close_asking_first(self, changed=self._values() != self._opened_with)

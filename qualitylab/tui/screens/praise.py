@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from qualitylab.domain import Praise
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.screens.confirm import close_asking_first
 from qualitylab.tui.widgets.fields import TextBox
 
 
@@ -79,4 +80,4 @@ class PraiseForm(QLModal[Praise | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_asking_first(self, changed=bool(self.query_one("#praise-text", TextArea).text))

@@ -330,3 +330,36 @@ async def test_escape_in_a_form_with_typed_words_asks_before_throwing_them_away(
         await wait_for(pilot, lambda: screen_is(pilot, StepScreen))
     assert services.list_pain_points(lab, walk_uuid=step.walk.uuid) == []
     assert services.list_praise(lab, walk_uuid=step.walk.uuid) == []
+
+
+async def test_a_pain_point_missing_an_answer_puts_the_cursor_where_it_is_missing(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA (a browser tab on a phone, Russian): ctrl+s with the text typed and no severity said
+    "Выберите серьёзность (1-4)." and left the cursor in the text, where "3" typed a 3 into the
+    description. The field that is missing now takes the focus, so the next key answers it."""
+    from textual.widgets import Select, TextArea
+
+    from qualitylab.tui.screens.pain_point import PainPointForm
+
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        step = await open_journey(pilot, "buy")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        form = pilot.app.screen
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.focused is form.query_one("#pain-text")
+        form.query_one("#pain-text", TextArea).load_text("Не нашла раздел")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert pilot.app.focused is form.query_one("#severity")
+        await pilot.press("3", "ctrl+s")
+        await pilot.pause()
+        assert pilot.app.focused is form.query_one("#category", Select)
+        assert form.query_one("#pain-text", TextArea).text == "Не нашла раздел"
+        form.query_one("#category", Select).value = "bug"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
+    (point,) = services.list_pain_points(lab, walk_uuid=step.walk.uuid)
+    assert (point.text, int(point.severity), point.category) == ("Не нашла раздел", 3, "bug")

@@ -38,6 +38,14 @@ class PainPointDraft:
     attachment: Path | AttachmentLink | None = None
 
 
+@dataclass(frozen=True)
+class Missing:
+    """An answer the form still needs: what to tell the walker, and the field to focus."""
+
+    message: str
+    field: str
+
+
 SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
 
 
@@ -167,17 +175,17 @@ class PainPointForm(QLModal[PainPoint | None]):
 
     # ------------------------------------------------------------------ reading the form
 
-    def draft(self) -> PainPointDraft | str:
-        """The entered values, or the first problem to tell the walker about."""
+    def draft(self) -> PainPointDraft | Missing:
+        """The entered values, or the first answer still missing."""
         text = self.query_one("#pain-text", TextArea).text
         if not text.strip():
-            return self.t("pain.need_text")
+            return Missing("pain.need_text", "#pain-text")
         pressed = self.query_one("#severity", RadioSet).pressed_index
         if pressed < 0:
-            return self.t("pain.need_severity")
+            return Missing("pain.need_severity", "#severity")
         category = self.query_one("#category", Select).value
         if not isinstance(category, str):
-            return self.t("pain.need_category")
+            return Missing("pain.need_category", "#category")
         raw = self.query_one("#attachment", Input).value.strip()
         attachment: Path | AttachmentLink | None = None
         if raw and self.qapp.served is not None:
@@ -212,8 +220,10 @@ class PainPointForm(QLModal[PainPoint | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         draft = self.draft()
-        if isinstance(draft, str):
-            self.show_error(draft)
+        if isinstance(draft, Missing):
+            self.show_error(self.t(draft.message))
+            # the next key answers it (a "3" typed into the description otherwise)
+            self.query_one(draft.field).focus()
             return
         if self._saving:  # ctrl+s again while the database is slow: one pain point, not two
             return

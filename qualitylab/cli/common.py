@@ -178,9 +178,16 @@ def require_terminal(command: str) -> None:
     )
 
 
+#: Where a catalog problem is: ``file:line:col: `` (a problem of the whole file has none).
+_LOCATED = re.compile(r".*:\d+:\d+: ")
+
+
 def catalog_failure(exc: CatalogError) -> NoReturn:
     """Every problem of a broken catalog as ``file:line:col: message``, then one closing line
-    that says the command failed and how many problems there are (even for one)."""
+    that says the command failed and how many problems there are (even for one). A file that is
+    not there (or a folder without YAML) is one line: "1 problem in it" would say it twice."""
+    if exc.count == 1 and not _LOCATED.match(exc.problems[0]):
+        fail(exc.problems[0])
     for problem in exc.problems:
         sys.stderr.write(visible(problem) + "\n")
     sys.stderr.write(f"qualitylab: error: {visible(exc.summary())}\n")

@@ -109,19 +109,26 @@ def log(
         result = feedback.import_feedback_csv(
             lab, from_csv, mapping=mapping, defaults=defaults, encoding=encoding
         )
+        failed = bool(result.rejected) and not result.imported and not result.already
         if json_out:
             print_json(asdict(result))
-        else:
-            for problem in result.rejected:
-                warn(problem)
-            skipped = f"skipped {result.already} imported before; " if result.already else ""
-            say(
-                f"Imported {result.imported} pain point(s); {skipped}"
-                f"rejected {len(result.rejected)} row(s)."
-            )
-        if result.rejected and not result.imported and not result.already:
-            raise typer.Exit(1)
+            if failed:
+                raise typer.Exit(1)
+            return
+        if failed and len(result.rejected) == 1:  # one line, as a failed `import` is
+            fail(f"{result.rejected[0]}; nothing was imported")
+        for problem in result.rejected:
+            warn(problem)
+        if failed:
+            fail(f"nothing was imported: all {len(result.rejected)} rows were rejected (above)")
+        skipped = f"skipped {result.already} imported before; " if result.already else ""
+        say(
+            f"Imported {result.imported} pain point(s); {skipped}"
+            f"rejected {len(result.rejected)} row(s)."
+        )
         return
+    if map_ or encoding:  # they describe a CSV; without one they were silently ignored
+        fail("--map and --encoding go with --from-csv (a CSV to import); drop them")
     if not text:
         fail('give the pain point text, e.g. qualitylab log --journey J --step S "what happened"')
     if not journey or not step:
@@ -171,14 +178,19 @@ def walks_list(
     from rich.table import Table
     from rich.text import Text
 
-    # One line per walk, even at 80 columns: ids (copied into other commands), dates and numbers
-    # are never wrapped or cut; a long walker name is cut with an ellipsis, and on a narrow
-    # terminal the start time shows the day only (--json has the full timestamp).
-    names = ("started", "journey", "release", "walker", "status", "steps", "pains", "NPS")
+    # One line per walk, even at 80 columns: ids (the first 8 characters, what `walks show`
+    # takes), dates and numbers are never wrapped or cut; a long walker name is cut with an
+    # ellipsis, and on a narrow terminal the start time shows the day, then the day without the
+    # year, until the walker has room for a name (--json has the full timestamp).
+    def heads(started: str) -> tuple[str, ...]:
+        return ("id", started, "journey", "release", "walker", "status", "steps", "pains", "NPS")
+
+    names = heads("started")
 
     def cells(stamp: str) -> list[tuple[str, ...]]:
         return [
             (
+                w.uuid[:8],
                 w.started_at.strftime(stamp),
                 visible(w.journey_id),
                 visible(w.release),
@@ -198,9 +210,15 @@ def walks_list(
         others = [w for n, w in enumerate(widths(rows)) if names[n] != "walker"]
         return stdout.width - sum(others) - len(names) + 1  # one space between columns
 
-    rows = cells("%Y-%m-%d %H:%M")
-    if walker_room(rows) < 14:
-        rows = cells("%Y-%m-%d")
+    for stamp, started in (
+        ("%Y-%m-%d %H:%M", "started"),
+        ("%Y-%m-%d", "started"),
+        ("%b %d", "day"),
+    ):
+        names = heads(started)
+        rows = cells(stamp)
+        if walker_room(rows) >= min(14, max((len(row[4]) for row in rows), default=0)):
+            break
     # Compact: no outer edge, light rules.
     table = Table(
         title=f"Walks ({len(found)})",
@@ -215,7 +233,7 @@ def walks_list(
             room = max(8, walker_room(rows))
             table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=room)
         else:
-            count = n >= 5
+            count = n >= 6
             table.add_column(
                 name, no_wrap=True, min_width=width, justify="right" if count else "left"
             )

@@ -116,6 +116,39 @@ TIME_MAX = datetime(2100, 1, 1, tzinfo=UTC)
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+#: Control characters (newlines and tabs too), line separators, bidi overrides, lone surrogates:
+#: a release is a name shown in one table cell and matched exactly, never text with layout.
+_NOT_IN_RELEASE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+#: What every refusal of a release name says is allowed.
+RELEASE_RULE = (
+    f"a release is one line of up to {MAX_RELEASE_CHARS} printable characters, "
+    "such as 2.1, 2026.11 or 5.0-rc1"
+)
+
+
+def release_problem(release: str) -> str | None:
+    """What is wrong with a release name (``release`` already stripped), or None.
+
+    One rule for every way a release comes in: journeys.yaml's product release, a walk's or a
+    logged pain point's ``--release``, a decision's release (``fixlist.releases.check_release``).
+    """
+    if not release:
+        return "is empty"
+    if len(release) > MAX_RELEASE_CHARS:
+        return f"is longer than {MAX_RELEASE_CHARS} characters ({len(release):,})"
+    found = _NOT_IN_RELEASE.search(release)
+    if found is not None:
+        char = found[0]
+        if char in "\r\n\u2028\u2029":
+            name = "a line break"
+        else:
+            name = "a tab" if char == "\t" else f"the control character U+{ord(char):04X}"
+        return f"holds {name} (at {found.start() + 1})"
+    return None
+
+
 def text_problem(value: str) -> str | None:
     """What makes ``value`` unstorable (NUL, a lone surrogate), or None."""
     found = _UNSTORABLE.search(value)

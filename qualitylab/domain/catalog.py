@@ -9,9 +9,22 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from qualitylab.domain import DEFAULT_CATEGORIES, Channel
+from qualitylab.domain import (
+    DEFAULT_CATEGORIES,
+    MAX_RELEASE_CHARS,
+    RELEASE_RULE,
+    Channel,
+    release_problem,
+)
 
 _SLUG = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[
@@ -20,6 +33,21 @@ Slug = Annotated[
     Field(description="Lower-case id: letters, digits, '-' and '_' (e.g. esim-activation)."),
 ]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _release(value: str) -> str:
+    problem = release_problem(value)
+    if problem is not None:
+        raise ValueError(f"the release {problem}; {RELEASE_RULE}")
+    return value
+
+
+#: The same rule as every other way a release comes in (``domain.release_problem``).
+Release = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_RELEASE_CHARS),
+    AfterValidator(_release),
+]
 
 
 class _Strict(BaseModel):
@@ -31,7 +59,7 @@ class Product(_Strict):
 
     id: Slug
     name: NonEmpty
-    release: NonEmpty = Field(description="The release being tested, e.g. '2.0' or '2026.11'.")
+    release: Release = Field(description="The release being tested, e.g. '2.0' or '2026.11'.")
     description: str = ""
 
 

@@ -467,6 +467,8 @@ def parse_record(data: Any) -> HeaderRecord | EndRecord | DataRecord:
     kind = data.get("type")
     framing: dict[str, type[Record]] = {"header": HeaderRecord, "end": EndRecord}
     model: type[Record] | None = framing.get(str(kind)) or MODELS.get(str(kind))
+    if kind is None:  # {"bad": 1}: "unknown record type 'None'" named a type nobody wrote
+        raise RecordProblem(f"a record without a 'type'; expected one of: {', '.join(KINDS)}")
     if model is None or not isinstance(kind, str):
         raise RecordProblem(
             f"unknown record type {str(kind)[:40]!r}; expected one of: {', '.join(KINDS)}"

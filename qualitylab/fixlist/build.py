@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from qualitylab.domain import Cluster, Clustering, FixItem, PainPoint
+from qualitylab.domain import RELEASE_RULE, Cluster, Clustering, FixItem, PainPoint, release_problem
 from qualitylab.errors import InvalidInput, NotFound
 from qualitylab.fixlist.corrections import Corrected
 from qualitylab.fixlist.facts import Visit, known_releases, pain_facts, step_facts
@@ -79,6 +79,9 @@ class ScopeData:
 
     def check_release(self, release: str, flag: str) -> None:
         known = known_releases(self.visits, self.pain_points)
+        problem = release_problem(release.strip())
+        if release not in known and problem is not None:  # 5,000 characters are not echoed
+            raise NotFound(f"the release ({flag}) {problem}; {RELEASE_RULE}")
         if release not in known:
             listed = ", ".join(known) if known else "none yet"
             raise NotFound(

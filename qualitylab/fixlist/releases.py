@@ -12,7 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from qualitylab.domain import MAX_RELEASE_CHARS, FixItem, FixStatus
+from qualitylab.domain import (
+    MAX_RELEASE_CHARS,
+    RELEASE_RULE,
+    FixItem,
+    FixStatus,
+    release_problem,
+)
 from qualitylab.errors import InvalidInput
 
 _RUNS = re.compile(r"\d+|[^\d]+")
@@ -36,6 +42,19 @@ def release_key(release: str) -> tuple[tuple[int, int, str], ...]:
 def sort_releases(releases: Iterable[str]) -> tuple[str, ...]:
     """Distinct non-empty releases, oldest first."""
     return tuple(sorted({r for r in releases if r}, key=lambda r: (release_key(r), r)))
+
+
+def check_release(release: str, what: str = "the release") -> str:
+    """``release`` stripped, or ``InvalidInput`` in one line naming what is allowed
+    (``domain.RELEASE_RULE``): empty, multi-line, control characters, absurdly long are refused.
+    The one check for a release someone types: a decision's, a walk's, a logged pain point's."""
+    cleaned = release.strip()
+    problem = release_problem(cleaned)
+    if problem is not None:
+        raise InvalidInput(
+            f"{what} {problem}; {RELEASE_RULE}", code="release.invalid", limit=MAX_RELEASE_CHARS
+        )
+    return cleaned
 
 
 def is_later(release: str, than: str) -> bool:
@@ -99,8 +118,6 @@ def check_status(status: str | FixStatus, release: str | None, note: str = "") -
         raise InvalidInput(
             f"a release goes with planned or fixed, not {parsed.value}; drop --release"
         )
-    if len((release or "").strip()) > MAX_RELEASE_CHARS:
-        raise InvalidInput(f"the release is longer than {MAX_RELEASE_CHARS} characters")
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"the note is longer than {MAX_NOTE_CHARS:,} characters; shorten it")
     return parsed

@@ -349,11 +349,25 @@ def render_fix_records(console: Console, records: list[FixRecord]) -> None:
     if not records:
         console.print("No decisions recorded yet: qualitylab fix set CLUSTER_ID --status ...")
         return
-    table = Table(title=f"Fix decisions ({len(records)})", title_justify="left")
+    from rich import box
+
+    # Light rules and one space between columns, so the text columns keep room at 80 columns.
+    table = Table(
+        title=f"Fix decisions ({len(records)})",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=0,  # the box draws one space between columns
+        show_lines=True,
+    )
     assigned = any(r.owner or r.ticket for r in records)  # no empty columns on a narrow screen
     names = ("cluster", "problem", "status", "release", *(("owner", "ticket") if assigned else ()))
+    # What a reader copies into the next command (ids, releases, tickets) and the status word
+    # stay on one line; titles, owners and notes wrap.
+    whole = {"cluster", "status", "release", "ticket"}
     for name in (*names, "note"):
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in whole)
     for r in records:
         cells = [literal(r.cluster_id), literal(r.title), literal(status_label(r.status))]
         cells += [literal(r.release or "")]

@@ -416,6 +416,8 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- Jira CSV's Description
     "jira.summary": ("Problem {id}", "Проблема {id}"),
+    # a title a spreadsheet would run as a formula ("=...", "-5% ...") gets this lead in Jira
+    "jira.summary_led": ("Problem {id}: {title}", "Проблема {id}: {title}"),
     "jira.head": (
         "Quality lab problem {id} (stable id: later exports carry it too).",
         "Проблема {id} из лаборатории качества (id постоянный: он будет и в следующих выгрузках).",

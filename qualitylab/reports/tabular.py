@@ -316,6 +316,18 @@ def _jira_description(fix: FixRow, w: Words) -> str:
     return "\n".join(lines)
 
 
+def _jira_summary(fix: FixRow, w: Words) -> str:
+    """The issue's title. One that starts like a formula (``=HYPERLINK(...)``, ``-5% conversion``)
+    is led by "Problem <id>: ": ``safe.cell``'s ``'`` would keep a spreadsheet from running it,
+    but Jira's importer takes a cell as it stands, so the ``'`` would stay in the issue's title."""
+    title = one_line(fix.title)
+    if not title:
+        return w("jira.summary", id=one_line(fix.id))
+    if is_formula_like(title):
+        return w("jira.summary_led", id=one_line(fix.id), title=title)
+    return title
+
+
 def to_jira_csv(report: Report, lang: str = "en") -> str:
     """What Jira's CSV importer takes: one issue per problem that needs one (``jira_skip``),
     labels ``qualitylab``, ``qualitylab-<problem id>`` (match later exports to tickets already
@@ -327,10 +339,9 @@ def to_jira_csv(report: Report, lang: str = "en") -> str:
         if jira_skip(fix) is not None:
             continue
         journey = fix.steps[0].split("/", 1)[0] if fix.steps else ""
-        summary = one_line(fix.title) or w("jira.summary", id=fix.id)
         rows.append(
             [
-                summary[:250],
+                _jira_summary(fix, w)[:250],
                 _jira_description(fix, w),
                 jira_priority(fix),
                 "qualitylab",

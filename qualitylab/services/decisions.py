@@ -16,6 +16,7 @@ from qualitylab.fixlist.corrections import MOVE, check_change_id, is_split_id, s
 from qualitylab.fixlist.releases import (
     FixRecord,
     check_owner_ticket,
+    check_release,
     check_status,
     stored_status,
 )
@@ -75,6 +76,8 @@ def set_fix_status(
     from qualitylab.store import fixes as store_fixes
 
     cluster_id = cluster_id.strip()
+    if release is not None:  # one given now; a kept one was checked when it was given
+        release = check_release(release)
     owner, ticket, by = check_owner_ticket(owner, ticket, by)
     uuid = check_change_id(uuid)
     with lab.store.unit() as unit:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from qualitylab.domain import (
-    MAX_RELEASE_CHARS,
     Journey,
     PainPoint,
     Severity,
@@ -23,6 +22,7 @@ from qualitylab.domain import (
     utcnow,
 )
 from qualitylab.errors import InvalidInput
+from qualitylab.fixlist.releases import check_release
 from qualitylab.services.csv_input import read_csv
 from qualitylab.services.lab import Lab
 from qualitylab.services.walks import (
@@ -95,13 +95,10 @@ class Feedback:
     release: str = ""
 
 
-def _short(value: str | int, what: str, limit: int) -> str:
-    cleaned = _text(str(value), what, required=False)
-    if len(cleaned) > limit:
-        raise InvalidInput(
-            f"{what} is longer than {limit} characters ({len(cleaned):,}); shorten it"
-        )
-    return cleaned
+def _release(value: str | int) -> str:
+    """The release given (or "" for the catalog's): one rule with every other release."""
+    given = str(value).strip()
+    return check_release(given) if given else ""
 
 
 def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
@@ -122,8 +119,7 @@ def check_feedback(lab: Lab, values: Mapping[str, str | int]) -> Feedback:
         suggested_fix=_text(str(values.get("suggest", "")), "the suggested fix", required=False),
         walker=check_name(str(values.get("walker", "")), "the walker name"),
         department=check_name(str(values.get("department", "")), "department"),
-        release=_short(values.get("release", ""), "the release", MAX_RELEASE_CHARS)
-        or lab.catalog.product(journey.product).release,
+        release=_release(values.get("release", "")) or lab.catalog.product(journey.product).release,
     )
 
 

@@ -280,20 +280,20 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                 try:
                     text = _decode(number, line)
                 except UnicodeDecodeError as exc:
-                    problems.append(f"{name}:{number}: not UTF-8 text ({exc.reason})")
+                    problems.append(_LineProblem(f"{name}:{number}: not UTF-8 text ({exc.reason})"))
                     continue
                 if not text.strip():
                     continue
                 try:
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    problems.append(f"{name}:{number}: not valid JSON ({exc.msg})")
+                    problems.append(_LineProblem(f"{name}:{number}: not valid JSON ({exc.msg})"))
                     framing.counted += 1  # a record spoilt (its own problem), not a missing one
                     continue
                 try:
                     record = parse_record(data)
                 except RecordProblem as exc:
-                    problems.append(f"{name}:{number}: {exc}")
+                    problems.append(_LineProblem(f"{name}:{number}: {exc}"))
                     if not isinstance(data, dict) or data.get("type") not in ("header", "end"):
                         framing.counted += 1
                     # Its key still counts as defined: one bad walk must not make each of its
@@ -318,8 +318,10 @@ def check_file(lab: Lab, path: Path) -> CheckedFile:
                     if first[1] != digest:
                         what = "cluster id" if record.type == "cluster_fix" else "key"
                         problems.append(
-                            f"{name}:{number}: {record.type} {key[1]!r} is also on line "
-                            f"{first[0]} with other content; one {what}, one record"
+                            _LineProblem(
+                                f"{name}:{number}: {record.type} {key[1]!r} is also on line "
+                                f"{first[0]} with other content; one {what}, one record"
+                            )
                         )
                     continue  # an identical copy: harmless, imported once
                 seen[key] = (number, digest)
@@ -397,19 +399,46 @@ def _unresolved(
         missing = {kind: missing_keys(u, kind, keys) for kind, keys in outside.items()}
     label = {"pain_point": "pain point", "cluster_fix": "cluster fix"}
     return [
-        f"{name}:{number}: {label.get(kind_of, kind_of)} names unknown {kind} {ref[:64]!r}"
+        _Unknown(
+            f"{name}:{number}: {label.get(kind_of, kind_of)} names unknown {kind} {ref[:64]!r}"
+        )
         for kind, refs in wanted.items()
         for number, kind_of, ref in refs
         if ref in missing[kind]
     ]
 
 
+class _LineProblem(str):
+    """A problem in one line's content (not JSON, not a valid record, a key twice): unlike the
+    file's own problems (cut short, a lab instead of an export) it does not say what to do."""
+
+    advice = "correct that line, or export the lab again"
+
+
+class _Unknown(_LineProblem):
+    """A record that names a walker, journey or walk neither in the file nor in this lab."""
+
+    advice = "import the export that holds it first, or export the whole lab again"
+
+
+#: How a refused import ends: the lab is as it was.
+NOTHING_IMPORTED = "nothing was imported"
+
+
 def _refuse(problems: list[str], stopped: str = "") -> None:
+    """One problem is one line: where (``FILE:LINE``) and what is wrong, "nothing was
+    imported", and what to do (a problem of the file says it; one of a line's content gets its
+    ``advice``). More are listed one a line (the first ``MAX_PROBLEMS_SHOWN``, by line), then
+    where the check stopped, then "nothing was imported"."""
+    if len(problems) + bool(stopped) == 1:
+        only = problems[0] if problems else stopped
+        advice = f"; {only.advice}" if isinstance(only, _LineProblem) else ""
+        raise InvalidInput(f"{only}; {NOTHING_IMPORTED}{advice}")
     shown = sorted(problems, key=_line_of)[:MAX_PROBLEMS_SHOWN]
     more = len(problems) - len(shown)
     tail = [f"... and {more} more problems"] if more else []
     tail += [stopped] if stopped else []
-    raise InvalidInput("\n".join([*shown, *tail, "nothing was imported"]))
+    raise InvalidInput("\n".join([*shown, *tail, NOTHING_IMPORTED]))
 
 
 def _line_of(problem: str) -> int:
@@ -487,11 +516,10 @@ def import_jsonl(lab: Lab, path: Path) -> dict[str, Any]:
     except QualityLabError as exc:  # e.g. the database went away between two batches
         if not committed:  # not reached at all, or gone during the first batch
             raise QualityLabError(
-                f"{exc}\nnothing was imported; run the same import again once the database "
-                "works (see above)"
+                f"{exc}; {NOTHING_IMPORTED}: run the same import again once the database works"
             ) from exc
         raise QualityLabError(
-            f"{exc}\nthe import stopped part-way: what was imported before stays; run the same "
+            f"{exc}; the import stopped part-way: what was imported before stays; run the same "
             "import again to complete it (what is already here is skipped)"
         ) from exc
     finally:

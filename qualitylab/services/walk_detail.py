@@ -43,7 +43,8 @@ def walk_detail(lab: Lab, walk_id: str) -> WalkDetail:
             if len(found) != 1:
                 how = "matches several walks" if found else "is not a walk id"
                 raise NotFound(
-                    f"{walk_id!r} {how}; see the ids with `qualitylab walks list --json`"
+                    f"{walk_id!r} {how}; see the ids with `qualitylab walks list` "
+                    "(whole ids: --json)"
                 ) from None
             walk = found[0]
         try:

@@ -14,7 +14,6 @@ from qualitylab.domain import (
     EASE_MAX,
     EASE_MIN,
     MAX_NAME_CHARS,
-    MAX_RELEASE_CHARS,
     MAX_SECONDS_SPENT,
     MAX_TEXT_CHARS,
     NPS_MAX,
@@ -35,6 +34,7 @@ from qualitylab.domain import (
     utcnow,
 )
 from qualitylab.errors import InvalidInput, NotFound
+from qualitylab.fixlist.releases import check_release
 from qualitylab.services.attachments import AttachmentLink, attachment_blob
 from qualitylab.services.lab import Lab
 
@@ -202,9 +202,10 @@ def start_or_resume_walk(
             existing = u.in_progress_walk(walker_uuid=walker.uuid, journey_id=journey_id)
         if existing is not None:
             return existing
-        product_release = (release or "").strip() or lab.catalog.product(journey.product).release
-        if len(product_release) > MAX_RELEASE_CHARS:  # the column's size; PostgreSQL enforces it
-            raise InvalidInput(f"the release is longer than {MAX_RELEASE_CHARS} characters")
+        given = (release or "").strip()  # none: the release the catalog says is under test
+        product_release = (
+            check_release(given) if given else lab.catalog.product(journey.product).release
+        )
         if by_computer:
             walker = u.new_anonymous_walker()
         return u.add_walk(journey=journey, walker=walker, release=product_release)

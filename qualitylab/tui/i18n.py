@@ -118,6 +118,12 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "{field}: choose a whole number from {low} to {high}.",
         "{field}: выберите целое число от {low} до {high}.",
     ),
+    "err.release.invalid": (
+        "This release cannot be saved: a release is one line of up to {limit} printable "
+        "characters, such as 2.1, 2026.11 or 5.0-rc1.",
+        "Такой релиз нельзя сохранить: релиз — одна строка до {limit} печатных символов, "
+        "например 2.1, 2026.11 или 5.0-rc1.",
+    ),
     "err.category.unknown": (
         "This category is no longer in the journey catalog; choose another.",
         "Этой категории больше нет в каталоге; выберите другую.",

@@ -528,7 +528,7 @@ def test_serving_triage_on_a_mistyped_database_creates_nothing(work: Path, taken
 def test_importing_an_endless_stream_stops_at_its_first_overlong_line(work: Path) -> None:
     """Admin QA: ``import /dev/zero`` (or an endless pipe with no newline) never ended: a line
     over the limit was skipped by reading on to its end, which never came. An export never
-    holds such a line, so the check stops there: one problem, "nothing was imported"."""
+    holds such a line, so the check stops there: one problem, one line."""
     import subprocess
     import sys
 
@@ -539,9 +539,42 @@ def test_importing_an_endless_stream_stops_at_its_first_overlong_line(work: Path
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
         "qualitylab: error: /dev/zero:1: longer than 8,388,608 bytes; this is not a "
-        "qualitylab export (it stops being read here)",
-        "qualitylab: error: nothing was imported",
+        "qualitylab export (it stops being read here); nothing was imported",
     ]
+
+
+def test_a_failed_import_is_one_line_that_says_where_what_and_what_to_do(work: Path) -> None:
+    """Stop review: a failed import printed the reason, then a second line "nothing was
+    imported". One problem is now one line (where, what, that nothing came in, what to do),
+    exit 1; with --json the same line is the JSON error on stdout."""
+    bad = work / "bad.jsonl"
+    bad.write_text('{"bad": 1}\n', encoding="utf-8")
+    code, out, err = run("import", str(bad), "--db", str(work / "lab.db"))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"qualitylab: error: {bad}:1: a record without a 'type'; expected one of: walker, "
+        "journey, walk, pain_point, praise, cluster_fix, fix_correction, fix_decision_event; "
+        "nothing was imported; correct that line, or export the lab again"
+    ]
+    code, out, err = run("import", str(bad), "--json", "--db", str(work / "lab.db"))
+    assert code == 1 and len(err.splitlines()) == 1
+    assert json.loads(out) == {
+        "error": err.strip().removeprefix("qualitylab: error: "),
+        "problems": [],
+        "exit_code": 1,
+    }
+    header = '{"type":"header","format":"qualitylab-export","version":2}\n'
+    cut = work / "cut.jsonl"
+    cut.write_text(header + '{"type":"walker","uuid":"w1","name":"Anna"}\n', encoding="utf-8")
+    code, _, err = run("import", str(cut), "--db", str(work / "lab.db"))
+    assert code == 1 and err.splitlines() == [
+        f"qualitylab: error: {cut}:2: the file ends before the end of the export that starts on "
+        "line 1: it was cut short (an interrupted copy or transfer); export it again; nothing "
+        "was imported"
+    ]
+    for missing in (work / "nosuch.jsonl", work):  # no file, a folder: one line as well
+        code, _, err = run("import", str(missing), "--db", str(work / "lab.db"))
+        assert code == 1 and len(err.splitlines()) == 1 and "cannot read" in err
 
 
 def test_importing_endless_junk_stops_after_a_thousand_problems(work: Path) -> None:
@@ -572,10 +605,15 @@ def test_importing_endless_junk_stops_after_a_thousand_problems(work: Path) -> N
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert done.returncode == 1
-    *_problems, stop, last = done.stderr.splitlines()  # lines before it: not UTF-8, not JSON
+    lines = done.stderr.splitlines()
+    if len(lines) == 1:  # a NUL byte on the first line: the only problem, one line
+        assert lines[0].endswith("; nothing was imported")
+        stop = lines[0].removesuffix("; nothing was imported")
+    else:  # lines before it (not UTF-8, not JSON), where it stopped, then the closing line
+        *_problems, stop, last = lines
+        assert last == "qualitylab: error: nothing was imported"
     assert stop.startswith("qualitylab: error: /dev/urandom:")
     assert stop.endswith(": a NUL byte: this is not a qualitylab export (it is not text)")
-    assert last == "qualitylab: error: nothing was imported"
 
 
 @pytest.mark.parametrize("command", ["fixes", "log"])
@@ -623,7 +661,8 @@ def test_a_password_with_an_at_sign_is_used_whole_and_never_shown() -> None:
         (["fixes", "--json", "--db", "{work}/typo.db"], 1, 0),
         (["journeys", "show", "nosuch", "--json"], 1, 0),
         (["journeys", "list", "--json", "--journeys", "{work}/broken.yaml"], 1, 1),
-        (["import", "{work}/bad.jsonl", "--json", "--db", "{work}/lab.db"], 1, 1),
+        (["import", "{work}/bad.jsonl", "--json", "--db", "{work}/lab.db"], 1, 0),
+        (["import", "{work}/worse.jsonl", "--json", "--db", "{work}/lab.db"], 1, 2),
     ],
 )
 def test_a_failure_asked_for_json_is_json_on_stdout_too(
@@ -633,6 +672,7 @@ def test_a_failure_asked_for_json_is_json_on_stdout_too(
     parsers reject (or, as jq does, read as nothing at all). stderr keeps its lines."""
     (work / "broken.yaml").write_text("version: 1\nproducts: [\n", encoding="utf-8")
     (work / "bad.jsonl").write_text('{"type": "walker", "name": 42}\n', encoding="utf-8")
+    (work / "worse.jsonl").write_text('{"type": "walker", "name": 42}\n[]\n', encoding="utf-8")
     if "import" in args:
         assert run("log", "--db", str(work / "lab.db"), "--journeys", str(small_catalog),
                    "-j", "buy", "-s", "find", "slow")[0] == 0  # fmt: skip

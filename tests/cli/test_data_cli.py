@@ -53,6 +53,20 @@ def test_log_then_list_walks_as_json(env: list[str]) -> None:
     assert code == 0 and "Anna" in out and "buy" in out
 
 
+def test_walks_list_shows_the_id_walks_show_takes(env: list[str]) -> None:
+    """The README: `walks list`, then `walks show ID`; the table had no id (only --json did)."""
+    for name in ("Anna", "Boris"):
+        assert run("log", "-j", "buy", "-s", "pay", "--as", name, "Card refused", *env)[0] == 0
+    result = runner.invoke(app, ["walks", "list", "--db", env[1]], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "Boris" in line]
+    assert len(rows) == 1
+    walk_id = rows[0].split()[0]
+    code, out, err = run("walks", "show", walk_id, "--db", env[1])
+    assert code == 0, err
+    assert "Boris" in out and "Card refused" in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -311,6 +325,49 @@ def test_awkward_csv_files_get_one_clear_message(
     assert "\x00" not in err and "Traceback" not in err + out
 
 
+def test_log_refuses_a_release_that_is_not_a_release_name(env: list[str], tmp_path: Path) -> None:
+    """The rule `fix set --release` follows holds for `log --release` and the CSV's release
+    column too: a line break or an escape sequence never becomes a release."""
+    code, out, err = run("log", "-j", "buy", "-s", "pay", "--release", "1.0\nx", "x", *env)
+    assert code == 1 and out == ""
+    assert err.startswith("qualitylab: error: the release holds a line break (at 4); a release")
+    assert len(err.strip().splitlines()) == 1
+    csv_file = tmp_path / "feedback.csv"
+    csv_file.write_text('journey,step,text,release\nbuy,pay,slow,"1.0\x1b[2J"\n', encoding="utf-8")
+    code, _, err = _csv_import(env, csv_file)
+    assert code == 1 and "the release holds the control character U+001B (at 4)" in err
+    assert "\x1b" not in err
+
+
+def test_a_csv_whose_rows_all_fail_is_one_line_per_problem_and_no_summary_on_stdout(
+    env: list[str], tmp_path: Path
+) -> None:
+    """Sibling hunt: `log --from-csv` with its only row rejected printed the reason, then
+    "Imported 0 pain point(s); rejected 1 row(s)." on stdout, as `import` did. One row is now
+    one error line; more are listed, then one closing error line; stdout stays empty."""
+    one = tmp_path / "one.csv"
+    one.write_text("step,text\nnosuch,slow\n", encoding="utf-8")
+    code, out, err = _csv_import(env, one)
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"qualitylab: error: {one}:2: journey 'buy' has no step 'nosuch'; its steps are: find, "
+        "pay, track; nothing was imported"
+    ]
+    two = tmp_path / "two.csv"
+    two.write_text("step,text\nnosuch,slow\nother,slow\n", encoding="utf-8")
+    code, out, err = _csv_import(env, two)
+    assert code == 1 and out == "" and len(err.splitlines()) == 3
+    assert err.splitlines()[-1] == (
+        "qualitylab: error: nothing was imported: all 2 rows were rejected (above)"
+    )
+    code, out, _ = _csv_import(env, two, "--json")
+    assert code == 1 and json.loads(out)["imported"] == 0  # --json: the result, as before
+    code, _, err = run("log", "-j", "buy", "-s", "pay", "--map", "text=Comment", "x", *env)
+    assert code == 1 and err == (
+        "qualitylab: error: --map and --encoding go with --from-csv (a CSV to import); drop them\n"
+    )
+
+
 def test_too_long_release_or_name_is_refused_before_the_database_sees_it(env: list[str]) -> None:
     code, _, err = run("log", "-j", "buy", "-s", "pay", "--release", "R" * 65, "x", *env)
     assert code == 1 and "the release is longer than 64 characters" in err
@@ -466,12 +523,11 @@ def test_importing_a_lab_file_instead_of_its_export_says_how_in_one_line(
     assert err.splitlines() == [
         f"qualitylab: error: {other} is a SQLite database (a lab), not an export; to merge a lab "
         f"into this one, pipe its export: qualitylab export --db {other} -o - "
-        "| qualitylab import -",
-        "qualitylab: error: nothing was imported",
+        "| qualitylab import -; nothing was imported",
     ]
     (tmp_path / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(5000))
     code, _, err = run("import", str(tmp_path / "photo.jpg"), "--db", env[1])
-    assert code == 1 and len(err.splitlines()) == 2
+    assert code == 1 and len(err.splitlines()) == 1
     assert f"{tmp_path / 'photo.jpg'}:1: a NUL byte: this is not a qualitylab export" in err
 
 

@@ -213,6 +213,59 @@ def test_fix_set_status_then_regression(
     assert data["fixes"][0]["title"] == "pay" and data["fixes"][0]["regressed"] is True
 
 
+@pytest.mark.parametrize(
+    ("release", "said"),
+    [
+        ("", "the release is empty"),
+        ("   ", "the release is empty"),
+        ("1.1\nrm -rf", "the release holds a line break (at 4)"),
+        ("1.1\x1b[31m", "the release holds the control character U+001B (at 4)"),
+        ("1.1\tbeta", "the release holds a tab (at 4)"),
+        pytest.param("9" * 10_000, "the release is longer than 64 characters (10,000)", id="long"),
+    ],
+)
+def test_fix_set_refuses_a_release_that_is_not_a_release_name(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str], release: str, said: str
+) -> None:
+    """Stop review: `fix set --release` took any text (empty, a newline, an escape sequence) and
+    stored it. The one rule (``fixlist.releases.check_release``) refuses it in one line that says
+    what a release may be; nothing is saved."""
+    seed(lab_args, RELEASE_10)
+    run(runner, app, "fixes", "--json", *lab_args)
+    for status in ("planned", "fixed"):
+        refused = run(runner, app, "fix", "set", "c-1", "-s", status, "-r", release, *lab_args[:2])
+        assert refused.exit_code == 1 and refused.stdout == ""
+        assert refused.stderr.startswith(f"qualitylab: error: {said}; a release is one line")
+        assert "such as 2.1, 2026.11 or 5.0-rc1" in refused.stderr
+        assert len(refused.stderr.splitlines()) == 1 and "Traceback" not in refused.stderr
+    as_json = run(runner, app, "fix", "set", "c-1", "-r", release, "--json", *lab_args[:2])
+    assert as_json.exit_code == 1 and said in json.loads(as_json.stdout)["error"]
+    listed = run(runner, app, "fix", "list", "--json", *lab_args[:2])
+    assert json.loads(listed.stdout) == []
+    fine = run(runner, app, "fix", "set", "c-1", "-s", "planned", "-r", " 5.0-rc1 ", *lab_args[:2])
+    assert fine.exit_code == 0 and "is now planned in 5.0-rc1" in fine.stdout
+
+
+def test_a_release_to_read_that_is_no_release_name_is_one_line_not_echoed(
+    runner: CliRunner, app: typer.Typer, lab_args: list[str]
+) -> None:
+    """Sibling hunt: `compare --from <5,000 characters>` printed all of them back in "no walks
+    in release '...'"; a line break in --release split the error line. The release rule says
+    what is wrong instead, naming the flag."""
+    seed(lab_args, RELEASE_10)
+    rule = "a release is one line of up to 64 printable characters"
+    cases = [
+        (["compare", "--from", "9" * 5_000, "--to", "1.0"], "(--from) is longer than 64"),
+        (["fixes", "--release", "1.0\n2.0"], "(--release) holds a line break (at 4)"),
+    ]
+    for args, said in cases:
+        refused = run(runner, app, *args, *lab_args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.startswith(f"qualitylab: error: the release {said}"), args
+        assert rule in refused.stderr and len(refused.stderr.splitlines()) == 1
+        assert "9" * 100 not in refused.stderr
+
+
 def test_the_table_shows_the_top_twenty_unless_asked(
     runner: CliRunner, app: typer.Typer, lab_args: list[str]
 ) -> None:

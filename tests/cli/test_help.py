@@ -206,3 +206,22 @@ def test_options_are_still_checked_where_typers_conversion_is_skipped(
     result = runner.invoke(app, args, env=env)
     assert result.exit_code in (1, 2)
     assert error in result.stderr, result.stderr
+
+
+def test_every_command_is_in_the_readme_table() -> None:
+    """A new admin learns the commands from the README's table: each command and subcommand
+    `qualitylab --help` lists has a row there (a new one goes into COMMANDS and the table)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Commands\n", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| `qualitylab ")]
+    missing = []
+    for path in PATHS[1:]:
+        group = path[0]
+        mine = [r for r in rows if re.search(rf"(qualitylab |/ `){re.escape(group)}\b", r)]
+        if len(path) == 2:
+            sub = path[1]
+            mine = [r for r in mine if f"{group} {sub}" in r or f"`{sub}" in r]
+        if not mine:
+            missing.append(" ".join(path))
+    assert not missing, f"not in the README's commands table: {missing}"
+    assert set(COMMANDS) <= {p[0] for p in PATHS[1:]}

@@ -100,12 +100,17 @@ def test_validate_broken_catalog_prints_every_problem_and_exits_1(tmp_path: Path
 
 
 def test_validate_missing_file_is_one_line(tmp_path: Path) -> None:
+    """Stop review: a missing file said so, then "1 problem in <it>" (a double message). A
+    problem of the whole file (no line:col) is one line; located ones keep the closing count."""
     result = runner.invoke(app, ["validate", str(tmp_path / "nope.yaml")])
     assert result.exit_code == 1
     missing = tmp_path / "nope.yaml"
     assert result.stderr.splitlines() == [
-        f"{missing}: journeys file not found; check the path or pass --journeys",
-        f"qualitylab: error: 1 problem in {missing}",
+        f"qualitylab: error: {missing}: journeys file not found; check the path or pass --journeys"
+    ]
+    result = runner.invoke(app, ["list", "--journeys", str(tmp_path)])
+    assert result.exit_code == 1 and result.stderr.splitlines() == [
+        f"qualitylab: error: {tmp_path}: no *.yaml or *.yml files in this folder"
     ]
 
 
@@ -358,9 +363,9 @@ def test_a_catalog_folder_too_big_in_all_is_one_line_before_any_parsing(tmp_path
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert len(lines) == 2 and lines[-1] == f"qualitylab: error: 1 problem in {folder}"
+    assert len(lines) == 1  # a problem of the whole catalog: one line
     assert lines[0].startswith(
-        f"{folder}: the catalog's {files} file(s) hold more than 5 MB in all"
+        f"qualitylab: error: {folder}: the catalog's {files} file(s) hold more than 5 MB in all"
     )
 
 

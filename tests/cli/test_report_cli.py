@@ -90,6 +90,17 @@ def test_json_to_stdout_matches_the_issue(lab: str, runner: CliRunner) -> None:
     assert all(isinstance(q, str) for f in data["fixes"] for q in f["quotes"])
 
 
+def test_a_compare_to_that_is_no_release_name_is_one_line(lab: str, runner: CliRunner) -> None:
+    """Sibling hunt: a tab or 5,000 characters in --compare-to were echoed back in "no walks in
+    release '...'"; the release rule says what is wrong, naming this command's flag."""
+    for value, said in (("1\t0", "holds a tab (at 2)"), ("9" * 5_000, "is longer than 64")):
+        args = ["report", "--db", lab, "-f", "md", "-o", "-", "--compare-to", value]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1 and result.stdout == ""
+        assert result.stderr.startswith(f"qualitylab: error: the release (--compare-to) {said}")
+        assert len(result.stderr.splitlines()) == 1 and "9" * 100 not in result.stderr
+
+
 def test_jira_and_fixes_csv(lab: str, runner: CliRunner) -> None:
     jira = runner.invoke(app, ["report", "--db", lab, "-f", "jira-csv", "-o", "-"])
     rows = list(csv.reader(io.StringIO(jira.stdout)))
@@ -182,6 +193,33 @@ def test_compare_and_release(lab: str, runner: CliRunner) -> None:
     data = json.loads(result.stdout)
     assert data["comparison"]["from_release"] == "1.1" and data["comparison"]["changes"]
     assert data["header"]["releases"] == ["1.2"]
+
+
+def _keys(value: object, *, skip: str = "totals") -> set[str]:
+    """Every key of every object in a JSON value, however deep (not inside ``skip``, whose keys
+    are values: the change kinds)."""
+    if isinstance(value, dict):
+        return set(value) | {k for key, v in value.items() if key != skip for k in _keys(v)}
+    if isinstance(value, list):
+        return {k for v in value for k in _keys(v)}
+    return set()
+
+
+def test_every_report_json_key_is_in_the_readme(lab: str, runner: CliRunner) -> None:
+    """The README's "Report JSON" block is what scripts read; it lacked the self-check keys
+    (cohesion, looks_mixed, few_walkers) its own text says the report JSON has."""
+    result = runner.invoke(
+        app,
+        ["report", "--db", lab, "-p", "selfcare-app", "--compare-to", "4.9", "-f", "json"]
+        + ["-o", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["comparison"] and data["one_offs"] and data["praise"]
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### Report JSON", 1)[1].split("```")[1]
+    missing = {k for k in _keys(data) if f'"{k}"' not in block}
+    assert not missing, f"README's Report JSON block does not name {sorted(missing)}"
 
 
 @pytest.mark.parametrize(

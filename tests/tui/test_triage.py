@@ -108,6 +108,30 @@ async def test_fixed_without_release_is_refused_and_nothing_saved(
     assert list_fix_records(lab) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "This release cannot be saved: a release is one line of up to 64 printable"),
+        ("ru", "Такой релиз нельзя сохранить: релиз — одна строка до 64 печатных символов"),
+    ],
+)
+async def test_a_release_that_is_no_release_name_is_refused_in_the_owners_language(
+    new_triage: TriageFactory, lab: Lab, lang: str, said: str
+) -> None:
+    """The release rule of `fix set --release` holds in the decision dialog too (one service),
+    worded from the string table; nothing is saved."""
+    app = new_triage(lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_problem(pilot, "c-pay")
+        await pilot.press("d", "enter", "down", "enter")  # planned
+        pilot.app.screen.query_one("#d-release", Input).value = "2.1\x1b[2J" + "9" * 100
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: bool(pilot.app._notifications))
+        message = str(list(pilot.app._notifications)[0].message)
+        assert said in message and "\x1b" not in message
+    assert list_fix_records(lab) == []
+
+
 async def test_search_and_filter(new_triage: TriageFactory) -> None:
     app = new_triage()
     async with app.run_test(size=(120, 40)) as pilot:

@@ -12,6 +12,7 @@ from qualitylab.fixlist.releases import (
     Evidence,
     FixRecord,
     apply_status,
+    check_release,
     check_status,
     compare,
     is_regressed,
@@ -69,6 +70,36 @@ def test_check_status_accepts(status: str, release: str | None, expected: FixSta
 def test_check_status_rejects(status: str, release: str | None, note: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         check_status(status, release, note)
+
+
+@pytest.mark.parametrize("release", ["2.1", " 2026.11 ", "5.0-rc1", "5.0 beta", "9" * 64])
+def test_check_release_accepts_names_and_strips(release: str) -> None:
+    assert check_release(release) == release.strip()
+
+
+@pytest.mark.parametrize(
+    ("release", "problem"),
+    [
+        ("", "is empty"),
+        (" \t ", "is empty"),
+        ("1.0\n2.0", "holds a line break (at 4)"),
+        ("1.0\u20282.0", "holds a line break (at 4)"),
+        ("1.0\tbeta", "holds a tab (at 4)"),
+        ("\x1b[31m1.0", "holds the control character U+001B (at 1)"),
+        ("1.0\u202e", "holds the control character U+202E (at 4)"),
+        ("1.0\x00", "holds the control character U+0000 (at 4)"),
+        ("9" * 65, "is longer than 64 characters (65)"),
+    ],
+)
+def test_check_release_refuses_in_one_line_that_says_what_is_allowed(
+    release: str, problem: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        check_release(release)
+    assert str(refused.value) == (
+        f"the release {problem}; a release is one line of up to 64 printable characters, "
+        "such as 2.1, 2026.11 or 5.0-rc1"
+    )
 
 
 FIXED_50 = FixRecord("c1", FixStatus.FIXED, release="5.0")

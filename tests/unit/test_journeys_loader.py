@@ -172,6 +172,19 @@ CASES: list[tuple[str, str | bytes, list[str]]] = [
         ],
     ),
     (
+        "release with a tab: the one rule every release follows",
+        edit((4, '    release: "1.2\\tbeta"')),
+        [
+            "journeys.yaml:4:14: product 'esim': the release holds a tab (at 4); a release is "
+            "one line of up to 64 printable characters, such as 2.1, 2026.11 or 5.0-rc1"
+        ],
+    ),
+    (
+        "release longer than the database keeps",
+        edit((4, f'    release: "{"9" * 65}"')),
+        ["journeys.yaml:4:14: 'release' of product 'esim' is too long; keep it to 64 characters"],
+    ),
+    (
         "wrong type: YAML 1.1 boolean word",
         edit((7, "    title: yes")),
         [

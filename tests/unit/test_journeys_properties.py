@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from qualitylab.domain import Catalog, Channel, Journey, Product, Step
+from qualitylab.domain import Catalog, Channel, Journey, Product, Step, release_problem
 from qualitylab.errors import CatalogError
 from qualitylab.journeys import dump_catalog, load_catalog_text
 
@@ -31,7 +31,9 @@ steps = st.builds(
     tags=st.lists(non_empty, max_size=2),
     skippable=st.booleans(),
 )
-products = st.builds(Product, id=slugs, name=non_empty, release=non_empty, description=texts)
+# A release follows the release rule (domain.release_problem): one line, printable, 64 at most.
+releases = non_empty.filter(lambda t: t.isprintable() and release_problem(t.strip()) is None)
+products = st.builds(Product, id=slugs, name=non_empty, release=releases, description=texts)
 
 
 @st.composite

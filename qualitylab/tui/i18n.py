@@ -530,7 +530,7 @@ class Translator(Table):
         """``strings``: another app's table (the triage app adds its own words to these)."""
         super().__init__(lang, strings)
 
-    def count(self, key: str, n: int, /, **values: object) -> str:
+    def plural(self, key: str, n: int, /, **values: object) -> str:
         """The form of ``key`` that goes with the number ``n`` (its forms are split by "|":
         1 раз, 2 раза, 5 раз), with ``n`` as ``{count}``."""
         forms = self(key).split("|")

@@ -106,9 +106,9 @@ def build_rows(
         if journey.id in open_by_journey:
             parts.append(tr("home.progress.in_progress", answered=open_by_journey[journey.id]))
         if done.get(journey.id):
-            parts.append(tr.count("home.progress.done", done[journey.id]))
+            parts.append(tr.plural("home.progress.done", done[journey.id]))
         if abandoned.get(journey.id):
-            parts.append(tr.count("home.progress.abandoned", abandoned[journey.id]))
+            parts.append(tr.plural("home.progress.abandoned", abandoned[journey.id]))
         if walks is None:
             progress = "…"
         else:

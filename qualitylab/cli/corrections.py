@@ -200,7 +200,11 @@ def fix_history(
       qualitylab fix history c-a7cb86cf95 --json
     """
     from qualitylab.reports.fixes_table import literal
-    from qualitylab.services.corrections import list_corrections, problem_history
+    from qualitylab.services.corrections import (
+        check_problem_known,
+        list_corrections,
+        problem_history,
+    )
 
     lab = open_lab(db)
     if problem_id is None:
@@ -214,6 +218,8 @@ def fix_history(
         _say(corrections, json_out)
         return
     lines = problem_history(lab, problem_id)
+    if not lines:
+        check_problem_known(lab, problem_id)
     if json_out:
         print_json(
             [

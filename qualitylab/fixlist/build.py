@@ -280,29 +280,47 @@ def release_changes(data: ScopeData, *, from_release: str, to_release: str) -> l
     )
 
 
-def release_warnings(
+@dataclass(frozen=True)
+class ReleaseNote:
+    """One thing to tell the team about "fixed in ``release``", as data, so each face words it in
+    its own language (``english`` is the CLI's line)."""
+
+    kind: str  # "unknown_release", "later_reports" or "same_release"
+    release: str
+    releases: tuple[str, ...] = ()  # the known releases, or the later ones with reports
+    count: int = 0  # same_release: how many of its reports come from ``release`` itself
+
+    def english(self) -> str:
+        listed = ", ".join(self.releases)
+        if self.kind == "unknown_release":
+            return (
+                f"no walk of this journey used release {self.release!r} yet (known: {listed}); "
+                "check it is not a typo, or a regression can never be flagged"
+            )
+        if self.kind == "later_reports":
+            return (
+                f"it has reports from later releases ({listed}), so it shows as REGRESSED at once"
+            )
+        return (
+            f"{self.count} of its reports come from {self.release} itself; they do not count as "
+            "a regression, only reports from a later release do"
+        )
+
+
+def release_notes(
     points: Sequence[PainPoint], visits: Sequence[Visit], members: Iterable[str], release: str
-) -> tuple[str, ...]:
+) -> tuple[ReleaseNote, ...]:
     """What to tell the team about "fixed in ``release``": a release no walk used yet (a typo, or
     one still to come), and reports of the problem from that release or a later one."""
     known = known_releases(visits, points)
-    out: list[str] = []
+    out: list[ReleaseNote] = []
     if known and release not in known:
-        out.append(
-            f"no walk of this journey used release {release!r} yet (known: {', '.join(known)}); "
-            "check it is not a typo, or a regression can never be flagged"
-        )
+        out.append(ReleaseNote("unknown_release", release, tuple(known)))
     mine = set(members)
     later = [r for r in {p.release for p in points if p.uuid in mine} if is_later(r, release)]
     if later:
-        out.append(
-            f"it has reports from later releases ({', '.join(sort_releases(later))}), so it "
-            "shows as REGRESSED at once"
-        )
+        out.append(ReleaseNote("later_reports", release, tuple(sort_releases(later))))
     same = sum(1 for p in points if p.uuid in mine and p.release == release)
     if same:
-        out.append(
-            f"{same} of its reports come from {release} itself; they do not count as a "
-            "regression, only reports from a later release do"
-        )
+        out.append(ReleaseNote("same_release", release, count=same))
     return tuple(out)

@@ -14,6 +14,7 @@ For the faces (CLI and the triage app)::
     undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
+    check_problem_known(lab, cluster_id)  # NotFound for an id of no stored fix list
 
 Every change also takes ``uuid``: an id the face makes once, when the person confirms, and passes
 to every retry of the save. The triage app retries a save whose connection dropped, and the drop
@@ -50,6 +51,7 @@ __all__ = [
     "move_reports",
     "split_reports",
     "problem_history",
+    "check_problem_known",
     "undo_correction",
     "unmerge",
 ]
@@ -109,11 +111,15 @@ def _scope_of(unit: Unit, cid: str) -> str:
     found = find_problem(unit, cid)
     if found is None:
         unit.refuse_unless_writable("fix_correction")  # a reader's list was never stored
-        raise NotFound(
-            f"no problem {cid!r} in the last fix lists; run `qualitylab fixes` and copy an id "
-            "from there"
-        )
+        raise _unknown(cid)
     return found[0]
+
+
+def _unknown(cid: str) -> NotFound:
+    return NotFound(
+        f"no problem {cid!r} in the last fix lists; run `qualitylab fixes` and copy an id "
+        "from there"
+    )
 
 
 def merge_problems(
@@ -318,8 +324,11 @@ class HistoryLine:
 
     at: datetime | None
     by: str
-    what: str
+    what: str  # in English, for the CLI; the fields below let an app word it in its language
     correction: str = ""  # the correction's uuid, when it is one (to undo it)
+    change: Correction | None = None  # the merge or move, when the line is one
+    undid: bool = False  # the line says that ``change`` was undone
+    decision: DecisionEvent | None = None  # the decision, when the line is one
 
 
 def _decision(event: store_fixes.StoredDecisionEvent) -> DecisionEvent:
@@ -334,6 +343,15 @@ def _decision_sentence(d: DecisionEvent) -> str:
     return "set " + ", ".join(parts)
 
 
+def check_problem_known(lab: Lab, cluster_id: str) -> None:
+    """Raise ``NotFound`` unless ``cluster_id`` is a problem of the latest stored fix lists (or
+    one a person split off): an empty history of a known problem is news, of an unknown id a
+    typo that must not read as "nothing happened"."""
+    with lab.store.unit(read_only=True) as unit:
+        if find_problem(unit, cluster_id.strip()) is None:
+            raise _unknown(cluster_id.strip())
+
+
 def problem_history(lab: Lab, cluster_id: str) -> list[HistoryLine]:
     """Decisions and corrections that touched ``cluster_id``, oldest first."""
     from qualitylab.store import fixes as store_fixes
@@ -342,12 +360,13 @@ def problem_history(lab: Lab, cluster_id: str) -> list[HistoryLine]:
     with lab.store.unit(read_only=True) as unit:
         events = [_decision(e) for e in store_fixes.decision_events(unit, cluster_id)]
         corrections = [_correction(c) for c in store_fixes.corrections(unit)]
-    lines = [HistoryLine(e.at, e.by, _decision_sentence(e)) for e in events]
+    lines = [HistoryLine(e.at, e.by, _decision_sentence(e), decision=e) for e in events]
     for c in corrections:
         if cluster_id in (c.subject, c.target):
             said = c.what()
-            lines.append(HistoryLine(c.created_at, c.by, said, c.uuid))
+            lines.append(HistoryLine(c.created_at, c.by, said, c.uuid, change=c))
             if c.undone_at is not None:
-                lines.append(HistoryLine(c.undone_at, c.undone_by, "undid: " + said))
+                undid = "undid: " + said
+                lines.append(HistoryLine(c.undone_at, c.undone_by, undid, change=c, undid=True))
     far = datetime.max.replace(tzinfo=None)
     return sorted(lines, key=lambda h: h.at.replace(tzinfo=None) if h.at else far)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from qualitylab.domain import FixStatus
 from qualitylab.errors import NotFound
-from qualitylab.fixlist.build import release_warnings
+from qualitylab.fixlist.build import ReleaseNote, release_notes
 from qualitylab.fixlist.corrections import MOVE, check_change_id, is_split_id, split_title
 from qualitylab.fixlist.releases import (
     FixRecord,
@@ -47,7 +47,12 @@ class Decision:
     """A recorded decision and what the team should know about it (nothing blocks saving)."""
 
     record: FixRecord
-    warnings: tuple[str, ...] = ()
+    notes: tuple[ReleaseNote, ...] = ()  # the warnings as data, for a face with its own words
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The notes in English (the CLI's lines)."""
+        return tuple(n.english() for n in self.notes)
 
 
 def set_fix_status(
@@ -68,7 +73,7 @@ def set_fix_status(
     change should not wipe "sprint 12" or the ticket key; ``status=None`` with an owner only
     assigns it); "" clears a text. Every save is kept in the problem's history
     (``services.corrections.problem_history``).
-    Warnings: see ``qualitylab.fixlist.build.release_warnings`` (nothing blocks saving).
+    Warnings: see ``qualitylab.fixlist.build.release_notes`` (nothing blocks saving).
     ``uuid``: this save's id, made once when the person confirms it: the triage app saves again
     when the connection drops, maybe after the COMMIT went through, and the decision is then
     kept once in the history (``store.fixes.save_fix``).
@@ -98,12 +103,12 @@ def set_fix_status(
         release = (release or "").strip() or None
         scope, title, members = found or (existing.scope, existing.title, ())  # type: ignore[union-attr]
         fixed_in = release if parsed is FixStatus.FIXED else None  # planned: a future release
-        warnings: tuple[str, ...] = ()
+        notes: tuple[ReleaseNote, ...] = ()
         if fixed_in:
             journey = scope.removeprefix("journey=") if scope.startswith("journey=") else None
             points = unit.pain_points(journey_id=journey)
             visits = store_fixes.visit_facts(unit, journey_id=journey)
-            warnings = release_warnings(points, visits, members, fixed_in)
+            notes = release_notes(points, visits, members, fixed_in)
         kept_note = existing.note if existing is not None and note is None else (note or "")
         kept_owner = existing.owner if existing is not None and owner is None else (owner or "")
         kept_ticket = existing.ticket if existing is not None and ticket is None else (ticket or "")
@@ -120,7 +125,7 @@ def set_fix_status(
             by=by,
             uuid=uuid,
         )
-    return Decision(record_of(saved), warnings)
+    return Decision(record_of(saved), notes)
 
 
 def find_problem(unit: Unit, cluster_id: str) -> tuple[str, str, tuple[str, ...]] | None:

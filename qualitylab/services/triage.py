@@ -19,12 +19,15 @@ from typing import TYPE_CHECKING
 
 from qualitylab.domain import FixItem, Outcome, PainPoint, Severity, Walk, WalkStatus
 from qualitylab.errors import CatalogError, InvalidInput, NotFound
+from qualitylab.fixlist.build import ReleaseNote as ReleaseNote  # decide's warnings, for the app
 from qualitylab.fixlist.releases import FixRecord, sort_releases
 from qualitylab.fixlist.score import Explanation, factors_of
 from qualitylab.services.lab import Lab
 
 if TYPE_CHECKING:
     from qualitylab.domain import Journey
+    from qualitylab.fixlist.corrections import Correction
+    from qualitylab.services.corrections import HistoryLine
     from qualitylab.services.reports import ExcelChange
 
 #: How many of a journey's steps are marked as the worst (when they show any friction at all).
@@ -330,7 +333,7 @@ class ProblemDetail:
     owner: str = ""
     ticket: str = ""
     similar: tuple[Similar, ...] = ()
-    history: tuple[str, ...] = ()  # decisions and corrections, newest first
+    history: tuple[HistoryLine, ...] = ()  # decisions and corrections, newest first
 
 
 def problem_detail(
@@ -350,12 +353,7 @@ def problem_detail(
         key=lambda r: (-int(r.severity), r.created_at.isoformat() if r.created_at else "~"),
     )
     record = next((r for r in list_fix_records(lab) if r.cluster_id == item.cluster.id), None)
-    history = tuple(
-        " · ".join(
-            part for part in (h.at.strftime("%Y-%m-%d %H:%M") if h.at else "", h.by, h.what) if part
-        )
-        for h in reversed(problem_history(lab, item.cluster.id))
-    )
+    history = tuple(reversed(problem_history(lab, item.cluster.id)))
     similar = tuple(
         Similar(s.cluster_id, s.title, s.similarity, s.same_step)
         for s in detail.similar
@@ -384,8 +382,9 @@ def decide(
     owner: str | None = None,
     ticket: str | None = None,
     uuid: str | None = None,
-) -> tuple[str, ...]:
-    """Record the team's decision about a problem; returns the warnings to show.
+) -> tuple[ReleaseNote, ...]:
+    """Record the team's decision about a problem; returns the warnings to show (as data: the
+    app words them in its language).
 
     ``uuid`` here and below: the change's id, made when the person confirms and reused by every
     retry of the save, so a save whose answer was lost is stored once (``services.corrections``).
@@ -395,7 +394,7 @@ def decide(
     decision = set_fix_status(
         lab, cluster_id, status, release=release, note=note, owner=owner, ticket=ticket, uuid=uuid
     )
-    return decision.warnings
+    return decision.notes
 
 
 def merge_into(lab: Lab, into: str, others: Sequence[str], *, uuid: str | None = None) -> None:
@@ -412,12 +411,22 @@ def move_report(lab: Lab, report: str, *, to: str | None, uuid: str | None = Non
     move(lab, report, to, uuid=uuid)
 
 
-def undo_last(lab: Lab, *, uuid: str | None = None) -> str | None:
-    """Undo the latest correction; what was undone, or None when there is nothing to undo."""
+def latest_correction(lab: Lab) -> Correction | None:
+    """The correction ``undo_last`` would take back (merges and moves; decisions are changed,
+    not undone), so the app can say which before it does; None when there is none."""
+    from qualitylab.services.corrections import list_corrections
+
+    active = list_corrections(lab, include_undone=False)
+    return active[-1] if active else None
+
+
+def undo_last(lab: Lab, *, correction: str | None = None, uuid: str | None = None) -> str | None:
+    """Undo the latest correction (or ``correction``, by id: the one the person was shown);
+    what was undone, or None when there is nothing (left) to undo."""
     from qualitylab.services.corrections import undo_correction
 
     try:  # an undo saved again finds what it undid, even when nothing is left to undo
-        return undo_correction(lab, uuid=uuid).what()  # shown as "Undone: ..."
+        return undo_correction(lab, correction, uuid=uuid).what()  # shown as "Undone: ..."
     except NotFound:
         return None
 

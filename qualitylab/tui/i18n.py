@@ -559,6 +559,13 @@ class Translator(Table):
             return self(key)
         return str(value)
 
+    def count(self, n: int, noun: str) -> str:
+        """``n`` and the form of the counted noun that goes with it ("1 walker", "13 walkers";
+        "1 участник", "3 участника", "13 участников"): the key ``n.<noun>`` holds the forms,
+        English "one|other", Russian "one|few|many" (``lang.plural_form``)."""
+        forms = self(f"n.{noun}").split("|")
+        return f"{self.num(n)} {forms[min(plural_form(self.lang, n), len(forms) - 1)]}"
+
     def category(self, category: str) -> str:
         """Default categories are translated; a catalog's own categories are shown as written."""
         key = f"cat.{category}"

@@ -246,3 +246,22 @@ def test_an_undo_says_what_it_undid_once(
         assert undo_last(lab) == "merged c-0 into c-2"  # the triage app shows "Undone: " + this
     finally:
         lab.close()
+
+
+def test_history_of_an_id_no_fix_list_holds_is_an_error_not_an_empty_history(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    """`fix history c-typo` printed "Nothing recorded for c-typo yet." and exit 0, the same as a
+    real problem nobody has decided on: a mistyped id read as "nothing happened"."""
+    seed(lab_args, RELEASE_10)
+    assert "c-1" in fixes(runner, app, lab_args)
+    db = lab_args[:2]
+    known = run(runner, app, "fix", "history", "c-1", *db)
+    assert known.exit_code == 0 and "Nothing recorded for c-1 yet." in known.stdout
+    typo = run(runner, app, "fix", "history", "c-19", *db)
+    assert typo.exit_code == 1 and typo.stdout == ""
+    assert typo.stderr.count("\n") == 1 and "no problem 'c-19' in the last fix lists" in typo.stderr
+    as_json = run(runner, app, "fix", "history", "c-19", "--json", *db)
+    assert as_json.exit_code == 1 and "no problem 'c-19'" in json.loads(as_json.stdout)["error"]

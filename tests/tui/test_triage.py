@@ -285,7 +285,9 @@ async def test_merge_a_problem_into_this_one_then_undo(new_triage: TriageFactory
         await wait_for(pilot, lambda: "c-track" not in rows(table))  # the list re-ranked
         await pilot.press("enter")
         await problem_ready(pilot, "c-pay")
-        await pilot.press("u")
+        await pilot.press("u")  # it says which correction it takes back, and asks
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("y")
         await wait_for(pilot, lambda: not corrections(lab)[0][3])
         await wait_for(pilot, lambda: problem_count(pilot) == 3)
         await pilot.press("escape")
@@ -325,6 +327,8 @@ async def test_move_a_report_out_and_attach_it_back_from_the_one_offs(
         assert corrections(lab)[1] == ("move", moved, "c-pay", True)
         await wait_for(pilot, lambda: moved not in rows(oneoffs))
         await pilot.press("u")  # undo works on every screen: the attach is taken back
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("y")
         await wait_for(pilot, lambda: not corrections(lab)[1][3])
         await wait_for(pilot, lambda: moved in rows(oneoffs))
 

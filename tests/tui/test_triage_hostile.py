@@ -66,13 +66,16 @@ async def test_every_triage_screen_shows_user_text_literally(hostile_db: str) ->
         await pilot.press("slash", *"loud", "enter")
         await wait_for(pilot, lambda: [str(k.value) for k in table.rows] == [hostile_id])
         await tables_settled(pilot)
-        assert_literal(drawn(app), "␛[31mred␛[0m␇", "=HYPERLINK(", "<script>alert(1)</script>")
+        # (the preview keeps each line to one row, so the title's tail is the problem's to show)
+        assert_literal(drawn(app), "␛[31mred␛[0m␇")
 
         # a problem: title, quotes, reports (walker too)
         await pilot.press("enter")
         await problem_ready(pilot, hostile_id)
         text = drawn(app)
-        assert_literal(text, "<U+202E>evil", "[red]Eve[/red] ␛[")
+        assert_literal(
+            text, "<U+202E>evil", "[red]Eve[/red] ␛[", "=HYPERLINK(", "<script>alert(1)</script>"
+        )
         reports = pilot.app.screen.query_one("#reports", DataTable)
         cells = [str(c) for n in range(reports.row_count) for c in reports.get_row_at(n)]
         assert any("[bold]loud[/bold]" in c for c in cells)

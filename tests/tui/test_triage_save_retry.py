@@ -123,6 +123,8 @@ async def test_an_undo_whose_commit_answer_was_lost_takes_back_one_correction(
         move_report(lab, first, None)
         move_report(lab, second, None)
         await pilot.press("u")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("y")
         told = await answered(pilot, "Undone:")
         assert any(m.startswith(f"Undone: moved report {second[:8]}") for m in told)
     assert corrections(lab) == [("move", first, "", True), ("move", second, "", False)]

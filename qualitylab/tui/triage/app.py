@@ -163,16 +163,30 @@ class TriageApp(LabApp):
 
     @work(group="undo", exclusive=True)
     async def action_undo(self) -> None:
-        """Undo the latest correction (merge or move), from any screen; the screen reloads."""
-        from qualitylab.services.triage import undo_last
+        """Undo the latest correction (merge or move), from any screen, once the person has read
+        which one it is: "undo" right after a decision would otherwise take back an older merge
+        and leave the decision. The screen reloads."""
+        from qualitylab.services.triage import latest_correction, undo_last
+        from qualitylab.tui.screens.confirm import ConfirmDialog
+        from qualitylab.tui.triage.history import change_words
 
         if isinstance(self.screen, ModalScreen):
             return
         try:
-            what = await self.call(undo_last, uuid=change_id())
+            latest = await self.read(latest_correction)
         except QualityLabError:
             return
-        if what is None:
+        if latest is None:
+            self.notify(self.tr("un.nothing"), markup=False)
+            return
+        what = change_words(self.tr, latest)
+        if not await self.push_screen_wait(ConfirmDialog(self.tr("un.confirm", what=what))):
+            return
+        try:  # exactly the one shown, even if someone made another correction meanwhile
+            undone = await self.call(undo_last, correction=latest.uuid, uuid=change_id())
+        except QualityLabError:
+            return
+        if undone is None:
             self.notify(self.tr("un.nothing"), markup=False)
             return
         self.notify(self.tr("un.done", what=what), markup=False)

@@ -38,6 +38,10 @@ SORTS: tuple[tuple[str, str, Callable[[FixItem], float], bool], ...] = (
 )
 _PADDING = 2  # a DataTable cell's padding, left and right
 _SCROLLBAR = 2
+#: The fewest cells a problem's title gets before factor columns give way to it, and the order
+#: they give way in (persistence is 1.00 for most problems, then impact, severity, reach).
+_MIN_TITLE = 24
+_GIVEN_UP_FIRST = ("persist", "impact", "sev", "reach")
 
 
 def matches(item: FixItem, scope: Scope) -> bool:
@@ -136,13 +140,25 @@ class FixListScreen(TriageScreen[None]):
         table.clear(columns=True)
         tr = self.tapp.tr
         statuses = [status_cell(item, tr) for item in items]
-        numbers = ("score", "reach", "sev", "impact", "persist", "walkers")
+        numbers = ["score", "reach", "sev", "impact", "persist", "walkers"]
         values = {"rank": len(str(len(data.items) if data else 1)), "score": 5, "walkers": 3}
         widths = {c: max(len(tr(f"col.{c}")), values.get(c, 4)) for c in ("rank", *numbers)}
         status_width = max([len(tr("col.status")), *(s.cell_len for s in statuses)])
-        used = sum(widths.values()) + status_width + _PADDING * (len(widths) + 1)
+
+        def title_room() -> int:
+            used = sum(widths.values()) + status_width + _PADDING * (len(widths) + 1)
+            return self.size.width - used - _PADDING - _SCROLLBAR
+
+        # a narrow terminal (80 columns, a long status such as "BLOCKER 63% planned 1.3") gives
+        # up factor columns, least telling first, before the title: the problem's screen and
+        # `fixes` still show every factor, and a title cut to a few letters says nothing
+        for col in _GIVEN_UP_FIRST:
+            if title_room() >= _MIN_TITLE:
+                break
+            numbers.remove(col)
+            del widths[col]
         # the preview under the table shows the whole title; never scroll sideways for it
-        title_width = max(12, self.size.width - used - _PADDING - _SCROLLBAR)
+        title_width = max(12, title_room())
         # every width explicit: DataTable could draw before measuring its rows
         table.add_column(Text(tr("col.rank"), justify="right"), key="rank", width=widths["rank"])
         for col in numbers:
@@ -152,14 +168,17 @@ class FixListScreen(TriageScreen[None]):
         table.add_column(tr("col.problem"), key="problem", width=title_width)
         for item, status in zip(items, statuses, strict=True):
             factor = data.factors(item) if data else {}  # the columns multiply to the score
+            cells = {
+                "score": number(item.priority.score, "{:.1f}", style="bold"),
+                "reach": number(factor.get("reach", 0.0)),
+                "sev": number(factor.get("severity", 0.0)),
+                "impact": number(factor.get("impact", 0.0)),
+                "persist": number(factor.get("persistence", 0.0)),
+                "walkers": number(item.walkers, "{:d}"),
+            }
             table.add_row(
                 number(item.rank, "{:d}"),
-                number(item.priority.score, "{:.1f}", style="bold"),
-                number(factor.get("reach", 0.0)),
-                number(factor.get("severity", 0.0)),
-                number(factor.get("impact", 0.0)),
-                number(factor.get("persistence", 0.0)),
-                number(item.walkers, "{:d}"),
+                *(cells[col] for col in numbers),
                 status,
                 text(item.cluster.title, title_width),
                 key=item.cluster.id,
@@ -181,9 +200,9 @@ class FixListScreen(TriageScreen[None]):
                 self.t(
                     "fl.heading",
                     scope=scope_label(self.tapp.tr, scope),
-                    shown=len(self.shown),
-                    total=len(data.items),
-                    reports=data.reports,
+                    shown=self.tapp.tr.num(len(self.shown)),
+                    problems=self.tapp.tr.count(len(data.items), "of_problems"),
+                    reports=self.tapp.tr.count(data.reports, "report"),
                 )
             )
         filters = []
@@ -219,7 +238,7 @@ class FixListScreen(TriageScreen[None]):
             return
         where = ", ".join(f"{j}/{s}" for j, s in item.steps[:3])
         quote = item.cluster.quotes[0] if item.cluster.quotes else ""
-        count = self.t("fl.report" if item.pain_points == 1 else "fl.reports", n=item.pain_points)
+        count = self.tapp.tr.count(item.pain_points, "report")
         second = [where, count, ", ".join(item.releases)]
         if item.owner:
             second.append(self.t("pr.owner", owner=one_line(item.owner, 40)))
@@ -235,6 +254,8 @@ class FixListScreen(TriageScreen[None]):
         note = item.status_note
         if note:
             lines.append(self.t("pr.note", note=one_line(note, 200)))
+        # one row a line, cut with "…" (triage.tcss): a line wrapped at 80 columns pushed the
+        # quote and the note out of the preview's four rows
         preview.update("\n".join(lines))
 
     def current(self) -> FixItem | None:

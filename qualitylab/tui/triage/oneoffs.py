@@ -83,10 +83,11 @@ class OneOffsScreen(TriageScreen[None]):
         _, order, high_first = _SORTS[self.sort_index]
         self.shown = sorted(data.one_offs, key=order, reverse=high_first != self.reverse)
         scope, listed = scope_label(tr, self.tapp.scope), data.one_offs_listed
+        reports = tr.count(len(self.shown), "report")
         self.query_one("#topbar", Static).update(
-            self.t("oo.listed", n=len(self.shown), listed=listed, scope=scope)
+            self.t("oo.listed", reports=reports, listed=listed, scope=scope)
             if listed
-            else self.t("oo.heading", n=len(self.shown), scope=scope)
+            else self.t("oo.heading", reports=reports, scope=scope)
         )
         fill_reports(
             self.query_one("#oneoffs", DataTable),

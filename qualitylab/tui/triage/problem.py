@@ -23,6 +23,7 @@ from qualitylab.tui.text import literal, one_line
 from qualitylab.tui.triage.base import TriageScreen, with_layout_aliases
 from qualitylab.tui.triage.cells import status_cell
 from qualitylab.tui.triage.dialogs import Candidate, ChooseProblem, DecideDialog, DecisionInput
+from qualitylab.tui.triage.history import history_words, release_note_words
 from qualitylab.tui.triage.reports_table import fill_reports
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class ProblemScreen(TriageScreen[None]):
             Binding("m", "merge", "tk.merge"),
             Binding("x", "move_out", "tk.move"),
             Binding("u", "app.undo", "tk.undo"),
+            Binding("ctrl+r", "reload", "tk.reload", show=False),
             # the app's keys still work here, but the footer has no room for them at 80 columns
             Binding("1", "app.switch('journeys')", show=False),
             Binding("2", "app.switch('fixes')", show=False),
@@ -105,8 +107,8 @@ class ProblemScreen(TriageScreen[None]):
                 "pr.rank",
                 rank=item.rank,
                 score=item.priority.score,
-                walkers=item.walkers,
-                reports=len(detail.reports),
+                walkers=tr.count(item.walkers, "walker"),
+                reports=tr.count(len(detail.reports), "report"),
             )
         )
         # a title is a walker's words: 10,000 characters must not push the decision off screen
@@ -151,7 +153,7 @@ class ProblemScreen(TriageScreen[None]):
             f" · {self.t('status.blocker').lower()} {p.blockers:.0%}\n"
         )
         factors = " × ".join(f"{f:.3f}" for _, f, _ in why.factors)
-        out.append(f"  score = 100 × {factors} = {p.score:.2f}\n", style="dim")
+        out.append(f"  {self.t('col.score')} = 100 × {factors} = {p.score:.2f}\n", style="dim")
         if item.looks_mixed:
             out.append("  " + self.t("pr.looks_mixed", cohesion=item.cluster.cohesion) + "\n",
                        style="yellow")  # fmt: skip
@@ -181,7 +183,7 @@ class ProblemScreen(TriageScreen[None]):
         heading("pr.history")
         if detail.history:
             for line in detail.history[:10]:
-                out.append("  " + one_line(line, 300) + "\n")
+                out.append("  " + one_line(history_words(self.tapp.tr, line), 300) + "\n")
         else:
             out.append("  " + self.t("pr.no_history") + "\n", style="dim")
         heading("pr.reports", n=len(detail.reports))
@@ -226,7 +228,7 @@ class ProblemScreen(TriageScreen[None]):
             return
         cid = self.detail.item.cluster.id
         try:
-            warnings = await self.tapp.call(
+            notes = await self.tapp.call(
                 decide,
                 cid,
                 uuid=change_id(),
@@ -241,8 +243,9 @@ class ProblemScreen(TriageScreen[None]):
         self.notify(
             self.t("dc.saved", id=cid, status=self.t(f"status.{answer.status}")), markup=False
         )
-        for warning in warnings:
-            self.notify(self.t("dc.warning", warning=warning), severity="warning", markup=False)
+        for note in notes:
+            said = release_note_words(self.tapp.tr, note)
+            self.notify(self.t("dc.warning", warning=said), severity="warning", markup=False)
         self._changed()
 
     @work(group="problem-act")
@@ -308,6 +311,11 @@ class ProblemScreen(TriageScreen[None]):
             return
         self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)
         self._changed()
+
+    def action_reload(self) -> None:
+        """What others changed meanwhile (another tab, the CLI): every screen builds it anew."""
+        self.tapp.changed()
+        self.load()
 
     def _changed(self) -> None:
         self.tapp.changed()

@@ -15,6 +15,11 @@ from qualitylab.tui.triage.cells import date_cell, severity_cell, text, width
 if TYPE_CHECKING:
     from qualitylab.services.triage import ReportLine
 
+#: The fewest cells a report's text gets while other columns can give way, and how narrow the
+#: step and walker columns may become for it.
+MIN_TEXT = 28
+_NARROWEST = 12
+
 
 def fill_reports(
     table: DataTable[object],
@@ -37,19 +42,29 @@ def fill_reports(
         "release": width(tr("col.release"), [r.release for r in reports], 10),
         "date": width(tr("col.date"), ["2026-01-01"], 10),
     }
+
+    def room() -> int:  # what is left for the text: cell padding 2, the scrollbar 2
+        return screen_width - sum(cols.values()) - 2 * (len(cols) + 1) - 2
+
+    # a narrow terminal (80 columns) narrows the step and walker, then gives up the date and the
+    # release, before the text (the report itself) gets under MIN_TEXT cells; enter shows all
+    for col in ("step", "walker"):
+        cols[col] = max(min(cols[col], _NARROWEST), cols[col] + min(0, room() - MIN_TEXT))
+    for col in ("date", "release"):
+        if room() < MIN_TEXT:
+            del cols[col]
     for col, size in cols.items():
         table.add_column(tr(f"col.{col}"), key=col, width=size)
-    text_width = max(20, screen_width - sum(cols.values()) - 2 * (len(cols) + 1) - 2)
+    text_width = max(20, room())
     table.add_column(tr("col.text"), key="text", width=text_width)
     for r in reports:
-        table.add_row(
-            severity_cell(int(r.severity)),
-            text(step(r), cols["step"]),
-            text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
-            text(r.release, cols["release"]),
-            date_cell(r.created_at),
-            text(r.text, text_width),
-            key=r.uuid,
-        )
+        cells = {
+            "severity": severity_cell(int(r.severity)),
+            "step": text(step(r), cols["step"]),
+            "walker": text(r.walker, cols["walker"]) if r.walker else Text(anonymous, style="dim"),
+            "release": text(r.release, cols.get("release", 10)),
+            "date": date_cell(r.created_at),
+        }
+        table.add_row(*(cells[col] for col in cols), text(r.text, text_width), key=r.uuid)
     if reports:
         table.move_cursor(row=min(keep, len(reports) - 1), animate=False)

@@ -30,7 +30,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "tk.decide": ("Decide", "Решение"),
     "tk.owner": ("Owner", "Ответств."),
     "tk.ticket": ("Ticket", "Задача"),
-    "tk.merge": ("Merge", "Объединить"),
+    "tk.merge": ("Merge", "Слить"),  # "Объединить" cut "? Справка" off an 80-column footer
     "tk.move": ("Move out", "Вынести"),
     "tk.attach": ("Attach", "Привязать"),
     "tk.undo": ("Undo", "Отменить"),
@@ -39,17 +39,20 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "tk.back": ("Back", "Назад"),
     "tk.clear": ("Clear filter", "Сбросить фильтр"),
     # --- fix list ---
+    # counted nouns (Translator.count): English one|other, Russian one|few|many
+    "n.walker": ("walker|walkers", "участник|участника|участников"),
+    "n.report": ("report|reports", "отчёт|отчёта|отчётов"),
+    # after "of" / "из": Russian takes the genitive (из 1 проблемы, из 2 проблем, из 5 проблем)
+    "n.of_problems": ("problem|problems", "проблемы|проблем|проблем"),
     "fl.heading": (
-        "Fix list · {scope} · {shown} of {total} problems · {reports} reports",
-        "Исправления · {scope} · {shown} из {total} проблем · отчётов: {reports}",
+        "Fix list · {scope} · {shown} of {problems} · {reports}",
+        "Исправления · {scope} · {shown} из {problems} · {reports}",
     ),
-    "fl.report": ("{n} report", "отчётов: {n}"),
-    "fl.reports": ("{n} reports", "отчётов: {n}"),
     "fl.filters": ("filter: {what}", "фильтр: {what}"),
     "fl.blockers_only": ("blockers only", "только блокеры"),
     "fl.sorted": ("sorted by {column}{reverse}", "сортировка: {column}{reverse}"),
     "fl.rank_rule": (
-        "BLOCKER n%: stops n% of those who reached it; blockers first, by n",
+        "BLOCKER n%: stops n% of those reaching it; blockers first, by n",
         "БЛОКЕР n%: мешает n% дошедших; блокеры первыми, по n",
     ),
     "fl.reversed": (" (reversed)", " (обратная)"),
@@ -110,8 +113,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     # --- problem ---
     "pr.heading": ("Problem {id}", "Проблема {id}"),
     "pr.rank": (
-        "#{rank} · score {score:.1f} · {walkers} walkers · {reports} reports",
-        "№{rank} · балл {score:.1f} · участников: {walkers} · отчётов: {reports}",
+        "#{rank} · score {score:.1f} · {walkers} · {reports}",
+        "№{rank} · балл {score:.1f} · {walkers} · {reports}",
     ),
     "pr.decision": ("Decision", "Решение"),
     "pr.no_decision": ("open, nobody decided yet", "открыта, решения ещё нет"),
@@ -161,6 +164,23 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "dc.ticket": ("Ticket key, e.g. PROJ-123", "Ключ задачи, например PROJ-123"),
     "dc.saved": ("Saved: {id} is {status}.", "Сохранено: {id} — {status}."),
     "dc.warning": ("Note: {warning}", "Обратите внимание: {warning}"),
+    "dc.w.unknown_release": (
+        "no walk of this journey used release {release} yet (known: {known}); check it is not a "
+        "typo, or a regression can never be flagged",
+        "ни один проход этого пути ещё не был на релизе {release} (известны: {known}); "
+        "проверьте, нет ли опечатки, иначе возврат проблемы не будет замечен",
+    ),
+    "dc.w.later_reports": (
+        "it has reports from later releases ({releases}), so it shows as REGRESSED at once",
+        "о ней сообщали и в более поздних релизах ({releases}), поэтому она сразу помечается "
+        "как ВЕРНУЛАСЬ",
+    ),
+    "dc.w.same_release": (
+        "{reports} from {release} itself: not counted as a regression (only reports from a "
+        "later release are)",
+        "{reports} из самого релиза {release}: это не возврат (возвратом считаются только "
+        "отчёты из более поздних релизов)",
+    ),
     # --- merge / move / attach / undo ---
     "mg.title": (
         "Merge into {id}: which problem is the same one?",
@@ -183,6 +203,22 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "at.done": ("Attached the report to {id}.", "Отчёт привязан к {id}."),
     "un.done": ("Undone: {what}", "Отменено: {what}"),
     "un.nothing": ("Nothing to undo.", "Отменять нечего."),
+    "un.confirm": (
+        "Undo the latest correction?\n\n{what}\n\nDecisions are not undone: change them with d "
+        "on the problem.",
+        "Отменить последнюю правку?\n\n{what}\n\nРешения так не отменяются: измените их "
+        "клавишей d на странице проблемы.",
+    ),
+    # --- a problem's history (who did what) ---
+    "hi.decided": ("decided: {what}", "решение: {what}"),
+    "hi.status_in": ("{status} in {release}", "{status}, релиз {release}"),
+    "hi.merged": ("merged {what} into {into}", "{what} объединена с {into}"),
+    "hi.moved_to": ("moved report {report} into {into}", "отчёт {report} перенесён в {into}"),
+    "hi.moved_out": (
+        "moved report {report} out of its problem",
+        "отчёт {report} вынесен из проблемы",
+    ),
+    "hi.undid": ("undid: {what}", "отменено: {what}"),
     "na.unavailable": (
         "This lab's version cannot do that yet ({what}).",
         "Эта версия лаборатории пока так не умеет ({what}).",
@@ -201,14 +237,14 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "jr.empty": ("No walks yet.", "Проходов пока нет."),
     # --- one-offs ---
     "oo.heading": (
-        "One-offs · {n} reports in no recurring problem · {scope}",
-        "Единичные · отчётов вне повторяющихся проблем: {n} · {scope}",
+        "One-offs · {reports} in no recurring problem · {scope}",
+        "Единичные · {reports} вне повторяющихся проблем · {scope}",
     ),
     # the same count as `qualitylab fixes`: lone blockers are one-offs that the list shows too
     "oo.listed": (
-        "One-offs · {n} reports in no recurring problem (blockers among them, also on the fix "
+        "One-offs · {reports} in no recurring problem (blockers among them, also on the fix "
         "list: {listed}) · {scope}",
-        "Единичные · отчётов вне повторяющихся проблем: {n} (из них блокеров: {listed}, они "
+        "Единичные · {reports} вне повторяющихся проблем (из них блокеров: {listed}, они "
         "есть и в списке исправлений) · {scope}",
     ),
     "oo.empty": ("Every report belongs to a problem.", "Все отчёты относятся к проблемам."),
@@ -246,6 +282,10 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  1 2 3      journeys · fix list · one-offs\n"
         "  e          export a report of the current list\n"
         "  ctrl+t     light/dark theme        ctrl+q  quit\n"
+        "  ctrl+r     reload: what others changed meanwhile\n"
+        "\n"
+        "Journeys\n"
+        "  ↑ ↓        choose a journey (its steps below);  enter  its fix list\n"
         "\n"
         "Fix list\n"
         "  ↑ ↓        choose a problem;  enter  open it\n"
@@ -254,11 +294,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  s          sort by the next column;  r  reverse\n"
         "\n"
         "A problem\n"
+        "  ↑ ↓        choose a report;  enter  read it whole\n"
+        "  tab        to the details above: quotes, similar problems, history\n"
         "  d          decide: status, release, note, owner, ticket\n"
         "  o  t       owner · ticket key\n"
         "  m          merge: fold a similar problem into this one\n"
         "  x          move the chosen report out\n"
-        "  u          undo the last correction (merge, move; anywhere)\n"
+        "  u          undo the last merge or move (anywhere; asks first)\n"
         "\n"
         "One-offs\n"
         "  s          sort;  a or enter  attach the report to a problem",
@@ -266,6 +308,10 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  1 2 3      пути · исправления · единичные\n"
         "  e          экспорт отчёта по текущему списку\n"
         "  ctrl+t     светлая/тёмная тема     ctrl+q  выход\n"
+        "  ctrl+r     обновить: что другие изменили за это время\n"
+        "\n"
+        "Пути\n"
+        "  ↑ ↓        выбрать путь (его шаги ниже);  enter  его исправления\n"
         "\n"
         "Список исправлений\n"
         "  ↑ ↓        выбрать проблему;  enter  открыть\n"
@@ -274,11 +320,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  s          сортировать по следующему столбцу;  r  обратно\n"
         "\n"
         "Проблема\n"
+        "  ↑ ↓        выбрать отчёт;  enter  прочитать целиком\n"
+        "  tab        к подробностям выше: цитаты, похожие, история\n"
         "  d          решение: статус, релиз, заметка, ответственный, задача\n"
         "  o  t       ответственный · ключ задачи\n"
         "  m          объединить: влить похожую проблему в эту\n"
         "  x          вынести выбранный отчёт\n"
-        "  u          отменить последнюю правку (объединение, перенос; везде)\n"
+        "  u          отменить последнее объединение или перенос (везде; с вопросом)\n"
         "\n"
         "Единичные\n"
         "  s          сортировка;  a или enter  привязать отчёт к проблеме",

@@ -274,7 +274,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "home.progress.new": ("not started", "не начат"),
     "home.progress.in_progress": ("in progress: {answered}", "в процессе: {answered}"),
-    # counted: the forms split by "|" (English one|other, Russian one|few|many: Translator.count)
+    # counted: the forms split by "|" (English one|other, Russian one|few|many: Translator.plural)
     "home.progress.done": (
         "done once|done {count} times",
         "пройден {count} раз|пройден {count} раза|пройден {count} раз",

@@ -170,7 +170,7 @@ class QualityLabApp(LabApp):
                 result = await attempt
             except StorageUnavailable as err:
                 if not self.waits_out(err):
-                    self.report_error(err)
+                    self.report_error(err, where="opening")
                     raise
                 first = (str(err).splitlines() or [type(err).__name__])[0]
                 if down is None or down not in self.screen_stack:
@@ -179,7 +179,7 @@ class QualityLabApp(LabApp):
                 await down.wait()
                 continue
             except QualityLabError as err:
-                self.report_error(err)
+                self.report_error(err, where="opening")
                 raise
             if down is not None:
                 # ``dismiss`` pops the top screen, whatever it is: with the help open over this

@@ -54,6 +54,13 @@ def translate_bindings(node: DOMNode, tr: Translator) -> None:
         ]
 
 
+def relabel_binding(node: DOMNode, key: str, description: str) -> None:
+    """Show ``key`` on ``node``'s footer as ``description`` (already in the user's language): for
+    a screen that serves two purposes, e.g. an intro whose Enter starts or resumes a walk."""
+    bindings = node._bindings.key_to_bindings
+    bindings[key] = [dataclasses.replace(b, description=description) for b in bindings[key]]
+
+
 def _lab_app(node: DOMNode) -> LabApp:
     """The running app as a ``LabApp``: dialogs that only need words (confirm) serve every app."""
     from qualitylab.tui.lab_app import LabApp

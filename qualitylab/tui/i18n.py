@@ -51,6 +51,24 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "подтверждённое раньше сохранено). Попросите того, кто ведёт лабораторию, дать права на "
         "запись, и попробуйте снова.",
     ),
+    # the same, where nothing typed is kept on screen: a key on a step, a choice in a dialog
+    "err.storage_read_only_action": (
+        "This lab is read-only for the app: it may read the lab's database but not save to it, "
+        "so this was not saved (what you confirmed before is saved). Ask whoever runs the lab "
+        "for write access, then try again.",
+        "Лаборатория открыта приложению только для чтения: оно может читать базу данных, но не "
+        "сохранять в неё, поэтому это не сохранено (подтверждённое раньше сохранено). "
+        "Попросите того, кто ведёт лабораторию, дать права на запись, и попробуйте снова.",
+    ),
+    # ... and before a walk is open (home, a journey's start): nothing was typed or chosen yet
+    "err.storage_read_only_opening": (
+        "This lab is read-only for the app: you can look through the journeys, but no walk can "
+        "be started or saved (what you confirmed before is saved). Ask whoever runs the lab for "
+        "write access, then open the journey again.",
+        "Лаборатория открыта приложению только для чтения: пути можно посмотреть, но начать или "
+        "сохранить проход нельзя (подтверждённое раньше сохранено). Попросите того, кто ведёт "
+        "лабораторию, дать права на запись, и откройте путь снова.",
+    ),
     # in the terminal only (a browser tab never shows the server's paths or hosts)
     "err.detail": (
         "Details for whoever runs the lab: {detail}",
@@ -175,6 +193,14 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "the way. First, who are you?",
         "Вы пройдёте путь клиента шаг за шагом и отметите всё, что мешает. Сначала — кто вы?",
     ),
+    # F2 on the journeys: the same questions, to change the answer
+    "profile.title_change": ("Who is walking", "Кто проходит"),
+    "profile.intro_change": (
+        "Your walks are saved under this name on this computer. Walks you started under another "
+        "name are listed again when you use that name.",
+        "Ваши проходы сохраняются под этим именем на этом компьютере. Проходы, начатые под "
+        "другим именем, снова появятся, когда вы вернёте то имя.",
+    ),
     "profile.name": ("Your name", "Ваше имя"),
     "profile.name_ph": ("e.g. Anna Petrova", "например, Анна Петрова"),
     "profile.dept": ("Department (optional)", "Отдел (необязательно)"),
@@ -248,8 +274,15 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     ),
     "home.progress.new": ("not started", "не начат"),
     "home.progress.in_progress": ("in progress: {answered}", "в процессе: {answered}"),
-    "home.progress.done": ("done ×{count}", "пройден ×{count}"),
-    "home.progress.abandoned": ("abandoned ×{count}", "прерван ×{count}"),
+    # counted: the forms split by "|" (English one|other, Russian one|few|many: Translator.plural)
+    "home.progress.done": (
+        "done once|done {count} times",
+        "пройден {count} раз|пройден {count} раза|пройден {count} раз",
+    ),
+    "home.progress.abandoned": (
+        "abandoned once|abandoned {count} times",
+        "прерван {count} раз|прерван {count} раза|прерван {count} раз",
+    ),
     # a walk in progress: how much is done, and where "resume" opens it (the step it was left
     # on, or the finish screen), e.g. "▶ 2 of 8 steps answered · resume at step 1"
     "home.answered": (
@@ -282,6 +315,7 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     "intro.start": ("Start walking", "Начать"),
     "intro.resume": ("Resume walking", "Продолжить"),
     "key.start": ("Start", "Начать"),
+    "key.resume": ("Resume", "Продолжить"),
     # --- step ---
     "step.of": ("Step {n} of {m}", "Шаг {n} из {m}"),
     "step.timer": ("time on step {time}", "время на шаге {time}"),
@@ -331,6 +365,10 @@ STRINGS: Mapping[str, tuple[str, str]] = {
         "Abandon this walk? Everything you entered stays saved, and the walk is marked as "
         "abandoned.",
         "Прервать проход? Всё введённое сохранится, а проход будет отмечен как прерванный.",
+    ),
+    "step.abandoned": (
+        "Walk abandoned. Everything you entered is saved.",
+        "Проход прерван. Всё введённое сохранено.",
     ),
     "step.attachment": ("attachment: {name}", "вложение: {name}"),
     "key.pain": ("Pain point", "Проблема"),
@@ -404,11 +442,23 @@ STRINGS: Mapping[str, tuple[str, str]] = {
     # --- praise form ---
     "praise.title": ("Praise — {step}", "Похвала — {step}"),
     "praise.what": ("What was great?", "Что было хорошо?"),
+    "praise.need_text": (
+        "Write what was great, or press Esc to cancel.",
+        "Напишите, что понравилось, или нажмите Esc, чтобы отменить.",
+    ),
     "praise.saved": ("Praise saved.", "Похвала сохранена."),
     "praise.deleted": ("Praise deleted.", "Похвала удалена."),
+    # Escape in a pain point or praise form that holds what the walker typed
+    "form.confirm_discard": (
+        "Close without saving? What you typed in this form will be lost.",
+        "Закрыть без сохранения? Введённое в этой форме пропадёт.",
+    ),
     # --- confirm ---
     "confirm.yes": ("Yes", "Да"),
     "confirm.no": ("No", "Нет"),
+    # the buttons, with the letter that answers in this language (ConfirmDialog takes both)
+    "confirm.yes_key": ("Yes (y)", "Да (д)"),
+    "confirm.no_key": ("No (n)", "Нет (н)"),
     # --- finish ---
     "finish.title": ("You reached the end — thank you!", "Вы дошли до конца — спасибо!"),
     "finish.summary": (
@@ -479,6 +529,13 @@ class Translator(Table):
     def __init__(self, lang: str, strings: Mapping[str, tuple[str, str]] = STRINGS) -> None:
         """``strings``: another app's table (the triage app adds its own words to these)."""
         super().__init__(lang, strings)
+
+    def plural(self, key: str, n: int, /, **values: object) -> str:
+        """The form of ``key`` that goes with the number ``n`` (its forms are split by "|":
+        1 раз, 2 раза, 5 раз), with ``n`` as ``{count}``."""
+        forms = self(key).split("|")
+        form = forms[min(plural_form(self.lang, n), len(forms) - 1)]
+        return form.format(count=self.num(n), **values)
 
     def error(self, err: QualityLabError) -> str | None:
         """``err`` in this language, from its code and parameters; None when this table has no

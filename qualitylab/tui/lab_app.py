@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from textual.app import App
 
@@ -30,6 +30,17 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 DARK, LIGHT = "textual-dark", "textual-light"
+
+#: Where an error is read, for the words that fit there: a form that keeps what was typed, a
+#: key or choice that saved nothing ("action"), or opening the lab or a walk ("opening").
+Where = Literal["form", "action", "opening"]
+
+#: What a lab this user may only read says, by where it is read.
+_READ_ONLY_WORDS: dict[str, str] = {
+    "form": "err.storage_read_only",
+    "action": "err.storage_read_only_action",
+    "opening": "err.storage_read_only_opening",
+}
 
 #: See LabApp.call: when the user hears that a save is slow, and how often it is retried.
 SAVE_NOTICE_AFTER_S = 5.0
@@ -216,13 +227,17 @@ class LabApp(App[None]):
             markup=False,
         )
 
-    def error_text(self, err: BaseException) -> str:
+    def error_text(self, err: BaseException, *, where: Where = "action") -> str:
         """What the user reads about ``err``, in their language: the one place every screen (a
         form's error line, the notice) gets it from. A refusal with a code is worded from the
-        string table; one without words keeps its English line after a translated lead-in."""
+        string table; one without words keeps its English line after a translated lead-in.
+        ``where``: a lab that may only be read says what became of the user's input, and only
+        a form still shows what was typed."""
         if isinstance(err, StorageUnavailable):
             key = "err.storage_lasting" if err.lasting else "err.storage"
-            message = self.tr("err.storage_read_only" if isinstance(err, ReadOnlyLab) else key)
+            if isinstance(err, ReadOnlyLab):
+                key = _READ_ONLY_WORDS[where]
+            message = self.tr(key)
             if self.error_details:
                 message += "\n" + self.tr("err.detail", detail=str(err))
             return message
@@ -233,10 +248,10 @@ class LabApp(App[None]):
             return worded if worded is not None else self.tr("err.generic", detail=str(err))
         return self.tr("err.unexpected", detail=f"{type(err).__name__}: {err}")
 
-    def report_error(self, err: BaseException) -> None:
+    def report_error(self, err: BaseException, *, where: Where = "action") -> None:
         """One clear message in the app; the traceback never reaches the user."""
         self.notify(
-            self.error_text(err),
+            self.error_text(err, where=where),
             title=self.tr("err.title"),
             severity="error",
             timeout=12,

@@ -27,6 +27,7 @@ from tui_helpers import (
     wait_for,
 )
 
+import qualitylab
 from qualitylab import config, services
 from qualitylab.config import new_walker_secret
 from qualitylab.services import Lab
@@ -40,6 +41,8 @@ READ_ONLY = {
     "ru": ("только для чтения", "введённое остаётся на экране", "Попросите того, кто ведёт"),
 }
 RETRYING = ("Could not save yet", "Пока не удалось сохранить")
+#: The catalog the app ships with: seven journeys, more than an 80x24 home shows at once.
+BUNDLED = Path(qualitylab.__file__).parent / "journeys.yaml"
 
 
 def messages(app: QualityLabApp) -> list[str]:
@@ -188,26 +191,100 @@ async def test_a_save_a_postgres_user_may_not_make_is_told_not_retried_and_saved
         assert len(services.list_pain_points(lab, walk_uuid=walk)) == 1
 
 
+#: What a walker reads where nothing was typed: home and the journey's start, a key on a step.
+OPENING = {
+    "en": ("read-only for the app", "no walk can be started or saved", "open the journey again"),
+    "ru": ("только для чтения", "начать или сохранить проход нельзя", "откройте путь снова"),
+}
+ACTION = {
+    "en": ("read-only for the app", "so this was not saved", "then try again"),
+    "ru": ("только для чтения", "поэтому это не сохранено", "попробуйте снова"),
+}
+TYPED = ("what you typed", "введённое")
+
+
+def screen_text(app: QualityLabApp) -> str:
+    """Every line on the screen, stripped and joined by spaces: a wrapped message reads whole
+    only when every line of it is in sight."""
+    strips = app.screen._compositor.render_strips()  # noqa: SLF001
+    return " ".join(line for strip in strips if (line := strip.text.strip()))
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
 async def test_a_lab_this_user_may_only_read_says_why_at_once_never_waits_as_for_an_outage(
-    new_app: AppFactory, profile: config.Profile, db_path: str, monkeypatch: pytest.MonkeyPatch
+    db_path: str,
+    clock: FrozenClock,
+    profile: config.Profile,
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
 ) -> None:
     """Opened read-only from the start (its folder read-only for this user): the terminal's home
     registers the walker, which is refused; the walker reads why, once, with the journeys
-    listed, and no outage screen retries it forever."""
+    listed, and no outage screen retries it forever.
+
+    QA (80x24, the bundled catalog, Russian): home said "nothing new was saved (what you typed
+    stays on screen...)" before anything was typed, in a notice cut off at the screen's bottom,
+    and again as a line under the seven journeys, out of sight. Home now says what the walker
+    can and cannot do, once, above the journeys, whole; starting a journey says the same.
+    """
     from qualitylab.store import location
     from qualitylab.tui.screens.database_down import DatabaseDownScreen
     from qualitylab.tui.screens.home import HomeScreen
+    from qualitylab.tui.screens.intro import IntroScreen
 
     made_by_serve(db_path)
     folder = Path(db_path).parent
     monkeypatch.setattr(location, "may_write", lambda path: path.exists() and path != folder)
-    app = fast(new_app())
-    async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        await wait_for(pilot, lambda: any(READ_ONLY["en"][0] in m for m in messages(app)))
+    app = fast(make_app(db=db_path, journeys=BUNDLED, lang=lang, walker_name=None, clock=clock))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        problem = app.screen.query_one("#home-problem", Static)
+        await wait_for(pilot, lambda: bool(problem.display))
         await pilot.pause(0.4)
         home = app.screen
         assert isinstance(home, HomeScreen) and home.rows  # the journeys are listed
         assert not any(isinstance(s, DatabaseDownScreen) for s in app.screen_stack)
-        assert not any(retry in m for m in messages(app) for retry in RETRYING)
-        (shown,) = [m for m in messages(app) if READ_ONLY["en"][0] in m]
+        assert not messages(app)  # said once, where it stays: not also in a passing notice
+        shown = str(problem.render())
+        assert all(words in shown for words in OPENING[lang]), shown
+        assert not any(words in shown for words in TYPED), shown
         assert f"the folder {folder} of lab file lab.db is read-only for this user" in shown
+        assert " ".join(shown.split()) in screen_text(app)  # every line of it in sight
+
+        await pilot.press("enter")  # the first journey, then "Start walking"
+        await wait_for(pilot, lambda: screen_is(pilot, IntroScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(OPENING[lang][0] in m for m in messages(app)))
+        (told,) = messages(app)
+        assert all(words in told for words in OPENING[lang]), told
+        assert not any(words in told for words in TYPED), told
+        assert screen_is(pilot, IntroScreen)
+    with Lab.open(db=db_path, journeys=str(BUNDLED), create=False) as lab:
+        assert services.list_walks(lab) == []  # nothing was started
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+async def test_a_key_on_a_step_the_lab_refuses_says_so_without_talking_of_typed_text(
+    new_app: AppFactory, profile: config.Profile, lab: Lab, lang: str
+) -> None:
+    """An outcome key pressed once the lab went read-only: the walker typed nothing, so the
+    notice does not say "what you typed stays on screen"; once write access is back, the same
+    key saves (checked in the database)."""
+    query_only = QueryOnly()
+    app = fast(new_app(lang=lang))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        step = await open_journey(pilot, "buy")
+        query_only.revoke(app)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: any(ACTION[lang][0] in m for m in messages(app)))
+        await pilot.pause(0.4)
+        (told,) = [m for m in messages(app) if ACTION[lang][0] in m]
+        assert all(words in told for words in ACTION[lang]), told
+        assert not any(words in told for words in TYPED), told
+        assert step.outcome is None
+        walk = services.get_walk(lab, step.walk.uuid)
+        assert walk.visits[0].outcome is None
+        query_only.grant(app)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: step.outcome is not None)
+        walk = services.get_walk(lab, step.walk.uuid)
+        assert walk.visits[0].outcome is not None

@@ -134,3 +134,48 @@ async def test_a_pain_point_opened_while_leaving_a_step_goes_to_the_step_it_name
     assert point.step_id == named.id
     # and the list on screen shows it only when it is the step on screen
     assert (point.uuid in shown) == (step.step_id == point.step_id)
+
+
+async def test_a_pain_point_typed_right_after_two_moves_goes_to_the_step_they_lead_to(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    """QA in tmux (Russian layout, one burst as a fast walker types it): "ы5 т в3 т з" — skipped
+    and 5 on step 1, next, done and 3 on step 2, next, a pain point — opened the form for step 1
+    (its title named step 1) and saved the pain point there, two steps behind the walker. The
+    form now belongs to the step the moves typed before it lead to, and says so once known."""
+    async with new_app().run_test(size=(100, 30)) as pilot:
+        step = await open_journey(pilot, "buy")
+        burst(pilot, "s", "5", "right", "d", "3", "right", "p")
+        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+        form = pilot.app.screen
+        await wait_for(pilot, lambda: step.index == 2)
+        await pilot.pause()
+        title = str(form.query_one(".dialog-title", Static).render())
+        assert "Track the delivery" in title, title
+        await fill_form(pilot, "Tracking link is dead", severity=3, category="bug")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.pains) == 1)
+    (walk,) = services.list_walks(lab)
+    (point,) = services.list_pain_points(lab, walk_uuid=walk.uuid)
+    assert point.step_id == "track"
+    assert visits(lab)["find-offer"] == (Outcome.SKIPPED, 5)
+    assert visits(lab)["pay"] == (Outcome.DONE, 3)
+
+
+async def test_praise_typed_right_after_a_move_goes_to_the_step_it_leads_to(
+    new_app: AppFactory, profile: config.Profile, lab: Lab
+) -> None:
+    async with new_app().run_test(size=(100, 30)) as pilot:
+        step = await open_journey(pilot, "buy")
+        burst(pilot, "d", "right", "g")
+        await wait_for(pilot, lambda: screen_is(pilot, PraiseForm))
+        form = pilot.app.screen
+        await wait_for(pilot, lambda: step.index == 1)
+        await pilot.pause()
+        assert "Pay with the test card" in str(form.query_one(".dialog-title", Static).render())
+        form.query_one(TextArea).load_text("Card form is clear")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen_is(pilot, StepScreen) and len(step.praise) == 1)
+    (walk,) = services.list_walks(lab)
+    (praise,) = services.list_praise(lab, walk_uuid=walk.uuid)
+    assert praise.step_id == "pay"

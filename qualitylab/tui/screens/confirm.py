@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,15 +12,19 @@ from textual.widgets import Button, Static
 
 from qualitylab.tui.base import QLModal
 
+T = TypeVar("T")
+
 
 class ConfirmDialog(QLModal[bool]):
     """Ask before something that cannot be undone; the message is shown literally."""
 
     AUTO_FOCUS = "#no"
-    # No Russian-layout twins here on purpose: "н" sits on the y key but reads as "нет" (no).
+    # The answers' own letters in each language, not the Russian-layout twins of y and n: "н"
+    # sits on the y key but reads as "нет" (no), so it answers no, and "да" is "д". A walker
+    # who guesses on the wrong layout can only say no: "д" is on l, which answers nothing.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "confirm.yes"),
-        Binding("n,escape", "answer(False)", "confirm.no"),
+        Binding("y,д", "answer(True)", "confirm.yes"),
+        Binding("n,н,escape", "answer(False)", "confirm.no"),
         Binding("left,right", "app.focus_next", show=False),
     ]
 
@@ -32,8 +36,8 @@ class ConfirmDialog(QLModal[bool]):
         with Vertical(classes="dialog confirm"):
             yield Static(self.message, markup=False, classes="confirm-text")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.t('confirm.yes')} (y)", id="yes", variant="error")
-                yield Button(f"{self.t('confirm.no')} (n)", id="no", variant="primary")
+                yield Button(self.t("confirm.yes_key"), id="yes", variant="error")
+                yield Button(self.t("confirm.no_key"), id="no", variant="primary")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -41,3 +45,17 @@ class ConfirmDialog(QLModal[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def close_asking_first(form: QLModal[T], *, changed: bool) -> None:
+    """Dismiss ``form`` with None (cancelled), after a yes/no question when ``changed``: its
+    focused answer is "no", so Enter keeps the words."""
+    if not changed:
+        form.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            form.dismiss(None)
+
+    form.app.push_screen(ConfirmDialog(form.t("form.confirm_discard")), answered)

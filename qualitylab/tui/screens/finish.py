@@ -151,7 +151,7 @@ class FinishScreen(QLScreen[bool]):
         try:
             await self.qapp.call(services.finish_walk, self.walk.uuid, nps=nps, comment=comment)
         except QualityLabError as err:
-            self._error(self.qapp.error_text(err))
+            self._error(self.qapp.error_text(err, where="form"))
             return
         self.notify(self.t("finish.thanks"), timeout=4, markup=False)
         self.dismiss(True)

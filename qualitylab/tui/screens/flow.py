@@ -39,8 +39,9 @@ async def ensure_walker(app: QualityLabApp) -> Walker:
     return app.walker
 
 
-async def open_journey(app: QualityLabApp, journey_id: str) -> None:
-    """Show the journey's intro (persona, goal, what to have at hand)."""
+async def open_journey(app: QualityLabApp, journey_id: str, *, resuming: bool = False) -> None:
+    """Show the journey's intro (persona, goal, what to have at hand); ``resuming``: the walker
+    has a walk of it in progress, which the intro continues."""
     from qualitylab.tui.screens.intro import IntroScreen
 
     try:
@@ -59,7 +60,9 @@ async def open_journey(app: QualityLabApp, journey_id: str) -> None:
         product_name, release = product.name, product.release
     except KeyError:
         product_name, release = journey.product, ""
-    app.push_screen(IntroScreen(journey, product_name=product_name, release=release))
+    app.push_screen(
+        IntroScreen(journey, product_name=product_name, release=release, resuming=resuming)
+    )
 
 
 async def start_walk(app: QualityLabApp, journey_id: str) -> None:

@@ -106,9 +106,9 @@ def build_rows(
         if journey.id in open_by_journey:
             parts.append(tr("home.progress.in_progress", answered=open_by_journey[journey.id]))
         if done.get(journey.id):
-            parts.append(tr("home.progress.done", count=done[journey.id]))
+            parts.append(tr.plural("home.progress.done", done[journey.id]))
         if abandoned.get(journey.id):
-            parts.append(tr("home.progress.abandoned", count=abandoned[journey.id]))
+            parts.append(tr.plural("home.progress.abandoned", abandoned[journey.id]))
         if walks is None:
             progress = "…"
         else:
@@ -172,6 +172,7 @@ class HomeScreen(QLScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(self._title_line(), id="topbar", markup=False)
         yield TextField(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
+        yield Static("", id="home-problem", classes="error", markup=False)
         yield OptionList(id="journeys", markup=False)
         yield Footer(compact=True)
 
@@ -225,7 +226,6 @@ class HomeScreen(QLScreen[None]):
             if isinstance(err, StorageUnavailable) and app.waits_out(err):
                 app.call_from_thread(self._wait_for_the_database)
                 return
-            app.call_from_thread(app.report_error, err)
             app.call_from_thread(self._show_problem, problem or err)
             return
         if worker.is_cancelled or walker is None:
@@ -233,7 +233,6 @@ class HomeScreen(QLScreen[None]):
         rows = build_rows(catalog, walks, snapshots, app.tr)
         app.call_from_thread(self._show, rows, walker)
         if problem is not None:
-            app.call_from_thread(app.report_error, problem)
             app.call_from_thread(self._show_problem, problem)
 
     def _wait_for_the_database(self) -> None:
@@ -296,6 +295,7 @@ class HomeScreen(QLScreen[None]):
         if walker is not None:
             self.qapp.walker = walker
             self.loaded = True
+            self.query_one("#home-problem", Static).display = False  # it answered this time
         self.rows = rows
         # When the walker's own walks first arrive, "resume" (now on top) is the likely choice.
         self._render_rows(keep_highlight=not first_full)
@@ -303,10 +303,14 @@ class HomeScreen(QLScreen[None]):
             self.call_after_refresh(drawn.set)
 
     def _show_problem(self, err: QualityLabError) -> None:
-        options = self.query_one("#journeys", OptionList)
+        """Why the journeys cannot be walked (a broken catalog, a lab this user may only read),
+        once, above the list: in sight however long the list, kept while the walker filters it,
+        and worded for a screen where nothing was typed yet (no notice repeats it, cut off)."""
         if not self.rows:
-            options.clear_options()
-        options.add_option(Option(self.qapp.error_text(err), disabled=True))
+            self.query_one("#journeys", OptionList).clear_options()
+        problem = self.query_one("#home-problem", Static)
+        problem.update(self.qapp.error_text(err, where="opening"))
+        problem.display = True
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self) -> None:
@@ -413,7 +417,8 @@ class HomeScreen(QLScreen[None]):
             if row.walk_uuid is not None:
                 await resume_walk(self.qapp, row.walk_uuid)
             else:
-                await open_journey(self.qapp, row.journey_id)
+                resuming = any(r.resume and r.journey_id == row.journey_id for r in self.rows)
+                await open_journey(self.qapp, row.journey_id, resuming=resuming)
         finally:
             self._opening = False
 

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Static
 
 from qualitylab.domain import Journey
-from qualitylab.tui.base import QLScreen
+from qualitylab.tui.base import QLScreen, relabel_binding
 
 
 class IntroScreen(QLScreen[None]):
@@ -23,8 +23,15 @@ class IntroScreen(QLScreen[None]):
         Binding("escape", "back", "key.back"),
     ]
 
-    def __init__(self, journey: Journey, *, product_name: str, release: str) -> None:
+    def __init__(
+        self, journey: Journey, *, product_name: str, release: str, resuming: bool = False
+    ) -> None:
+        """``resuming``: the walker has a walk of this journey in progress, which Enter continues
+        (``start_or_resume_walk``), so the button and the footer say "Resume", not "Start"."""
         super().__init__()
+        self.resuming = resuming
+        if resuming:
+            relabel_binding(self, "enter", self.t("key.resume"))
         self.journey = journey
         self.product_name = product_name
         self.release = release
@@ -55,7 +62,10 @@ class IntroScreen(QLScreen[None]):
                 yield Static("\n".join(f"• {item}" for item in j.have_at_hand), markup=False)
         with Horizontal(id="intro-actions"):  # outside the scroll: always in sight
             yield Button(
-                f"{self.t('intro.start')} (enter)", id="start", variant="primary", compact=True
+                f"{self.t('intro.resume' if self.resuming else 'intro.start')} (enter)",
+                id="start",
+                variant="primary",
+                compact=True,
             )
             yield Button(f"{self.t('key.back')} (esc)", id="back", compact=True)
         yield Footer(compact=True)

@@ -22,6 +22,7 @@ from qualitylab.domain import PainPoint
 from qualitylab.errors import QualityLabError
 from qualitylab.services.attachments import AttachmentLink
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.screens.confirm import close_asking_first
 from qualitylab.tui.widgets.fields import TextBox, TextField
 
 
@@ -35,6 +36,14 @@ class PainPointDraft:
     suggested_fix: str = ""
     #: A file on the walker's own computer (terminal), or a link (browser: never a server path).
     attachment: Path | AttachmentLink | None = None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """An answer the form still needs: what to tell the walker, and the field to focus."""
+
+    message: str
+    field: str
 
 
 SaveFn = Callable[[PainPointDraft], Awaitable[PainPoint]]
@@ -81,7 +90,17 @@ class PainPointForm(QLModal[PainPoint | None]):
         self._saving = False
         self.existing = existing
 
+    def name_step(self, step_title: str) -> None:
+        """The step this pain point is for, once known (see ``StepScreen._step_of_new_form``)."""
+        self.step_title = step_title
+        if self.is_attached:
+            title = self.query_one(".dialog-title", Static)
+            title.update(
+                self.t("pain.title_edit" if self.existing else "pain.title_new", step=step_title)
+            )
+
     def on_mount(self) -> None:
+        self._opened_with = self._values()
         self.watch(self.query_one("#category", Select), "expanded", self._fit_category_list)
         if self.existing:  # editing usually adds to what was written: start at its end
             text = self.query_one("#pain-text", TextArea)
@@ -156,17 +175,17 @@ class PainPointForm(QLModal[PainPoint | None]):
 
     # ------------------------------------------------------------------ reading the form
 
-    def draft(self) -> PainPointDraft | str:
-        """The entered values, or the first problem to tell the walker about."""
+    def draft(self) -> PainPointDraft | Missing:
+        """The entered values, or the first answer still missing."""
         text = self.query_one("#pain-text", TextArea).text
         if not text.strip():
-            return self.t("pain.need_text")
+            return Missing("pain.need_text", "#pain-text")
         pressed = self.query_one("#severity", RadioSet).pressed_index
         if pressed < 0:
-            return self.t("pain.need_severity")
+            return Missing("pain.need_severity", "#severity")
         category = self.query_one("#category", Select).value
         if not isinstance(category, str):
-            return self.t("pain.need_category")
+            return Missing("pain.need_category", "#category")
         raw = self.query_one("#attachment", Input).value.strip()
         attachment: Path | AttachmentLink | None = None
         if raw and self.qapp.served is not None:
@@ -181,6 +200,16 @@ class PainPointForm(QLModal[PainPoint | None]):
             attachment=attachment,
         )
 
+    def _values(self) -> tuple[object, ...]:
+        """What the walker can change in the form, to tell whether they changed anything."""
+        return (
+            self.query_one("#pain-text", TextArea).text,
+            self.query_one("#severity", RadioSet).pressed_index,
+            self.query_one("#category", Select).value,
+            self.query_one("#fix", Input).value,
+            self.query_one("#attachment", Input).value,
+        )
+
     def show_error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)
         error.update(message)
@@ -191,8 +220,10 @@ class PainPointForm(QLModal[PainPoint | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         draft = self.draft()
-        if isinstance(draft, str):
-            self.show_error(draft)
+        if isinstance(draft, Missing):
+            self.show_error(self.t(draft.message))
+            # the next key answers it (a "3" typed into the description otherwise)
+            self.query_one(draft.field).focus()
             return
         if self._saving:  # ctrl+s again while the database is slow: one pain point, not two
             return
@@ -203,7 +234,8 @@ class PainPointForm(QLModal[PainPoint | None]):
         try:
             saved = await self.save(draft)
         except QualityLabError as err:
-            self.show_error(self.qapp.error_text(err))  # the form keeps everything typed
+            # the form keeps everything typed
+            self.show_error(self.qapp.error_text(err, where="form"))
             return
         finally:
             self._saving = False
@@ -211,4 +243,6 @@ class PainPointForm(QLModal[PainPoint | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Escape is the key a newcomer presses to get out of anything: a form holding what
+        they typed asks before it is thrown away."""
+        close_asking_first(self, changed=self._values() != self._opened_with)

@@ -14,6 +14,7 @@ from textual.widgets import Button, Label, Static, TextArea
 from qualitylab.domain import Praise
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLModal, save_in_order
+from qualitylab.tui.screens.confirm import close_asking_first
 from qualitylab.tui.widgets.fields import TextBox
 
 
@@ -32,6 +33,13 @@ class PraiseForm(QLModal[Praise | None]):
         self.save = save
         self._saving = False
 
+    def name_step(self, step_title: str) -> None:
+        """The step this praise is for, once known (see ``StepScreen._step_of_new_form``)."""
+        self.step_title = step_title
+        if self.is_attached:
+            title = self.query_one(".dialog-title", Static)
+            title.update(self.t("praise.title", step=step_title))
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog praise-form"):
             yield Static(
@@ -48,7 +56,7 @@ class PraiseForm(QLModal[Praise | None]):
     def action_save(self) -> None:
         text = self.query_one("#praise-text", TextArea).text
         if not text.strip():
-            self._error(self.t("praise.what"))
+            self._error(self.t("praise.need_text"))
             return
         if self._saving:  # ctrl+s again while the database is slow: saved once
             return
@@ -59,7 +67,7 @@ class PraiseForm(QLModal[Praise | None]):
         try:
             saved = await self.save(text)
         except QualityLabError as err:
-            self._error(self.qapp.error_text(err))  # the text stays in the form
+            self._error(self.qapp.error_text(err, where="form"))  # the text stays in the form
             return
         finally:
             self._saving = False
@@ -72,4 +80,4 @@ class PraiseForm(QLModal[Praise | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        close_asking_first(self, changed=bool(self.query_one("#praise-text", TextArea).text))

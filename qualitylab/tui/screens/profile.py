@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 from qualitylab import config
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.app import ServedSession
-from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen
+from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, relabel_binding
 from qualitylab.tui.widgets.fields import TextField
 
 
@@ -43,6 +43,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
         self.served = served
         self.remember = remember and served is None
         self.can_cancel = can_cancel
+        if can_cancel:  # a change of name saves; nothing starts
+            relabel_binding(self, "ctrl+s", self.t("key.save"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":
@@ -55,10 +57,13 @@ class ProfileScreen(QLScreen[config.Profile | None]):
     def compose(self) -> ComposeResult:
         current = self.qapp.profile  # None on a first run; the name to change otherwise
         with Vertical(id="profile-box", classes="dialog"):
-            yield Static(self.t("profile.title"), classes="dialog-title", markup=False)
+            title = "profile.title_change" if self.can_cancel else "profile.title"
+            yield Static(self.t(title), classes="dialog-title", markup=False)
             intro = (
                 "profile.intro_served"
                 if self.served is not None
+                else "profile.intro_change"
+                if self.can_cancel
                 else "profile.intro"
                 if self.remember
                 else "profile.intro_once"
@@ -80,7 +85,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
                     note = self.t("profile.resume_until_restart")
                     yield Static(note, id="resume-lasts", classes="muted", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("profile.start"), id="start", variant="primary")
+                start = "key.save" if self.can_cancel else "profile.start"
+                yield Button(self.t(start), id="start", variant="primary")
                 yield Button(self.t("profile.anon"), id="anonymous")
                 if self.served is not None and self.served.resume_url:
                     yield Button(self.t("profile.open_link"), id="open-link")
@@ -113,7 +119,8 @@ class ProfileScreen(QLScreen[config.Profile | None]):
             try:
                 await self.qapp.register_served(profile)
             except QualityLabError as err:
-                self.query_one("#profile-error", Static).update(self.qapp.error_text(err))
+                shown = self.qapp.error_text(err, where="form")
+                self.query_one("#profile-error", Static).update(shown)
                 return
         elif self.remember:
             # The walks this computer remembers are the only way back to unfinished anonymous

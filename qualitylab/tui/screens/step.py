@@ -9,6 +9,8 @@ The screen stays mounted for the whole walk and redraws its content for each ste
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import on, work
@@ -20,7 +22,16 @@ from textual.widgets import Footer, Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from qualitylab import services
-from qualitylab.domain import EASE_MAX, EASE_MIN, Journey, Outcome, PainPoint, Praise, Walk
+from qualitylab.domain import (
+    EASE_MAX,
+    EASE_MIN,
+    Journey,
+    Outcome,
+    PainPoint,
+    Praise,
+    Step,
+    Walk,
+)
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.base import QLScreen, save_in_order, with_layout_aliases
 from qualitylab.tui.lab_app import change_id
@@ -96,6 +107,8 @@ class StepScreen(QLScreen[None]):
         self.categories: list[str] = []
         #: The finish screen's score and comment, kept while the walker goes back a step.
         self.finish_draft: FinishDraft | None = None
+        #: Moves typed and not yet done (see ``_queue_move``).
+        self._moves_queued = 0
 
     # ------------------------------------------------------------------ layout
 
@@ -295,8 +308,21 @@ class StepScreen(QLScreen[None]):
 
     # ------------------------------------------------------------------ moving
 
+    def _queue_move(self, move: Callable[[], Awaitable[None]]) -> None:
+        """A move (→ ←) in the order typed, counted until done: a form opened meanwhile
+        belongs to the step the moves lead to (``_step_of_new_form``)."""
+        self._moves_queued += 1
+
+        async def counted() -> None:
+            try:
+                await move()
+            finally:
+                self._moves_queued -= 1
+
+        save_in_order(self, counted)
+
     def action_next(self) -> None:
-        save_in_order(self, self._next)
+        self._queue_move(self._next)
 
     async def _next(self) -> None:
         if self._busy or not self.ready:
@@ -339,7 +365,7 @@ class StepScreen(QLScreen[None]):
             self.run_worker(self._enter(self.index), exclusive=True, group="step-enter")
 
     def action_prev(self) -> None:
-        save_in_order(self, self._prev)
+        self._queue_move(self._prev)
 
     async def _prev(self) -> None:
         if self._busy or not self.ready or self.index == 0:
@@ -367,6 +393,7 @@ class StepScreen(QLScreen[None]):
             await self.qapp.call(services.abandon_walk, self.walk.uuid)
         except QualityLabError:
             return
+        self.notify(self.t("step.abandoned"), timeout=4, markup=False)
         self.dismiss()
 
     # ------------------------------------------------------------------ pain points & praise
@@ -398,16 +425,49 @@ class StepScreen(QLScreen[None]):
     def action_log_pain(self) -> None:
         """Open the form now, in the same turn as the key (nothing awaited first): the keys
         typed after "p" then go to the form, never to this screen's one-letter commands. The
-        pain point belongs to the step the form names, even if a move was under way."""
+        pain point belongs to the step the form names: with moves typed before "p" still under way,
+        the step they lead to (``_step_of_new_form``)."""
         if not self.ready:
             return
-        step = self.journey.steps[self.index]
+
+        async def save(draft: PainPointDraft) -> PainPoint:
+            return await self._save_new((await step()).id, draft)
+
         form = PainPointForm(
-            step_title=step.title,
+            step_title=self.journey.steps[self.index].title,
             categories=self.categories,
-            save=lambda draft: self._save_new(step.id, draft),
+            save=save,
         )
+        step = self._step_of_new_form(form.name_step)
         self.app.push_screen(form, self._pain_logged)
+
+    def _step_of_new_form(self, rename: Callable[[str], None]) -> Callable[[], Awaitable[Step]]:
+        """The step a form opened now belongs to: this one, or, while moves typed before the
+        form's key are still queued ("→ p" in one burst), the step they lead to; the form is
+        renamed for it once they are done, and its save waits for that. (It named the step on
+        screen when the key was read and saved there: two steps behind "ы5 т в3 т з".)"""
+        here = self.journey.steps[self.index]
+        if not self._moves_queued:
+
+            async def this_step() -> Step:
+                return here
+
+            return this_step
+        chosen = [here]
+        settled = asyncio.Event()
+
+        async def after_the_moves() -> None:
+            chosen[0] = self.journey.steps[self.index]
+            rename(chosen[0].title)
+            settled.set()
+
+        save_in_order(self, after_the_moves)  # queued behind the moves
+
+        async def led_to() -> Step:
+            await settled.wait()
+            return chosen[0]
+
+        return led_to
 
     def _pain_logged(self, saved: PainPoint | None) -> None:
         if saved is not None:
@@ -481,6 +541,7 @@ class StepScreen(QLScreen[None]):
                 return
             self.praise = [p for p in self.praise if p.uuid != item.uuid]
             self._draw_entries()
+            self._focus_step_if_emptied("#praise")
             self.notify(self.t("praise.deleted"), timeout=2)
             return
         current = self._selected_pain()
@@ -496,24 +557,32 @@ class StepScreen(QLScreen[None]):
             return
         self.pains = [p for p in self.pains if p.uuid != current.uuid]
         self._draw_entries()
+        self._focus_step_if_emptied("#pains")
         self.notify(self.t("pain.deleted"), timeout=2)
+
+    def _focus_step_if_emptied(self, list_id: str) -> None:
+        """The deletion emptied the list, which is now hidden: focus the step, not nothing (↓
+        stopped scrolling it) nor the next list (where Delete would offer to delete praise)."""
+        if not self.query_one(list_id, OptionList).display:
+            self.query_one("#step-body", VerticalScroll).focus()
 
     def action_praise(self) -> None:
         """Opens the form at once, like ``action_log_pain``."""
         if not self.ready:
             return
-        step = self.journey.steps[self.index]
 
         async def save(text: str) -> Praise:
             return await self.qapp.call(
                 services.add_praise,
                 uuid=change_id(),
                 walk_uuid=self.walk.uuid,
-                step_id=step.id,
+                step_id=(await step()).id,
                 text=text,
             )
 
-        self.app.push_screen(PraiseForm(step_title=step.title, save=save), self._praised)
+        form = PraiseForm(step_title=self.journey.steps[self.index].title, save=save)
+        step = self._step_of_new_form(form.name_step)
+        self.app.push_screen(form, self._praised)
 
     def _praised(self, saved: Praise | None) -> None:
         if saved is not None:

@@ -38,6 +38,25 @@ class Table:
         grouped = f"{n:,}"
         return grouped.replace(",", NBSP) if self.lang == "ru" else grouped
 
+    def form(self, key: str, n: float) -> str:
+        """The form of ``key`` that goes with the number ``n``: its forms are split by "|",
+        English one|other, Russian one|few|many (``plural_form``)."""
+        forms = self(key).split("|")
+        return forms[min(plural_form(self.lang, n), len(forms) - 1)]
+
+    def noun(self, n: float, noun: str) -> str:
+        """The form of the counted ``noun`` (key ``n.<noun>``) that goes with ``n``."""
+        return self.form(f"n.{noun}", n)
+
+    def count(self, n: int, noun: str) -> str:
+        """``n`` and its noun: "1 walker", "13 walkers"; "1 участник", "3 участника"."""
+        return f"{self.num(n)} {self.noun(n, noun)}"
+
+    def plural(self, key: str, n: int, /, **values: object) -> str:
+        """The form of ``key`` that goes with ``n``, with ``n`` as ``{count}`` (a sentence whose
+        number sits inside it: "пройден 1 раз / 2 раза / 5 раз")."""
+        return self.form(key, n).format(count=self.num(n), **values)
+
     def dec(self, x: float, places: int = 1, *, sign: bool = False) -> str:
         """A decimal: 5.8 / 5,8 (Russian writes a decimal comma)."""
         return localised(f"{x:+.{places}f}" if sign else f"{x:.{places}f}", self.lang)

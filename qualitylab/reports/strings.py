@@ -558,11 +558,6 @@ class Words(Table):
         return f"{self.date(iso)} {iso[11:16]}".rstrip()
 
     # ------------------------------------------------------------------ words
-    def noun(self, n: float, noun: str) -> str:
-        """The form of counted ``noun`` ("n.<noun>" key) that goes with ``n``."""
-        forms = STRINGS[f"n.{noun}"][self._index].split("|")
-        return forms[plural_form(self.lang, n)]
-
     def count(self, n: int, noun: str, *, grouped: bool = True) -> str:
         """ "4 walkers" / "4 участника" (``grouped=False``: English as ``plain`` writes it)."""
         return f"{self.num(n) if grouped else self.plain(n)} {self.noun(n, noun)}"

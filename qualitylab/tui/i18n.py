@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from qualitylab.lang import LANGS, Table, plural_form
+from qualitylab.lang import LANGS, Table
 
 if TYPE_CHECKING:
     from qualitylab.errors import QualityLabError
@@ -530,13 +530,6 @@ class Translator(Table):
         """``strings``: another app's table (the triage app adds its own words to these)."""
         super().__init__(lang, strings)
 
-    def plural(self, key: str, n: int, /, **values: object) -> str:
-        """The form of ``key`` that goes with the number ``n`` (its forms are split by "|":
-        1 раз, 2 раза, 5 раз), with ``n`` as ``{count}``."""
-        forms = self(key).split("|")
-        form = forms[min(plural_form(self.lang, n), len(forms) - 1)]
-        return form.format(count=self.num(n), **values)
-
     def error(self, err: QualityLabError) -> str | None:
         """``err`` in this language, from its code and parameters; None when this table has no
         words for it (the caller shows its English line)."""
@@ -558,13 +551,6 @@ class Translator(Table):
         if name in ("field", "status") and key in self._strings:
             return self(key)
         return str(value)
-
-    def count(self, n: int, noun: str) -> str:
-        """``n`` and the form of the counted noun that goes with it ("1 walker", "13 walkers";
-        "1 участник", "3 участника", "13 участников"): the key ``n.<noun>`` holds the forms,
-        English "one|other", Russian "one|few|many" (``lang.plural_form``)."""
-        forms = self(f"n.{noun}").split("|")
-        return f"{self.num(n)} {forms[min(plural_form(self.lang, n), len(forms) - 1)]}"
 
     def category(self, category: str) -> str:
         """Default categories are translated; a catalog's own categories are shown as written."""

@@ -34,7 +34,7 @@ from qualitylab.domain import (
     utcnow,
 )
 from qualitylab.errors import InvalidInput, NotFound
-from qualitylab.fixlist.releases import check_release
+from qualitylab.fixlist.releases import check_release, sort_releases
 from qualitylab.services.attachments import AttachmentLink, attachment_blob
 from qualitylab.services.lab import Lab
 
@@ -336,6 +336,10 @@ def list_walks(
         if journey_id and not found:  # a typo is an error, not an empty list
             walked = {w.journey_id for w in u.list_walks(journey_id=journey_id)}
             lab.check_journey_filter(journey_id, used=walked)
+        if release and not found and not u.list_walks(release=release):
+            check_release(release, "the release (--release)")  # no release name at all
+            listed = ", ".join(sort_releases(w.release for w in u.list_walks())) or "none yet"
+            raise NotFound(f"no walks in release {release!r}; releases with walks: {listed}")
         return found
 
 

@@ -456,9 +456,7 @@ def test_walks_list_rejects_a_journey_typo_but_not_a_journey_without_walks(
     assert json.loads(out) == []
 
 
-@pytest.mark.parametrize(
-    "narrowing", [[], ["--journey", "buy"], ["--status", "abandoned"], ["--release", "9.9"]]
-)
+@pytest.mark.parametrize("narrowing", [[], ["--journey", "buy"], ["--status", "abandoned"]])
 def test_walks_list_with_no_walk_to_show_says_so_in_the_table(
     env: list[str], narrowing: list[str]
 ) -> None:
@@ -571,3 +569,19 @@ def test_the_database_file_alone_holds_what_a_command_wrote(
     with sqlite3.connect(copy) as conn:
         texts = [row[0] for row in conn.execute("select text from pain_point")]
     assert texts == ["Card refused"]
+
+
+def test_walks_list_rejects_a_release_typo_but_not_a_release_other_filters_empty(
+    env: list[str],
+) -> None:
+    """`walks list --release 2.O` showed "Walks (0)" as if nobody had walked it, where `fixes
+    --release` and a journey typo say which exist; a release that is no release name at all
+    gets the release rule."""
+    assert run("log", "-j", "buy", "-s", "pay", "--as", "Anna", "Card refused", *env)[0] == 0
+    code, out, err = run("walks", "list", "--release", "2.0", "--status", "abandoned", *env)
+    assert code == 0 and "Walks (0)" in out, err  # the release exists: the filters are empty
+    code, out, err = run("walks", "list", "--release", "2.O", *env)
+    assert code == 1 and out == ""
+    assert err.strip() == "qualitylab: error: no walks in release '2.O'; releases with walks: 2.0"
+    code, out, err = run("walks", "list", "--release", "2.0\nrm -rf", "--json", *env)
+    assert code == 1 and "a release is one line" in json.loads(out)["error"]

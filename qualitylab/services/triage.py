@@ -411,6 +411,13 @@ def move_report(lab: Lab, report: str, *, to: str | None, uuid: str | None = Non
     move(lab, report, to, uuid=uuid)
 
 
+def split_off(lab: Lab, reports: Sequence[str], *, uuid: str | None = None) -> str:
+    """Make ``reports`` a problem of their own (all saved or none); the new problem's id."""
+    from qualitylab.services.corrections import split_reports
+
+    return split_reports(lab, reports, uuid=uuid)[0].target
+
+
 def latest_correction(lab: Lab) -> Correction | None:
     """The correction ``undo_last`` would take back (merges and moves; decisions are changed,
     not undone), so the app can say which before it does; None when there is none."""

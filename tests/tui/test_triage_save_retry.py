@@ -129,3 +129,32 @@ async def test_an_undo_whose_commit_answer_was_lost_takes_back_one_correction(
         assert any(m.startswith(f"Undone: moved report {second[:8]}") for m in told)
     assert corrections(lab) == [("move", first, "", True), ("move", second, "", False)]
     assert retried_once_with_one_id(lost)
+
+
+async def test_a_split_whose_commit_answer_was_lost_is_stored_once(
+    new_triage: TriageFactory,  # noqa: F811
+    lab: Lab,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    lost = lose_first_answer(monkeypatch, "split_off")
+    app = fast(new_triage())
+    async with app.run_test(size=(120, 40)) as pilot:
+        problem = await open_problem(pilot, "c-pay")
+        first, second = (r.uuid for r in problem.detail.reports[:2])
+        await pilot.press("space", "down", "space", "s")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmDialog))
+        await pilot.press("y")
+        assert any(
+            m.startswith("Split 2 reports off c-pay into s-")
+            for m in await answered(pilot, "Split")
+        )
+        await wait_for(
+            pilot, lambda: problem.detail is not None and len(problem.detail.reports) == 1
+        )
+    moves = corrections(lab)
+    assert [(kind, subject, active) for kind, subject, _, active in moves] == [
+        ("move", first, True),
+        ("move", second, True),
+    ]
+    assert moves[0][2] == moves[1][2] and moves[0][2].startswith("s-")
+    assert retried_once_with_one_id(lost)

@@ -2,7 +2,8 @@
 every report behind it; the product owner decides and corrects the clustering from here.
 
 Keys: d decide (status, release, note, owner, ticket), o owner, t ticket, m merge a similar
-problem into this one, x move the highlighted report out, u undo the last correction.
+problem into this one, x move the highlighted report out, space mark a report and s split the
+marked ones off into a problem of their own, u undo the last correction.
 """
 
 from __future__ import annotations
@@ -39,9 +40,12 @@ class ProblemScreen(TriageScreen[None]):
             Binding("escape", "back", "tk.back"),
             Binding("d", "decide('d-status')", "tk.decide"),
             Binding("o", "decide('d-owner')", "tk.owner"),
-            Binding("t", "decide('d-ticket')", "tk.ticket"),
+            # the ticket key is a field of d too: its footer room went to s (80 columns, Russian)
+            Binding("t", "decide('d-ticket')", "tk.ticket", show=False),
             Binding("m", "merge", "tk.merge"),
             Binding("x", "move_out", "tk.move"),
+            Binding("space", "mark", "tk.mark", show=False),
+            Binding("s", "split", "tk.split"),
             Binding("u", "app.undo", "tk.undo"),
             Binding("ctrl+r", "reload", "tk.reload", show=False),
             # the app's keys still work here, but the footer has no room for them at 80 columns
@@ -57,6 +61,8 @@ class ProblemScreen(TriageScreen[None]):
         self.cluster_id = cluster_id
         self.detail: ProblemDetail | None = None
         self.loaded_for = -1
+        #: Report uuids marked (space) to split off (s), in the order marked.
+        self.marked: dict[str, None] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("pr.heading", id=self.cluster_id), id="topbar", markup=False)
@@ -91,6 +97,8 @@ class ProblemScreen(TriageScreen[None]):
         except QualityLabError:
             return
         self.loaded_for = generation
+        present = {r.uuid for r in self.detail.reports}  # moved away meanwhile: not marked
+        self.marked = {u: None for u in self.marked if u in present}
         self.draw()
 
     # ------------------------------------------------------------------ drawing
@@ -195,7 +203,12 @@ class ProblemScreen(TriageScreen[None]):
     def _fill_reports(self, reports: tuple[ReportLine, ...]) -> None:
         table = self.query_one("#reports", DataTable)
         fill_reports(
-            table, reports, self.tapp.tr, screen_width=self.size.width, step=lambda r: r.step_id
+            table,
+            reports,
+            self.tapp.tr,
+            screen_width=self.size.width,
+            step=lambda r: r.step_id,
+            marked=self.marked,
         )
 
     def current_report(self) -> ReportLine | None:
@@ -313,6 +326,48 @@ class ProblemScreen(TriageScreen[None]):
         except QualityLabError:
             return
         self.notify(self.t("mv.done", id=self.detail.item.cluster.id), markup=False)
+        self._changed()
+
+    def action_mark(self) -> None:
+        """Mark the highlighted report to split off, or unmark it."""
+        report = self.current_report()
+        if report is None or self.detail is None:
+            return
+        if self.marked.pop(report.uuid, 0) == 0:
+            self.marked[report.uuid] = None
+        self._fill_reports(self.detail.reports)
+
+    def action_split(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        cid = detail.item.cluster.id
+        if not self.marked:
+            self.notify(self.t("sp.none"), severity="warning", markup=False)
+            return
+        if len(self.marked) >= len(detail.reports):
+            self.notify(self.t("sp.all", id=cid), severity="warning", markup=False)
+            return
+        reports = self.tapp.tr.count(len(self.marked), "report")
+        message = self.t("sp.confirm", id=cid, reports=reports)
+        self.app.push_screen(ConfirmDialog(message), callback=self._split_confirmed)
+
+    async def _split_confirmed(self, yes: bool | None) -> None:
+        from qualitylab.services.triage import split_off
+
+        if not yes or self.detail is None or not self.marked:
+            return
+        chosen = list(self.marked)
+        try:
+            made = await self.tapp.call(split_off, chosen, uuid=change_id())
+        except QualityLabError:
+            return
+        self.marked = {}
+        reports = self.tapp.tr.count(len(chosen), "report")
+        self.notify(
+            self.t("sp.done", reports=reports, id=self.detail.item.cluster.id, new=made),
+            markup=False,
+        )
         self._changed()
 
     def action_reload(self) -> None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -29,9 +29,11 @@ def fill_reports(
     screen_width: int,
     step: Callable[[ReportLine], str],
     step_cap: int = 22,
+    marked: Collection[str] = (),
 ) -> None:
     """Replace ``table``'s rows with ``reports`` (row key = report uuid); the cursor stays at
-    the same row number, so the next report comes up after one is moved away."""
+    the same row number, so the next report comes up after one is moved away. A report whose
+    uuid is in ``marked`` (chosen to split off) starts its text with a bold "✓"."""
     keep = table.cursor_row if table.row_count else 0
     table.clear(columns=True)
     anonymous = tr("anonymous")
@@ -65,6 +67,9 @@ def fill_reports(
             "release": text(r.release, cols.get("release", 10)),
             "date": date_cell(r.created_at),
         }
-        table.add_row(*(cells[col] for col in cols), text(r.text, text_width), key=r.uuid)
+        said = text(r.text, text_width - 2 if r.uuid in marked else text_width)
+        if r.uuid in marked:
+            said = Text.assemble(("✓ ", "bold green"), said)
+        table.add_row(*(cells[col] for col in cols), said, key=r.uuid)
     if reports:
         table.move_cursor(row=min(keep, len(reports) - 1), animate=False)

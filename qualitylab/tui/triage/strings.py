@@ -32,6 +32,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
     "tk.ticket": ("Ticket", "Задача"),
     "tk.merge": ("Merge", "Слить"),  # "Объединить" cut "? Справка" off an 80-column footer
     "tk.move": ("Move out", "Вынести"),
+    "tk.mark": ("Mark", "Отметить"),
+    "tk.split": ("Split", "Разбить"),
     "tk.attach": ("Attach", "Привязать"),
     "tk.undo": ("Undo", "Отменить"),
     "tk.export": ("Export", "Экспорт"),
@@ -199,6 +201,24 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Вынести этот отчёт из {id}? Он станет единичным.\n\n{text}",
     ),
     "mv.done": ("Moved the report out of {id}.", "Отчёт вынесен из {id}."),
+    "sp.none": (
+        "Mark the reports to split off first: space on each, then s.",
+        "Сначала отметьте отчёты, которые нужно выделить: пробел на каждом, затем s.",
+    ),
+    "sp.all": (
+        "All reports of {id} are marked: leave at least one in it (space unmarks).",
+        "Отмечены все отчёты {id}: оставьте в ней хотя бы один (пробел снимает отметку).",
+    ),
+    "sp.confirm": (
+        "Split {reports} off {id} into a problem of their own?\n\n"
+        "u undoes it, one report per press.",
+        "Выделить {reports} из {id} в отдельную проблему?\n\n"
+        "Отменяется клавишей u, по одному отчёту за нажатие.",
+    ),
+    "sp.done": (
+        "Split {reports} off {id} into {new} (on the fix list).",
+        "{reports} из {id} выделены в {new} (она в списке исправлений).",
+    ),
     "at.title": ("Attach the report to…", "Привязать отчёт к…"),
     "at.done": ("Attached the report to {id}.", "Отчёт привязан к {id}."),
     "un.done": ("Undone: {what}", "Отменено: {what}"),
@@ -300,6 +320,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  o  t       owner · ticket key\n"
         "  m          merge: fold a similar problem into this one\n"
         "  x          move the chosen report out\n"
+        "  space  s   mark reports · split the marked off into a new problem\n"
         "  u          undo the last merge or move (anywhere; asks first)\n"
         "\n"
         "One-offs\n"
@@ -326,6 +347,7 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "  o  t       ответственный · ключ задачи\n"
         "  m          объединить: влить похожую проблему в эту\n"
         "  x          вынести выбранный отчёт\n"
+        "  space  s   отметить отчёты · выделить отмеченные в новую проблему\n"
         "  u          отменить последнее объединение или перенос (везде; с вопросом)\n"
         "\n"
         "Единичные\n"

@@ -122,3 +122,19 @@ async def test_a_phone_wide_profile_screen_shows_all_three_buttons(db_path: str,
         assert len(pilot.app.screen.query(Button)) == 3
         buttons_fit(pilot)
         help_in_footer(pilot, lang)
+
+
+async def test_a_tab_narrowed_to_a_phone_and_widened_again_redraws_its_footer(
+    new_app: AppFactory, profile: config.Profile
+) -> None:
+    """A phone turned (or a desktop window narrowed): the footer follows the new width."""
+    async with new_app(lang="ru").run_test(size=(80, 24)) as pilot:
+        await open_journey(pilot, "buy")
+        await pilot.pause()
+        wide = bottom_line(pilot)
+        assert not wide.startswith("? Справка"), wide  # 80 columns: as before, help is last
+        await pilot.resize_terminal(*PHONE)
+        await wait_for(pilot, lambda: bottom_line(pilot).startswith("? Справка"))
+        help_in_footer(pilot, "ru")
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: bottom_line(pilot) == wide)

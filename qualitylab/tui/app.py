@@ -54,6 +54,13 @@ class QualityLabApp(LabApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "QualityLab"
+    #: Below this many columns (a browser tab on a phone: ~40) every screen has the class
+    #: ``-narrow`` (``widgets.footer.NARROW``): buttons stack and the footer leads with help.
+    NARROW_BELOW = 60
+    HORIZONTAL_BREAKPOINTS = [
+        (0, "-narrow"),
+        (NARROW_BELOW, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "key.quit", priority=True),
         Binding("question_mark", "help", "key.help", key_display="?"),

@@ -67,6 +67,16 @@ def seed_walk(db_path: str, profile: config.Profile, *, upto: int) -> None:
         services.add_praise(lab, walk_uuid=walk.uuid, step_id="find-offer", text="Clear photos")
 
 
+async def pain_form(pilot: Pilot[None], text: str) -> None:
+    """Resume the seeded walk and open the pain-point form on step 1 with ``text``, severity 2."""
+    home = await home_loaded(pilot)
+    await home.action_open()
+    step = await step_ready(pilot, 0)
+    step.action_log_pain()
+    await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
+    await fill_form(pilot, text, severity=2)
+
+
 def check(snap_compare: Any, app: Any, size: tuple[int, int], run_before: RunBefore) -> None:
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
@@ -122,14 +132,22 @@ def test_pain_point_form(
     seed_walk(db_path, profile, upto=0)
 
     async def run_before(pilot: Pilot[None]) -> None:
-        home = await home_loaded(pilot)
-        await home.action_open()
-        step = await step_ready(pilot, 0)
-        step.action_log_pain()
-        await wait_for(pilot, lambda: screen_is(pilot, PainPointForm))
-        await fill_form(pilot, "The button says “Next” but\nnothing happens", severity=2)
+        await pain_form(pilot, "The button says “Next” but\nnothing happens")
 
     check(snap_compare, new_app(lang), size, run_before)
+
+
+def test_pain_point_form_on_a_phone_wide_tab(
+    snap_compare: Any, new_app: AppFactory, profile: config.Profile, db_path: str
+) -> None:
+    """A browser tab on a 390 px phone (40x40), in Russian: the buttons stack inside the form
+    (before, "Отмена (esc)" was cut at the right edge), the fields go under their labels."""
+    seed_walk(db_path, profile, upto=0)
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await pain_form(pilot, "Кнопка «Далее»\nничего не делает")
+
+    check(snap_compare, new_app("ru"), (40, 40), run_before)
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -19,9 +19,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from qualitylab.tui.base import QLScreen
+from qualitylab.tui.widgets.footer import WalkFooter
 
 
 class DatabaseDownScreen(QLScreen[None]):
@@ -49,7 +50,7 @@ class DatabaseDownScreen(QLScreen[None]):
             yield detail
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.t('down.retry')} (enter)", id="retry", variant="primary")
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     def failed(self, detail: str = "") -> None:
         """One more try found the database unreachable (``detail``: why, for the terminal)."""

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Footer, Input, Label, Static, TextArea
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from qualitylab import services
 from qualitylab.domain import NPS_MAX, NPS_MIN, Journey, Severity, Walk, WalkSummary
@@ -19,6 +19,7 @@ from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, save_in_order
 from qualitylab.tui.i18n import format_duration
 from qualitylab.tui.text import one_line
 from qualitylab.tui.widgets.fields import TextBox, TextField
+from qualitylab.tui.widgets.footer import WalkFooter
 
 
 @dataclass
@@ -82,7 +83,7 @@ class FinishScreen(QLScreen[bool]):
                     compact=True,
                 )
                 yield Button(f"{self.t('finish.back')} (esc)", id="back", compact=True)
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     async def on_mount(self) -> None:
         if self.draft.score:

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -25,6 +25,7 @@ from qualitylab.tui.base import QLScreen
 from qualitylab.tui.i18n import Translator
 from qualitylab.tui.text import one_line
 from qualitylab.tui.widgets.fields import TextField
+from qualitylab.tui.widgets.footer import WalkFooter
 
 if TYPE_CHECKING:
     from qualitylab.config import Profile
@@ -174,7 +175,7 @@ class HomeScreen(QLScreen[None]):
         yield TextField(placeholder=self.t("home.filter_ph"), id="filter", compact=True)
         yield Static("", id="home-problem", classes="error", markup=False)
         yield OptionList(id="journeys", markup=False)
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     def _title_line(self) -> str:
         profile = self.qapp.profile

@@ -8,10 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from qualitylab.domain import Journey
 from qualitylab.tui.base import QLScreen, relabel_binding
+from qualitylab.tui.widgets.footer import WalkFooter
 
 
 class IntroScreen(QLScreen[None]):
@@ -68,7 +69,7 @@ class IntroScreen(QLScreen[None]):
                 compact=True,
             )
             yield Button(f"{self.t('key.back')} (esc)", id="back", compact=True)
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

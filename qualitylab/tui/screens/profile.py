@@ -10,13 +10,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from qualitylab import config
 from qualitylab.errors import QualityLabError
 from qualitylab.tui.app import ServedSession
 from qualitylab.tui.base import ENTER_MOVES_FOCUS, QLScreen, relabel_binding
 from qualitylab.tui.widgets.fields import TextField
+from qualitylab.tui.widgets.footer import WalkFooter
 
 
 class ProfileScreen(QLScreen[config.Profile | None]):
@@ -90,7 +91,7 @@ class ProfileScreen(QLScreen[config.Profile | None]):
                 yield Button(self.t("profile.anon"), id="anonymous")
                 if self.served is not None and self.served.resume_url:
                     yield Button(self.t("profile.open_link"), id="open-link")
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     @on(Input.Submitted, "#department")
     @on(Button.Pressed, "#start")

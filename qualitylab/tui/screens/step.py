@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Markdown, OptionList, ProgressBar, Static
+from textual.widgets import Markdown, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from qualitylab import services
@@ -39,6 +39,7 @@ from qualitylab.tui.screens.confirm import ConfirmDialog
 from qualitylab.tui.screens.pain_point import PainPointDraft, PainPointForm
 from qualitylab.tui.screens.praise import PraiseForm
 from qualitylab.tui.text import literal, one_line
+from qualitylab.tui.widgets.footer import WalkFooter
 from qualitylab.tui.widgets.step_timer import StepTimer
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ class StepScreen(QLScreen[None]):
             yield Static("", id="outcome-row")
             yield Static(self.t("step.ease"), id="ease-question", markup=False)
             yield Static("", id="ease-row")
-        yield Footer(compact=True)
+        yield WalkFooter()
 
     #: Seconds between saves of the step timer, so a closed browser tab or a killed terminal
     #: loses at most this much of the time spent (everything confirmed is saved at once anyway).

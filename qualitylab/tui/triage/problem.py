@@ -333,7 +333,9 @@ class ProblemScreen(TriageScreen[None]):
         report = self.current_report()
         if report is None or self.detail is None:
             return
-        if self.marked.pop(report.uuid, 0) == 0:
+        if report.uuid in self.marked:
+            del self.marked[report.uuid]
+        else:
             self.marked[report.uuid] = None
         self._fill_reports(self.detail.reports)
 

@@ -178,7 +178,7 @@ def fix_undo(
     from qualitylab.services.corrections import undo_correction
 
     undone = undo_correction(open_lab(db), correction, by=by, uuid=change_id)
-    _say([undone], json_out, "undid: ")
+    _say(undone, json_out, "undid: ")
 
 
 def fix_history(

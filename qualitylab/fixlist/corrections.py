@@ -48,6 +48,19 @@ def change_ids(change_id: str | None, count: int) -> list[str | None]:
     return [change_id, *made]
 
 
+def one_change(chosen: Correction, corrections: Sequence[Correction]) -> list[Correction]:
+    """The corrections of ``corrections`` that one change stored together with ``chosen`` (a
+    split, a move of several reports, a merge of several problems), in their order; just
+    ``chosen`` when it was stored alone. Their ids tell: ``change_ids`` of the change's first."""
+    kin = [c for c in corrections if c.kind == chosen.kind and c.target == chosen.target]
+    by_id = {c.uuid: c for c in kin}
+    for first in kin:
+        ids = change_ids(first.uuid, len(kin))
+        if chosen.uuid in ids:
+            return [by_id[i] for i in ids if i in by_id]
+    return [chosen]
+
+
 def is_split_id(cluster_id: str) -> bool:
     return cluster_id.startswith(SPLIT_PREFIX)
 

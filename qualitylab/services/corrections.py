@@ -11,7 +11,7 @@ For the faces (CLI and the triage app)::
     move_report(lab, report_id, to=None, by="") -> Correction  # to=None: out of every problem
     move_reports(lab, report_ids, to=None, by="") -> list[Correction]  # all or none
     split_reports(lab, report_ids, by="") -> list[Correction]  # into a new problem "s-..."
-    undo_correction(lab, correction_id=None, by="") -> Correction  # None: the latest active one
+    undo_correction(lab, correction_id=None, by="") -> list[Correction]  # a whole change
     list_corrections(lab, include_undone=True) -> list[Correction]
     problem_history(lab, cluster_id) -> list[HistoryLine]
     check_problem_known(lab, cluster_id)  # NotFound for an id of no stored fix list
@@ -36,6 +36,7 @@ from qualitylab.fixlist.corrections import (
     Correction,
     change_ids,
     check_change_id,
+    one_change,
     split_id,
 )
 from qualitylab.fixlist.releases import DecisionEvent, stored_status
@@ -74,6 +75,15 @@ def _by(by: str) -> str:
     if len(by) > MAX_BY_CHARS:
         raise InvalidInput(f"--by is longer than {MAX_BY_CHARS} characters")
     return by
+
+
+def _change_id(uuid: str | None) -> str:
+    """The id of a change that stores several corrections: the face's (checked), else a new
+    one. Their ids are then ``change_ids`` of it, so an undo can take the change back whole
+    (``one_change``)."""
+    import uuid as uuidlib
+
+    return check_change_id(uuid) or str(uuidlib.uuid4())
 
 
 def _active(unit: Unit) -> list[Correction]:
@@ -132,7 +142,7 @@ def merge_problems(
     """
     from qualitylab.store import fixes as store_fixes
 
-    into, by, uuid = into.strip(), _by(by), check_change_id(uuid)
+    into, by, uuid = into.strip(), _by(by), _change_id(uuid)
     wanted = list(dict.fromkeys(i.strip() for i in ids if i.strip()))
     if not wanted:
         raise InvalidInput("name at least one problem to merge into " + repr(into))
@@ -220,7 +230,7 @@ def move_reports(
     change's id (see the module docstring)."""
     from qualitylab.store import fixes as store_fixes
 
-    target, by, uuid = (to or "").strip(), _by(by), check_change_id(uuid)
+    target, by, uuid = (to or "").strip(), _by(by), _change_id(uuid)
     if not report_ids:
         raise InvalidInput("name at least one report to move")
     out: list[Correction] = []
@@ -254,7 +264,7 @@ def split_reports(
     ``uuid``: this change's id (see the module docstring)."""
     from qualitylab.store import fixes as store_fixes
 
-    by, uuid = _by(by), check_change_id(uuid)
+    by, uuid = _by(by), _change_id(uuid)
     if not report_ids:
         raise InvalidInput("name the reports to split off")
     with lab.store.unit() as unit:
@@ -281,8 +291,10 @@ def split_reports(
 
 def undo_correction(
     lab: Lab, correction_id: str | None = None, *, by: str = "", uuid: str | None = None
-) -> Correction:
-    """Undo one correction (by its id, or a unique prefix of it), or the latest active one.
+) -> list[Correction]:
+    """Undo one change: the correction with this id (or a unique prefix of it), or the latest
+    active one, with every correction stored by the same change (a split, a move of several
+    reports, a merge of several problems: ``one_change``), as the person made it.
     ``uuid``: this undo's id; saved again under it, it returns what it undid and undoes
     nothing more (the latest active correction is by then another one)."""
     from qualitylab.store import fixes as store_fixes
@@ -290,7 +302,7 @@ def undo_correction(
     by, uuid = _by(by), check_change_id(uuid)
     with lab.store.unit() as unit:
         if uuid and (again := store_fixes.undone_by_undo(unit, uuid)):
-            return _correction(again[0])
+            return [_correction(c) for c in again]
         active = _active(unit)
         if not active:
             raise NotFound("no correction to undo")
@@ -303,10 +315,14 @@ def undo_correction(
                 what = "matches no active correction" if not matches else "is ambiguous"
                 raise NotFound(f"correction id {key!r} {what}; `qualitylab fix history` lists them")
             chosen = matches[0]
-        undone = store_fixes.undo_correction(unit, chosen.uuid, by=by, undo_uuid=uuid or "")
-        if undone is None:  # someone else undid it a moment ago
+        out = []
+        for c in one_change(chosen, active):
+            undone = store_fixes.undo_correction(unit, c.uuid, by=by, undo_uuid=uuid or "")
+            if undone is not None:
+                out.append(_correction(undone))
+        if not out:  # someone else undid it a moment ago
             raise NotFound(f"correction {chosen.uuid[:8]} is already undone")
-    return _correction(undone)
+    return out
 
 
 def list_corrections(lab: Lab, *, include_undone: bool = True) -> list[Correction]:

@@ -418,13 +418,15 @@ def split_off(lab: Lab, reports: Sequence[str], *, uuid: str | None = None) -> s
     return split_reports(lab, reports, uuid=uuid)[0].target
 
 
-def latest_correction(lab: Lab) -> Correction | None:
-    """The correction ``undo_last`` would take back (merges and moves; decisions are changed,
-    not undone), so the app can say which before it does; None when there is none."""
+def latest_change(lab: Lab) -> list[Correction]:
+    """The corrections ``undo_last`` would take back: the latest change (a merge, a move, a
+    split: all it stored; decisions are changed, not undone), so the app can say which before
+    it does; empty when there is none."""
+    from qualitylab.fixlist.corrections import one_change
     from qualitylab.services.corrections import list_corrections
 
     active = list_corrections(lab, include_undone=False)
-    return active[-1] if active else None
+    return one_change(active[-1], active) if active else []
 
 
 def undo_last(lab: Lab, *, correction: str | None = None, uuid: str | None = None) -> str | None:
@@ -433,9 +435,10 @@ def undo_last(lab: Lab, *, correction: str | None = None, uuid: str | None = Non
     from qualitylab.services.corrections import undo_correction
 
     try:  # an undo saved again finds what it undid, even when nothing is left to undo
-        return undo_correction(lab, correction, uuid=uuid).what()  # shown as "Undone: ..."
+        undone = undo_correction(lab, correction, uuid=uuid)
     except NotFound:
         return None
+    return "; ".join(c.what() for c in undone)  # shown as "Undone: ..."
 
 
 # ---------------------------------------------------------------------------------- export

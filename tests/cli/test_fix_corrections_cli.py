@@ -265,3 +265,29 @@ def test_history_of_an_id_no_fix_list_holds_is_an_error_not_an_empty_history(
     assert typo.stderr.count("\n") == 1 and "no problem 'c-19' in the last fix lists" in typo.stderr
     as_json = run(runner, app, "fix", "history", "c-19", "--json", *db)
     assert as_json.exit_code == 1 and "no problem 'c-19'" in json.loads(as_json.stdout)["error"]
+
+
+def test_one_undo_takes_back_a_split_or_a_move_of_several_whole(
+    runner: CliRunner,
+    app: typer.Typer,
+    lab_args: list[str],  # noqa: F811
+) -> None:
+    """A split of two reports is stored as two moves, and `fix undo` (and the triage's u) took
+    back one of them: the owner pressed undo and was left with a one-report problem."""
+    from qualitylab.services import Lab
+    from qualitylab.services.corrections import list_corrections
+
+    seed(lab_args, RELEASE_10 + MORE)
+    fee = [r["id"] for r in fixes(runner, app, lab_args)["c-0"]["reports"]]
+    db = lab_args[:2]
+    for change in (["split", *fee[:2]], ["move", *fee[:2], "--out"]):
+        assert run(runner, app, "fix", *change, *db).exit_code == 0
+        undone = run(runner, app, "fix", "undo", "--json", *db)
+        assert undone.exit_code == 0, undone.stderr
+        assert len(json.loads(undone.stdout)) == 2
+        lab = Lab.open(db=lab_args[1])
+        try:
+            assert not [c for c in list_corrections(lab) if c.active]
+        finally:
+            lab.close()
+    assert set(fixes(runner, app, lab_args)) == {"c-0", "c-1", "c-2"}

@@ -89,7 +89,7 @@ def test_moves_in_and_out_last_and_undo_takes_back_the_latest(lab: Lab) -> None:
     assert after["c-pay"].moved_out == (grey,) and after["c-pay"].pain_points == 2
     assert solo not in after and after["c-menu"].moved_in == (solo_report,)
     assert "pay: button grey" not in after["c-pay"].cluster.quotes
-    undone = undo_correction(lab)
+    (undone,) = undo_correction(lab)
     assert undone.target == "c-menu" and undone.undone_at is not None
     assert solo in items(lab)
     undo_correction(lab, out.uuid[:8])
@@ -281,13 +281,13 @@ def test_each_change_saved_again_under_its_id_is_stored_once(lab: Lab) -> None:
     assert len({c.uuid for c in moved}) == 2
     twice(split_reports, [grey, card])
     twice(set_fix_status, "c-pay", "planned", owner="Olga")
-    undone = twice(undo_correction)
-    assert undone.kind == "move" and undone.target.startswith("s-")
-    assert [c.active for c in list_corrections(lab)] == [True, True, True, True, False]
+    undone = twice(undo_correction)  # the split, whole: both its moves
+    assert [(c.kind, c.target[:2]) for c in undone] == [("move", "s-"), ("move", "s-")]
+    assert [c.active for c in list_corrections(lab)] == [True, True, True, False, False]
     decided = [h.what for h in problem_history(lab, "c-pay") if h.what.startswith("set ")]
     assert decided == ["set status planned, owner Olga"]
     assert twice(unmerge, "c-menu")[0].uuid == merged[0].uuid
-    assert [c.active for c in list_corrections(lab)] == [False, True, True, True, False]
+    assert [c.active for c in list_corrections(lab)] == [False, True, True, False, False]
     with pytest.raises(InvalidInput, match="taken by another change"):
         move_report(lab, grey, "c-pay", uuid=merged[0].uuid)
 

@@ -166,24 +166,24 @@ class TriageApp(LabApp):
         """Undo the latest correction (merge or move), from any screen, once the person has read
         which one it is: "undo" right after a decision would otherwise take back an older merge
         and leave the decision. The screen reloads."""
-        from qualitylab.services.triage import latest_correction, undo_last
+        from qualitylab.services.triage import latest_change, undo_last
         from qualitylab.tui.screens.confirm import ConfirmDialog
-        from qualitylab.tui.triage.history import change_words
+        from qualitylab.tui.triage.history import change_of_words
 
         if isinstance(self.screen, ModalScreen):
             return
         try:
-            latest = await self.read(latest_correction)
+            latest = await self.read(latest_change)
         except QualityLabError:
             return
-        if latest is None:
+        if not latest:
             self.notify(self.tr("un.nothing"), markup=False)
             return
-        what = change_words(self.tr, latest)
+        what = change_of_words(self.tr, latest)
         if not await self.push_screen_wait(ConfirmDialog(self.tr("un.confirm", what=what))):
             return
         try:  # exactly the one shown, even if someone made another correction meanwhile
-            undone = await self.call(undo_last, correction=latest.uuid, uuid=change_id())
+            undone = await self.call(undo_last, correction=latest[0].uuid, uuid=change_id())
         except QualityLabError:
             return
         if undone is None:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from qualitylab.tui.text import one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from qualitylab.services.corrections import Correction, HistoryLine
     from qualitylab.services.triage import ReleaseNote
     from qualitylab.tui.i18n import Translator
@@ -22,6 +24,20 @@ def change_words(tr: Translator, change: Correction) -> str:
     if change.target:
         return tr("hi.moved_to", report=report, into=change.target)
     return tr("hi.moved_out", report=report)
+
+
+def change_of_words(tr: Translator, change: Sequence[Correction]) -> str:
+    """What one change did, as one sentence: a split or a move of several reports is "moved 2
+    reports into s-…", a merge of several "merged c-2, c-3 into c-1"."""
+    first = change[0]
+    if len(change) == 1:
+        return change_words(tr, first)
+    if first.kind == "merge":
+        return tr("hi.merged_n", what=", ".join(c.subject for c in change), into=first.target)
+    reports = tr.count(len(change), "report")
+    if first.target:
+        return tr("hi.moved_n_to", reports=reports, into=first.target)
+    return tr("hi.moved_n_out", reports=reports)
 
 
 def history_words(tr: Translator, line: HistoryLine) -> str:

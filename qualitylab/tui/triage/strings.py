@@ -210,10 +210,8 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "Отмечены все отчёты {id}: оставьте в ней хотя бы один (пробел снимает отметку).",
     ),
     "sp.confirm": (
-        "Split {reports} off {id} into a problem of their own?\n\n"
-        "u undoes it, one report per press.",
-        "Выделить {reports} из {id} в отдельную проблему?\n\n"
-        "Отменяется клавишей u, по одному отчёту за нажатие.",
+        "Split {reports} off {id} into a problem of their own?\n\nu undoes it.",
+        "Выделить {reports} из {id} в отдельную проблему?\n\nОтменяется клавишей u.",
     ),
     "sp.done": (
         "Split {reports} off {id} into {new} (on the fix list).",
@@ -238,6 +236,13 @@ _TRIAGE: dict[str, tuple[str, str]] = {
         "moved report {report} out of its problem",
         "отчёт {report} вынесен из проблемы",
     ),
+    # one change that stored several corrections (a split, a move or merge of several)
+    "hi.moved_n_to": ("moved {reports} into {into}", "{reports} перенесены в {into}"),
+    "hi.moved_n_out": (
+        "moved {reports} out of their problems",
+        "{reports} вынесены из проблем",
+    ),
+    "hi.merged_n": ("merged {what} into {into}", "{what} объединены с {into}"),
     "hi.undid": ("undid: {what}", "отменено: {what}"),
     "na.unavailable": (
         "This lab's version cannot do that yet ({what}).",

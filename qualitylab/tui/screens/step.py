@@ -454,19 +454,17 @@ class StepScreen(QLScreen[None]):
                 return here
 
             return this_step
-        chosen = [here]
-        settled = asyncio.Event()
+        reached: asyncio.Future[Step] = asyncio.get_running_loop().create_future()
 
         async def after_the_moves() -> None:
-            chosen[0] = self.journey.steps[self.index]
-            rename(chosen[0].title)
-            settled.set()
+            step = self.journey.steps[self.index]
+            rename(step.title)
+            reached.set_result(step)
 
         save_in_order(self, after_the_moves)  # queued behind the moves
 
         async def led_to() -> Step:
-            await settled.wait()
-            return chosen[0]
+            return await reached
 
         return led_to
 
